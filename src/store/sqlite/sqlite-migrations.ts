@@ -1,0 +1,35 @@
+import type { Migration } from '../migrations.js';
+
+/** The SQLite schema, one entry per released change (see migrations.ts). */
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'objects, change history and version counter',
+    statements: [
+      `CREATE TABLE resources (
+        kind TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        rv INTEGER NOT NULL,
+        labels TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (kind, namespace, name)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX resources_by_namespace ON resources (namespace, kind, name)`,
+      `CREATE TABLE events (
+        rv INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        body TEXT NOT NULL
+      )`,
+      `CREATE TABLE store_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        rv INTEGER NOT NULL,
+        compacted_rv INTEGER NOT NULL
+      )`,
+      `INSERT INTO store_state (id, rv, compacted_rv) VALUES (1, 0, 0)`,
+    ],
+  },
+];

@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { matchesSelector } from '../../api/label-selector.js';
+import type { ObjectKey, StoredResource } from '../../api/resource.js';
+import { EventFeed, type EventQuery } from '../event-feed.js';
+import { decodeContinue, encodeContinue, SCAN_CHUNK } from '../list-pages.js';
+import { pendingMigrations } from '../migrations.js';
+import type {
+  ListOptions,
+  ListResult,
+  Store,
+  WatchEvent,
+  WatchOptions,
+  WriteOp,
+  WriteResult,
+} from '../store.js';
+import { planWrites, type StoreSnapshot } from '../write-planner.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
+
+/** The subset of better-sqlite3 this store uses, described structurally. */
+interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+interface SqliteTransaction<T> {
+  (): T;
+  immediate(): T;
+  deferred(): T;
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+  pragma(sql: string): unknown;
+  transaction<T>(fn: () => T): SqliteTransaction<T>;
+  close(): void;
+}
+
+export interface SqliteStoreOptions {
+  /** Database file, or ':memory:'. */
+  path: string;
+  now?: () => Date;
+  newUid?: () => string;
+  /** How many past events the change history keeps for watchers resuming (default 20,000). */
+  historyLimit?: number;
+  pollIntervalMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+interface Row {
+  body: string;
+}
+interface EventRow {
+  rv: number;
+  type: WatchEvent['type'];
+  body: string;
+}
+interface StateRow {
+  rv: number;
+  compacted_rv: number;
+}
+
+const COMPACT_EVERY_MS = 60_000;
+
+/**
+ * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a write is on
+ * disk before it is acknowledged and a killed process reopens with every acknowledged write.
+ * better-sqlite3 is synchronous: each write batch runs in one `BEGIN IMMEDIATE` transaction
+ * without yielding, which also serialises versions.
+ */
+export class SqliteStore implements Store {
+  readonly #db: SqliteDatabase;
+  readonly #feed: EventFeed;
+  readonly #now: () => Date;
+  readonly #newUid: () => string;
+  readonly #historyLimit: number;
+  readonly #statements = new Map<string, SqliteStatement>();
+  readonly #compactTimer: NodeJS.Timeout;
+
+  constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+    this.#newUid = options.newUid ?? randomUUID;
+    this.#historyLimit = options.historyLimit ?? 20_000;
+    this.#feed = new EventFeed({
+      history: {
+        readEvents: (query) => Promise.resolve(this.#readEvents(query)),
+        currentResourceVersion: () => Promise.resolve(this.#state().rv),
+        compactedThrough: () => Promise.resolve(this.#state().compacted_rv),
+      },
+      pollIntervalMs: options.pollIntervalMs,
+      onError: options.onError,
+    });
+    this.compact();
+    this.#compactTimer = setInterval(() => this.compact(), COMPACT_EVERY_MS);
+    this.#compactTimer.unref();
+  }
+
+  get(key: ObjectKey): Promise<StoredResource | undefined> {
+    return Promise.resolve(this.#get(key));
+  }
+
+  list(kind: string, options: ListOptions = {}): Promise<ListResult> {
+    const read = this.#db.transaction(() => this.#list(kind, options));
+    return Promise.resolve(read.deferred());
+  }
+
+  write(ops: WriteOp[]): Promise<WriteResult[]> {
+    try {
+      const run = this.#db.transaction(() => {
+        const state = this.#state();
+        const plan = planWrites(ops, {
+          snapshot: this.#snapshot,
+          currentResourceVersion: state.rv,
+          now: this.#now(),
+          newUid: this.#newUid,
+        });
+        for (const change of plan.changes) {
+          const { kind, namespace, name } = change.key;
+          if (change.after) {
+            this.#stmt(
+              `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
+            ).run(
+              kind,
+              namespace,
+              name,
+              change.after.metadata.uid,
+              Number(change.after.metadata.resourceVersion),
+              JSON.stringify(change.after.metadata.labels ?? {}),
+              JSON.stringify(change.after),
+            );
+          } else {
+            this.#stmt(
+              'DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+            ).run(kind, namespace, name);
+          }
+          this.#stmt(
+            'INSERT INTO events (rv, type, kind, namespace, body) VALUES (?, ?, ?, ?, ?)',
+          ).run(
+            Number(change.event.resourceVersion),
+            change.event.type,
+            kind,
+            namespace,
+            JSON.stringify(change.event.object),
+          );
+        }
+        if (plan.changes.length > 0) {
+          this.#stmt('UPDATE store_state SET rv = ? WHERE id = 1').run(plan.lastResourceVersion);
+        }
+        return plan;
+      });
+      const plan = run.immediate();
+      if (plan.changes.length > 0) this.#feed.notify();
+      return Promise.resolve(plan.results);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  watch(options: WatchOptions): AsyncIterable<WatchEvent> {
+    return this.#feed.subscribe(options);
+  }
+
+  currentResourceVersion(): Promise<string> {
+    return Promise.resolve(String(this.#state().rv));
+  }
+
+  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
+  compact(): void {
+    const state = this.#state();
+    const horizon = state.rv - this.#historyLimit;
+    if (horizon <= state.compacted_rv) return;
+    this.#db.transaction(() => {
+      this.#stmt('DELETE FROM events WHERE rv <= ?').run(horizon);
+      this.#stmt('UPDATE store_state SET compacted_rv = ? WHERE id = 1').run(horizon);
+    }).immediate();
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.#compactTimer);
+    this.#feed.close();
+    this.#db.close();
+    return Promise.resolve();
+  }
+
+  readonly #snapshot: StoreSnapshot = {
+    get: (key) => this.#get(key),
+    listNamespace: (namespace) =>
+      (this.#stmt('SELECT body FROM resources WHERE namespace = ?').all(namespace) as Row[]).map(
+        parseBody,
+      ),
+    findByLabel: (kind, namespace, label, value) =>
+      (
+        this.#stmt(
+          'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND json_extract(labels, ?) = ?',
+        ).all(kind, namespace, jsonPathForKey(label), value) as Row[]
+      ).map(parseBody),
+  };
+
+  #get(key: ObjectKey): StoredResource | undefined {
+    const row = this.#stmt(
+      'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+    ).get(key.kind, key.namespace, key.name) as Row | undefined;
+    return row ? parseBody(row) : undefined;
+  }
+
+  #list(kind: string, options: ListOptions): ListResult {
+    const resourceVersion = String(this.#state().rv);
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    const selector = options.labelSelector ?? [];
+    // Names are never empty, so ('', '') sorts before every key.
+    let cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
+    const items: StoredResource[] = [];
+    const byNamespace = options.namespace !== undefined;
+    const sql = `SELECT namespace, name, labels, body FROM resources
+      WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
+        AND (namespace > ? OR (namespace = ? AND name > ?))
+      ORDER BY namespace, name LIMIT ?`;
+    const chunk = selector.length === 0 && limit !== Infinity ? limit + 1 : SCAN_CHUNK;
+    for (;;) {
+      const params: unknown[] = [kind];
+      if (byNamespace) params.push(options.namespace);
+      params.push(cursor.namespace, cursor.namespace, cursor.name, chunk);
+      const rows = this.#stmt(sql).all(...params) as Array<{
+        namespace: string;
+        name: string;
+        labels: string;
+        body: string;
+      }>;
+      for (const row of rows) {
+        if (items.length === limit) {
+          const last = items[items.length - 1]!;
+          return {
+            items,
+            resourceVersion,
+            continue: encodeContinue({
+              namespace: last.metadata.namespace ?? '',
+              name: last.metadata.name,
+            }),
+          };
+        }
+        cursor = { namespace: row.namespace, name: row.name };
+        if (selector.length > 0) {
+          const labels = JSON.parse(row.labels) as Record<string, string>;
+          if (!matchesSelector(selector, labels)) continue;
+        }
+        items.push(parseBody(row));
+      }
+      if (rows.length < chunk) return { items, resourceVersion };
+    }
+  }
+
+  #readEvents(query: EventQuery): WatchEvent[] {
+    const conditions = ['rv > ?'];
+    const params: unknown[] = [query.after];
+    if (query.upTo !== undefined) {
+      conditions.push('rv <= ?');
+      params.push(query.upTo);
+    }
+    if (query.kinds) {
+      conditions.push(`kind IN (${query.kinds.map(() => '?').join(', ')})`);
+      params.push(...query.kinds);
+    }
+    if (query.namespace !== undefined) {
+      conditions.push('namespace = ?');
+      params.push(query.namespace);
+    }
+    params.push(query.limit);
+    const rows = this.#stmt(
+      `SELECT rv, type, body FROM events WHERE ${conditions.join(' AND ')} ORDER BY rv LIMIT ?`,
+    ).all(...params) as EventRow[];
+    return rows.map((row) => ({
+      type: row.type,
+      object: JSON.parse(row.body) as StoredResource,
+      resourceVersion: String(row.rv),
+    }));
+  }
+
+  #state(): StateRow {
+    return this.#stmt('SELECT rv, compacted_rv FROM store_state WHERE id = 1').get() as StateRow;
+  }
+
+  #stmt(sql: string): SqliteStatement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite store at `options.path` and brings its schema up to
+ * date. better-sqlite3 is loaded here, not at import time, so commands that never open a
+ * store (the CLI client) never load the native module.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const require = createRequire(import.meta.url);
+  const Database = require('better-sqlite3') as new (path: string) => SqliteDatabase;
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, options);
+}
+
+function migrate(db: SqliteDatabase): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+    (row) => row.version,
+  );
+  for (const migration of pendingMigrations(sqliteMigrations, applied)) {
+    db.transaction(() => {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+}
+
+function parseBody(row: Row): StoredResource {
+  return JSON.parse(row.body) as StoredResource;
+}
+
+/** A JSON path selecting one object key, whatever characters it holds (`$."a.b/c"`). */
+function jsonPathForKey(key: string): string {
+  return `$.${JSON.stringify(key)}`;
+}

@@ -1,0 +1,114 @@
+import type { LabelSelector } from '../api/label-selector.js';
+import type { ObjectKey, Resource, StoredResource } from '../api/resource.js';
+
+/**
+ * The Store port: durable, versioned storage of Gantry objects with a change feed.
+ *
+ * Contract (checked by `store.contract.ts`, which every implementation runs):
+ * - Every write gets a new, strictly increasing `resourceVersion` (decimal string) shared by
+ *   all kinds; a write that changes nothing produces no version and no event.
+ * - `write` is atomic: all operations of one call commit together or none do, and later
+ *   operations see the effects of earlier ones.
+ * - A write carrying a `resourceVersion` that is not the stored one fails with Conflict.
+ * - Content (everything but metadata and status) and status are written separately; a
+ *   content change bumps `generation`, a status or label/annotation change does not.
+ * - `watch` delivers every change after the given version exactly once, in version order,
+ *   across restarts of the store, as long as the history has not been compacted away
+ *   (then it fails with Expired and the client lists again).
+ */
+export interface Store {
+  get(key: ObjectKey): Promise<StoredResource | undefined>;
+  list(kind: string, options?: ListOptions): Promise<ListResult>;
+  write(ops: WriteOp[]): Promise<WriteResult[]>;
+  watch(options: WatchOptions): AsyncIterable<WatchEvent>;
+  /** The newest resourceVersion committed. */
+  currentResourceVersion(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface ListOptions {
+  /** Only this project's objects; omit for all (and for cluster-scoped kinds). */
+  namespace?: string | undefined;
+  labelSelector?: LabelSelector | undefined;
+  /** Page size; omit for everything. */
+  limit?: number | undefined;
+  /** The `continue` token of the previous page. */
+  continue?: string | undefined;
+}
+
+export interface ListResult {
+  items: StoredResource[];
+  /** The store's version when the page was read: watch from here to follow the list. */
+  resourceVersion: string;
+  /** Present when more items follow. */
+  continue?: string | undefined;
+}
+
+/** A check run inside the write's transaction with the object before and after the change. */
+export type WriteCheck = (before: StoredResource | undefined, after: Resource) => void;
+
+export type WriteOp =
+  /** Create; fails with AlreadyExists if the object exists. */
+  | { op: 'create'; object: Resource; check?: WriteCheck }
+  /**
+   * Replace content, labels and annotations of an existing object (status is kept);
+   * fails with NotFound if it does not exist.
+   */
+  | { op: 'update'; object: Resource; check?: WriteCheck }
+  /** Create, or update as above. The result says created, configured or unchanged. */
+  | { op: 'apply'; object: Resource; check?: WriteCheck }
+  | { op: 'updateStatus'; key: ObjectKey; status: unknown; resourceVersion?: string | undefined }
+  /** Merge into labels and annotations; a null value removes the key. */
+  | {
+      op: 'patchMetadata';
+      key: ObjectKey;
+      labels?: Record<string, string | null> | undefined;
+      annotations?: Record<string, string | null> | undefined;
+      resourceVersion?: string | undefined;
+    }
+  | { op: 'delete'; key: ObjectKey; resourceVersion?: string | undefined }
+  /** Delete every object in a namespace (a project's contents), of every kind. */
+  | { op: 'deleteNamespace'; namespace: string }
+  /** Fails with NotFound (using `message`) unless the object exists at this point of the batch. */
+  | { op: 'assertExists'; key: ObjectKey; message: string }
+  /**
+   * Fails with Conflict (using `message`) if another object of the kind in the namespace
+   * carries `label=value` at this point of the batch. Keeps aliases unique.
+   */
+  | {
+      op: 'assertLabelUnique';
+      kind: string;
+      namespace: string;
+      label: string;
+      value: string;
+      exceptName: string;
+      message: string;
+    };
+
+export type WriteOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'checked';
+
+export interface WriteResult {
+  outcome: WriteOutcome;
+  /** The object after the write (before it, for deletions); absent for assertions. */
+  object?: StoredResource | undefined;
+  /** Set for deleteNamespace: every object removed. */
+  deleted?: StoredResource[] | undefined;
+}
+
+export interface WatchOptions {
+  /** Kinds to follow; omit for all. */
+  kinds?: string[] | undefined;
+  namespace?: string | undefined;
+  /** Deliver events strictly after this version. Omit to start from now. */
+  fromResourceVersion?: string | undefined;
+  signal: AbortSignal;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  /** The object after the change; for DELETED, the last state with the deletion's version. */
+  object: StoredResource;
+  resourceVersion: string;
+}
