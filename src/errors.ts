@@ -32,7 +32,11 @@ export class GantryError extends Error {
   readonly code: ErrorCode;
   readonly issues: FieldIssue[];
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: FieldIssue[] }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; issues?: FieldIssue[] },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options?.issues ?? [];

@@ -18,8 +18,7 @@ export type LabelSelector = LabelRequirement[];
 export interface StructuredLabelSelector {
   matchLabels?: Record<string, string> | undefined;
   matchExpressions?:
-    | Array<{ key: string; operator: SelectorOperator; values?: string[] | undefined }>
-    | undefined;
+    Array<{ key: string; operator: SelectorOperator; values?: string[] | undefined }> | undefined;
 }
 
 export function matchesSelector(

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { dnsLabelProblem, dnsSubdomainProblem, labelValueProblem, qualifiedNameProblem } from './names.js';
+import {
+  dnsLabelProblem,
+  dnsSubdomainProblem,
+  labelValueProblem,
+  qualifiedNameProblem,
+} from './names.js';
 import { isDuration } from './duration.js';
 
 /** The API group every Gantry kind shares with Kargo. */

@@ -94,7 +94,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `a string (${JSON.stringify(truncate(value))})`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `a number (${value})` : `a number (${value})`;
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? `a number (${value})` : `a number (${value})`;
   if (typeof value === 'boolean') return `a boolean (${value})`;
   return typeof value;
 }

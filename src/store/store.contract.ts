@@ -20,7 +20,9 @@ const stage = (name: string, namespace = 'demo', extra: Partial<Resource> = {}):
   apiVersion: 'kargo.akuity.io/v1alpha1',
   kind: 'Stage',
   metadata: { name, namespace, ...(extra.metadata ?? {}) },
-  spec: { requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } }] },
+  spec: {
+    requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } }],
+  },
   ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'metadata')),
 });
 
@@ -77,7 +79,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         {
           op: 'create',
           object: stage('dev', 'demo', {
-            metadata: { name: 'dev', namespace: 'demo', labels: { tier: 'a' }, annotations: { note: 'x' } },
+            metadata: {
+              name: 'dev',
+              namespace: 'demo',
+              labels: { tier: 'a' },
+              annotations: { note: 'x' },
+            },
           }),
         },
       ]);
@@ -114,16 +121,33 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const [created] = await store.write([{ op: 'create', object: stage('dev') }]);
       const rv = created!.object!.metadata.resourceVersion;
       const changed = stage('dev', 'demo', { spec: { changed: 1 } });
-      await store.write([{ op: 'update', object: { ...changed, metadata: { ...changed.metadata, resourceVersion: rv } } }]);
+      await store.write([
+        {
+          op: 'update',
+          object: { ...changed, metadata: { ...changed.metadata, resourceVersion: rv } },
+        },
+      ]);
       const err = await errorOf(
         store.write([
-          { op: 'update', object: { ...changed, spec: { changed: 2 }, metadata: { ...changed.metadata, resourceVersion: rv } } },
+          {
+            op: 'update',
+            object: {
+              ...changed,
+              spec: { changed: 2 },
+              metadata: { ...changed.metadata, resourceVersion: rv },
+            },
+          },
         ]),
       );
       expect(isGantryError(err, 'Conflict')).toBe(true);
       const statusErr = await errorOf(
         store.write([
-          { op: 'updateStatus', key: { kind: 'Stage', namespace: 'demo', name: 'dev' }, status: {}, resourceVersion: rv },
+          {
+            op: 'updateStatus',
+            key: { kind: 'Stage', namespace: 'demo', name: 'dev' },
+            status: {},
+            resourceVersion: rv,
+          },
         ]),
       );
       expect(isGantryError(statusErr, 'Conflict')).toBe(true);
@@ -135,7 +159,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(same?.outcome).toBe('unchanged');
       expect(same?.object?.metadata.generation).toBe(1);
 
-      const relabelled = stage('dev', 'demo', { metadata: { name: 'dev', namespace: 'demo', labels: { a: 'b' } } });
+      const relabelled = stage('dev', 'demo', {
+        metadata: { name: 'dev', namespace: 'demo', labels: { a: 'b' } },
+      });
       const [labelled] = await store.write([{ op: 'apply', object: relabelled }]);
       expect(labelled?.outcome).toBe('configured');
       expect(labelled?.object?.metadata.generation).toBe(1);
@@ -152,7 +178,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const key = { kind: 'Stage', namespace: 'demo', name: 'dev' };
       await store.write([{ op: 'create', object: { ...stage('dev'), status: { ignored: true } } }]);
       expect((await store.get(key))?.status).toBeUndefined();
-      const [withStatus] = await store.write([{ op: 'updateStatus', key, status: { phase: 'ok' } }]);
+      const [withStatus] = await store.write([
+        { op: 'updateStatus', key, status: { phase: 'ok' } },
+      ]);
       expect(withStatus?.object?.metadata.generation).toBe(1);
       await store.write([{ op: 'update', object: stage('dev', 'demo', { spec: { v: 2 } }) }]);
       const after = await store.get(key);
@@ -177,12 +205,22 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
 
       const results = await store.write([
         { op: 'create', object: project('p1') },
-        { op: 'assertExists', key: { kind: 'Project', namespace: '', name: 'p1' }, message: 'no project' },
+        {
+          op: 'assertExists',
+          key: { kind: 'Project', namespace: '', name: 'p1' },
+          message: 'no project',
+        },
         { op: 'create', object: stage('a', 'p1') },
       ]);
       expect(results.map((r) => r.outcome)).toEqual(['created', 'checked', 'created']);
       const missing = await errorOf(
-        store.write([{ op: 'assertExists', key: { kind: 'Project', namespace: '', name: 'nope' }, message: 'project "nope" does not exist' }]),
+        store.write([
+          {
+            op: 'assertExists',
+            key: { kind: 'Project', namespace: '', name: 'nope' },
+            message: 'project "nope" does not exist',
+          },
+        ]),
       );
       expect(isGantryError(missing, 'NotFound')).toBe(true);
       expect((missing as Error).message).toBe('project "nope" does not exist');
@@ -214,8 +252,16 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       for (const op of [
         { op: 'create', object: project('demo') },
         { op: 'create', object: stage('a') },
-        { op: 'updateStatus', key: { kind: 'Stage', namespace: 'demo', name: 'a' }, status: { x: 1 } },
-        { op: 'patchMetadata', key: { kind: 'Project', namespace: '', name: 'demo' }, annotations: { k: 'v' } },
+        {
+          op: 'updateStatus',
+          key: { kind: 'Stage', namespace: 'demo', name: 'a' },
+          status: { x: 1 },
+        },
+        {
+          op: 'patchMetadata',
+          key: { kind: 'Project', namespace: '', name: 'demo' },
+          annotations: { k: 'v' },
+        },
       ] as const) {
         const [result] = await store.write([op]);
         versions.push(Number(result?.object?.metadata.resourceVersion));
@@ -230,7 +276,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         ops.push({
           op: 'create' as const,
           object: stage(`s${String(i).padStart(2, '0')}`, i % 2 === 0 ? 'even' : 'odd', {
-            metadata: { name: `s${String(i).padStart(2, '0')}`, namespace: i % 2 === 0 ? 'even' : 'odd', labels: { mod3: String(i % 3) } },
+            metadata: {
+              name: `s${String(i).padStart(2, '0')}`,
+              namespace: i % 2 === 0 ? 'even' : 'odd',
+              labels: { mod3: String(i % 3) },
+            },
           }),
         });
       }
@@ -239,7 +289,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(all.items).toHaveLength(25);
       expect(all.continue).toBeUndefined();
       expect((await store.list('Stage', { namespace: 'odd' })).items).toHaveLength(12);
-      const selected = await store.list('Stage', { labelSelector: parseLabelSelector('mod3 in (0,1)') });
+      const selected = await store.list('Stage', {
+        labelSelector: parseLabelSelector('mod3 in (0,1)'),
+      });
       expect(selected.items).toHaveLength(17);
       expect((await store.list('Warehouse')).items).toEqual([]);
 
@@ -261,7 +313,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const filteredPages: string[] = [];
       token = undefined;
       do {
-        const page = await store.list('Stage', { limit: 5, continue: token, labelSelector: parseLabelSelector('mod3=0') });
+        const page = await store.list('Stage', {
+          limit: 5,
+          continue: token,
+          labelSelector: parseLabelSelector('mod3=0'),
+        });
         filteredPages.push(...page.items.map((o) => o.metadata.name));
         token = page.continue;
       } while (token);
@@ -274,11 +330,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         { op: 'create', object: stage('b', 'p1') },
         { op: 'create', object: stage('c', 'p2') },
       ]);
-      const [deleted] = await store.write([{ op: 'delete', key: { kind: 'Stage', namespace: 'p1', name: 'a' } }]);
+      const [deleted] = await store.write([
+        { op: 'delete', key: { kind: 'Stage', namespace: 'p1', name: 'a' } },
+      ]);
       expect(deleted?.object?.metadata.name).toBe('a');
-      const err = await errorOf(store.write([{ op: 'delete', key: { kind: 'Stage', namespace: 'p1', name: 'a' } }]));
+      const err = await errorOf(
+        store.write([{ op: 'delete', key: { kind: 'Stage', namespace: 'p1', name: 'a' } }]),
+      );
       expect(isGantryError(err, 'NotFound')).toBe(true);
-      const [wiped] = await store.write([{ op: 'create', object: stage('d', 'p1') }, { op: 'deleteNamespace', namespace: 'p1' }]).then((r) => r.slice(1));
+      const [wiped] = await store
+        .write([
+          { op: 'create', object: stage('d', 'p1') },
+          { op: 'deleteNamespace', namespace: 'p1' },
+        ])
+        .then((r) => r.slice(1));
       expect(wiped?.deleted?.map((o) => o.metadata.name).sort()).toEqual(['b', 'd']);
       expect((await store.list('Stage')).items.map((o) => o.metadata.name)).toEqual(['c']);
     });
@@ -300,22 +365,45 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         exceptName: name,
         message: `alias "${alias}" is taken`,
       });
-      const err = await errorOf(store.write([unique('f2', 'quiet-quokka'), { op: 'create', object: freight('f2', 'quiet-quokka') }]));
+      const err = await errorOf(
+        store.write([
+          unique('f2', 'quiet-quokka'),
+          { op: 'create', object: freight('f2', 'quiet-quokka') },
+        ]),
+      );
       expect(isGantryError(err, 'Conflict')).toBe(true);
       await store.write([unique('f1', 'quiet-quokka')]);
       const inBatch = await errorOf(
-        store.write([{ op: 'create', object: freight('f3', 'brave-bison') }, unique('f4', 'brave-bison')]),
+        store.write([
+          { op: 'create', object: freight('f3', 'brave-bison') },
+          unique('f4', 'brave-bison'),
+        ]),
       );
       expect(isGantryError(inBatch, 'Conflict')).toBe(true);
     });
 
     it('merges label and annotation patches', async () => {
       const key = { kind: 'Stage', namespace: 'demo', name: 'a' };
-      await store.write([{ op: 'create', object: stage('a', 'demo', { metadata: { name: 'a', namespace: 'demo', annotations: { keep: '1', drop: '2' } } }) }]);
-      const [patched] = await store.write([
-        { op: 'patchMetadata', key, annotations: { drop: null, 'kargo.akuity.io/refresh': 't1' }, labels: { x: 'y' } },
+      await store.write([
+        {
+          op: 'create',
+          object: stage('a', 'demo', {
+            metadata: { name: 'a', namespace: 'demo', annotations: { keep: '1', drop: '2' } },
+          }),
+        },
       ]);
-      expect(patched?.object?.metadata.annotations).toEqual({ keep: '1', 'kargo.akuity.io/refresh': 't1' });
+      const [patched] = await store.write([
+        {
+          op: 'patchMetadata',
+          key,
+          annotations: { drop: null, 'kargo.akuity.io/refresh': 't1' },
+          labels: { x: 'y' },
+        },
+      ]);
+      expect(patched?.object?.metadata.annotations).toEqual({
+        keep: '1',
+        'kargo.akuity.io/refresh': 't1',
+      });
       expect(patched?.object?.metadata.labels).toEqual({ x: 'y' });
       expect(patched?.object?.metadata.generation).toBe(1);
     });
@@ -325,13 +413,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const listed = await store.list('Stage');
       const controller = new AbortController();
       const events = collect(
-        store.watch({ kinds: ['Stage'], fromResourceVersion: listed.resourceVersion, signal: controller.signal }),
+        store.watch({
+          kinds: ['Stage'],
+          fromResourceVersion: listed.resourceVersion,
+          signal: controller.signal,
+        }),
         4,
         controller,
       );
       await store.write([{ op: 'create', object: project('noise') }]);
       await store.write([{ op: 'create', object: stage('a') }]);
-      await store.write([{ op: 'updateStatus', key: { kind: 'Stage', namespace: 'demo', name: 'a' }, status: { s: 1 } }]);
+      await store.write([
+        {
+          op: 'updateStatus',
+          key: { kind: 'Stage', namespace: 'demo', name: 'a' },
+          status: { s: 1 },
+        },
+      ]);
       await store.write([{ op: 'create', object: stage('b', 'other') }]);
       await store.write([{ op: 'delete', key: { kind: 'Stage', namespace: 'demo', name: 'a' } }]);
       const got = await events;
@@ -341,7 +439,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         'ADDED b',
         'DELETED a',
       ]);
-      expect(got.map((e) => e.object.metadata.resourceVersion)).toEqual(got.map((e) => e.resourceVersion));
+      expect(got.map((e) => e.object.metadata.resourceVersion)).toEqual(
+        got.map((e) => e.resourceVersion),
+      );
     });
 
     it('replays history and filters by project', async () => {
@@ -380,12 +480,18 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const start = await store.currentResourceVersion();
       const watchers = Array.from({ length: 50 }, () => {
         const controller = new AbortController();
-        return collect(store.watch({ fromResourceVersion: start, signal: controller.signal }), 20, controller);
+        return collect(
+          store.watch({ fromResourceVersion: start, signal: controller.signal }),
+          20,
+          controller,
+        );
       });
       for (let i = 0; i < 20; i++) await store.write([{ op: 'create', object: stage(`w${i}`) }]);
       const results = await Promise.all(watchers);
       for (const events of results) {
-        expect(events.map((e) => e.object.metadata.name)).toEqual(Array.from({ length: 20 }, (_, i) => `w${i}`));
+        expect(events.map((e) => e.object.metadata.name)).toEqual(
+          Array.from({ length: 20 }, (_, i) => `w${i}`),
+        );
       }
     });
 
@@ -409,11 +515,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       await store.write([{ op: 'create', object: project('demo') }]);
       const mid = await store.currentResourceVersion();
       await store.write([{ op: 'create', object: stage('a') }]);
-      await store.write([{ op: 'updateStatus', key: { kind: 'Stage', namespace: 'demo', name: 'a' }, status: { n: 1 } }]);
+      await store.write([
+        {
+          op: 'updateStatus',
+          key: { kind: 'Stage', namespace: 'demo', name: 'a' },
+          status: { n: 1 },
+        },
+      ]);
       store = await harness.reopen();
-      expect((await store.get({ kind: 'Stage', namespace: 'demo', name: 'a' }))?.status).toEqual({ n: 1 });
+      expect((await store.get({ kind: 'Stage', namespace: 'demo', name: 'a' }))?.status).toEqual({
+        n: 1,
+      });
       const controller = new AbortController();
-      const got = await collect(store.watch({ fromResourceVersion: mid, signal: controller.signal }), 2, controller);
+      const got = await collect(
+        store.watch({ fromResourceVersion: mid, signal: controller.signal }),
+        2,
+        controller,
+      );
       expect(got.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED']);
       const [next] = await store.write([{ op: 'create', object: stage('b') }]);
       expect(Number(next?.object?.metadata.resourceVersion)).toBe(Number(mid) + 3);
@@ -425,10 +543,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       for (let i = 0; i < 10; i++) await store.write([{ op: 'create', object: stage(`c${i}`) }]);
       store = await harness.compactTo(3);
       const controller = new AbortController();
-      const err = await errorOf(collect(store.watch({ fromResourceVersion: start, signal: controller.signal }), 1, controller));
+      const err = await errorOf(
+        collect(
+          store.watch({ fromResourceVersion: start, signal: controller.signal }),
+          1,
+          controller,
+        ),
+      );
       expect(isGantryError(err, 'Expired')).toBe(true);
       const recent = String(Number(await store.currentResourceVersion()) - 2);
-      const got = await collect(store.watch({ fromResourceVersion: recent, signal: new AbortController().signal }), 2, new AbortController());
+      const got = await collect(
+        store.watch({ fromResourceVersion: recent, signal: new AbortController().signal }),
+        2,
+        new AbortController(),
+      );
       expect(got.map((e) => e.object.metadata.name)).toEqual(['c8', 'c9']);
     });
   });

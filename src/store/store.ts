@@ -19,7 +19,7 @@ import type { ObjectKey, Resource, StoredResource } from '../api/resource.js';
 export interface Store {
   get(key: ObjectKey): Promise<StoredResource | undefined>;
   list(kind: string, options?: ListOptions): Promise<ListResult>;
-  write(ops: WriteOp[]): Promise<WriteResult[]>;
+  write(ops: WriteOp[], options?: WriteOptions): Promise<WriteResult[]>;
   watch(options: WatchOptions): AsyncIterable<WatchEvent>;
   /** The newest resourceVersion committed. */
   currentResourceVersion(): Promise<string>;
@@ -44,10 +44,26 @@ export interface ListResult {
   continue?: string | undefined;
 }
 
+export interface WriteOptions {
+  /** Plan and check everything, then roll back: nothing is stored and no event is sent. */
+  dryRun?: boolean | undefined;
+}
+
+/**
+ * Where an operation came from, so an error it raises can name the input document and field
+ * (`document 2 (Warehouse "api"): metadata.namespace: …`).
+ */
+export interface OpSource {
+  document: number;
+  path?: string | undefined;
+}
+
 /** A check run inside the write's transaction with the object before and after the change. */
 export type WriteCheck = (before: StoredResource | undefined, after: Resource) => void;
 
-export type WriteOp =
+export type WriteOp = WriteOpBody & { source?: OpSource | undefined };
+
+type WriteOpBody =
   /** Create; fails with AlreadyExists if the object exists. */
   | { op: 'create'; object: Resource; check?: WriteCheck }
   /**

@@ -6,7 +6,13 @@ import {
   type Resource,
   type StoredResource,
 } from '../api/resource.js';
-import { alreadyExistsError, conflictError, notFoundError } from '../errors.js';
+import {
+  alreadyExistsError,
+  conflictError,
+  GantryError,
+  isGantryError,
+  notFoundError,
+} from '../errors.js';
 import type { WatchEvent, WriteOp, WriteResult } from './store.js';
 
 /**
@@ -76,14 +82,15 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     return existing;
   };
 
-  const results = ops.map((op): WriteResult => {
+  const apply = (op: WriteOp): WriteResult => {
     switch (op.op) {
       case 'create':
       case 'update':
       case 'apply': {
         const key = keyOfResource(op.object);
         const before = current(key);
-        if (op.op === 'create' && before) throw alreadyExistsError(`${describeKey(key)} already exists`);
+        if (op.op === 'create' && before)
+          throw alreadyExistsError(`${describeKey(key)} already exists`);
         if (op.op === 'update' && !before) throw notFoundError(`${describeKey(key)} not found`);
         checkPrecondition(key, before, op.object.metadata.resourceVersion);
         op.check?.(before, op.object);
@@ -102,7 +109,8 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
       case 'updateStatus': {
         const before = requireExisting(current(op.key), op.key);
         checkPrecondition(op.key, before, op.resourceVersion);
-        if (deepEqualJson(before.status, op.status)) return { outcome: 'unchanged', object: before };
+        if (deepEqualJson(before.status, op.status))
+          return { outcome: 'unchanged', object: before };
         rv += 1;
         const next: StoredResource = { ...withMeta(before, { resourceVersion: String(rv) }) };
         if (op.status === undefined) delete next.status;
@@ -149,7 +157,12 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
       }
       case 'assertLabelUnique': {
         const holders = new Map<string, StoredResource>();
-        for (const object of context.snapshot.findByLabel(op.kind, op.namespace, op.label, op.value)) {
+        for (const object of context.snapshot.findByLabel(
+          op.kind,
+          op.namespace,
+          op.label,
+          op.value,
+        )) {
           holders.set(object.metadata.name, object);
         }
         for (const [id, object] of overlay) {
@@ -163,9 +176,25 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
         return { outcome: 'checked' };
       }
     }
-  });
+  };
 
+  const results = ops.map((op) => {
+    try {
+      return apply(op);
+    } catch (err) {
+      throw attributed(err, op);
+    }
+  });
   return { results, changes, lastResourceVersion: rv };
+}
+
+/** The error, carrying the document and field of the operation that raised it. */
+function attributed(err: unknown, op: WriteOp): unknown {
+  if (!op.source || !isGantryError(err) || err.issues.length > 0) return err;
+  return new GantryError(err.code, err.message, {
+    cause: err.cause,
+    issues: [{ document: op.source.document, path: op.source.path ?? '', message: err.message }],
+  });
 }
 
 export function keyId(key: ObjectKey): string {
@@ -173,11 +202,19 @@ export function keyId(key: ObjectKey): string {
 }
 
 export function keyOfStored(object: StoredResource): ObjectKey {
-  return { kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name };
+  return {
+    kind: object.kind,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name,
+  };
 }
 
 function keyOfResource(object: Resource): ObjectKey {
-  return { kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name };
+  return {
+    kind: object.kind,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name,
+  };
 }
 
 /** Kubernetes' RFC 3339 timestamps, to the second. */

@@ -14,6 +14,7 @@ import type {
   WatchEvent,
   WatchOptions,
   WriteOp,
+  WriteOptions,
   WriteResult,
 } from '../store.js';
 import { planWrites, type StoreSnapshot } from '../write-planner.js';
@@ -107,7 +108,7 @@ export class SqliteStore implements Store {
     return Promise.resolve(read.deferred());
   }
 
-  write(ops: WriteOp[]): Promise<WriteResult[]> {
+  write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     try {
       const run = this.#db.transaction(() => {
         const state = this.#state();
@@ -117,6 +118,7 @@ export class SqliteStore implements Store {
           now: this.#now(),
           newUid: this.#newUid,
         });
+        if (options.dryRun) return { ...plan, changes: [] };
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
           if (change.after) {
@@ -133,9 +135,11 @@ export class SqliteStore implements Store {
               JSON.stringify(change.after),
             );
           } else {
-            this.#stmt(
-              'DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
-            ).run(kind, namespace, name);
+            this.#stmt('DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?').run(
+              kind,
+              namespace,
+              name,
+            );
           }
           this.#stmt(
             'INSERT INTO events (rv, type, kind, namespace, body) VALUES (?, ?, ?, ?, ?)',
@@ -173,10 +177,12 @@ export class SqliteStore implements Store {
     const state = this.#state();
     const horizon = state.rv - this.#historyLimit;
     if (horizon <= state.compacted_rv) return;
-    this.#db.transaction(() => {
-      this.#stmt('DELETE FROM events WHERE rv <= ?').run(horizon);
-      this.#stmt('UPDATE store_state SET compacted_rv = ? WHERE id = 1').run(horizon);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        this.#stmt('DELETE FROM events WHERE rv <= ?').run(horizon);
+        this.#stmt('UPDATE store_state SET compacted_rv = ? WHERE id = 1').run(horizon);
+      })
+      .immediate();
   }
 
   close(): Promise<void> {
@@ -318,9 +324,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 function migrate(db: SqliteDatabase): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
-    (row) => row.version,
-  );
+  const applied = (
+    db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>
+  ).map((row) => row.version);
   for (const migration of pendingMigrations(sqliteMigrations, applied)) {
     db.transaction(() => {
       for (const statement of migration.statements) db.exec(statement);

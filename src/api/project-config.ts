@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import {
+  labelSelectorRequirementSchema,
+  localObjectReferenceSchema,
+  labelSelectorSchema,
+  statusCommonShape,
+} from './common.js';
+import { KARGO_API_VERSION, namespacedObjectMetaSchema, nameSchema } from './meta.js';
+
+/**
+ * ProjectConfig: a project's policies. Exactly one per project, named after it
+ * (Kargo's webhook rejects any other name).
+ */
+
+const NAME_PATTERN_PREFIX = /^(regex|regexp|glob):/;
+
+/** `name` is an exact Stage name, `regex:`/`regexp:` a regular expression, or `glob:` a glob. */
+export const promotionPolicySelectorSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z.array(labelSelectorRequirementSchema).optional(),
+  })
+  .superRefine((selector, ctx) => {
+    const name = selector.name;
+    if (name === undefined) return;
+    if (name.includes(':') && !NAME_PATTERN_PREFIX.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: `"${name}" has an unknown prefix: use an exact Stage name, regex:<expression>, regexp:<expression> or glob:<pattern>`,
+      });
+      return;
+    }
+    const regex = /^(regex|regexp):(.*)$/.exec(name);
+    if (regex) {
+      try {
+        new RegExp(regex[2] ?? '');
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['name'],
+          message: `invalid regular expression: ${(err as Error).message}`,
+        });
+      }
+    }
+  });
+
+const autoRollbackSchema = z.strictObject({
+  onVerification: z
+    .array(z.enum(['Failed', 'Error']))
+    .max(2)
+    .default(['Failed']),
+  onPromotion: z
+    .array(z.enum(['Failed', 'Errored']))
+    .max(2)
+    .default([]),
+});
+
+export const promotionPolicySchema = z
+  .strictObject({
+    stage: nameSchema.optional(),
+    stageSelector: promotionPolicySelectorSchema.optional(),
+    autoPromotionEnabled: z.boolean().default(false),
+    autoRollback: autoRollbackSchema.optional(),
+  })
+  .superRefine((policy, ctx) => {
+    if ((policy.stage === undefined) === (policy.stageSelector === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'set exactly one of stage (deprecated) and stageSelector',
+      });
+    }
+  });
+
+const secretProvider = z.strictObject({ secretRef: localObjectReferenceSchema });
+
+const indexSelectorRequirementSchema = z.strictObject({
+  key: z.enum(['subscribedURLs', 'receiverPaths']),
+  operator: z.enum(['Equals', 'NotEquals']),
+  value: z.string(),
+});
+
+const targetSelectionCriteriaSchema = z
+  .strictObject({
+    kind: z.enum(['Warehouse']),
+    name: z.string().optional(),
+    labelSelector: labelSelectorSchema.optional(),
+    indexSelector: z
+      .strictObject({ matchIndices: z.array(indexSelectorRequirementSchema).min(1) })
+      .optional(),
+  })
+  .superRefine((criteria, ctx) => {
+    const hasLabels =
+      Object.keys(criteria.labelSelector?.matchLabels ?? {}).length > 0 ||
+      (criteria.labelSelector?.matchExpressions ?? []).length > 0;
+    if (!criteria.name && !hasLabels && !criteria.indexSelector) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'set at least one of name, labelSelector and indexSelector',
+      });
+    }
+  });
+
+const genericActionSchema = z.strictObject({
+  action: z.enum(['Refresh']),
+  whenExpression: z.string().optional(),
+  parameters: z.record(z.string(), z.string()).optional(),
+  targetSelectionCriteria: z.array(targetSelectionCriteriaSchema).min(1),
+});
+
+export const WEBHOOK_PROVIDERS = [
+  'github',
+  'gitlab',
+  'gitea',
+  'bitbucket',
+  'azure',
+  'dockerhub',
+  'quay',
+  'harbor',
+  'artifactory',
+  'generic',
+] as const;
+
+export const webhookReceiverSchema = z
+  .strictObject({
+    name: nameSchema,
+    github: secretProvider.optional(),
+    gitlab: secretProvider.optional(),
+    gitea: secretProvider.optional(),
+    bitbucket: secretProvider.optional(),
+    azure: secretProvider.optional(),
+    dockerhub: secretProvider.optional(),
+    quay: secretProvider.optional(),
+    harbor: secretProvider.optional(),
+    artifactory: z
+      .strictObject({
+        secretRef: localObjectReferenceSchema,
+        virtualRepoName: z.string().optional(),
+      })
+      .optional(),
+    generic: z
+      .strictObject({
+        secretRef: localObjectReferenceSchema,
+        actions: z.array(genericActionSchema).min(1),
+      })
+      .optional(),
+  })
+  .superRefine((receiver, ctx) => {
+    const set = WEBHOOK_PROVIDERS.filter((provider) => receiver[provider] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          set.length === 0
+            ? `set one provider: ${WEBHOOK_PROVIDERS.join(', ')}`
+            : `set only one provider per receiver (found ${set.join(', ')})`,
+      });
+    }
+  });
+
+export const projectConfigSpecSchema = z
+  .strictObject({
+    promotionPolicies: z.array(promotionPolicySchema).optional(),
+    webhookReceivers: z.array(webhookReceiverSchema).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const exact = new Map<string, number>();
+    spec.promotionPolicies?.forEach((policy, index) => {
+      const name = policy.stageSelector?.name ?? policy.stage;
+      if (name === undefined || NAME_PATTERN_PREFIX.test(name)) return;
+      const first = exact.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promotionPolicies', index],
+          message: `Stage "${name}" already has a policy (promotionPolicies[${first}])`,
+        });
+      } else exact.set(name, index);
+    });
+    const receivers = new Map<string, number>();
+    spec.webhookReceivers?.forEach((receiver, index) => {
+      const first = receivers.get(receiver.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['webhookReceivers', index, 'name'],
+          message: `receiver name "${receiver.name}" is already used by webhookReceivers[${first}]`,
+        });
+      } else receivers.set(receiver.name, index);
+    });
+  });
+
+export const projectConfigStatusSchema = z.strictObject({
+  ...statusCommonShape,
+  webhookReceivers: z
+    .array(
+      z.strictObject({ name: z.string(), path: z.string().optional(), url: z.string().optional() }),
+    )
+    .optional(),
+});
+
+export const projectConfigSchema = z
+  .strictObject({
+    apiVersion: z.literal(KARGO_API_VERSION),
+    kind: z.literal('ProjectConfig'),
+    metadata: namespacedObjectMetaSchema,
+    spec: projectConfigSpecSchema.default({}),
+    status: z.unknown().optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.metadata.name !== config.metadata.namespace) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metadata', 'name'],
+        message: `must equal the project name "${config.metadata.namespace}" (a project has one ProjectConfig, named after it)`,
+      });
+    }
+  });
+
+export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+export type PromotionPolicy = z.infer<typeof promotionPolicySchema>;
+export type WebhookReceiver = z.infer<typeof webhookReceiverSchema>;

@@ -1,0 +1,61 @@
+import type { FieldIssue } from '../errors.js';
+import { kindInfo, knownKindNames, type KindInfo } from './kinds.js';
+import type { Resource } from './resource.js';
+import { fieldIssuesFromZod } from './zod-issues.js';
+
+export type ManifestValidation =
+  { ok: true; object: Resource; info: KindInfo } | { ok: false; issues: FieldIssue[] };
+
+/**
+ * Validates one manifest document against its kind's strict schema and applies Kargo's
+ * defaults. Pure: no store access (project existence and other cross-object rules are the
+ * admission layer's job).
+ */
+export function validateManifest(document: unknown): ManifestValidation {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return {
+      ok: false,
+      issues: [{ path: '', message: 'must be an object with apiVersion, kind and metadata' }],
+    };
+  }
+  const raw = document as Record<string, unknown>;
+  if (raw.kind === undefined) return { ok: false, issues: [{ path: 'kind', message: 'required' }] };
+  if (typeof raw.kind !== 'string')
+    return { ok: false, issues: [{ path: 'kind', message: 'must be a string' }] };
+  const info = kindInfo(raw.kind);
+  if (!info) {
+    return {
+      ok: false,
+      issues: [
+        { path: 'kind', message: `unknown kind "${raw.kind}" (known kinds: ${knownKindNames()})` },
+      ],
+    };
+  }
+  if (raw.apiVersion !== info.apiVersion) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'apiVersion',
+          message:
+            raw.apiVersion === undefined
+              ? `required (${info.kind} is ${info.apiVersion})`
+              : `${info.kind} is ${info.apiVersion}, not ${JSON.stringify(raw.apiVersion)}`,
+        },
+      ],
+    };
+  }
+  const parsed = info.schema.safeParse(document);
+  if (!parsed.success) return { ok: false, issues: fieldIssuesFromZod(parsed.error, document) };
+  return { ok: true, object: parsed.data as Resource, info };
+}
+
+/** `Warehouse "api"`, read loosely from a document that may be invalid. */
+export function describeDocument(document: unknown): string | undefined {
+  if (typeof document !== 'object' || document === null) return undefined;
+  const raw = document as { kind?: unknown; metadata?: { name?: unknown } };
+  const kind = typeof raw.kind === 'string' ? raw.kind : undefined;
+  const name = typeof raw.metadata?.name === 'string' ? raw.metadata.name : undefined;
+  if (kind && name) return `${kind} "${name}"`;
+  return kind ?? (name ? `"${name}"` : undefined);
+}

@@ -1,0 +1,32 @@
+import { KARGO_API_VERSION } from '../../api/meta.js';
+import { dnsLabelProblem } from '../../api/names.js';
+import type { StoredResource } from '../../api/resource.js';
+import { qualifiedName, type CliContext } from '../context.js';
+import { usageError } from '../usage-error.js';
+import { applyCommand, type ApplyOptions } from './apply.js';
+
+/** `gantry create project NAME`, or `gantry create -f FILE` (fails on objects that exist). */
+export async function createCommand(
+  ctx: CliContext,
+  what: string | undefined,
+  name: string | undefined,
+  options: ApplyOptions,
+): Promise<void> {
+  if (what === undefined) {
+    await applyCommand(ctx, options, 'create');
+    return;
+  }
+  if (what !== 'project')
+    throw usageError(
+      `cannot create "${what}" this way: use create project NAME, or create -f FILE`,
+    );
+  if (!name) throw usageError('create project needs a NAME');
+  const problem = dnsLabelProblem(name);
+  if (problem) throw usageError(`project name ${problem}`);
+  const created = await ctx.client.request<StoredResource>('POST', '/v1/projects', {
+    apiVersion: KARGO_API_VERSION,
+    kind: 'Project',
+    metadata: { name },
+  });
+  ctx.out(`${qualifiedName('Project', 'kargo.akuity.io', created.metadata.name)} created`);
+}

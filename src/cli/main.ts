@@ -1,0 +1,170 @@
+import { Command, CommanderError, Option } from 'commander';
+import { errorMessage, isGantryError } from '../errors.js';
+import { gantryVersion } from '../version.js';
+import { ApiClient } from './client.js';
+import type { CliContext } from './context.js';
+import { isUsageError } from './usage-error.js';
+
+/** Exit codes: 0 success, 1 failure, 2 usage. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * Runs the `gantry` CLI and returns its exit code. Command modules are imported when their
+ * command runs, so `gantry get` never loads the server, the store or the schemas it does not need.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = new Command('gantry')
+    .description('Continuous promotion for GitOps (Kargo-compatible)')
+    .addOption(
+      new Option('--server <url>', 'Gantry API server')
+        .env('GANTRY_SERVER')
+        .default('http://127.0.0.1:8080'),
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showSuggestionAfterError(true);
+
+  const context = (): CliContext => ({
+    client: new ApiClient(program.opts<{ server: string }>().server),
+    out: io.out,
+    err: io.err,
+    env: io.env,
+    now: io.now ?? (() => new Date()),
+  });
+
+  program
+    .command('server')
+    .description('run the Gantry API server (embedded SQLite by default)')
+    .option('--host <host>', 'address to bind (env GANTRY_HOST; default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (env GANTRY_PORT; default 8080)')
+    .option(
+      '--data-dir <dir>',
+      'where the embedded store lives (env GANTRY_DATA_DIR; default ./.gantry)',
+    )
+    .option('--store <url>', 'sqlite, or a postgres:// URL (env GANTRY_STORE)')
+    .option('--log-level <level>', 'debug, info, warn or error (env GANTRY_LOG_LEVEL)')
+    .option('--log-format <format>', 'text or json (env GANTRY_LOG_FORMAT)')
+    .action(async (flags: Record<string, string | undefined>) => {
+      const { serverCommand } = await import('./commands/server.js');
+      await serverCommand(flags);
+    });
+
+  program
+    .command('apply')
+    .description('create or update objects from YAML/JSON files (all or nothing)')
+    .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
+    .option('-R, --recursive', 'also read directories below -f directories')
+    .option('--project <name>', 'project for documents without metadata.namespace')
+    .option('--dry-run', 'validate and report without changing anything')
+    .action(async (options: Record<string, unknown>) => {
+      const { applyCommand } = await import('./commands/apply.js');
+      await applyCommand(context(), options);
+    });
+
+  program
+    .command('get')
+    .description('show objects: gantry get KIND [NAME]')
+    .argument('<kind>', 'kind, plural or short name (stages, freight, promo, …)')
+    .argument('[name]', 'one object')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-A, --all-projects', 'list across all projects')
+    .option('-o, --output <format>', 'table, wide, yaml or json', 'table')
+    .option('-l, --selector <selector>', 'label selector, e.g. tier=web,env!=prod')
+    .action(async (kind: string, name: string | undefined, options: Record<string, unknown>) => {
+      const { getCommand } = await import('./commands/get.js');
+      await getCommand(context(), kind, name, options);
+    });
+
+  program
+    .command('delete')
+    .description('delete objects: gantry delete KIND NAME, or -f FILE')
+    .argument('[kind]', 'kind, plural or short name')
+    .argument('[name]', 'object name')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-f, --filename <path>', 'delete the objects in these files (repeatable)', collect)
+    .option('-R, --recursive', 'also read directories below -f directories')
+    .option('--ignore-not-found', 'succeed when an object is already gone')
+    .action(
+      async (
+        kind: string | undefined,
+        name: string | undefined,
+        options: Record<string, unknown>,
+      ) => {
+        const { deleteCommand } = await import('./commands/delete.js');
+        await deleteCommand(context(), kind, name, options);
+      },
+    );
+
+  program
+    .command('create')
+    .description('create a project (create project NAME) or objects from files (create -f FILE)')
+    .argument('[what]', 'project')
+    .argument('[name]', 'its name')
+    .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
+    .option('-R, --recursive', 'also read directories below -f directories')
+    .option('--project <name>', 'project for documents without metadata.namespace')
+    .action(
+      async (
+        what: string | undefined,
+        name: string | undefined,
+        options: Record<string, unknown>,
+      ) => {
+        const { createCommand } = await import('./commands/create.js');
+        await createCommand(context(), what, name, options);
+      },
+    );
+
+  program
+    .command('version')
+    .description('print the client and server versions')
+    .option('--client', 'only the client version')
+    .action(async (options: { client?: boolean }) => {
+      const { versionCommand } = await import('./commands/version.js');
+      await versionCommand(context(), options);
+    });
+
+  program.version(gantryVersion(), '-v, --version-flag', 'print the client version');
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    const message = errorMessage(err);
+    for (const line of message.split('\n'))
+      io.err(line.startsWith('error: ') ? line : `error: ${line}`);
+    if (isUsageError(err)) return EXIT_USAGE;
+    if (!isGantryError(err) && err instanceof Error && err.stack && io.env.GANTRY_DEBUG)
+      io.err(err.stack);
+    return EXIT_FAILURE;
+  }
+}
+
+/** Entry point for bin/gantry.js. */
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    env: process.env,
+  });
+  process.exitCode = code;
+}

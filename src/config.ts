@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { inputError, type FieldIssue } from './errors.js';
+
+/**
+ * Server configuration, from flags first and environment variables second. Every value is
+ * validated here, once; a bad one is reported with the flag and variable that set it.
+ */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'text' | 'json';
+}
+
+export interface ServerFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+  dataDir?: string | undefined;
+  store?: string | undefined;
+  logLevel?: string | undefined;
+  logFormat?: string | undefined;
+}
+
+const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
+  host: { flag: '--host', env: 'GANTRY_HOST' },
+  port: { flag: '--port', env: 'GANTRY_PORT' },
+  dataDir: { flag: '--data-dir', env: 'GANTRY_DATA_DIR' },
+  store: { flag: '--store', env: 'GANTRY_STORE' },
+  logLevel: { flag: '--log-level', env: 'GANTRY_LOG_LEVEL' },
+  logFormat: { flag: '--log-format', env: 'GANTRY_LOG_FORMAT' },
+};
+
+const fields = {
+  host: z.string().min(1),
+  port: z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a port number (0-65535)' })
+    .transform(Number)
+    .refine((n) => n <= 65535, { message: 'must be a port number (0-65535)' }),
+  dataDir: z.string().min(1),
+  store: z.string().refine((value) => value === 'sqlite' || /^postgres(ql)?:\/\/./.test(value), {
+    message: 'must be "sqlite" or a postgres:// connection URL',
+  }),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  logFormat: z.enum(['text', 'json']),
+} satisfies Record<keyof ServerFlags, z.ZodType>;
+
+const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
+  host: '127.0.0.1',
+  port: '8080',
+  dataDir: './.gantry',
+  store: 'sqlite',
+  logLevel: 'info',
+  logFormat: 'text',
+};
+
+export function resolveServerConfig(
+  flags: ServerFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
+  const issues: FieldIssue[] = [];
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(SOURCES) as Array<keyof ServerFlags>) {
+    const { flag, env: envName } = SOURCES[key];
+    const fromFlag = flags[key];
+    const fromEnv = env[envName];
+    const raw = fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key]);
+    const parsed = fields[key].safeParse(raw);
+    if (parsed.success) {
+      values[key] = parsed.data;
+    } else {
+      const where = fromFlag !== undefined ? flag : fromEnv ? envName : `default of ${flag}`;
+      issues.push({
+        path: where,
+        message: `${parsed.error.issues[0]?.message ?? 'invalid'} (got "${raw}")`,
+      });
+    }
+  }
+  if (issues.length > 0) {
+    throw inputError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues);
+  }
+  const dataDir = resolve(values.dataDir as string);
+  const storeValue = values.store as string;
+  return {
+    host: values.host as string,
+    port: values.port as number,
+    dataDir,
+    store:
+      storeValue === 'sqlite'
+        ? { kind: 'sqlite', path: resolve(dataDir, 'gantry.db') }
+        : { kind: 'postgres', url: storeValue },
+    logLevel: values.logLevel as ServerConfig['logLevel'],
+    logFormat: values.logFormat as ServerConfig['logFormat'],
+  };
+}

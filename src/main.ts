@@ -1,0 +1,88 @@
+import type { ServerConfig } from './config.js';
+import { errorMessage } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { ResourceService } from './resources/resource-service.js';
+import { createApp } from './server/app.js';
+import { listen } from './server/http-server.js';
+import { openPostgresStore, redactUrl } from './store/postgres/postgres-store.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+/**
+ * The composition root: configuration → store → services → HTTP server. The only module that
+ * picks concrete implementations.
+ */
+export interface RunningGantry {
+  url: string;
+  store: Store;
+  /** Graceful stop: ends watches, lets in-flight requests finish, closes the store. */
+  stop(): Promise<void>;
+}
+
+export async function startGantry(config: ServerConfig, logger: Logger): Promise<RunningGantry> {
+  const store = await openStore(config, logger);
+  const shutdown = new AbortController();
+  try {
+    const service = new ResourceService({ store });
+    const app = createApp({
+      service,
+      store,
+      logger,
+      shutdown: shutdown.signal,
+      storeKind: config.store.kind,
+    });
+    const server = await listen(app, { host: config.host, port: config.port });
+    logger.info('gantry is serving', {
+      url: server.url,
+      store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
+    });
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      store,
+      stop: () => {
+        stopping ??= (async () => {
+          shutdown.abort();
+          await server.close();
+          await store.close();
+          logger.info('gantry stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
+  const onError = (err: unknown) => logger.error('store error', { error: errorMessage(err) });
+  if (config.store.kind === 'sqlite') {
+    return Promise.resolve(openSqliteStore({ path: config.store.path, onError }));
+  }
+  return openPostgresStore({ url: config.store.url, onError });
+}
+
+/** Runs the server until SIGTERM or SIGINT, then shuts down gracefully (a second signal forces). */
+export async function runServer(config: ServerConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const gantry = await startGantry(config, logger);
+  await new Promise<void>((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        logger.warn('second signal: exiting now', { signal });
+        process.exit(1);
+      }
+      signalled = true;
+      logger.info('shutting down', { signal });
+      gantry.stop().then(resolve, (err: unknown) => {
+        logger.error('shutdown failed', { error: errorMessage(err) });
+        process.exit(1);
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

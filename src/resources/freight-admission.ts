@@ -1,0 +1,142 @@
+import { deepEqualJson } from '../api/canonical-json.js';
+import { randomFreightAlias } from '../api/freight-alias.js';
+import { freightName } from '../api/freight-name.js';
+import { FREIGHT_CONTENT_FIELDS, type Freight } from '../api/freight.js';
+import { normalizeChartUrl, normalizeGitUrl } from '../api/repo-urls.js';
+import type { Resource, StoredResource } from '../api/resource.js';
+import type { Subscription, WarehouseSpec } from '../api/warehouse.js';
+import { conflictError, type FieldIssue } from '../errors.js';
+
+export const ALIAS_LABEL = 'kargo.akuity.io/alias';
+
+/**
+ * Kargo's Freight admission rules. On create the name is always the fingerprint of the
+ * contents and a missing alias is generated; the contents must match the origin Warehouse's
+ * subscriptions, one artifact per subscription; once created, the contents never change.
+ */
+
+/** The name a new Freight gets, whatever name the manifest carried. */
+export function admittedFreightName(freight: Freight): string {
+  return freightName(freight);
+}
+
+/**
+ * Fills the alias (kept, generated, or as given), mirrors it into the alias label, and
+ * defaults `discoveredAt`.
+ */
+export function defaultFreight(
+  freight: Freight,
+  existing: StoredResource | undefined,
+  options: { now: Date; takenAliases: Set<string>; random: () => number },
+): Freight {
+  const previous = existing as (StoredResource & Partial<Freight>) | undefined;
+  let alias = freight.alias || previous?.alias;
+  if (!alias) {
+    for (let attempt = 0; attempt < 50 && (!alias || options.takenAliases.has(alias)); attempt++) {
+      alias = randomFreightAlias(options.random);
+    }
+    if (!alias || options.takenAliases.has(alias)) {
+      alias = `${randomFreightAlias(options.random)}-${Math.floor(options.random() * 1000)}`;
+    }
+  }
+  const discoveredAt =
+    freight.discoveredAt ??
+    previous?.discoveredAt ??
+    options.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    ...freight,
+    alias,
+    discoveredAt,
+    metadata: { ...freight.metadata, labels: { ...freight.metadata.labels, [ALIAS_LABEL]: alias } },
+  };
+}
+
+/** The store-side check: Freight contents are immutable. */
+export function freightImmutable(before: StoredResource | undefined, after: Resource): void {
+  if (!before) return;
+  for (const field of FREIGHT_CONTENT_FIELDS) {
+    if (!deepEqualJson(before[field] ?? null, after[field] ?? null)) {
+      throw conflictError(
+        `Freight "${before.metadata.name}" is immutable: ${field} cannot change (only alias, labels, annotations and status can)`,
+      );
+    }
+  }
+}
+
+/**
+ * Kargo's cross-check between a Freight and its Warehouse: each commit, image and chart must
+ * match a subscription, and each subscription must be matched exactly once.
+ */
+export function freightMatchesWarehouse(freight: Freight, warehouse: WarehouseSpec): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const subscriptions = warehouse.subscriptions;
+  const uses = new Map<number, string>();
+  const match = (
+    field: 'commits' | 'images' | 'charts',
+    index: number,
+    describe: string,
+    predicate: (sub: Subscription) => boolean,
+  ) => {
+    const found = subscriptions.findIndex(predicate);
+    const path = `${field}[${index}]`;
+    if (found < 0) {
+      issues.push({
+        path,
+        message: `no subscription of Warehouse "${freight.origin.name}" matches ${describe}`,
+      });
+    } else if (uses.has(found)) {
+      issues.push({
+        path,
+        message: `${describe} matches the same subscription as ${uses.get(found)}`,
+      });
+    } else {
+      uses.set(found, path);
+    }
+  };
+  freight.commits?.forEach((commit, index) => {
+    const url = normalizeGitUrl(commit.repoURL ?? '');
+    match(
+      'commits',
+      index,
+      `git repository "${commit.repoURL ?? ''}"`,
+      (sub) =>
+        'git' in sub &&
+        !!sub.git &&
+        normalizeGitUrl((sub.git as { repoURL: string }).repoURL) === url,
+    );
+  });
+  freight.images?.forEach((image, index) => {
+    match(
+      'images',
+      index,
+      `image "${image.repoURL ?? ''}"`,
+      (sub) =>
+        'image' in sub &&
+        !!sub.image &&
+        (sub.image as { repoURL: string }).repoURL === image.repoURL,
+    );
+  });
+  freight.charts?.forEach((chart, index) => {
+    const key = `${normalizeChartUrl(chart.repoURL ?? '')}/${chart.name ?? ''}`;
+    match(
+      'charts',
+      index,
+      `chart "${chart.repoURL ?? ''}${chart.name ? ` ${chart.name}` : ''}"`,
+      (sub) => {
+        if (!('chart' in sub) || !sub.chart) return false;
+        const c = sub.chart as { repoURL: string; name?: string };
+        return `${normalizeChartUrl(c.repoURL)}/${c.name ?? ''}` === key;
+      },
+    );
+  });
+  subscriptions.forEach((sub, index) => {
+    const typed = 'image' in sub || 'git' in sub || 'chart' in sub;
+    if (typed && !uses.has(index)) {
+      issues.push({
+        path: '',
+        message: `no artifact for subscriptions[${index}] of Warehouse "${freight.origin.name}": a Freight carries one version of each subscribed repository`,
+      });
+    }
+  });
+  return issues;
+}

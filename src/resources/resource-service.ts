@@ -1,0 +1,402 @@
+import type { Freight } from '../api/freight.js';
+import { kindInfo, kindOrder, type KindInfo } from '../api/kinds.js';
+import type { LabelSelector } from '../api/label-selector.js';
+import {
+  describeKey,
+  type ObjectKey,
+  type Resource,
+  type StoredResource,
+} from '../api/resource.js';
+import { describeDocument, validateManifest } from '../api/validate-manifest.js';
+import type { WarehouseSpec } from '../api/warehouse.js';
+import { fieldIssuesFromZod } from '../api/zod-issues.js';
+import { inputError, notAllowedError, notFoundError, type FieldIssue } from '../errors.js';
+import type { ListResult, Store, WriteCheck, WriteOp, WriteOutcome } from '../store/store.js';
+import {
+  admittedFreightName,
+  ALIAS_LABEL,
+  defaultFreight,
+  freightImmutable,
+  freightMatchesWarehouse,
+} from './freight-admission.js';
+
+export type WriteMode = 'apply' | 'create' | 'update';
+
+export interface ApplyRequest {
+  documents: unknown[];
+  mode: WriteMode;
+  dryRun?: boolean | undefined;
+  /**
+   * Treat `metadata.resourceVersion` as an optimistic-lock precondition. Off for bulk apply,
+   * where manifests exported from elsewhere carry versions that mean nothing here.
+   */
+  honorResourceVersion?: boolean | undefined;
+  /** Fills `metadata.namespace` of namespaced documents that have none. */
+  defaultProject?: string | undefined;
+}
+
+export interface AppliedObject {
+  outcome: WriteOutcome;
+  object: StoredResource;
+}
+
+export interface ResourceServiceOptions {
+  store: Store;
+  now?: () => Date;
+  random?: () => number;
+}
+
+const SHARD_LABEL = 'kargo.akuity.io/shard';
+
+/**
+ * The one way users' writes reach the store: validation against the kind's schema, Kargo's
+ * defaults and admission rules (the project exists, Freight names and aliases, immutability),
+ * then one atomic store write for the whole request. Nothing is written unless every document
+ * is valid and admitted. Errors name the document and the field.
+ */
+export class ResourceService {
+  readonly #store: Store;
+  readonly #now: () => Date;
+  readonly #random: () => number;
+
+  constructor(options: ResourceServiceOptions) {
+    this.#store = options.store;
+    this.#now = options.now ?? (() => new Date());
+    this.#random = options.random ?? Math.random;
+  }
+
+  async apply(request: ApplyRequest): Promise<AppliedObject[]> {
+    const validated = this.#validateAll(request);
+    const batch = new Map<string, Resource>();
+    for (const { object } of validated) batch.set(mapKey(object), object);
+
+    const planned: Array<{ index: number; ops: WriteOp[]; main: number }> = [];
+    const issues: FieldIssue[] = [];
+    for (const [index, { object, info }] of validated.entries()) {
+      try {
+        const ops = await this.#admit(object, info, index, request, batch);
+        planned.push({ index, ops, main: ops.findIndex((op) => op.op === request.mode) });
+      } catch (err) {
+        if (isInputIssues(err)) issues.push(...err.issues);
+        else throw err;
+      }
+    }
+    if (issues.length > 0) throw invalidDocuments(issues);
+
+    // Projects (and other containers) first, whatever the order of the documents.
+    planned.sort(
+      (a, b) =>
+        kindOrder(validated[a.index]!.object.kind) - kindOrder(validated[b.index]!.object.kind) ||
+        a.index - b.index,
+    );
+    const ops = planned.flatMap((p) => p.ops);
+    const results = await this.#store.write(ops, { dryRun: request.dryRun });
+
+    const byDocument = new Map<number, AppliedObject>();
+    let offset = 0;
+    for (const p of planned) {
+      const result = results[offset + p.main]!;
+      byDocument.set(p.index, { outcome: result.outcome, object: result.object! });
+      offset += p.ops.length;
+    }
+    return validated.map((_, index) => byDocument.get(index)!);
+  }
+
+  async get(key: ObjectKey): Promise<StoredResource> {
+    const object = await this.#store.get(key);
+    if (!object) throw notFoundError(`${describeKey(key)} not found`);
+    return object;
+  }
+
+  list(
+    kind: string,
+    options: {
+      namespace?: string | undefined;
+      labelSelector?: LabelSelector;
+      limit?: number;
+      continue?: string;
+    },
+  ): Promise<ListResult> {
+    return this.#store.list(kind, options);
+  }
+
+  /**
+   * Deletes objects. Deleting a Project deletes everything in it; Freight that a Stage is
+   * using cannot be deleted.
+   */
+  async delete(
+    targets: Array<{
+      key: ObjectKey;
+      resourceVersion?: string | undefined;
+      document?: number | undefined;
+    }>,
+    options: { dryRun?: boolean | undefined } = {},
+  ): Promise<StoredResource[]> {
+    const ops: WriteOp[] = [];
+    for (const target of targets) {
+      const source = target.document === undefined ? undefined : { document: target.document };
+      if (target.key.kind === 'Freight') await this.#checkFreightUnused(target.key);
+      ops.push({ op: 'delete', key: target.key, resourceVersion: target.resourceVersion, source });
+      if (target.key.kind === 'Project') {
+        ops.push({ op: 'deleteNamespace', namespace: target.key.name, source });
+      }
+    }
+    const results = await this.#store.write(ops, { dryRun: options.dryRun });
+    return results.filter((r, i) => ops[i]!.op === 'delete').map((r) => r.object!);
+  }
+
+  /** Replaces an object's status after validating it against the kind's status schema. */
+  async updateStatus(
+    key: ObjectKey,
+    status: unknown,
+    resourceVersion?: string,
+  ): Promise<StoredResource> {
+    const info = kindInfo(key.kind);
+    if (!info?.statusSchema) throw inputError(`${key.kind} has no status sub-resource`);
+    const parsed = info.statusSchema.safeParse(status);
+    if (!parsed.success) {
+      const issues = fieldIssuesFromZod(parsed.error, status).map((issue) => ({
+        ...issue,
+        path: issue.path === '' ? 'status' : `status.${issue.path}`,
+      }));
+      throw inputError(
+        `invalid status for ${describeKey(key)}: ${formatIssue(issues[0]!)}`,
+        issues,
+      );
+    }
+    const [result] = await this.#store.write([
+      { op: 'updateStatus', key, status: parsed.data, resourceVersion },
+    ]);
+    return result!.object!;
+  }
+
+  /** Merges labels and annotations (null removes a key), e.g. Kargo's refresh annotation. */
+  async patchMetadata(
+    key: ObjectKey,
+    patch: { labels?: Record<string, string | null>; annotations?: Record<string, string | null> },
+  ): Promise<StoredResource> {
+    const [result] = await this.#store.write([{ op: 'patchMetadata', key, ...patch }]);
+    return result!.object!;
+  }
+
+  #validateAll(request: ApplyRequest): Array<{ object: Resource; info: KindInfo }> {
+    const issues: FieldIssue[] = [];
+    const out: Array<{ object: Resource; info: KindInfo }> = [];
+    const seen = new Map<string, number>();
+    request.documents.forEach((document, index) => {
+      const prepared = prepareDocument(document, request);
+      const result = validateManifest(prepared);
+      if (!result.ok) {
+        issues.push(...result.issues.map((issue) => ({ ...issue, document: index })));
+        return;
+      }
+      const { object, info } = result;
+      const metaIssue = scopeIssue(object, info);
+      if (metaIssue) {
+        issues.push({ ...metaIssue, document: index });
+        return;
+      }
+      if (!request.honorResourceVersion) delete object.metadata.resourceVersion;
+      const key = mapKey(object);
+      const first = seen.get(key);
+      if (first !== undefined && object.kind !== 'Freight') {
+        issues.push({
+          document: index,
+          path: 'metadata.name',
+          message: `${describeDocument(object)} appears twice in this request (also document ${first + 1})`,
+        });
+        return;
+      }
+      seen.set(key, index);
+      out.push({ object, info });
+    });
+    if (issues.length > 0) throw invalidDocuments(issues);
+    return out;
+  }
+
+  async #admit(
+    object: Resource,
+    info: KindInfo,
+    document: number,
+    request: ApplyRequest,
+    batch: Map<string, Resource>,
+  ): Promise<WriteOp[]> {
+    const ops: WriteOp[] = [];
+    const namespace = object.metadata.namespace ?? '';
+    if (info.namespaced) {
+      ops.push({
+        op: 'assertExists',
+        key: { kind: 'Project', namespace: '', name: namespace },
+        message: `project "${namespace}" does not exist (create it first: gantry create project ${namespace})`,
+        source: { document, path: 'metadata.namespace' },
+      });
+    }
+    let check: WriteCheck | undefined;
+    let admitted = object;
+    switch (object.kind) {
+      case 'Warehouse':
+      case 'Stage':
+        admitted = syncShardLabel(object);
+        break;
+      case 'Promotion': {
+        const stage = (object.spec as { stage: string }).stage;
+        ops.push({
+          op: 'assertExists',
+          key: { kind: 'Stage', namespace, name: stage },
+          message: `Stage "${stage}" does not exist in project "${namespace}"`,
+          source: { document, path: 'spec.stage' },
+        });
+        break;
+      }
+      case 'Freight': {
+        const freight = object as unknown as Freight;
+        const givenKey = { kind: 'Freight', namespace, name: object.metadata.name };
+        const existing = await this.#store.get(givenKey);
+        const name = existing ? existing.metadata.name : admittedFreightName(freight);
+        const fromStore = existing ?? (await this.#store.get({ ...givenKey, name }));
+        const warehouse = await this.#findWarehouse(namespace, freight.origin.name, batch);
+        if (!warehouse) {
+          throw invalidDocuments([
+            {
+              document,
+              path: 'origin.name',
+              message: `Warehouse "${freight.origin.name}" does not exist in project "${namespace}"`,
+            },
+          ]);
+        }
+        if (!fromStore) {
+          const mismatches = freightMatchesWarehouse(freight, warehouse);
+          if (mismatches.length > 0)
+            throw invalidDocuments(mismatches.map((issue) => ({ ...issue, document })));
+        }
+        const taken =
+          freight.alias || fromStore ? new Set<string>() : await this.#takenAliases(namespace);
+        const defaulted = defaultFreight(
+          { ...freight, metadata: { ...freight.metadata, name } },
+          fromStore,
+          { now: this.#now(), takenAliases: taken, random: this.#random },
+        );
+        admitted = defaulted as unknown as Resource;
+        check = freightImmutable;
+        ops.push({
+          op: 'assertLabelUnique',
+          kind: 'Freight',
+          namespace,
+          label: ALIAS_LABEL,
+          value: defaulted.alias!,
+          exceptName: name,
+          message: `alias "${defaulted.alias}" is already used by another Freight in project "${namespace}"`,
+          source: { document, path: 'alias' },
+        });
+        break;
+      }
+    }
+    ops.push({ op: request.mode, object: admitted, check, source: { document } } as WriteOp);
+    return ops;
+  }
+
+  async #findWarehouse(
+    namespace: string,
+    name: string,
+    batch: Map<string, Resource>,
+  ): Promise<WarehouseSpec | undefined> {
+    const key = { kind: 'Warehouse', namespace, name };
+    const inBatch = batch.get(mapKeyOf(key));
+    const warehouse = inBatch ?? (await this.#store.get(key));
+    return warehouse?.spec as WarehouseSpec | undefined;
+  }
+
+  async #takenAliases(namespace: string): Promise<Set<string>> {
+    const { items } = await this.#store.list('Freight', { namespace });
+    return new Set(
+      items.map((item) => item.metadata.labels?.[ALIAS_LABEL]).filter((a): a is string => !!a),
+    );
+  }
+
+  async #checkFreightUnused(key: ObjectKey): Promise<void> {
+    const { items } = await this.#store.list('Stage', { namespace: key.namespace });
+    for (const stage of items) {
+      const history = (
+        stage.status as
+          { freightHistory?: Array<{ items?: Record<string, { name?: string }> }> } | undefined
+      )?.freightHistory;
+      const current = history?.[0]?.items ?? {};
+      if (Object.values(current).some((ref) => ref.name === key.name)) {
+        throw notAllowedError(
+          `Freight "${key.name}" is in use by Stage "${stage.metadata.name}"; promote other Freight there before deleting it`,
+        );
+      }
+    }
+  }
+}
+
+function prepareDocument(document: unknown, request: ApplyRequest): unknown {
+  if (!request.defaultProject || typeof document !== 'object' || document === null) return document;
+  const raw = document as { kind?: unknown; metadata?: Record<string, unknown> };
+  const info = typeof raw.kind === 'string' ? kindInfo(raw.kind) : undefined;
+  if (!info?.namespaced || typeof raw.metadata !== 'object' || raw.metadata === null)
+    return document;
+  if (raw.metadata.namespace !== undefined) return document;
+  return { ...raw, metadata: { ...raw.metadata, namespace: request.defaultProject } };
+}
+
+function scopeIssue(object: Resource, info: KindInfo): FieldIssue | undefined {
+  if (
+    !info.namespaced &&
+    object.metadata.namespace !== undefined &&
+    object.metadata.namespace !== ''
+  ) {
+    return {
+      path: 'metadata.namespace',
+      message: `${info.kind} is not in a project: remove metadata.namespace`,
+    };
+  }
+  if (info.namespaced && !object.metadata.namespace) {
+    return {
+      path: 'metadata.namespace',
+      message: `required: the project this ${info.kind} belongs to`,
+    };
+  }
+  return undefined;
+}
+
+function syncShardLabel(object: Resource): Resource {
+  const shard = (object.spec as { shard?: string } | undefined)?.shard;
+  const labels = { ...object.metadata.labels };
+  if (shard) labels[SHARD_LABEL] = shard;
+  else delete labels[SHARD_LABEL];
+  return { ...object, metadata: { ...object.metadata, labels } };
+}
+
+function mapKey(object: Resource): string {
+  return mapKeyOf({
+    kind: object.kind,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name,
+  });
+}
+
+function mapKeyOf(key: ObjectKey): string {
+  return `${key.kind}/${key.namespace}/${key.name}`;
+}
+
+function invalidDocuments(issues: FieldIssue[]) {
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return inputError(`${formatIssue(first)}${more}`, issues);
+}
+
+function formatIssue(issue: FieldIssue): string {
+  const where = issue.document === undefined ? '' : `document ${issue.document + 1}: `;
+  return `${where}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
+}
+
+function isInputIssues(err: unknown): err is { issues: FieldIssue[] } {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { name?: unknown }).name === 'GantryError' &&
+    (err as { code?: unknown }).code === 'Invalid' &&
+    Array.isArray((err as { issues?: unknown }).issues)
+  );
+}

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { inputError, isGantryError, notFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ResourceService } from '../resources/resource-service.js';
+import type { Store } from '../store/store.js';
+import { gantryVersion } from '../version.js';
+import { errorResponse } from './http-errors.js';
+import { registerBatchRoutes } from './routes/batch-routes.js';
+import { registerResourceRoutes } from './routes/resource-routes.js';
+import { registerWatchRoutes } from './routes/watch-routes.js';
+
+export interface AppOptions {
+  service: ResourceService;
+  store: Store;
+  logger: Logger;
+  /** Aborted at shutdown: ends watch streams so the server can close. */
+  shutdown: AbortSignal;
+  /** Describes the store for `/v1/version` (`sqlite` or `postgres`). */
+  storeKind: string;
+  maxBodyBytes?: number;
+}
+
+/** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 64 * 1024 * 1024,
+      onError: () => {
+        throw inputError(
+          `the request body is larger than ${options.maxBodyBytes ?? 64 * 1024 * 1024} bytes`,
+        );
+      },
+    }),
+  );
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/v1/version', (c) => c.json({ version: gantryVersion(), store: options.storeKind }));
+  registerBatchRoutes(app, options);
+  registerWatchRoutes(app, options);
+  registerResourceRoutes(app, options);
+  app.notFound((c) => {
+    const { status, body } = errorResponse(
+      notFoundError(`no such API path: ${c.req.method} ${c.req.path}`),
+    );
+    return c.json(body, status);
+  });
+  app.onError((err, c) => {
+    if (!isGantryError(err))
+      options.logger.error('request failed', {
+        method: c.req.method,
+        path: c.req.path,
+        error: err,
+      });
+    const { status, body } = errorResponse(err);
+    return c.json(body, status);
+  });
+  return app;
+}

@@ -1,0 +1,122 @@
+import type { Context, Hono } from 'hono';
+import { kindInfo } from '../../api/kinds.js';
+import type { StoredResource } from '../../api/resource.js';
+import { inputError, isGantryError, type FieldIssue } from '../../errors.js';
+import type { ResourceService, WriteMode } from '../../resources/resource-service.js';
+import { booleanQuery, readDocuments } from '../request-body.js';
+
+/** What a batch request reports per document, in document order. */
+export interface BatchResultItem {
+  kind: string;
+  group: string;
+  name: string;
+  namespace?: string | undefined;
+  outcome: string;
+  resourceVersion?: string | undefined;
+}
+
+/**
+ * Multi-document writes, as `gantry apply -f` and `delete -f` use them:
+ * `PUT /v1/resources` applies (create or update), `POST` creates, `DELETE` deletes. Every
+ * document is validated before anything is written, and the whole request commits
+ * atomically. `?project=P` fills a missing namespace; `?dryRun=true` checks without writing.
+ */
+export function registerBatchRoutes(app: Hono, deps: { service: ResourceService }): void {
+  const write = (mode: WriteMode) => async (c: Context) => {
+    const documents = await readDocuments(c);
+    const results = await deps.service.apply({
+      documents,
+      mode,
+      dryRun: booleanQuery(c, 'dryRun'),
+      defaultProject: c.req.query('project') || undefined,
+    });
+    return c.json({ items: results.map((r) => summary(r.object, r.outcome)) });
+  };
+  app.put('/v1/resources', write('apply'));
+  app.post('/v1/resources', write('create'));
+  app.delete('/v1/resources', async (c) => {
+    const documents = await readDocuments(c);
+    const project = c.req.query('project') || undefined;
+    const ignoreNotFound = booleanQuery(c, 'ignoreNotFound');
+    const issues: FieldIssue[] = [];
+    const targets = documents.map((document, index) => {
+      const raw = document as {
+        kind?: unknown;
+        metadata?: { name?: unknown; namespace?: unknown };
+      } | null;
+      const info = typeof raw?.kind === 'string' ? kindInfo(raw.kind) : undefined;
+      const name = raw?.metadata?.name;
+      const namespace =
+        typeof raw?.metadata?.namespace === 'string' ? raw.metadata.namespace : project;
+      if (!info)
+        issues.push({
+          document: index,
+          path: 'kind',
+          message: `unknown kind ${JSON.stringify(raw?.kind)}`,
+        });
+      else if (typeof name !== 'string' || name === '')
+        issues.push({ document: index, path: 'metadata.name', message: 'required' });
+      else if (info.namespaced && !namespace)
+        issues.push({ document: index, path: 'metadata.namespace', message: 'required' });
+      return {
+        key: {
+          kind: info?.kind ?? '',
+          namespace: info?.namespaced ? (namespace ?? '') : '',
+          name: String(name),
+        },
+        document: index,
+      };
+    });
+    if (issues.length > 0) {
+      throw inputError(
+        `document ${issues[0]!.document! + 1}: ${issues[0]!.path}: ${issues[0]!.message}`,
+        issues,
+      );
+    }
+    const dryRun = booleanQuery(c, 'dryRun');
+    const existing = ignoreNotFound
+      ? await Promise.all(
+          targets.map(
+            async (t) => (await deps.service.get(t.key).catch(notFoundToUndefined)) !== undefined,
+          ),
+        )
+      : targets.map(() => true);
+    const deleted = await deps.service.delete(
+      targets.filter((_, i) => existing[i]),
+      { dryRun },
+    );
+    let next = 0;
+    return c.json({
+      items: targets.map((target, i) => {
+        if (!existing[i]) {
+          const info = kindInfo(target.key.kind)!;
+          return {
+            kind: info.kind,
+            group: info.group,
+            name: target.key.name,
+            namespace: target.key.namespace || undefined,
+            outcome: 'not found',
+          };
+        }
+        return summary(deleted[next++]!, 'deleted');
+      }),
+    });
+  });
+}
+
+function summary(object: StoredResource, outcome: string): BatchResultItem {
+  const info = kindInfo(object.kind);
+  return {
+    kind: object.kind,
+    group: info?.group ?? '',
+    name: object.metadata.name,
+    ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    outcome,
+    resourceVersion: object.metadata.resourceVersion,
+  };
+}
+
+function notFoundToUndefined(err: unknown): undefined {
+  if (isGantryError(err, 'NotFound')) return undefined;
+  throw err;
+}

@@ -1,0 +1,211 @@
+import type { Context, Hono } from 'hono';
+import { KINDS, type KindInfo } from '../../api/kinds.js';
+import { parseLabelSelector } from '../../api/label-selector.js';
+import type { ObjectKey, Resource } from '../../api/resource.js';
+import { inputError } from '../../errors.js';
+import type { ResourceService, WriteMode } from '../../resources/resource-service.js';
+import type { Store } from '../../store/store.js';
+import { booleanQuery, readJsonBody } from '../request-body.js';
+import { watchStream } from '../watch-stream.js';
+
+export interface ResourceRouteDeps {
+  service: ResourceService;
+  store: Store;
+  shutdown: AbortSignal;
+}
+
+/**
+ * REST for every kind. Namespaced kinds live under `/v1/projects/{project}/{plural}`,
+ * cluster-scoped ones under `/v1/{plural}`; `GET /v1/{plural}` on a namespaced kind lists
+ * across all projects. Collections take `labelSelector`, `limit`, `continue`, and
+ * `watch=true` (Server-Sent Events, optionally from `resourceVersion`).
+ */
+export function registerResourceRoutes(app: Hono, deps: ResourceRouteDeps): void {
+  for (const info of KINDS) {
+    const collection = info.namespaced
+      ? `/v1/projects/:project/${info.plural}`
+      : `/v1/${info.plural}`;
+    const item = `${collection}/:name`;
+
+    app.get(collection, (c) => listOrWatch(c, info, deps, namespaceOf(c, info)));
+    if (info.namespaced) {
+      app.get(`/v1/${info.plural}`, (c) => listOrWatch(c, info, deps, undefined));
+    }
+    app.post(collection, async (c) => writeOne(c, info, deps, 'create'));
+    app.get(item, async (c) => {
+      const key = keyOf(c, info);
+      if (booleanQuery(c, 'watch')) {
+        return watchStream(
+          c,
+          {
+            kinds: [info.kind],
+            namespace: key.namespace,
+            name: key.name,
+            resourceVersion: resumeVersion(c),
+            list: async () => {
+              const object = await deps.store.get(key);
+              const resourceVersion = await deps.store.currentResourceVersion();
+              return { items: object ? [object] : [], resourceVersion };
+            },
+          },
+          { store: deps.store, shutdown: deps.shutdown },
+        );
+      }
+      return c.json(await deps.service.get(key));
+    });
+    app.put(item, async (c) => writeOne(c, info, deps, 'apply'));
+    app.delete(item, async (c) => {
+      const [deleted] = await deps.service.delete(
+        [{ key: keyOf(c, info), resourceVersion: c.req.query('resourceVersion') }],
+        { dryRun: booleanQuery(c, 'dryRun') },
+      );
+      return c.json(deleted);
+    });
+    if (info.statusSchema) {
+      app.get(`${item}/status`, async (c) => c.json(await deps.service.get(keyOf(c, info))));
+      app.put(`${item}/status`, async (c) => {
+        const body = (await readJsonBody(c)) as {
+          status?: unknown;
+          metadata?: { resourceVersion?: string };
+        };
+        if (typeof body !== 'object' || body === null || !('status' in body)) {
+          throw inputError('send {"status": {…}} (optionally with metadata.resourceVersion)', [
+            { path: 'status', message: 'required' },
+          ]);
+        }
+        return c.json(
+          await deps.service.updateStatus(
+            keyOf(c, info),
+            body.status,
+            body.metadata?.resourceVersion,
+          ),
+        );
+      });
+    }
+  }
+}
+
+async function listOrWatch(
+  c: Context,
+  info: KindInfo,
+  deps: ResourceRouteDeps,
+  namespace: string | undefined,
+) {
+  const labelSelector = selectorQuery(c);
+  const list = (limit?: number, token?: string) =>
+    deps.service.list(info.kind, { namespace, labelSelector, limit, continue: token });
+  if (booleanQuery(c, 'watch')) {
+    return watchStream(
+      c,
+      {
+        kinds: [info.kind],
+        namespace,
+        resourceVersion: resumeVersion(c),
+        list: () => list(),
+      },
+      { store: deps.store, shutdown: deps.shutdown },
+    );
+  }
+  const result = await list(limitQuery(c), c.req.query('continue') || undefined);
+  return c.json({
+    apiVersion: info.apiVersion,
+    kind: `${info.kind}List`,
+    metadata: {
+      resourceVersion: result.resourceVersion,
+      ...(result.continue ? { continue: result.continue } : {}),
+    },
+    items: result.items,
+  });
+}
+
+async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mode: WriteMode) {
+  const body = await readJsonBody(c);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw inputError(`send one ${info.kind} as a JSON object`);
+  }
+  const object = body as Resource;
+  const metadata = {
+    ...(object.metadata as Record<string, unknown> | undefined),
+  } as Resource['metadata'];
+  const pathName = c.req.param('name');
+  if (pathName !== undefined) {
+    if (metadata.name !== undefined && metadata.name !== pathName) {
+      throw inputError(
+        `metadata.name "${metadata.name}" does not match the URL's name "${pathName}"`,
+        [{ path: 'metadata.name', message: `must be "${pathName}" (the name in the URL)` }],
+      );
+    }
+    metadata.name = pathName;
+  }
+  const project = c.req.param('project');
+  if (project !== undefined) {
+    if (metadata.namespace !== undefined && metadata.namespace !== project) {
+      throw inputError(
+        `metadata.namespace "${metadata.namespace}" does not match the URL's project "${project}"`,
+        [{ path: 'metadata.namespace', message: `must be "${project}" (the project in the URL)` }],
+      );
+    }
+    metadata.namespace = project;
+  }
+  if (object.kind !== undefined && object.kind !== info.kind) {
+    throw inputError(
+      `kind "${String(object.kind)}" does not match the URL, which is for ${info.kind}`,
+      [{ path: 'kind', message: `must be ${info.kind}` }],
+    );
+  }
+  const document = {
+    ...object,
+    apiVersion: object.apiVersion ?? info.apiVersion,
+    kind: info.kind,
+    metadata,
+  };
+  const [result] = await deps.service.apply({
+    documents: [document],
+    mode,
+    dryRun: booleanQuery(c, 'dryRun'),
+    honorResourceVersion: true,
+  });
+  c.header('Gantry-Outcome', result!.outcome);
+  return c.json(result!.object, result!.outcome === 'created' ? 201 : 200);
+}
+
+function namespaceOf(c: Context, info: KindInfo): string | undefined {
+  return info.namespaced ? c.req.param('project') : undefined;
+}
+
+function keyOf(c: Context, info: KindInfo): ObjectKey {
+  return {
+    kind: info.kind,
+    namespace: info.namespaced ? (c.req.param('project') ?? '') : '',
+    name: c.req.param('name') ?? '',
+  };
+}
+
+function selectorQuery(c: Context) {
+  const text = c.req.query('labelSelector');
+  if (!text) return undefined;
+  try {
+    return parseLabelSelector(text);
+  } catch (err) {
+    throw inputError(`labelSelector: ${(err as Error).message}`, [
+      { path: 'labelSelector', message: (err as Error).message },
+    ]);
+  }
+}
+
+function limitQuery(c: Context): number | undefined {
+  const text = c.req.query('limit');
+  if (text === undefined || text === '') return undefined;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw inputError(`limit must be a positive integer, got "${text}"`, [
+      { path: 'limit', message: 'must be a positive integer' },
+    ]);
+  }
+  return limit;
+}
+
+/** `Last-Event-ID` (an EventSource reconnecting) wins over `?resourceVersion=`. */
+export function resumeVersion(c: Context): string | undefined {
+  return c.req.header('last-event-id') || c.req.query('resourceVersion') || undefined;
+}

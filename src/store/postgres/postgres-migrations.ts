@@ -1,0 +1,35 @@
+import type { Migration } from '../migrations.js';
+
+/** The PostgreSQL schema, one entry per released change (see migrations.ts). */
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'objects, change history and version counter',
+    statements: [
+      `CREATE TABLE resources (
+        kind TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        rv BIGINT NOT NULL,
+        labels JSONB NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (kind, namespace, name)
+      )`,
+      `CREATE INDEX resources_by_namespace ON resources (namespace, kind, name)`,
+      `CREATE TABLE events (
+        rv BIGINT PRIMARY KEY,
+        type TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        body TEXT NOT NULL
+      )`,
+      `CREATE TABLE store_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        rv BIGINT NOT NULL,
+        compacted_rv BIGINT NOT NULL
+      )`,
+      `INSERT INTO store_state (id, rv, compacted_rv) VALUES (1, 0, 0)`,
+    ],
+  },
+];

@@ -1,0 +1,468 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { matchesSelector } from '../../api/label-selector.js';
+import type { ObjectKey, StoredResource } from '../../api/resource.js';
+import { unavailableError } from '../../errors.js';
+import { EventFeed, type EventQuery } from '../event-feed.js';
+import { decodeContinue, encodeContinue, SCAN_CHUNK } from '../list-pages.js';
+import { pendingMigrations } from '../migrations.js';
+import type {
+  ListOptions,
+  ListResult,
+  Store,
+  WatchEvent,
+  WatchOptions,
+  WriteOp,
+  WriteOptions,
+  WriteResult,
+} from '../store.js';
+import { keyId, planWrites, type PlannedChange, type StoreSnapshot } from '../write-planner.js';
+import { postgresMigrations } from './postgres-migrations.js';
+
+/** The subset of node-postgres this store uses, described structurally. */
+interface QueryResult {
+  rows: Array<Record<string, unknown>>;
+}
+interface Queryable {
+  query(text: string, params?: unknown[]): Promise<QueryResult>;
+}
+interface PoolClient extends Queryable {
+  release(err?: Error | boolean): void;
+}
+interface Pool extends Queryable {
+  connect(): Promise<PoolClient>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+interface ListenClient extends Queryable {
+  connect(): Promise<void>;
+  end(): Promise<void>;
+  on(event: 'notification', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+interface PgModule {
+  Pool: new (config: { connectionString: string; max?: number }) => Pool;
+  Client: new (config: { connectionString: string }) => ListenClient;
+}
+
+export interface PostgresStoreOptions {
+  /** A `postgres://` connection string. */
+  url: string;
+  now?: () => Date;
+  newUid?: () => string;
+  historyLimit?: number;
+  pollIntervalMs?: number;
+  poolSize?: number;
+  onError?: (err: unknown) => void;
+}
+
+const CHANNEL = 'gantry_events';
+const COMPACT_EVERY_MS = 60_000;
+/** Serialises schema migrations of replicas starting together. */
+const MIGRATION_LOCK = 72_417_001;
+
+/**
+ * The store for several replicas. Every write transaction first locks the single
+ * `store_state` row, which serialises writers: versions are handed out in commit order, so a
+ * watcher reading "events after N" can never see N+2 commit before N+1 (the usual pitfall of
+ * sequence-based change feeds). Watchers are woken by LISTEN/NOTIFY and also poll, so a
+ * dropped notification only delays an event.
+ */
+export class PostgresStore implements Store {
+  readonly #pool: Pool;
+  readonly #listener: ListenClient;
+  readonly #feed: EventFeed;
+  readonly #now: () => Date;
+  readonly #newUid: () => string;
+  readonly #historyLimit: number;
+  readonly #compactTimer: NodeJS.Timeout;
+  readonly #onError: (err: unknown) => void;
+
+  constructor(pool: Pool, listener: ListenClient, options: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#listener = listener;
+    this.#now = options.now ?? (() => new Date());
+    this.#newUid = options.newUid ?? randomUUID;
+    this.#historyLimit = options.historyLimit ?? 20_000;
+    this.#onError = options.onError ?? (() => undefined);
+    this.#feed = new EventFeed({
+      history: {
+        readEvents: (query) => this.#readEvents(query),
+        currentResourceVersion: async () => (await this.#state(this.#pool)).rv,
+        compactedThrough: async () => (await this.#state(this.#pool)).compactedRv,
+      },
+      pollIntervalMs: options.pollIntervalMs,
+      onError: options.onError,
+    });
+    listener.on('notification', () => this.#feed.notify());
+    this.#compactTimer = setInterval(() => {
+      this.compact().catch((err: unknown) => this.#onError(err));
+    }, COMPACT_EVERY_MS);
+    this.#compactTimer.unref();
+  }
+
+  async get(key: ObjectKey): Promise<StoredResource | undefined> {
+    const { rows } = await this.#pool.query(
+      'SELECT body FROM resources WHERE kind = $1 AND namespace = $2 AND name = $3',
+      [key.kind, key.namespace, key.name],
+    );
+    return rows[0] ? parseBody(rows[0]) : undefined;
+  }
+
+  async list(kind: string, options: ListOptions = {}): Promise<ListResult> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await this.#list(client, kind, options);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const state = await this.#state(client, true);
+      const snapshot = await this.#prefetch(client, ops);
+      const plan = planWrites(ops, {
+        snapshot,
+        currentResourceVersion: state.rv,
+        now: this.#now(),
+        newUid: this.#newUid,
+      });
+      if (options.dryRun) {
+        await client.query('ROLLBACK');
+        return plan.results;
+      }
+      if (plan.changes.length > 0) {
+        await this.#persist(client, plan.changes);
+        await client.query('UPDATE store_state SET rv = $1 WHERE id = 1', [
+          plan.lastResourceVersion,
+        ]);
+        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(plan.lastResourceVersion)]);
+      }
+      await client.query('COMMIT');
+      if (plan.changes.length > 0) this.#feed.notify();
+      return plan.results;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  watch(options: WatchOptions): AsyncIterable<WatchEvent> {
+    return this.#feed.subscribe(options);
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    return String((await this.#state(this.#pool)).rv);
+  }
+
+  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
+  async compact(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const state = await this.#state(client, true);
+      const horizon = state.rv - this.#historyLimit;
+      if (horizon > state.compactedRv) {
+        await client.query('DELETE FROM events WHERE rv <= $1', [horizon]);
+        await client.query('UPDATE store_state SET compacted_rv = $1 WHERE id = 1', [horizon]);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#compactTimer);
+    this.#feed.close();
+    await this.#listener.end().catch(() => undefined);
+    await this.#pool.end();
+  }
+
+  async #state(db: Queryable, lock = false): Promise<{ rv: number; compactedRv: number }> {
+    const { rows } = await db.query(
+      `SELECT rv, compacted_rv FROM store_state WHERE id = 1${lock ? ' FOR UPDATE' : ''}`,
+    );
+    const row = rows[0] as { rv: string; compacted_rv: string };
+    return { rv: Number(row.rv), compactedRv: Number(row.compacted_rv) };
+  }
+
+  /**
+   * Reads, inside the write transaction, everything the planner may ask about, so the
+   * planner can run synchronously like it does over SQLite.
+   */
+  async #prefetch(client: PoolClient, ops: WriteOp[]): Promise<StoreSnapshot> {
+    const keys = new Map<string, ObjectKey>();
+    const namespaces = new Set<string>();
+    const labelQueries: Array<{ kind: string; namespace: string; label: string; value: string }> =
+      [];
+    for (const op of ops) {
+      switch (op.op) {
+        case 'create':
+        case 'update':
+        case 'apply': {
+          const key = {
+            kind: op.object.kind,
+            namespace: op.object.metadata.namespace ?? '',
+            name: op.object.metadata.name,
+          };
+          keys.set(keyId(key), key);
+          break;
+        }
+        case 'deleteNamespace':
+          namespaces.add(op.namespace);
+          break;
+        case 'assertLabelUnique':
+          labelQueries.push(op);
+          break;
+        default:
+          keys.set(keyId(op.key), op.key);
+      }
+    }
+    const objects = new Map<string, StoredResource>();
+    if (keys.size > 0) {
+      const list = [...keys.values()];
+      const { rows } = await client.query(
+        `SELECT body FROM resources WHERE (kind, namespace, name) IN (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+        [list.map((k) => k.kind), list.map((k) => k.namespace), list.map((k) => k.name)],
+      );
+      for (const row of rows) {
+        const object = parseBody(row);
+        objects.set(
+          keyId({
+            kind: object.kind,
+            namespace: object.metadata.namespace ?? '',
+            name: object.metadata.name,
+          }),
+          object,
+        );
+      }
+    }
+    const byNamespace = new Map<string, StoredResource[]>();
+    for (const namespace of namespaces) {
+      const { rows } = await client.query('SELECT body FROM resources WHERE namespace = $1', [
+        namespace,
+      ]);
+      byNamespace.set(namespace, rows.map(parseBody));
+    }
+    const byLabel = new Map<string, StoredResource[]>();
+    for (const q of labelQueries) {
+      const { rows } = await client.query(
+        'SELECT body FROM resources WHERE kind = $1 AND namespace = $2 AND labels ->> $3 = $4',
+        [q.kind, q.namespace, q.label, q.value],
+      );
+      byLabel.set(labelQueryId(q.kind, q.namespace, q.label, q.value), rows.map(parseBody));
+    }
+    return {
+      get: (key) => objects.get(keyId(key)),
+      listNamespace: (namespace) => byNamespace.get(namespace) ?? [],
+      findByLabel: (kind, namespace, label, value) =>
+        byLabel.get(labelQueryId(kind, namespace, label, value)) ?? [],
+    };
+  }
+
+  async #persist(client: PoolClient, changes: PlannedChange[]): Promise<void> {
+    // Only the final state of each key is written: one statement may not touch a row twice.
+    const finalState = new Map<string, PlannedChange>();
+    for (const change of changes) finalState.set(keyId(change.key), change);
+    const upserts = [...finalState.values()].filter((c) => c.after);
+    const deletes = [...finalState.values()].filter((c) => !c.after);
+    if (deletes.length > 0) {
+      await client.query(
+        `DELETE FROM resources WHERE (kind, namespace, name) IN (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+        [
+          deletes.map((c) => c.key.kind),
+          deletes.map((c) => c.key.namespace),
+          deletes.map((c) => c.key.name),
+        ],
+      );
+    }
+    if (upserts.length > 0) {
+      await client.query(
+        `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[], $7::text[])
+         ON CONFLICT (kind, namespace, name) DO UPDATE
+           SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
+        [
+          upserts.map((c) => c.key.kind),
+          upserts.map((c) => c.key.namespace),
+          upserts.map((c) => c.key.name),
+          upserts.map((c) => c.after!.metadata.uid),
+          upserts.map((c) => c.after!.metadata.resourceVersion),
+          upserts.map((c) => JSON.stringify(c.after!.metadata.labels ?? {})),
+          upserts.map((c) => JSON.stringify(c.after)),
+        ],
+      );
+    }
+    await client.query(
+      `INSERT INTO events (rv, type, kind, namespace, body)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [
+        changes.map((c) => c.event.resourceVersion),
+        changes.map((c) => c.event.type),
+        changes.map((c) => c.key.kind),
+        changes.map((c) => c.key.namespace),
+        changes.map((c) => JSON.stringify(c.event.object)),
+      ],
+    );
+  }
+
+  async #list(client: PoolClient, kind: string, options: ListOptions): Promise<ListResult> {
+    const resourceVersion = String((await this.#state(client)).rv);
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    const selector = options.labelSelector ?? [];
+    let cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
+    const items: StoredResource[] = [];
+    const byNamespace = options.namespace !== undefined;
+    const sql = `SELECT namespace, name, labels, body FROM resources
+      WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
+        AND (namespace, name) > ($2, $3)
+      ORDER BY namespace, name LIMIT $4`;
+    const chunk = selector.length === 0 ? (limit === Infinity ? 5_000 : limit + 1) : SCAN_CHUNK;
+    for (;;) {
+      const params: unknown[] = [kind, cursor.namespace, cursor.name, chunk];
+      if (byNamespace) params.push(options.namespace);
+      const { rows } = await client.query(sql, params);
+      for (const row of rows) {
+        if (items.length === limit) {
+          const last = items[items.length - 1]!;
+          return {
+            items,
+            resourceVersion,
+            continue: encodeContinue({
+              namespace: last.metadata.namespace ?? '',
+              name: last.metadata.name,
+            }),
+          };
+        }
+        cursor = { namespace: row.namespace as string, name: row.name as string };
+        if (
+          selector.length > 0 &&
+          !matchesSelector(selector, row.labels as Record<string, string>)
+        ) {
+          continue;
+        }
+        items.push(parseBody(row));
+      }
+      if (rows.length < chunk) return { items, resourceVersion };
+    }
+  }
+
+  async #readEvents(query: EventQuery): Promise<WatchEvent[]> {
+    const conditions = ['rv > $1'];
+    const params: unknown[] = [query.after];
+    if (query.upTo !== undefined) {
+      params.push(query.upTo);
+      conditions.push(`rv <= $${params.length}`);
+    }
+    if (query.kinds) {
+      params.push(query.kinds);
+      conditions.push(`kind = ANY($${params.length}::text[])`);
+    }
+    if (query.namespace !== undefined) {
+      params.push(query.namespace);
+      conditions.push(`namespace = $${params.length}`);
+    }
+    params.push(query.limit);
+    const { rows } = await this.#pool.query(
+      `SELECT rv, type, body FROM events WHERE ${conditions.join(' AND ')} ORDER BY rv LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row) => ({
+      type: row.type as WatchEvent['type'],
+      object: parseBody(row),
+      resourceVersion: String(row.rv),
+    }));
+  }
+}
+
+/**
+ * Connects to PostgreSQL, brings the schema up to date and starts listening for changes.
+ * The `pg` module is loaded here, so nothing else pays for it.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const require = createRequire(import.meta.url);
+  const pg = require('pg') as PgModule;
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  pool.on('error', (err) => options.onError?.(err));
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw describeConnectionError(err, options.url);
+  }
+  const listener = new pg.Client({ connectionString: options.url });
+  listener.on('error', (err) => options.onError?.(err));
+  await listener.connect();
+  await listener.query(`LISTEN ${CHANNEL}`);
+  return new PostgresStore(pool, listener, options);
+}
+
+async function migrate(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    const { rows } = await client.query('SELECT version FROM schema_migrations');
+    for (const migration of pendingMigrations(
+      postgresMigrations,
+      rows.map((r) => Number(r.version)),
+    )) {
+      for (const statement of migration.statements) await client.query(statement);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function describeConnectionError(err: unknown, url: string): unknown {
+  if (typeof err === 'object' && err !== null && 'name' in err && err.name === 'GantryError')
+    return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return unavailableError(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${message}`, err);
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+function parseBody(row: Record<string, unknown>): StoredResource {
+  return JSON.parse(row.body as string) as StoredResource;
+}
+
+function labelQueryId(kind: string, namespace: string, label: string, value: string): string {
+  return [kind, namespace, label, value].join('\u0000');
+}
