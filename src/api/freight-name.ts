@@ -29,7 +29,7 @@ export function freightName(freight: FreightContents): string {
     );
   }
   for (const chart of freight.charts ?? []) {
-    const base = joinPath(normalizeChartUrl(chart.repoURL ?? ''), chart.name ?? '');
+    const base = goPathJoin(normalizeChartUrl(chart.repoURL ?? ''), chart.name ?? '');
     parts.push(withSubscription(`${base}:${chart.version ?? ''}`, chart.subscriptionName));
   }
   for (const artifact of freight.artifacts ?? []) {
@@ -40,8 +40,26 @@ export function freightName(freight: FreightContents): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-/** Go's path.Join for two segments: one slash between them, none when the second is empty. */
-function joinPath(base: string, name: string): string {
-  if (name === '') return base;
-  return `${base.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
+/**
+ * Go's `path.Join`, which Kargo uses here: joins the non-empty parts with `/` and cleans the
+ * result (repeated slashes collapse, `.` and `..` resolve, no trailing slash). So an https
+ * chart repository `https://charts.example.com/` becomes `https:/charts.example.com/<name>`;
+ * reproducing that keeps Freight names identical to Kargo's.
+ */
+export function goPathJoin(...parts: string[]): string {
+  const joined = parts.filter((part) => part !== '').join('/');
+  if (joined === '') return '';
+  const rooted = joined.startsWith('/');
+  const out: string[] = [];
+  for (const segment of joined.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(segment);
+  }
+  const cleaned = (rooted ? '/' : '') + out.join('/');
+  return cleaned === '' ? '.' : cleaned;
 }

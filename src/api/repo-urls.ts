@@ -45,9 +45,12 @@ export function normalizeImageRepo(repo: string): string {
   return out;
 }
 
-/** Charts: `oci://` dropped and the rest normalised like an image, or lower-cased for http(s). */
+/**
+ * Charts, as Kargo normalises them: trimmed and lower-cased; an `oci://` repository loses its
+ * scheme and is normalised like an image; an http(s) URL is otherwise kept as written.
+ */
 export function normalizeChartUrl(url: string): string {
   const trimmed = url.trim().toLowerCase();
   if (trimmed.startsWith('oci://')) return normalizeImageRepo(trimmed.slice('oci://'.length));
-  return trimmed.replace(/\/+$/, '');
+  return trimmed;
 }

@@ -24,7 +24,11 @@ export function fieldIssuesFromZod(error: z.ZodError, input: unknown): FieldIssu
   return dedupe(issues);
 }
 
+/** Zod's own messages start like this; a schema's custom message never does. */
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Expected)/;
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code !== 'invalid_type' && !ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type': {
       const actual = valueAt(input, issue.path);

@@ -247,6 +247,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'x' })).toBeUndefined();
     });
 
+    it('checks a dry-run write fully and stores nothing', async () => {
+      const before = await store.currentResourceVersion();
+      const results = await store.write([{ op: 'create', object: stage('dry') }], { dryRun: true });
+      expect(results[0]?.outcome).toBe('created');
+      expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'dry' })).toBeUndefined();
+      expect(await store.currentResourceVersion()).toBe(before);
+      await store.write([{ op: 'create', object: stage('dry') }]);
+      const err = await errorOf(store.write([{ op: 'create', object: stage('dry') }], { dryRun: true }));
+      expect(isGantryError(err, 'AlreadyExists')).toBe(true);
+    });
+
     it('gives every change a new, increasing version across kinds', async () => {
       const versions: number[] = [];
       for (const op of [
