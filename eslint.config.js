@@ -30,6 +30,18 @@ export default tseslint.config(
     },
   },
   {
+    // Tests read JSON responses loosely on purpose; the assertions are the type check.
+    files: ['**/*.test.ts', '**/*.contract.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
     files: ['**/*.config.{js,ts}', 'eslint.config.js'],
     rules: { 'import-x/no-default-export': 'off' },
   },

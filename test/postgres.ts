@@ -20,7 +20,9 @@ export interface TestPostgres {
 function postgresBin(): string {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) {
-    throw new Error('PostgreSQL is not installed (apt-get install postgresql); scripts/test.sh installs it');
+    throw new Error(
+      'PostgreSQL is not installed (apt-get install postgresql); scripts/test.sh installs it',
+    );
   }
   const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
   return join(base, versions[0]!, 'bin');
@@ -46,10 +48,28 @@ export async function startPostgres(): Promise<TestPostgres> {
     chownSync(dir, uid, gid);
   }
   const data = join(dir, 'data');
-  runAs(user, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
+  runAs(user, join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']);
+  runAs(user, join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-o',
+    options,
+    'start',
+  ]);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let counter = 0;
   return {

@@ -5,7 +5,7 @@ import { freightName } from './freight-name.js';
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 describe('freightName', () => {
-  it("fingerprints contents the way Kargo does: origin, then sorted normalised parts", () => {
+  it('fingerprints contents the way Kargo does: origin, then sorted normalised parts', () => {
     const name = freightName({
       origin: { kind: 'Warehouse', name: 'frontend' },
       images: [{ repoURL: 'ghcr.io/acme/api', tag: '1.2.2', digest: 'sha256:aa' }],
@@ -15,7 +15,11 @@ describe('freightName', () => {
     expect(name).toBe(
       sha1(
         'Warehouse/frontend:' +
-          ['ghcr.io/acme/api:1.2.2@sha256:aa', 'https://github.com/acme/config:abc123', 'https:/charts.example.com/redis:1.0.0'].join('|'),
+          [
+            'ghcr.io/acme/api:1.2.2@sha256:aa',
+            'https://github.com/acme/config:abc123',
+            'https:/charts.example.com/redis:1.0.0',
+          ].join('|'),
       ),
     );
   });
@@ -23,12 +27,22 @@ describe('freightName', () => {
   it('includes tags, subscription names and generic artifacts', () => {
     const name = freightName({
       origin: { kind: 'Warehouse', name: 'w' },
-      commits: [{ repoURL: 'https://git.example.com/a', tag: 'v1.0.0', id: 'c0ffee', subscriptionName: 'cfg' }],
+      commits: [
+        {
+          repoURL: 'https://git.example.com/a',
+          tag: 'v1.0.0',
+          id: 'c0ffee',
+          subscriptionName: 'cfg',
+        },
+      ],
       charts: [{ repoURL: 'oci://registry-1.docker.io/library/chart', version: '2.0.0' }],
       artifacts: [{ artifactType: 'tf', subscriptionName: 'mod', version: '3' }],
     });
     expect(name).toBe(
-      sha1('Warehouse/w:' + ['chart:2.0.0', 'https://git.example.com/a:v1.0.0:c0ffee:cfg', 'tf:mod:3'].join('|')),
+      sha1(
+        'Warehouse/w:' +
+          ['chart:2.0.0', 'https://git.example.com/a:v1.0.0:c0ffee:cfg', 'tf:mod:3'].join('|'),
+      ),
     );
   });
 
@@ -45,6 +59,8 @@ describe('freightName', () => {
     const b = { repoURL: 'r/b', tag: '2', digest: 'd2' };
     const origin = { kind: 'Warehouse' as const, name: 'w' };
     expect(freightName({ origin, images: [a, b] })).toBe(freightName({ origin, images: [b, a] }));
-    expect(freightName({ origin, images: [a] })).not.toBe(freightName({ origin: { ...origin, name: 'v' }, images: [a] }));
+    expect(freightName({ origin, images: [a] })).not.toBe(
+      freightName({ origin: { ...origin, name: 'v' }, images: [a] }),
+    );
   });
 });

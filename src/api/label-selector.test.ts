@@ -33,7 +33,10 @@ describe('label selectors', () => {
   it('compiles the structured form', () => {
     const selector = fromStructuredSelector({
       matchLabels: { tier: 'web' },
-      matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev'] }, { key: 'legacy', operator: 'DoesNotExist' }],
+      matchExpressions: [
+        { key: 'env', operator: 'NotIn', values: ['dev'] },
+        { key: 'legacy', operator: 'DoesNotExist' },
+      ],
     });
     expect(matchesSelector(selector, labels)).toBe(true);
     expect(matchesSelector(selector, { ...labels, legacy: 'y' })).toBe(false);

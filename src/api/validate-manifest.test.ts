@@ -13,7 +13,7 @@ function documentsOf(path: string): unknown[] {
 function valid(document: unknown): Record<string, unknown> {
   const result = validateManifest(document);
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return result.object as Record<string, unknown>;
+  return result.object;
 }
 
 function issuesOf(document: unknown): string[] {
@@ -30,7 +30,9 @@ const request = { origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: t
 
 describe('validateManifest', () => {
   it('loads manifests written for Kargo unchanged', () => {
-    const documents = documentsOf(new URL('../../test/fixtures/kargo/kargo-docs-pipeline.yaml', import.meta.url).pathname);
+    const documents = documentsOf(
+      new URL('../../test/fixtures/kargo/kargo-docs-pipeline.yaml', import.meta.url).pathname,
+    );
     expect(documents.length).toBeGreaterThan(10);
     for (const document of documents) expect(issuesOf(document)).toEqual([]);
   });
@@ -41,82 +43,411 @@ describe('validateManifest', () => {
     expect(dirs.length).toBeGreaterThan(0);
     for (const dir of dirs) {
       for (const file of readdirSync(join(root, dir.name)).filter((f) => f.endsWith('.yaml'))) {
-        for (const document of documentsOf(join(root, dir.name, file))) expect(issuesOf(document)).toEqual([]);
+        for (const document of documentsOf(join(root, dir.name, file)))
+          expect(issuesOf(document)).toEqual([]);
       }
     }
   });
 
   it("applies Kargo's defaults", () => {
-    const w = valid(warehouse({ subscriptions: [{ image: { repoURL: 'ghcr.io/a/b' } }, { git: { repoURL: 'https://github.com/a/b' } }, { chart: { repoURL: 'oci://ghcr.io/a/c' } }] }));
+    const w = valid(
+      warehouse({
+        subscriptions: [
+          { image: { repoURL: 'ghcr.io/a/b' } },
+          { git: { repoURL: 'https://github.com/a/b' } },
+          { chart: { repoURL: 'oci://ghcr.io/a/c' } },
+        ],
+      }),
+    );
     expect(w.spec).toEqual({
       interval: '5m0s',
       freightCreationPolicy: 'Automatic',
       subscriptions: [
-        { image: { repoURL: 'ghcr.io/a/b', imageSelectionStrategy: 'SemVer', strictSemvers: true, discoveryLimit: 20, cacheByTag: false } },
-        { git: { repoURL: 'https://github.com/a/b', commitSelectionStrategy: 'NewestFromBranch', strictSemvers: true, discoveryLimit: 20 } },
+        {
+          image: {
+            repoURL: 'ghcr.io/a/b',
+            imageSelectionStrategy: 'SemVer',
+            strictSemvers: true,
+            discoveryLimit: 20,
+            cacheByTag: false,
+          },
+        },
+        {
+          git: {
+            repoURL: 'https://github.com/a/b',
+            commitSelectionStrategy: 'NewestFromBranch',
+            strictSemvers: true,
+            discoveryLimit: 20,
+          },
+        },
         { chart: { repoURL: 'oci://ghcr.io/a/c', discoveryLimit: 20 } },
       ],
     });
-    const s = valid(stage({ requestedFreight: [request], promotionTemplate: { spec: { steps: [{ task: { name: 't' } }] } }, verification: { analysisTemplates: [{ name: 'a' }] } }));
+    const s = valid(
+      stage({
+        requestedFreight: [request],
+        promotionTemplate: { spec: { steps: [{ task: { name: 't' } }] } },
+        verification: { analysisTemplates: [{ name: 'a' }] },
+      }),
+    );
     expect(s.spec).toMatchObject({
       requestedFreight: [{ sources: { direct: true, availabilityStrategy: 'OneOf' } }],
       promotionTemplate: { spec: { steps: [{ task: { name: 't', kind: 'PromotionTask' } }] } },
       verification: { analysisTemplates: [{ name: 'a', kind: 'AnalysisTemplate' }] },
     });
-    const config = valid({ ...base, kind: 'ProjectConfig', metadata: { name: 'demo', namespace: 'demo' }, spec: { promotionPolicies: [{ stage: 'a' }] } });
-    expect(config.spec).toEqual({ promotionPolicies: [{ stage: 'a', autoPromotionEnabled: false }] });
+    const config = valid({
+      ...base,
+      kind: 'ProjectConfig',
+      metadata: { name: 'demo', namespace: 'demo' },
+      spec: { promotionPolicies: [{ stage: 'a' }] },
+    });
+    expect(config.spec).toEqual({
+      promotionPolicies: [{ stage: 'a', autoPromotionEnabled: false }],
+    });
   });
 
   it('moves the old image semverConstraint to constraint', () => {
-    const w = valid(warehouse({ subscriptions: [{ image: { repoURL: 'ghcr.io/a/b', semverConstraint: '^1' } }] }));
-    expect((w.spec as { subscriptions: Array<{ image: Record<string, unknown> }> }).subscriptions[0]!.image).toMatchObject({ constraint: '^1' });
-    expect((w.spec as { subscriptions: Array<{ image: Record<string, unknown> }> }).subscriptions[0]!.image).not.toHaveProperty('semverConstraint');
+    const w = valid(
+      warehouse({ subscriptions: [{ image: { repoURL: 'ghcr.io/a/b', semverConstraint: '^1' } }] }),
+    );
+    expect(
+      (w.spec as { subscriptions: Array<{ image: Record<string, unknown> }> }).subscriptions[0]!
+        .image,
+    ).toMatchObject({ constraint: '^1' });
+    expect(
+      (w.spec as { subscriptions: Array<{ image: Record<string, unknown> }> }).subscriptions[0]!
+        .image,
+    ).not.toHaveProperty('semverConstraint');
   });
 
   const invalid: Array<[string, unknown, string[]]> = [
-    ['a document that is not an object', 'hello', [': must be an object with apiVersion, kind and metadata']],
+    [
+      'a document that is not an object',
+      'hello',
+      [': must be an object with apiVersion, kind and metadata'],
+    ],
     ['no kind', { ...base, metadata: meta }, ['kind: required']],
-    ['an unknown kind', { ...base, kind: 'Widget', metadata: meta }, ['kind: unknown kind "Widget" (known kinds: Project, ProjectConfig, ClusterPromotionTask, PromotionTask, ClusterAnalysisTemplate, AnalysisTemplate, Warehouse, Stage, Freight, Promotion)']],
-    ['a wrong apiVersion', { apiVersion: 'kargo.akuity.io/v1', kind: 'Stage', metadata: meta }, ['apiVersion: Stage is kargo.akuity.io/v1alpha1, not "kargo.akuity.io/v1"']],
-    ['an Argo kind under Kargo\'s group', { ...base, kind: 'AnalysisTemplate', metadata: meta }, ['apiVersion: AnalysisTemplate is argoproj.io/v1alpha1, not "kargo.akuity.io/v1alpha1"']],
-    ['a missing repoURL', warehouse({ subscriptions: [{ image: {} }] }), ['spec.subscriptions[0].image.repoURL: required']],
-    ['an unknown field', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', tagz: 1 } }] }), ['spec.subscriptions[0].image.tagz: unknown field']],
-    ['an unknown top-level field', { ...warehouse({ subscriptions: [{ image: { repoURL: 'a/b' } }] }), extra: true }, ['extra: unknown field']],
-    ['a wrong type', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', discoveryLimit: 'ten' } }] }), ['spec.subscriptions[0].image.discoveryLimit: expected a number, got a string ("ten")']],
-    ['a discoveryLimit over 100', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', discoveryLimit: 101 } }] }), ['spec.subscriptions[0].image.discoveryLimit: must be at most 100']],
-    ['an invalid duration', warehouse({ interval: '5 minutes', subscriptions: [{ image: { repoURL: 'a/b' } }] }), ['spec.interval: not a duration: use a number with s, m or h, e.g. 30s, 5m, 1h30m']],
-    ['a bad enum', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', imageSelectionStrategy: 'Newest' } }] }), ['spec.subscriptions[0].image.imageSelectionStrategy: must be one of SemVer, Lexical, Digest, NewestBuild']],
-    ['no subscriptions', warehouse({ subscriptions: [] }), ['spec.subscriptions: must have at least one item']],
-    ['two types in one subscription', warehouse({ subscriptions: [{ image: { repoURL: 'a/b' }, git: { repoURL: 'https://x/y' } }] }), ['spec.subscriptions[0]: set only one subscription type per entry (found image, git)']],
-    ['a duplicate subscription', warehouse({ subscriptions: [{ git: { repoURL: 'https://github.com/a/b.git' } }, { git: { repoURL: 'https://GitHub.com/a/b' } }] }), ['spec.subscriptions[1]: subscribes to the same repository as subscriptions[0]']],
-    ['Digest without a tag to follow', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', imageSelectionStrategy: 'Digest' } }] }), ['spec.subscriptions[0].image.constraint: required with imageSelectionStrategy Digest: the mutable tag to follow, e.g. latest']],
-    ['removed tag filters', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTags: 'x' } }] }), ['spec.subscriptions[0].image.allowTags: removed in Kargo v1.11: use allowTagsRegexes (a list of regular expressions)']],
-    ['an image with a tag', warehouse({ subscriptions: [{ image: { repoURL: 'ghcr.io/a/b:1.0' } }] }), ['spec.subscriptions[0].image.repoURL: not an image repository (write it without a tag, e.g. ghcr.io/acme/api)']],
-    ['a chart without a name', warehouse({ subscriptions: [{ chart: { repoURL: 'https://charts.example.com' } }] }), ['spec.subscriptions[0].chart.name: required for an http(s) chart repository']],
-    ['a bad regex', warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTagsRegexes: ['('] } }] }), ['spec.subscriptions[0].image.allowTagsRegexes[0]: invalid regular expression: Invalid regular expression: /(/: Unterminated group']],
-    ['a name that is not RFC 1123', { ...warehouse({ subscriptions: [{ image: { repoURL: 'a/b' } }] }), metadata: { name: 'My_Warehouse', namespace: 'demo' } }, ['metadata.name: "My_Warehouse" is not an RFC 1123 name: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit']],
-    ['a project name with a dot', { ...base, kind: 'Project', metadata: { name: 'a.b' } }, ['metadata.name: "a.b" is not an RFC 1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit']],
-    ['a namespaced kind without a project', { ...base, kind: 'Stage', metadata: { name: 'x' }, spec: { requestedFreight: [request] } }, ['metadata.namespace: required']],
-    ['a Project with a spec', { ...base, kind: 'Project', metadata: { name: 'p' }, spec: { promotionPolicies: [] } }, ['spec: unknown field']],
-    ['a source with neither direct nor stages', stage({ requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: {} }] }), ['spec.requestedFreight[0].sources: set direct: true, or list upstream stages (or both)']],
-    ['a duplicate origin', stage({ requestedFreight: [request, request] }), ['spec.requestedFreight[1].origin: Warehouse/w is already requested by requestedFreight[0]']],
-    ['an invalid soak time', stage({ requestedFreight: [{ ...request, sources: { stages: ['a'], requiredSoakTime: '1d' } }] }), ['spec.requestedFreight[0].sources.requiredSoakTime: not a duration: use a number with s, m or h, e.g. 30s, 5m, 1h30m']],
-    ['a step with uses and task', stage({ requestedFreight: [request], promotionTemplate: { spec: { steps: [{ uses: 'a', task: { name: 'b' } }] } } }), ['spec.promotionTemplate.spec.steps[0]: set either uses or task, not both']],
-    ['a task step with config', stage({ requestedFreight: [request], promotionTemplate: { spec: { steps: [{ task: { name: 'b' }, config: {} }] } } }), ['spec.promotionTemplate.spec.steps[0].config: not allowed on a step that references a task']],
-    ['a reserved alias', stage({ requestedFreight: [request], promotionTemplate: { spec: { steps: [{ uses: 'a', as: 'step-1' }] } } }), ['spec.promotionTemplate.spec.steps[0].as: "step-1" is reserved for generated aliases (step-N, task-N); choose another']],
-    ['a duplicate alias', stage({ requestedFreight: [request], promotionTemplate: { spec: { steps: [{ uses: 'a', as: 'x' }, { uses: 'b', as: 'x' }] } } }), ['spec.promotionTemplate.spec.steps[1].as: alias "x" is already used by step 0']],
-    ['a bad variable name', stage({ requestedFreight: [request], vars: [{ name: '1x', value: 'a' }] }), ['spec.vars[0].name: must be a variable name: a letter or _, then letters, digits or _']],
-    ['a ProjectConfig named differently', { ...base, kind: 'ProjectConfig', metadata: { name: 'other', namespace: 'demo' } }, ['metadata.name: must equal the project name "demo" (a project has one ProjectConfig, named after it)']],
-    ['a policy with stage and stageSelector', { ...base, kind: 'ProjectConfig', metadata: { name: 'demo', namespace: 'demo' }, spec: { promotionPolicies: [{ stage: 'a', stageSelector: { name: 'a' } }] } }, ['spec.promotionPolicies[0]: set exactly one of stage (deprecated) and stageSelector']],
-    ['a selector with an unknown prefix', { ...base, kind: 'ProjectConfig', metadata: { name: 'demo', namespace: 'demo' }, spec: { promotionPolicies: [{ stageSelector: { name: 're:x' } }] } }, ['spec.promotionPolicies[0].stageSelector.name: "re:x" has an unknown prefix: use an exact Stage name, regex:<expression>, regexp:<expression> or glob:<pattern>']],
-    ['a receiver with two providers', { ...base, kind: 'ProjectConfig', metadata: { name: 'demo', namespace: 'demo' }, spec: { webhookReceivers: [{ name: 'r', github: { secretRef: { name: 's' } }, quay: { secretRef: { name: 's' } } }] } }, ['spec.webhookReceivers[0]: set only one provider per receiver (found github, quay)']],
-    ['a Freight with no artifacts', { ...base, kind: 'Freight', metadata: meta, origin: { kind: 'Warehouse', name: 'w' } }, [': must contain at least one commit, image, chart or artifact']],
-    ['a Freight with a foreign origin kind', { ...base, kind: 'Freight', metadata: meta, origin: { kind: 'Stage', name: 'w' }, images: [{ repoURL: 'a' }] }, ['origin.kind: must be "Warehouse"']],
-    ['a Promotion with freight and origin', { ...base, kind: 'Promotion', metadata: meta, spec: { stage: 's', freight: 'f', origin: { kind: 'Warehouse', name: 'w' } } }, ['spec: set exactly one of freight and origin']],
-    ['a PromotionTask step referencing a task', { ...base, kind: 'PromotionTask', metadata: meta, spec: { steps: [{ task: { name: 'x' } }] } }, ['spec.steps[0].task: steps here cannot reference a task']],
-    ['a metric with two providers', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: meta, spec: { metrics: [{ name: 'm', provider: { web: { url: 'http://x' }, job: { spec: { template: { spec: { containers: [{ name: 'c' }] } } } } } }] } }, ['spec.metrics[0].provider: set only one provider per metric (found web, job)']],
-    ['count > 1 without interval', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: meta, spec: { metrics: [{ name: 'm', count: 3, provider: { web: { url: 'http://x' } } }] } }, ['spec.metrics[0].interval: required when count is more than 1']],
-    ['a label value too long', { ...base, kind: 'Project', metadata: { name: 'p', labels: { team: 'x'.repeat(64) } } }, [`metadata.labels.team: "${'x'.repeat(64)}" is not a valid label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`]],
+    [
+      'an unknown kind',
+      { ...base, kind: 'Widget', metadata: meta },
+      [
+        'kind: unknown kind "Widget" (known kinds: Project, ProjectConfig, ClusterPromotionTask, PromotionTask, ClusterAnalysisTemplate, AnalysisTemplate, Warehouse, Stage, Freight, Promotion)',
+      ],
+    ],
+    [
+      'a wrong apiVersion',
+      { apiVersion: 'kargo.akuity.io/v1', kind: 'Stage', metadata: meta },
+      ['apiVersion: Stage is kargo.akuity.io/v1alpha1, not "kargo.akuity.io/v1"'],
+    ],
+    [
+      "an Argo kind under Kargo's group",
+      { ...base, kind: 'AnalysisTemplate', metadata: meta },
+      ['apiVersion: AnalysisTemplate is argoproj.io/v1alpha1, not "kargo.akuity.io/v1alpha1"'],
+    ],
+    [
+      'a missing repoURL',
+      warehouse({ subscriptions: [{ image: {} }] }),
+      ['spec.subscriptions[0].image.repoURL: required'],
+    ],
+    [
+      'an unknown field',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', tagz: 1 } }] }),
+      ['spec.subscriptions[0].image.tagz: unknown field'],
+    ],
+    [
+      'an unknown top-level field',
+      { ...warehouse({ subscriptions: [{ image: { repoURL: 'a/b' } }] }), extra: true },
+      ['extra: unknown field'],
+    ],
+    [
+      'a wrong type',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', discoveryLimit: 'ten' } }] }),
+      ['spec.subscriptions[0].image.discoveryLimit: expected a number, got a string ("ten")'],
+    ],
+    [
+      'a discoveryLimit over 100',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', discoveryLimit: 101 } }] }),
+      ['spec.subscriptions[0].image.discoveryLimit: must be at most 100'],
+    ],
+    [
+      'an invalid duration',
+      warehouse({ interval: '5 minutes', subscriptions: [{ image: { repoURL: 'a/b' } }] }),
+      ['spec.interval: not a duration: use a number with s, m or h, e.g. 30s, 5m, 1h30m'],
+    ],
+    [
+      'a bad enum',
+      warehouse({
+        subscriptions: [{ image: { repoURL: 'a/b', imageSelectionStrategy: 'Newest' } }],
+      }),
+      [
+        'spec.subscriptions[0].image.imageSelectionStrategy: must be one of SemVer, Lexical, Digest, NewestBuild',
+      ],
+    ],
+    [
+      'no subscriptions',
+      warehouse({ subscriptions: [] }),
+      ['spec.subscriptions: must have at least one item'],
+    ],
+    [
+      'two types in one subscription',
+      warehouse({
+        subscriptions: [{ image: { repoURL: 'a/b' }, git: { repoURL: 'https://x/y' } }],
+      }),
+      ['spec.subscriptions[0]: set only one subscription type per entry (found image, git)'],
+    ],
+    [
+      'a duplicate subscription',
+      warehouse({
+        subscriptions: [
+          { git: { repoURL: 'https://github.com/a/b.git' } },
+          { git: { repoURL: 'https://GitHub.com/a/b' } },
+        ],
+      }),
+      ['spec.subscriptions[1]: subscribes to the same repository as subscriptions[0]'],
+    ],
+    [
+      'Digest without a tag to follow',
+      warehouse({
+        subscriptions: [{ image: { repoURL: 'a/b', imageSelectionStrategy: 'Digest' } }],
+      }),
+      [
+        'spec.subscriptions[0].image.constraint: required with imageSelectionStrategy Digest: the mutable tag to follow, e.g. latest',
+      ],
+    ],
+    [
+      'removed tag filters',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTags: 'x' } }] }),
+      [
+        'spec.subscriptions[0].image.allowTags: removed in Kargo v1.11: use allowTagsRegexes (a list of regular expressions)',
+      ],
+    ],
+    [
+      'an image with a tag',
+      warehouse({ subscriptions: [{ image: { repoURL: 'ghcr.io/a/b:1.0' } }] }),
+      [
+        'spec.subscriptions[0].image.repoURL: not an image repository (write it without a tag, e.g. ghcr.io/acme/api)',
+      ],
+    ],
+    [
+      'a chart without a name',
+      warehouse({ subscriptions: [{ chart: { repoURL: 'https://charts.example.com' } }] }),
+      ['spec.subscriptions[0].chart.name: required for an http(s) chart repository'],
+    ],
+    [
+      'a bad regex',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTagsRegexes: ['('] } }] }),
+      [
+        'spec.subscriptions[0].image.allowTagsRegexes[0]: invalid regular expression: Invalid regular expression: /(/: Unterminated group',
+      ],
+    ],
+    [
+      'a name that is not RFC 1123',
+      {
+        ...warehouse({ subscriptions: [{ image: { repoURL: 'a/b' } }] }),
+        metadata: { name: 'My_Warehouse', namespace: 'demo' },
+      },
+      [
+        "metadata.name: \"My_Warehouse\" is not an RFC 1123 name: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+      ],
+    ],
+    [
+      'a project name with a dot',
+      { ...base, kind: 'Project', metadata: { name: 'a.b' } },
+      [
+        'metadata.name: "a.b" is not an RFC 1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit',
+      ],
+    ],
+    [
+      'a namespaced kind without a project',
+      { ...base, kind: 'Stage', metadata: { name: 'x' }, spec: { requestedFreight: [request] } },
+      ['metadata.namespace: required'],
+    ],
+    [
+      'a Project with a spec',
+      { ...base, kind: 'Project', metadata: { name: 'p' }, spec: { promotionPolicies: [] } },
+      ['spec: unknown field'],
+    ],
+    [
+      'a source with neither direct nor stages',
+      stage({ requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: {} }] }),
+      ['spec.requestedFreight[0].sources: set direct: true, or list upstream stages (or both)'],
+    ],
+    [
+      'a duplicate origin',
+      stage({ requestedFreight: [request, request] }),
+      ['spec.requestedFreight[1].origin: Warehouse/w is already requested by requestedFreight[0]'],
+    ],
+    [
+      'an invalid soak time',
+      stage({
+        requestedFreight: [{ ...request, sources: { stages: ['a'], requiredSoakTime: '1d' } }],
+      }),
+      [
+        'spec.requestedFreight[0].sources.requiredSoakTime: not a duration: use a number with s, m or h, e.g. 30s, 5m, 1h30m',
+      ],
+    ],
+    [
+      'a step with uses and task',
+      stage({
+        requestedFreight: [request],
+        promotionTemplate: { spec: { steps: [{ uses: 'a', task: { name: 'b' } }] } },
+      }),
+      ['spec.promotionTemplate.spec.steps[0]: set either uses or task, not both'],
+    ],
+    [
+      'a task step with config',
+      stage({
+        requestedFreight: [request],
+        promotionTemplate: { spec: { steps: [{ task: { name: 'b' }, config: {} }] } },
+      }),
+      ['spec.promotionTemplate.spec.steps[0].config: not allowed on a step that references a task'],
+    ],
+    [
+      'a reserved alias',
+      stage({
+        requestedFreight: [request],
+        promotionTemplate: { spec: { steps: [{ uses: 'a', as: 'step-1' }] } },
+      }),
+      [
+        'spec.promotionTemplate.spec.steps[0].as: "step-1" is reserved for generated aliases (step-N, task-N); choose another',
+      ],
+    ],
+    [
+      'a duplicate alias',
+      stage({
+        requestedFreight: [request],
+        promotionTemplate: {
+          spec: {
+            steps: [
+              { uses: 'a', as: 'x' },
+              { uses: 'b', as: 'x' },
+            ],
+          },
+        },
+      }),
+      ['spec.promotionTemplate.spec.steps[1].as: alias "x" is already used by step 0'],
+    ],
+    [
+      'a bad variable name',
+      stage({ requestedFreight: [request], vars: [{ name: '1x', value: 'a' }] }),
+      ['spec.vars[0].name: must be a variable name: a letter or _, then letters, digits or _'],
+    ],
+    [
+      'a ProjectConfig named differently',
+      { ...base, kind: 'ProjectConfig', metadata: { name: 'other', namespace: 'demo' } },
+      [
+        'metadata.name: must equal the project name "demo" (a project has one ProjectConfig, named after it)',
+      ],
+    ],
+    [
+      'a policy with stage and stageSelector',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: { promotionPolicies: [{ stage: 'a', stageSelector: { name: 'a' } }] },
+      },
+      ['spec.promotionPolicies[0]: set exactly one of stage (deprecated) and stageSelector'],
+    ],
+    [
+      'a selector with an unknown prefix',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: { promotionPolicies: [{ stageSelector: { name: 're:x' } }] },
+      },
+      [
+        'spec.promotionPolicies[0].stageSelector.name: "re:x" has an unknown prefix: use an exact Stage name, regex:<expression>, regexp:<expression> or glob:<pattern>',
+      ],
+    ],
+    [
+      'a receiver with two providers',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          webhookReceivers: [
+            { name: 'r', github: { secretRef: { name: 's' } }, quay: { secretRef: { name: 's' } } },
+          ],
+        },
+      },
+      ['spec.webhookReceivers[0]: set only one provider per receiver (found github, quay)'],
+    ],
+    [
+      'a Freight with no artifacts',
+      { ...base, kind: 'Freight', metadata: meta, origin: { kind: 'Warehouse', name: 'w' } },
+      [': must contain at least one commit, image, chart or artifact'],
+    ],
+    [
+      'a Freight with a foreign origin kind',
+      {
+        ...base,
+        kind: 'Freight',
+        metadata: meta,
+        origin: { kind: 'Stage', name: 'w' },
+        images: [{ repoURL: 'a' }],
+      },
+      ['origin.kind: must be "Warehouse"'],
+    ],
+    [
+      'a Promotion with freight and origin',
+      {
+        ...base,
+        kind: 'Promotion',
+        metadata: meta,
+        spec: { stage: 's', freight: 'f', origin: { kind: 'Warehouse', name: 'w' } },
+      },
+      ['spec: set exactly one of freight and origin'],
+    ],
+    [
+      'a PromotionTask step referencing a task',
+      {
+        ...base,
+        kind: 'PromotionTask',
+        metadata: meta,
+        spec: { steps: [{ task: { name: 'x' } }] },
+      },
+      ['spec.steps[0].task: steps here cannot reference a task'],
+    ],
+    [
+      'a metric with two providers',
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: meta,
+        spec: {
+          metrics: [
+            {
+              name: 'm',
+              provider: {
+                web: { url: 'http://x' },
+                job: { spec: { template: { spec: { containers: [{ name: 'c' }] } } } },
+              },
+            },
+          ],
+        },
+      },
+      ['spec.metrics[0].provider: set only one provider per metric (found web, job)'],
+    ],
+    [
+      'count > 1 without interval',
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: meta,
+        spec: { metrics: [{ name: 'm', count: 3, provider: { web: { url: 'http://x' } } }] },
+      },
+      ['spec.metrics[0].interval: required when count is more than 1'],
+    ],
+    [
+      'a label value too long',
+      { ...base, kind: 'Project', metadata: { name: 'p', labels: { team: 'x'.repeat(64) } } },
+      [
+        `metadata.labels.team: "${'x'.repeat(64)}" is not a valid label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+      ],
+    ],
   ];
 
   it.each(invalid)('reports %s', (_, document, expected) => {

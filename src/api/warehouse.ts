@@ -250,7 +250,7 @@ export const subscriptionSchema = z.unknown().transform((value, ctx): Subscripti
       return z.NEVER;
     }
   }
-  return { ...(typeof name === 'string' ? { name } : {}), [type]: parsed.data } as Subscription;
+  return { ...(typeof name === 'string' ? { name } : {}), [type]: parsed.data };
 });
 
 /** The identity Kargo uses to reject duplicate subscriptions in one Warehouse. */

@@ -28,7 +28,8 @@ export function fieldIssuesFromZod(error: z.ZodError, input: unknown): FieldIssu
 const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Expected)/;
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  if (issue.code !== 'invalid_type' && !ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
+  if (issue.code !== 'invalid_type' && !ZOD_DEFAULT_MESSAGE.test(issue.message))
+    return issue.message;
   switch (issue.code) {
     case 'invalid_type': {
       const actual = valueAt(input, issue.path);

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { errorMessage, isGantryError } from '../errors.js';
 import { gantryVersion } from '../version.js';
 import { ApiClient } from './client.js';
@@ -17,6 +17,8 @@ export interface CliIo {
   now?: () => Date;
 }
 
+const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
@@ -26,17 +28,15 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command('gantry')
     .description('Continuous promotion for GitOps (Kargo-compatible)')
-    .addOption(
-      new Option('--server <url>', 'Gantry API server')
-        .env('GANTRY_SERVER')
-        .default('http://127.0.0.1:8080'),
-    )
+    .option('--server <url>', `Gantry API server (env GANTRY_SERVER; default ${DEFAULT_SERVER})`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showSuggestionAfterError(true);
 
   const context = (): CliContext => ({
-    client: new ApiClient(program.opts<{ server: string }>().server),
+    client: new ApiClient(
+      program.opts<{ server?: string }>().server ?? (io.env.GANTRY_SERVER || DEFAULT_SERVER),
+    ),
     out: io.out,
     err: io.err,
     env: io.env,

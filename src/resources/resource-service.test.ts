@@ -15,7 +15,10 @@ const stage = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: api,
   kind: 'Stage',
   metadata: { name, namespace: 'demo' },
-  spec: { requestedFreight: [{ origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } }], ...extra },
+  spec: {
+    requestedFreight: [{ origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } }],
+    ...extra,
+  },
 });
 const freight = (tag: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: api,
@@ -77,20 +80,37 @@ describe('ResourceService', () => {
     const err = await failure(apply([project('other'), stage('dev')]));
     expect(err.code).toBe('NotFound');
     expect(err.issues).toEqual([
-      { document: 1, path: 'metadata.namespace', message: 'project "demo" does not exist (create it first: gantry create project demo)' },
+      {
+        document: 1,
+        path: 'metadata.namespace',
+        message: 'project "demo" does not exist (create it first: gantry create project demo)',
+      },
     ]);
     expect((await store.list('Project')).items).toEqual([]);
   });
 
   it('writes nothing when any document is invalid, and reports every problem', async () => {
     const err = await failure(
-      apply([project('demo'), stage('ok'), { ...warehouse(), spec: { interval: 'soon', subscriptions: [] } }, stage('ok')]),
+      apply([
+        project('demo'),
+        stage('ok'),
+        { ...warehouse(), spec: { interval: 'soon', subscriptions: [] } },
+        stage('ok'),
+      ]),
     );
     expect(err.code).toBe('Invalid');
     expect(err.issues).toEqual([
-      { document: 2, path: 'spec.interval', message: 'not a duration: use a number with s, m or h, e.g. 30s, 5m, 1h30m' },
+      {
+        document: 2,
+        path: 'spec.interval',
+        message: 'not a duration: use a number with s, m or h, e.g. 30s, 5m, 1h30m',
+      },
       { document: 2, path: 'spec.subscriptions', message: 'must have at least one item' },
-      { document: 3, path: 'metadata.name', message: 'Stage "ok" appears twice in this request (also document 2)' },
+      {
+        document: 3,
+        path: 'metadata.name',
+        message: 'Stage "ok" appears twice in this request (also document 2)',
+      },
     ]);
     expect(await store.currentResourceVersion()).toBe('0');
   });
@@ -103,18 +123,31 @@ describe('ResourceService', () => {
 
   it('fills a missing project from the request', async () => {
     await apply([project('demo')]);
-    const [result] = await apply([{ ...stage('dev'), metadata: { name: 'dev' } }], { defaultProject: 'demo' });
+    const [result] = await apply([{ ...stage('dev'), metadata: { name: 'dev' } }], {
+      defaultProject: 'demo',
+    });
     expect(result?.object.metadata.namespace).toBe('demo');
   });
 
   it('refuses a namespace on cluster-scoped kinds', async () => {
-    const err = await failure(apply([{ ...project('demo'), metadata: { name: 'demo', namespace: 'x' } }]));
-    expect(err.issues[0]).toEqual({ document: 0, path: 'metadata.namespace', message: 'Project is not in a project: remove metadata.namespace' });
+    const err = await failure(
+      apply([{ ...project('demo'), metadata: { name: 'demo', namespace: 'x' } }]),
+    );
+    expect(err.issues[0]).toEqual({
+      document: 0,
+      path: 'metadata.namespace',
+      message: 'Project is not in a project: remove metadata.namespace',
+    });
   });
 
   it('mirrors spec.shard into the shard label', async () => {
     await apply([project('demo')]);
-    const [result] = await apply([{ ...stage('dev', { shard: 'east' }), metadata: { name: 'dev', namespace: 'demo', labels: { a: 'b' } } }]);
+    const [result] = await apply([
+      {
+        ...stage('dev', { shard: 'east' }),
+        metadata: { name: 'dev', namespace: 'demo', labels: { a: 'b' } },
+      },
+    ]);
     expect(result?.object.metadata.labels).toEqual({ a: 'b', 'kargo.akuity.io/shard': 'east' });
   });
 
@@ -132,7 +165,9 @@ describe('ResourceService', () => {
       expect(object.alias).toBe('agile-aardvark');
       expect(object.metadata.labels).toEqual({ 'kargo.akuity.io/alias': 'agile-aardvark' });
       expect(object.discoveredAt).toBe('2026-11-22T10:00:00Z');
-      const again = await apply([{ ...freight('1.2.2'), metadata: { name: object.metadata.name, namespace: 'demo' } }]);
+      const again = await apply([
+        { ...freight('1.2.2'), metadata: { name: object.metadata.name, namespace: 'demo' } },
+      ]);
       expect(again[0]?.outcome).toBe('unchanged');
     });
 
@@ -149,36 +184,69 @@ describe('ResourceService', () => {
       const err = await failure(apply([freight('1.0.1', { alias: 'quiet-quokka' })]));
       expect(err.code).toBe('Conflict');
       expect(err.issues).toEqual([
-        { document: 0, path: 'alias', message: 'alias "quiet-quokka" is already used by another Freight in project "demo"' },
+        {
+          document: 0,
+          path: 'alias',
+          message: 'alias "quiet-quokka" is already used by another Freight in project "demo"',
+        },
       ]);
     });
 
     it('lets the alias change but never the contents', async () => {
       const [created] = await apply([freight('1.0.0')]);
       const name = created!.object.metadata.name;
-      const renamed = await apply([{ ...freight('1.0.0', { alias: 'new-name' }), metadata: { name, namespace: 'demo' } }]);
+      const renamed = await apply([
+        { ...freight('1.0.0', { alias: 'new-name' }), metadata: { name, namespace: 'demo' } },
+      ]);
       expect(renamed[0]?.object.alias).toBe('new-name');
       expect(renamed[0]?.object.metadata.labels?.['kargo.akuity.io/alias']).toBe('new-name');
-      const err = await failure(apply([{ ...freight('9.9.9'), metadata: { name, namespace: 'demo' } }]));
+      const err = await failure(
+        apply([{ ...freight('9.9.9'), metadata: { name, namespace: 'demo' } }]),
+      );
       expect(err.code).toBe('Conflict');
-      expect(err.message).toBe(`Freight "${name}" is immutable: images cannot change (only alias, labels, annotations and status can)`);
+      expect(err.message).toBe(
+        `Freight "${name}" is immutable: images cannot change (only alias, labels, annotations and status can)`,
+      );
       expect(err.issues[0]?.document).toBe(0);
     });
 
     it('must match its Warehouse, one artifact per subscription', async () => {
-      const err = await failure(apply([freight('1.0.0', { images: [{ repoURL: 'ghcr.io/acme/other', tag: '1' }] })]));
+      const err = await failure(
+        apply([freight('1.0.0', { images: [{ repoURL: 'ghcr.io/acme/other', tag: '1' }] })]),
+      );
       expect(err.issues).toEqual([
-        { document: 0, path: 'images[0]', message: 'no subscription of Warehouse "web" matches image "ghcr.io/acme/other"' },
-        { document: 0, path: '', message: 'no artifact for subscriptions[0] of Warehouse "web": a Freight carries one version of each subscribed repository' },
+        {
+          document: 0,
+          path: 'images[0]',
+          message: 'no subscription of Warehouse "web" matches image "ghcr.io/acme/other"',
+        },
+        {
+          document: 0,
+          path: '',
+          message:
+            'no artifact for subscriptions[0] of Warehouse "web": a Freight carries one version of each subscribed repository',
+        },
       ]);
-      const missing = await failure(apply([freight('1.0.0', { origin: { kind: 'Warehouse', name: 'nope' } })]));
-      expect(missing.issues).toEqual([{ document: 0, path: 'origin.name', message: 'Warehouse "nope" does not exist in project "demo"' }]);
+      const missing = await failure(
+        apply([freight('1.0.0', { origin: { kind: 'Warehouse', name: 'nope' } })]),
+      );
+      expect(missing.issues).toEqual([
+        {
+          document: 0,
+          path: 'origin.name',
+          message: 'Warehouse "nope" does not exist in project "demo"',
+        },
+      ]);
     });
 
     it('may arrive in the same request as its Warehouse', async () => {
       const results = await apply([
         warehouse('api', 'ghcr.io/acme/api'),
-        { ...freight('1.0.0'), origin: { kind: 'Warehouse', name: 'api' }, images: [{ repoURL: 'ghcr.io/acme/api', tag: '1.0.0' }] },
+        {
+          ...freight('1.0.0'),
+          origin: { kind: 'Warehouse', name: 'api' },
+          images: [{ repoURL: 'ghcr.io/acme/api', tag: '1.0.0' }],
+        },
       ]);
       expect(results.map((r) => r.outcome)).toEqual(['created', 'created']);
     });
@@ -186,18 +254,38 @@ describe('ResourceService', () => {
     it('cannot be deleted while a Stage uses it', async () => {
       const [created] = await apply([freight('1.0.0'), stage('dev')]);
       const name = created!.object.metadata.name;
-      await service.updateStatus({ kind: 'Stage', namespace: 'demo', name: 'dev' }, {
-        freightHistory: [{ id: 'x', items: { 'Warehouse/web': { name, origin: { kind: 'Warehouse', name: 'web' } } } }],
-      });
-      const err = await failure(service.delete([{ key: { kind: 'Freight', namespace: 'demo', name } }]));
+      await service.updateStatus(
+        { kind: 'Stage', namespace: 'demo', name: 'dev' },
+        {
+          freightHistory: [
+            {
+              id: 'x',
+              items: { 'Warehouse/web': { name, origin: { kind: 'Warehouse', name: 'web' } } },
+            },
+          ],
+        },
+      );
+      const err = await failure(
+        service.delete([{ key: { kind: 'Freight', namespace: 'demo', name } }]),
+      );
       expect(err.code).toBe('NotAllowed');
-      expect(err.message).toBe(`Freight "${name}" is in use by Stage "dev"; promote other Freight there before deleting it`);
+      expect(err.message).toBe(
+        `Freight "${name}" is in use by Stage "dev"; promote other Freight there before deleting it`,
+      );
     });
   });
 
   it('deletes a project with everything in it', async () => {
-    await apply([project('demo'), project('keep'), stage('dev'), warehouse(), { ...stage('x'), metadata: { name: 'x', namespace: 'keep' } }]);
-    const deleted = await service.delete([{ key: { kind: 'Project', namespace: '', name: 'demo' } }]);
+    await apply([
+      project('demo'),
+      project('keep'),
+      stage('dev'),
+      warehouse(),
+      { ...stage('x'), metadata: { name: 'x', namespace: 'keep' } },
+    ]);
+    const deleted = await service.delete([
+      { key: { kind: 'Project', namespace: '', name: 'demo' } },
+    ]);
     expect(deleted.map((o) => o.metadata.name)).toEqual(['demo']);
     expect((await store.list('Stage')).items.map((o) => o.metadata.name)).toEqual(['x']);
     expect((await store.list('Warehouse')).items).toEqual([]);
@@ -207,11 +295,24 @@ describe('ResourceService', () => {
     await apply([project('demo'), stage('dev')]);
     const key = { kind: 'Stage', namespace: 'demo', name: 'dev' };
     const err = await failure(service.updateStatus(key, { health: { status: 'Great' } }));
-    expect(err.issues).toEqual([{ path: 'status.health.status', message: 'must be one of Healthy, Unhealthy, Progressing, Unknown, NotApplicable' }]);
-    const updated = await service.updateStatus(key, { health: { status: 'Healthy' }, freightSummary: '1/1 Fulfilled' });
-    expect(updated.status).toEqual({ health: { status: 'Healthy' }, freightSummary: '1/1 Fulfilled' });
+    expect(err.issues).toEqual([
+      {
+        path: 'status.health.status',
+        message: 'must be one of Healthy, Unhealthy, Progressing, Unknown, NotApplicable',
+      },
+    ]);
+    const updated = await service.updateStatus(key, {
+      health: { status: 'Healthy' },
+      freightSummary: '1/1 Fulfilled',
+    });
+    expect(updated.status).toEqual({
+      health: { status: 'Healthy' },
+      freightSummary: '1/1 Fulfilled',
+    });
     expect(updated.metadata.generation).toBe(1);
-    const noStatus = await failure(service.updateStatus({ kind: 'PromotionTask', namespace: 'demo', name: 'x' }, {}));
+    const noStatus = await failure(
+      service.updateStatus({ kind: 'PromotionTask', namespace: 'demo', name: 'x' }, {}),
+    );
     expect(noStatus.message).toBe('PromotionTask has no status sub-resource');
   });
 });

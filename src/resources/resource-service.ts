@@ -276,7 +276,7 @@ export class ResourceService {
           fromStore,
           { now: this.#now(), takenAliases: taken, random: this.#random },
         );
-        admitted = defaulted as unknown as Resource;
+        admitted = defaulted;
         check = freightImmutable;
         ops.push({
           op: 'assertLabelUnique',
@@ -291,7 +291,7 @@ export class ResourceService {
         break;
       }
     }
-    ops.push({ op: request.mode, object: admitted, check, source: { document } } as WriteOp);
+    ops.push({ op: request.mode, object: admitted, check, source: { document } });
     return ops;
   }
 

@@ -1,29 +1,47 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { Server } from 'node:http';
 
 export interface RunningServer {
   url: string;
-  /** Stops accepting connections and resolves when in-flight requests have finished. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves once in-flight requests have finished. Kept-alive
+   * connections are closed as soon as they fall idle; after `forceAfterMs` any that remain are
+   * cut.
+   */
+  close(forceAfterMs?: number): Promise<void>;
 }
 
 /** Listens on host:port (port 0 picks a free one) and reports the URL actually bound. */
 export function listen(app: Hono, options: { host: string; port: number }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    let server: ServerType | undefined;
     const onError = (err: Error) => reject(err);
-    server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
-      server!.off('error', onError);
-      const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${host}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server!.close(() => done());
-            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-          }),
-      });
-    });
+    const server: ServerType = serve(
+      { fetch: app.fetch, hostname: options.host, port: options.port },
+      (info) => {
+        server.off('error', onError);
+        const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${host}:${info.port}`,
+          close: (forceAfterMs = 10_000) => closeServer(server as Server, forceAfterMs),
+        });
+      },
+    );
     server.on('error', onError);
+  });
+}
+
+function closeServer(server: Server, forceAfterMs: number): Promise<void> {
+  return new Promise((done) => {
+    // Responses still streaming (watches ended by the shutdown signal) finish a moment later;
+    // their connections become idle then, so keep closing idle ones until none is left.
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const force = setTimeout(() => server.closeAllConnections(), forceAfterMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      done();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -35,12 +35,12 @@ export async function readDocuments(c: Context): Promise<unknown[]> {
   }
   const body = await readJsonBody(c);
   if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'items' in body) {
-    const items = (body as { items: unknown }).items;
+    const items: unknown = body.items;
     if (!Array.isArray(items))
       throw inputError('items: must be a list of objects', [
         { path: 'items', message: 'must be a list' },
       ]);
-    return items;
+    return items as unknown[];
   }
   return [body];
 }

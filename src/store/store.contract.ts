@@ -254,7 +254,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'dry' })).toBeUndefined();
       expect(await store.currentResourceVersion()).toBe(before);
       await store.write([{ op: 'create', object: stage('dry') }]);
-      const err = await errorOf(store.write([{ op: 'create', object: stage('dry') }], { dryRun: true }));
+      const err = await errorOf(
+        store.write([{ op: 'create', object: stage('dry') }], { dryRun: true }),
+      );
       expect(isGantryError(err, 'AlreadyExists')).toBe(true);
     });
 

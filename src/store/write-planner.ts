@@ -311,7 +311,7 @@ function withMeta(
 ): StoredResource {
   const metadata = { ...object.metadata };
   for (const [field, value] of Object.entries(changes)) setOrDelete(metadata, field, value);
-  return { ...object, metadata: metadata as StoredResource['metadata'] };
+  return { ...object, metadata: metadata };
 }
 
 function mergeMap(

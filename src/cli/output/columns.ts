@@ -15,8 +15,11 @@ const at = (object: unknown, ...path: string[]): unknown =>
     (value, key) => (value && typeof value === 'object' ? (value as Loose)[key] : undefined),
     object,
   );
-const text = (value: unknown): string =>
-  value === undefined || value === null ? '' : String(value);
+const text = (value: unknown): string => {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return typeof value === 'object' ? JSON.stringify(value) : `${value as number | boolean}`;
+};
 
 const name: Column = { header: 'NAME', value: (o) => o.metadata.name };
 const age: Column = {

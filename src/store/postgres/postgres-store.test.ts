@@ -44,7 +44,10 @@ describe('PostgresStore with several replicas', () => {
       const controller = new AbortController();
       const seen: number[] = [];
       const watching = (async () => {
-        for await (const event of a.watch({ fromResourceVersion: start, signal: controller.signal })) {
+        for await (const event of a.watch({
+          fromResourceVersion: start,
+          signal: controller.signal,
+        })) {
           seen.push(Number(event.resourceVersion));
           if (seen.length === 80) break;
         }
@@ -53,7 +56,17 @@ describe('PostgresStore with several replicas', () => {
         Promise.all(
           Array.from({ length: 4 }, async (_, worker) => {
             for (let i = 0; i < 10; i++) {
-              await store.write([{ op: 'create', object: { apiVersion: 'kargo.akuity.io/v1alpha1', kind: 'Stage', metadata: { name: `${prefix}-${worker}-${i}`, namespace: 'demo' }, spec: {} } }]);
+              await store.write([
+                {
+                  op: 'create',
+                  object: {
+                    apiVersion: 'kargo.akuity.io/v1alpha1',
+                    kind: 'Stage',
+                    metadata: { name: `${prefix}-${worker}-${i}`, namespace: 'demo' },
+                    spec: {},
+                  },
+                },
+              ]);
             }
           }),
         );

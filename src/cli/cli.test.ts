@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../test/free-port.js';
+import { resolveServerConfig } from '../config.js';
+import { silentLogger } from '../logger.js';
+import { startGantry, type RunningGantry } from '../main.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './main.js';
+
+const EXAMPLES = new URL('../../examples/frontend', import.meta.url).pathname;
+
+describe('gantry CLI', () => {
+  let gantry: RunningGantry;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gantry-cli-'));
+    gantry = await startGantry(
+      resolveServerConfig({ port: '0', dataDir: join(dir, 'data') }, {}),
+      silentLogger,
+    );
+  });
+  afterAll(async () => {
+    await gantry.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      env: { GANTRY_SERVER: gantry.url, ...env },
+      now: () => new Date(Date.now() + 3_600_000),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  function file(name: string, text: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it('applies the example project, then reports it unchanged', async () => {
+    const first = await cli(['apply', '-f', EXAMPLES]);
+    expect(first).toEqual({
+      code: EXIT_OK,
+      err: '',
+      out: [
+        'project.kargo.akuity.io/frontend created',
+        'projectconfig.kargo.akuity.io/frontend created',
+        'promotiontask.kargo.akuity.io/promote-frontend created',
+        'stage.kargo.akuity.io/dev created',
+        'stage.kargo.akuity.io/staging created',
+        'stage.kargo.akuity.io/prod created',
+        'warehouse.kargo.akuity.io/frontend created',
+      ].join('\n'),
+    });
+    const second = await cli(['apply', '-f', EXAMPLES]);
+    expect(second.out.split('\n').every((line) => line.endsWith(' unchanged'))).toBe(true);
+  });
+
+  it('prints kubectl-like tables, YAML and JSON', async () => {
+    const table = await cli(['get', 'stages', '--project', 'frontend']);
+    expect(table.code).toBe(EXIT_OK);
+    expect(table.out.split('\n')).toEqual([
+      'NAME      SHARD   CURRENT FREIGHT   HEALTH   READY   STATUS   AGE',
+      'dev                                                           60m',
+      'prod                                                          60m',
+      'staging                                                       60m',
+    ]);
+    const list = JSON.parse(
+      (await cli(['get', 'warehouses', '--project', 'frontend', '-o', 'json'])).out,
+    );
+    expect(Object.keys(list)).toEqual(['items']);
+    expect(list.items[0].spec.interval).toBe('5m0s');
+    const one = JSON.parse(
+      (await cli(['get', 'warehouse', 'frontend', '--project', 'frontend', '-o', 'json'])).out,
+    );
+    expect(one.metadata.name).toBe('frontend');
+    const yaml = (
+      await cli(['get', 'promotask', 'promote-frontend', '-o', 'yaml'], {
+        GANTRY_PROJECT: 'frontend',
+      })
+    ).out;
+    expect(yaml).toMatch(/^apiVersion: kargo.akuity.io\/v1alpha1\nkind: PromotionTask\n/);
+    const all = await cli(['get', 'stages', '-A']);
+    expect(all.out.split('\n')[0]).toMatch(/^PROJECT +NAME +SHARD/);
+    const empty = await cli(['get', 'promos', '--project', 'frontend']);
+    expect(empty).toEqual({
+      code: EXIT_OK,
+      out: '',
+      err: 'No promotions found in project frontend.',
+    });
+    const projects = await cli(['get', 'projects']);
+    expect(projects.out).toContain('frontend');
+  });
+
+  it('stops on invalid documents with one line per problem and applies nothing', async () => {
+    const path = file(
+      'pipeline.yaml',
+      [
+        'apiVersion: kargo.akuity.io/v1alpha1',
+        'kind: Stage',
+        'metadata: {name: fine, namespace: frontend}',
+        'spec:',
+        '  requestedFreight:',
+        '  - origin: {kind: Warehouse, name: frontend}',
+        '    sources: {direct: true}',
+        '---',
+        'apiVersion: kargo.akuity.io/v1alpha1',
+        'kind: Warehouse',
+        'metadata: {name: api, namespace: frontend}',
+        'spec:',
+        '  subscriptions:',
+        '  - image: {constraint: ^1}',
+      ].join('\n'),
+    );
+    const result = await cli(['apply', '-f', path]);
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.err).toBe(
+      `error: ${path}: document 2 (Warehouse "api"): spec.subscriptions[0].image.repoURL: required`,
+    );
+    expect((await cli(['get', 'stage', 'fine', '--project', 'frontend'])).code).toBe(EXIT_FAILURE);
+  });
+
+  it('reports server-side refusals against the file and document', async () => {
+    const path = file(
+      'orphan.yaml',
+      'apiVersion: kargo.akuity.io/v1alpha1\nkind: Stage\nmetadata: {name: x, namespace: ghost}\nspec:\n  requestedFreight:\n  - origin: {kind: Warehouse, name: w}\n    sources: {direct: true}\n',
+    );
+    const result = await cli(['apply', '-f', path]);
+    expect(result).toEqual({
+      code: EXIT_FAILURE,
+      out: '',
+      err: `error: ${path}: document 1 (Stage "x"): metadata.namespace: project "ghost" does not exist (create it first: gantry create project ghost)`,
+    });
+  });
+
+  it('reports malformed YAML with line and column', async () => {
+    const path = file('broken.yaml', 'kind: Stage\nmetadata:\n  name: [unclosed\n');
+    const result = await cli(['apply', '-f', path]);
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.err).toMatch(new RegExp(`^error: ${path}:\\d+:\\d+: .+`));
+  });
+
+  it('uses exit code 2 for usage mistakes', async () => {
+    expect((await cli(['get', 'gizmos'])).code).toBe(EXIT_USAGE);
+    const noProject = await cli(['get', 'stages']);
+    expect(noProject).toEqual({
+      code: EXIT_USAGE,
+      out: '',
+      err: 'error: stages belong to a project: pass --project NAME (or set GANTRY_PROJECT)',
+    });
+    expect((await cli(['get'])).code).toBe(EXIT_USAGE);
+    expect((await cli(['frobnicate'])).code).toBe(EXIT_USAGE);
+    expect((await cli(['get', 'stages', '--project', 'frontend', '-o', 'xml'])).code).toBe(
+      EXIT_USAGE,
+    );
+    expect((await cli(['apply'])).code).toBe(EXIT_USAGE);
+    expect((await cli(['--help'])).code).toBe(EXIT_OK);
+  });
+
+  it('creates and deletes projects and objects', async () => {
+    expect(await cli(['create', 'project', 'scratch'])).toEqual({
+      code: EXIT_OK,
+      out: 'project.kargo.akuity.io/scratch created',
+      err: '',
+    });
+    const exists = await cli(['create', 'project', 'scratch']);
+    expect(exists).toEqual({
+      code: EXIT_FAILURE,
+      out: '',
+      err: 'error: Project "scratch" already exists',
+    });
+    expect((await cli(['create', 'project', 'Bad_Name'])).code).toBe(EXIT_USAGE);
+    const stageFile = file(
+      'scratch.yaml',
+      'apiVersion: kargo.akuity.io/v1alpha1\nkind: Stage\nmetadata: {name: a}\nspec:\n  requestedFreight:\n  - origin: {kind: Warehouse, name: w}\n    sources: {direct: true}\n',
+    );
+    expect((await cli(['apply', '-f', stageFile, '--project', 'scratch'])).out).toBe(
+      'stage.kargo.akuity.io/a created',
+    );
+    expect((await cli(['delete', '-f', stageFile, '--project', 'scratch'])).out).toBe(
+      'stage.kargo.akuity.io "a" deleted',
+    );
+    expect((await cli(['delete', 'stage', 'a', '--project', 'scratch'])).err).toBe(
+      'error: Stage "a" in project "scratch" not found',
+    );
+    expect(
+      (await cli(['delete', 'stage', 'a', '--project', 'scratch', '--ignore-not-found'])).code,
+    ).toBe(EXIT_OK);
+    expect((await cli(['delete', 'project', 'scratch'])).out).toBe(
+      'project.kargo.akuity.io "scratch" deleted',
+    );
+  });
+
+  it('prints versions, and says clearly when the server cannot be reached', async () => {
+    const version = await cli(['version']);
+    expect(version.out).toMatch(
+      /^Client Version: \d+\.\d+\.\d+\nServer Version: \d+\.\d+\.\d+ \(store: sqlite\)$/,
+    );
+    const port = await freePort();
+    const unreachable = await cli(['get', 'projects'], {
+      GANTRY_SERVER: `http://127.0.0.1:${port}`,
+    });
+    expect(unreachable.code).toBe(EXIT_FAILURE);
+    expect(unreachable.err).toBe(
+      `error: cannot reach the Gantry server at http://127.0.0.1:${port} (connection refused); is \`gantry server\` running? Set --server or GANTRY_SERVER to use another`,
+    );
+  });
+});

@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
+import {
+  ROOT,
+  spawnGantry,
+  startGantryServer,
+  type GantryServerProcess,
+} from './gantry-process.js';
+import { startPostgres, type TestPostgres } from './postgres.js';
+import { sseReader } from './sse.js';
+
+const api = 'kargo.akuity.io/v1alpha1';
+const stage = (name: string) => ({
+  apiVersion: api,
+  kind: 'Stage',
+  metadata: { name },
+  spec: {
+    requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } }],
+  },
+});
+
+async function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawnGantry(args, { env });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, out, err };
+}
+
+describe('the gantry server process', () => {
+  const dirs: string[] = [];
+  const servers: GantryServerProcess[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-proc-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const server of servers.splice(0)) server.child.kill('SIGKILL');
+  });
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged write when killed with SIGKILL mid-stream', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const server = await startGantryServer(['--data-dir', dataDir], port);
+    servers.push(server);
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (await post('/v1/projects', { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } }))
+        .status,
+    ).toBe(201);
+
+    const acknowledged: string[] = [];
+    let stop = false;
+    const writer = async (worker: number) => {
+      for (let i = 0; !stop; i++) {
+        const name = `w${worker}-${i}`;
+        try {
+          const response = await post('/v1/projects/demo/stages', stage(name));
+          if (response.status === 201) acknowledged.push(name);
+        } catch {
+          return; // the server is gone
+        }
+      }
+    };
+    const writers = Promise.all([0, 1, 2, 3].map(writer));
+    while (acknowledged.length < 200) await new Promise((resolve) => setTimeout(resolve, 5));
+    server.child.kill('SIGKILL');
+    await server.exited;
+    stop = true;
+    await writers;
+
+    const restarted = await startGantryServer(['--data-dir', dataDir], port);
+    servers.push(restarted);
+    const list = (await (await fetch(`${restarted.url}/v1/projects/demo/stages`)).json()) as {
+      items: Array<{ metadata: { name: string } }>;
+    };
+    const stored = new Set(list.items.map((item) => item.metadata.name));
+    const missing = acknowledged.filter((name) => !stored.has(name));
+    expect(missing).toEqual([]);
+    expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
+    // The history survived too: a watch from the start replays the project and every Stage.
+    const events = sseReader((await fetch(`${restarted.url}/v1/watch?resourceVersion=0`)).body!);
+    expect((await events.json()).object.metadata.name).toBe('demo');
+    await events.close();
+    const integrity = execFileSync(
+      'node',
+      [
+        '-e',
+        `const D=require('better-sqlite3');const d=new D(${JSON.stringify(join(dataDir, 'gantry.db'))},{readonly:true});console.log(d.pragma('integrity_check',{simple:true}))`,
+      ],
+      { cwd: ROOT },
+    )
+      .toString()
+      .trim();
+    expect(integrity).toBe('ok');
+  });
+
+  it('shuts down gracefully on SIGTERM, ending watch streams', async () => {
+    const server = await startGantryServer(['--data-dir', tempDir()], await freePort());
+    servers.push(server);
+    const events = sseReader((await fetch(`${server.url}/v1/watch`)).body!);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    await expect(events.next(2_000)).rejects.toThrow('the event stream ended');
+    expect(server.log()).toMatch(/shutting down signal=SIGTERM[\s\S]*gantry stopped/);
+  });
+
+  it('takes its port from GANTRY_PORT and its data directory from GANTRY_DATA_DIR', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const child = spawnGantry(['server'], {
+      env: { GANTRY_PORT: String(port), GANTRY_DATA_DIR: dataDir },
+    });
+    try {
+      let ok = false;
+      for (let i = 0; i < 200 && !ok; i++) {
+        ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ok) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(ok).toBe(true);
+      expect(readFileSync(join(dataDir, 'gantry.db')).length).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('rejects bad configuration with exit code 2 and a line naming the setting', async () => {
+    expect(await run(['server', '--port', 'http'])).toEqual({
+      code: 2,
+      out: '',
+      err: 'error: --port: must be a port number (0-65535) (got "http")\n',
+    });
+    expect(await run(['server'], { GANTRY_STORE: 'mysql://x' })).toEqual({
+      code: 2,
+      out: '',
+      err: 'error: GANTRY_STORE: must be "sqlite" or a postgres:// connection URL (got "mysql://x")\n',
+    });
+  });
+
+  describe('on PostgreSQL', () => {
+    let postgres: TestPostgres;
+    beforeAll(async () => {
+      postgres = await startPostgres();
+    });
+    afterAll(async () => {
+      await postgres.stop();
+    });
+
+    it('serves the example project from PostgreSQL', async () => {
+      const url = await postgres.createDatabase();
+      const server = await startGantryServer(
+        ['--store', url, '--data-dir', tempDir()],
+        await freePort(),
+      );
+      servers.push(server);
+      const applied = await run(['apply', '-f', 'examples/frontend'], {
+        GANTRY_SERVER: server.url,
+      });
+      expect(applied.code).toBe(0);
+      expect(applied.out).toContain('stage.kargo.akuity.io/prod created');
+      const version = await run(['version'], { GANTRY_SERVER: server.url });
+      expect(version.out).toContain('(store: postgres)');
+      const stages = await run(['get', 'stages', '--project', 'frontend', '-o', 'json'], {
+        GANTRY_SERVER: server.url,
+      });
+      expect((JSON.parse(stages.out) as { items: unknown[] }).items).toHaveLength(3);
+    });
+
+    it('names an unreachable database without revealing its password', async () => {
+      const port = await freePort();
+      const result = await run([
+        'server',
+        '--port',
+        String(await freePort()),
+        '--store',
+        `postgres://gantry:hunter2@127.0.0.1:${port}/gantry`,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(
+        `error: cannot open the PostgreSQL store at postgres://gantry:***@127.0.0.1:${port}/gantry`,
+      );
+      expect(result.err).not.toContain('hunter2');
+    });
+  });
+});
