@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.gantry/', 'test-artifacts/', 'bin/'] },
@@ -11,7 +12,11 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: true } },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -22,6 +27,28 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'error',
       'import-x/no-cycle': 'error',
       'import-x/no-default-export': 'error',
+      // Dependencies point inward (docs/architecture.md): the resource model is pure, the store
+      // knows nothing of HTTP, and only main.ts picks concrete store implementations.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/api', from: './src', except: ['./api', './errors.ts'] },
+            {
+              target: './src/store',
+              from: ['./src/server', './src/cli', './src/resources', './src/main.ts'],
+            },
+            {
+              target: './src/resources',
+              from: ['./src/server', './src/cli', './src/store/sqlite', './src/store/postgres'],
+            },
+            {
+              target: './src/server',
+              from: ['./src/cli', './src/store/sqlite', './src/store/postgres'],
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden' },
@@ -39,6 +66,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      // Tests wire concrete implementations, like main.ts does.
+      'import-x/no-restricted-paths': 'off',
     },
   },
   {
