@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ServerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -22,6 +23,8 @@ export interface RunningGantry {
 export async function startGantry(config: ServerConfig, logger: Logger): Promise<RunningGantry> {
   const store = await openStore(config, logger);
   const shutdown = new AbortController();
+  // Every open watch listens for shutdown; there may be many.
+  setMaxListeners(0, shutdown.signal);
   try {
     const service = new ResourceService({ store });
     const app = createApp({

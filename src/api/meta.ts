@@ -7,10 +7,7 @@ import {
 } from './names.js';
 import { isDuration } from './duration.js';
 
-/** The API group every Gantry kind shares with Kargo. */
-export const KARGO_API_VERSION = 'kargo.akuity.io/v1alpha1';
-/** Argo Rollouts' group, used by the verification templates Kargo reuses. */
-export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+export { ARGO_API_VERSION, KARGO_API_VERSION } from './api-versions.js';
 
 export const nameSchema = z.string().superRefine((name, ctx) => {
   const problem = dnsSubdomainProblem(name);

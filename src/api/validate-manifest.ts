@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../errors.js';
+export { describeDocument } from './describe-document.js';
 import { kindInfo, knownKindNames, type KindInfo } from './kinds.js';
 import type { Resource } from './resource.js';
 import { fieldIssuesFromZod } from './zod-issues.js';
@@ -48,14 +49,4 @@ export function validateManifest(document: unknown): ManifestValidation {
   const parsed = info.schema.safeParse(document);
   if (!parsed.success) return { ok: false, issues: fieldIssuesFromZod(parsed.error, document) };
   return { ok: true, object: parsed.data as Resource, info };
-}
-
-/** `Warehouse "api"`, read loosely from a document that may be invalid. */
-export function describeDocument(document: unknown): string | undefined {
-  if (typeof document !== 'object' || document === null) return undefined;
-  const raw = document as { kind?: unknown; metadata?: { name?: unknown } };
-  const kind = typeof raw.kind === 'string' ? raw.kind : undefined;
-  const name = typeof raw.metadata?.name === 'string' ? raw.metadata.name : undefined;
-  if (kind && name) return `${kind} "${name}"`;
-  return kind ?? (name ? `"${name}"` : undefined);
 }

@@ -1,4 +1,4 @@
-import { resolveKindName, type KindInfo } from '../api/kinds.js';
+import { resolveKindName, type KindName } from '../api/kind-names.js';
 import { ApiClient } from './client.js';
 import { usageError } from './usage-error.js';
 
@@ -11,7 +11,7 @@ export interface CliContext {
   now: () => Date;
 }
 
-export function kindArgument(name: string): KindInfo {
+export function kindArgument(name: string): KindName {
   const info = resolveKindName(name);
   if (!info) {
     throw usageError(
@@ -23,7 +23,7 @@ export function kindArgument(name: string): KindInfo {
 
 /** `--project`, else GANTRY_PROJECT; required for namespaced kinds unless all projects were asked for. */
 export function projectFor(
-  info: KindInfo,
+  info: KindName,
   project: string | undefined,
   env: NodeJS.ProcessEnv,
   allowAll = false,
@@ -43,7 +43,7 @@ export function qualifiedName(kind: string, group: string, name: string): string
   return `${kind.toLowerCase()}.${group}/${name}`;
 }
 
-export function pathFor(info: KindInfo, project: string | undefined, name?: string): string {
+export function pathFor(info: KindName, project: string | undefined, name?: string): string {
   const base =
     info.namespaced && project
       ? `/v1/projects/${encodeURIComponent(project)}/${info.plural}`

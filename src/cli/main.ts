@@ -161,6 +161,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** Entry point for bin/gantry.js. */
 export async function main(): Promise<void> {
+  // `gantry get … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_OK);
+    throw err;
+  });
   const code = await runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

@@ -11,7 +11,15 @@ import { describeDocument, validateManifest } from '../api/validate-manifest.js'
 import type { WarehouseSpec } from '../api/warehouse.js';
 import { fieldIssuesFromZod } from '../api/zod-issues.js';
 import { inputError, notAllowedError, notFoundError, type FieldIssue } from '../errors.js';
-import type { ListResult, Store, WriteCheck, WriteOp, WriteOutcome } from '../store/store.js';
+import type {
+  ListJsonResult,
+  ListOptions,
+  ListResult,
+  Store,
+  WriteCheck,
+  WriteOp,
+  WriteOutcome,
+} from '../store/store.js';
 import {
   admittedFreightName,
   ALIAS_LABEL,
@@ -106,6 +114,11 @@ export class ResourceService {
     const object = await this.#store.get(key);
     if (!object) throw notFoundError(`${describeKey(key)} not found`);
     return object;
+  }
+
+  /** `list` with items as JSON text, for passing large lists straight to a response. */
+  listJson(kind: string, options: ListOptions): Promise<ListJsonResult> {
+    return this.#store.listJson(kind, options);
   }
 
   list(

@@ -323,6 +323,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(seen.filter((k) => k !== 'even/aaa')).toEqual(expected);
       expect(new Set(seen).size).toBe(seen.length);
 
+      const asJson = await store.listJson('Stage', { namespace: 'odd', limit: 5 });
+      const asObjects = await store.list('Stage', { namespace: 'odd', limit: 5 });
+      expect(asJson.items.map((item) => JSON.parse(item) as unknown)).toEqual(asObjects.items);
+      expect(asJson.continue).toBe(asObjects.continue);
+
       const filteredPages: string[] = [];
       token = undefined;
       do {

@@ -19,6 +19,11 @@ import type { ObjectKey, Resource, StoredResource } from '../api/resource.js';
 export interface Store {
   get(key: ObjectKey): Promise<StoredResource | undefined>;
   list(kind: string, options?: ListOptions): Promise<ListResult>;
+  /**
+   * `list`, with each item as its stored JSON text: lets the API answer large lists without
+   * parsing and re-serialising every object.
+   */
+  listJson(kind: string, options?: ListOptions): Promise<ListJsonResult>;
   write(ops: WriteOp[], options?: WriteOptions): Promise<WriteResult[]>;
   watch(options: WatchOptions): AsyncIterable<WatchEvent>;
   /** The newest resourceVersion committed. */
@@ -33,6 +38,12 @@ export interface ListOptions {
   /** Page size; omit for everything. */
   limit?: number | undefined;
   /** The `continue` token of the previous page. */
+  continue?: string | undefined;
+}
+
+export interface ListJsonResult {
+  items: string[];
+  resourceVersion: string;
   continue?: string | undefined;
 }
 

@@ -1,8 +1,9 @@
-import { describeDocument, validateManifest } from '../../api/validate-manifest.js';
+import { validateManifest } from '../../api/validate-manifest.js';
+import { describeIssue } from '../document-issues.js';
 import { inputError, isGantryError, type FieldIssue } from '../../errors.js';
 import type { BatchItem } from '../client.js';
 import { qualifiedName, type CliContext } from '../context.js';
-import { readManifestFiles, type SourcedDocument } from '../manifest-files.js';
+import { readManifestFiles } from '../manifest-files.js';
 import { usageError } from '../usage-error.js';
 
 export interface ApplyOptions {
@@ -74,10 +75,4 @@ function withDefaultProject(value: unknown, project: string | undefined): unknow
   const clusterScoped = ['Project', 'ClusterPromotionTask', 'ClusterAnalysisTemplate'];
   if (typeof kind === 'string' && clusterScoped.includes(kind)) return value;
   return { ...raw, metadata: { ...raw.metadata, namespace: project } };
-}
-
-export function describeIssue(doc: SourcedDocument, issue: FieldIssue): string {
-  const what = describeDocument(doc.value);
-  const where = `${doc.file}: document ${doc.index}${what ? ` (${what})` : ''}`;
-  return `${where}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
 }

@@ -1,9 +1,9 @@
-import { KARGO_API_VERSION } from '../../api/meta.js';
+import { KARGO_API_VERSION } from '../../api/api-versions.js';
 import { dnsLabelProblem } from '../../api/names.js';
 import type { StoredResource } from '../../api/resource.js';
 import { qualifiedName, type CliContext } from '../context.js';
 import { usageError } from '../usage-error.js';
-import { applyCommand, type ApplyOptions } from './apply.js';
+import type { ApplyOptions } from './apply.js';
 
 /** `gantry create project NAME`, or `gantry create -f FILE` (fails on objects that exist). */
 export async function createCommand(
@@ -13,6 +13,7 @@ export async function createCommand(
   options: ApplyOptions,
 ): Promise<void> {
   if (what === undefined) {
+    const { applyCommand } = await import('./apply.js');
     await applyCommand(ctx, options, 'create');
     return;
   }

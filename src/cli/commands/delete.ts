@@ -4,7 +4,7 @@ import type { BatchItem } from '../client.js';
 import { kindArgument, pathFor, projectFor, qualifiedName, type CliContext } from '../context.js';
 import { readManifestFiles } from '../manifest-files.js';
 import { usageError } from '../usage-error.js';
-import { describeIssue } from './apply.js';
+import { describeIssue } from '../document-issues.js';
 
 export interface DeleteOptions {
   project?: string;

@@ -1,7 +1,8 @@
+import type { Table } from '../../api/printer-columns.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { ListResponse } from '../client.js';
 import { kindArgument, pathFor, projectFor, type CliContext } from '../context.js';
-import { parseOutputFormat, printObjects } from '../output/print-objects.js';
+import { parseOutputFormat, printObjects, printTable, tableOf } from '../output/print-objects.js';
 
 export interface GetOptions {
   project?: string;
@@ -21,22 +22,32 @@ export async function getCommand(
   const format = parseOutputFormat(options.output);
   const allProjects = !!options.allProjects && info.namespaced && name === undefined;
   const project = allProjects ? undefined : projectFor(info, options.project, ctx.env);
-  let objects: StoredResource[];
-  if (name !== undefined) {
-    objects = [await ctx.client.request<StoredResource>('GET', pathFor(info, project, name))];
+  const query = new URLSearchParams();
+  if (options.selector) query.set('labelSelector', options.selector);
+  const listPath = () => {
+    const path = allProjects ? `/v1/${info.plural}` : pathFor(info, project);
+    return `${path}${query.size > 0 ? `?${query.toString()}` : ''}`;
+  };
+  let text: string;
+  if (format === 'json' || format === 'yaml') {
+    const objects =
+      name !== undefined
+        ? [await ctx.client.request<StoredResource>('GET', pathFor(info, project, name))]
+        : (await ctx.client.request<ListResponse>('GET', listPath())).items;
+    text = await printObjects(objects, { format, single: name !== undefined });
   } else {
-    const query = options.selector ? `?labelSelector=${encodeURIComponent(options.selector)}` : '';
-    const path = allProjects ? `/v1/${info.plural}${query}` : `${pathFor(info, project)}${query}`;
-    objects = (await ctx.client.request<ListResponse>('GET', path)).items;
+    let table: Table;
+    if (name !== undefined) {
+      table = tableOf(info.kind, [
+        await ctx.client.request<StoredResource>('GET', pathFor(info, project, name)),
+      ]);
+    } else {
+      query.set('as', 'table');
+      table = await ctx.client.request<Table>('GET', listPath());
+    }
+    text = printTable(table, { wide: format === 'wide', allProjects, now: ctx.now() });
   }
-  const text = printObjects(objects, {
-    kind: info.kind,
-    format,
-    single: name !== undefined,
-    allProjects,
-    now: ctx.now(),
-  });
-  if (text === '' && format !== 'json' && format !== 'yaml') {
+  if (text === '') {
     ctx.err(
       project ? `No ${info.plural} found in project ${project}.` : `No ${info.plural} found.`,
     );

@@ -1,7 +1,7 @@
-import { stringify } from 'yaml';
 import type { StoredResource } from '../../api/resource.js';
 import { usageError } from '../usage-error.js';
-import { columnsFor } from './columns.js';
+import { tableOf, type Table } from '../../api/printer-columns.js';
+import { formatAge } from './age.js';
 import { renderTable } from './table.js';
 
 export type OutputFormat = 'table' | 'wide' | 'yaml' | 'json';
@@ -14,35 +14,40 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
 }
 
 /**
- * Renders objects for `gantry get`: one object as itself for yaml/json, a list as
- * `{"items": […]}` (`items:` in YAML), and tables with a PROJECT column when listing
- * across projects.
+ * Renders objects for `gantry get -o yaml|json`: one object as itself, a list as
+ * `{"items": […]}` (`items:` in YAML).
  */
-export function printObjects(
+export async function printObjects(
   objects: StoredResource[],
-  options: {
-    kind: string;
-    format: OutputFormat;
-    single: boolean;
-    allProjects: boolean;
-    now?: Date;
-  },
+  options: { format: 'yaml' | 'json'; single: boolean },
+): Promise<string> {
+  const value = options.single ? objects[0] : { items: objects };
+  if (options.format === 'json') return JSON.stringify(value, null, 2);
+  const { stringify } = await import('yaml');
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+/** A table from the server (or built here for one object), kubectl-style; '' when empty. */
+export function printTable(
+  table: Table,
+  options: { wide: boolean; allProjects: boolean; now: Date },
 ): string {
-  const { format } = options;
-  if (format === 'json') {
-    return JSON.stringify(options.single ? objects[0] : { items: objects }, null, 2);
-  }
-  if (format === 'yaml') {
-    return stringify(options.single ? objects[0] : { items: objects }, { lineWidth: 0 }).trimEnd();
-  }
-  if (objects.length === 0) return '';
-  const now = options.now ?? new Date();
-  const columns = columnsFor(options.kind, format === 'wide');
-  const headers = columns.map((c) => c.header);
-  const rows = objects.map((object) => columns.map((c) => c.value(object, now)));
+  if (table.rows.length === 0) return '';
+  const shown = table.columns
+    .map((column, index) => ({ column, index }))
+    .filter(({ column }) => options.wide || column.priority === 0);
+  const headers = shown.map(({ column }) => column.name);
+  const rows = table.rows.map((row) =>
+    shown.map(({ column, index }) => {
+      const cell = row.cells[index] ?? '';
+      return column.type === 'age' ? formatAge(cell, options.now) : cell;
+    }),
+  );
   if (options.allProjects) {
     headers.unshift('PROJECT');
-    objects.forEach((object, i) => rows[i]!.unshift(object.metadata.namespace ?? ''));
+    table.rows.forEach((row, i) => rows[i]!.unshift(row.namespace ?? ''));
   }
   return renderTable(headers, rows);
 }
+
+export { tableOf };

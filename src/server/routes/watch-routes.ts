@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { resolveKindName } from '../../api/kinds.js';
+import { resolveKindName } from '../../api/kind-names.js';
 import { inputError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { watchStream } from '../watch-stream.js';

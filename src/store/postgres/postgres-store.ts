@@ -7,6 +7,7 @@ import { EventFeed, type EventQuery } from '../event-feed.js';
 import { decodeContinue, encodeContinue, SCAN_CHUNK } from '../list-pages.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
+  ListJsonResult,
   ListOptions,
   ListResult,
   Store,
@@ -110,6 +111,11 @@ export class PostgresStore implements Store {
   }
 
   async list(kind: string, options: ListOptions = {}): Promise<ListResult> {
+    const page = await this.listJson(kind, options);
+    return { ...page, items: page.items.map((item) => JSON.parse(item) as StoredResource) };
+  }
+
+  async listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -323,33 +329,26 @@ export class PostgresStore implements Store {
     );
   }
 
-  async #list(client: PoolClient, kind: string, options: ListOptions): Promise<ListResult> {
+  async #list(client: PoolClient, kind: string, options: ListOptions): Promise<ListJsonResult> {
     const resourceVersion = String((await this.#state(client)).rv);
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const selector = options.labelSelector ?? [];
     let cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
-    const items: StoredResource[] = [];
+    const items: string[] = [];
+    let last = cursor;
     const byNamespace = options.namespace !== undefined;
     const sql = `SELECT namespace, name, labels, body FROM resources
       WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
         AND (namespace, name) > ($2, $3)
       ORDER BY namespace, name LIMIT $4`;
-    const chunk = selector.length === 0 ? (limit === Infinity ? 5_000 : limit + 1) : SCAN_CHUNK;
+    const chunk = selector.length > 0 ? SCAN_CHUNK : limit === Infinity ? 5_000 : limit + 1;
     for (;;) {
       const params: unknown[] = [kind, cursor.namespace, cursor.name, chunk];
       if (byNamespace) params.push(options.namespace);
       const { rows } = await client.query(sql, params);
       for (const row of rows) {
         if (items.length === limit) {
-          const last = items[items.length - 1]!;
-          return {
-            items,
-            resourceVersion,
-            continue: encodeContinue({
-              namespace: last.metadata.namespace ?? '',
-              name: last.metadata.name,
-            }),
-          };
+          return { items, resourceVersion, continue: encodeContinue(last) };
         }
         cursor = { namespace: row.namespace as string, name: row.name as string };
         if (
@@ -358,7 +357,8 @@ export class PostgresStore implements Store {
         ) {
           continue;
         }
-        items.push(parseBody(row));
+        items.push(row.body as string);
+        last = cursor;
       }
       if (rows.length < chunk) return { items, resourceVersion };
     }

@@ -8,6 +8,7 @@ import { EventFeed, type EventQuery } from '../event-feed.js';
 import { decodeContinue, encodeContinue, SCAN_CHUNK } from '../list-pages.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
+  ListJsonResult,
   ListOptions,
   ListResult,
   Store,
@@ -104,6 +105,13 @@ export class SqliteStore implements Store {
   }
 
   list(kind: string, options: ListOptions = {}): Promise<ListResult> {
+    return this.listJson(kind, options).then((page) => ({
+      ...page,
+      items: page.items.map((item) => JSON.parse(item) as StoredResource),
+    }));
+  }
+
+  listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
     const read = this.#db.transaction(() => this.#list(kind, options));
     return Promise.resolve(read.deferred());
   }
@@ -213,19 +221,20 @@ export class SqliteStore implements Store {
     return row ? parseBody(row) : undefined;
   }
 
-  #list(kind: string, options: ListOptions): ListResult {
+  #list(kind: string, options: ListOptions): ListJsonResult {
     const resourceVersion = String(this.#state().rv);
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const selector = options.labelSelector ?? [];
     // Names are never empty, so ('', '') sorts before every key.
     let cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
-    const items: StoredResource[] = [];
+    const items: string[] = [];
+    let last = cursor;
     const byNamespace = options.namespace !== undefined;
     const sql = `SELECT namespace, name, labels, body FROM resources
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;
-    const chunk = selector.length === 0 && limit !== Infinity ? limit + 1 : SCAN_CHUNK;
+    const chunk = selector.length > 0 ? SCAN_CHUNK : limit === Infinity ? 5_000 : limit + 1;
     for (;;) {
       const params: unknown[] = [kind];
       if (byNamespace) params.push(options.namespace);
@@ -238,22 +247,15 @@ export class SqliteStore implements Store {
       }>;
       for (const row of rows) {
         if (items.length === limit) {
-          const last = items[items.length - 1]!;
-          return {
-            items,
-            resourceVersion,
-            continue: encodeContinue({
-              namespace: last.metadata.namespace ?? '',
-              name: last.metadata.name,
-            }),
-          };
+          return { items, resourceVersion, continue: encodeContinue(last) };
         }
         cursor = { namespace: row.namespace, name: row.name };
         if (selector.length > 0) {
           const labels = JSON.parse(row.labels) as Record<string, string>;
           if (!matchesSelector(selector, labels)) continue;
         }
-        items.push(parseBody(row));
+        items.push(row.body);
+        last = cursor;
       }
       if (rows.length < chunk) return { items, resourceVersion };
     }

@@ -1,12 +1,30 @@
-import type { StoredResource } from '../../api/resource.js';
-import { formatAge } from './age.js';
+import type { StoredResource } from './resource.js';
 
-/** A table column: its header and how to read the cell from an object. */
+/**
+ * The columns `gantry get` shows per kind (Kargo's printer columns, plus a few wide ones),
+ * computed by the server for lists (`?as=table`, as Kubernetes does), so the CLI receives a
+ * few short strings per object instead of whole objects.
+ */
 export interface Column {
   header: string;
-  value: (object: StoredResource, now: Date) => string;
+  value: (object: StoredResource) => string;
   /** Shown only with `-o wide`. */
   wide?: boolean;
+  /** `age` cells hold a timestamp that the client turns into an age (`5m`). */
+  type?: 'age';
+}
+
+export interface TableColumn {
+  name: string;
+  /** 0: always shown; 1: only with `-o wide`. */
+  priority: number;
+  type: 'string' | 'age';
+}
+
+export interface Table {
+  kind: 'Table';
+  columns: TableColumn[];
+  rows: Array<{ namespace?: string; name: string; cells: string[] }>;
 }
 
 type Loose = Record<string, unknown>;
@@ -22,10 +40,7 @@ const text = (value: unknown): string => {
 };
 
 const name: Column = { header: 'NAME', value: (o) => o.metadata.name };
-const age: Column = {
-  header: 'AGE',
-  value: (o, now) => formatAge(o.metadata.creationTimestamp, now),
-};
+const age: Column = { header: 'AGE', value: (o) => o.metadata.creationTimestamp, type: 'age' };
 const shard: Column = {
   header: 'SHARD',
   value: (o) => text(at(o, 'spec', 'shard') ?? o.metadata.labels?.['kargo.akuity.io/shard']),
@@ -68,7 +83,6 @@ function subscriptions(o: StoredResource): string {
     .join(', ');
 }
 
-/** The columns `gantry get` prints per kind (Kargo's printer columns, plus a few wide ones). */
 export const COLUMNS: Record<string, Column[]> = {
   Project: [
     name,
@@ -114,7 +128,24 @@ export const COLUMNS: Record<string, Column[]> = {
   ],
 };
 
-export function columnsFor(kind: string, wide: boolean): Column[] {
-  const columns = COLUMNS[kind] ?? [name, age];
-  return columns.filter((column) => wide || !column.wide);
+export function columnsFor(kind: string): Column[] {
+  return COLUMNS[kind] ?? [name, age];
+}
+
+/** The table of `objects` (all of one kind), with every column, wide ones marked. */
+export function tableOf(kind: string, objects: StoredResource[]): Table {
+  const columns = columnsFor(kind);
+  return {
+    kind: 'Table',
+    columns: columns.map((column) => ({
+      name: column.header,
+      priority: column.wide ? 1 : 0,
+      type: column.type ?? 'string',
+    })),
+    rows: objects.map((object) => ({
+      ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+      name: object.metadata.name,
+      cells: columns.map((column) => column.value(object)),
+    })),
+  };
 }
