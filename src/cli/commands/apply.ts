@@ -1,6 +1,6 @@
 import { validateManifest } from '../../api/validate-manifest.js';
 import { describeIssue } from '../document-issues.js';
-import { inputError, isGantryError, type FieldIssue } from '../../errors.js';
+import { inputError, isGantryError } from '../../errors.js';
 import type { BatchItem } from '../client.js';
 import { qualifiedName, type CliContext } from '../context.js';
 import { readManifestFiles } from '../manifest-files.js';
