@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-/** Gantry's version, from package.json (read once, at first use). */
 let cached: string | undefined;
+
+/** Gantry's version, from package.json (read once, at first use; src/ and dist/ both sit beside it). */
 export function gantryVersion(): string {
-  if (cached === undefined) {
-    const url = new URL('../package.json', import.meta.url);
-    const fallback = new URL('../../package.json', import.meta.url);
-    let text: string;
-    try {
-      text = readFileSync(url, 'utf8');
-    } catch {
-      text = readFileSync(fallback, 'utf8');
+  cached ??= (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
     }
-    cached = (JSON.parse(text) as { version: string }).version;
-  }
+  ).version;
   return cached;
 }

@@ -140,6 +140,33 @@ describe('gantry CLI', () => {
     });
   });
 
+  it('names the document for duplicates and for changed Freight contents', async () => {
+    const stageDoc =
+      'apiVersion: kargo.akuity.io/v1alpha1\nkind: Stage\nmetadata: {name: twin, namespace: frontend}\nspec:\n  requestedFreight:\n  - origin: {kind: Warehouse, name: frontend}\n    sources: {direct: true}\n';
+    const twice = file('twice.yaml', `${stageDoc}---\n${stageDoc}`);
+    expect(await cli(['apply', '-f', twice])).toEqual({
+      code: EXIT_FAILURE,
+      out: '',
+      err: `error: ${twice}: document 2 (Stage "twin"): metadata.name: Stage "twin" appears twice in this request (also document 1)`,
+    });
+    const freight = (tag: string, name = 'f') =>
+      `apiVersion: kargo.akuity.io/v1alpha1\nkind: Freight\nmetadata: {name: ${name}, namespace: frontend}\norigin: {kind: Warehouse, name: frontend}\nimages:\n- {repoURL: 127.0.0.1:5000/acme/frontend, tag: '${tag}', digest: 'sha256:${tag.replace(/\./g, '')}'}\n`;
+    const created = await cli(['apply', '-f', file('freight.yaml', freight('1.2.1'))]);
+    expect(created.out).toMatch(/^freight\.kargo\.akuity\.io\/[0-9a-f]{40} created$/);
+    const name = created.out.split('/')[1]!.split(' ')[0]!;
+    const changed = file('freight-changed.yaml', freight('1.2.2', name));
+    expect(await cli(['apply', '-f', changed])).toEqual({
+      code: EXIT_FAILURE,
+      out: '',
+      err: `error: ${changed}: document 1 (Freight "${name}"): Freight "${name}" is immutable: images cannot change (only alias, labels, annotations and status can)`,
+    });
+    const listed = await cli(['get', 'freight', '--project', 'frontend', '-o', 'wide']);
+    expect(listed.out.split('\n')[0]).toMatch(
+      /^NAME +ALIAS +ORIGIN \(KIND\) +ORIGIN \(NAME\) +ARTIFACTS +AGE$/,
+    );
+    expect(listed.out).toContain('127.0.0.1:5000/acme/frontend:1.2.1');
+  });
+
   it('reports malformed YAML with line and column', async () => {
     const path = file('broken.yaml', 'kind: Stage\nmetadata:\n  name: [unclosed\n');
     const result = await cli(['apply', '-f', path]);
