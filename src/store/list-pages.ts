@@ -1,4 +1,6 @@
+import { matchesSelector, type LabelSelector } from '../api/label-selector.js';
 import { inputError } from '../errors.js';
+import type { ListJsonResult, ListOptions } from './store.js';
 
 /**
  * Continue tokens for keyset pagination: the (namespace, name) of the last item of a page.
@@ -35,3 +37,64 @@ export function decodeContinue(token: string): PageCursor {
 
 /** Largest page the store reads at once while filtering by label. */
 export const SCAN_CHUNK = 500;
+
+/** One row as both stores read it for listing. */
+export interface ListRow {
+  namespace: string;
+  name: string;
+  /** Labels as JSON text (SQLite) or already parsed (PostgreSQL jsonb). */
+  labels: string | Record<string, string>;
+  body: string;
+}
+
+/**
+ * Collects one page of a keyset scan, shared by the stores so they page, filter and issue
+ * continue tokens identically. Backends fetch `chunk` rows after `cursor`, in (namespace,
+ * name) order, and `add` them until it says the page is full.
+ */
+export class PageBuilder {
+  readonly chunk: number;
+  cursor: PageCursor;
+  readonly #limit: number;
+  readonly #selector: LabelSelector;
+  readonly #items: string[] = [];
+  #last: PageCursor;
+  #continue: string | undefined;
+
+  constructor(options: ListOptions) {
+    this.#limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    this.#selector = options.labelSelector ?? [];
+    // Names are never empty, so ('', '') sorts before every key.
+    this.cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
+    this.#last = this.cursor;
+    this.chunk =
+      this.#selector.length > 0 ? SCAN_CHUNK : this.#limit === Infinity ? 5_000 : this.#limit + 1;
+  }
+
+  /** Takes the next row; true when the page is complete and more rows exist. */
+  add(row: ListRow): boolean {
+    if (this.#items.length === this.#limit) {
+      this.#continue = encodeContinue(this.#last);
+      return true;
+    }
+    this.cursor = { namespace: row.namespace, name: row.name };
+    if (this.#selector.length > 0) {
+      const labels =
+        typeof row.labels === 'string'
+          ? (JSON.parse(row.labels) as Record<string, string>)
+          : row.labels;
+      if (!matchesSelector(this.#selector, labels)) return false;
+    }
+    this.#items.push(row.body);
+    this.#last = this.cursor;
+    return false;
+  }
+
+  result(resourceVersion: string): ListJsonResult {
+    return {
+      items: this.#items,
+      resourceVersion,
+      ...(this.#continue ? { continue: this.#continue } : {}),
+    };
+  }
+}

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { matchesSelector } from '../../api/label-selector.js';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { unavailableError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
-import { decodeContinue, encodeContinue, SCAN_CHUNK } from '../list-pages.js';
+import { PageBuilder, type ListRow } from '../list-pages.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
   ListJsonResult,
@@ -115,53 +114,41 @@ export class PostgresStore implements Store {
     return { ...page, items: page.items.map((item) => JSON.parse(item) as StoredResource) };
   }
 
-  async listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await this.#list(client, kind, options);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
+    // One snapshot for the version and the rows, so watching from the version misses nothing.
+    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
+      this.#list(client, kind, options),
+    );
   }
 
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    const plan = await this.#transaction('BEGIN', async (client) => {
       const state = await this.#state(client, true);
       const snapshot = await this.#prefetch(client, ops);
-      const plan = planWrites(ops, {
+      const planned = planWrites(ops, {
         snapshot,
         currentResourceVersion: state.rv,
         now: this.#now(),
         newUid: this.#newUid,
       });
-      if (options.dryRun) {
-        await client.query('ROLLBACK');
-        return plan.results;
-      }
-      if (plan.changes.length > 0) {
-        await this.#persist(client, plan.changes);
+      if (options.dryRun) throw new DryRunDone(planned.results);
+      if (planned.changes.length > 0) {
+        await this.#persist(client, planned.changes);
         await client.query('UPDATE store_state SET rv = $1 WHERE id = 1', [
-          plan.lastResourceVersion,
+          planned.lastResourceVersion,
         ]);
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(plan.lastResourceVersion)]);
+        await client.query('SELECT pg_notify($1, $2)', [
+          CHANNEL,
+          String(planned.lastResourceVersion),
+        ]);
       }
-      await client.query('COMMIT');
-      if (plan.changes.length > 0) this.#feed.notify();
-      return plan.results;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      return planned;
+    }).catch((err: unknown) => {
+      if (err instanceof DryRunDone) return { results: err.results, changes: [] };
       throw err;
-    } finally {
-      client.release();
-    }
+    });
+    if (plan.changes.length > 0) this.#feed.notify();
+    return plan.results;
   }
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
@@ -174,16 +161,23 @@ export class PostgresStore implements Store {
 
   /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
   async compact(): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.#transaction('BEGIN', async (client) => {
       const state = await this.#state(client, true);
       const horizon = state.rv - this.#historyLimit;
-      if (horizon > state.compactedRv) {
-        await client.query('DELETE FROM events WHERE rv <= $1', [horizon]);
-        await client.query('UPDATE store_state SET compacted_rv = $1 WHERE id = 1', [horizon]);
-      }
+      if (horizon <= state.compactedRv) return;
+      await client.query('DELETE FROM events WHERE rv <= $1', [horizon]);
+      await client.query('UPDATE store_state SET compacted_rv = $1 WHERE id = 1', [horizon]);
+    });
+  }
+
+  /** Runs `work` in a transaction on one pooled connection; rolls back if it throws. */
+  async #transaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query(begin);
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -331,36 +325,19 @@ export class PostgresStore implements Store {
 
   async #list(client: PoolClient, kind: string, options: ListOptions): Promise<ListJsonResult> {
     const resourceVersion = String((await this.#state(client)).rv);
-    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
-    const selector = options.labelSelector ?? [];
-    let cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
-    const items: string[] = [];
-    let last = cursor;
+    const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
     const sql = `SELECT namespace, name, labels, body FROM resources
       WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
         AND (namespace, name) > ($2, $3)
       ORDER BY namespace, name LIMIT $4`;
-    const chunk = selector.length > 0 ? SCAN_CHUNK : limit === Infinity ? 5_000 : limit + 1;
     for (;;) {
-      const params: unknown[] = [kind, cursor.namespace, cursor.name, chunk];
+      const params: unknown[] = [kind, page.cursor.namespace, page.cursor.name, page.chunk];
       if (byNamespace) params.push(options.namespace);
       const { rows } = await client.query(sql, params);
-      for (const row of rows) {
-        if (items.length === limit) {
-          return { items, resourceVersion, continue: encodeContinue(last) };
-        }
-        cursor = { namespace: row.namespace as string, name: row.name as string };
-        if (
-          selector.length > 0 &&
-          !matchesSelector(selector, row.labels as Record<string, string>)
-        ) {
-          continue;
-        }
-        items.push(row.body as string);
-        last = cursor;
-      }
-      if (rows.length < chunk) return { items, resourceVersion };
+      for (const row of rows)
+        if (page.add(row as unknown as ListRow)) return page.result(resourceVersion);
+      if (rows.length < page.chunk) return page.result(resourceVersion);
     }
   }
 
@@ -389,6 +366,13 @@ export class PostgresStore implements Store {
       object: parseBody(row),
       resourceVersion: String(row.rv),
     }));
+  }
+}
+
+/** Ends a dry-run write's transaction by rolling it back, carrying the planned results out. */
+class DryRunDone extends Error {
+  constructor(readonly results: WriteResult[]) {
+    super('dry run');
   }
 }
 

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { matchesSelector } from '../../api/label-selector.js';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
-import { decodeContinue, encodeContinue, SCAN_CHUNK } from '../list-pages.js';
+import { PageBuilder, type ListRow } from '../list-pages.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
   ListJsonResult,
@@ -223,41 +222,19 @@ export class SqliteStore implements Store {
 
   #list(kind: string, options: ListOptions): ListJsonResult {
     const resourceVersion = String(this.#state().rv);
-    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
-    const selector = options.labelSelector ?? [];
-    // Names are never empty, so ('', '') sorts before every key.
-    let cursor = options.continue ? decodeContinue(options.continue) : { namespace: '', name: '' };
-    const items: string[] = [];
-    let last = cursor;
+    const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
     const sql = `SELECT namespace, name, labels, body FROM resources
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;
-    const chunk = selector.length > 0 ? SCAN_CHUNK : limit === Infinity ? 5_000 : limit + 1;
     for (;;) {
-      const params: unknown[] = [kind];
-      if (byNamespace) params.push(options.namespace);
-      params.push(cursor.namespace, cursor.namespace, cursor.name, chunk);
-      const rows = this.#stmt(sql).all(...params) as Array<{
-        namespace: string;
-        name: string;
-        labels: string;
-        body: string;
-      }>;
-      for (const row of rows) {
-        if (items.length === limit) {
-          return { items, resourceVersion, continue: encodeContinue(last) };
-        }
-        cursor = { namespace: row.namespace, name: row.name };
-        if (selector.length > 0) {
-          const labels = JSON.parse(row.labels) as Record<string, string>;
-          if (!matchesSelector(selector, labels)) continue;
-        }
-        items.push(row.body);
-        last = cursor;
-      }
-      if (rows.length < chunk) return { items, resourceVersion };
+      const { namespace, name } = page.cursor;
+      const params: unknown[] = byNamespace ? [kind, options.namespace] : [kind];
+      params.push(namespace, namespace, name, page.chunk);
+      const rows = this.#stmt(sql).all(...params) as ListRow[];
+      for (const row of rows) if (page.add(row)) return page.result(resourceVersion);
+      if (rows.length < page.chunk) return page.result(resourceVersion);
     }
   }
 
