@@ -26,8 +26,10 @@ const stage = (name: string) => ({
 async function run(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  stdin = '',
 ): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawnGantry(args, { env });
+  child.stdin!.end(stdin);
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -143,6 +145,30 @@ describe('the gantry server process', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('applies manifests from standard input', async () => {
+    const server = await startGantryServer(['--data-dir', tempDir()], await freePort());
+    servers.push(server);
+    const manifest = readFileSync(join(ROOT, 'examples/frontend/project.yaml'), 'utf8');
+    const result = await run(['apply', '-f', '-'], { GANTRY_SERVER: server.url }, manifest);
+    expect(result).toEqual({
+      code: 0,
+      out: 'project.kargo.akuity.io/frontend created\nprojectconfig.kargo.akuity.io/frontend created\n',
+      err: '',
+    });
+  });
+
+  it('runs as bin/gantry.js, the built command that npx gantry starts', () => {
+    const version = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    const out = execFileSync(process.execPath, [
+      join(ROOT, 'bin', 'gantry.js'),
+      'version',
+      '--client',
+    ]).toString();
+    expect(out).toBe(`Client Version: ${version}\n`);
   });
 
   it('rejects bad configuration with exit code 2 and a line naming the setting', async () => {
