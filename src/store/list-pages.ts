@@ -1,6 +1,7 @@
 import { matchesSelector, type LabelSelector } from '../api/label-selector.js';
 import { inputError } from '../errors.js';
-import type { ListJsonResult, ListOptions } from './store.js';
+import type { ObjectCache } from './object-cache.js';
+import type { ListJsonResult, ListOptions, ListResult } from './store.js';
 
 /**
  * Continue tokens for keyset pagination: the (namespace, name) of the last item of a page.
@@ -42,6 +43,8 @@ export const SCAN_CHUNK = 500;
 export interface ListRow {
   namespace: string;
   name: string;
+  /** The row's resourceVersion (a number from SQLite, a string from PostgreSQL's bigint). */
+  rv: number | string;
   /** Labels as JSON text (SQLite) or already parsed (PostgreSQL jsonb). */
   labels: string | Record<string, string>;
   body: string;
@@ -58,6 +61,8 @@ export class PageBuilder {
   readonly #limit: number;
   readonly #selector: LabelSelector;
   readonly #items: string[] = [];
+  readonly #versions: string[] = [];
+  readonly #names: PageCursor[] = [];
   #last: PageCursor;
   #continue: string | undefined;
 
@@ -86,8 +91,19 @@ export class PageBuilder {
       if (!matchesSelector(this.#selector, labels)) return false;
     }
     this.#items.push(row.body);
+    this.#versions.push(String(row.rv));
+    this.#names.push(this.cursor);
     this.#last = this.cursor;
     return false;
+  }
+
+  /** The page with parsed objects, through `cache` (unchanged objects are not parsed again). */
+  parsedResult(resourceVersion: string, kind: string, cache: ObjectCache): ListResult {
+    const items = this.#items.map((body, i) => {
+      const { namespace, name } = this.#names[i]!;
+      return cache.parse(cacheKey(kind, namespace, name), this.#versions[i]!, body);
+    });
+    return { items, resourceVersion, ...(this.#continue ? { continue: this.#continue } : {}) };
   }
 
   result(resourceVersion: string): ListJsonResult {
@@ -97,4 +113,9 @@ export class PageBuilder {
       ...(this.#continue ? { continue: this.#continue } : {}),
     };
   }
+}
+
+/** The object cache's key for one object. */
+export function cacheKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
 }

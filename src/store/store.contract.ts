@@ -103,6 +103,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(stored?.spec).toEqual(stage('dev').spec);
     });
 
+    it('hands out read-only objects that always reflect the latest write', async () => {
+      await store.write([{ op: 'create', object: stage('dev') }]);
+      const key = { kind: 'Stage', namespace: 'demo', name: 'dev' };
+      const first = await store.get(key);
+      expect(() => {
+        (first!.metadata as { name: string }).name = 'changed';
+      }).toThrow(TypeError);
+      await store.write([{ op: 'updateStatus', key, status: { phase: 'x' } }]);
+      expect((await store.get(key))?.status).toEqual({ phase: 'x' });
+      expect((await store.list('Stage')).items[0]?.status).toEqual({ phase: 'x' });
+      expect(first?.status).toBeUndefined();
+    });
+
     it('refuses to create an object twice', async () => {
       await store.write([{ op: 'create', object: stage('dev') }]);
       const err = await errorOf(store.write([{ op: 'create', object: stage('dev') }]));

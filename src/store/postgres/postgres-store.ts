@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { unavailableError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
-import { PageBuilder, type ListRow } from '../list-pages.js';
+import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
+import { ObjectCache } from '../object-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
   ListJsonResult,
@@ -77,6 +78,7 @@ export class PostgresStore implements Store {
   readonly #historyLimit: number;
   readonly #compactTimer: NodeJS.Timeout;
   readonly #onError: (err: unknown) => void;
+  readonly #cache = new ObjectCache();
 
   constructor(pool: Pool, listener: ListenClient, options: PostgresStoreOptions) {
     this.#pool = pool;
@@ -103,19 +105,33 @@ export class PostgresStore implements Store {
 
   async get(key: ObjectKey): Promise<StoredResource | undefined> {
     const { rows } = await this.#pool.query(
-      'SELECT body FROM resources WHERE kind = $1 AND namespace = $2 AND name = $3',
+      'SELECT rv, body FROM resources WHERE kind = $1 AND namespace = $2 AND name = $3',
       [key.kind, key.namespace, key.name],
     );
-    return rows[0] ? parseBody(rows[0]) : undefined;
+    const row = rows[0];
+    if (!row) return undefined;
+    return this.#cache.parse(
+      cacheKey(key.kind, key.namespace, key.name),
+      String(row.rv),
+      row.body as string,
+    );
   }
 
   async list(kind: string, options: ListOptions = {}): Promise<ListResult> {
-    const page = await this.listJson(kind, options);
-    return { ...page, items: page.items.map((item) => JSON.parse(item) as StoredResource) };
+    const { page, resourceVersion } = await this.#scan(kind, options);
+    return page.parsedResult(resourceVersion, kind, this.#cache);
   }
 
-  listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
-    // One snapshot for the version and the rows, so watching from the version misses nothing.
+  async listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
+    const { page, resourceVersion } = await this.#scan(kind, options);
+    return page.result(resourceVersion);
+  }
+
+  /** One page, read in one snapshot so the version matches the rows (watching from it misses nothing). */
+  #scan(
+    kind: string,
+    options: ListOptions,
+  ): Promise<{ page: PageBuilder; resourceVersion: string }> {
     return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
       this.#list(client, kind, options),
     );
@@ -323,11 +339,15 @@ export class PostgresStore implements Store {
     );
   }
 
-  async #list(client: PoolClient, kind: string, options: ListOptions): Promise<ListJsonResult> {
+  async #list(
+    client: PoolClient,
+    kind: string,
+    options: ListOptions,
+  ): Promise<{ page: PageBuilder; resourceVersion: string }> {
     const resourceVersion = String((await this.#state(client)).rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
-    const sql = `SELECT namespace, name, labels, body FROM resources
+    const sql = `SELECT namespace, name, rv, labels, body FROM resources
       WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
         AND (namespace, name) > ($2, $3)
       ORDER BY namespace, name LIMIT $4`;
@@ -336,8 +356,8 @@ export class PostgresStore implements Store {
       if (byNamespace) params.push(options.namespace);
       const { rows } = await client.query(sql, params);
       for (const row of rows)
-        if (page.add(row as unknown as ListRow)) return page.result(resourceVersion);
-      if (rows.length < page.chunk) return page.result(resourceVersion);
+        if (page.add(row as unknown as ListRow)) return { page, resourceVersion };
+      if (rows.length < page.chunk) return { page, resourceVersion };
     }
   }
 

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
-import { PageBuilder, type ListRow } from '../list-pages.js';
+import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
+import { ObjectCache } from '../object-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
   ListJsonResult,
@@ -78,6 +79,7 @@ export class SqliteStore implements Store {
   readonly #newUid: () => string;
   readonly #historyLimit: number;
   readonly #statements = new Map<string, SqliteStatement>();
+  readonly #cache = new ObjectCache();
   readonly #compactTimer: NodeJS.Timeout;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
@@ -104,14 +106,18 @@ export class SqliteStore implements Store {
   }
 
   list(kind: string, options: ListOptions = {}): Promise<ListResult> {
-    return this.listJson(kind, options).then((page) => ({
-      ...page,
-      items: page.items.map((item) => JSON.parse(item) as StoredResource),
-    }));
+    const read = this.#db.transaction(() => {
+      const { page, resourceVersion } = this.#scan(kind, options);
+      return page.parsedResult(resourceVersion, kind, this.#cache);
+    });
+    return Promise.resolve(read.deferred());
   }
 
   listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
-    const read = this.#db.transaction(() => this.#list(kind, options));
+    const read = this.#db.transaction(() => {
+      const { page, resourceVersion } = this.#scan(kind, options);
+      return page.result(resourceVersion);
+    });
     return Promise.resolve(read.deferred());
   }
 
@@ -215,16 +221,18 @@ export class SqliteStore implements Store {
 
   #get(key: ObjectKey): StoredResource | undefined {
     const row = this.#stmt(
-      'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
-    ).get(key.kind, key.namespace, key.name) as Row | undefined;
-    return row ? parseBody(row) : undefined;
+      'SELECT rv, body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+    ).get(key.kind, key.namespace, key.name) as (Row & { rv: number }) | undefined;
+    if (!row) return undefined;
+    return this.#cache.parse(cacheKey(key.kind, key.namespace, key.name), String(row.rv), row.body);
   }
 
-  #list(kind: string, options: ListOptions): ListJsonResult {
+  /** Reads one page (inside the caller's read transaction, for a consistent version). */
+  #scan(kind: string, options: ListOptions): { page: PageBuilder; resourceVersion: string } {
     const resourceVersion = String(this.#state().rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
-    const sql = `SELECT namespace, name, labels, body FROM resources
+    const sql = `SELECT namespace, name, rv, labels, body FROM resources
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;
@@ -233,8 +241,8 @@ export class SqliteStore implements Store {
       const params: unknown[] = byNamespace ? [kind, options.namespace] : [kind];
       params.push(namespace, namespace, name, page.chunk);
       const rows = this.#stmt(sql).all(...params) as ListRow[];
-      for (const row of rows) if (page.add(row)) return page.result(resourceVersion);
-      if (rows.length < page.chunk) return page.result(resourceVersion);
+      for (const row of rows) if (page.add(row)) return { page, resourceVersion };
+      if (rows.length < page.chunk) return { page, resourceVersion };
     }
   }
 
