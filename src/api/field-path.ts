@@ -11,10 +11,3 @@ export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
   }
   return out;
 }
-
-/** Joins a parent path and a child path already formatted. */
-export function joinFieldPath(parent: string, child: string): string {
-  if (parent === '') return child;
-  if (child === '') return parent;
-  return child.startsWith('[') ? parent + child : `${parent}.${child}`;
-}

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { analysisTemplateSchema, clusterAnalysisTemplateSchema } from './analysis-template.js';
 import { freightSchema, freightStatusSchema } from './freight.js';
-import { KIND_NAMES, resolveKindName, type KindName } from './kind-names.js';
+import { KIND_NAMES, type KindName } from './kind-names.js';
 import { projectSchema, projectStatusSchema } from './project.js';
 import { projectConfigSchema, projectConfigStatusSchema } from './project-config.js';
 import { promotionSchema, promotionStatusSchema } from './promotion.js';
@@ -42,12 +42,6 @@ const byKind = new Map(KINDS.map((info) => [info.kind, info]));
 /** The kind with this exact `kind` value (`Stage`), if Gantry knows it. */
 export function kindInfo(kind: string): KindInfo | undefined {
   return byKind.get(kind);
-}
-
-/** The kind a user means by `name` (see resolveKindName in kind-names.ts), with its schemas. */
-export function resolveKind(name: string): KindInfo | undefined {
-  const names = resolveKindName(name);
-  return names ? byKind.get(names.kind) : undefined;
 }
 
 export { knownKindNames, kindOrder } from './kind-names.js';
