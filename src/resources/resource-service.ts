@@ -1,6 +1,5 @@
 import type { Freight } from '../api/freight.js';
 import { kindInfo, kindOrder, type KindInfo } from '../api/kinds.js';
-import type { LabelSelector } from '../api/label-selector.js';
 import {
   describeKey,
   type ObjectKey,
@@ -121,15 +120,7 @@ export class ResourceService {
     return this.#store.listJson(kind, options);
   }
 
-  list(
-    kind: string,
-    options: {
-      namespace?: string | undefined;
-      labelSelector?: LabelSelector;
-      limit?: number;
-      continue?: string;
-    },
-  ): Promise<ListResult> {
+  list(kind: string, options: ListOptions): Promise<ListResult> {
     return this.#store.list(kind, options);
   }
 
