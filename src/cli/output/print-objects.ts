@@ -37,10 +37,20 @@ export function printTable(
     .map((column, index) => ({ column, index }))
     .filter(({ column }) => options.wide || column.priority === 0);
   const headers = shown.map(({ column }) => column.name);
+  // Objects created together share timestamps: format each distinct one once.
+  const ages = new Map<string, string>();
+  const age = (timestamp: string) => {
+    let text = ages.get(timestamp);
+    if (text === undefined) {
+      text = formatAge(timestamp, options.now);
+      ages.set(timestamp, text);
+    }
+    return text;
+  };
   const rows = table.rows.map((row) =>
     shown.map(({ column, index }) => {
       const cell = row.cells[index] ?? '';
-      return column.type === 'age' ? formatAge(cell, options.now) : cell;
+      return column.type === 'age' ? age(cell) : cell;
     }),
   );
   if (options.allProjects) {
