@@ -33,16 +33,19 @@ describe('HTTP API', () => {
     });
   const json = async (response: Response) => (await response.json()) as Record<string, any>;
 
-  beforeEach(async () => {
-    store = openSqliteStore({ path: ':memory:', pollIntervalMs: 50 });
-    shutdown = new AbortController();
-    app = createApp({
-      service: new ResourceService({ store }),
-      store,
+  const appOn = (target: SqliteStore) =>
+    createApp({
+      service: new ResourceService({ store: target }),
+      store: target,
       logger: silentLogger,
       shutdown: shutdown.signal,
       storeKind: 'sqlite',
     });
+
+  beforeEach(async () => {
+    store = openSqliteStore({ path: ':memory:', pollIntervalMs: 50 });
+    shutdown = new AbortController();
+    app = appOn(store);
     expect(
       (
         await send('POST', '/v1/projects', {
@@ -320,13 +323,7 @@ describe('HTTP API', () => {
   it('ends a watch on a compacted version with an Expired error event', async () => {
     await store.close();
     store = openSqliteStore({ path: ':memory:', historyLimit: 2, pollIntervalMs: 50 });
-    app = createApp({
-      service: new ResourceService({ store }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-    });
+    app = appOn(store);
     await send('POST', '/v1/projects', {
       apiVersion: api,
       kind: 'Project',

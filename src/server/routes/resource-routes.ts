@@ -148,26 +148,8 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
   const metadata = {
     ...(object.metadata as Record<string, unknown> | undefined),
   } as Resource['metadata'];
-  const pathName = c.req.param('name');
-  if (pathName !== undefined) {
-    if (metadata.name !== undefined && metadata.name !== pathName) {
-      throw inputError(
-        `metadata.name "${metadata.name}" does not match the URL's name "${pathName}"`,
-        [{ path: 'metadata.name', message: `must be "${pathName}" (the name in the URL)` }],
-      );
-    }
-    metadata.name = pathName;
-  }
-  const project = c.req.param('project');
-  if (project !== undefined) {
-    if (metadata.namespace !== undefined && metadata.namespace !== project) {
-      throw inputError(
-        `metadata.namespace "${metadata.namespace}" does not match the URL's project "${project}"`,
-        [{ path: 'metadata.namespace', message: `must be "${project}" (the project in the URL)` }],
-      );
-    }
-    metadata.namespace = project;
-  }
+  fillFromUrl(metadata, 'name', c.req.param('name'), 'name');
+  fillFromUrl(metadata, 'namespace', c.req.param('project'), 'project');
   if (object.kind !== undefined && object.kind !== info.kind) {
     throw inputError(
       `kind "${String(object.kind)}" does not match the URL, which is for ${info.kind}`,
@@ -188,6 +170,24 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
   });
   c.header('Gantry-Outcome', result!.outcome);
   return c.json(result!.object, result!.outcome === 'created' ? 201 : 200);
+}
+
+/** Takes a field from the URL; a body that says otherwise is an error rather than a surprise. */
+function fillFromUrl(
+  metadata: Resource['metadata'],
+  field: 'name' | 'namespace',
+  fromUrl: string | undefined,
+  what: string,
+): void {
+  if (fromUrl === undefined) return;
+  const inBody = metadata[field];
+  if (inBody !== undefined && inBody !== fromUrl) {
+    throw inputError(
+      `metadata.${field} "${inBody}" does not match the URL's ${what} "${fromUrl}"`,
+      [{ path: `metadata.${field}`, message: `must be "${fromUrl}" (the ${what} in the URL)` }],
+    );
+  }
+  metadata[field] = fromUrl;
 }
 
 function namespaceOf(c: Context, info: KindInfo): string | undefined {
