@@ -137,6 +137,7 @@ export class EventFeed {
           kinds: options.kinds,
           namespace: options.namespace,
         });
+        await this.#checkNotCompacted(last);
         if (batch.length === 0) break;
         for (const event of batch) {
           last = Number(event.resourceVersion);
@@ -165,6 +166,19 @@ export class EventFeed {
     }
   }
 
+  /**
+   * Compaction may run between deciding to read history and reading it: if it removed events
+   * after `after`, what was just read has a hole, and the reader must start over.
+   */
+  async #checkNotCompacted(after: number): Promise<void> {
+    const compacted = await this.#history.compactedThrough();
+    if (compacted > after) {
+      throw expiredError(
+        `resourceVersion ${after} is too old: history before ${compacted + 1} has been compacted; list again and watch from the list's resourceVersion`,
+      );
+    }
+  }
+
   #start(): Promise<void> {
     this.#started ??= this.#history.currentResourceVersion().then((rv) => {
       this.#cursor = rv;
@@ -176,6 +190,14 @@ export class EventFeed {
     try {
       for (;;) {
         const events = await this.#history.readEvents({ after: this.#cursor, limit: BATCH });
+        try {
+          await this.#checkNotCompacted(this.#cursor);
+        } catch (err) {
+          // The live readers missed history: every current watcher must resume.
+          this.#failAll(err as Error);
+          this.#cursor = await this.#history.currentResourceVersion();
+          return;
+        }
         if (events.length === 0) return;
         // Dispatch and cursor move happen in one synchronous step (see subscribe).
         for (const event of events) this.#dispatch(event);
@@ -184,6 +206,14 @@ export class EventFeed {
       }
     } catch (err) {
       this.#onError(err);
+    }
+  }
+
+  #failAll(failure: Error): void {
+    for (const subscriber of this.#subscribers) {
+      subscriber.queue.length = 0;
+      subscriber.failure = failure;
+      subscriber.wake?.();
     }
   }
 
