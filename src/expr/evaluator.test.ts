@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, type Environment } from './evaluator.js';
+import { isExprError } from './expr-error.js';
+import { standardFunctions } from './functions/index.js';
+import { parse } from './parser.js';
+
+const environment: Environment = {
+  variables: {
+    ctx: {
+      project: 'demo',
+      stage: 'dev',
+      targetFreight: { name: 'abc123', alias: 'quiet-quokka' },
+      meta: { promotion: { actor: 'admin' } },
+    },
+    vars: {
+      imageRepo: 'ghcr.io/acme/api',
+      replicas: 3,
+      envs: ['dev', 'staging', 'prod'],
+      empty: null,
+    },
+    outputs: { 'update-image': { commitMessage: 'bump' }, commit: { commit: 'c0ffee' } },
+    tags: ['1.0.0', '1.2.0', '1.10.0'],
+    people: [
+      { Name: 'ann', Age: 31 },
+      { Name: 'bob', Age: 17 },
+    ],
+  },
+  functions: standardFunctions,
+};
+
+const run = (source: string) => evaluate(parse(source), environment);
+
+describe('expressions', () => {
+  it.each<[string, unknown]>([
+    // literals
+    ['42', 42],
+    ['1_000', 1000],
+    ['0x1F', 31],
+    ['1.5e3', 1500],
+    ['"double" + \'single\'', 'doublesingle'],
+    ['"tab\\there"', 'tab\there'],
+    ['`raw \\n`', 'raw \\n'],
+    ['true', true],
+    ['nil', null],
+    ['[1, "a", [2]]', [1, 'a', [2]]],
+    ['{a: 1, "b c": 2, 3: "x"}', { a: 1, 'b c': 2, '3': 'x' }],
+    // arithmetic and precedence
+    ['1 + 2 * 3', 7],
+    ['(1 + 2) * 3', 9],
+    ['7 / 2', 3.5],
+    ['7 % 3', 1],
+    ['2 ** 3 ** 2', 512],
+    ['2 ^ 10', 1024],
+    ['-2 + 5', 3],
+    ['1..4', [1, 2, 3, 4]],
+    // comparison and logic
+    ['1 < 2 and 2 <= 2', true],
+    ['"b" > "a"', true],
+    ['1 == 1.0', true],
+    ['[1, {a: 2}] == [1, {a: 2}]', true],
+    ['not true or !false', true],
+    ['true && false || true', true],
+    ['"a" in ["a", "b"]', true],
+    ['"x" not in ["a"]', true],
+    ['"project" in ctx', true],
+    ['"v1.2.3" matches "^v[0-9]+"', true],
+    ['"v1" not matches "^x"', true],
+    ['"foobar" contains "oba"', true],
+    ['"foobar" startsWith "foo" && "foobar" endsWith "bar"', true],
+    // conditionals and nil handling
+    ['vars.replicas > 2 ? "many" : "few"', 'many'],
+    ['vars.empty ?: "fallback"', 'fallback'],
+    ['vars.empty ?? "default"', 'default'],
+    ['vars.missing ?? "default"', 'default'],
+    ['ctx.nothing?.deeper', null],
+    ['ctx.nothing?.deeper.still', null],
+    ['vars.envs?.[1]', 'staging'],
+    ['ctx.meta.promotion?.rollback ?? false', false],
+    // member, index, slices
+    ["outputs['update-image'].commitMessage", 'bump'],
+    ['outputs.commit.commit', 'c0ffee'],
+    ['vars.envs[-1]', 'prod'],
+    ['vars.envs[1:]', ['staging', 'prod']],
+    ['vars.envs[:2]', ['dev', 'staging']],
+    ['"gantry"[1:3]', 'an'],
+    // pipes and let
+    ['"Hello" | upper()', 'HELLO'],
+    ['vars.envs | join(",")', 'dev,staging,prod'],
+    ['let x = 2; x * x', 4],
+    // builtins
+    ['len(vars.envs) + len("abc") + len({a: 1})', 7],
+    ['upper("a") + lower("B")', 'Ab'],
+    ['trim("  x  ") + trim("xxhixx", "x")', 'xhi'],
+    ['trimPrefix("v1.2", "v") + trimSuffix("a.yaml", ".yaml")', '1.2a'],
+    ['split("a,b,c", ",")', ['a', 'b', 'c']],
+    ['split("a,b,c", ",", 2)', ['a', 'b,c']],
+    ['replace("a-b-c", "-", "_")', 'a_b_c'],
+    ['repeat("ab", 3)', 'ababab'],
+    ['indexOf("hello", "l")', 2],
+    ['hasPrefix("abc", "ab")', true],
+    ['toJSON({a: [1]})', '{\n  "a": [\n    1\n  ]\n}'],
+    ['fromJSON("{\\"a\\": 1}").a', 1],
+    ['toBase64("hi") + fromBase64("aGk=")', 'aGk=hi'],
+    ['string(42) + string(true)', '42true'],
+    ['int("42") + float("0.5")', 42.5],
+    ['abs(-3) + ceil(1.2) + floor(1.8) + round(2.5)', 9],
+    ['max(1, 5, 3) - min([4, 2])', 3],
+    ['keys({b: 1, a: 2})', ['b', 'a']],
+    ['first(tags) + " " + last(tags)', '1.0.0 1.10.0'],
+    ['sort([3, 1, 2])', [1, 2, 3]],
+    ['sort(["b", "a"], "desc")', ['b', 'a']],
+    ['uniq([1, 1, 2])', [1, 2]],
+    ['reverse([1, 2])', [2, 1]],
+    ['concat([1], [2, 3])', [1, 2, 3]],
+    ['flatten([1, [2, [3]]])', [1, 2, 3]],
+    ['get(vars, "replicas")', 3],
+    [
+      'type(1) + type(1.5) + type("") + type([]) + type({}) + type(nil)',
+      'intfloatstringarraymapnil',
+    ],
+    // predicates
+    ['filter([1, 2, 3, 4], # % 2 == 0)', [2, 4]],
+    ['map(people, .Name)', ['ann', 'bob']],
+    ['map(people, {#.Name + "!"})', ['ann!', 'bob!']],
+    [
+      'all(people, .Age > 10) && any(people, .Age < 18) && none(people, .Age > 99) && one(people, .Age > 18)',
+      true,
+    ],
+    ['count(people, .Age >= 18)', 1],
+    ['find(people, .Name == "bob").Age', 17],
+    ['findIndex(tags, # == "1.2.0")', 1],
+    ['sum([1, 2, 3])', 6],
+    ['sum(people, .Age)', 48],
+    ['sortBy(people, .Age)[0].Name', 'bob'],
+    ['groupBy(people, .Age >= 18)["true"][0].Name', 'ann'],
+    ['reduce([1, 2, 3], #acc + #, 10)', 16],
+    ['map(tags, #index)', [0, 1, 2]],
+    // Kargo's functions
+    ['quote(42)', '"42"'],
+    ['semverParse("v1.2.3-rc.1+b5").Major()', 1],
+    ['semverParse("1.2").IncPatch().String()', '1.2.1'],
+    ['semverParse("1.2.3-rc.1").IncPatch().String()', '1.2.3'],
+    ['semverParse("1.9.9").IncMinor().String()', '1.10.0'],
+    ['semverParse("1.2.3").Prerelease()', ''],
+    ['semverDiff("1.2.3", "2.0.0")', 'Major'],
+    ['semverDiff("1.2.3", "1.3.0")', 'Minor'],
+    ['semverDiff("1.2.3", "1.2.4")', 'Patch'],
+    ['semverDiff("1.2.3", "1.2.3+b1")', 'Metadata'],
+    ['semverDiff("1.2.3", "v1.2.3")', 'None'],
+    ['semverDiff("1.2.3", "latest")', 'Incomparable'],
+    ['warehouse("api")', { Kind: 'Warehouse', Name: 'api' }],
+  ])('%s', (source, expected) => {
+    expect(run(source)).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    ['1 +', 'column 4: unexpected end of expression'],
+    ['(1 + 2', 'column 7: expected ")", found the end of the expression'],
+    ['"open', 'column 1: unterminated string'],
+    ['1 @ 2', 'column 3: unexpected character "@"'],
+    ['nope + 1', 'column 1: unknown name "nope"'],
+    ['frobnicate(1)', 'column 1: unknown function "frobnicate"'],
+    ['vars.replicas + "x"', 'column 15: invalid operation: int + string'],
+    ['ctx.nothing.deeper', 'column 13: cannot read "deeper" of nil'],
+    ['vars.envs[7]', 'column 10: index 7 out of range (length 3)'],
+    ['1 ? 2 : 3', 'column 3: the condition of ?: needs a bool, got int'],
+    ['1 and true', 'column 3: and needs a bool, got int'],
+    ['upper(1)', 'column 1: upper(): argument 1 must be a string, got int'],
+    ['upper()', 'column 1: upper(): expects 1 argument, got 0'],
+    [
+      'filter([1], # + 1)',
+      'column 1: filter(): the predicate of filter must return a bool, got int',
+    ],
+    ['#', 'column 1: # is only defined inside a predicate (e.g. filter(list, # > 1))'],
+    ['semverParse("x.y")', 'column 1: semverParse(): "x.y" is not a semantic version'],
+    ['semverParse("1.2.3").Explode()', 'column 22: SemVer has no method Explode()'],
+    ['fromJSON("{")', 'column 1: fromJSON(): not valid JSON'],
+    ['"a" matches "("', 'column 5: invalid regular expression'],
+    ['7 % 0', 'column 3: integer divide by zero'],
+  ])('reports %s', (source, message) => {
+    let error: unknown;
+    try {
+      run(source);
+    } catch (err) {
+      error = err;
+    }
+    expect(isExprError(error)).toBe(true);
+    expect((error as Error).message).toContain(message);
+  });
+});
