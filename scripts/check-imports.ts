@@ -22,6 +22,12 @@ const FORBIDDEN: Array<{ from: string; to: string[]; except?: string[]; why: str
     why: 'the resource model is pure and imports only itself and errors.ts',
   },
   {
+    from: 'expr',
+    to: [''],
+    except: ['expr', 'errors.ts'],
+    why: 'the expression language is pure and imports only itself and errors.ts',
+  },
+  {
     from: 'store',
     to: ['server', 'cli', 'resources', 'main.ts'],
     why: 'the store knows nothing of its callers',
