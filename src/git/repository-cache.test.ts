@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServer, type TestGitServer } from '../../test/git-server.js';
+import { runGit } from './git-cli.js';
+import { GitError } from './git-error.js';
+import { RepositoryCache } from './repository-cache.js';
+
+describe('RepositoryCache', () => {
+  let server: TestGitServer;
+  let secured: TestGitServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    server = await startGitServer();
+    secured = await startGitServer({ username: 'ci', password: 's3cret-token' });
+    dir = mkdtempSync(join(tmpdir(), 'gantry-repos-'));
+  });
+  afterAll(async () => {
+    await server.stop();
+    await secured.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks out branches, commits and tags from one shared mirror', async () => {
+    const url = server.createRepo('app', { 'README.md': 'hello\n' });
+    server.git('app', ['tag', 'v1.0.0', 'main']);
+    const cache = new RepositoryCache(join(dir, 'data1'));
+    const head = await cache.checkout(url, { path: join(dir, 'w1') });
+    expect(head).toMatch(/^[0-9a-f]{40}$/);
+    expect(readFileSync(join(dir, 'w1', 'README.md'), 'utf8')).toBe('hello\n');
+    expect((await runGit(['remote', 'get-url', 'origin'], { cwd: join(dir, 'w1') })).trim()).toBe(
+      url,
+    );
+    expect(await cache.checkout(url, { path: join(dir, 'w2'), commit: head })).toBe(head);
+    expect(await cache.checkout(url, { path: join(dir, 'w3'), tag: 'v1.0.0' })).toBe(head);
+    expect(
+      await cache.checkout(url, { path: join(dir, 'w4'), branch: 'env/dev', create: true }),
+    ).toBe('');
+    const missing = await cache
+      .checkout(url, { path: join(dir, 'w5'), branch: 'nope' })
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(GitError);
+    expect((missing as GitError).message).toBe(
+      `branch nope not found in ${url} (set create: true to start it)`,
+    );
+    expect((missing as GitError).transient).toBe(false);
+  });
+
+  it('fetches only what is new into the mirror', async () => {
+    const url = server.createRepo('incremental', { 'a.txt': '1\n' });
+    const cache = new RepositoryCache(join(dir, 'data2'));
+    await cache.checkout(url, { path: join(dir, 'i1') });
+    const work = join(dir, 'i1');
+    writeFileSync(join(work, 'a.txt'), '2\n');
+    await runGit(['commit', '-qam', 'two'], { cwd: work });
+    await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
+    const head = await cache.checkout(url, { path: join(dir, 'i2') });
+    expect(readFileSync(join(dir, 'i2', 'a.txt'), 'utf8')).toBe('2\n');
+    expect(head).toBe(server.git('incremental', ['rev-parse', 'main']).trim());
+  });
+
+  it('uses credentials without leaking them, and fails clearly without them', async () => {
+    const url = secured.createRepo('private', { 'x.txt': 'x\n' });
+    const cache = new RepositoryCache(join(dir, 'data3'));
+    const denied = await cache.checkout(url, { path: join(dir, 'p1') }).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(GitError);
+    expect((denied as GitError).transient).toBe(false);
+    const wrong = await cache
+      .checkout(url, { path: join(dir, 'p2') }, { username: 'ci', password: 'wrong-password' })
+      .catch((e: unknown) => e);
+    expect((wrong as Error).message).not.toContain('wrong-password');
+    expect(
+      await cache.checkout(
+        url,
+        { path: join(dir, 'p3') },
+        { username: 'ci', password: 's3cret-token' },
+      ),
+    ).toMatch(/^[0-9a-f]{40}$/);
+    expect(readFileSync(join(cache.mirrorPath(url), 'config'), 'utf8')).not.toContain('s3cret');
+  });
+});

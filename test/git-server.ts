@@ -1,0 +1,124 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real git repositories served over smart HTTP by `git http-backend` (the CGI program that
+ * ships with git), behind a small Node HTTP server. Pushes are allowed. Optionally requires
+ * basic auth, to test credentials.
+ */
+export interface TestGitServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  root: string;
+  /** Creates a bare repository `name.git` with the given files committed on `main`; returns its URL. */
+  createRepo(name: string, files: Record<string, string>): string;
+  /** Runs git in a fresh clone of the repository and returns stdout (for assertions). */
+  git(name: string, args: string[]): string;
+  stop(): Promise<void>;
+}
+
+export async function startGitServer(
+  options: { username?: string; password?: string } = {},
+): Promise<TestGitServer> {
+  const root = mkdtempSync(join(tmpdir(), 'gantry-git-'));
+  const repos = join(root, 'repos');
+  mkdirSync(repos);
+  const server: Server = createServer((req, res) => {
+    if (options.username) {
+      const expected = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
+        return;
+      }
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      GIT_PROJECT_ROOT: repos,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: req.method,
+      PATH_INFO: decodeURIComponent(url.pathname),
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      REMOTE_ADDR: req.socket.remoteAddress,
+      // http-backend accepts pushes only from an authenticated user.
+      REMOTE_USER: 'gantry-test',
+      GIT_HTTP_MAX_REQUEST_BUFFER: '100M',
+    };
+    if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
+    if (req.headers['content-encoding'])
+      env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
+    if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
+    const cgi = spawn('git', ['http-backend'], { env });
+    req.pipe(cgi.stdin);
+    let head = Buffer.alloc(0);
+    let headersSent = false;
+    cgi.stdout.on('data', (chunk: Buffer) => {
+      if (headersSent) {
+        res.write(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const crlf = head.indexOf('\r\n\r\n');
+      const lf = head.indexOf('\n\n');
+      const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf : lf;
+      if (end < 0) return;
+      let status = 200;
+      for (const line of head.subarray(0, end).toString().split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        const name = line.slice(0, colon).trim();
+        const value = line.slice(colon + 1).trim();
+        if (name.toLowerCase() === 'status') status = parseInt(value, 10);
+        else if (name) res.setHeader(name, value);
+      }
+      res.writeHead(status);
+      headersSent = true;
+      res.write(head.subarray(end + (end === crlf ? 4 : 2)));
+    });
+    cgi.stdout.on('end', () => res.end());
+    cgi.on('error', () => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  const gitEnv = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.test',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.test',
+  };
+  const run = (cwd: string, args: string[]) =>
+    execFileSync('git', args, { cwd, env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+  return {
+    url,
+    root,
+    createRepo(name, files) {
+      const bare = join(repos, `${name}.git`);
+      run(repos, ['init', '-q', '--bare', '-b', 'main', bare]);
+      const work = mkdtempSync(join(root, 'seed-'));
+      run(work, ['init', '-q', '-b', 'main']);
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(join(work, path, '..'), { recursive: true });
+        execFileSync('sh', ['-c', 'cat > "$1"', 'sh', join(work, path)], { input: content });
+      }
+      run(work, ['add', '-A']);
+      run(work, ['commit', '-q', '-m', 'Initial commit']);
+      run(work, ['push', '-q', bare, 'main']);
+      rmSync(work, { recursive: true, force: true });
+      return `${url}/${name}.git`;
+    },
+    git(name, args) {
+      return run(join(repos, `${name}.git`), args);
+    },
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
