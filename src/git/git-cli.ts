@@ -15,8 +15,28 @@ export interface GitRunOptions {
   input?: string | undefined;
 }
 
-/** Identity for commits Gantry makes when a step names none. */
+/** Identity for commits Gantry makes when neither the step nor the working tree names one. */
 export const DEFAULT_AUTHOR = { name: 'Gantry', email: 'gantry@localhost' };
+
+/** Environment giving git an identity: the working tree's configured one, else `fallback`. */
+export async function identityEnv(
+  cwd: string,
+  fallback = DEFAULT_AUTHOR,
+): Promise<NodeJS.ProcessEnv> {
+  const read = (key: string) =>
+    runGit(['config', '--get', key], { cwd }).then(
+      (v) => v.trim(),
+      () => '',
+    );
+  const name = (await read('user.name')) || fallback.name;
+  const email = (await read('user.email')) || fallback.email;
+  return {
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+  };
+}
 
 /**
  * Runs the system git. Never prompts (a missing credential fails at once), never reads the
@@ -30,10 +50,6 @@ export function runGit(args: string[], options: GitRunOptions): Promise<string> 
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: DEFAULT_AUTHOR.name,
-    GIT_AUTHOR_EMAIL: DEFAULT_AUTHOR.email,
-    GIT_COMMITTER_NAME: DEFAULT_AUTHOR.name,
-    GIT_COMMITTER_EMAIL: DEFAULT_AUTHOR.email,
     ...options.env,
     ...(options.askpass ? credentialEnv(options.askpass, options.credentials) : {}),
   };

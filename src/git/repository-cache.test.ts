@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type TestGitServer } from '../../test/git-server.js';
-import { runGit } from './git-cli.js';
+import { identityEnv, runGit } from './git-cli.js';
 import { GitError } from './git-error.js';
 import { RepositoryCache } from './repository-cache.js';
 
@@ -54,7 +54,7 @@ describe('RepositoryCache', () => {
     await cache.checkout(url, { path: join(dir, 'i1') });
     const work = join(dir, 'i1');
     writeFileSync(join(work, 'a.txt'), '2\n');
-    await runGit(['commit', '-qam', 'two'], { cwd: work });
+    await runGit(['commit', '-qam', 'two'], { cwd: work, env: await identityEnv(work) });
     await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
     const head = await cache.checkout(url, { path: join(dir, 'i2') });
     expect(readFileSync(join(dir, 'i2', 'a.txt'), 'utf8')).toBe('2\n');

@@ -133,6 +133,26 @@ export class RepositoryCache {
     return (await runGit(['rev-parse', 'HEAD'], inWork)).trim();
   }
 
+  /** Settings of a working tree: commit identity, sparse paths, submodules. */
+  async configureWorkTree(
+    path: string,
+    options: {
+      author?: { name?: string | undefined; email?: string | undefined } | undefined;
+      sparse?: string[] | undefined;
+      submodules?: boolean | undefined;
+      credentials?: GitCredentials | undefined;
+    },
+  ): Promise<void> {
+    const inWork = { cwd: path, credentials: options.credentials, askpass: this.#askpass };
+    if (options.author?.name) await runGit(['config', 'user.name', options.author.name], inWork);
+    if (options.author?.email) await runGit(['config', 'user.email', options.author.email], inWork);
+    if (options.sparse && options.sparse.length > 0) {
+      await runGit(['sparse-checkout', 'set', '--no-cone', ...options.sparse], inWork);
+    }
+    if (options.submodules)
+      await runGit(['submodule', 'update', '--init', '--recursive', '--quiet'], inWork);
+  }
+
   /** Runs `work` while holding the push lock of one branch of one repository. */
   withPushLock<T>(url: string, branch: string, work: () => Promise<T>): Promise<T> {
     return this.#pushLocks.run(`${normalizeGitUrl(url)}#${branch}`, work);

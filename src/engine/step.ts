@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { GitCredentials } from '../git/credentials.js';
+import type { RepositoryCache } from '../git/repository-cache.js';
+import type { WorkDir } from './work-dir.js';
+
+/** What a step may use. Handed in by the engine; steps never reach for globals. */
+export interface StepContext {
+  workDir: WorkDir;
+  project: string;
+  stage: string;
+  promotion: string;
+  /** The step's alias, e.g. `commit` or `promote::update`. */
+  alias: string;
+  repositories: RepositoryCache;
+  /** Credentials for a repository URL, from the project's secrets. */
+  credentialsFor(url: string): Promise<GitCredentials | undefined>;
+  /** One line of the step's log (shown by `gantry logs promotion`). */
+  log(line: string): void;
+  signal: AbortSignal;
+  /** Plan mode: report outside effects instead of making them. */
+  plan: boolean;
+  now(): Date;
+}
+
+export type StepStatus = 'Succeeded' | 'Failed' | 'Running';
+
+export interface StepOutcome {
+  status: StepStatus;
+  /** The step's outputs, readable by later steps as `outputs.<alias>`. */
+  output?: Record<string, unknown> | undefined;
+  message?: string | undefined;
+}
+
+/** What a step needs from outside the working directory (documentation and plan mode). */
+export type StepCapability = 'git' | 'credentials' | 'http' | 'argocd' | 'metadata';
+
+/**
+ * A built-in step: a strict config schema (checked after expressions are evaluated; a bad
+ * config is a terminal error, never retried), retry defaults, and `run`. Steps are listed
+ * explicitly in steps/index.ts.
+ */
+export interface StepDefinition<Schema extends z.ZodType = z.ZodType> {
+  kind: string;
+  description: string;
+  configSchema: Schema;
+  capabilities: StepCapability[];
+  /** How many consecutive errors end the step (Kargo's errorThreshold); default 1. */
+  defaultErrorThreshold?: number;
+  /** How long the step may keep returning Running (ms); 0 for no limit. */
+  defaultTimeoutMs?: number;
+  run(context: StepContext, config: z.output<Schema>): Promise<StepOutcome>;
+}
+
+/** Declares a step with its config type inferred from the schema. */
+export function defineStep<Schema extends z.ZodType>(
+  definition: StepDefinition<Schema>,
+): StepDefinition<Schema> {
+  return definition;
+}

@@ -1,0 +1,122 @@
+import { rmSync } from 'node:fs';
+import { z } from 'zod';
+import { isGantryError } from '../errors.js';
+import { defineStep } from '../engine/step.js';
+import { terminalError, transientError } from '../engine/step-error.js';
+import { GitError } from '../git/git-error.js';
+
+const checkoutSchema = z
+  .strictObject({
+    branch: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Branch to check out (default: the repository default branch)'),
+    commit: z.string().min(1).optional().describe('Commit to check out, detached'),
+    tag: z.string().min(1).optional().describe('Tag to check out, detached'),
+    create: z
+      .boolean()
+      .optional()
+      .describe('With branch: start an empty orphan branch if the repository has none'),
+    path: z
+      .string()
+      .min(1)
+      .describe('Where the working tree goes, relative to the working directory'),
+    as: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Key of this checkout in the commits output (default: path)'),
+    sparse: z.array(z.string().min(1)).optional().describe('Limit the working tree to these paths'),
+  })
+  .superRefine((checkout, ctx) => {
+    const refs = (['branch', 'commit', 'tag'] as const).filter(
+      (key) => checkout[key] !== undefined,
+    );
+    if (refs.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `set at most one of branch, commit and tag (found ${refs.join(', ')})`,
+      });
+    if (checkout.create && !checkout.branch)
+      ctx.addIssue({ code: 'custom', path: ['create'], message: 'only applies with branch' });
+  });
+
+export const gitCloneConfigSchema = z.strictObject({
+  repoURL: z.string().min(1).describe('The repository to clone'),
+  checkout: z.array(checkoutSchema).min(1).describe('What to check out, and where'),
+  insecureSkipTLSVerify: z.boolean().optional().describe('Skip TLS verification'),
+  author: z
+    .strictObject({
+      name: z.string().optional(),
+      email: z.string().optional(),
+      signingKey: z.string().optional(),
+    })
+    .optional()
+    .describe('Commit identity for later git-commit steps in these working trees'),
+  blobless: z
+    .boolean()
+    .optional()
+    .describe(
+      "Kargo's partial-clone switch; Gantry's shared mirror makes it unnecessary and ignores it",
+    ),
+  recurseSubmodules: z.boolean().optional().describe('Also check out submodules'),
+});
+
+/**
+ * git-clone: checks out one or more revisions of a repository into working trees. Working trees
+ * come from Gantry's shared mirror of the repository, so only new objects are downloaded.
+ * Output `commits`: the checked-out commit per checkout (`as`, or its path).
+ */
+export const gitCloneStep = defineStep({
+  kind: 'git-clone',
+  description: 'Clone a repository and check out branches, commits or tags into paths',
+  configSchema: gitCloneConfigSchema,
+  capabilities: ['git', 'credentials'],
+  defaultErrorThreshold: 3,
+  async run(context, config) {
+    const credentials = await context.credentialsFor(config.repoURL);
+    const commits: Record<string, string> = {};
+    for (const [index, checkout] of config.checkout.entries()) {
+      const path = context.workDir.resolve(checkout.path, `checkout[${index}].path`);
+      // Re-running after a crash starts the checkout over.
+      rmSync(path, { recursive: true, force: true });
+      try {
+        const head = await context.repositories.checkout(
+          config.repoURL,
+          {
+            path,
+            branch: checkout.branch,
+            commit: checkout.commit,
+            tag: checkout.tag,
+            create: checkout.create,
+          },
+          credentials,
+          context.signal,
+        );
+        await context.repositories.configureWorkTree(path, {
+          author: config.author,
+          sparse: checkout.sparse,
+          submodules: config.recurseSubmodules,
+          credentials,
+        });
+        commits[checkout.as ?? checkout.path] = head;
+        context.log(
+          `checked out ${describeRef(checkout)} of ${config.repoURL} into ${checkout.path}${head ? ` at ${head.slice(0, 7)}` : ' (new empty branch)'}`,
+        );
+      } catch (err) {
+        if (err instanceof GitError)
+          throw err.transient ? transientError(err.message, err) : terminalError(err.message, err);
+        if (isGantryError(err)) throw err;
+        throw transientError(`could not clone ${config.repoURL}: ${(err as Error).message}`, err);
+      }
+    }
+    return { status: 'Succeeded', output: { commits } };
+  },
+});
+
+function describeRef(checkout: z.output<typeof checkoutSchema>): string {
+  if (checkout.commit) return `commit ${checkout.commit}`;
+  if (checkout.tag) return `tag ${checkout.tag}`;
+  return checkout.branch ? `branch ${checkout.branch}` : 'the default branch';
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { defineStep } from '../engine/step.js';
+import { terminalError } from '../engine/step-error.js';
+import { evaluate } from '../expr/evaluator.js';
+import { isExprError } from '../expr/expr-error.js';
+import { standardFunctions } from '../expr/functions/index.js';
+import { parse as parseExpression } from '../expr/parser.js';
+import { isPlainObject } from '../expr/values.js';
+
+export const yamlParseConfigSchema = z.strictObject({
+  path: z.string().min(1).describe('The YAML file to read, relative to the working directory'),
+  outputs: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).describe('Name of the output'),
+        fromExpression: z
+          .string()
+          .min(1)
+          .describe(
+            "Expression over the document, e.g. spec.values.tag (the document's top-level keys are names)",
+          ),
+      }),
+    )
+    .min(1)
+    .describe('Values to extract'),
+});
+
+/** yaml-parse: reads a YAML file and extracts values into outputs with expressions. */
+export const yamlParseStep = defineStep({
+  kind: 'yaml-parse',
+  description: 'Read values from a YAML file into outputs',
+  configSchema: yamlParseConfigSchema,
+  capabilities: [],
+  run(context, config) {
+    const file = context.workDir.resolve(config.path);
+    let document: unknown;
+    try {
+      document = parse(readFileSync(file, 'utf8')) as unknown;
+    } catch (err) {
+      throw terminalError(
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `path: ${config.path} does not exist`
+          : `${config.path} is not valid YAML: ${(err as Error).message}`,
+      );
+    }
+    const variables = isPlainObject(document) ? document : {};
+    const output: Record<string, unknown> = {};
+    for (const [index, item] of config.outputs.entries()) {
+      try {
+        output[item.name] = evaluate(parseExpression(item.fromExpression), {
+          variables,
+          functions: standardFunctions,
+        });
+      } catch (err) {
+        if (isExprError(err))
+          throw terminalError(`outputs[${index}].fromExpression: ${err.message}`);
+        throw err;
+      }
+      context.log(`${item.name} = ${JSON.stringify(output[item.name])}`);
+    }
+    return Promise.resolve({ status: 'Succeeded', output });
+  },
+});
