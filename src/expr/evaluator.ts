@@ -1,6 +1,6 @@
 import type { Node } from './ast.js';
 import { ExprError } from './expr-error.js';
-import { equal, isPlainObject, MethodHost, stringify, typeName } from './values.js';
+import { equal, isPlainObject, MethodHost, StrictRecord, stringify, typeName } from './values.js';
 
 /** A function callable from expressions. Closures (predicates) arrive as `Predicate`s. */
 export type ExprFunction = (args: unknown[], call: CallContext) => unknown;
@@ -382,7 +382,10 @@ export function readMember(object: unknown, key: unknown, column: number): unkno
   }
   if (object instanceof MethodHost) {
     const name = stringify(key);
-    return Object.hasOwn(object.fields, name) ? object.fields[name] : null;
+    if (Object.hasOwn(object.fields, name)) return object.fields[name];
+    if (object instanceof StrictRecord)
+      throw new ExprError(`unknown name "${object.label}.${name}"`, column);
+    return null;
   }
   throw new ExprError(
     `cannot read ${JSON.stringify(stringify(key))} of ${typeName(object)}`,

@@ -13,6 +13,24 @@ export abstract class MethodHost {
   abstract toString(): string;
 }
 
+/**
+ * A map whose missing keys are errors rather than nil: how `vars` and `outputs` behave, so a
+ * misspelt variable is reported (`unknown name "vars.imageRepo"`) instead of silently empty.
+ * `??` still supplies a default (`vars.x ?? "y"`).
+ */
+export class StrictRecord extends MethodHost {
+  readonly methods = {};
+  constructor(
+    readonly label: string,
+    override readonly fields: Readonly<Record<string, unknown>>,
+  ) {
+    super();
+  }
+  override toString(): string {
+    return JSON.stringify(toJsonValue(this.fields));
+  }
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -60,6 +78,7 @@ export function stringify(value: unknown): string {
 
 /** Data ready for JSON: MethodHosts become their text. */
 export function toJsonValue(value: unknown): unknown {
+  if (value instanceof StrictRecord) return toJsonValue({ ...value.fields });
   if (value instanceof MethodHost) return value.toString();
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (isPlainObject(value))

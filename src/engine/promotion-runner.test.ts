@@ -1,0 +1,297 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServer, type TestGitServer } from '../../test/git-server.js';
+import type { PromotionStep } from '../api/common.js';
+import type { PromotionStatus } from '../api/promotion.js';
+import { RepositoryCache } from '../git/repository-cache.js';
+import { BUILTIN_STEPS } from '../steps/index.js';
+import { runPromotion, type PromotionWork, type RunnerDeps } from './promotion-runner.js';
+import { defineStep, type StepDefinition } from './step.js';
+import { transientError } from './step-error.js';
+
+const INSTANCE = readFileSync(
+  new URL('../../examples/frontend/gitops/develop/frontend/instance.yaml', import.meta.url),
+  'utf8',
+);
+const IMAGE = '127.0.0.1:5000/acme/frontend';
+
+/** A step that fails transiently `failures` times, then succeeds; counts its runs. */
+function flakyStep(failures: number) {
+  let runs = 0;
+  const step = defineStep({
+    kind: 'flaky',
+    description: 'test step',
+    configSchema: z.strictObject({}),
+    capabilities: [],
+    run() {
+      runs++;
+      if (runs <= failures) return Promise.reject(transientError(`connection reset (run ${runs})`));
+      return Promise.resolve({ status: 'Succeeded', output: { runs } });
+    },
+  });
+  return { step, runs: () => runs };
+}
+
+describe('runPromotion', () => {
+  let server: TestGitServer;
+  let dir: string;
+  let repositories: RepositoryCache;
+  let counter = 0;
+
+  beforeAll(async () => {
+    server = await startGitServer();
+    dir = mkdtempSync(join(tmpdir(), 'gantry-runner-'));
+    repositories = new RepositoryCache(join(dir, 'data'));
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function deps(extra: StepDefinition[] = []): RunnerDeps & { logs: string[] } {
+    const logs: string[] = [];
+    return {
+      steps: new Map([...BUILTIN_STEPS, ...extra].map((s) => [s.kind, s])),
+      repositories,
+      credentialsFor: () => Promise.resolve(undefined),
+      workRoot: join(dir, 'work'),
+      now: () => new Date('2026-11-22T10:00:00Z'),
+      log: (_promotion, alias, line) => logs.push(`${alias}: ${line}`),
+      sleep: () => Promise.resolve(),
+      logs,
+    };
+  }
+
+  function work(steps: PromotionStep[], vars: PromotionWork['vars'] = []): PromotionWork {
+    return {
+      name: `dev.01jrunner${++counter}.abc1234`,
+      project: 'frontend',
+      stage: 'dev',
+      vars,
+      steps,
+      freight: {
+        name: 'abc1234def',
+        alias: 'quiet-quokka',
+        origin: { kind: 'Warehouse', name: 'frontend' },
+      },
+      freightCollection: [
+        {
+          name: 'abc1234def',
+          origin: { kind: 'Warehouse', name: 'frontend' },
+          images: [{ repoURL: IMAGE, tag: '1.2.2', digest: 'sha256:aa' }],
+        },
+      ],
+    };
+  }
+
+  async function run(w: PromotionWork, d = deps(), status: PromotionStatus = {}) {
+    const saved: PromotionStatus[] = [];
+    const result = await runPromotion(w, d, {
+      status,
+      save: (s) => (saved.push(structuredClone(s)), Promise.resolve()),
+      signal: new AbortController().signal,
+    });
+    return { result, saved, logs: (d as { logs?: string[] }).logs ?? [] };
+  }
+
+  const seedSteps = (url: string): PromotionStep[] => [
+    {
+      uses: 'git-clone',
+      as: 'clone',
+      config: { repoURL: url, checkout: [{ branch: 'main', path: './repo' }] },
+    },
+    {
+      uses: 'yaml-parse',
+      as: 'current',
+      config: {
+        path: './repo/develop/frontend/instance.yaml',
+        outputs: [{ name: 'oldTag', fromExpression: 'spec.values.deployment.tag' }],
+      },
+    },
+    {
+      uses: 'yaml-update',
+      as: 'update',
+      config: {
+        path: './repo/develop/frontend/instance.yaml',
+        updates: [
+          {
+            key: 'spec.values.deployment.tag',
+            value: '${{ quote(imageFrom(vars.imageRepo).Tag) }}',
+          },
+        ],
+      },
+    },
+    {
+      uses: 'git-commit',
+      as: 'commit',
+      config: {
+        path: './repo',
+        message:
+          'Promote image from ${{ outputs.current.oldTag }} to ${{ imageFrom(vars.imageRepo).Tag }}',
+      },
+    },
+    { uses: 'git-push', as: 'push', config: { path: './repo' } },
+  ];
+
+  it('runs the seed scenario: one tag bump, one commit, one changed line', async () => {
+    const url = server.createRepo('gitops1', { 'develop/frontend/instance.yaml': INSTANCE });
+    const { result, saved } = await run(
+      work(seedSteps(url), [{ name: 'imageRepo', value: IMAGE }]),
+    );
+    expect(result.phase).toBe('Succeeded');
+    expect(result.stepExecutionMetadata?.map((m) => `${m.alias}:${m.status}`)).toEqual([
+      'clone:Succeeded',
+      'current:Succeeded',
+      'update:Succeeded',
+      'commit:Succeeded',
+      'push:Succeeded',
+    ]);
+    expect(server.git('gitops1', ['log', '-1', '--format=%s', 'main']).trim()).toBe(
+      'Promote image from 1.2.1 to 1.2.2',
+    );
+    const diff = server.git('gitops1', ['diff', 'main~1', 'main']);
+    expect(diff.split('\n').filter((line) => /^[-+][^-+]/.test(line))).toEqual([
+      "-      tag: '1.2.1' # the version Gantry promotes",
+      "+      tag: '1.2.2' # the version Gantry promotes",
+    ]);
+    expect(result.state).toMatchObject({ current: { oldTag: '1.2.1' }, push: { branch: 'main' } });
+    // The status was saved as each step went, for resuming after a crash.
+    expect(saved.length).toBeGreaterThanOrEqual(10);
+    expect(
+      saved.some((s) => s.currentStep === 3 && s.stepExecutionMetadata?.[3]?.status === 'Running'),
+    ).toBe(true);
+  });
+
+  it.each<[string, PromotionStep[], string, string]>([
+    ['an unknown step', [{ uses: 'teleport', as: 'beam' }], 'beam', 'unknown step "teleport"'],
+    [
+      'an invalid config',
+      [{ uses: 'git-commit', as: 'c', config: { path: 1 } }],
+      'c',
+      'invalid config for git-commit: path: expected a string, got a number (1); message: required',
+    ],
+    [
+      'an unknown function',
+      [{ uses: 'compose-output', as: 'x', config: { a: '${{ frobnicate() }}' } }],
+      'x',
+      'a: column 5: unknown function "frobnicate"',
+    ],
+    [
+      'a missing var',
+      [{ uses: 'compose-output', as: 'x', config: { a: '${{ vars.nope }}' } }],
+      'x',
+      'a: column 10: unknown name "vars.nope"',
+    ],
+    [
+      'a failing step in the middle',
+      [
+        { uses: 'compose-output', as: 'a', config: {} },
+        { uses: 'fail', as: 'stop', config: { message: 'tests are red' } },
+        { uses: 'compose-output', as: 'after', config: {} },
+      ],
+      'stop',
+      'tests are red',
+    ],
+  ])(
+    'ends the promotion on %s, with the message on that step',
+    async (_, steps, alias, message) => {
+      const { result } = await run(work(steps));
+      const failed = result.stepExecutionMetadata?.find((m) => m.alias === alias);
+      expect(failed?.message).toBe(message);
+      expect(['Failed', 'Errored']).toContain(result.phase);
+      expect(result.message).toContain(`step "${alias}"`);
+      expect(result.message).toContain(message);
+      for (const later of result.stepExecutionMetadata?.slice(
+        (result.stepExecutionMetadata?.indexOf(failed!) ?? 0) + 1,
+      ) ?? []) {
+        expect(later.status).toBe('Skipped');
+      }
+    },
+  );
+
+  it('honours if, always(), status() and continueOnError', async () => {
+    const { result } = await run(
+      work([
+        { uses: 'fail', as: 'soft', continueOnError: true, config: { message: 'ignored' } },
+        {
+          uses: 'compose-output',
+          as: 'ok',
+          config: { s: "${{ status('soft') }}", good: '${{ success() }}' },
+        },
+        { uses: 'fail', as: 'hard', config: { message: 'real failure' } },
+        { uses: 'compose-output', as: 'skipped', config: {} },
+        {
+          uses: 'compose-output',
+          as: 'cleanup',
+          if: '${{ always() }}',
+          config: { failed: '${{ failure() }}' },
+        },
+        { uses: 'compose-output', as: 'never', if: 'false', config: {} },
+      ]),
+    );
+    expect(result.stepExecutionMetadata?.map((m) => `${m.alias}:${m.status}`)).toEqual([
+      'soft:Failed',
+      'ok:Succeeded',
+      'hard:Failed',
+      'skipped:Skipped',
+      'cleanup:Succeeded',
+      'never:Skipped',
+    ]);
+    expect(result.state).toMatchObject({
+      ok: { s: 'Failed', good: true },
+      cleanup: { failed: true },
+    });
+    expect(result.phase).toBe('Failed');
+  });
+
+  it('retries transient errors up to the threshold, never terminal ones', async () => {
+    const twice = flakyStep(2);
+    const { result } = await run(
+      work([{ uses: 'flaky', as: 'f', retry: { errorThreshold: 3 } }]),
+      deps([twice.step]),
+    );
+    expect(result.phase).toBe('Succeeded');
+    expect(result.stepExecutionMetadata?.[0]).toMatchObject({ status: 'Succeeded', errorCount: 2 });
+    const always = flakyStep(10);
+    const { result: gaveUp } = await run(
+      work([{ uses: 'flaky', as: 'f', retry: { errorThreshold: 3 } }]),
+      deps([always.step]),
+    );
+    expect(gaveUp.phase).toBe('Errored');
+    expect(always.runs()).toBe(3);
+    expect(gaveUp.stepExecutionMetadata?.[0]?.message).toBe('connection reset (run 3)');
+  });
+
+  it('resumes at the step that was running and keeps earlier outputs', async () => {
+    const url = server.createRepo('gitops2', { 'develop/frontend/instance.yaml': INSTANCE });
+    const w = work(seedSteps(url), [{ name: 'imageRepo', value: IMAGE }]);
+    // The server dies just after recording that the commit step started.
+    let resumeFrom: PromotionStatus | undefined;
+    const crashed = await runPromotion(w, deps(), {
+      status: {},
+      save: (s) => {
+        if (s.currentStep === 3 && s.stepExecutionMetadata?.[3]?.status === 'Running') {
+          resumeFrom = structuredClone(s);
+          return Promise.reject(new Error('server killed'));
+        }
+        return Promise.resolve();
+      },
+      signal: new AbortController().signal,
+    }).catch((err: Error) => err.message);
+    expect(crashed).toBe('server killed');
+    expect(resumeFrom?.currentStep).toBe(3);
+    const { result, logs } = await run(w, deps(), resumeFrom ?? {});
+    // Steps that had finished are not run again.
+    expect(logs.filter((line) => line.startsWith('clone:') || line.startsWith('update:'))).toEqual(
+      [],
+    );
+    expect(logs.some((line) => line.startsWith('commit: committed'))).toBe(true);
+    expect(result.phase).toBe('Succeeded');
+    expect(server.git('gitops2', ['log', '-1', '--format=%s', 'main']).trim()).toBe(
+      'Promote image from 1.2.1 to 1.2.2',
+    );
+  });
+});

@@ -1,0 +1,366 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
+import type { PromotionStatus } from '../api/promotion.js';
+import { isGantryError } from '../errors.js';
+import type { Environment } from '../expr/evaluator.js';
+import { isExprError } from '../expr/expr-error.js';
+import { StrictRecord } from '../expr/values.js';
+import { standardFunctions } from '../expr/functions/index.js';
+import { evaluateConfig, evaluateTemplate } from '../expr/template.js';
+import type { GitCredentials } from '../git/credentials.js';
+import type { RepositoryCache } from '../git/repository-cache.js';
+import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
+import { promotionFunctions } from './promotion-functions.js';
+import type { StepContext, StepDefinition } from './step.js';
+import { parseStepConfig } from './step-config.js';
+import { isStepError, terminalError } from './step-error.js';
+import { WorkDir } from './work-dir.js';
+
+/** A Promotion as the runner needs it: its (inflated) steps and what it promotes. */
+export interface PromotionWork {
+  name: string;
+  project: string;
+  stage: string;
+  actor?: string | undefined;
+  rollback?: boolean | undefined;
+  vars: ExpressionVariable[];
+  steps: PromotionStep[];
+  freight: { name: string; alias?: string | undefined; origin: { kind: string; name: string } };
+  /** The promoted Freight and the Stage's current Freight from its other origins. */
+  freightCollection: FreightReference[];
+}
+
+export interface RunnerDeps {
+  steps: ReadonlyMap<string, StepDefinition>;
+  repositories: RepositoryCache;
+  credentialsFor(project: string, url: string): Promise<GitCredentials | undefined>;
+  /** Working directories live under this directory, one per Promotion. */
+  workRoot: string;
+  now(): Date;
+  log(promotion: string, alias: string, line: string): void;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface RunOptions {
+  /** The Promotion's status so far (empty for a new one, partial when resuming). */
+  status: PromotionStatus;
+  /** Persists the status; called after every change, so a crash resumes where it stopped. */
+  save(status: PromotionStatus): Promise<void>;
+  signal: AbortSignal;
+  plan?: boolean | undefined;
+}
+
+type StepMeta = NonNullable<PromotionStatus['stepExecutionMetadata']>[number];
+
+const TERMINAL_STEP = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted', 'Skipped']);
+const DEFAULT_POLL_MS = 10_000;
+
+/**
+ * Runs a Promotion's steps in order in its working directory, as Kargo's engine does:
+ * a step without `if` is skipped once an earlier one failed (continueOnError ones aside);
+ * `if` decides otherwise; transient errors are retried with backoff up to the step's error
+ * threshold; terminal ones end the step at once. Outputs are kept in `status.state` by alias.
+ * The status is saved after every step, so after a crash the Promotion resumes at the step
+ * that was running (steps are written so running them again is safe).
+ */
+export async function runPromotion(
+  work: PromotionWork,
+  deps: RunnerDeps,
+  options: RunOptions,
+): Promise<PromotionStatus> {
+  const status: PromotionStatus = structuredClone(options.status);
+  status.phase = 'Running';
+  status.startedAt ??= timestamp(deps.now());
+  status.stepExecutionMetadata ??= [];
+  status.state ??= {};
+  delete status.message;
+  const workPath = join(deps.workRoot, work.project, work.name);
+  mkdirSync(workPath, { recursive: true });
+  const workDir = new WorkDir(workPath);
+  const metas = status.stepExecutionMetadata;
+  const state = status.state as Record<string, Record<string, unknown>>;
+
+  for (let index = status.currentStep ?? 0; index < work.steps.length; index++) {
+    status.currentStep = index;
+    const step = work.steps[index]!;
+    const alias = step.as ?? `step-${index + 1}`;
+    const meta: StepMeta = (metas[index] ??= {
+      alias,
+      startedAt: timestamp(deps.now()),
+      errorCount: 0,
+    });
+    if (meta.status && TERMINAL_STEP.has(meta.status)) continue;
+    if (step.continueOnError) meta.continueOnError = true;
+    meta.status = 'Running';
+    await options.save(status);
+
+    const log = (line: string) => deps.log(work.name, alias, line);
+    const environment = (extra: Record<string, unknown> = {}): Environment => ({
+      variables: { ...baseVariables(work, alias, state), ...extra },
+      functions: {
+        ...standardFunctions,
+        ...promotionFunctions({
+          freight: work.freightCollection,
+          steps: () =>
+            metas.slice(0, index).map((m) => ({
+              alias: m.alias ?? '',
+              status: m.status ?? '',
+              continueOnError: m.continueOnError,
+            })),
+          currentAlias: alias,
+        }),
+      },
+    });
+
+    const earlierFailed = metas
+      .slice(0, index)
+      .some((m) => (m.status === 'Failed' || m.status === 'Errored') && !m.continueOnError);
+    const outcome = await runStep(step, alias, meta, {
+      work,
+      deps,
+      options,
+      status,
+      earlierFailed,
+      workDir,
+      log,
+      environment,
+    });
+    if (outcome === 'aborted') {
+      meta.status = 'Aborted';
+      meta.finishedAt = timestamp(deps.now());
+      return finish(status, work, deps, options, workPath, 'Aborted', 'aborted');
+    }
+    meta.finishedAt = timestamp(deps.now());
+    if (outcome.output) {
+      state[alias] = outcome.output;
+      // compose-output inside a task also publishes under the task's alias (Kargo).
+      if (step.uses === 'compose-output' && alias.includes(TASK_ALIAS_SEPARATOR)) {
+        const taskAlias = alias.slice(0, alias.indexOf(TASK_ALIAS_SEPARATOR));
+        state[taskAlias] = { ...state[taskAlias], ...outcome.output };
+      }
+    }
+    await options.save(status);
+  }
+
+  const blocking = metas.find(
+    (m) => (m.status === 'Errored' || m.status === 'Failed') && !m.continueOnError,
+  );
+  const phase = metas.some((m) => m.status === 'Errored' && !m.continueOnError)
+    ? 'Errored'
+    : blocking
+      ? 'Failed'
+      : 'Succeeded';
+  const message = blocking
+    ? `step "${blocking.alias}" ${blocking.status === 'Errored' ? 'errored' : 'failed'}: ${blocking.message ?? ''}`.trim()
+    : undefined;
+  return finish(status, work, deps, options, workPath, phase, message);
+}
+
+interface StepRun {
+  work: PromotionWork;
+  deps: RunnerDeps;
+  options: RunOptions;
+  /** The live status being built (saved between retries). */
+  status: PromotionStatus;
+  /** Whether an earlier step failed or errored (continueOnError ones aside). */
+  earlierFailed: boolean;
+  workDir: WorkDir;
+  log: (line: string) => void;
+  environment: (extra?: Record<string, unknown>) => Environment;
+}
+
+async function runStep(
+  step: PromotionStep,
+  alias: string,
+  meta: StepMeta,
+  run: StepRun,
+): Promise<{ output?: Record<string, unknown> | undefined } | 'aborted'> {
+  const { deps, options } = run;
+  let shouldRun: boolean;
+  try {
+    shouldRun = decide(step, run);
+  } catch (err) {
+    return errored(meta, err, run.log);
+  }
+  if (!shouldRun) {
+    meta.status = 'Skipped';
+    run.log('skipped');
+    return {};
+  }
+  const definition = step.uses ? run.deps.steps.get(step.uses) : undefined;
+  if (!definition)
+    return errored(meta, terminalError(`unknown step "${step.uses ?? ''}"`), run.log);
+  const threshold = step.retry?.errorThreshold || definition.defaultErrorThreshold || 1;
+  const started = Date.now();
+  const timeoutMs = step.retry?.timeout
+    ? parseTimeout(step.retry.timeout)
+    : (definition.defaultTimeoutMs ?? 0);
+  for (;;) {
+    if (options.signal.aborted) return 'aborted';
+    try {
+      const inherited = promotionVars(run);
+      const stepVars = evaluateVars(
+        step.vars ?? [],
+        run.environment({ vars: new StrictRecord('vars', inherited) }),
+        inherited,
+      );
+      const environment = run.environment({ vars: new StrictRecord('vars', stepVars) });
+      const config = evaluateConfig(step.config ?? {}, environment);
+      const context: StepContext = {
+        workDir: run.workDir,
+        project: run.work.project,
+        stage: run.work.stage,
+        promotion: run.work.name,
+        alias,
+        repositories: deps.repositories,
+        credentialsFor: (url) => deps.credentialsFor(run.work.project, url),
+        log: run.log,
+        signal: options.signal,
+        plan: !!options.plan,
+        now: () => deps.now(),
+      };
+      const outcome = await definition.run(context, parseStepConfig(definition, config));
+      if (outcome.status === 'Running') {
+        if (timeoutMs > 0 && Date.now() - started > timeoutMs) {
+          return errored(
+            meta,
+            terminalError(`timed out after ${step.retry?.timeout ?? `${timeoutMs / 1000}s`}`),
+            run.log,
+          );
+        }
+        await deps.sleep(DEFAULT_POLL_MS, options.signal);
+        continue;
+      }
+      meta.status = outcome.status;
+      if (outcome.message) meta.message = outcome.message;
+      return { output: outcome.output };
+    } catch (err) {
+      if (options.signal.aborted) return 'aborted';
+      const transient = isStepError(err)
+        ? !err.terminal
+        : !isExprError(err) && !isGantryError(err, 'Invalid');
+      meta.errorCount = (meta.errorCount ?? 0) + 1;
+      if (!transient || meta.errorCount >= threshold) return errored(meta, err, run.log);
+      run.log(`attempt ${meta.errorCount} of ${threshold} failed, retrying: ${describe(err)}`);
+      meta.message = describe(err);
+      await options.save(run.status);
+      await deps.sleep(Math.min(30_000, 1_000 * 2 ** (meta.errorCount - 1)), options.signal);
+    }
+  }
+}
+
+/** Without `if`, a step runs only while nothing before it failed; `if` decides otherwise. */
+function decide(step: PromotionStep, run: StepRun): boolean {
+  if (step.if === undefined) return !run.earlierFailed;
+  const source = step.if.includes('${') ? step.if : `\${{ ${step.if} }}`;
+  const value = evaluateTemplate(
+    source,
+    run.environment({ vars: new StrictRecord('vars', promotionVars(run)) }),
+  );
+  if (typeof value !== 'boolean')
+    throw terminalError(`if: must be true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function promotionVars(run: StepRun): Record<string, unknown> {
+  return evaluateVars(run.work.vars, run.environment(), {});
+}
+
+function evaluateVars(
+  vars: ExpressionVariable[],
+  environment: Environment,
+  inherited: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...inherited };
+  for (const variable of vars) {
+    if (variable.value === undefined) continue;
+    try {
+      out[variable.name] = evaluateTemplate(variable.value, {
+        ...environment,
+        variables: { ...environment.variables, vars: new StrictRecord('vars', { ...out }) },
+      });
+    } catch (err) {
+      if (isExprError(err)) throw terminalError(`vars.${variable.name}: ${err.message}`);
+      throw err;
+    }
+  }
+  return out;
+}
+
+function baseVariables(
+  work: PromotionWork,
+  alias: string,
+  state: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  const taskAlias = alias.includes(TASK_ALIAS_SEPARATOR)
+    ? alias.slice(0, alias.lastIndexOf(TASK_ALIAS_SEPARATOR))
+    : undefined;
+  const taskOutputs: Record<string, unknown> = {};
+  if (taskAlias) {
+    const prefix = `${taskAlias}${TASK_ALIAS_SEPARATOR}`;
+    for (const [key, value] of Object.entries(state))
+      if (key.startsWith(prefix)) taskOutputs[key.slice(prefix.length)] = value;
+  }
+  return {
+    ctx: {
+      project: work.project,
+      stage: work.stage,
+      promotion: work.name,
+      targetFreight: {
+        name: work.freight.name,
+        alias: work.freight.alias ?? '',
+        origin: { name: work.freight.origin.name },
+      },
+      meta: { promotion: { actor: work.actor ?? '', rollback: !!work.rollback }, step: { alias } },
+    },
+    outputs: new StrictRecord('outputs', { ...state }),
+    task: { outputs: new StrictRecord('task.outputs', taskOutputs) },
+    vars: new StrictRecord('vars', {}),
+  };
+}
+
+function errored(
+  meta: StepMeta,
+  err: unknown,
+  log: (line: string) => void,
+): { output?: undefined } {
+  meta.status = 'Errored';
+  meta.message = describe(err);
+  log(`error: ${meta.message}`);
+  return {};
+}
+
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // Bounded: a huge error must never make the status too large to store.
+  return message.length > 4_000 ? `${message.slice(0, 4_000)}… (truncated)` : message;
+}
+
+async function finish(
+  status: PromotionStatus,
+  work: PromotionWork,
+  deps: RunnerDeps,
+  options: RunOptions,
+  workPath: string,
+  phase: NonNullable<PromotionStatus['phase']>,
+  message: string | undefined,
+): Promise<PromotionStatus> {
+  status.phase = phase;
+  if (message) status.message = message;
+  status.finishedAt = timestamp(deps.now());
+  await options.save(status);
+  rmSync(workPath, { recursive: true, force: true });
+  deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
+  return status;
+}
+
+function parseTimeout(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text);
+  if (!match) return 0;
+  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
