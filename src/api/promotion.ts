@@ -29,7 +29,9 @@ export const promotionSpecSchema = z
 export const promotionSchema = z.strictObject({
   apiVersion: z.literal(KARGO_API_VERSION),
   kind: z.literal('Promotion'),
-  metadata: namespacedObjectMetaSchema,
+  // The name is optional: Gantry (like Kargo) names every new Promotion
+  // `<stage>.<ulid>.<freight>` itself.
+  metadata: namespacedObjectMetaSchema.extend({ name: nameSchema.optional() }),
   spec: promotionSpecSchema,
   status: z.unknown().optional(),
 });

@@ -275,6 +275,136 @@ describe('ResourceService', () => {
     });
   });
 
+  describe('Promotions', () => {
+    const promotion = (spec: Record<string, unknown>, name?: string) => ({
+      apiVersion: api,
+      kind: 'Promotion',
+      metadata: { namespace: 'demo', ...(name ? { name } : {}) },
+      spec,
+    });
+    const task = {
+      apiVersion: api,
+      kind: 'PromotionTask',
+      metadata: { name: 'promote', namespace: 'demo' },
+      spec: {
+        vars: [{ name: 'envDir' }],
+        steps: [
+          {
+            uses: 'git-commit',
+            as: 'commit',
+            config: { path: '${{ vars.envDir }}', message: 'm' },
+          },
+        ],
+      },
+    };
+    let freightName: string;
+
+    beforeEach(async () => {
+      service = new ResourceService({
+        store,
+        now: () => new Date('2026-11-22T10:00:00Z'),
+        random: () => 0,
+        ulid: () => '01JFAKEULID0000000000000000',
+      });
+      const results = await apply([
+        project('demo'),
+        warehouse(),
+        task,
+        stage('dev', {
+          vars: [{ name: 'a', value: '1' }],
+          promotionTemplate: {
+            spec: {
+              steps: [
+                {
+                  task: { name: 'promote' },
+                  as: 'p',
+                  vars: [{ name: 'envDir', value: 'develop' }],
+                },
+              ],
+            },
+          },
+        }),
+        stage('gate'),
+        freight('1.2.2'),
+      ]);
+      freightName = results[5]!.object.metadata.name;
+    });
+
+    it('names the Promotion and copies the Stage template with tasks inflated', async () => {
+      const [created] = await service.apply({
+        documents: [promotion({ stage: 'dev', freight: 'agile-aardvark' })],
+        mode: 'create',
+        actor: 'email:ann@example.com',
+      });
+      const object = created!.object;
+      expect(object.metadata.name).toBe(
+        `dev.01jfakeulid0000000000000000.${freightName.slice(0, 7)}`,
+      );
+      expect(object.metadata.labels).toEqual({ 'kargo.akuity.io/stage': 'dev' });
+      expect(object.metadata.annotations).toEqual({
+        'kargo.akuity.io/create-actor': 'email:ann@example.com',
+      });
+      expect(object.spec).toEqual({
+        stage: 'dev',
+        freight: freightName,
+        vars: [{ name: 'a', value: '1' }],
+        steps: [
+          {
+            uses: 'git-commit',
+            as: 'p::commit',
+            config: { path: '${{ vars.envDir }}', message: 'm' },
+            vars: [{ name: 'envDir', value: 'develop' }],
+          },
+        ],
+      });
+    });
+
+    it.each<[string, Record<string, unknown>, string]>([
+      [
+        'a missing Stage',
+        { stage: 'nope', freight: 'x' },
+        'spec.stage: Stage "nope" does not exist in project "demo"',
+      ],
+      [
+        'a Stage without steps',
+        { stage: 'gate', freight: 'x' },
+        'spec.stage: Stage "gate" defines no promotion steps (a control-flow Stage is never promoted to)',
+      ],
+      [
+        'a missing Freight',
+        { stage: 'dev', freight: 'ghost' },
+        'spec.freight: Freight "ghost" does not exist in project "demo" (by name or alias)',
+      ],
+    ])('refuses %s', async (_, spec, message) => {
+      const err = await failure(service.apply({ documents: [promotion(spec)], mode: 'create' }));
+      expect(err.code).toBe('Invalid');
+      expect(err.issues[0]).toEqual({
+        document: 0,
+        path: message.split(':')[0],
+        message: message.slice(message.indexOf(':') + 2),
+      });
+    });
+
+    it('keeps the spec immutable', async () => {
+      const [created] = await service.apply({
+        documents: [promotion({ stage: 'dev', freight: freightName })],
+        mode: 'create',
+      });
+      const name = created!.object.metadata.name;
+      const err = await failure(
+        service.apply({
+          documents: [
+            { ...created!.object, spec: { ...(created!.object.spec as object), vars: [] } },
+          ],
+          mode: 'apply',
+        }),
+      );
+      expect(err.message).toBe(
+        `Promotion "${name}" is immutable: its spec cannot change (abort it and promote again)`,
+      );
+    });
+  });
+
   it('deletes a project with everything in it', async () => {
     await apply([
       project('demo'),

@@ -9,6 +9,7 @@ import {
 import { describeDocument, validateManifest } from '../api/validate-manifest.js';
 import type { WarehouseSpec } from '../api/warehouse.js';
 import { fieldIssuesFromZod } from '../api/zod-issues.js';
+import { createUlidGenerator } from '../ids/ulid.js';
 import { inputError, notAllowedError, notFoundError, type FieldIssue } from '../errors.js';
 import type {
   ListJsonResult,
@@ -19,6 +20,12 @@ import type {
   WriteOp,
   WriteOutcome,
 } from '../store/store.js';
+import {
+  admitNewPromotion,
+  promotionSpecImmutable,
+  type PromotionLookups,
+} from './promotion-admission.js';
+import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import {
   admittedFreightName,
   ALIAS_LABEL,
@@ -40,6 +47,8 @@ export interface ApplyRequest {
   honorResourceVersion?: boolean | undefined;
   /** Fills `metadata.namespace` of namespaced documents that have none. */
   defaultProject?: string | undefined;
+  /** Who asks, recorded on new Promotions (kargo.akuity.io/create-actor). */
+  actor?: string | undefined;
 }
 
 export interface AppliedObject {
@@ -51,6 +60,8 @@ export interface ResourceServiceOptions {
   store: Store;
   now?: () => Date;
   random?: () => number;
+  /** Makes the ULIDs in Promotion names (injected for deterministic tests). */
+  ulid?: () => string;
 }
 
 const SHARD_LABEL = 'kargo.akuity.io/shard';
@@ -65,11 +76,13 @@ export class ResourceService {
   readonly #store: Store;
   readonly #now: () => Date;
   readonly #random: () => number;
+  readonly #ulid: () => string;
 
   constructor(options: ResourceServiceOptions) {
     this.#store = options.store;
     this.#now = options.now ?? (() => new Date());
     this.#random = options.random ?? Math.random;
+    this.#ulid = options.ulid ?? createUlidGenerator();
   }
 
   async apply(request: ApplyRequest): Promise<AppliedObject[]> {
@@ -203,7 +216,7 @@ export class ResourceService {
       if (!request.honorResourceVersion) delete object.metadata.resourceVersion;
       const key = mapKey(object);
       const first = seen.get(key);
-      if (first !== undefined && object.kind !== 'Freight') {
+      if (first !== undefined && object.kind !== 'Freight' && object.kind !== 'Promotion') {
         issues.push({
           document: index,
           path: 'metadata.name',
@@ -243,11 +256,27 @@ export class ResourceService {
         admitted = syncShardLabel(object);
         break;
       case 'Promotion': {
-        const stage = (object.spec as { stage: string }).stage;
+        const existing = object.metadata.name
+          ? await this.#store.get({ kind: 'Promotion', namespace, name: object.metadata.name })
+          : undefined;
+        if (existing) {
+          check = promotionSpecImmutable;
+          break;
+        }
+        try {
+          admitted = await admitNewPromotion(object, this.#promotionLookups(namespace, batch), {
+            ulid: this.#ulid,
+            actor: request.actor,
+          });
+        } catch (err) {
+          if (isInputIssues(err))
+            throw invalidDocuments(err.issues.map((issue) => ({ ...issue, document })));
+          throw err;
+        }
         ops.push({
           op: 'assertExists',
-          key: { kind: 'Stage', namespace, name: stage },
-          message: `Stage "${stage}" does not exist in project "${namespace}"`,
+          key: { kind: 'Stage', namespace, name: (object.spec as { stage: string }).stage },
+          message: `Stage "${(object.spec as { stage: string }).stage}" does not exist in project "${namespace}"`,
           source: { document, path: 'spec.stage' },
         });
         break;
@@ -297,6 +326,29 @@ export class ResourceService {
     }
     ops.push({ op: request.mode, object: admitted, check, source: { document } });
     return ops;
+  }
+
+  #promotionLookups(namespace: string, batch: Map<string, Resource>): PromotionLookups {
+    const read = async (kind: string, name: string, inNamespace = namespace) =>
+      batch.get(mapKeyOf({ kind, namespace: inNamespace, name })) ??
+      (await this.#store.get({ kind, namespace: inNamespace, name }));
+    return {
+      stage: (name) => read('Stage', name),
+      freight: async (nameOrAlias) => {
+        const byName = await read('Freight', nameOrAlias);
+        if (byName) return byName;
+        const { items } = await this.#store.list('Freight', {
+          namespace,
+          labelSelector: [{ key: ALIAS_LABEL, operator: 'In', values: [nameOrAlias] }],
+        });
+        return items[0];
+      },
+      task: async (name, kind) => {
+        const task =
+          kind === 'ClusterPromotionTask' ? await read(kind, name, '') : await read(kind, name);
+        return task?.spec as PromotionTaskSpec | undefined;
+      },
+    };
   }
 
   async #findWarehouse(

@@ -1,0 +1,120 @@
+import type { PromotionStep } from '../api/common.js';
+import type { Freight } from '../api/freight.js';
+import { ALIAS_LABEL } from './freight-admission.js';
+import type { PromotionTaskSpec } from '../api/promotion-task.js';
+import type { Resource, StoredResource } from '../api/resource.js';
+import type { StageSpec } from '../api/stage.js';
+import { inflateSteps } from '../engine/inflate-steps.js';
+import { conflictError, inputError, type FieldIssue } from '../errors.js';
+import { deepEqualJson } from '../api/canonical-json.js';
+
+export const STAGE_LABEL = 'kargo.akuity.io/stage';
+export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
+
+/** What Promotion admission needs to read. */
+export interface PromotionLookups {
+  stage(name: string): Promise<StoredResource | Resource | undefined>;
+  freight(nameOrAlias: string): Promise<StoredResource | Resource | undefined>;
+  task(
+    name: string,
+    kind: 'PromotionTask' | 'ClusterPromotionTask',
+  ): Promise<PromotionTaskSpec | undefined>;
+}
+
+/**
+ * Kargo's admission of a new Promotion: the Stage must exist and have steps; the Freight (by
+ * name or alias) must exist and come from an origin the Stage requests; the name becomes
+ * `<stage>.<ulid>.<first 7 of the freight>`; the steps and vars are copied from the Stage's
+ * template with PromotionTasks inflated. (Availability rules come with pipelines.)
+ */
+export async function admitNewPromotion(
+  promotion: Resource,
+  lookups: PromotionLookups,
+  options: { ulid: () => string; actor?: string | undefined },
+): Promise<Resource> {
+  const spec = promotion.spec as { stage: string; freight?: string; origin?: unknown };
+  const issue = (path: string, message: string): never => {
+    throw inputError(`${path}: ${message}`, [{ path, message }]);
+  };
+  const stage = await lookups.stage(spec.stage);
+  if (!stage)
+    issue(
+      'spec.stage',
+      `Stage "${spec.stage}" does not exist in project "${promotion.metadata.namespace ?? ''}"`,
+    );
+  const stageSpec = stage!.spec as StageSpec;
+  const template = stageSpec.promotionTemplate?.spec;
+  if (!template?.steps || template.steps.length === 0) {
+    issue(
+      'spec.stage',
+      `Stage "${spec.stage}" defines no promotion steps (a control-flow Stage is never promoted to)`,
+    );
+  }
+  if (!spec.freight)
+    issue(
+      'spec.freight',
+      'required: the Freight to promote (promoting by origin comes with auto-promotion)',
+    );
+  const freight = await lookups.freight(spec.freight!);
+  if (!freight)
+    issue(
+      'spec.freight',
+      `Freight "${spec.freight}" does not exist in project "${promotion.metadata.namespace ?? ''}" (by name or alias)`,
+    );
+  const origin = (freight as unknown as Freight).origin;
+  if (
+    !stageSpec.requestedFreight.some(
+      (request) => request.origin.kind === origin.kind && request.origin.name === origin.name,
+    )
+  ) {
+    issue(
+      'spec.freight',
+      `Freight "${spec.freight}" comes from ${origin.kind} "${origin.name}", which Stage "${spec.stage}" does not request`,
+    );
+  }
+  const tasks = new Map<string, PromotionTaskSpec>();
+  for (const step of template!.steps ?? []) {
+    if (!step.task) continue;
+    const kind = step.task.kind ?? 'PromotionTask';
+    const task = await lookups.task(step.task.name, kind);
+    if (task) tasks.set(`${kind}/${step.task.name}`, task);
+  }
+  const inflated = inflateSteps(stageSpec.vars, template!, ({ name, kind }) =>
+    tasks.get(`${kind}/${name}`),
+  );
+  const freightName = freight!.metadata.name;
+  const name = `${spec.stage.slice(0, 218).replace(/[.-]+$/, '')}.${options.ulid().toLowerCase()}.${freightName.slice(0, 7)}`;
+  return {
+    ...promotion,
+    metadata: {
+      ...promotion.metadata,
+      name,
+      labels: {
+        ...promotion.metadata.labels,
+        [STAGE_LABEL]: spec.stage.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ''),
+      },
+      annotations: {
+        ...promotion.metadata.annotations,
+        ...(options.actor ? { [CREATE_ACTOR_ANNOTATION]: options.actor } : {}),
+      },
+    },
+    spec: {
+      stage: spec.stage,
+      freight: freightName,
+      vars: inflated.vars,
+      steps: inflated.steps as PromotionStep[],
+    },
+  };
+}
+
+/** A Promotion's spec never changes after creation (Kargo's webhook enforces the same). */
+export function promotionSpecImmutable(before: StoredResource | undefined, after: Resource): void {
+  if (before && !deepEqualJson(before.spec, after.spec)) {
+    throw conflictError(
+      `Promotion "${before.metadata.name}" is immutable: its spec cannot change (abort it and promote again)`,
+    );
+  }
+}
+
+export type { FieldIssue };
+export { ALIAS_LABEL };
