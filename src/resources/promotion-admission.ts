@@ -1,11 +1,10 @@
-import type { PromotionStep } from '../api/common.js';
 import type { Freight } from '../api/freight.js';
 import { ALIAS_LABEL } from './freight-admission.js';
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { StageSpec } from '../api/stage.js';
 import { inflateSteps } from '../engine/inflate-steps.js';
-import { conflictError, inputError, type FieldIssue } from '../errors.js';
+import { conflictError, inputError } from '../errors.js';
 import { deepEqualJson } from '../api/canonical-json.js';
 
 export const STAGE_LABEL = 'kargo.akuity.io/stage';
@@ -102,7 +101,7 @@ export async function admitNewPromotion(
       stage: spec.stage,
       freight: freightName,
       vars: inflated.vars,
-      steps: inflated.steps as PromotionStep[],
+      steps: inflated.steps,
     },
   };
 }
@@ -116,5 +115,3 @@ export function promotionSpecImmutable(before: StoredResource | undefined, after
   }
 }
 
-export type { FieldIssue };
-export { ALIAS_LABEL };
