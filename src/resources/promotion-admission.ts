@@ -1,5 +1,4 @@
 import type { Freight } from '../api/freight.js';
-import { ALIAS_LABEL } from './freight-admission.js';
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { StageSpec } from '../api/stage.js';
