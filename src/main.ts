@@ -1,4 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PromotionController } from './controllers/promotion-controller.js';
+import { PromotionLogs } from './engine/promotion-logs.js';
+import { RepositoryCache } from './git/repository-cache.js';
+import { BUILTIN_STEPS } from './steps/index.js';
 import type { ServerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -27,14 +33,30 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
   setMaxListeners(0, shutdown.signal);
   try {
     const service = new ResourceService({ store });
+    const logs = new PromotionLogs(config.dataDir);
+    const promotions = new PromotionController({
+      store,
+      logs,
+      logger,
+      runner: {
+        steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
+        repositories: new RepositoryCache(config.dataDir),
+        credentialsFor: () => Promise.resolve(undefined),
+        workRoot: join(config.dataDir, 'work'),
+        now: () => new Date(),
+        sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+      },
+    });
     const app = createApp({
       service,
       store,
       logger,
+      logs,
       shutdown: shutdown.signal,
       storeKind: config.store.kind,
     });
     const server = await listen(app, { host: config.host, port: config.port });
+    await promotions.start();
     logger.info('gantry is serving', {
       url: server.url,
       store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
@@ -46,6 +68,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       stop: () => {
         stopping ??= (async () => {
           shutdown.abort();
+          await promotions.stop();
           await server.close();
           await store.close();
           logger.info('gantry stopped');

@@ -17,6 +17,8 @@ export interface TestGitServer {
   createRepo(name: string, files: Record<string, string>): string;
   /** Runs git in a fresh clone of the repository and returns stdout (for assertions). */
   git(name: string, args: string[]): string;
+  /** Delays every push (receive-pack request) by this many ms: to catch a promotion mid-push. */
+  pushDelayMs: number;
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,23 @@ export async function startGitServer(
   const root = mkdtempSync(join(tmpdir(), 'gantry-git-'));
   const repos = join(root, 'repos');
   mkdirSync(repos);
+  const state = { pushDelayMs: 0 };
   const server: Server = createServer((req, res) => {
+    const isPush = req.method === 'POST' && (req.url ?? '').endsWith('/git-receive-pack');
+    if (isPush && state.pushDelayMs > 0) {
+      req.pause();
+      setTimeout(() => {
+        req.resume();
+        handle(req, res);
+      }, state.pushDelayMs);
+      return;
+    }
+    handle(req, res);
+  });
+  const handle = (
+    req: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+  ) => {
     if (options.username) {
       const expected = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
@@ -80,7 +98,7 @@ export async function startGitServer(
     });
     cgi.stdout.on('end', () => res.end());
     cgi.on('error', () => res.destroy());
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -98,6 +116,12 @@ export async function startGitServer(
   return {
     url,
     root,
+    get pushDelayMs() {
+      return state.pushDelayMs;
+    },
+    set pushDelayMs(ms: number) {
+      state.pushDelayMs = ms;
+    },
     createRepo(name, files) {
       const bare = join(repos, `${name}.git`);
       run(repos, ['init', '-q', '--bare', '-b', 'main', bare]);

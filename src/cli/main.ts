@@ -126,6 +126,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
 
   program
+    .command('promote')
+    .description('promote Freight to a Stage, or abort a Promotion')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--stage <name>', 'the Stage to promote to')
+    .option('--freight <name>', 'the Freight, by name or alias')
+    .option('--wait', 'wait until the Promotion ends; fail unless it succeeded')
+    .option('--abort <promotion>', 'abort this Promotion instead')
+    .action(async (options: Record<string, unknown>) => {
+      const { promoteCommand } = await import('./commands/promote.js');
+      await promoteCommand(context(), options);
+    });
+
+  program
+    .command('logs')
+    .description("show a Promotion's step logs: gantry logs promotion NAME")
+    .argument('<kind>', 'promotion')
+    .argument('<name>', 'the Promotion')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-f, --follow', 'keep printing while the Promotion runs')
+    .action(async (kind: string, name: string, options: Record<string, unknown>) => {
+      const { logsCommand } = await import('./commands/logs.js');
+      await logsCommand(context(), kind, name, options);
+    });
+
+  program
     .command('version')
     .description('print the client and server versions')
     .option('--client', 'only the client version')

@@ -47,7 +47,13 @@ export interface RunOptions {
   status: PromotionStatus;
   /** Persists the status; called after every change, so a crash resumes where it stopped. */
   save(status: PromotionStatus): Promise<void>;
+  /** A user's abort: the Promotion ends Aborted. */
   signal: AbortSignal;
+  /**
+   * Shutdown: the runner stops between steps and returns with the Promotion still Running and
+   * its working directory kept, so the next start resumes it.
+   */
+  interrupt?: AbortSignal | undefined;
   plan?: boolean | undefined;
 }
 
@@ -126,6 +132,7 @@ export async function runPromotion(
       log,
       environment,
     });
+    if (outcome === 'interrupted') return status;
     if (outcome === 'aborted') {
       meta.status = 'Aborted';
       meta.finishedAt = timestamp(deps.now());
@@ -175,7 +182,7 @@ async function runStep(
   alias: string,
   meta: StepMeta,
   run: StepRun,
-): Promise<{ output?: Record<string, unknown> | undefined } | 'aborted'> {
+): Promise<{ output?: Record<string, unknown> | undefined } | 'aborted' | 'interrupted'> {
   const { deps, options } = run;
   let shouldRun: boolean;
   try {
@@ -196,7 +203,11 @@ async function runStep(
   const timeoutMs = step.retry?.timeout
     ? parseTimeout(step.retry.timeout)
     : (definition.defaultTimeoutMs ?? 0);
+  const signal = options.interrupt
+    ? AbortSignal.any([options.signal, options.interrupt])
+    : options.signal;
   for (;;) {
+    if (options.interrupt?.aborted) return 'interrupted';
     if (options.signal.aborted) return 'aborted';
     try {
       const inherited = promotionVars(run);
@@ -216,7 +227,7 @@ async function runStep(
         repositories: deps.repositories,
         credentialsFor: (url) => deps.credentialsFor(run.work.project, url),
         log: run.log,
-        signal: options.signal,
+        signal,
         plan: !!options.plan,
         now: () => deps.now(),
       };
@@ -229,13 +240,14 @@ async function runStep(
             run.log,
           );
         }
-        await deps.sleep(DEFAULT_POLL_MS, options.signal);
+        await deps.sleep(DEFAULT_POLL_MS, signal);
         continue;
       }
       meta.status = outcome.status;
       if (outcome.message) meta.message = outcome.message;
       return { output: outcome.output };
     } catch (err) {
+      if (options.interrupt?.aborted) return 'interrupted';
       if (options.signal.aborted) return 'aborted';
       const transient = isStepError(err)
         ? !err.terminal
@@ -245,7 +257,7 @@ async function runStep(
       run.log(`attempt ${meta.errorCount} of ${threshold} failed, retrying: ${describe(err)}`);
       meta.message = describe(err);
       await options.save(run.status);
-      await deps.sleep(Math.min(30_000, 1_000 * 2 ** (meta.errorCount - 1)), options.signal);
+      await deps.sleep(Math.min(30_000, 1_000 * 2 ** (meta.errorCount - 1)), signal);
     }
   }
 }

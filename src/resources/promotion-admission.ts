@@ -113,4 +113,3 @@ export function promotionSpecImmutable(before: StoredResource | undefined, after
     );
   }
 }
-

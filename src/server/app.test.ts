@@ -1,4 +1,7 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PromotionLogs } from '../engine/promotion-logs.js';
 import { sseReader } from '../../test/sse.js';
 import { silentLogger } from '../logger.js';
 import { ResourceService } from '../resources/resource-service.js';
@@ -40,6 +43,7 @@ describe('HTTP API', () => {
       logger: silentLogger,
       shutdown: shutdown.signal,
       storeKind: 'sqlite',
+      logs: new PromotionLogs(join(tmpdir(), 'gantry-app-test-logs')),
     });
 
   beforeEach(async () => {

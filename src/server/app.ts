@@ -7,6 +7,8 @@ import type { Store } from '../store/store.js';
 import { gantryVersion } from '../version.js';
 import { errorResponse } from './http-errors.js';
 import { registerBatchRoutes } from './routes/batch-routes.js';
+import type { PromotionLogs } from '../engine/promotion-logs.js';
+import { registerPromotionRoutes } from './routes/promotion-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
 
@@ -18,6 +20,8 @@ export interface AppOptions {
   shutdown: AbortSignal;
   /** Describes the store for `/v1/version` (`sqlite` or `postgres`). */
   storeKind: string;
+  /** Promotion logs, for `GET …/promotions/{name}/logs`. */
+  logs: PromotionLogs;
   maxBodyBytes?: number;
 }
 
@@ -39,6 +43,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/v1/version', (c) => c.json({ version: gantryVersion(), store: options.storeKind }));
   registerBatchRoutes(app, options);
   registerWatchRoutes(app, options);
+  registerPromotionRoutes(app, options);
   registerResourceRoutes(app, options);
   app.notFound((c) => {
     const { status, body } = errorResponse(

@@ -1,0 +1,58 @@
+import { KARGO_API_VERSION } from '../../api/api-versions.js';
+import type { StoredResource } from '../../api/resource.js';
+import { inputError } from '../../errors.js';
+import { qualifiedName, type CliContext } from '../context.js';
+import { usageError } from '../usage-error.js';
+
+export interface PromoteOptions {
+  project?: string;
+  stage?: string;
+  freight?: string;
+  abort?: string;
+  wait?: boolean;
+}
+
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
+
+/**
+ * `gantry promote --project P --stage S --freight NAME|ALIAS [--wait]` creates a Promotion;
+ * `gantry promote --abort NAME --project P` aborts one. With --wait it follows the Promotion to
+ * its end and fails unless it succeeded.
+ */
+export async function promoteCommand(ctx: CliContext, options: PromoteOptions): Promise<void> {
+  const project = options.project ?? (ctx.env.GANTRY_PROJECT || undefined);
+  if (!project) throw usageError('--project is required (or set GANTRY_PROJECT)');
+  const base = `/v1/projects/${encodeURIComponent(project)}/promotions`;
+  if (options.abort) {
+    await ctx.client.request('POST', `${base}/${encodeURIComponent(options.abort)}/abort`);
+    ctx.out(`${qualifiedName('Promotion', 'kargo.akuity.io', options.abort)} aborted`);
+    return;
+  }
+  if (!options.stage) throw usageError('--stage is required');
+  if (!options.freight) throw usageError('--freight is required (a Freight name or alias)');
+  const created = await ctx.client.request<StoredResource>('POST', base, {
+    apiVersion: KARGO_API_VERSION,
+    kind: 'Promotion',
+    metadata: { namespace: project },
+    spec: { stage: options.stage, freight: options.freight },
+  });
+  const name = created.metadata.name;
+  ctx.out(`${qualifiedName('Promotion', 'kargo.akuity.io', name)} created`);
+  if (!options.wait) return;
+  for (;;) {
+    const promotion = await ctx.client.request<StoredResource>(
+      'GET',
+      `${base}/${encodeURIComponent(name)}`,
+    );
+    const status = (promotion.status ?? {}) as { phase?: string; message?: string };
+    if (status.phase && TERMINAL.has(status.phase)) {
+      ctx.out(`${name}: ${status.phase}${status.message ? ` (${status.message})` : ''}`);
+      if (status.phase !== 'Succeeded')
+        throw inputError(
+          `promotion ${name} ended ${status.phase}${status.message ? `: ${status.message}` : ''}`,
+        );
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

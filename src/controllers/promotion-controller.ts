@@ -1,0 +1,343 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PromotionStep } from '../api/common.js';
+import type { FreightStatus } from '../api/freight.js';
+import type { PromotionStatus } from '../api/promotion.js';
+import type { StoredResource } from '../api/resource.js';
+import type { StageStatus } from '../api/stage.js';
+import type { PromotionLogs } from '../engine/promotion-logs.js';
+import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
+import { errorMessage, isGantryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import {
+  freightReference,
+  freightStatusInStage,
+  stageStatusAfterPromotion,
+} from './stage-promotion-status.js';
+
+export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
+
+export interface PromotionControllerOptions {
+  store: Store;
+  runner: Omit<RunnerDeps, 'log'>;
+  logs: PromotionLogs;
+  logger: Logger;
+}
+
+interface Running {
+  name: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Runs Promotions: per Stage, one at a time, in creation order (names sort by creation).
+ * Level-triggered: on any change to a Promotion it looks at that Stage's queue again. A
+ * Promotion found Running at start-up was interrupted by a crash: it resumes at the step that
+ * was running, or ends Errored saying why it cannot. Aborting (the `kargo.akuity.io/abort`
+ * annotation) stops a running Promotion between steps or cancels a pending one.
+ */
+export class PromotionController {
+  readonly #options: PromotionControllerOptions;
+  readonly #running = new Map<string, Running>();
+  readonly #stop = new AbortController();
+  readonly #queue = new Map<string, Promise<void>>();
+  #watching: Promise<void> | undefined;
+
+  constructor(options: PromotionControllerOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const { store } = this.#options;
+    const list = await store.list('Promotion');
+    const stages = new Set(list.items.map(stageKeyOf));
+    this.#watching = this.#watch(list.resourceVersion);
+    for (const key of stages) this.#schedule(key);
+  }
+
+  /** Stops watching and interrupts running Promotions; they resume when the server starts again. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await Promise.allSettled([...this.#running.values()].map((r) => r.done));
+    await this.#watching?.catch(() => undefined);
+  }
+
+  async #watch(from: string): Promise<void> {
+    try {
+      for await (const event of this.#options.store.watch({
+        kinds: ['Promotion'],
+        fromResourceVersion: from,
+        signal: this.#stop.signal,
+      })) {
+        this.#schedule(stageKeyOf(event.object));
+      }
+    } catch (err) {
+      if (this.#stop.signal.aborted) return;
+      this.#options.logger.error('promotion watch ended; restarting', { error: errorMessage(err) });
+      const list = await this.#options.store.list('Promotion');
+      for (const key of new Set(list.items.map(stageKeyOf))) this.#schedule(key);
+      this.#watching = this.#watch(list.resourceVersion);
+    }
+  }
+
+  /** Reconciles one Stage's queue, never twice at once for the same Stage. */
+  #schedule(stageKey: string): void {
+    if (this.#stop.signal.aborted) return;
+    const previous = this.#queue.get(stageKey) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#reconcile(stageKey))
+      .catch((err: unknown) =>
+        this.#options.logger.error('promotion reconcile failed', {
+          stage: stageKey,
+          error: errorMessage(err),
+        }),
+      );
+    this.#queue.set(stageKey, next);
+  }
+
+  async #reconcile(stageKey: string): Promise<void> {
+    const [project, stage] = stageKey.split('/') as [string, string];
+    const { items } = await this.#options.store.list('Promotion', { namespace: project });
+    const queue = items
+      .filter((p) => (p.spec as { stage: string }).stage === stage)
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const running = this.#running.get(stageKey);
+    if (running) {
+      const current = queue.find((p) => p.metadata.name === running.name);
+      if (current?.metadata.annotations?.[ABORT_ANNOTATION]) running.controller.abort();
+    }
+    let startedOne = !!running;
+    for (const promotion of queue) {
+      const status = (promotion.status ?? {}) as PromotionStatus;
+      if (status.phase && TERMINAL.has(status.phase)) continue;
+      if (running && promotion.metadata.name === running.name) continue;
+      if (promotion.metadata.annotations?.[ABORT_ANNOTATION]) {
+        await this.#writePromotionStatus(promotion, {
+          ...status,
+          phase: 'Aborted',
+          message: 'aborted before it started',
+          finishedAt: now(),
+        });
+        continue;
+      }
+      if (startedOne) {
+        if (!status.phase)
+          await this.#writePromotionStatus(promotion, {
+            ...status,
+            phase: 'Pending',
+            message: 'waiting for the Promotion before it to finish',
+          });
+        continue;
+      }
+      startedOne = true;
+      this.#begin(stageKey, promotion);
+    }
+  }
+
+  #begin(stageKey: string, promotion: StoredResource): void {
+    const controller = new AbortController();
+    const entry: Running = { name: promotion.metadata.name, controller, done: Promise.resolve() };
+    entry.done = this.#execute(promotion, controller)
+      .catch((err: unknown) =>
+        this.#options.logger.error('promotion failed to run', {
+          promotion: promotion.metadata.name,
+          error: errorMessage(err),
+        }),
+      )
+      .finally(() => {
+        this.#running.delete(stageKey);
+        this.#schedule(stageKey);
+      });
+    this.#running.set(stageKey, entry);
+  }
+
+  async #execute(promotion: StoredResource, controller: AbortController): Promise<void> {
+    const { store, runner, logs, logger } = this.#options;
+    const project = promotion.metadata.namespace ?? '';
+    const spec = promotion.spec as {
+      stage: string;
+      freight: string;
+      vars?: [];
+      steps: PromotionStep[];
+    };
+    const previous = (promotion.status ?? {}) as PromotionStatus;
+    const log = (step: string, line: string) =>
+      logs.append(project, promotion.metadata.name, step, line);
+    const freight = await store.get({ kind: 'Freight', namespace: project, name: spec.freight });
+    const stage = await store.get({ kind: 'Stage', namespace: project, name: spec.stage });
+    if (!freight || !stage) {
+      await this.#finishWithoutRunning(
+        promotion,
+        `${!freight ? `Freight "${spec.freight}"` : `Stage "${spec.stage}"`} no longer exists`,
+      );
+      return;
+    }
+    if (
+      previous.phase === 'Running' &&
+      (previous.currentStep ?? 0) > 0 &&
+      !existsSync(join(runner.workRoot, project, promotion.metadata.name))
+    ) {
+      await this.#finishWithoutRunning(
+        promotion,
+        `could not resume after a restart: the working directory of step ${(previous.currentStep ?? 0) + 1} is gone (it ran on another machine, or the data directory was cleaned); promote again`,
+      );
+      return;
+    }
+    if (previous.phase === 'Running')
+      log('', `resuming at step ${(previous.currentStep ?? 0) + 1} after a restart`);
+    logger.info('promotion started', { project, promotion: promotion.metadata.name });
+    const reference = freightReference(freight);
+    await this.#updateStage(project, spec.stage, (status) => ({
+      ...status,
+      currentPromotion: { name: promotion.metadata.name, freight: reference },
+    }));
+    const otherFreight = Object.values(
+      (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
+    ).filter((item) => item.origin?.name !== reference.origin?.name);
+    let latest = promotion;
+    const result = await runPromotion(
+      {
+        name: promotion.metadata.name,
+        project,
+        stage: spec.stage,
+        actor: promotion.metadata.annotations?.['kargo.akuity.io/create-actor'],
+        vars: spec.vars ?? [],
+        steps: spec.steps,
+        freight: {
+          name: freight.metadata.name,
+          alias: freight.alias as string | undefined,
+          origin: reference.origin!,
+        },
+        freightCollection: [reference, ...otherFreight],
+      },
+      { ...runner, log: (_name, step, line) => log(step, line) },
+      {
+        status: { ...previous, freight: reference },
+        signal: controller.signal,
+        interrupt: this.#stop.signal,
+        save: async (status) => {
+          latest = await this.#writePromotionStatus(latest, status);
+        },
+      },
+    );
+    logger.info('promotion finished', {
+      project,
+      promotion: promotion.metadata.name,
+      phase: result.phase,
+    });
+    // Interrupted by shutdown: it stays Running and resumes at the next start.
+    if (result.phase === 'Running') return;
+    await this.#recordOutcome(project, spec.stage, promotion.metadata.name, reference, result);
+  }
+
+  async #recordOutcome(
+    project: string,
+    stage: string,
+    name: string,
+    reference: ReturnType<typeof freightReference>,
+    result: PromotionStatus,
+  ): Promise<void> {
+    let previousFreight: string | undefined;
+    await this.#updateStage(project, stage, (status) => {
+      previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
+        (item) => item.origin?.name === reference.origin?.name,
+      )?.name;
+      return stageStatusAfterPromotion(status, { name, freight: reference, status: result });
+    });
+    if (result.phase !== 'Succeeded') return;
+    const at = now();
+    if (previousFreight && previousFreight !== reference.name) {
+      await this.#updateFreight(project, previousFreight, (status) =>
+        freightStatusInStage(status, stage, false, at),
+      );
+    }
+    await this.#updateFreight(project, reference.name ?? '', (status) =>
+      freightStatusInStage(status, stage, true, at),
+    );
+  }
+
+  async #finishWithoutRunning(promotion: StoredResource, message: string): Promise<void> {
+    const status = {
+      ...((promotion.status ?? {}) as PromotionStatus),
+      phase: 'Errored' as const,
+      message,
+      finishedAt: now(),
+    };
+    await this.#writePromotionStatus(promotion, status);
+    this.#options.logs.append(
+      promotion.metadata.namespace ?? '',
+      promotion.metadata.name,
+      '',
+      message,
+    );
+  }
+
+  async #writePromotionStatus(
+    promotion: StoredResource,
+    status: PromotionStatus,
+  ): Promise<StoredResource> {
+    const [result] = await this.#options.store.write([
+      {
+        op: 'updateStatus',
+        key: {
+          kind: 'Promotion',
+          namespace: promotion.metadata.namespace ?? '',
+          name: promotion.metadata.name,
+        },
+        status,
+      },
+    ]);
+    return result!.object!;
+  }
+
+  /** Read-modify-write of a status, retried when another writer got there first. */
+  async #updateStatus<T>(
+    key: { kind: string; namespace: string; name: string },
+    change: (status: T | undefined) => T,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.#options.store.get(key);
+      if (!current) return;
+      try {
+        await this.#options.store.write([
+          {
+            op: 'updateStatus',
+            key,
+            status: change(current.status as T | undefined),
+            resourceVersion: current.metadata.resourceVersion,
+          },
+        ]);
+        return;
+      } catch (err) {
+        if (!isGantryError(err, 'Conflict')) throw err;
+      }
+    }
+  }
+
+  #updateStage(
+    project: string,
+    stage: string,
+    change: (status: StageStatus | undefined) => StageStatus,
+  ): Promise<void> {
+    return this.#updateStatus({ kind: 'Stage', namespace: project, name: stage }, change);
+  }
+
+  #updateFreight(
+    project: string,
+    name: string,
+    change: (status: FreightStatus | undefined) => FreightStatus,
+  ): Promise<void> {
+    return this.#updateStatus({ kind: 'Freight', namespace: project, name }, change);
+  }
+}
+
+function stageKeyOf(promotion: StoredResource): string {
+  return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

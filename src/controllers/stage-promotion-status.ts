@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { FreightReference } from '../api/common.js';
+import { originKey } from '../api/common.js';
+import type { Freight, FreightStatus } from '../api/freight.js';
+import type { PromotionStatus } from '../api/promotion.js';
+import type { StoredResource } from '../api/resource.js';
+import type { StageStatus } from '../api/stage.js';
+
+const MAX_HISTORY = 10;
+
+/** The reference to a Freight that Stage and Promotion statuses carry. */
+export function freightReference(freight: StoredResource): FreightReference {
+  const f = freight as unknown as Freight;
+  return {
+    name: freight.metadata.name,
+    origin: f.origin,
+    ...(f.commits ? { commits: f.commits } : {}),
+    ...(f.images ? { images: f.images } : {}),
+    ...(f.charts ? { charts: f.charts } : {}),
+    ...(f.artifacts ? { artifacts: f.artifacts } : {}),
+  };
+}
+
+/** The Stage's Freight after promoting `freight`: it replaces the one of its origin. */
+export function nextFreightCollection(
+  status: StageStatus | undefined,
+  freight: FreightReference,
+): NonNullable<StageStatus['freightHistory']>[number] {
+  const current = status?.freightHistory?.[0]?.items ?? {};
+  const items = { ...current, [originKey(freight.origin!)]: freight };
+  const names = Object.values(items)
+    .map((item) => item.name ?? '')
+    .sort();
+  return { id: createHash('sha1').update(names.join(',')).digest('hex'), items };
+}
+
+/**
+ * The Stage's status after a Promotion finished (Kargo): `lastPromotion` always; on success the
+ * new Freight collection at the head of `freightHistory` (newest first, at most 10).
+ */
+export function stageStatusAfterPromotion(
+  status: StageStatus | undefined,
+  promotion: { name: string; freight: FreightReference; status: PromotionStatus },
+): StageStatus {
+  const next: StageStatus = { ...status };
+  delete next.currentPromotion;
+  next.lastPromotion = {
+    name: promotion.name,
+    freight: promotion.freight,
+    status: promotion.status,
+    ...(promotion.status.finishedAt ? { finishedAt: promotion.status.finishedAt } : {}),
+  };
+  if (promotion.status.phase === 'Succeeded') {
+    const collection = nextFreightCollection(status, promotion.freight);
+    next.freightHistory = [
+      collection,
+      ...(status?.freightHistory ?? []).filter((entry) => entry.id !== collection.id),
+    ].slice(0, MAX_HISTORY);
+    next.freightSummary = summary(next);
+  }
+  return next;
+}
+
+/** Kargo's freightSummary: the Freight's name for one origin, else "n/m Fulfilled". */
+export function summary(status: StageStatus): string {
+  const items = Object.values(status.freightHistory?.[0]?.items ?? {});
+  if (items.length === 1) return items[0]!.name ?? '';
+  return `${items.length}/${items.length} Fulfilled`;
+}
+
+/** A Freight's status after it entered (or left) a Stage. */
+export function freightStatusInStage(
+  status: FreightStatus | undefined,
+  stage: string,
+  entered: boolean,
+  now: string,
+): FreightStatus {
+  const currentlyIn = { ...status?.currentlyIn };
+  if (entered) currentlyIn[stage] = currentlyIn[stage] ?? { since: now };
+  else delete currentlyIn[stage];
+  const next: FreightStatus = { ...status, currentlyIn };
+  if (Object.keys(currentlyIn).length === 0) delete next.currentlyIn;
+  return next;
+}

@@ -1,0 +1,63 @@
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { PromotionStatus } from '../../api/promotion.js';
+import { ABORT_ANNOTATION } from '../../controllers/promotion-controller.js';
+import type { PromotionLogs } from '../../engine/promotion-logs.js';
+import type { ResourceService } from '../../resources/resource-service.js';
+import { booleanQuery } from '../request-body.js';
+
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
+
+/**
+ * Promotion actions beyond plain REST: abort (Kargo's `kargo.akuity.io/abort` annotation) and
+ * logs — `GET …/logs` answers `{"entries": [{time, step, line}]}`; with `?follow=true` it
+ * streams the entries as Server-Sent Events until the Promotion has finished.
+ */
+export function registerPromotionRoutes(
+  app: Hono,
+  deps: { service: ResourceService; logs: PromotionLogs; shutdown: AbortSignal },
+): void {
+  const path = '/v1/projects/:project/promotions/:name';
+
+  app.post(`${path}/abort`, async (c) => {
+    const key = { kind: 'Promotion', namespace: c.req.param('project'), name: c.req.param('name') };
+    await deps.service.get(key);
+    const aborted = await deps.service.patchMetadata(key, {
+      annotations: { [ABORT_ANNOTATION]: JSON.stringify({ action: 'terminate' }) },
+    });
+    return c.json(aborted);
+  });
+
+  app.get(`${path}/logs`, async (c) => {
+    const project = c.req.param('project');
+    const name = c.req.param('name');
+    const key = { kind: 'Promotion', namespace: project, name };
+    await deps.service.get(key);
+    if (!booleanQuery(c, 'follow'))
+      return c.json({ entries: deps.logs.read(project, name).entries });
+    return streamSSE(c, async (stream) => {
+      let offset = 0;
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+      });
+      while (!closed && !deps.shutdown.aborted) {
+        const page = deps.logs.read(project, name, offset);
+        offset = page.offset;
+        for (const entry of page.entries) await stream.writeSSE({ data: JSON.stringify(entry) });
+        const promotion = await deps.service.get(key).catch(() => undefined);
+        const phase = (promotion?.status as PromotionStatus | undefined)?.phase;
+        if (!promotion || (phase && TERMINAL.has(phase))) {
+          const rest = deps.logs.read(project, name, offset);
+          for (const entry of rest.entries) await stream.writeSSE({ data: JSON.stringify(entry) });
+          await stream.writeSSE({
+            event: 'end',
+            data: JSON.stringify({ phase: phase ?? 'Deleted' }),
+          });
+          return;
+        }
+        await stream.sleep(200);
+      }
+    });
+  });
+}
