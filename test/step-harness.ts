@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FreightReference } from '../src/api/common.js';
 import type { StepContext, StepDefinition, StepOutcome } from '../src/engine/step.js';
 import { parseStepConfig } from '../src/engine/step-config.js';
 import { WorkDir } from '../src/engine/work-dir.js';
@@ -21,7 +22,12 @@ export interface StepHarness {
 }
 
 export function createStepHarness(
-  options: { plan?: boolean; credentials?: GitCredentials; repositories?: RepositoryCache } = {},
+  options: {
+    plan?: boolean;
+    credentials?: GitCredentials;
+    repositories?: RepositoryCache;
+    freight?: FreightReference[];
+  } = {},
 ): StepHarness {
   const base = mkdtempSync(join(tmpdir(), 'gantry-step-'));
   mkdirSync(join(base, 'work'));
@@ -44,6 +50,7 @@ export function createStepHarness(
         log: (line) => logs.push(line),
         signal: new AbortController().signal,
         plan: options.plan ?? false,
+        freight: options.freight ?? [],
         now: () => new Date('2026-11-22T10:00:00Z'),
         ...overrides,
       };

@@ -228,6 +228,7 @@ async function runStep(
         credentialsFor: (url) => deps.credentialsFor(run.work.project, url),
         log: run.log,
         signal,
+        freight: run.work.freightCollection,
         plan: !!options.plan,
         now: () => deps.now(),
       };

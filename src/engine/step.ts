@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FreightReference } from '../api/common.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { WorkDir } from './work-dir.js';
@@ -17,6 +18,8 @@ export interface StepContext {
   /** One line of the step's log (shown by `gantry logs promotion`). */
   log(line: string): void;
   signal: AbortSignal;
+  /** The Freight being promoted, and the Stage's current Freight from its other origins. */
+  freight: FreightReference[];
   /** Plan mode: report outside effects instead of making them. */
   plan: boolean;
   now(): Date;

@@ -1,5 +1,15 @@
 import type { StepDefinition } from '../engine/step.js';
 import { composeOutputStep } from './compose-output.js';
+import { copyStep } from './copy.js';
+import { deleteStep } from './delete.js';
+import { fileWriteStep } from './file-write.js';
+import { gitClearStep } from './git-clear.js';
+import { gitTagStep } from './git-tag.js';
+import { helmUpdateChartStep } from './helm-update-chart.js';
+import { jsonParseStep } from './json-parse.js';
+import { jsonUpdateStep } from './json-update.js';
+import { kustomizeBuildStep } from './kustomize-build.js';
+import { kustomizeSetImageStep } from './kustomize-set-image.js';
 import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
@@ -10,10 +20,20 @@ import { yamlUpdateStep } from './yaml-update.js';
 /** Every built-in step, by kind. Listed here explicitly; nothing registers itself. */
 export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   gitCloneStep,
+  gitClearStep,
   gitCommitStep,
   gitPushStep,
+  gitTagStep,
   yamlParseStep,
   yamlUpdateStep,
+  jsonParseStep,
+  jsonUpdateStep,
+  copyStep,
+  deleteStep,
+  fileWriteStep,
+  kustomizeSetImageStep,
+  kustomizeBuildStep,
+  helmUpdateChartStep,
   composeOutputStep,
   failStep,
 ] as ReadonlyArray<StepDefinition>;

@@ -3,11 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
-import { evaluate } from '../expr/evaluator.js';
-import { isExprError } from '../expr/expr-error.js';
-import { standardFunctions } from '../expr/functions/index.js';
-import { parse as parseExpression } from '../expr/parser.js';
-import { isPlainObject } from '../expr/values.js';
+import { outputsFromDocument } from './parse-outputs.js';
 
 export const yamlParseConfigSchema = z.strictObject({
   path: z.string().min(1).describe('The YAML file to read, relative to the working directory'),
@@ -45,21 +41,9 @@ export const yamlParseStep = defineStep({
           : `${config.path} is not valid YAML: ${(err as Error).message}`,
       );
     }
-    const variables = isPlainObject(document) ? document : {};
-    const output: Record<string, unknown> = {};
-    for (const [index, item] of config.outputs.entries()) {
-      try {
-        output[item.name] = evaluate(parseExpression(item.fromExpression), {
-          variables,
-          functions: standardFunctions,
-        });
-      } catch (err) {
-        if (isExprError(err))
-          throw terminalError(`outputs[${index}].fromExpression: ${err.message}`);
-        throw err;
-      }
-      context.log(`${item.name} = ${JSON.stringify(output[item.name])}`);
-    }
-    return Promise.resolve({ status: 'Succeeded', output });
+    return Promise.resolve({
+      status: 'Succeeded',
+      output: outputsFromDocument(document, config.outputs, (line) => context.log(line)),
+    });
   },
 });

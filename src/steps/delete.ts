@@ -1,0 +1,46 @@
+import { existsSync, rmSync } from 'node:fs';
+import { z } from 'zod';
+import { defineStep } from '../engine/step.js';
+import { terminalError } from '../engine/step-error.js';
+import { globFiles } from './glob.js';
+
+/**
+ * delete: removes files or directories. With `strict`, a path that does not exist is an error.
+ */
+export const deleteStep = defineStep({
+  kind: 'delete',
+  description: 'Delete files or directories',
+  configSchema: z
+    .strictObject({
+      path: z.string().min(1).optional().describe('One path to delete'),
+      paths: z.array(z.string().min(1)).optional().describe('Several paths to delete'),
+      pathsAreGlobs: z.boolean().optional().describe('Treat paths as glob patterns'),
+      strict: z.boolean().optional().describe('Fail when a path does not exist'),
+    })
+    .superRefine((config, ctx) => {
+      if (!config.path && !(config.paths && config.paths.length > 0))
+        ctx.addIssue({ code: 'custom', message: 'set path or paths' });
+    }),
+  capabilities: [],
+  run(context, config) {
+    const patterns = [...(config.path ? [config.path] : []), ...(config.paths ?? [])];
+    let removed = 0;
+    for (const [index, pattern] of patterns.entries()) {
+      context.workDir.resolve(pattern, `paths[${index}]`);
+      const matches = config.pathsAreGlobs ? globFiles(context.workDir.root, pattern) : [pattern];
+      if (matches.length === 0 && config.strict)
+        throw terminalError(`paths[${index}]: nothing matches ${pattern}`);
+      for (const match of matches) {
+        const target = context.workDir.resolve(match, `paths[${index}]`);
+        if (!existsSync(target)) {
+          if (config.strict) throw terminalError(`paths[${index}]: ${match} does not exist`);
+          continue;
+        }
+        rmSync(target, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    context.log(`deleted ${removed} path(s)`);
+    return Promise.resolve({ status: 'Succeeded' });
+  },
+});

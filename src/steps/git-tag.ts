@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { defineStep } from '../engine/step.js';
+import { identityEnv, runGit } from '../git/git-cli.js';
+import { asStepError } from './git-step-errors.js';
+
+/** git-tag: creates an annotated tag at HEAD (git-push with `tag` publishes it). Output `commit`. */
+export const gitTagStep = defineStep({
+  kind: 'git-tag',
+  description: 'Create an annotated tag at HEAD of a working tree',
+  configSchema: z.strictObject({
+    path: z.string().min(1).describe('The working tree'),
+    tag: z.string().min(1).describe('The tag to create'),
+    message: z.string().optional().describe('The tag message (default: the tag name)'),
+    force: z.boolean().optional().describe('Replace an existing tag of that name'),
+  }),
+  capabilities: ['git'],
+  async run(context, config) {
+    const cwd = context.workDir.resolve(config.path);
+    try {
+      const env = await identityEnv(cwd);
+      await runGit(
+        ['tag', '--annotate', ...(config.force ? ['--force'] : []), '--file', '-', config.tag],
+        { cwd, env, input: config.message ?? config.tag },
+      );
+      const commit = (await runGit(['rev-parse', 'HEAD'], { cwd })).trim();
+      context.log(`tagged ${commit.slice(0, 7)} as ${config.tag}`);
+      return { status: 'Succeeded', output: { tag: config.tag, commit } };
+    } catch (err) {
+      throw asStepError(err, `could not tag ${config.path}`);
+    }
+  },
+});

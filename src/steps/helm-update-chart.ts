@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { normalizeChartUrl } from '../api/repo-urls.js';
+import { defineStep } from '../engine/step.js';
+import { terminalError } from '../engine/step-error.js';
+
+/**
+ * helm-update-chart: sets the versions of dependencies in a chart's Chart.yaml. Without a
+ * version, the version of that chart in the promoted Freight is used. Output `commitMessage`.
+ */
+export const helmUpdateChartStep = defineStep({
+  kind: 'helm-update-chart',
+  description: "Update the versions of a Helm chart's dependencies in Chart.yaml",
+  configSchema: z.strictObject({
+    path: z.string().min(1).describe('Directory of the chart (its Chart.yaml)'),
+    charts: z
+      .array(
+        z.strictObject({
+          repository: z.string().min(1).describe('Dependency repository as written in Chart.yaml'),
+          name: z.string().min(1).describe('Dependency chart name'),
+          version: z.string().min(1).optional().describe('New version (default: from the Freight)'),
+        }),
+      )
+      .min(1)
+      .describe('Dependencies to update'),
+  }),
+  capabilities: [],
+  run(context, config) {
+    const file = join(context.workDir.resolve(config.path), 'Chart.yaml');
+    let doc;
+    try {
+      doc = parseDocument(readFileSync(file, 'utf8'));
+    } catch {
+      throw terminalError(`path: no Chart.yaml in ${config.path}`);
+    }
+    const dependencies = isMap(doc.contents) ? doc.get('dependencies', true) : undefined;
+    if (!isSeq(dependencies)) throw terminalError(`${config.path}/Chart.yaml has no dependencies`);
+    const lines: string[] = [];
+    for (const [index, chart] of config.charts.entries()) {
+      const entry = dependencies.items.find(
+        (item) =>
+          isMap(item) &&
+          item.get('name') === chart.name &&
+          normalizeChartUrl(String(item.get('repository'))) === normalizeChartUrl(chart.repository),
+      );
+      if (!isMap(entry))
+        throw terminalError(
+          `charts[${index}]: Chart.yaml has no dependency ${chart.name} from ${chart.repository}`,
+        );
+      const version =
+        chart.version ??
+        context.freight
+          .flatMap((ref) => ref.charts ?? [])
+          .find(
+            (c) =>
+              c.name === chart.name ||
+              normalizeChartUrl(c.repoURL ?? '').endsWith(`/${chart.name}`),
+          )?.version;
+      if (!version)
+        throw terminalError(
+          `charts[${index}]: no version given and the Freight has no chart ${chart.name}`,
+        );
+      entry.set('version', version);
+      lines.push(`- ${chart.name}: ${version}`);
+    }
+    writeFileSync(file, doc.toString());
+    return Promise.resolve({
+      status: 'Succeeded',
+      output: {
+        commitMessage: `Updated chart dependencies in ${config.path}\n\n${lines.join('\n')}`,
+      },
+    });
+  },
+});
