@@ -8,6 +8,7 @@ import { BUILTIN_STEPS } from './steps/index.js';
 import type { ServerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { createCredentialResolver } from './resources/repository-credentials.js';
 import { ResourceService } from './resources/resource-service.js';
 import { createApp } from './server/app.js';
 import { listen } from './server/http-server.js';
@@ -34,6 +35,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
   try {
     const service = new ResourceService({ store });
     const logs = new PromotionLogs(config.dataDir);
+    const credentials = createCredentialResolver(store);
     const promotions = new PromotionController({
       store,
       logs,
@@ -41,7 +43,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       runner: {
         steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
         repositories: new RepositoryCache(config.dataDir),
-        credentialsFor: () => Promise.resolve(undefined),
+        credentialsFor: (project, url) => credentials(project, url, 'git'),
         workRoot: join(config.dataDir, 'work'),
         now: () => new Date(),
         sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),

@@ -166,6 +166,77 @@ describe('promotions end to end', () => {
     expect(logs.out).toContain('promotion succeeded');
   });
 
+  it('pushes with the project credentials and never shows them', async () => {
+    const secured = await startGitServer({ username: 'deploy', password: 'pa55-w0rd-xyz' });
+    try {
+      const repo = secured.createRepo('private', {
+        'develop/frontend/instance.yaml': instance('develop'),
+      });
+      const project = `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Project
+metadata: {name: private}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: gitops-creds
+  namespace: private
+  labels: {kargo.akuity.io/cred-type: git}
+stringData: {repoURL: ${repo}, username: deploy, password: pa55-w0rd-xyz}
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: {name: frontend, namespace: private}
+spec:
+  subscriptions: [{image: {repoURL: ${IMAGE}}}]
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: {name: dev, namespace: private}
+spec:
+  requestedFreight: [{origin: {kind: Warehouse, name: frontend}, sources: {direct: true}}]
+  promotionTemplate:
+    spec:
+      steps:
+      - {uses: git-clone, config: {repoURL: ${repo}, checkout: [{branch: main, path: repo}]}}
+      - uses: yaml-update
+        config: {path: repo/develop/frontend/instance.yaml, updates: [{key: spec.values.deployment.tag, value: "\${{ quote(imageFrom('${IMAGE}').Tag) }}"}]}
+      - {uses: git-commit, config: {path: repo, message: bump}}
+      - {uses: git-push, config: {path: repo}}
+`;
+      expect((await gantry(['apply', '-f', '-'], server!.url, project)).code).toBe(0);
+      expect(
+        (
+          await gantry(
+            ['apply', '-f', '-'],
+            server!.url,
+            freight('2.0.0', 'deep-dingo').replace('namespace: frontend', 'namespace: private'),
+          )
+        ).code,
+      ).toBe(0);
+      const promoted = await gantry(
+        ['promote', '--project', 'private', '--stage', 'dev', '--freight', 'deep-dingo', '--wait'],
+        server!.url,
+      );
+      expect(promoted.err).toBe('');
+      expect(promoted.code).toBe(0);
+      expect(secured.git('private', ['log', '-1', '--format=%s', 'main']).trim()).toBe('bump');
+      const name = /promotion\.kargo\.akuity\.io\/(\S+) created/.exec(promoted.out)![1]!;
+      const everything = [
+        (await gantry(['get', 'promo', name, '--project', 'private', '-o', 'json'], server!.url))
+          .out,
+        (await gantry(['logs', 'promotion', name, '--project', 'private'], server!.url)).out,
+        (await gantry(['get', 'secrets', '--project', 'private', '-o', 'yaml'], server!.url)).out,
+        server!.log(),
+      ].join('\n');
+      expect(everything).not.toContain('pa55-w0rd-xyz');
+      expect(everything).not.toContain(Buffer.from('pa55-w0rd-xyz').toString('base64'));
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('resumes a promotion after the server is killed in the middle of it', async () => {
     expect(
       (await gantry(['apply', '-f', '-'], server!.url, freight('1.2.3', 'calm-crane'))).code,

@@ -16,6 +16,8 @@ export interface KindName {
   aliases: string[];
   /** Namespaced kinds live in a project (metadata.namespace is the project name). */
   namespaced: boolean;
+  /** The API never shows this kind's values (Secrets). */
+  redacted?: boolean;
 }
 
 const KARGO_GROUP = 'kargo.akuity.io';
@@ -105,6 +107,16 @@ export const KIND_NAMES: readonly KindName[] = [
     namespaced: true,
   },
   {
+    kind: 'Secret',
+    apiVersion: 'v1',
+    group: '',
+    plural: 'secrets',
+    singular: 'secret',
+    aliases: [],
+    namespaced: true,
+    redacted: true,
+  },
+  {
     kind: 'Promotion',
     apiVersion: KARGO_API_VERSION,
     group: KARGO_GROUP,
@@ -120,7 +132,7 @@ const byName = new Map<string, KindName>();
 for (const info of KIND_NAMES) {
   for (const name of [info.kind.toLowerCase(), info.plural, info.singular, ...info.aliases]) {
     byName.set(name, info);
-    byName.set(`${name}.${info.group}`, info);
+    if (info.group) byName.set(`${name}.${info.group}`, info);
   }
 }
 

@@ -6,6 +6,7 @@ import { projectSchema, projectStatusSchema } from './project.js';
 import { projectConfigSchema, projectConfigStatusSchema } from './project-config.js';
 import { promotionSchema, promotionStatusSchema } from './promotion.js';
 import { clusterPromotionTaskSchema, promotionTaskSchema } from './promotion-task.js';
+import { secretSchema } from './secret.js';
 import { stageSchema, stageStatusSchema } from './stage.js';
 import { warehouseSchema, warehouseStatusSchema } from './warehouse.js';
 
@@ -28,6 +29,7 @@ const SCHEMAS: Record<string, { schema: z.ZodType; statusSchema?: z.ZodType }> =
   Stage: { schema: stageSchema, statusSchema: stageStatusSchema },
   Freight: { schema: freightSchema, statusSchema: freightStatusSchema },
   Promotion: { schema: promotionSchema, statusSchema: promotionStatusSchema },
+  Secret: { schema: secretSchema },
 };
 
 /** Every kind with its schemas, in the order `apply` writes them (Projects first). */

@@ -40,7 +40,7 @@ export function projectFor(
 
 /** `stage.kargo.akuity.io/dev`: how kubectl (and Kargo) name an object in messages. */
 export function qualifiedName(kind: string, group: string, name: string): string {
-  return `${kind.toLowerCase()}.${group}/${name}`;
+  return `${kind.toLowerCase()}${group ? `.${group}` : ''}/${name}`;
 }
 
 export function pathFor(info: KindName, project: string | undefined, name?: string): string {

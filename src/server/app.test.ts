@@ -373,6 +373,32 @@ describe('HTTP API', () => {
     expect(badKind.status).toBe(400);
   });
 
+  it('never shows the values of Secrets', async () => {
+    const created = await send('POST', '/v1/projects/demo/secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'git-creds', labels: { 'kargo.akuity.io/cred-type': 'git' } },
+      stringData: { repoURL: 'https://git.example.com/x', password: 'hunter2' },
+    });
+    expect(created.status).toBe(201);
+    const texts = [
+      await created.text(),
+      await (await send('GET', '/v1/projects/demo/secrets/git-creds')).text(),
+      await (await send('GET', '/v1/projects/demo/secrets')).text(),
+      await (await send('GET', '/v1/secrets')).text(),
+    ];
+    for (const text of texts) {
+      expect(text).toContain('"password":"***"');
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain(Buffer.from('hunter2').toString('base64'));
+    }
+    const events = sseReader((await app.request('/v1/projects/demo/secrets?watch=true')).body!);
+    const added = await events.next();
+    expect(added.data).toContain('"password":"***"');
+    expect(added.data).not.toContain(Buffer.from('hunter2').toString('base64'));
+    await events.close();
+  });
+
   it('ends every watch when the server shuts down', async () => {
     const events = sseReader((await app.request('/v1/watch?project=demo')).body!);
     shutdown.abort();

@@ -4,6 +4,7 @@ import type { StoredResource } from '../api/resource.js';
 import { isGantryError } from '../errors.js';
 import type { Store, WatchEvent } from '../store/store.js';
 import { errorResponse } from './http-errors.js';
+import { present } from './presentation.js';
 
 export interface WatchRequest {
   kinds?: string[] | undefined;
@@ -51,7 +52,7 @@ export function watchStream(
       let from = request.resourceVersion;
       if ((from === undefined || from === '') && request.list) {
         const listed = await request.list();
-        for (const object of listed.items) await send({ type: 'ADDED', object });
+        for (const object of listed.items) await send({ type: 'ADDED', object: present(object) });
         from = listed.resourceVersion;
         await send({ type: 'BOOKMARK', object: { metadata: { resourceVersion: from } } }, from);
       }
@@ -63,7 +64,7 @@ export function watchStream(
       });
       for await (const event of events) {
         if (!matchesName(event, request.name)) continue;
-        await send({ type: event.type, object: event.object }, event.resourceVersion);
+        await send({ type: event.type, object: present(event.object) }, event.resourceVersion);
       }
     } catch (err) {
       if (!controller.signal.aborted || isGantryError(err)) {

@@ -47,7 +47,9 @@ export async function deleteCommand(
       throw err;
     }
     for (const item of response.items)
-      ctx.out(`${item.kind.toLowerCase()}.${item.group} "${item.name}" ${item.outcome}`);
+      ctx.out(
+        `${qualifiedName(item.kind, item.group, item.name).replace(/\/(.*)$/, ' "$1"')} ${item.outcome}`,
+      );
     return;
   }
   if (kindName === undefined || name === undefined)

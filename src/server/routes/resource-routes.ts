@@ -7,6 +7,7 @@ import { inputError } from '../../errors.js';
 import type { ResourceService, WriteMode } from '../../resources/resource-service.js';
 import type { Store } from '../../store/store.js';
 import { booleanQuery, readJsonBody } from '../request-body.js';
+import { present } from '../presentation.js';
 import { watchStream } from '../watch-stream.js';
 
 export interface ResourceRouteDeps {
@@ -53,7 +54,7 @@ export function registerResourceRoutes(app: Hono, deps: ResourceRouteDeps): void
           { store: deps.store, shutdown: deps.shutdown },
         );
       }
-      return c.json(await deps.service.get(key));
+      return c.json(present(await deps.service.get(key)));
     });
     app.put(item, async (c) => writeOne(c, info, deps, 'apply'));
     app.delete(item, async (c) => {
@@ -61,7 +62,7 @@ export function registerResourceRoutes(app: Hono, deps: ResourceRouteDeps): void
         [{ key: keyOf(c, info), resourceVersion: c.req.query('resourceVersion') }],
         { dryRun: booleanQuery(c, 'dryRun') },
       );
-      return c.json(deleted);
+      return c.json(deleted && present(deleted));
     });
     if (info.statusSchema) {
       app.get(`${item}/status`, async (c) => c.json(await deps.service.get(keyOf(c, info))));
@@ -105,6 +106,24 @@ async function listOrWatch(
       },
       { store: deps.store, shutdown: deps.shutdown },
     );
+  }
+  if (info.redacted && c.req.query('as') !== 'table') {
+    // Secrets are small and few: parse them to hide their values.
+    const page = await deps.service.list(info.kind, {
+      namespace,
+      labelSelector,
+      limit: limitQuery(c),
+      continue: c.req.query('continue') || undefined,
+    });
+    return c.json({
+      apiVersion: info.apiVersion,
+      kind: `${info.kind}List`,
+      metadata: {
+        resourceVersion: page.resourceVersion,
+        ...(page.continue ? { continue: page.continue } : {}),
+      },
+      items: page.items.map(present),
+    });
   }
   if (c.req.query('as') === 'table') {
     const page = await deps.service.list(info.kind, {
@@ -169,7 +188,7 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
     honorResourceVersion: true,
   });
   c.header('Gantry-Outcome', result!.outcome);
-  return c.json(result!.object, result!.outcome === 'created' ? 201 : 200);
+  return c.json(present(result!.object), result!.outcome === 'created' ? 201 : 200);
 }
 
 /** Takes a field from the URL; a body that says otherwise is an error rather than a surprise. */

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { namespacedObjectMetaSchema } from './meta.js';
+
+/**
+ * Kubernetes' core Secret, as Kargo uses it for credentials: labeled
+ * `kargo.akuity.io/cred-type: git|helm|image|generic`, with `repoURL` (or a regular expression
+ * when `repoURLIsRegex: "true"`), `username` and `password` in `data` (base64) or `stringData`.
+ * Stored with `stringData` folded into `data`; the API never shows the values.
+ */
+const base64 = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/]*={0,2}$/.test(value), {
+    message: 'must be base64 (or use stringData for plain text)',
+  });
+
+export const secretSchema = z
+  .strictObject({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('Secret'),
+    metadata: namespacedObjectMetaSchema,
+    type: z.string().optional(),
+    data: z.record(z.string(), base64).optional(),
+    stringData: z.record(z.string(), z.string()).optional(),
+    immutable: z.boolean().optional(),
+  })
+  .transform(({ stringData, ...secret }) => {
+    if (!stringData) return secret;
+    const data = { ...secret.data };
+    for (const [key, value] of Object.entries(stringData))
+      data[key] = Buffer.from(value, 'utf8').toString('base64');
+    return { ...secret, data };
+  });
+
+export type Secret = z.output<typeof secretSchema>;
+
+export const CRED_TYPE_LABEL = 'kargo.akuity.io/cred-type';
+
+/** A Secret as the API shows it: its keys, never its values. */
+export function redactSecret<T extends { data?: Record<string, string> | undefined }>(
+  secret: T,
+): T {
+  if (!secret.data) return secret;
+  return {
+    ...secret,
+    data: Object.fromEntries(Object.keys(secret.data).map((key) => [key, '***'])),
+  };
+}
+
+/** A Secret's decoded value for `key`, if present. */
+export function secretValue(secret: object, key: string): string | undefined {
+  const data = (secret as { data?: Record<string, string> }).data;
+  const encoded = data?.[key];
+  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+}
