@@ -7,11 +7,9 @@ import { namespacedObjectMetaSchema } from './meta.js';
  * when `repoURLIsRegex: "true"`), `username` and `password` in `data` (base64) or `stringData`.
  * Stored with `stringData` folded into `data`; the API never shows the values.
  */
-const base64 = z
-  .string()
-  .refine((value) => /^[A-Za-z0-9+/]*={0,2}$/.test(value), {
-    message: 'must be base64 (or use stringData for plain text)',
-  });
+const base64 = z.string().refine((value) => /^[A-Za-z0-9+/]*={0,2}$/.test(value), {
+  message: 'must be base64 (or use stringData for plain text)',
+});
 
 export const secretSchema = z
   .strictObject({

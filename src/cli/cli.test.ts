@@ -167,6 +167,45 @@ describe('gantry CLI', () => {
     expect(listed.out).toContain('127.0.0.1:5000/acme/frontend:1.2.1');
   });
 
+  it('evaluates expressions against the real context, or locally', async () => {
+    expect(await cli(['expr', '1 + 2 * 3'])).toEqual({ code: EXIT_OK, out: '7', err: '' });
+    expect((await cli(['expr', 'semverParse("1.2.3").IncMinor()'])).out).toBe('1.3.0');
+    const freight = JSON.parse(
+      (await cli(['get', 'freight', '--project', 'frontend', '-o', 'json'])).out,
+    ).items[0];
+    const tag = await cli([
+      'expr',
+      'imageFrom("127.0.0.1:5000/acme/frontend").Tag',
+      '--project',
+      'frontend',
+      '--stage',
+      'dev',
+      '--freight',
+      freight.alias,
+    ]);
+    expect(tag).toEqual({ code: EXIT_OK, out: freight.images[0].tag, err: '' });
+    const templated = await cli([
+      'expr',
+      'promote ${{ ctx.stage }} to ${{ ctx.targetFreight.alias }}',
+      '--project',
+      'frontend',
+      '--stage',
+      'dev',
+      '--freight',
+      freight.metadata.name,
+    ]);
+    expect(templated.err).toBe('');
+    expect(templated.out).toBe(`promote dev to ${freight.alias}`);
+    expect(
+      await cli(['expr', 'vars.imageRepo', '--project', 'frontend', '--stage', 'dev']),
+    ).toEqual({
+      code: EXIT_FAILURE,
+      out: '',
+      err: 'error: column 6: unknown name "vars.imageRepo"',
+    });
+    expect((await cli(['expr', '1 +'])).err).toBe('error: column 4: unexpected end of expression');
+  });
+
   it('reports malformed YAML with line and column', async () => {
     const path = file('broken.yaml', 'kind: Stage\nmetadata:\n  name: [unclosed\n');
     const result = await cli(['apply', '-f', path]);

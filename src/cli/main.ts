@@ -151,6 +151,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   program
+    .command('expr')
+    .description("evaluate an expression in a promotion's context, without promoting")
+    .argument('<expression>', "e.g. 'imageFrom(vars.imageRepo).Tag' or 'v${{ 1 + 1 }}'")
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--stage <name>', "use this Stage's vars")
+    .option('--freight <name>', "use this Freight's artifacts (name or alias)")
+    .action(async (expression: string, options: Record<string, unknown>) => {
+      const { exprCommand } = await import('./commands/expr.js');
+      await exprCommand(context(), expression, options);
+    });
+
+  program
     .command('version')
     .description('print the client and server versions')
     .option('--client', 'only the client version')

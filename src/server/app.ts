@@ -8,6 +8,7 @@ import { gantryVersion } from '../version.js';
 import { errorResponse } from './http-errors.js';
 import { registerBatchRoutes } from './routes/batch-routes.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
+import { registerExpressionRoutes } from './routes/expression-routes.js';
 import { registerPromotionRoutes } from './routes/promotion-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
@@ -44,6 +45,7 @@ export function createApp(options: AppOptions): Hono {
   registerBatchRoutes(app, options);
   registerWatchRoutes(app, options);
   registerPromotionRoutes(app, options);
+  registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);
   app.notFound((c) => {
     const { status, body } = errorResponse(
