@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PromotionController } from './controllers/promotion-controller.js';
+import { planPromotion } from './controllers/promotion-planner.js';
 import { PromotionLogs } from './engine/promotion-logs.js';
 import { RepositoryCache } from './git/repository-cache.js';
 import { BUILTIN_STEPS } from './steps/index.js';
@@ -36,24 +37,28 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const service = new ResourceService({ store });
     const logs = new PromotionLogs(config.dataDir);
     const credentials = createCredentialResolver(store);
+    const runner = {
+      steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
+      repositories: new RepositoryCache(config.dataDir),
+      credentialsFor: (project: string, url: string) => credentials(project, url, 'git'),
+      workRoot: join(config.dataDir, 'work'),
+      now: () => new Date(),
+      sleep: (ms: number, signal: AbortSignal) =>
+        sleep(ms, undefined, { signal }).catch(() => undefined),
+    };
     const promotions = new PromotionController({
       store,
       logs,
       logger,
-      runner: {
-        steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
-        repositories: new RepositoryCache(config.dataDir),
-        credentialsFor: (project, url) => credentials(project, url, 'git'),
-        workRoot: join(config.dataDir, 'work'),
-        now: () => new Date(),
-        sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-      },
+      runner,
     });
     const app = createApp({
       service,
       store,
       logger,
       logs,
+      planner: (promotion, signal) =>
+        planPromotion(promotion, { store, runner, dataDir: config.dataDir, signal }),
       shutdown: shutdown.signal,
       storeKind: config.store.kind,
     });

@@ -125,6 +125,21 @@ describe('promotions end to end', () => {
       (await gantry(['apply', '-f', '-'], server!.url, freight('1.2.2', 'brave-bison'))).code,
     ).toBe(0);
 
+    const before = git.git('gitops', ['rev-parse', 'main']).trim();
+    const plan = await gantry(
+      ['promote', '--project', 'frontend', '--stage', 'dev', '--freight', 'brave-bison', '--plan'],
+      server!.url,
+    );
+    expect(plan.err).toBe('');
+    expect(plan.out).toContain('Plan for promoting brave-bison to dev (nothing was pushed):');
+    expect(plan.out).toMatch(/commit [0-9a-f]{40} Promote image from 1\.2\.1 to 1\.2\.2/);
+    expect(plan.out).toContain("-      tag: '1.2.1' # the version Gantry promotes");
+    expect(plan.out).toContain("+      tag: '1.2.2' # the version Gantry promotes");
+    expect(git.git('gitops', ['rev-parse', 'main']).trim()).toBe(before);
+    expect(
+      (await gantry(['get', 'promotions', '--project', 'frontend'], server!.url)).err,
+    ).toContain('No promotions found in project frontend.');
+
     const promoted = await gantry(
       ['promote', '--project', 'frontend', '--stage', 'dev', '--freight', 'brave-bison', '--wait'],
       server!.url,

@@ -132,6 +132,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--stage <name>', 'the Stage to promote to')
     .option('--freight <name>', 'the Freight, by name or alias')
     .option('--wait', 'wait until the Promotion ends; fail unless it succeeded')
+    .option(
+      '--plan',
+      'show what the promotion would change (the diff it would push) without doing it',
+    )
     .option('--abort <promotion>', 'abort this Promotion instead')
     .action(async (options: Record<string, unknown>) => {
       const { promoteCommand } = await import('./commands/promote.js');

@@ -8,6 +8,8 @@ import { gantryVersion } from '../version.js';
 import { errorResponse } from './http-errors.js';
 import { registerBatchRoutes } from './routes/batch-routes.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
+import type { StoredResource } from '../api/resource.js';
+import type { PromotionPlan } from '../controllers/promotion-planner.js';
 import { registerExpressionRoutes } from './routes/expression-routes.js';
 import { registerPromotionRoutes } from './routes/promotion-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
@@ -23,6 +25,9 @@ export interface AppOptions {
   storeKind: string;
   /** Promotion logs, for `GET …/promotions/{name}/logs`. */
   logs: PromotionLogs;
+  /** Runs a would-be Promotion in plan mode (`POST …/stages/{stage}/plan`). */
+  planner?:
+    ((promotion: StoredResource, signal: AbortSignal) => Promise<PromotionPlan>) | undefined;
   maxBodyBytes?: number;
 }
 

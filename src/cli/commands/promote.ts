@@ -10,6 +10,7 @@ export interface PromoteOptions {
   freight?: string;
   abort?: string;
   wait?: boolean;
+  plan?: boolean;
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
@@ -30,6 +31,10 @@ export async function promoteCommand(ctx: CliContext, options: PromoteOptions): 
   }
   if (!options.stage) throw usageError('--stage is required');
   if (!options.freight) throw usageError('--freight is required (a Freight name or alias)');
+  if (options.plan) {
+    await printPlan(ctx, project, options.stage, options.freight);
+    return;
+  }
   const created = await ctx.client.request<StoredResource>('POST', base, {
     apiVersion: KARGO_API_VERSION,
     kind: 'Promotion',
@@ -55,4 +60,44 @@ export async function promoteCommand(ctx: CliContext, options: PromoteOptions): 
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+interface PlanReport {
+  phase: string;
+  message?: string;
+  steps: Array<{
+    alias: string;
+    uses: string;
+    status: string;
+    message?: string;
+    output?: { plan?: { commits: string[]; diff: string } };
+  }>;
+}
+
+/** `--plan`: the steps run on a scratch copy; what git-push would push is shown as a diff. */
+async function printPlan(
+  ctx: CliContext,
+  project: string,
+  stage: string,
+  freight: string,
+): Promise<void> {
+  const report = await ctx.client.request<PlanReport>(
+    'POST',
+    `/v1/projects/${encodeURIComponent(project)}/stages/${encodeURIComponent(stage)}/plan`,
+    { freight },
+  );
+  ctx.out(`Plan for promoting ${freight} to ${stage} (nothing was pushed):`);
+  for (const step of report.steps) {
+    ctx.out(
+      `  ${step.status.padEnd(9)} ${step.alias} (${step.uses})${step.message ? `: ${step.message}` : ''}`,
+    );
+    const plan = step.output?.plan;
+    if (!plan) continue;
+    for (const commit of plan.commits) ctx.out(`    commit ${commit}`);
+    for (const line of plan.diff.trimEnd().split('\n')) ctx.out(`    ${line}`);
+  }
+  if (report.phase !== 'Succeeded')
+    throw inputError(
+      `the plan ended ${report.phase}${report.message ? `: ${report.message}` : ''}`,
+    );
 }

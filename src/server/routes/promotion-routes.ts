@@ -4,7 +4,11 @@ import type { PromotionStatus } from '../../api/promotion.js';
 import { ABORT_ANNOTATION } from '../../controllers/promotion-controller.js';
 import type { PromotionLogs } from '../../engine/promotion-logs.js';
 import type { ResourceService } from '../../resources/resource-service.js';
-import { booleanQuery } from '../request-body.js';
+import { booleanQuery, readJsonBody } from '../request-body.js';
+import { KARGO_API_VERSION } from '../../api/api-versions.js';
+import type { StoredResource } from '../../api/resource.js';
+import type { PromotionPlan } from '../../controllers/promotion-planner.js';
+import { inputError } from '../../errors.js';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
 
@@ -15,9 +19,38 @@ const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
  */
 export function registerPromotionRoutes(
   app: Hono,
-  deps: { service: ResourceService; logs: PromotionLogs; shutdown: AbortSignal },
+  deps: {
+    service: ResourceService;
+    logs: PromotionLogs;
+    shutdown: AbortSignal;
+    planner?:
+      ((promotion: StoredResource, signal: AbortSignal) => Promise<PromotionPlan>) | undefined;
+  },
 ): void {
   const path = '/v1/projects/:project/promotions/:name';
+
+  app.post('/v1/projects/:project/stages/:stage/plan', async (c) => {
+    if (!deps.planner) throw inputError('plan mode is not available on this server');
+    const body = (await readJsonBody(c)) as { freight?: unknown };
+    if (typeof body?.freight !== 'string')
+      throw inputError('freight: required (a Freight name or alias)', [
+        { path: 'freight', message: 'required' },
+      ]);
+    const project = c.req.param('project');
+    const [admitted] = await deps.service.apply({
+      documents: [
+        {
+          apiVersion: KARGO_API_VERSION,
+          kind: 'Promotion',
+          metadata: { namespace: project },
+          spec: { stage: c.req.param('stage'), freight: body.freight },
+        },
+      ],
+      mode: 'create',
+      dryRun: true,
+    });
+    return c.json(await deps.planner(admitted!.object, c.req.raw.signal));
+  });
 
   app.post(`${path}/abort`, async (c) => {
     const key = { kind: 'Promotion', namespace: c.req.param('project'), name: c.req.param('name') };
