@@ -72,7 +72,7 @@ export async function planPromotion(
     },
     { status: {}, save: () => Promise.resolve(), signal: deps.signal, plan: true },
   );
-  const state = (status.state ?? {}) as Record<string, unknown>;
+  const state = status.state ?? {};
   return {
     phase: status.phase ?? 'Unknown',
     message: status.message,
