@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +19,13 @@ describe('the promotion queue', () => {
   async function cli(args: string[], stdin?: string) {
     const out: string[] = [];
     const err: string[] = [];
-    let file: string | undefined;
+    let input = args;
     if (stdin !== undefined) {
-      file = join(dir, `in-${Math.random().toString(36).slice(2)}.yaml`);
-      (await import('node:fs')).writeFileSync(file, stdin);
+      const file = join(dir, `in-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, stdin);
+      input = args.map((a) => (a === '-' ? file : a));
     }
-    const code = await runCli(file ? args.map((a) => (a === '-' ? file! : a)) : args, {
+    const code = await runCli(input, {
       out: (t) => out.push(t),
       err: (t) => err.push(t),
       env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'queue' },
