@@ -13,6 +13,8 @@ export interface StepHarness {
   workDir: WorkDir;
   repositories: RepositoryCache;
   logs: string[];
+  /** What set-metadata steps wrote. */
+  metadataWrites: Array<{ kind: string; name: string; values: Record<string, unknown> }>;
   run(
     step: StepDefinition,
     config: unknown,
@@ -34,10 +36,12 @@ export function createStepHarness(
   const workDir = new WorkDir(join(base, 'work'));
   const repositories = options.repositories ?? new RepositoryCache(join(base, 'data'));
   const logs: string[] = [];
+  const metadataWrites: StepHarness['metadataWrites'] = [];
   return {
     workDir,
     repositories,
     logs,
+    metadataWrites,
     async run(step, config, overrides = {}) {
       const context: StepContext = {
         workDir,
@@ -51,6 +55,10 @@ export function createStepHarness(
         signal: new AbortController().signal,
         plan: options.plan ?? false,
         freight: options.freight ?? [],
+        setMetadata: (kind, name, values) => {
+          metadataWrites.push({ kind, name, values });
+          return Promise.resolve();
+        },
         now: () => new Date('2026-11-22T10:00:00Z'),
         ...overrides,
       };

@@ -7,6 +7,7 @@ import type { StoredResource } from '../api/resource.js';
 import type { StageStatus } from '../api/stage.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
+import { terminalError } from '../engine/step-error.js';
 import { errorMessage, isGantryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -213,7 +214,22 @@ export class PromotionController {
         },
         freightCollection: [reference, ...otherFreight],
       },
-      { ...runner, log: (_name, step, line) => log(step, line) },
+      {
+        ...runner,
+        log: (_name, step, line) => log(step, line),
+        setMetadata: async (inProject, kind, name, values) => {
+          if (!(await store.get({ kind, namespace: inProject, name }))) {
+            throw terminalError(`${kind} "${name}" does not exist in project "${inProject}"`);
+          }
+          await this.#updateStatus<{ metadata?: Record<string, unknown> }>(
+            { kind, namespace: inProject, name },
+            (status) => ({
+              ...status,
+              metadata: { ...status?.metadata, ...values },
+            }),
+          );
+        },
+      },
       {
         status: { ...previous, freight: reference },
         signal: controller.signal,

@@ -40,6 +40,13 @@ export interface RunnerDeps {
   now(): Date;
   log(promotion: string, alias: string, line: string): void;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Merges values into a Stage's or Freight's `status.metadata`. */
+  setMetadata?(
+    project: string,
+    kind: 'Stage' | 'Freight',
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 export interface RunOptions {
@@ -229,6 +236,11 @@ async function runStep(
         log: run.log,
         signal,
         freight: run.work.freightCollection,
+        setMetadata: (kind, name, values) => {
+          if (!deps.setMetadata)
+            return Promise.reject(terminalError('set-metadata is not available here'));
+          return deps.setMetadata(run.work.project, kind, name, values);
+        },
         plan: !!options.plan,
         now: () => deps.now(),
       };

@@ -20,6 +20,12 @@ export interface StepContext {
   signal: AbortSignal;
   /** The Freight being promoted, and the Stage's current Freight from its other origins. */
   freight: FreightReference[];
+  /** Writes `status.metadata` of a Stage or Freight of the project (set-metadata). */
+  setMetadata(
+    kind: 'Stage' | 'Freight',
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<void>;
   /** Plan mode: report outside effects instead of making them. */
   plan: boolean;
   now(): Date;

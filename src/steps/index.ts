@@ -10,6 +10,8 @@ import { jsonParseStep } from './json-parse.js';
 import { jsonUpdateStep } from './json-update.js';
 import { kustomizeBuildStep } from './kustomize-build.js';
 import { kustomizeSetImageStep } from './kustomize-set-image.js';
+import { httpStep } from './http.js';
+import { setMetadataStep } from './set-metadata.js';
 import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
@@ -34,6 +36,8 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   kustomizeSetImageStep,
   kustomizeBuildStep,
   helmUpdateChartStep,
+  httpStep,
+  setMetadataStep,
   composeOutputStep,
   failStep,
 ] as ReadonlyArray<StepDefinition>;

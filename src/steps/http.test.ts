@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createStepHarness, type StepHarness } from '../../test/step-harness.js';
+import { StepError } from '../engine/step-error.js';
+import { httpStep } from './http.js';
+import { setMetadataStep } from './set-metadata.js';
+
+describe('http and set-metadata steps', () => {
+  let server: Server;
+  let base: string;
+  const received: string[] = [];
+  let harness: StepHarness;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      if (req.url?.startsWith('/ok')) {
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'x-build': '42' })
+          .end(JSON.stringify({ status: 'green', version: '1.2.2' }));
+      } else if (req.url?.startsWith('/busy')) {
+        res.writeHead(503).end('try later');
+      } else {
+        res.writeHead(500).end('broken');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    harness = createStepHarness();
+    received.length = 0;
+  });
+  afterEach(() => harness.cleanup());
+
+  const error = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+    } catch (err) {
+      if (err instanceof StepError) return err;
+      throw err;
+    }
+    throw new Error('expected a step error');
+  };
+
+  it('succeeds on 2xx and computes outputs from the response', async () => {
+    const result = await harness.run(httpStep, {
+      url: `${base}/ok`,
+      queryParams: [{ name: 'env', value: 'dev' }],
+      successExpression: 'response.status == 200 && response.body.status == "green"',
+      outputs: [
+        { name: 'version', fromExpression: 'response.body.version' },
+        { name: 'build', fromExpression: 'response.header("X-Build")' },
+      ],
+    });
+    expect(result).toMatchObject({
+      status: 'Succeeded',
+      output: { version: '1.2.2', build: '42' },
+    });
+    expect(received).toEqual(['GET /ok?env=dev']);
+  });
+
+  it('keeps waiting while the answer is not a success, and fails or errors on request', async () => {
+    expect((await harness.run(httpStep, { url: `${base}/busy` })).status).toBe('Running');
+    expect(
+      await harness.run(httpStep, {
+        url: `${base}/broken`,
+        failureExpression: 'response.status >= 500',
+      }),
+    ).toMatchObject({
+      status: 'Failed',
+      message: 'failureExpression matched (HTTP 500)',
+    });
+    const transient = await error(
+      harness.run(httpStep, { url: `${base}/busy`, errorExpression: 'response.status == 503' }),
+    );
+    expect(transient.terminal).toBe(false);
+    const bad = await error(
+      harness.run(httpStep, { url: `${base}/ok`, successExpression: 'response.nope.x' }),
+    );
+    expect(bad.terminal).toBe(true);
+    expect(bad.message).toBe('successExpression: column 15: cannot read "x" of nil');
+    expect((await error(harness.run(httpStep, { url: 'ftp://x' }))).message).toContain(
+      'url: must be an http(s) URL',
+    );
+  });
+
+  it('in plan mode sends nothing but GETs', async () => {
+    const plan = createStepHarness({ plan: true });
+    const result = await plan.run(httpStep, { url: `${base}/ok`, method: 'POST', body: '{}' });
+    expect(result.message).toBe(`would send POST ${base}/ok`);
+    expect(received).toEqual([]);
+    plan.cleanup();
+  });
+
+  it('set-metadata writes through its port', async () => {
+    await harness.run(setMetadataStep, {
+      updates: [{ kind: 'Freight', name: 'f1', values: { tested: true } }],
+    });
+    expect(harness.metadataWrites).toEqual([
+      { kind: 'Freight', name: 'f1', values: { tested: true } },
+    ]);
+  });
+});
