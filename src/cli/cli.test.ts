@@ -204,6 +204,12 @@ describe('gantry CLI', () => {
       err: 'error: column 6: unknown name "vars.imageRepo"',
     });
     expect((await cli(['expr', '1 +'])).err).toBe('error: column 4: unexpected end of expression');
+    expect((await cli(['expr', 'secret("x")', '--project', 'frontend'])).err).toBe(
+      'error: column 1: secret(): secrets are not readable here (they would be shown)',
+    );
+    expect(
+      (await cli(['expr', 'stageMetadata("dev") ?? "none"', '--project', 'frontend'])).out,
+    ).toBe('none');
   });
 
   it('reports malformed YAML with line and column', async () => {

@@ -9,6 +9,7 @@ import type { PromotionLogs } from '../engine/promotion-logs.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
 import { errorMessage, isGantryError } from '../errors.js';
+import { projectLookups } from './project-lookups.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import {
@@ -217,6 +218,7 @@ export class PromotionController {
       {
         ...runner,
         log: (_name, step, line) => log(step, line),
+        lookups: (inProject) => projectLookups(store, inProject),
         setMetadata: async (inProject, kind, name, values) => {
           if (!(await store.get({ kind, namespace: inProject, name }))) {
             throw terminalError(`${kind} "${name}" does not exist in project "${inProject}"`);

@@ -5,7 +5,7 @@ import { standardFunctions } from '../expr/functions/index.js';
 import { parse } from '../expr/parser.js';
 import { evaluateTemplate, hasExpressions } from '../expr/template.js';
 import { StrictRecord } from '../expr/values.js';
-import { promotionFunctions } from './promotion-functions.js';
+import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
 
 export interface ExpressionContext {
   project: string;
@@ -16,6 +16,8 @@ export interface ExpressionContext {
   freight?: (FreightReference & { alias?: string | undefined }) | undefined;
   /** The Stage's current Freight from other origins. */
   otherFreight?: FreightReference[] | undefined;
+  /** Freight and Stage metadata (secrets are deliberately not readable here). */
+  lookups?: ProjectLookups | undefined;
 }
 
 /**
@@ -46,7 +48,10 @@ export function evaluateInContext(source: string, context: ExpressionContext): u
       outputs: new StrictRecord('outputs', {}),
       task: { outputs: new StrictRecord('task.outputs', {}) },
     },
-    functions: { ...standardFunctions, ...promotionFunctions({ freight, steps: () => [] }) },
+    functions: {
+      ...standardFunctions,
+      ...promotionFunctions({ freight, steps: () => [], lookups: context.lookups }),
+    },
   });
   const vars: Record<string, unknown> = {};
   for (const variable of context.vars ?? []) {

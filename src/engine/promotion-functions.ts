@@ -15,8 +15,17 @@ export interface StepRecord {
  * over the Freight being promoted (and the Stage's other Freight), and `success`, `failure`,
  * `always`, `status` over the steps run so far.
  */
+/** Project data some functions read: read once per step, before its expressions run. */
+export interface ProjectLookups {
+  freightMetadata: Record<string, unknown>;
+  stageMetadata: Record<string, unknown>;
+  /** Decoded Secret data by name; absent where secrets must not be readable (gantry expr). */
+  secrets?: Record<string, Record<string, string>> | undefined;
+}
+
 export function promotionFunctions(options: {
   freight: FreightReference[];
+  lookups?: ProjectLookups | undefined;
   steps: () => StepRecord[];
   /** The alias of the step being evaluated, for status('x') inside a task. */
   currentAlias?: string | undefined;
@@ -115,6 +124,16 @@ export function promotionFunctions(options: {
           Version: chart.version ?? '',
         }
       );
+    },
+    freightMetadata: ([name]) =>
+      (options.lookups?.freightMetadata[String(name)] as unknown) ?? null,
+    stageMetadata: ([name]) => (options.lookups?.stageMetadata[String(name)] as unknown) ?? null,
+    secret: ([name]) => {
+      if (!options.lookups?.secrets)
+        throw new Error('secrets are not readable here (they would be shown)');
+      const secret = options.lookups.secrets[String(name)];
+      if (!secret) throw new Error(`no Secret "${String(name)}" in this project`);
+      return { ...secret };
     },
     success: () => !options.steps().some(failed),
     failure: () => options.steps().some(failed),

@@ -247,6 +247,43 @@ describe('runPromotion', () => {
     expect(result.phase).toBe('Failed');
   });
 
+  it('reads Freight and Stage metadata and project secrets', async () => {
+    const d = {
+      ...deps(),
+      lookups: () =>
+        Promise.resolve({
+          freightMetadata: { abc1234def: { tested: true } },
+          stageMetadata: { dev: { owner: 'web-team' } },
+          secrets: { notify: { token: 't0k3n' } },
+        }),
+    };
+    const { result } = await run(
+      work([
+        {
+          uses: 'compose-output',
+          as: 'x',
+          config: {
+            tested: '${{ freightMetadata(ctx.targetFreight.name).tested }}',
+            owner: "${{ stageMetadata('dev').owner }}",
+            none: "${{ freightMetadata('other') }}",
+            header: "Bearer ${{ secret('notify').token }}",
+          },
+        },
+        { uses: 'compose-output', as: 'y', config: { a: "${{ secret('missing').token }}" } },
+      ]),
+      d,
+    );
+    expect(result.state?.x).toEqual({
+      tested: true,
+      owner: 'web-team',
+      none: null,
+      header: 'Bearer t0k3n',
+    });
+    expect(result.stepExecutionMetadata?.[1]?.message).toBe(
+      'a: column 5: secret(): no Secret "missing" in this project',
+    );
+  });
+
   it('retries transient errors up to the threshold, never terminal ones', async () => {
     const twice = flakyStep(2);
     const { result } = await run(

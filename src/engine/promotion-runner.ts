@@ -11,7 +11,7 @@ import { evaluateConfig, evaluateTemplate } from '../expr/template.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
-import { promotionFunctions } from './promotion-functions.js';
+import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
 import type { StepContext, StepDefinition } from './step.js';
 import { parseStepConfig } from './step-config.js';
 import { isStepError, terminalError } from './step-error.js';
@@ -40,6 +40,8 @@ export interface RunnerDeps {
   now(): Date;
   log(promotion: string, alias: string, line: string): void;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Project data for freightMetadata(), stageMetadata() and secret(). */
+  lookups?(project: string): Promise<ProjectLookups>;
   /** Merges values into a Stage's or Freight's `status.metadata`. */
   setMetadata?(
     project: string,
@@ -109,6 +111,7 @@ export async function runPromotion(
     await options.save(status);
 
     const log = (line: string) => deps.log(work.name, alias, line);
+    const lookups = deps.lookups ? await deps.lookups(work.project) : undefined;
     const environment = (extra: Record<string, unknown> = {}): Environment => ({
       variables: { ...baseVariables(work, alias, state), ...extra },
       functions: {
@@ -122,6 +125,7 @@ export async function runPromotion(
               continueOnError: m.continueOnError,
             })),
           currentAlias: alias,
+          lookups,
         }),
       },
     });

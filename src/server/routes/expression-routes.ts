@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { ExpressionVariable } from '../../api/common.js';
 import type { StageSpec } from '../../api/stage.js';
+import { projectLookups } from '../../controllers/project-lookups.js';
 import { freightReference } from '../../controllers/stage-promotion-status.js';
 import { evaluateInContext } from '../../engine/evaluate-in-context.js';
 import { inputError } from '../../errors.js';
@@ -61,7 +62,9 @@ export function registerExpressionRoutes(app: Hono, deps: { service: ResourceSer
       freight = { ...freightReference(found), alias: found.alias as string | undefined };
     }
     try {
+      const lookups = await projectLookups(deps.service, project, false);
       const value = evaluateInContext(body.expression, {
+        lookups,
         project,
         stage: body.stage as string | undefined,
         vars,
