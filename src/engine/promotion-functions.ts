@@ -125,9 +125,8 @@ export function promotionFunctions(options: {
         }
       );
     },
-    freightMetadata: ([name]) =>
-      (options.lookups?.freightMetadata[String(name)] as unknown) ?? null,
-    stageMetadata: ([name]) => (options.lookups?.stageMetadata[String(name)] as unknown) ?? null,
+    freightMetadata: ([name]) => options.lookups?.freightMetadata[String(name)] ?? null,
+    stageMetadata: ([name]) => options.lookups?.stageMetadata[String(name)] ?? null,
     secret: ([name]) => {
       if (!options.lookups?.secrets)
         throw new Error('secrets are not readable here (they would be shown)');
