@@ -109,9 +109,9 @@ describe('PromotionController', () => {
     });
     await controller.start();
     let status: { phase?: string; message?: string } = {};
-      await new Promise((resolve) => setTimeout(resolve, 20));
     for (let i = 0; i < 100; i++) {
-      status = ((await store.get(key))?.status ?? {}) as typeof status;
+      const current = await store.get(key);
+      status = (current?.status as typeof status | undefined) ?? {};
       if (status.phase !== 'Running') break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
