@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js';
 import {
   freightReference,
   freightStatusInStage,
+  promotionWork,
   stageStatusAfterPromotion,
 } from './stage-promotion-status.js';
 
@@ -196,25 +197,9 @@ export class PromotionController {
       ...status,
       currentPromotion: { name: promotion.metadata.name, freight: reference },
     }));
-    const otherFreight = Object.values(
-      (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
-    ).filter((item) => item.origin?.name !== reference.origin?.name);
     let latest = promotion;
     const result = await runPromotion(
-      {
-        name: promotion.metadata.name,
-        project,
-        stage: spec.stage,
-        actor: promotion.metadata.annotations?.['kargo.akuity.io/create-actor'],
-        vars: spec.vars ?? [],
-        steps: spec.steps,
-        freight: {
-          name: freight.metadata.name,
-          alias: freight.alias as string | undefined,
-          origin: reference.origin!,
-        },
-        freightCollection: [reference, ...otherFreight],
-      },
+      promotionWork(promotion, freight, stage),
       {
         ...runner,
         log: (_name, step, line) => log(step, line),

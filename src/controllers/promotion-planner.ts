@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import type { ExpressionVariable, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
-import type { StageStatus } from '../api/stage.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import type { Store } from '../store/store.js';
-import { freightReference } from './stage-promotion-status.js';
+import { promotionWork } from './stage-promotion-status.js';
 
 export interface PlanStep {
   alias: string;
@@ -46,25 +45,9 @@ export async function planPromotion(
   const freight = await deps.store.get({ kind: 'Freight', namespace: project, name: spec.freight });
   const stage = await deps.store.get({ kind: 'Stage', namespace: project, name: spec.stage });
   if (!freight || !stage) throw new Error('the Stage or the Freight disappeared while planning');
-  const reference = freightReference(freight);
-  const others = Object.values(
-    (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
-  ).filter((item) => item.origin?.name !== reference.origin?.name);
   const logs: string[] = [];
   const status: PromotionStatus = await runPromotion(
-    {
-      name: `${promotion.metadata.name}-plan`,
-      project,
-      stage: spec.stage,
-      vars: spec.vars ?? [],
-      steps: spec.steps,
-      freight: {
-        name: freight.metadata.name,
-        alias: freight.alias as string | undefined,
-        origin: reference.origin!,
-      },
-      freightCollection: [reference, ...others],
-    },
+    { ...promotionWork(promotion, freight, stage), name: `${promotion.metadata.name}-plan` },
     {
       ...deps.runner,
       workRoot: join(deps.dataDir, 'plans'),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FreightReference } from '../api/common.js';
+import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
+import type { PromotionWork } from '../engine/promotion-runner.js';
 import { originKey } from '../api/common.js';
 import type { Freight, FreightStatus } from '../api/freight.js';
 import type { PromotionStatus } from '../api/promotion.js';
@@ -81,4 +82,38 @@ export function freightStatusInStage(
   const next: FreightStatus = { ...status, currentlyIn };
   if (Object.keys(currentlyIn).length === 0) delete next.currentlyIn;
   return next;
+}
+
+/**
+ * What the runner needs to run `promotion`: its steps and vars, the Freight it promotes, and
+ * the Stage's current Freight from its other origins (for imageFrom & co.).
+ */
+export function promotionWork(
+  promotion: StoredResource,
+  freight: StoredResource,
+  stage: StoredResource,
+): PromotionWork {
+  const spec = promotion.spec as {
+    stage: string;
+    vars?: ExpressionVariable[];
+    steps: PromotionStep[];
+  };
+  const reference = freightReference(freight);
+  const others = Object.values(
+    (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
+  ).filter((item) => item.origin?.name !== reference.origin?.name);
+  return {
+    name: promotion.metadata.name,
+    project: promotion.metadata.namespace ?? '',
+    stage: spec.stage,
+    actor: promotion.metadata.annotations?.['kargo.akuity.io/create-actor'],
+    vars: spec.vars ?? [],
+    steps: spec.steps,
+    freight: {
+      name: freight.metadata.name,
+      alias: freight.alias as string | undefined,
+      origin: (freight as unknown as Freight).origin,
+    },
+    freightCollection: [reference, ...others],
+  };
 }
