@@ -1,3 +1,4 @@
+import { ALIAS_LABEL, SHARD_LABEL } from './labels.js';
 import type { StoredResource } from './resource.js';
 
 /**
@@ -43,7 +44,7 @@ const name: Column = { header: 'NAME', value: (o) => o.metadata.name };
 const age: Column = { header: 'AGE', value: (o) => o.metadata.creationTimestamp, type: 'age' };
 const shard: Column = {
   header: 'SHARD',
-  value: (o) => text(at(o, 'spec', 'shard') ?? o.metadata.labels?.['kargo.akuity.io/shard']),
+  value: (o) => text(at(o, 'spec', 'shard') ?? o.metadata.labels?.[SHARD_LABEL]),
 };
 
 function condition(type: string, field: 'status' | 'message'): (o: StoredResource) => string {
@@ -111,7 +112,7 @@ export const COLUMNS: Record<string, Column[]> = {
     name,
     {
       header: 'ALIAS',
-      value: (o) => text(o.alias ?? o.metadata.labels?.['kargo.akuity.io/alias']),
+      value: (o) => text(o.alias ?? o.metadata.labels?.[ALIAS_LABEL]),
     },
     { header: 'ORIGIN (KIND)', value: (o) => text(at(o, 'origin', 'kind')) },
     { header: 'ORIGIN (NAME)', value: (o) => text(at(o, 'origin', 'name')) },
@@ -120,7 +121,7 @@ export const COLUMNS: Record<string, Column[]> = {
   ],
   Promotion: [
     name,
-    { header: 'SHARD', value: (o) => text(o.metadata.labels?.['kargo.akuity.io/shard']) },
+    { header: 'SHARD', value: (o) => text(o.metadata.labels?.[SHARD_LABEL]) },
     { header: 'STAGE', value: (o) => text(at(o, 'spec', 'stage')) },
     { header: 'FREIGHT', value: (o) => text(at(o, 'spec', 'freight')) },
     { header: 'PHASE', value: (o) => text(at(o, 'status', 'phase')) },

@@ -5,6 +5,7 @@ import type { FreightStatus } from '../api/freight.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageStatus } from '../api/stage.js';
+import { formatTimestamp } from '../api/timestamp.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
@@ -122,7 +123,7 @@ export class PromotionController {
           ...status,
           phase: 'Aborted',
           message: 'aborted before it started',
-          finishedAt: now(),
+          finishedAt: formatTimestamp(new Date()),
         });
         continue;
       }
@@ -251,7 +252,7 @@ export class PromotionController {
       return stageStatusAfterPromotion(status, { name, freight: reference, status: result });
     });
     if (result.phase !== 'Succeeded') return;
-    const at = now();
+    const at = formatTimestamp(new Date());
     if (previousFreight && previousFreight !== reference.name) {
       await this.#updateFreight(project, previousFreight, (status) =>
         freightStatusInStage(status, stage, false, at),
@@ -267,7 +268,7 @@ export class PromotionController {
       ...((promotion.status ?? {}) as PromotionStatus),
       phase: 'Errored' as const,
       message,
-      finishedAt: now(),
+      finishedAt: formatTimestamp(new Date()),
     };
     await this.#writePromotionStatus(promotion, status);
     this.#options.logs.append(
@@ -339,8 +340,4 @@ export class PromotionController {
 
 function stageKeyOf(promotion: StoredResource): string {
   return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;
-}
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

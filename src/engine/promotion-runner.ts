@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
+import { formatTimestamp } from '../api/timestamp.js';
 import { isGantryError } from '../errors.js';
 import type { Environment } from '../expr/evaluator.js';
 import { isExprError } from '../expr/expr-error.js';
@@ -86,7 +87,7 @@ export async function runPromotion(
 ): Promise<PromotionStatus> {
   const status: PromotionStatus = structuredClone(options.status);
   status.phase = 'Running';
-  status.startedAt ??= timestamp(deps.now());
+  status.startedAt ??= formatTimestamp(deps.now());
   status.stepExecutionMetadata ??= [];
   status.state ??= {};
   delete status.message;
@@ -102,7 +103,7 @@ export async function runPromotion(
     const alias = step.as ?? `step-${index + 1}`;
     const meta: StepMeta = (metas[index] ??= {
       alias,
-      startedAt: timestamp(deps.now()),
+      startedAt: formatTimestamp(deps.now()),
       errorCount: 0,
     });
     if (meta.status && TERMINAL_STEP.has(meta.status)) continue;
@@ -146,10 +147,10 @@ export async function runPromotion(
     if (outcome === 'interrupted') return status;
     if (outcome === 'aborted') {
       meta.status = 'Aborted';
-      meta.finishedAt = timestamp(deps.now());
+      meta.finishedAt = formatTimestamp(deps.now());
       return finish(status, work, deps, options, workPath, 'Aborted', 'aborted');
     }
-    meta.finishedAt = timestamp(deps.now());
+    meta.finishedAt = formatTimestamp(deps.now());
     if (outcome.output) {
       state[alias] = outcome.output;
       // compose-output inside a task also publishes under the task's alias (Kargo).
@@ -377,7 +378,7 @@ async function finish(
 ): Promise<PromotionStatus> {
   status.phase = phase;
   if (message) status.message = message;
-  status.finishedAt = timestamp(deps.now());
+  status.finishedAt = formatTimestamp(deps.now());
   await options.save(status);
   rmSync(workPath, { recursive: true, force: true });
   deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
@@ -388,8 +389,4 @@ function parseTimeout(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text);
   if (!match) return 0;
   return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
-}
-
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,4 +1,6 @@
 import { deepEqualJson } from '../api/canonical-json.js';
+import { ALIAS_LABEL } from '../api/labels.js';
+import { formatTimestamp } from '../api/timestamp.js';
 import { randomFreightAlias } from '../api/freight-alias.js';
 import { freightName } from '../api/freight-name.js';
 import { FREIGHT_CONTENT_FIELDS, type Freight } from '../api/freight.js';
@@ -6,8 +8,6 @@ import { normalizeChartUrl, normalizeGitUrl } from '../api/repo-urls.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { Subscription, WarehouseSpec } from '../api/warehouse.js';
 import { conflictError, type FieldIssue } from '../errors.js';
-
-export const ALIAS_LABEL = 'kargo.akuity.io/alias';
 
 /**
  * Kargo's Freight admission rules. On create the name is always the fingerprint of the
@@ -40,9 +40,7 @@ export function defaultFreight(
     }
   }
   const discoveredAt =
-    freight.discoveredAt ??
-    previous?.discoveredAt ??
-    options.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    freight.discoveredAt ?? previous?.discoveredAt ?? formatTimestamp(options.now);
   return {
     ...freight,
     alias,

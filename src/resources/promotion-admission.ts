@@ -2,11 +2,11 @@ import type { Freight } from '../api/freight.js';
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { StageSpec } from '../api/stage.js';
+import { STAGE_LABEL } from '../api/labels.js';
 import { inflateSteps } from '../engine/inflate-steps.js';
 import { conflictError, inputError } from '../errors.js';
 import { deepEqualJson } from '../api/canonical-json.js';
 
-export const STAGE_LABEL = 'kargo.akuity.io/stage';
 export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
 
 /** What Promotion admission needs to read. */

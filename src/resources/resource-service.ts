@@ -1,4 +1,5 @@
 import type { Freight } from '../api/freight.js';
+import { ALIAS_LABEL, SHARD_LABEL } from '../api/labels.js';
 import { kindInfo, kindOrder, type KindInfo } from '../api/kinds.js';
 import {
   describeKey,
@@ -28,7 +29,6 @@ import {
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import {
   admittedFreightName,
-  ALIAS_LABEL,
   defaultFreight,
   freightImmutable,
   freightMatchesWarehouse,
@@ -63,8 +63,6 @@ export interface ResourceServiceOptions {
   /** Makes the ULIDs in Promotion names (injected for deterministic tests). */
   ulid?: () => string;
 }
-
-const SHARD_LABEL = 'kargo.akuity.io/shard';
 
 /**
  * The one way users' writes reach the store: validation against the kind's schema, Kargo's

@@ -1,9 +1,7 @@
 import { rmSync } from 'node:fs';
 import { z } from 'zod';
-import { isGantryError } from '../errors.js';
 import { defineStep } from '../engine/step.js';
-import { terminalError, transientError } from '../engine/step-error.js';
-import { GitError } from '../git/git-error.js';
+import { asStepError } from './git-step-errors.js';
 
 const checkoutSchema = z
   .strictObject({
@@ -105,10 +103,8 @@ export const gitCloneStep = defineStep({
           `checked out ${describeRef(checkout)} of ${config.repoURL} into ${checkout.path}${head ? ` at ${head.slice(0, 7)}` : ' (new empty branch)'}`,
         );
       } catch (err) {
-        if (err instanceof GitError)
-          throw err.transient ? transientError(err.message, err) : terminalError(err.message, err);
-        if (isGantryError(err)) throw err;
-        throw transientError(`could not clone ${config.repoURL}: ${(err as Error).message}`, err);
+        // Git's messages (and the cache's) already name the repository.
+        throw asStepError(err);
       }
     }
     return { status: 'Succeeded', output: { commits } };

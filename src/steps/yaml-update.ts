@@ -1,7 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
-import { terminalError } from '../engine/step-error.js';
+import { updateValues } from './update-values.js';
 import { splitKey, updateYaml } from './yaml-edit.js';
 
 export const yamlUpdateConfigSchema = z.strictObject({
@@ -38,25 +37,6 @@ export const yamlUpdateStep = defineStep({
   configSchema: yamlUpdateConfigSchema,
   capabilities: [],
   run(context, config) {
-    const file = context.workDir.resolve(config.path);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw terminalError(`path: ${config.path} does not exist`);
-    }
-    let updated: string;
-    try {
-      updated = updateYaml(text, config.updates);
-    } catch (err) {
-      throw terminalError(`${config.path}: ${(err as Error).message}`);
-    }
-    writeFileSync(file, updated);
-    const lines = config.updates.map((u) => `- ${u.key}: ${JSON.stringify(u.value)}`);
-    for (const line of lines) context.log(`${config.path}: set ${line.slice(2)}`);
-    return Promise.resolve({
-      status: 'Succeeded',
-      output: { commitMessage: `Updated ${config.path}\n\n${lines.join('\n')}` },
-    });
+    return updateValues(context, config, updateYaml);
   },
 });

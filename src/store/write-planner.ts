@@ -1,4 +1,5 @@
 import { deepEqualJson } from '../api/canonical-json.js';
+import { formatTimestamp } from '../api/timestamp.js';
 import {
   contentOf,
   describeKey,
@@ -215,11 +216,6 @@ function keyOfResource(object: Resource): ObjectKey {
     namespace: object.metadata.namespace ?? '',
     name: object.metadata.name,
   };
-}
-
-/** Kubernetes' RFC 3339 timestamps, to the second. */
-export function formatTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function requireExisting(object: StoredResource | undefined, key: ObjectKey): StoredResource {

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { ExpressionVariable } from '../../api/common.js';
+import { ALIAS_LABEL } from '../../api/labels.js';
 import type { StageSpec } from '../../api/stage.js';
 import { projectLookups } from '../../controllers/project-lookups.js';
 import { freightReference } from '../../controllers/stage-promotion-status.js';
@@ -46,7 +47,7 @@ export function registerExpressionRoutes(app: Hono, deps: { service: ResourceSer
                 namespace: project,
                 labelSelector: [
                   {
-                    key: 'kargo.akuity.io/alias',
+                    key: ALIAS_LABEL,
                     operator: 'In',
                     values: [body.freight as string],
                   },

@@ -1,0 +1,4 @@
+/** Kargo's well-known labels, shared by admission, controllers, the API and the CLI. */
+export const ALIAS_LABEL = 'kargo.akuity.io/alias';
+export const SHARD_LABEL = 'kargo.akuity.io/shard';
+export const STAGE_LABEL = 'kargo.akuity.io/stage';
