@@ -380,6 +380,7 @@ async function finish(
   if (message) status.message = message;
   status.finishedAt = formatTimestamp(deps.now());
   await options.save(status);
+  deps.repositories.release(workPath);
   rmSync(workPath, { recursive: true, force: true });
   deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
   return status;

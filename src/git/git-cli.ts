@@ -54,7 +54,9 @@ export function runGit(args: string[], options: GitRunOptions): Promise<string> 
     ...(options.askpass ? credentialEnv(options.askpass, options.credentials) : {}),
   };
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-c', 'gc.auto=0', ...args], {
+    // No automatic gc in the middle of a promotion, and no hooks: nothing a repository or a
+    // step wrote into `.git/hooks` ever runs.
+    const child = spawn('git', ['-c', 'gc.auto=0', '-c', 'core.hooksPath=/dev/null', ...args], {
       cwd: options.cwd,
       env,
       signal: options.signal,

@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,5 +88,71 @@ describe('RepositoryCache', () => {
       ),
     ).toMatch(/^[0-9a-f]{40}$/);
     expect(readFileSync(join(cache.mirrorPath(url), 'config'), 'utf8')).not.toContain('s3cret');
+  });
+
+  it('reuses a released working tree for the same owner, clean and up to date', async () => {
+    const url = server.createRepo('reuse', { 'a.txt': '1\n', 'b.txt': 'b\n' });
+    server.git('reuse', ['branch', 'env/prod', 'main']);
+    const cache = new RepositoryCache(join(dir, 'data4'));
+    const first = join(dir, 'promo1');
+    const tree = join(first, 'repo');
+    await cache.checkout(url, { path: tree, owner: 'team' });
+    const untouched = statSync(join(tree, 'b.txt')).ino;
+    // The first promotion leaves changes, a stray file, an author, a hook and a commit behind.
+    writeFileSync(join(tree, 'a.txt'), 'local edit\n');
+    writeFileSync(join(tree, 'stray.txt'), 'stray\n');
+    await runGit(['config', 'user.name', 'First Promotion'], { cwd: tree });
+    mkdirSync(join(tree, '.git', 'hooks'), { recursive: true });
+    writeFileSync(join(tree, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\ntouch /tmp/hooked\n', {
+      mode: 0o755,
+    });
+    await runGit(['commit', '-qam', 'local only'], { cwd: tree, env: await identityEnv(tree) });
+    cache.release(first);
+    expect(existsSync(tree)).toBe(false);
+
+    // Meanwhile the remote moves on.
+    const other = join(dir, 'pusher');
+    await runGit(['clone', '-q', url, other], { cwd: dir });
+    writeFileSync(join(other, 'a.txt'), '2\n');
+    await runGit(['commit', '-qam', 'two'], { cwd: other, env: await identityEnv(other) });
+    await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: other });
+
+    const second = join(dir, 'promo2', 'repo');
+    const head = await cache.checkout(url, { path: second, owner: 'team' });
+    expect(head).toBe(server.git('reuse', ['rev-parse', 'main']).trim());
+    // The same tree, moved: a file the checkout did not need to touch keeps its inode.
+    expect(statSync(join(second, 'b.txt')).ino).toBe(untouched);
+    expect(readFileSync(join(second, 'a.txt'), 'utf8')).toBe('2\n');
+    expect(existsSync(join(second, 'stray.txt'))).toBe(false);
+    expect(existsSync(join(second, '.git', 'hooks'))).toBe(false);
+    expect(readFileSync(join(second, '.git', 'config'), 'utf8')).not.toContain('First Promotion');
+    expect((await runGit(['status', '--porcelain'], { cwd: second })).trim()).toBe('');
+    expect((await runGit(['remote', 'get-url', 'origin'], { cwd: second })).trim()).toBe(url);
+    expect(
+      (await runGit(['rev-parse', 'refs/remotes/origin/env/prod'], { cwd: second })).trim(),
+    ).toBe(server.git('reuse', ['rev-parse', 'env/prod']).trim());
+    cache.release(join(dir, 'promo2'));
+
+    // Another owner never gets that tree.
+    const foreign = join(dir, 'promo3', 'repo');
+    await cache.checkout(url, { path: foreign, owner: 'other-team' });
+    expect(statSync(join(foreign, 'b.txt')).ino).not.toBe(untouched);
+  });
+
+  it('does not keep sparse working trees', async () => {
+    const url = server.createRepo('sparse', { 'a/x.txt': 'x\n', 'b/y.txt': 'y\n' });
+    const cache = new RepositoryCache(join(dir, 'data5'));
+    const tree = join(dir, 'sp1', 'repo');
+    await cache.checkout(url, { path: tree, owner: 'team' });
+    await cache.configureWorkTree(tree, { sparse: ['a/'] });
+    cache.release(join(dir, 'sp1'));
+    const trees = join(dir, 'data5', 'git', 'trees');
+    const kept = readdirSync(trees).flatMap((key) =>
+      readdirSync(join(trees, key)).filter((entry) => !entry.endsWith('.discard')),
+    );
+    expect(kept).toEqual([]);
+    const next = join(dir, 'sp2', 'repo');
+    await cache.checkout(url, { path: next, owner: 'team' });
+    expect(readFileSync(join(next, 'b/y.txt'), 'utf8')).toBe('y\n');
   });
 });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { normalizeGitUrl } from '../api/repo-urls.js';
 import { askpassProgram, type GitCredentials } from './credentials.js';
-import { runGit } from './git-cli.js';
+import { runGit, type GitRunOptions } from './git-cli.js';
 import { GitError } from './git-error.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { WorkingTreePool } from './working-tree-pool.js';
 
 export interface CheckoutRequest {
   /** Where the working copy goes (an empty or missing directory). */
@@ -15,7 +16,28 @@ export interface CheckoutRequest {
   tag?: string | undefined;
   /** With `branch`: start an empty (orphan) branch when the remote has none by that name. */
   create?: boolean | undefined;
+  /**
+   * Who the tree is for (a project). Trees given back are reused only by the same owner, so
+   * no project ever works in a tree another project has had in its hands.
+   */
+  owner?: string | undefined;
 }
+
+interface Lease {
+  key: string;
+  mirror: string;
+  url: string;
+}
+
+/** Fetch arguments that copy the mirror's branches and tags into a working tree. */
+const SYNC_FROM_MIRROR = (mirror: string) => [
+  '--quiet',
+  '--prune',
+  '--no-tags',
+  mirror,
+  '+refs/heads/*:refs/remotes/origin/*',
+  '+refs/tags/*:refs/tags/*',
+];
 
 /**
  * Git repositories as Gantry uses them: one bare mirror per repository URL in the data
@@ -29,15 +51,27 @@ export class RepositoryCache {
   readonly #askpass: string;
   readonly #mirrorLocks = new KeyedMutex();
   readonly #pushLocks = new KeyedMutex();
+  readonly #pool: WorkingTreePool;
+  /** Working trees handed out and not yet given back, by path. */
+  readonly #leases = new Map<string, Lease>();
 
   constructor(dataDir: string) {
     this.#root = join(dataDir, 'git', 'mirrors');
     mkdirSync(this.#root, { recursive: true });
     this.#askpass = askpassProgram(dataDir);
+    this.#pool = new WorkingTreePool(join(dataDir, 'git', 'trees'));
   }
 
   get askpass(): string {
     return this.#askpass;
+  }
+
+  /** Trees are shared only between promotions of one owner on one repository. */
+  #poolKey(url: string, owner = ''): string {
+    return createHash('sha256')
+      .update(`${owner}\0${normalizeGitUrl(url)}`)
+      .digest('hex')
+      .slice(0, 32);
   }
 
   mirrorPath(url: string): string {
@@ -79,7 +113,11 @@ export class RepositoryCache {
     });
   }
 
-  /** A working copy of `url` at `request.path`, checked out as asked; returns the HEAD commit. */
+  /**
+   * A working copy of `url` at `request.path`, checked out as asked; returns the HEAD commit
+   * ('' for a new empty branch). A tree given back by an earlier promotion of the same owner
+   * is reused when there is one (see `release`), else the mirror is cloned.
+   */
   async checkout(
     url: string,
     request: CheckoutRequest,
@@ -88,25 +126,56 @@ export class RepositoryCache {
   ): Promise<string> {
     const mirror = await this.refresh(url, credentials, signal);
     const options = { cwd: this.#root, credentials, askpass: this.#askpass, signal };
-    await this.#mirrorLocks.run(mirror, () =>
-      runGit(['clone', '--quiet', '--shared', '--no-checkout', mirror, request.path], options),
-    );
     const inWork = { ...options, cwd: request.path };
+    const key = this.#poolKey(url, request.owner);
+    let ready = false;
+    if (this.#pool.take(key, request.path)) {
+      // Bring the reused tree's refs to the mirror's: the objects are shared, so this only
+      // rewrites refs. A tree that cannot be brought up to date is thrown away.
+      ready = await this.#mirrorLocks
+        .run(mirror, () => runGit(['fetch', ...SYNC_FROM_MIRROR(mirror)], inWork))
+        .then(
+          () => true,
+          () => {
+            this.#pool.discard(request.path);
+            return false;
+          },
+        );
+    }
+    if (!ready) {
+      await this.#mirrorLocks.run(mirror, () =>
+        runGit(['clone', '--quiet', '--shared', '--no-checkout', mirror, request.path], options),
+      );
+    }
+    this.#leases.set(request.path, { key, mirror, url });
     await runGit(['remote', 'set-url', 'origin', url], inWork);
+    const head = await this.#checkoutRef(url, mirror, request, inWork);
+    // A reused tree may hold files of the last promotion that its checkout did not touch.
+    if (ready) await runGit(['clean', '-ffdxq'], inWork);
+    return head;
+  }
+
+  async #checkoutRef(
+    url: string,
+    mirror: string,
+    request: CheckoutRequest,
+    inWork: GitRunOptions,
+  ): Promise<string> {
     if (request.commit) {
-      await runGit(['checkout', '--quiet', '--detach', request.commit], inWork).catch(
+      await runGit(['checkout', '--quiet', '--force', '--detach', request.commit], inWork).catch(
         (err: unknown) => {
           throw notFound(err, `commit ${request.commit} not found in ${url}`);
         },
       );
     } else if (request.tag) {
-      await runGit(['checkout', '--quiet', '--detach', `refs/tags/${request.tag}`], inWork).catch(
-        (err: unknown) => {
-          throw notFound(err, `tag ${request.tag} not found in ${url}`);
-        },
-      );
+      await runGit(
+        ['checkout', '--quiet', '--force', '--detach', `refs/tags/${request.tag}`],
+        inWork,
+      ).catch((err: unknown) => {
+        throw notFound(err, `tag ${request.tag} not found in ${url}`);
+      });
     } else {
-      const branch = request.branch ?? (await this.defaultBranch(request.path));
+      const branch = request.branch ?? (await this.#defaultBranch(mirror));
       const exists = await runGit(
         ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`],
         inWork,
@@ -116,11 +185,11 @@ export class RepositoryCache {
       );
       if (exists) {
         await runGit(
-          ['checkout', '--quiet', '-B', branch, `refs/remotes/origin/${branch}`],
+          ['checkout', '--quiet', '--force', '-B', branch, `refs/remotes/origin/${branch}`],
           inWork,
         );
       } else if (request.create) {
-        await runGit(['checkout', '--quiet', '--orphan', branch], inWork);
+        await runGit(['checkout', '--quiet', '--force', '--orphan', branch], inWork);
         await runGit(['rm', '-r', '--quiet', '--force', '--ignore-unmatch', '.'], inWork);
         return '';
       } else {
@@ -131,6 +200,26 @@ export class RepositoryCache {
       }
     }
     return (await runGit(['rev-parse', 'HEAD'], inWork)).trim();
+  }
+
+  /**
+   * Gives back the working trees checked out under `dir` (a finished promotion's working
+   * directory) for reuse by the owner's next promotion on the same repository. Whatever a
+   * promotion may have changed inside `.git` is reset first: configuration, hooks, info and
+   * alternates are rewritten, so nothing set by one promotion reaches the next. Sparse trees
+   * and trees with submodules are not kept.
+   */
+  release(dir: string): void {
+    for (const [path, lease] of this.#leases) {
+      if (path !== dir && !path.startsWith(`${dir}${sep}`)) continue;
+      this.#leases.delete(path);
+      if (!existsSync(path)) continue;
+      if (!resetGitDirectory(join(path, '.git'), lease)) {
+        this.#pool.discard(path);
+        continue;
+      }
+      this.#pool.give(lease.key, path);
+    }
   }
 
   /** Settings of a working tree: commit identity, sparse paths, submodules. */
@@ -158,7 +247,7 @@ export class RepositoryCache {
     return this.#pushLocks.run(`${normalizeGitUrl(url)}#${branch}`, work);
   }
 
-  private async defaultBranch(path: string): Promise<string> {
+  async #defaultBranch(path: string): Promise<string> {
     const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: path }).catch(
       () => 'main',
     );
@@ -168,4 +257,43 @@ export class RepositoryCache {
 
 function notFound(err: unknown, message: string): unknown {
   return err instanceof GitError && !err.transient ? new GitError(message, false) : err;
+}
+
+/**
+ * Rewrites what in a working tree's `.git` a promotion could have changed and a later git
+ * command would act on. False when the tree must not be kept (sparse, submodules, or `.git`
+ * is not a plain directory).
+ */
+function resetGitDirectory(gitDir: string, lease: Lease): boolean {
+  try {
+    if (!lstatSync(gitDir).isDirectory()) return false;
+    // The URL goes into the configuration file as text: anything that could end the line is out.
+    if (/[\x00-\x1f"\\]/.test(lease.url)) return false;
+    if (existsSync(join(gitDir, 'modules')) || existsSync(join(gitDir, 'info', 'sparse-checkout')))
+      return false;
+    for (const name of ['config', 'hooks', 'info', join('objects', 'info')])
+      rmSync(join(gitDir, name), { recursive: true, force: true });
+    writeFileSync(
+      join(gitDir, 'config'),
+      [
+        '[core]',
+        '\trepositoryformatversion = 0',
+        '\tfilemode = true',
+        '\tbare = false',
+        '\tlogallrefupdates = true',
+        '[remote "origin"]',
+        `\turl = ${lease.url}`,
+        '\tfetch = +refs/heads/*:refs/remotes/origin/*',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(join(gitDir, 'objects', 'info'));
+    writeFileSync(
+      join(gitDir, 'objects', 'info', 'alternates'),
+      `${join(lease.mirror, 'objects')}\n`,
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -88,6 +88,7 @@ export const gitCloneStep = defineStep({
             commit: checkout.commit,
             tag: checkout.tag,
             create: checkout.create,
+            owner: context.project,
           },
           credentials,
           context.signal,
