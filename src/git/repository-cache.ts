@@ -268,7 +268,7 @@ function resetGitDirectory(gitDir: string, lease: Lease): boolean {
   try {
     if (!lstatSync(gitDir).isDirectory()) return false;
     // The URL goes into the configuration file as text: anything that could end the line is out.
-    if (/[\x00-\x1f"\\]/.test(lease.url)) return false;
+    if ([...lease.url].some((c) => c < ' ' || c === '"' || c === '\\')) return false;
     if (existsSync(join(gitDir, 'modules')) || existsSync(join(gitDir, 'info', 'sparse-checkout')))
       return false;
     for (const name of ['config', 'hooks', 'info', join('objects', 'info')])
