@@ -11,6 +11,7 @@ import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createCredentialResolver } from './resources/repository-credentials.js';
 import { ResourceService } from './resources/resource-service.js';
+import { replicaId } from './replica-id.js';
 import { createApp } from './server/app.js';
 import { listen } from './server/http-server.js';
 import { openPostgresStore, redactUrl } from './store/postgres/postgres-store.js';
@@ -51,6 +52,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       logs,
       logger,
       runner,
+      replicaId: replicaId(config.dataDir),
     });
     const app = createApp({
       service,

@@ -9,6 +9,9 @@ import { ResourceService } from '../resources/resource-service.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { BUILTIN_STEPS } from '../steps/index.js';
 import { PromotionController } from './promotion-controller.js';
+import { defineStep, type StepDefinition } from '../engine/step.js';
+import type { ObjectKey } from '../api/resource.js';
+import { z } from 'zod';
 
 const api = 'kargo.akuity.io/v1alpha1';
 
@@ -16,16 +19,37 @@ describe('PromotionController', () => {
   let dir: string;
   let store: SqliteStore;
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'gantry-controller-'));
-    store = openSqliteStore({ path: ':memory:', pollIntervalMs: 20 });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  /** A controller as one replica runs it, with its own data directory. */
+  const newController = (
+    replicaId: string,
+    extraSteps: StepDefinition[] = [],
+    leaseTtlMs = 30_000,
+  ) =>
+    new PromotionController({
+      store,
+      logs: new PromotionLogs(join(dir, replicaId)),
+      logger: silentLogger,
+      runner: {
+        steps: new Map([...BUILTIN_STEPS, ...extraSteps].map((s) => [s.kind, s])),
+        repositories: new RepositoryCache(join(dir, replicaId, 'data')),
+        credentialsFor: () => Promise.resolve(undefined),
+        workRoot: join(dir, replicaId, 'work'),
+        now: () => new Date(),
+        sleep: () => Promise.resolve(),
+      },
+      replicaId,
+      leaseTtlMs,
+    });
 
-  it('ends Errored, saying why, a Promotion that cannot resume because its working directory is gone', async () => {
+  /** Project demo: Warehouse w, Freight `one`, and the given Stages all running `steps`. */
+  const setUpProject = async (
+    stages = ['dev'],
+    steps: unknown[] = [
+      { uses: 'compose-output', config: {} },
+      { uses: 'compose-output', config: {} },
+      { uses: 'compose-output', config: {} },
+    ],
+  ) => {
     const service = new ResourceService({ store });
     await service.apply({
       mode: 'apply',
@@ -37,25 +61,17 @@ describe('PromotionController', () => {
           metadata: { name: 'w', namespace: 'demo' },
           spec: { subscriptions: [{ image: { repoURL: 'ghcr.io/a/b' } }] },
         },
-        {
+        ...stages.map((name) => ({
           apiVersion: api,
           kind: 'Stage',
-          metadata: { name: 'dev', namespace: 'demo' },
+          metadata: { name, namespace: 'demo' },
           spec: {
             requestedFreight: [
               { origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } },
             ],
-            promotionTemplate: {
-              spec: {
-                steps: [
-                  { uses: 'compose-output', config: {} },
-                  { uses: 'compose-output', config: {} },
-                  { uses: 'compose-output', config: {} },
-                ],
-              },
-            },
+            promotionTemplate: { spec: { steps } },
           },
-        },
+        })),
         {
           apiVersion: api,
           kind: 'Freight',
@@ -66,18 +82,46 @@ describe('PromotionController', () => {
         },
       ],
     });
-    const [promotion] = await service.apply({
+    return service;
+  };
+
+  const promote = async (service: ResourceService, stage: string) => {
+    const [created] = await service.apply({
       mode: 'create',
       documents: [
         {
           apiVersion: api,
           kind: 'Promotion',
           metadata: { namespace: 'demo' },
-          spec: { stage: 'dev', freight: 'one' },
+          spec: { stage, freight: 'one' },
         },
       ],
     });
-    const key = { kind: 'Promotion', namespace: 'demo', name: promotion!.object.metadata.name };
+    return { kind: 'Promotion', namespace: 'demo', name: created!.object.metadata.name };
+  };
+
+  const waitForPhase = async (key: ObjectKey, done: (phase?: string) => boolean) => {
+    let status: { phase?: string; message?: string } = {};
+    for (let i = 0; i < 250; i++) {
+      status = ((await store.get(key))?.status as typeof status | undefined) ?? {};
+      if (done(status.phase)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return status;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gantry-controller-'));
+    store = openSqliteStore({ path: ':memory:', pollIntervalMs: 20 });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends Errored, saying why, a Promotion that cannot resume because its working directory is gone', async () => {
+    const service = await setUpProject();
+    const key = await promote(service, 'dev');
     // As a crash on another machine would leave it: Running at step 3, no working directory here.
     await store.write([
       {
@@ -94,31 +138,61 @@ describe('PromotionController', () => {
         },
       },
     ]);
-    const controller = new PromotionController({
-      store,
-      logs: new PromotionLogs(dir),
-      logger: silentLogger,
-      runner: {
-        steps: new Map(BUILTIN_STEPS.map((s) => [s.kind, s])),
-        repositories: new RepositoryCache(join(dir, 'data')),
-        credentialsFor: () => Promise.resolve(undefined),
-        workRoot: join(dir, 'work'),
-        now: () => new Date(),
-        sleep: () => Promise.resolve(),
-      },
-    });
+    const controller = newController('replica-a');
     await controller.start();
-    let status: { phase?: string; message?: string } = {};
-    for (let i = 0; i < 100; i++) {
-      const current = await store.get(key);
-      status = (current?.status as typeof status | undefined) ?? {};
-      if (status.phase !== 'Running') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const status = await waitForPhase(key, (phase) => phase !== 'Running');
     await controller.stop();
     expect(status.phase).toBe('Errored');
     expect(status.message).toBe(
       'could not resume after a restart: the working directory of step 3 is gone (it ran on another machine, or the data directory was cleaned); promote again',
     );
+  });
+
+  it('runs each Promotion on exactly one of several replicas sharing a store', async () => {
+    const runs: string[] = [];
+    const counting = defineStep({
+      kind: 'count-run',
+      description: 'records which promotion ran it, slowly',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      async run(context) {
+        runs.push(context.promotion);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return { status: 'Succeeded' };
+      },
+    });
+    const stages = ['s1', 's2', 's3', 's4'];
+    const service = await setUpProject(stages, [{ uses: 'count-run', config: {} }]);
+    const replicas = ['replica-a', 'replica-b', 'replica-c'].map((id) =>
+      newController(id, [counting]),
+    );
+    await Promise.all(replicas.map((replica) => replica.start()));
+    const keys = [];
+    for (const stage of stages)
+      keys.push(await promote(service, stage), await promote(service, stage));
+    const phases = await Promise.all(
+      keys.map(async (key) => (await waitForPhase(key, (p) => p === 'Succeeded')).phase),
+    );
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    expect(phases).toEqual(keys.map(() => 'Succeeded'));
+    expect([...runs].sort()).toEqual(keys.map((key) => key.name).sort());
+  });
+
+  it('takes over a Stage once the lease of a replica that died runs out', async () => {
+    const service = await setUpProject(['dev'], [{ uses: 'compose-output', config: {} }]);
+    // A replica took the Stage and then vanished without giving it up.
+    expect(await store.acquireLease('promotions/demo/dev', 'replica-gone', 300)).toBe(true);
+    const key = await promote(service, 'dev');
+    const survivor = newController('replica-b', [], 300);
+    await survivor.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(
+      ((await store.get(key))?.status as { phase?: string } | undefined)?.phase,
+    ).toBeUndefined();
+    const status = await waitForPhase(key, (p) => p === 'Succeeded');
+    await survivor.stop();
+    expect(status.phase).toBe('Succeeded');
+    // With nothing left to do, the survivor gave the Stage up.
+    expect(await store.acquireLease('promotions/demo/dev', 'replica-c', 300)).toBe(true);
   });
 });

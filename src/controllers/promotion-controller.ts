@@ -28,11 +28,20 @@ export interface PromotionControllerOptions {
   runner: Omit<RunnerDeps, 'log'>;
   logs: PromotionLogs;
   logger: Logger;
+  /**
+   * This replica's identity in the store's leases. Stable across restarts of one replica (it
+   * lives in the data directory), so a restarted replica takes its Stages back at once.
+   */
+  replicaId: string;
+  /** How long a Stage's lease lasts without renewal (default 30 s). */
+  leaseTtlMs?: number | undefined;
 }
 
 interface Running {
   name: string;
   controller: AbortController;
+  /** Fires when this replica lost the Stage's lease: stop, leave the Promotion Running. */
+  lost: AbortController;
   done: Promise<void>;
 }
 
@@ -42,16 +51,28 @@ interface Running {
  * Promotion found Running at start-up was interrupted by a crash: it resumes at the step that
  * was running, or ends Errored saying why it cannot. Aborting (the `kargo.akuity.io/abort`
  * annotation) stops a running Promotion between steps or cancels a pending one.
+ *
+ * Replicas sharing a store divide the Stages between them with leases: only the replica
+ * holding a Stage's lease touches its queue, renewing the lease while Promotions are waiting
+ * or running and giving it up when the queue is empty. A replica that dies loses its Stages
+ * when their leases run out, and another replica picks them up.
  */
 export class PromotionController {
   readonly #options: PromotionControllerOptions;
   readonly #running = new Map<string, Running>();
   readonly #stop = new AbortController();
   readonly #queue = new Map<string, Promise<void>>();
+  /** Stages whose lease this replica holds. */
+  readonly #held = new Set<string>();
+  /** Stages to look at again when another replica's lease may have run out. */
+  readonly #retries = new Map<string, NodeJS.Timeout>();
+  readonly #leaseTtlMs: number;
+  #renewTimer: NodeJS.Timeout | undefined;
   #watching: Promise<void> | undefined;
 
   constructor(options: PromotionControllerOptions) {
     this.#options = options;
+    this.#leaseTtlMs = options.leaseTtlMs ?? 30_000;
   }
 
   async start(): Promise<void> {
@@ -59,14 +80,80 @@ export class PromotionController {
     const list = await store.list('Promotion');
     const stages = new Set(list.items.map(stageKeyOf));
     this.#watching = this.#watch(list.resourceVersion);
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#leaseTtlMs / 3);
+    this.#renewTimer.unref();
     for (const key of stages) this.#schedule(key);
   }
 
   /** Stops watching and interrupts running Promotions; they resume when the server starts again. */
   async stop(): Promise<void> {
     this.#stop.abort();
+    clearInterval(this.#renewTimer);
+    for (const timer of this.#retries.values()) clearTimeout(timer);
     await Promise.allSettled([...this.#running.values()].map((r) => r.done));
     await this.#watching?.catch(() => undefined);
+    await Promise.allSettled([...this.#queue.values()]);
+    // Stages with Promotions still queued stay leased, so that this replica, restarted,
+    // carries on with them; the rest are free for other replicas at once.
+    for (const key of this.#held) {
+      if (!(await this.#hasWork(key)))
+        await this.#options.store.releaseLease(leaseName(key), this.#options.replicaId);
+    }
+  }
+
+  async #renewLeases(): Promise<void> {
+    for (const key of this.#held) {
+      const renewed = await this.#options.store
+        .acquireLease(leaseName(key), this.#options.replicaId, this.#leaseTtlMs)
+        .catch((err: unknown) => {
+          this.#options.logger.warn('could not renew a Stage lease', {
+            stage: key,
+            error: errorMessage(err),
+          });
+          return true; // keep going; if the store stays away the lease runs out anyway
+        });
+      if (renewed) continue;
+      this.#held.delete(key);
+      this.#options.logger.error('lost the lease of a Stage to another replica', { stage: key });
+      this.#running.get(key)?.lost.abort();
+    }
+  }
+
+  /** Takes the Stage's lease (or renews it); false while another replica holds it. */
+  async #lease(stageKey: string): Promise<boolean> {
+    const got = await this.#options.store.acquireLease(
+      leaseName(stageKey),
+      this.#options.replicaId,
+      this.#leaseTtlMs,
+    );
+    if (got) this.#held.add(stageKey);
+    else this.#held.delete(stageKey);
+    return got;
+  }
+
+  /** Looks at the Stage again once another replica's lease could have run out. */
+  #retryLater(stageKey: string): void {
+    if (this.#retries.has(stageKey) || this.#stop.signal.aborted) return;
+    const timer = setTimeout(() => {
+      this.#retries.delete(stageKey);
+      this.#schedule(stageKey);
+    }, this.#leaseTtlMs);
+    timer.unref();
+    this.#retries.set(stageKey, timer);
+  }
+
+  async #hasWork(stageKey: string): Promise<boolean> {
+    return (await this.#stageQueue(stageKey)).some(
+      (p) => !TERMINAL.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
+    );
+  }
+
+  async #stageQueue(stageKey: string): Promise<StoredResource[]> {
+    const [project, stage] = stageKey.split('/') as [string, string];
+    const { items } = await this.#options.store.list('Promotion', { namespace: project });
+    return items
+      .filter((p) => (p.spec as { stage: string }).stage === stage)
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   }
 
   async #watch(from: string): Promise<void> {
@@ -103,12 +190,22 @@ export class PromotionController {
   }
 
   async #reconcile(stageKey: string): Promise<void> {
-    const [project, stage] = stageKey.split('/') as [string, string];
-    const { items } = await this.#options.store.list('Promotion', { namespace: project });
-    const queue = items
-      .filter((p) => (p.spec as { stage: string }).stage === stage)
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const queue = await this.#stageQueue(stageKey);
     const running = this.#running.get(stageKey);
+    const waiting = queue.some(
+      (p) => !TERMINAL.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
+    );
+    if (!running) {
+      if (!waiting) {
+        if (this.#held.delete(stageKey))
+          await this.#options.store.releaseLease(leaseName(stageKey), this.#options.replicaId);
+        return;
+      }
+      if (!(await this.#lease(stageKey))) {
+        this.#retryLater(stageKey);
+        return;
+      }
+    }
     if (running) {
       const current = queue.find((p) => p.metadata.name === running.name);
       if (current?.metadata.annotations?.[ABORT_ANNOTATION]) running.controller.abort();
@@ -143,8 +240,14 @@ export class PromotionController {
 
   #begin(stageKey: string, promotion: StoredResource): void {
     const controller = new AbortController();
-    const entry: Running = { name: promotion.metadata.name, controller, done: Promise.resolve() };
-    entry.done = this.#execute(promotion, controller)
+    const lost = new AbortController();
+    const entry: Running = {
+      name: promotion.metadata.name,
+      controller,
+      lost,
+      done: Promise.resolve(),
+    };
+    entry.done = this.#execute(promotion, controller, lost.signal)
       .catch((err: unknown) =>
         this.#options.logger.error('promotion failed to run', {
           promotion: promotion.metadata.name,
@@ -158,7 +261,11 @@ export class PromotionController {
     this.#running.set(stageKey, entry);
   }
 
-  async #execute(promotion: StoredResource, controller: AbortController): Promise<void> {
+  async #execute(
+    promotion: StoredResource,
+    controller: AbortController,
+    lost: AbortSignal,
+  ): Promise<void> {
     const { store, runner, logs, logger } = this.#options;
     const project = promotion.metadata.namespace ?? '';
     const spec = promotion.spec as {
@@ -221,7 +328,7 @@ export class PromotionController {
       {
         status: { ...previous, freight: reference },
         signal: controller.signal,
-        interrupt: this.#stop.signal,
+        interrupt: AbortSignal.any([this.#stop.signal, lost]),
         save: async (status) => {
           latest = await this.#writePromotionStatus(latest, status);
         },
@@ -232,7 +339,8 @@ export class PromotionController {
       promotion: promotion.metadata.name,
       phase: result.phase,
     });
-    // Interrupted by shutdown: it stays Running and resumes at the next start.
+    // Interrupted by shutdown (or the lease was lost): it stays Running, and resumes at the
+    // next start or on the replica that holds the Stage now.
     if (result.phase === 'Running') return;
     await this.#recordOutcome(project, spec.stage, promotion.metadata.name, reference, result);
   }
@@ -336,6 +444,10 @@ export class PromotionController {
   ): Promise<void> {
     return this.#updateStatus({ kind: 'Freight', namespace: project, name }, change);
   }
+}
+
+function leaseName(stageKey: string): string {
+  return `promotions/${stageKey}`;
 }
 
 function stageKeyOf(promotion: StoredResource): string {

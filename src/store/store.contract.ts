@@ -590,5 +590,22 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       );
       expect(got.map((e) => e.object.metadata.name)).toEqual(['c8', 'c9']);
     });
+
+    it('grants a lease to one holder at a time until it is released or runs out', async () => {
+      expect(await store.acquireLease('stage/demo/dev', 'replica-a', 60_000)).toBe(true);
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBe(false);
+      // The holder renews; other leases are independent.
+      expect(await store.acquireLease('stage/demo/dev', 'replica-a', 60_000)).toBe(true);
+      expect(await store.acquireLease('stage/demo/prod', 'replica-b', 60_000)).toBe(true);
+      // Only the holder can release.
+      await store.releaseLease('stage/demo/dev', 'replica-b');
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBe(false);
+      await store.releaseLease('stage/demo/dev', 'replica-a');
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 50)).toBe(true);
+      // A lease nobody renews runs out.
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await store.acquireLease('stage/demo/dev', 'replica-a', 60_000)).toBe(true);
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBe(false);
+    });
   });
 }

@@ -28,6 +28,14 @@ export interface Store {
   watch(options: WatchOptions): AsyncIterable<WatchEvent>;
   /** The newest resourceVersion committed. */
   currentResourceVersion(): Promise<string>;
+  /**
+   * Takes, or renews, the lease `name` for `holder` for `ttlMs`; false while another holder's
+   * lease has not run out. Replicas sharing a store divide work with leases (one replica runs
+   * a Stage's Promotions). Expiry is judged by the store's clock, so replicas' clocks may differ.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `holder` has it, so another replica need not wait for it to run out. */
+  releaseLease(name: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -23,6 +23,7 @@ import { postgresMigrations } from './postgres-migrations.js';
 /** The subset of node-postgres this store uses, described structurally. */
 interface QueryResult {
   rows: Array<Record<string, unknown>>;
+  rowCount: number | null;
 }
 interface Queryable {
   query(text: string, params?: unknown[]): Promise<QueryResult>;
@@ -176,6 +177,21 @@ export class PostgresStore implements Store {
   }
 
   /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO leases (name, holder, expires_at)
+       VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+       WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= clock_timestamp()`,
+      [name, holder, ttlMs],
+    );
+    return rowCount === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.#pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
   async compact(): Promise<void> {
     await this.#transaction('BEGIN', async (client) => {
       const state = await this.#state(client, true);

@@ -32,4 +32,15 @@ export const sqliteMigrations: Migration[] = [
       `INSERT INTO store_state (id, rv, compacted_rv) VALUES (1, 0, 0)`,
     ],
   },
+  {
+    version: 2,
+    name: 'leases',
+    statements: [
+      `CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID`,
+    ],
+  },
 ];

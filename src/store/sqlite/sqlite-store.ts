@@ -23,7 +23,7 @@ import { sqliteMigrations } from './sqlite-migrations.js';
 
 /** The subset of better-sqlite3 this store uses, described structurally. */
 interface SqliteStatement {
-  run(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
@@ -186,6 +186,21 @@ export class SqliteStore implements Store {
   }
 
   /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now().getTime();
+    const { changes } = this.#stmt(
+      `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
+    ).run(name, holder, now + ttlMs, now);
+    return Promise.resolve(changes === 1);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    this.#stmt('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    return Promise.resolve();
+  }
+
   compact(): void {
     const state = this.#state();
     const horizon = state.rv - this.#historyLimit;
