@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine: installs the Debian packages the
-# tests start for real (PostgreSQL), installs the npm dependencies (which builds Gantry), then
-# runs `npm run check` (format, lint, typecheck, tests).
+# tests start for real (PostgreSQL, the Distribution registry and htpasswd, openssl), installs
+# the npm dependencies (which builds Gantry), then runs `npm run check` (format, lint,
+# typecheck, tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v htpasswd >/dev/null || missing+=(apache2-utils)
+command -v openssl >/dev/null || missing+=(openssl)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
