@@ -215,6 +215,32 @@ describe('validateManifest', () => {
       ],
     ],
     [
+      'an invalid image constraint',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', constraint: '>= banana' } }] }),
+      [
+        'spec.subscriptions[0].image.constraint: ">= banana" is not a semantic version constraint (e.g. ^1.2.0 or >=1.0, <2.0)',
+      ],
+    ],
+    [
+      'an invalid git or chart constraint',
+      warehouse({
+        subscriptions: [
+          {
+            git: {
+              repoURL: 'https://x/y',
+              commitSelectionStrategy: 'SemVer',
+              semverConstraint: '^^1',
+            },
+          },
+          { chart: { repoURL: 'oci://r/c', semverConstraint: '1.0 ||' } },
+        ],
+      }),
+      [
+        'spec.subscriptions[0].git.semverConstraint: "^^1" is not a semantic version constraint (e.g. ^1.2.0 or >=1.0, <2.0)',
+        'spec.subscriptions[1].chart.semverConstraint: empty alternative in "1.0 ||"',
+      ],
+    ],
+    [
       'removed tag filters',
       warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTags: 'x' } }] }),
       [

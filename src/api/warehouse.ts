@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { statusCommonShape } from './common.js';
 import { durationSchema, KARGO_API_VERSION, namespacedObjectMetaSchema } from './meta.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from './repo-urls.js';
+import { constraintProblem } from './semver-constraint.js';
 
 /**
  * Warehouse: watches repositories and produces Freight. Subscriptions are written as
@@ -36,6 +37,15 @@ const removedTagFilters = {
   allowTags: z.unknown().optional(),
   ignoreTags: z.unknown().optional(),
 };
+
+function checkConstraint(
+  constraint: string | undefined,
+  field: string,
+  ctx: z.RefinementCtx,
+): void {
+  const problem = constraint === undefined ? undefined : constraintProblem(constraint);
+  if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
+}
 
 function rejectRemovedTagFilters(
   sub: { allowTags?: unknown; ignoreTags?: unknown },
@@ -84,6 +94,10 @@ export const imageSubscriptionSchema = z
         message: 'set constraint only (semverConstraint is its old name)',
       });
     }
+    if (sub.imageSelectionStrategy === 'SemVer') {
+      checkConstraint(sub.constraint, 'constraint', ctx);
+      checkConstraint(sub.semverConstraint, 'semverConstraint', ctx);
+    }
     if (sub.imageSelectionStrategy === 'Digest' && !(sub.constraint ?? sub.semverConstraint)) {
       ctx.addIssue({
         code: 'custom',
@@ -129,6 +143,7 @@ export const gitSubscriptionSchema = z
   })
   .superRefine((sub, ctx) => {
     rejectRemovedTagFilters(sub, ctx);
+    checkConstraint(sub.semverConstraint, 'semverConstraint', ctx);
     for (const field of ['includePaths', 'excludePaths'] as const) {
       sub[field]?.forEach((selector, index) => {
         const regex = /^(regex|regexp):(.*)$/.exec(selector);
@@ -158,6 +173,7 @@ export const chartSubscriptionSchema = z
     discoveryLimit,
   })
   .superRefine((sub, ctx) => {
+    checkConstraint(sub.semverConstraint, 'semverConstraint', ctx);
     const oci = sub.repoURL.startsWith('oci://');
     if (oci && sub.name) {
       ctx.addIssue({
