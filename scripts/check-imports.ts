@@ -38,6 +38,11 @@ const FORBIDDEN: Array<{ from: string; to: string[]; except?: string[]; why: str
     why: 'services use the Store port, not a backend',
   },
   {
+    from: 'sources',
+    to: ['server', 'cli', 'store', 'resources', 'controllers', 'engine', 'steps', 'main.ts'],
+    why: 'discovery talks to registries and repositories only; controllers store its results',
+  },
+  {
     from: 'server',
     to: ['cli', 'store/sqlite', 'store/postgres'],
     why: 'only main.ts picks a store backend',

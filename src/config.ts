@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isDuration, parseDuration } from './api/duration.js';
 import { inputError, type FieldIssue } from './errors.js';
 
 /**
@@ -13,6 +14,10 @@ export interface ServerConfig {
   store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'text' | 'json';
+  /** The floor under every Warehouse's discovery interval (ms). */
+  minWarehouseIntervalMs: number;
+  /** Requests in flight at once per container registry, for all Warehouses together. */
+  registryConcurrency: number;
 }
 
 export interface ServerFlags {
@@ -22,6 +27,8 @@ export interface ServerFlags {
   store?: string | undefined;
   logLevel?: string | undefined;
   logFormat?: string | undefined;
+  minWarehouseInterval?: string | undefined;
+  registryConcurrency?: string | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -31,6 +38,11 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   store: { flag: '--store', env: 'GANTRY_STORE' },
   logLevel: { flag: '--log-level', env: 'GANTRY_LOG_LEVEL' },
   logFormat: { flag: '--log-format', env: 'GANTRY_LOG_FORMAT' },
+  minWarehouseInterval: {
+    flag: '--min-warehouse-interval',
+    env: 'GANTRY_MIN_WAREHOUSE_INTERVAL',
+  },
+  registryConcurrency: { flag: '--registry-concurrency', env: 'GANTRY_REGISTRY_CONCURRENCY' },
 };
 
 const fields = {
@@ -46,6 +58,14 @@ const fields = {
   }),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   logFormat: z.enum(['text', 'json']),
+  minWarehouseInterval: z
+    .string()
+    .refine(isDuration, { message: 'must be a duration such as 30s, 5m or 1h' })
+    .transform((text) => parseDuration(text) ?? 0),
+  registryConcurrency: z
+    .string()
+    .regex(/^[1-9]\d*$/, { message: 'must be a whole number of at least 1' })
+    .transform(Number),
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -55,6 +75,8 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   store: 'sqlite',
   logLevel: 'info',
   logFormat: 'text',
+  minWarehouseInterval: '30s',
+  registryConcurrency: '8',
 };
 
 export function resolveServerConfig(
@@ -94,5 +116,7 @@ export function resolveServerConfig(
         : { kind: 'postgres', url: storeValue },
     logLevel: values.logLevel as ServerConfig['logLevel'],
     logFormat: values.logFormat as ServerConfig['logFormat'],
+    minWarehouseIntervalMs: values.minWarehouseInterval as number,
+    registryConcurrency: values.registryConcurrency as number,
   };
 }

@@ -2,3 +2,6 @@
 export const ALIAS_LABEL = 'kargo.akuity.io/alias';
 export const SHARD_LABEL = 'kargo.akuity.io/shard';
 export const STAGE_LABEL = 'kargo.akuity.io/stage';
+
+/** Writing a new token here asks for an immediate refresh (Warehouses); echoed in status.lastHandledRefresh. */
+export const REFRESH_ANNOTATION = 'kargo.akuity.io/refresh';

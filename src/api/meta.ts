@@ -82,5 +82,7 @@ export const conditionSchema = z.strictObject({
   message: z.string().optional(),
 });
 
+export type Condition = z.infer<typeof conditionSchema>;
+
 /** Free-form JSON (Kargo's `x-kubernetes-preserve-unknown-fields`). */
 export const jsonObjectSchema = z.record(z.string(), z.unknown());

@@ -97,6 +97,8 @@ export const COLUMNS: Record<string, Column[]> = {
     shard,
     { header: 'INTERVAL', value: (o) => text(at(o, 'spec', 'interval')), wide: true },
     { header: 'SUBSCRIPTIONS', value: subscriptions, wide: true },
+    { header: 'READY', value: condition('Ready', 'status') },
+    { header: 'MESSAGE', value: condition('Ready', 'message'), wide: true },
     age,
   ],
   Stage: [
@@ -116,7 +118,7 @@ export const COLUMNS: Record<string, Column[]> = {
     },
     { header: 'ORIGIN (KIND)', value: (o) => text(at(o, 'origin', 'kind')) },
     { header: 'ORIGIN (NAME)', value: (o) => text(at(o, 'origin', 'name')) },
-    { header: 'ARTIFACTS', value: artifacts, wide: true },
+    { header: 'ARTIFACTS', value: artifacts },
     age,
   ],
   Promotion: [

@@ -55,6 +55,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--store <url>', 'sqlite, or a postgres:// URL (env GANTRY_STORE)')
     .option('--log-level <level>', 'debug, info, warn or error (env GANTRY_LOG_LEVEL)')
     .option('--log-format <format>', 'text or json (env GANTRY_LOG_FORMAT)')
+    .option(
+      '--min-warehouse-interval <duration>',
+      'no Warehouse is discovered more often than this (env GANTRY_MIN_WAREHOUSE_INTERVAL; default 30s)',
+    )
+    .option(
+      '--registry-concurrency <n>',
+      'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
+    )
     .action(async (flags: Record<string, string | undefined>) => {
       const { serverCommand } = await import('./commands/server.js');
       await serverCommand(flags);
@@ -108,12 +116,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('create')
-    .description('create a project (create project NAME) or objects from files (create -f FILE)')
-    .argument('[what]', 'project')
+    .description(
+      'create a project (create project NAME), Freight (create freight --warehouse W --image REPO:TAG …) or objects from files (create -f FILE)',
+    )
+    .argument('[what]', 'project or freight')
     .argument('[name]', 'its name')
     .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
     .option('-R, --recursive', 'also read directories below -f directories')
-    .option('--project <name>', 'project for documents without metadata.namespace')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--warehouse <name>', 'freight: the Warehouse it comes from')
+    .option('--image <repo:tag>', 'freight: an image (repeatable)', collect)
+    .option('--commit <url@id>', 'freight: a git commit (repeatable)', collect)
+    .option('--chart <url/name:version>', 'freight: a Helm chart (repeatable)', collect)
+    .option('--alias <alias>', 'freight: its alias (default: generated)')
     .action(
       async (
         what: string | undefined,
@@ -140,6 +155,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (options: Record<string, unknown>) => {
       const { promoteCommand } = await import('./commands/promote.js');
       await promoteCommand(context(), options);
+    });
+
+  program
+    .command('refresh')
+    .description('discover a Warehouse now: gantry refresh warehouse NAME')
+    .argument('<kind>', 'warehouse')
+    .argument('<name>', 'the Warehouse')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--no-wait', 'return at once instead of waiting for the discovery')
+    .option('--timeout <seconds>', 'how long to wait for the discovery (default 120)')
+    .action(async (kind: string, name: string, options: Record<string, unknown>) => {
+      const { refreshCommand } = await import('./commands/refresh.js');
+      await refreshCommand(context(), kind, name, options);
     });
 
   program

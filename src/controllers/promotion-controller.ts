@@ -9,8 +9,9 @@ import { formatTimestamp } from '../api/timestamp.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
-import { errorMessage, isGantryError } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { projectLookups } from './project-lookups.js';
+import { updateStatus } from './update-status.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import {
@@ -405,28 +406,11 @@ export class PromotionController {
     return result!.object!;
   }
 
-  /** Read-modify-write of a status, retried when another writer got there first. */
   async #updateStatus<T>(
     key: { kind: string; namespace: string; name: string },
     change: (status: T | undefined) => T,
   ): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.#options.store.get(key);
-      if (!current) return;
-      try {
-        await this.#options.store.write([
-          {
-            op: 'updateStatus',
-            key,
-            status: change(current.status as T | undefined),
-            resourceVersion: current.metadata.resourceVersion,
-          },
-        ]);
-        return;
-      } catch (err) {
-        if (!isGantryError(err, 'Conflict')) throw err;
-      }
-    }
+    await updateStatus(this.#options.store, key, change);
   }
 
   #updateStage(

@@ -12,6 +12,7 @@ import type { StoredResource } from '../api/resource.js';
 import type { PromotionPlan } from '../controllers/promotion-planner.js';
 import { registerExpressionRoutes } from './routes/expression-routes.js';
 import { registerPromotionRoutes } from './routes/promotion-routes.js';
+import { registerWarehouseRoutes } from './routes/warehouse-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
 
@@ -50,6 +51,7 @@ export function createApp(options: AppOptions): Hono {
   registerBatchRoutes(app, options);
   registerWatchRoutes(app, options);
   registerPromotionRoutes(app, options);
+  registerWarehouseRoutes(app, options);
   registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);
   app.notFound((c) => {

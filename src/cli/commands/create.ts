@@ -4,22 +4,31 @@ import type { StoredResource } from '../../api/resource.js';
 import { qualifiedName, type CliContext } from '../context.js';
 import { usageError } from '../usage-error.js';
 import type { ApplyOptions } from './apply.js';
+import type { CreateFreightOptions } from './create-freight.js';
 
-/** `gantry create project NAME`, or `gantry create -f FILE` (fails on objects that exist). */
+/**
+ * `gantry create project NAME`, `gantry create freight --warehouse W --image REPO:TAG …`, or
+ * `gantry create -f FILE` (fails on objects that exist).
+ */
 export async function createCommand(
   ctx: CliContext,
   what: string | undefined,
   name: string | undefined,
-  options: ApplyOptions,
+  options: ApplyOptions & CreateFreightOptions,
 ): Promise<void> {
   if (what === undefined) {
     const { applyCommand } = await import('./apply.js');
     await applyCommand(ctx, options, 'create');
     return;
   }
+  if (what === 'freight') {
+    const { createFreightCommand } = await import('./create-freight.js');
+    await createFreightCommand(ctx, options);
+    return;
+  }
   if (what !== 'project')
     throw usageError(
-      `cannot create "${what}" this way: use create project NAME, or create -f FILE`,
+      `cannot create "${what}" this way: use create project NAME, create freight --warehouse W …, or create -f FILE`,
     );
   if (!name) throw usageError('create project needs a NAME');
   const problem = dnsLabelProblem(name);

@@ -1,0 +1,481 @@
+import type { Condition } from '../api/meta.js';
+import { parseDuration } from '../api/duration.js';
+import { freightName } from '../api/freight-name.js';
+import { REFRESH_ANNOTATION } from '../api/labels.js';
+import type { StoredResource } from '../api/resource.js';
+import { formatTimestamp } from '../api/timestamp.js';
+import type {
+  ChartSubscription,
+  GitSubscription,
+  ImageSubscription,
+  Subscription,
+  WarehouseSpec,
+  WarehouseStatus,
+} from '../api/warehouse.js';
+import { evaluateInContext } from '../engine/evaluate-in-context.js';
+import { errorMessage, isGantryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ResourceService } from '../resources/resource-service.js';
+import type {
+  DiscoveredCharts,
+  DiscoveredCommits,
+  DiscoveredImages,
+  DiscoveryContext,
+  DiscoveryCredentials,
+} from '../sources/discovery.js';
+import type { Store } from '../store/store.js';
+import { updateStatus } from './update-status.js';
+import {
+  describeSubscription,
+  proposeFreight,
+  type DiscoveredArtifacts,
+} from './warehouse-freight.js';
+
+/** The discoverers, one per subscription type (listed explicitly in main.ts). */
+export interface Discoverers {
+  image(
+    sub: ImageSubscription,
+    previous: DiscoveredImages | undefined,
+    context: DiscoveryContext,
+  ): Promise<DiscoveredImages>;
+  git(
+    sub: GitSubscription,
+    previous: DiscoveredCommits | undefined,
+    context: DiscoveryContext,
+  ): Promise<DiscoveredCommits>;
+  chart(
+    sub: ChartSubscription,
+    previous: DiscoveredCharts | undefined,
+    context: DiscoveryContext,
+  ): Promise<DiscoveredCharts>;
+}
+
+export interface WarehouseControllerOptions {
+  store: Store;
+  service: ResourceService;
+  discoverers: Discoverers;
+  credentials(
+    project: string,
+    url: string,
+    kind: 'git' | 'image' | 'helm',
+  ): Promise<DiscoveryCredentials | undefined>;
+  logger: Logger;
+  replicaId: string;
+  /** The server-wide floor under every Warehouse's interval (ms). */
+  minIntervalMs: number;
+  leaseTtlMs?: number | undefined;
+  now?: () => Date;
+}
+
+interface Tracked {
+  generation: number;
+  timer?: NodeJS.Timeout | undefined;
+}
+
+const READY = 'Ready';
+
+/**
+ * Discovers each Warehouse's artifacts and turns new combinations into Freight.
+ *
+ * A Warehouse is discovered when it is created or its spec changes, every effective interval
+ * (its `interval`, but never more often than the server's minimum) and at once when someone
+ * asks: the `kargo.akuity.io/refresh` annotation (set by `gantry refresh`, the API and webhook
+ * receivers) whose token is echoed in `status.lastHandledRefresh`. An explicit refresh also
+ * re-checks what interval discoveries trust (see ImageDiscovery).
+ *
+ * Every subscription is discovered on its own: one failing reports its error in the `Ready`
+ * condition and keeps its last results, and never hides the others' results. Freight is made
+ * only when every subscription has a candidate. With several replicas, the replica holding a
+ * Warehouse's lease discovers it.
+ */
+export class WarehouseController {
+  readonly #options: WarehouseControllerOptions;
+  readonly #tracked = new Map<string, Tracked>();
+  readonly #queue = new Map<string, Promise<void>>();
+  readonly #held = new Set<string>();
+  readonly #stop = new AbortController();
+  readonly #leaseTtlMs: number;
+  readonly #now: () => Date;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #watching: Promise<void> | undefined;
+
+  constructor(options: WarehouseControllerOptions) {
+    this.#options = options;
+    this.#leaseTtlMs = options.leaseTtlMs ?? 60_000;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async start(): Promise<void> {
+    const list = await this.#options.store.list('Warehouse');
+    this.#watching = this.#watch(list.resourceVersion);
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#leaseTtlMs / 3);
+    this.#renewTimer.unref();
+    for (const warehouse of list.items) this.#observe(warehouse, 'start');
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    clearInterval(this.#renewTimer);
+    for (const tracked of this.#tracked.values()) clearTimeout(tracked.timer);
+    await this.#watching?.catch(() => undefined);
+    await Promise.allSettled([...this.#queue.values()]);
+    for (const key of this.#held)
+      await this.#options.store
+        .releaseLease(leaseName(key), this.#options.replicaId)
+        .catch(() => undefined);
+  }
+
+  async #watch(from: string): Promise<void> {
+    try {
+      for await (const event of this.#options.store.watch({
+        kinds: ['Warehouse'],
+        fromResourceVersion: from,
+        signal: this.#stop.signal,
+      })) {
+        if (event.type === 'DELETED') this.#forget(keyOf(event.object));
+        else this.#observe(event.object, 'change');
+      }
+    } catch (err) {
+      if (this.#stop.signal.aborted) return;
+      this.#options.logger.error('warehouse watch ended; restarting', { error: errorMessage(err) });
+      const list = await this.#options.store.list('Warehouse');
+      for (const warehouse of list.items) this.#observe(warehouse, 'start');
+      this.#watching = this.#watch(list.resourceVersion);
+    }
+  }
+
+  /** Decides, from a Warehouse as stored, whether to discover it now or when it is due. */
+  #observe(warehouse: StoredResource, why: 'start' | 'change'): void {
+    const key = keyOf(warehouse);
+    const tracked = this.#tracked.get(key);
+    const generation = warehouse.metadata.generation ?? 0;
+    const status = (warehouse.status ?? {}) as WarehouseStatus;
+    const refresh = warehouse.metadata.annotations?.[REFRESH_ANNOTATION];
+    const refreshAsked = refresh !== undefined && refresh !== status.lastHandledRefresh;
+    const specChanged =
+      !tracked || generation !== tracked.generation || status.observedGeneration !== generation;
+    if (why === 'change' && tracked && !refreshAsked && !specChanged) return; // our own status write
+    this.#tracked.set(key, { generation, timer: tracked?.timer });
+    if (refreshAsked || specChanged) {
+      this.#enqueue(key, refreshAsked);
+      return;
+    }
+    // Start-up with nothing new: carry on from the last discovery's time.
+    const last = Date.parse(readyCondition(status)?.lastTransitionTime ?? '') || 0;
+    const lastDiscovery = Math.max(
+      last,
+      Date.parse(status.discoveredArtifacts?.discoveredAt ?? '') || 0,
+    );
+    this.#scheduleAt(key, lastDiscovery + this.#interval(warehouse.spec as WarehouseSpec));
+  }
+
+  #forget(key: string): void {
+    clearTimeout(this.#tracked.get(key)?.timer);
+    this.#tracked.delete(key);
+    if (this.#held.delete(key))
+      void this.#options.store
+        .releaseLease(leaseName(key), this.#options.replicaId)
+        .catch(() => undefined);
+  }
+
+  #interval(spec: WarehouseSpec): number {
+    const wanted = parseDuration(spec.interval ?? '5m0s') ?? 300_000;
+    return Math.max(wanted, this.#options.minIntervalMs);
+  }
+
+  #scheduleAt(key: string, at: number): void {
+    const tracked = this.#tracked.get(key);
+    if (!tracked || this.#stop.signal.aborted) return;
+    clearTimeout(tracked.timer);
+    const delay = Math.max(at - this.#now().getTime(), 0);
+    tracked.timer = setTimeout(() => this.#enqueue(key, false), delay);
+    tracked.timer.unref();
+  }
+
+  /** Runs one discovery of the Warehouse, never two at once for the same Warehouse. */
+  #enqueue(key: string, revalidate: boolean): void {
+    if (this.#stop.signal.aborted) return;
+    const previous = this.#queue.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#discover(key, revalidate))
+      .catch((err: unknown) =>
+        this.#options.logger.error('warehouse discovery failed', {
+          warehouse: key,
+          error: errorMessage(err),
+        }),
+      );
+    this.#queue.set(key, next);
+    void next.finally(() => {
+      if (this.#queue.get(key) === next) this.#queue.delete(key);
+    });
+  }
+
+  async #discover(key: string, revalidate: boolean): Promise<void> {
+    const [project, name] = key.split('/') as [string, string];
+    const { store } = this.#options;
+    const warehouse = await store.get({ kind: 'Warehouse', namespace: project, name });
+    if (!warehouse || this.#stop.signal.aborted) return;
+    const spec = warehouse.spec as WarehouseSpec;
+    const interval = this.#interval(spec);
+    if (!(await this.#lease(key))) {
+      // Another replica has it; look again when its lease could have run out.
+      this.#scheduleAt(key, this.#now().getTime() + this.#leaseTtlMs);
+      return;
+    }
+    const status = (warehouse.status ?? {}) as WarehouseStatus;
+    const refreshToken = warehouse.metadata.annotations?.[REFRESH_ANNOTATION];
+    const context: DiscoveryContext = {
+      project,
+      credentialsFor: (kind, url) => this.#options.credentials(project, url, kind),
+      signal: this.#stop.signal,
+      revalidate: revalidate || status.observedGeneration !== warehouse.metadata.generation,
+      now: this.#now,
+    };
+    const started = performance.now();
+    const { artifacts, failures } = await this.#discoverAll(spec.subscriptions, status, context);
+    if (this.#stop.signal.aborted) return;
+    let outcome = `discovered in ${Math.round(performance.now() - started)} ms`;
+    let lastFreightID = status.lastFreightID;
+    if (failures.length === 0) {
+      const made = await this.#makeFreight(project, name, spec, artifacts);
+      outcome = made.message;
+      lastFreightID = made.created ?? lastFreightID;
+    }
+    const now = this.#now();
+    const previousArtifacts = status.discoveredArtifacts;
+    const changed =
+      JSON.stringify(withoutTime(previousArtifacts)) !== JSON.stringify(withoutTime(artifacts));
+    const ready: Condition =
+      failures.length === 0
+        ? { type: READY, status: 'True', reason: 'Discovered', message: outcome }
+        : {
+            type: READY,
+            status: 'False',
+            reason: 'DiscoveryFailed',
+            message: failures.map((f) => f.message).join('; '),
+          };
+    await updateStatus<WarehouseStatus>(
+      store,
+      { kind: 'Warehouse', namespace: project, name },
+      (current) => {
+        const next: WarehouseStatus = {
+          ...current,
+          observedGeneration: warehouse.metadata.generation,
+          discoveredArtifacts: {
+            ...artifacts,
+            discoveredAt:
+              changed || !previousArtifacts?.discoveredAt
+                ? formatTimestamp(now)
+                : previousArtifacts.discoveredAt,
+          },
+          conditions: mergeCondition(
+            current?.conditions,
+            ready,
+            now,
+            warehouse.metadata.generation,
+          ),
+          ...(lastFreightID ? { lastFreightID } : {}),
+          ...(refreshToken !== undefined ? { lastHandledRefresh: refreshToken } : {}),
+        };
+        return JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+      },
+    );
+    const transient = failures.some((f) => f.transient);
+    // A transient failure (network, 5xx, 429) is retried sooner than the interval.
+    this.#scheduleAt(key, now.getTime() + (transient ? Math.min(interval, 30_000) : interval));
+  }
+
+  async #discoverAll(
+    subscriptions: Subscription[],
+    status: WarehouseStatus,
+    context: DiscoveryContext,
+  ): Promise<{
+    artifacts: DiscoveredArtifacts;
+    failures: Array<{ message: string; transient: boolean }>;
+  }> {
+    const previous = status.discoveredArtifacts ?? {};
+    const artifacts: DiscoveredArtifacts = {};
+    const failures: Array<{ message: string; transient: boolean }> = [];
+    const { discoverers } = this.#options;
+    await Promise.all(
+      subscriptions.map(async (subscription) => {
+        const named =
+          typeof subscription.name === 'string' ? { subscriptionName: subscription.name } : {};
+        try {
+          if ('image' in subscription && subscription.image) {
+            const sub = subscription.image as ImageSubscription;
+            const before = previous.images?.find((e) => e.repoURL === sub.repoURL);
+            (artifacts.images ??= []).push({
+              ...(await discoverers.image(sub, before, context)),
+              ...named,
+            });
+          } else if ('git' in subscription && subscription.git) {
+            const sub = subscription.git as GitSubscription;
+            const before = previous.git?.find((e) => e.repoURL === sub.repoURL);
+            (artifacts.git ??= []).push({
+              ...(await discoverers.git(sub, before, context)),
+              ...named,
+            });
+          } else if ('chart' in subscription && subscription.chart) {
+            const sub = subscription.chart as ChartSubscription;
+            const before = previous.charts?.find(
+              (e) => e.repoURL === sub.repoURL && (e.name ?? '') === (sub.name ?? ''),
+            );
+            (artifacts.charts ??= []).push({
+              ...(await discoverers.chart(sub, before, context)),
+              ...named,
+            });
+          } else {
+            throw new Error('Gantry has no discoverer for this subscription type');
+          }
+        } catch (err) {
+          if (context.signal.aborted) return;
+          failures.push({
+            message: `${describeSubscription(subscription)}: ${boundedMessage(err)}`,
+            transient: (err as { transient?: boolean }).transient === true,
+          });
+          // Keep the last results of a failing subscription: they are still the newest known.
+          keepPrevious(subscription, previous, artifacts);
+        }
+      }),
+    );
+    // Subscription order, whatever order discoveries finished in.
+    const order = (url: string) =>
+      subscriptions.findIndex((s) =>
+        Object.values(s).some((v) => (v as { repoURL?: string })?.repoURL === url),
+      );
+    artifacts.images?.sort((a, b) => order(a.repoURL) - order(b.repoURL));
+    artifacts.git?.sort((a, b) => order(a.repoURL) - order(b.repoURL));
+    artifacts.charts?.sort((a, b) => order(a.repoURL) - order(b.repoURL));
+    failures.sort((a, b) => a.message.localeCompare(b.message));
+    return { artifacts, failures };
+  }
+
+  /** Creates the proposed Freight when it is new and the criteria hold. */
+  async #makeFreight(
+    project: string,
+    warehouse: string,
+    spec: WarehouseSpec,
+    artifacts: DiscoveredArtifacts,
+  ): Promise<{ message: string; created?: string }> {
+    const proposal = proposeFreight(project, warehouse, spec.subscriptions, artifacts);
+    if (!proposal.freight) return { message: `no Freight: ${proposal.reason}` };
+    const name = freightName(proposal.freight);
+    if (spec.freightCreationPolicy === 'Manual')
+      return { message: 'discovered; Freight is created by hand (freightCreationPolicy: Manual)' };
+    const existing = await this.#options.store.get({ kind: 'Freight', namespace: project, name });
+    if (existing)
+      return { message: `newest artifacts are in Freight ${aliasOf(existing)} already` };
+    const expression = spec.freightCreationCriteria?.expression;
+    if (expression) {
+      let verdict: unknown;
+      try {
+        verdict = evaluateInContext(expression, { project, freight: proposal.freight });
+      } catch (err) {
+        throw new Error(`freightCreationCriteria: ${errorMessage(err)}`);
+      }
+      if (verdict !== true)
+        return { message: `no Freight: freightCreationCriteria is ${JSON.stringify(verdict)}` };
+    }
+    try {
+      const [created] = await this.#options.service.apply({
+        mode: 'create',
+        documents: [{ ...proposal.freight, discoveredAt: formatTimestamp(this.#now()) }],
+      });
+      const alias = aliasOf(created!.object);
+      this.#options.logger.info('freight created', { project, warehouse, freight: name, alias });
+      return { message: `created Freight ${alias}`, created: name };
+    } catch (err) {
+      if (isGantryError(err, 'AlreadyExists')) return { message: 'Freight exists already' };
+      throw err;
+    }
+  }
+
+  async #lease(key: string): Promise<boolean> {
+    const got = await this.#options.store.acquireLease(
+      leaseName(key),
+      this.#options.replicaId,
+      this.#leaseTtlMs,
+    );
+    if (got) this.#held.add(key);
+    else this.#held.delete(key);
+    return got;
+  }
+
+  async #renewLeases(): Promise<void> {
+    for (const key of this.#held) {
+      const renewed = await this.#options.store
+        .acquireLease(leaseName(key), this.#options.replicaId, this.#leaseTtlMs)
+        .catch(() => true);
+      if (!renewed) this.#held.delete(key);
+    }
+  }
+}
+
+function keyOf(object: StoredResource): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+function leaseName(key: string): string {
+  return `warehouses/${key}`;
+}
+
+function aliasOf(freight: StoredResource): string {
+  return (freight as { alias?: string }).alias ?? freight.metadata.name.slice(0, 7);
+}
+
+function readyCondition(status: WarehouseStatus): Condition | undefined {
+  return status.conditions?.find((c) => c.type === READY);
+}
+
+function withoutTime(artifacts: DiscoveredArtifacts | undefined): DiscoveredArtifacts {
+  const { discoveredAt: _, ...rest } = artifacts ?? {};
+  return rest;
+}
+
+/** Replaces one condition, keeping its transition time when its status did not change. */
+function mergeCondition(
+  conditions: Condition[] | undefined,
+  next: Condition,
+  now: Date,
+  generation: number | undefined,
+): Condition[] {
+  const previous = conditions?.find((c) => c.type === next.type);
+  const merged: Condition = {
+    ...next,
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    lastTransitionTime:
+      previous?.status === next.status && previous.lastTransitionTime
+        ? previous.lastTransitionTime
+        : formatTimestamp(now),
+  };
+  return [...(conditions ?? []).filter((c) => c.type !== next.type), merged];
+}
+
+/** Errors from registries can be huge; the status keeps a readable head of them. */
+function boundedMessage(err: unknown): string {
+  const message = errorMessage(err);
+  return message.length > 1_000 ? `${message.slice(0, 1_000)}… (truncated)` : message;
+}
+
+function keepPrevious(
+  subscription: Subscription,
+  previous: DiscoveredArtifacts,
+  artifacts: DiscoveredArtifacts,
+): void {
+  if ('image' in subscription && subscription.image) {
+    const url = (subscription.image as ImageSubscription).repoURL;
+    const before = previous.images?.find((e) => e.repoURL === url);
+    if (before) (artifacts.images ??= []).push(before);
+  } else if ('git' in subscription && subscription.git) {
+    const url = (subscription.git as GitSubscription).repoURL;
+    const before = previous.git?.find((e) => e.repoURL === url);
+    if (before) (artifacts.git ??= []).push(before);
+  } else if ('chart' in subscription && subscription.chart) {
+    const chart = subscription.chart as ChartSubscription;
+    const before = previous.charts?.find(
+      (e) => e.repoURL === chart.repoURL && (e.name ?? '') === (chart.name ?? ''),
+    );
+    if (before) (artifacts.charts ??= []).push(before);
+  }
+}
