@@ -380,7 +380,13 @@ export class WarehouseController {
     try {
       const [created] = await this.#options.service.apply({
         mode: 'create',
-        documents: [{ ...proposal.freight, discoveredAt: formatTimestamp(this.#now()) }],
+        documents: [
+          {
+            ...proposal.freight,
+            metadata: { ...proposal.freight.metadata, name },
+            discoveredAt: formatTimestamp(this.#now()),
+          },
+        ],
       });
       const alias = aliasOf(created!.object);
       this.#options.logger.info('freight created', { project, warehouse, freight: name, alias });

@@ -1,0 +1,217 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectKey, StoredResource } from '../api/resource.js';
+import type { WarehouseStatus } from '../api/warehouse.js';
+import { REFRESH_ANNOTATION } from '../api/labels.js';
+import { silentLogger } from '../logger.js';
+import { ResourceService } from '../resources/resource-service.js';
+import { ChartDiscovery } from '../sources/helm/chart-discovery.js';
+import { HttpGetter } from '../sources/http-get.js';
+import { ImageDiscovery } from '../sources/oci/image-discovery.js';
+import { RegistryClient } from '../sources/oci/registry-client.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { startRegistry, type TestRegistry } from '../../test/registry.js';
+import { WarehouseController } from './warehouse-controller.js';
+
+const api = 'kargo.akuity.io/v1alpha1';
+
+describe('WarehouseController', () => {
+  const http = new HttpGetter();
+  let registry: TestRegistry;
+  let store: SqliteStore;
+  let service: ResourceService;
+  let controller: WarehouseController | undefined;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    http.close();
+    await registry.stop();
+  });
+  beforeEach(async () => {
+    store = openSqliteStore({ path: ':memory:', pollIntervalMs: 10 });
+    service = new ResourceService({ store });
+    await service.apply({
+      mode: 'apply',
+      documents: [{ apiVersion: api, kind: 'Project', metadata: { name: 'demo' } }],
+    });
+  });
+  afterEach(async () => {
+    await controller?.stop();
+    controller = undefined;
+    await store.close();
+  });
+
+  const start = async (options: { minIntervalMs?: number; replicaId?: string } = {}) => {
+    const client = new RegistryClient({ http });
+    const images = new ImageDiscovery(client);
+    const charts = new ChartDiscovery(http, client);
+    controller = new WarehouseController({
+      store,
+      service,
+      logger: silentLogger,
+      replicaId: options.replicaId ?? 'replica-a',
+      minIntervalMs: options.minIntervalMs ?? 0,
+      credentials: () => Promise.resolve(undefined),
+      discoverers: {
+        image: (sub, previous, context) => images.discover(sub, previous, context),
+        chart: (sub, previous, context) => charts.discover(sub, previous, context),
+        git: () => Promise.reject(new Error('no git in this test')),
+      },
+    });
+    await controller.start();
+  };
+
+  const warehouse = (name: string, spec: Record<string, unknown>) =>
+    service.apply({
+      mode: 'apply',
+      documents: [
+        { apiVersion: api, kind: 'Warehouse', metadata: { name, namespace: 'demo' }, spec },
+      ],
+    });
+
+  const key = (name: string): ObjectKey => ({ kind: 'Warehouse', namespace: 'demo', name });
+
+  /** Polls until `done` holds for the Warehouse (2 s at most). */
+  const waitFor = async (name: string, done: (w: StoredResource) => boolean) => {
+    let current: StoredResource | undefined;
+    for (let i = 0; i < 200; i++) {
+      current = await store.get(key(name));
+      if (current && done(current)) return current;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`timed out; status: ${JSON.stringify(current?.status)}`);
+  };
+  const statusOf = (w: StoredResource) => (w.status ?? {}) as WarehouseStatus;
+  const freight = async () =>
+    (await store.list('Freight', { namespace: 'demo' })).items as Array<
+      StoredResource & { alias?: string; images?: Array<{ tag?: string; digest?: string }> }
+    >;
+
+  it('discovers, creates Freight from the newest artifacts, and again on refresh', async () => {
+    const first = await registry.pushImage('ctl/api', '1.2.1');
+    await registry.pushChart('ctl/charts/api', 'api', '0.3.0');
+    await start();
+    await warehouse('api', {
+      subscriptions: [
+        { image: { repoURL: `${registry.host}/ctl/api` } },
+        { chart: { repoURL: `oci://${registry.host}/ctl/charts/api` } },
+      ],
+    });
+    const discovered = await waitFor('api', (w) => !!statusOf(w).lastFreightID);
+    const status = statusOf(discovered);
+    expect(status.discoveredArtifacts?.images?.[0]?.references?.[0]).toMatchObject({
+      tag: '1.2.1',
+      digest: first,
+    });
+    expect(status.discoveredArtifacts?.charts?.[0]?.versions).toEqual(['0.3.0']);
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'Discovered',
+    });
+    const [made] = await freight();
+    expect(made?.metadata.name).toBe(status.lastFreightID);
+    expect(made?.alias).toMatch(/^[a-z]+-[a-z]+$/);
+    expect(made?.images).toEqual([
+      { repoURL: `${registry.host}/ctl/api`, tag: '1.2.1', digest: first },
+    ]);
+
+    const second = await registry.pushImage('ctl/api', '1.2.2');
+    await store.write([
+      { op: 'patchMetadata', key: key('api'), annotations: { [REFRESH_ANNOTATION]: 'token-1' } },
+    ]);
+    const refreshed = await waitFor('api', (w) => statusOf(w).lastHandledRefresh === 'token-1');
+    expect(statusOf(refreshed).discoveredArtifacts?.images?.[0]?.references?.[0]?.digest).toBe(
+      second,
+    );
+    const all = await freight();
+    expect(all).toHaveLength(2);
+    expect(
+      all.find((f) => f.metadata.name === statusOf(refreshed).lastFreightID)?.images?.[0]?.tag,
+    ).toBe('1.2.2');
+  });
+
+  it('reports each failing subscription in plain words and still reports the others', async () => {
+    await registry.pushImage('ctl/ok', '1.0.0');
+    await start();
+    await warehouse('mixed', {
+      subscriptions: [
+        { image: { repoURL: `${registry.host}/ctl/ok` } },
+        { image: { repoURL: `${registry.host}/ctl/missing` } },
+        { image: { repoURL: '127.0.0.1:1/ctl/unreachable' } },
+      ],
+    });
+    const failed = await waitFor('mixed', (w) => !!statusOf(w).conditions?.length);
+    const ready = statusOf(failed).conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.reason).toBe('DiscoveryFailed');
+    expect(ready?.message).toContain(
+      `image ${registry.host}/ctl/missing: registry answered 404: repository not found`,
+    );
+    expect(ready?.message).toMatch(
+      /image 127\.0\.0\.1:1\/ctl\/unreachable: cannot reach registry 127\.0\.0\.1:1/,
+    );
+    expect(statusOf(failed).discoveredArtifacts?.images?.map((i) => i.repoURL)).toEqual([
+      `${registry.host}/ctl/ok`,
+    ]);
+    expect(await freight()).toEqual([]);
+  });
+
+  it('creates no Freight when the criteria say no, or when Freight is made by hand', async () => {
+    await registry.pushImage('ctl/gated', '2.0.0');
+    await start();
+    await warehouse('gated', {
+      freightCreationCriteria: {
+        expression: `imageFrom('${registry.host}/ctl/gated').Tag == '9.9.9'`,
+      },
+      subscriptions: [{ image: { repoURL: `${registry.host}/ctl/gated` } }],
+    });
+    await warehouse('manual', {
+      freightCreationPolicy: 'Manual',
+      subscriptions: [{ image: { repoURL: `${registry.host}/ctl/gated` } }],
+    });
+    const gated = await waitFor('gated', (w) => !!statusOf(w).conditions?.length);
+    const manual = await waitFor('manual', (w) => !!statusOf(w).conditions?.length);
+    expect(statusOf(gated).conditions?.[0]?.message).toBe(
+      'no Freight: freightCreationCriteria is false',
+    );
+    expect(statusOf(manual).conditions?.[0]?.message).toBe(
+      'discovered; Freight is created by hand (freightCreationPolicy: Manual)',
+    );
+    expect(statusOf(manual).discoveredArtifacts?.images?.[0]?.references?.[0]?.tag).toBe('2.0.0');
+    expect(await freight()).toEqual([]);
+  });
+
+  it('discovers again on its interval, never more often than the server minimum', async () => {
+    await registry.pushImage('ctl/poll', '1.0.0');
+    await start({ minIntervalMs: 1_000 });
+    await warehouse('poll', {
+      interval: '1s',
+      subscriptions: [{ image: { repoURL: `${registry.host}/ctl/poll` } }],
+    });
+    await waitFor('poll', (w) => !!statusOf(w).lastFreightID);
+    await registry.pushImage('ctl/poll', '1.0.1');
+    const started = Date.now();
+    const polled = await waitFor(
+      'poll',
+      (w) => statusOf(w).discoveredArtifacts?.images?.[0]?.references?.[0]?.tag === '1.0.1',
+    );
+    expect(Date.now() - started).toBeGreaterThan(300);
+    expect(statusOf(polled).lastFreightID).not.toBeUndefined();
+    expect(await freight()).toHaveLength(2);
+  });
+
+  it('leaves a Warehouse that another replica holds alone', async () => {
+    await registry.pushImage('ctl/held', '1.0.0');
+    expect(await store.acquireLease('warehouses/demo/held', 'replica-other', 60_000)).toBe(true);
+    await start({ replicaId: 'replica-a' });
+    await warehouse('held', {
+      subscriptions: [{ image: { repoURL: `${registry.host}/ctl/held` } }],
+    });
+    await warehouse('free', {
+      subscriptions: [{ image: { repoURL: `${registry.host}/ctl/held` } }],
+    });
+    await waitFor('free', (w) => !!statusOf(w).conditions?.length);
+    expect((await store.get(key('held')))?.status).toBeUndefined();
+  });
+});
