@@ -18,6 +18,8 @@ export interface ServerConfig {
   minWarehouseIntervalMs: number;
   /** Requests in flight at once per container registry, for all Warehouses together. */
   registryConcurrency: number;
+  /** How the world reaches this server (webhook URLs); default: the address it listens on. */
+  externalUrl?: string | undefined;
 }
 
 export interface ServerFlags {
@@ -29,6 +31,7 @@ export interface ServerFlags {
   logFormat?: string | undefined;
   minWarehouseInterval?: string | undefined;
   registryConcurrency?: string | undefined;
+  externalUrl?: string | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -43,6 +46,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
     env: 'GANTRY_MIN_WAREHOUSE_INTERVAL',
   },
   registryConcurrency: { flag: '--registry-concurrency', env: 'GANTRY_REGISTRY_CONCURRENCY' },
+  externalUrl: { flag: '--external-url', env: 'GANTRY_EXTERNAL_URL' },
 };
 
 const fields = {
@@ -66,6 +70,9 @@ const fields = {
     .string()
     .regex(/^[1-9]\d*$/, { message: 'must be a whole number of at least 1' })
     .transform(Number),
+  externalUrl: z.string().refine((value) => value === '' || /^https?:\/\/[^/]+/.test(value), {
+    message: 'must be an http(s):// URL such as https://gantry.example.com',
+  }),
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -77,6 +84,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   logFormat: 'text',
   minWarehouseInterval: '30s',
   registryConcurrency: '8',
+  externalUrl: '',
 };
 
 export function resolveServerConfig(
@@ -118,5 +126,6 @@ export function resolveServerConfig(
     logFormat: values.logFormat as ServerConfig['logFormat'],
     minWarehouseIntervalMs: values.minWarehouseInterval as number,
     registryConcurrency: values.registryConcurrency as number,
+    externalUrl: (values.externalUrl as string).replace(/\/+$/, '') || undefined,
   };
 }

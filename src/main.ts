@@ -6,6 +6,14 @@ import { planPromotion } from './controllers/promotion-planner.js';
 import { PromotionLogs } from './engine/promotion-logs.js';
 import { RepositoryCache } from './git/repository-cache.js';
 import { BUILTIN_STEPS } from './steps/index.js';
+import { WarehouseController } from './controllers/warehouse-controller.js';
+import { ProjectConfigController } from './controllers/project-config-controller.js';
+import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
+import { discoverCommits } from './sources/git/git-discovery.js';
+import { ChartDiscovery } from './sources/helm/chart-discovery.js';
+import { HttpGetter } from './sources/http-get.js';
+import { ImageDiscovery } from './sources/oci/image-discovery.js';
+import { RegistryClient } from './sources/oci/registry-client.js';
 import type { ServerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -47,14 +55,44 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       sleep: (ms: number, signal: AbortSignal) =>
         sleep(ms, undefined, { signal }).catch(() => undefined),
     };
+    const replica = replicaId(config.dataDir);
+    const http = new HttpGetter();
+    const registry = new RegistryClient({
+      http,
+      maxConcurrentPerRegistry: config.registryConcurrency,
+    });
+    const images = new ImageDiscovery(registry);
+    const charts = new ChartDiscovery(http, registry);
+    const warehouses = new WarehouseController({
+      store,
+      service,
+      logger,
+      replicaId: replica,
+      minIntervalMs: config.minWarehouseIntervalMs,
+      credentials: (project, url, kind) => credentials(project, url, kind),
+      discoverers: {
+        image: (sub, previous, context) => images.discover(sub, previous, context),
+        git: (sub, previous, context) =>
+          discoverCommits(sub, previous, context, runner.repositories),
+        chart: (sub, previous, context) => charts.discover(sub, previous, context),
+      },
+    });
     const promotions = new PromotionController({
       store,
       logs,
       logger,
       runner,
-      replicaId: replicaId(config.dataDir),
+      replicaId: replica,
+    });
+    const webhooks = new WebhookReceivers({ store });
+    let listening = '';
+    const projectConfigs = new ProjectConfigController({
+      store,
+      logger,
+      externalUrl: () => config.externalUrl ?? listening,
     });
     const app = createApp({
+      webhooks,
       service,
       store,
       logger,
@@ -65,7 +103,10 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       storeKind: config.store.kind,
     });
     const server = await listen(app, { host: config.host, port: config.port });
+    listening = server.url;
     await promotions.start();
+    await warehouses.start();
+    await projectConfigs.start();
     logger.info('gantry is serving', {
       url: server.url,
       store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
@@ -77,7 +118,8 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       stop: () => {
         stopping ??= (async () => {
           shutdown.abort();
-          await promotions.stop();
+          await Promise.all([promotions.stop(), warehouses.stop(), projectConfigs.stop()]);
+          http.close();
           await server.close();
           await store.close();
           logger.info('gantry stopped');

@@ -221,3 +221,4 @@ export const projectConfigSchema = z
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 export type PromotionPolicy = z.infer<typeof promotionPolicySchema>;
 export type WebhookReceiver = z.infer<typeof webhookReceiverSchema>;
+export type WebhookProviderName = (typeof WEBHOOK_PROVIDERS)[number];

@@ -60,6 +60,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'no Warehouse is discovered more often than this (env GANTRY_MIN_WAREHOUSE_INTERVAL; default 30s)',
     )
     .option(
+      '--external-url <url>',
+      'how webhooks reach this server, for the URLs it publishes (env GANTRY_EXTERNAL_URL)',
+    )
+    .option(
       '--registry-concurrency <n>',
       'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
     )

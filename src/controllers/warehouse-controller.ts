@@ -231,10 +231,9 @@ export class WarehouseController {
       revalidate: revalidate || status.observedGeneration !== warehouse.metadata.generation,
       now: this.#now,
     };
-    const started = performance.now();
     const { artifacts, failures } = await this.#discoverAll(spec.subscriptions, status, context);
     if (this.#stop.signal.aborted) return;
-    let outcome = `discovered in ${Math.round(performance.now() - started)} ms`;
+    let outcome = '';
     let lastFreightID = status.lastFreightID;
     if (failures.length === 0) {
       const made = await this.#makeFreight(project, name, spec, artifacts);

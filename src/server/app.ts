@@ -15,6 +15,8 @@ import { registerPromotionRoutes } from './routes/promotion-routes.js';
 import { registerWarehouseRoutes } from './routes/warehouse-routes.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import type { WebhookReceivers } from '../integrations/webhooks/webhook-receivers.js';
 
 export interface AppOptions {
   service: ResourceService;
@@ -30,6 +32,8 @@ export interface AppOptions {
   planner?:
     ((promotion: StoredResource, signal: AbortSignal) => Promise<PromotionPlan>) | undefined;
   maxBodyBytes?: number;
+  /** The ProjectConfigs' webhook receivers (`POST /webhook/<provider>/<hash>`). */
+  webhooks?: WebhookReceivers | undefined;
 }
 
 /** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
@@ -52,6 +56,7 @@ export function createApp(options: AppOptions): Hono {
   registerWatchRoutes(app, options);
   registerPromotionRoutes(app, options);
   registerWarehouseRoutes(app, options);
+  registerWebhookRoutes(app, options);
   registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);
   app.notFound((c) => {

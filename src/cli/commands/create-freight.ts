@@ -1,5 +1,6 @@
 import { KARGO_API_VERSION } from '../../api/api-versions.js';
 import type { Freight } from '../../api/freight.js';
+import { freightName } from '../../api/freight-name.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../../api/repo-urls.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { WarehouseStatus } from '../../api/warehouse.js';
@@ -101,6 +102,8 @@ export async function createFreightCommand(
       version,
     });
   }
+  // The name is the fingerprint of the contents (the server insists on it).
+  freight.metadata.name = freightName(freight);
   const created = await ctx.client.request<StoredResource & { alias?: string }>(
     'POST',
     `${base}/freight`,
