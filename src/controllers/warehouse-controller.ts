@@ -224,14 +224,20 @@ export class WarehouseController {
     }
     const status = (warehouse.status ?? {}) as WarehouseStatus;
     const refreshToken = warehouse.metadata.annotations?.[REFRESH_ANNOTATION];
+    const specChanged = status.observedGeneration !== warehouse.metadata.generation;
     const context: DiscoveryContext = {
       project,
       credentialsFor: (kind, url) => this.#options.credentials(project, url, kind),
       signal: this.#stop.signal,
-      revalidate: revalidate || status.observedGeneration !== warehouse.metadata.generation,
+      revalidate: revalidate || specChanged,
       now: this.#now,
     };
-    const { artifacts, failures } = await this.#discoverAll(spec.subscriptions, status, context);
+    const { artifacts, failures } = await this.#discoverAll(
+      spec.subscriptions,
+      status,
+      context,
+      specChanged,
+    );
     if (this.#stop.signal.aborted) return;
     let outcome = '';
     let lastFreightID = status.lastFreightID;
@@ -288,11 +294,14 @@ export class WarehouseController {
     subscriptions: Subscription[],
     status: WarehouseStatus,
     context: DiscoveryContext,
+    specChanged: boolean,
   ): Promise<{
     artifacts: DiscoveredArtifacts;
     failures: Array<{ message: string; transient: boolean }>;
   }> {
-    const previous = status.discoveredArtifacts ?? {};
+    const last = status.discoveredArtifacts ?? {};
+    // After a spec change (new filters, a new constraint) the last results prove nothing.
+    const previous = specChanged ? {} : last;
     const artifacts: DiscoveredArtifacts = {};
     const failures: Array<{ message: string; transient: boolean }> = [];
     const { discoverers } = this.#options;
@@ -334,7 +343,7 @@ export class WarehouseController {
             transient: (err as { transient?: boolean }).transient === true,
           });
           // Keep the last results of a failing subscription: they are still the newest known.
-          keepPrevious(subscription, previous, artifacts);
+          keepPrevious(subscription, last, artifacts);
         }
       }),
     );

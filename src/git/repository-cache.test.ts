@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type TestGitServer } from '../../test/git-server.js';
 import { identityEnv, runGit } from './git-cli.js';
 import { GitError } from './git-error.js';
-import { RepositoryCache } from './repository-cache.js';
+import { parseLsRemote, RepositoryCache } from './repository-cache.js';
 
 describe('RepositoryCache', () => {
   let server: TestGitServer;
@@ -137,6 +137,77 @@ describe('RepositoryCache', () => {
     const foreign = join(dir, 'promo3', 'repo');
     await cache.checkout(url, { path: foreign, owner: 'other-team' });
     expect(statSync(join(foreign, 'b.txt')).ino).not.toBe(untouched);
+  });
+
+  it('lists the remote refs with ls-remote, peeling annotated tags to their commits', async () => {
+    const url = server.createRepo('refs', { 'a.txt': '1\n' });
+    const main = server.git('refs', ['rev-parse', 'main']).trim();
+    server.git('refs', ['branch', 'env/prod', 'main']);
+    server.git('refs', ['tag', 'v1.0.0', 'main']);
+    server.git('refs', ['tag', '-a', 'v2.0.0', '-m', 'release', 'main']);
+    const tagObject = server.git('refs', ['rev-parse', 'v2.0.0']).trim();
+    expect(tagObject).not.toBe(main);
+    const cache = new RepositoryCache(join(dir, 'data6'));
+    const refs = await cache.lsRemote(url);
+    expect(refs.head).toBe('main');
+    expect(refs.branches).toEqual(
+      new Map([
+        ['env/prod', main],
+        ['main', main],
+      ]),
+    );
+    expect(refs.tags).toEqual(
+      new Map([
+        ['v1.0.0', main],
+        ['v2.0.0', main],
+      ]),
+    );
+    // Nothing was fetched: ls-remote leaves the mirror alone.
+    expect(existsSync(cache.mirrorPath(url))).toBe(false);
+
+    const empty = join(server.root, 'repos', 'empty.git');
+    await runGit(['init', '--quiet', '--bare', empty], { cwd: server.root });
+    expect(await cache.lsRemote(`${server.url}/empty.git`)).toEqual({
+      branches: new Map(),
+      tags: new Map(),
+    });
+  });
+
+  it('lists refs of a private repository only with its credentials, never echoing them', async () => {
+    const url = secured.createRepo('private-refs', { 'x.txt': 'x\n' });
+    const cache = new RepositoryCache(join(dir, 'data7'));
+    const wrong = await cache
+      .lsRemote(url, { username: 'ci', password: 'wrong-password' })
+      .catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(GitError);
+    expect((wrong as GitError).transient).toBe(false);
+    expect((wrong as GitError).message).toMatch(/^git ls-remote .*Authentication failed/);
+    expect((wrong as GitError).message).not.toContain('wrong-password');
+    const refs = await cache.lsRemote(url, { username: 'ci', password: 's3cret-token' });
+    expect([...refs.branches.keys()]).toEqual(['main']);
+  });
+
+  it.each([
+    ['no refs', '', { branches: new Map(), tags: new Map() }],
+    [
+      'a HEAD symref, a branch and tags',
+      'ref: refs/heads/trunk\tHEAD\nc1\tHEAD\nc1\trefs/heads/trunk\nt2\trefs/tags/b\nc1\trefs/tags/a\nc2\trefs/tags/b^{}\n',
+      {
+        head: 'trunk',
+        branches: new Map([['trunk', 'c1']]),
+        tags: new Map([
+          ['b', 'c2'],
+          ['a', 'c1'],
+        ]),
+      },
+    ],
+    [
+      'refs outside heads and tags',
+      'c1\trefs/pull/1/head\nc1\trefs/remotes/origin/HEAD\n',
+      { branches: new Map(), tags: new Map() },
+    ],
+  ])('parses ls-remote output: %s', (_name, output, refs) => {
+    expect(parseLsRemote(output)).toEqual(refs);
   });
 
   it('does not keep sparse working trees', async () => {

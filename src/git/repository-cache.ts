@@ -23,6 +23,16 @@ export interface CheckoutRequest {
   owner?: string | undefined;
 }
 
+/** What a remote advertises, as `lsRemote` reads it. */
+export interface RemoteRefs {
+  /** The default branch (what the remote's HEAD names); absent for an empty repository. */
+  head?: string | undefined;
+  /** Branch name → commit id. */
+  branches: Map<string, string>;
+  /** Tag name → the commit id it resolves to (annotated tags are peeled to their commit). */
+  tags: Map<string, string>;
+}
+
 interface Lease {
   key: string;
   mirror: string;
@@ -111,6 +121,23 @@ export class RepositoryCache {
       }
       return mirror;
     });
+  }
+
+  /**
+   * The branches and tags of `url` as the remote advertises them now, in one round trip and
+   * without touching the mirror: what Warehouses compare with their last observation before
+   * deciding whether a fetch is worth it.
+   */
+  async lsRemote(
+    url: string,
+    credentials?: GitCredentials,
+    signal?: AbortSignal,
+  ): Promise<RemoteRefs> {
+    const output = await runGit(
+      ['ls-remote', '--symref', '--end-of-options', url, 'HEAD', 'refs/heads/*', 'refs/tags/*'],
+      { cwd: this.#root, credentials, askpass: this.#askpass, signal },
+    );
+    return parseLsRemote(output);
   }
 
   /**
@@ -253,6 +280,30 @@ export class RepositoryCache {
     );
     return head.trim() || 'main';
   }
+}
+
+/** Parses `git ls-remote --symref` output (`<id>\t<ref>` lines, `ref: <target>\tHEAD`). */
+export function parseLsRemote(output: string): RemoteRefs {
+  const refs: RemoteRefs = { branches: new Map(), tags: new Map() };
+  const peeled = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const [left, name] = line.split('\t');
+    if (!left || !name) continue;
+    if (left.startsWith('ref: ')) {
+      const target = left.slice('ref: '.length);
+      if (name === 'HEAD' && target.startsWith('refs/heads/'))
+        refs.head = target.slice('refs/heads/'.length);
+    } else if (name.startsWith('refs/heads/')) {
+      refs.branches.set(name.slice('refs/heads/'.length), left);
+    } else if (name.startsWith('refs/tags/')) {
+      const tag = name.slice('refs/tags/'.length);
+      // An annotated tag is listed twice: its tag object, then `<tag>^{}` with the commit.
+      if (tag.endsWith('^{}')) peeled.set(tag.slice(0, -'^{}'.length), left);
+      else refs.tags.set(tag, left);
+    }
+  }
+  for (const [tag, id] of peeled) if (refs.tags.has(tag)) refs.tags.set(tag, id);
+  return refs;
 }
 
 function notFound(err: unknown, message: string): unknown {

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { globToRegExp, PathSelector } from './path-selector.js';
+
+describe('globToRegExp', () => {
+  const cases: Array<[glob: string, matches: string[], misses: string[]]> = [
+    ['*.yaml', ['a.yaml', '.yaml'], ['dir/a.yaml', 'a.yml']],
+    ['apps/*/values.yaml', ['apps/x/values.yaml'], ['apps/x/y/values.yaml', 'apps/values.yaml']],
+    ['apps/**', ['apps', 'apps/x', 'apps/x/y.txt'], ['appsx', 'x/apps/y']],
+    ['**/*.md', ['README.md', 'docs/a/b.md'], ['README.mdx']],
+    ['apps/**/values.yaml', ['apps/values.yaml', 'apps/a/b/values.yaml'], ['apps/a/xvalues.yaml']],
+    ['**', ['a', 'a/b/c'], []],
+    ['?.txt', ['a.txt'], ['ab.txt', '/.txt']],
+    ['[ab].txt', ['a.txt', 'b.txt'], ['c.txt']],
+    ['[!ab].txt', ['c.txt'], ['a.txt', '/.txt']],
+    ['[a-c]x', ['bx'], ['dx']],
+    ['{apps,charts}/**', ['apps/a', 'charts/b/c'], ['other/a']],
+    ['src/{*.ts,lib/**}', ['src/a.ts', 'src/lib/x/y.js'], ['src/x/a.ts']],
+    ['a\\*b', ['a*b'], ['axb']],
+    ['dir**x', ['dirx', 'dirabx'], ['dir/x']],
+    ['[a', ['[a'], ['a']],
+    ['{a,b', ['{a,b'], ['a']],
+    ['file.(1)+', ['file.(1)+'], ['file.1']],
+  ];
+  it.each(cases)('%s', (glob, matches, misses) => {
+    const regex = globToRegExp(glob);
+    for (const path of matches) expect(regex.test(path), `${glob} should match ${path}`).toBe(true);
+    for (const path of misses) expect(regex.test(path), `${glob} should miss ${path}`).toBe(false);
+  });
+});
+
+describe('PathSelector', () => {
+  const cases: Array<{
+    name: string;
+    include?: string[];
+    exclude?: string[];
+    paths: string[];
+    selected: boolean;
+  }> = [
+    { name: 'no selectors select everything', paths: ['a'], selected: true },
+    { name: 'no selectors select an empty commit', paths: [], selected: true },
+    {
+      name: 'an empty commit never matches a selector',
+      include: ['.'],
+      paths: [],
+      selected: false,
+    },
+    { name: 'plain directory', include: ['apps'], paths: ['apps/x/y.yaml'], selected: true },
+    { name: 'plain file', include: ['apps/x.yaml'], paths: ['apps/x.yaml'], selected: true },
+    { name: 'plain is per segment', include: ['apps'], paths: ['apps2/x'], selected: false },
+    { name: 'plain with ./ and /', include: ['./apps/'], paths: ['apps/a'], selected: true },
+    { name: 'plain with a leading /', include: ['/apps'], paths: ['apps/a'], selected: true },
+    { name: 'plain . is everything', include: ['.'], paths: ['x/y'], selected: true },
+    {
+      name: 'one matching path is enough',
+      include: ['apps'],
+      paths: ['x', 'apps/a'],
+      selected: true,
+    },
+    { name: 'glob', include: ['glob:**/*.yaml'], paths: ['a/b.yaml'], selected: true },
+    { name: 'glob miss', include: ['glob:*.yaml'], paths: ['a/b.yaml'], selected: false },
+    {
+      name: 'regex is unanchored',
+      include: ['regex:values'],
+      paths: ['a/values.yaml'],
+      selected: true,
+    },
+    { name: 'regexp prefix', include: ['regexp:^a/.*\\.md$'], paths: ['a/b/c.md'], selected: true },
+    { name: 'excluded only', exclude: ['docs'], paths: ['docs/a.md'], selected: false },
+    { name: 'excluded and another', exclude: ['docs'], paths: ['docs/a.md', 'b'], selected: true },
+    {
+      name: 'included but excluded',
+      include: ['apps'],
+      exclude: ['glob:**/*.md'],
+      paths: ['apps/README.md'],
+      selected: false,
+    },
+    {
+      name: 'included, one not excluded',
+      include: ['apps'],
+      exclude: ['glob:**/*.md'],
+      paths: ['apps/README.md', 'apps/values.yaml'],
+      selected: true,
+    },
+    {
+      name: 'not excluded but not included',
+      include: ['apps'],
+      exclude: ['docs'],
+      paths: ['src/a.ts'],
+      selected: false,
+    },
+  ];
+  it.each(cases)('$name', ({ include, exclude, paths, selected }) => {
+    expect(new PathSelector(include, exclude).selects(paths)).toBe(selected);
+  });
+
+  it('knows when it selects everything', () => {
+    expect(new PathSelector().selectsAll).toBe(true);
+    expect(new PathSelector([], ['x']).selectsAll).toBe(false);
+  });
+
+  it('names the entry with a bad regular expression', () => {
+    expect(() => new PathSelector(['ok'], ['x', 'regex:(unclosed'])).toThrow(
+      /^excludePaths\[1\]: invalid regular expression: /,
+    );
+  });
+});
