@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { stringify } from 'yaml';
 
@@ -51,7 +52,17 @@ export async function startHelmRepository(
       res.writeHead(file ? 405 : 404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': contentType(path), 'Content-Length': file.length });
+    // A strong ETag, as static file servers and object stores send: clients revalidate with it.
+    const etag = `"${createHash('sha1').update(file).digest('hex')}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag }).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': contentType(path),
+      'Content-Length': file.length,
+      ETag: etag,
+    });
     res.end(method === 'HEAD' ? undefined : file);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

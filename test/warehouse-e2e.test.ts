@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,11 +190,34 @@ spec:
     expect(docsOnly.status).toBe(200);
     expect(docsOnly.body.refreshed).toEqual([]);
 
+    // A new commit under apps/, which the Warehouse will only see when the webhook says so
+    // (the server's minimum interval is an hour).
+    const work = join(dir, 'gitops-work');
+    // Asynchronously: the git server runs in this process and must keep answering.
+    const gitIn = (cwd: string, args: string[]) =>
+      promisify(execFile)('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd });
+    await gitIn(dir, ['clone', '-q', gitops, work]);
+    writeFileSync(join(work, 'apps/api/values.yaml'), 'tag: 2\n');
+    await gitIn(work, ['commit', '-qam', 'bump api']);
+    await gitIn(work, ['push', '-q', 'origin', 'HEAD:main']);
     const accepted = await send(push(['apps/api/values.yaml']), 'github-hook-secret');
     expect(accepted.status).toBe(200);
     expect(accepted.body.refreshed).toEqual(['config']);
     expect(await annotation('config')).not.toBe(before.config);
     expect(await annotation('api')).toBe(before.api);
+
+    // The refresh discovers the git repository and makes Freight of its newest commit.
+    const head = git.git('gitops', ['rev-parse', 'main']).trim();
+    type Commit = { id?: string; message?: string };
+    let newest: Commit | undefined;
+    for (let i = 0; i < 200 && newest?.id !== head; i++) {
+      const { items } = await gantry.store.list('Freight', { namespace: 'shop' });
+      newest = items
+        .flatMap((f) => (f as { commits?: Commit[] }).commits ?? [])
+        .find((commit) => commit.id === head);
+      if (newest?.id !== head) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(newest).toMatchObject({ id: head, message: 'bump api' });
 
     const unknown = await api('/webhook/github/0000', { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);
