@@ -92,7 +92,7 @@ describe('WebhookReceivers', () => {
     name: string,
     secret: Record<string, string>,
     provider: Record<string, unknown>,
-  ) => receiverPath('shop', receiver(name, provider) as WebhookReceiver, secret);
+  ) => receiverPath('shop', receiver(name, provider), secret);
   const call = (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const [, , provider, hash] = path.split('/');
     return receivers.handle(provider!, hash!, {
