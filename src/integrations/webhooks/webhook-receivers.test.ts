@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REFRESH_ANNOTATION } from '../../api/labels.js';
-import type { WebhookReceiver } from '../../api/project-config.js';
 import { isGantryError } from '../../errors.js';
 import { ResourceService } from '../../resources/resource-service.js';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite/sqlite-store.js';
