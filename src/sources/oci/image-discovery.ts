@@ -6,6 +6,8 @@ import { orderTags } from './tag-order.js';
 
 type Reference = NonNullable<DiscoveredImages['references']>[number];
 
+/** NewestBuild's memory is bounded: beyond this, the oldest entries are looked up again. */
+const MAX_REMEMBERED_BUILDS = 200_000;
 const CREATED_ANNOTATIONS = ['org.opencontainers.image.created', 'org.label-schema.build-date'];
 const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
@@ -109,6 +111,10 @@ export class ImageDiscovery {
             },
           );
           build = { digest: manifest.digest, createdAt: described?.createdAt };
+          if (this.#builds.size >= MAX_REMEMBERED_BUILDS) {
+            const oldest = this.#builds.keys().next().value;
+            if (oldest !== undefined) this.#builds.delete(oldest);
+          }
           this.#builds.set(key, build);
         }
         return { tag, ...build };
