@@ -33,6 +33,8 @@ import type { Store } from './store/store.js';
 export interface RunningGantry {
   url: string;
   store: Store;
+  /** Counters for benchmarks and diagnostics. */
+  stats(): { registryRequests: number };
   /** Graceful stop: ends watches, lets in-flight requests finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     return {
       url: server.url,
       store,
+      stats: () => ({ registryRequests: registry.requests }),
       stop: () => {
         stopping ??= (async () => {
           shutdown.abort();
