@@ -1,3 +1,5 @@
+import { parseDuration } from '../api/duration.js';
+import { soakDuration } from '../api/freight-availability.js';
 import { createHash } from 'node:crypto';
 import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
 import type { PromotionWork } from '../engine/promotion-runner.js';
@@ -77,9 +79,24 @@ export function freightStatusInStage(
   now: string,
 ): FreightStatus {
   const currentlyIn = { ...status?.currentlyIn };
+  const next: FreightStatus = { ...status };
   if (entered) currentlyIn[stage] = currentlyIn[stage] ?? { since: now };
-  else delete currentlyIn[stage];
-  const next: FreightStatus = { ...status, currentlyIn };
+  else {
+    // Leaving ends a stay: a verified Freight keeps its longest stay (Kargo's longestSoak),
+    // which downstream soak requirements may count later.
+    const since = currentlyIn[stage]?.since;
+    const verified = status?.verifiedIn?.[stage];
+    if (since && verified) {
+      const stay = Date.parse(now) - Date.parse(since);
+      const longest = parseDuration(verified.longestSoak ?? '') ?? 0;
+      next.verifiedIn = {
+        ...status?.verifiedIn,
+        [stage]: { ...verified, longestSoak: soakDuration(Math.max(stay, longest)) },
+      };
+    }
+    delete currentlyIn[stage];
+  }
+  next.currentlyIn = currentlyIn;
   if (Object.keys(currentlyIn).length === 0) delete next.currentlyIn;
   return next;
 }

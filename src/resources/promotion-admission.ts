@@ -1,4 +1,5 @@
-import type { Freight } from '../api/freight.js';
+import type { Freight, FreightStatus } from '../api/freight.js';
+import { freightAvailability } from '../api/freight-availability.js';
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { StageSpec } from '../api/stage.js';
@@ -23,12 +24,13 @@ export interface PromotionLookups {
  * Kargo's admission of a new Promotion: the Stage must exist and have steps; the Freight (by
  * name or alias) must exist and come from an origin the Stage requests; the name becomes
  * `<stage>.<ulid>.<first 7 of the freight>`; the steps and vars are copied from the Stage's
- * template with PromotionTasks inflated. (Availability rules come with pipelines.)
+ * template with PromotionTasks inflated. The Freight must be available to the Stage
+ * (freight-availability.ts): verified upstream and soaked, direct, or approved.
  */
 export async function admitNewPromotion(
   promotion: Resource,
   lookups: PromotionLookups,
-  options: { ulid: () => string; actor?: string | undefined },
+  options: { ulid: () => string; now: Date; actor?: string | undefined },
 ): Promise<Resource> {
   const spec = promotion.spec as { stage: string; freight?: string; origin?: unknown };
   const issue = (path: string, message: string): never => {
@@ -70,6 +72,16 @@ export async function admitNewPromotion(
       `Freight "${spec.freight}" comes from ${origin.kind} "${origin.name}", which Stage "${spec.stage}" does not request`,
     );
   }
+  const availability = freightAvailability(
+    { name: spec.stage, spec: stageSpec },
+    { origin, status: freight!.status as FreightStatus | undefined },
+    options.now,
+  );
+  if (!availability.available)
+    issue(
+      'spec.freight',
+      `Freight "${spec.freight}" is not available to Stage "${spec.stage}": ${availability.reason}`,
+    );
   const tasks = new Map<string, PromotionTaskSpec>();
   for (const step of template!.steps ?? []) {
     if (!step.task) continue;

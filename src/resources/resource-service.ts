@@ -264,6 +264,7 @@ export class ResourceService {
         try {
           admitted = await admitNewPromotion(object, this.#promotionLookups(namespace, batch), {
             ulid: this.#ulid,
+            now: this.#now(),
             actor: request.actor,
           });
         } catch (err) {

@@ -1,0 +1,185 @@
+import type { FreightStatus } from '../api/freight.js';
+import type { StoredResource } from '../api/resource.js';
+import type { StageSpec, StageStatus } from '../api/stage.js';
+import { formatTimestamp } from '../api/timestamp.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import {
+  REVERIFY_ANNOTATION,
+  verificationToStart,
+  verifiedFreightStatus,
+  withVerification,
+  type VerificationInfo,
+} from './stage-verification.js';
+import { updateStatus } from './update-status.js';
+
+/** Runs a Stage's verification (its AnalysisTemplates) for the Stage's current Freight. */
+export type RunVerification = (request: {
+  project: string;
+  stage: StoredResource;
+  id: string;
+  signal: AbortSignal;
+  /** Persists progress (a Running phase with a message) while the verification runs. */
+  progress: (info: Partial<VerificationInfo>) => Promise<void>;
+}) => Promise<Pick<VerificationInfo, 'phase' | 'message' | 'analysisRun'>>;
+
+export interface VerificationControllerOptions {
+  store: Store;
+  logger: Logger;
+  replicaId: string;
+  /** Runs AnalysisTemplates; only called for Stages that have some. */
+  runVerification: RunVerification;
+  now?: () => Date;
+  leaseTtlMs?: number;
+}
+
+/**
+ * Verifies Stages after successful promotions, as Kargo does: a Stage whose newest Freight
+ * arrived by a successful Promotion (or that was asked to verify again) runs its
+ * `spec.verification.analysisTemplates`; without any, it is verified at once. Success marks
+ * every Freight of the Stage's current collection `verifiedIn` the Stage, which makes it
+ * available downstream; every outcome is recorded in the collection's verificationHistory
+ * (newest first, at most 10). One verification per Stage at a time; a new promotion aborts
+ * a running verification of older Freight.
+ */
+export class VerificationController {
+  readonly #options: VerificationControllerOptions;
+  readonly #now: () => Date;
+  readonly #stop = new AbortController();
+  readonly #queue = new Map<string, Promise<void>>();
+  readonly #running = new Map<string, { id: string; controller: AbortController }>();
+  #watching: Promise<void> | undefined;
+
+  constructor(options: VerificationControllerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async start(): Promise<void> {
+    const list = await this.#options.store.list('Stage');
+    this.#watching = this.#watch(list.resourceVersion);
+    for (const stage of list.items) this.#schedule(stage);
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    for (const run of this.#running.values()) run.controller.abort();
+    await this.#watching?.catch(() => undefined);
+    await Promise.allSettled([...this.#queue.values()]);
+  }
+
+  async #watch(from: string): Promise<void> {
+    try {
+      for await (const event of this.#options.store.watch({
+        kinds: ['Stage'],
+        fromResourceVersion: from,
+        signal: this.#stop.signal,
+      })) {
+        if (event.type !== 'DELETED') this.#schedule(event.object);
+      }
+    } catch (err) {
+      if (this.#stop.signal.aborted) return;
+      this.#options.logger.error('stage watch ended; restarting', { error: errorMessage(err) });
+      const list = await this.#options.store.list('Stage');
+      this.#watching = this.#watch(list.resourceVersion);
+    }
+  }
+
+  #schedule(stage: StoredResource): void {
+    if (this.#stop.signal.aborted) return;
+    const key = `${stage.metadata.namespace ?? ''}/${stage.metadata.name}`;
+    const wanted = verificationToStart(
+      stage.status as StageStatus | undefined,
+      stage.metadata.annotations?.[REVERIFY_ANNOTATION],
+    );
+    if (!wanted) return;
+    const running = this.#running.get(key);
+    if (running?.id === wanted.id) return;
+    // Newer Freight (or a re-verify) supersedes a verification still running.
+    running?.controller.abort();
+    const previous = this.#queue.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#verify(key, wanted.id))
+      .catch((err: unknown) =>
+        this.#options.logger.error('verification failed to run', {
+          stage: key,
+          error: errorMessage(err),
+        }),
+      );
+    this.#queue.set(key, next);
+    void next.finally(() => {
+      if (this.#queue.get(key) === next) this.#queue.delete(key);
+    });
+  }
+
+  async #verify(key: string, id: string): Promise<void> {
+    const [project, name] = key.split('/') as [string, string];
+    const { store, replicaId } = this.#options;
+    const stage = await store.get({ kind: 'Stage', namespace: project, name });
+    if (!stage || this.#stop.signal.aborted) return;
+    const wanted = verificationToStart(
+      stage.status as StageStatus | undefined,
+      stage.metadata.annotations?.[REVERIFY_ANNOTATION],
+    );
+    if (wanted?.id !== id) return; // handled meanwhile, or superseded
+    if (
+      !(await store.acquireLease(
+        `verification/${key}`,
+        replicaId,
+        this.#options.leaseTtlMs ?? 60_000,
+      ))
+    )
+      return; // another replica verifies this Stage
+    const controller = new AbortController();
+    this.#running.set(key, { id, controller });
+    const signal = AbortSignal.any([controller.signal, this.#stop.signal]);
+    const startTime = formatTimestamp(this.#now());
+    const stageKey = { kind: 'Stage', namespace: project, name };
+    const record = (info: VerificationInfo) =>
+      updateStatus<StageStatus>(store, stageKey, (status) =>
+        status ? withVerification(status, info) : undefined,
+      );
+    try {
+      const templates = (stage.spec as StageSpec).verification?.analysisTemplates ?? [];
+      let outcome: Pick<VerificationInfo, 'phase' | 'message' | 'analysisRun'>;
+      if (templates.length === 0) {
+        outcome = { phase: 'Successful', message: 'no verification configured' };
+      } else {
+        await record({ id, startTime, phase: 'Running' });
+        outcome = await this.#options.runVerification({
+          project,
+          stage,
+          id,
+          signal,
+          progress: async (info) => {
+            await record({ id, startTime, phase: 'Running', ...info });
+          },
+        });
+      }
+      if (this.#stop.signal.aborted) return; // shutting down: verify again after the restart
+      if (controller.signal.aborted)
+        outcome = { ...outcome, phase: 'Aborted', message: 'superseded' };
+      const finishTime = formatTimestamp(this.#now());
+      await record({ id, startTime, finishTime, ...outcome });
+      if (outcome.phase === 'Successful')
+        await this.#markVerified(project, name, stage, finishTime);
+      this.#options.logger.info('stage verified', { stage: key, phase: outcome.phase });
+    } finally {
+      if (this.#running.get(key)?.id === id) this.#running.delete(key);
+      await store.releaseLease(`verification/${key}`, replicaId).catch(() => undefined);
+    }
+  }
+
+  async #markVerified(project: string, stageName: string, stage: StoredResource, at: string) {
+    const items = (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {};
+    for (const item of Object.values(items)) {
+      if (!item.name) continue;
+      await updateStatus<FreightStatus>(
+        this.#options.store,
+        { kind: 'Freight', namespace: project, name: item.name },
+        (status) => verifiedFreightStatus(status, stageName, at),
+      );
+    }
+  }
+}
