@@ -8,6 +8,8 @@ import { RepositoryCache } from './git/repository-cache.js';
 import { BUILTIN_STEPS } from './steps/index.js';
 import { WarehouseController } from './controllers/warehouse-controller.js';
 import { ProjectConfigController } from './controllers/project-config-controller.js';
+import { VerificationController } from './controllers/verification-controller.js';
+import { analysisVerification } from './controllers/analysis-verification.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
@@ -19,6 +21,7 @@ import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createCredentialResolver } from './resources/repository-credentials.js';
 import { ResourceService } from './resources/resource-service.js';
+import { FreightService } from './resources/freight-service.js';
 import { replicaId } from './replica-id.js';
 import { createApp } from './server/app.js';
 import { listen } from './server/http-server.js';
@@ -86,6 +89,12 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       runner,
       replicaId: replica,
     });
+    const verifications = new VerificationController({
+      store,
+      logger,
+      replicaId: replica,
+      runVerification: analysisVerification({ store, now: runner.now, sleep: runner.sleep }),
+    });
     const webhooks = new WebhookReceivers({ store });
     let listening = '';
     const projectConfigs = new ProjectConfigController({
@@ -95,6 +104,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     });
     const app = createApp({
       webhooks,
+      freight: new FreightService({ store }),
       service,
       store,
       logger,
@@ -109,6 +119,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     await promotions.start();
     await warehouses.start();
     await projectConfigs.start();
+    await verifications.start();
     logger.info('gantry is serving', {
       url: server.url,
       store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
@@ -121,7 +132,12 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       stop: () => {
         stopping ??= (async () => {
           shutdown.abort();
-          await Promise.all([promotions.stop(), warehouses.stop(), projectConfigs.stop()]);
+          await Promise.all([
+            promotions.stop(),
+            warehouses.stop(),
+            projectConfigs.stop(),
+            verifications.stop(),
+          ]);
           http.close();
           await server.close();
           await store.close();

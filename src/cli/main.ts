@@ -93,6 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-A, --all-projects', 'list across all projects')
     .option('-o, --output <format>', 'table, wide, yaml or json', 'table')
     .option('-l, --selector <selector>', 'label selector, e.g. tier=web,env!=prod')
+    .option('--stage <name>', 'freight: as this Stage sees it (available or not, and why)')
     .action(async (kind: string, name: string | undefined, options: Record<string, unknown>) => {
       const { getCommand } = await import('./commands/get.js');
       await getCommand(context(), kind, name, options);
@@ -159,6 +160,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (options: Record<string, unknown>) => {
       const { promoteCommand } = await import('./commands/promote.js');
       await promoteCommand(context(), options);
+    });
+
+  program
+    .command('approve')
+    .description(
+      'approve Freight for a Stage: it becomes available there without verification or soak',
+    )
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--freight <name>', 'the Freight, by name or alias')
+    .option('--stage <name>', 'the Stage it is approved for')
+    .action(async (options: Record<string, unknown>) => {
+      const { approveCommand } = await import('./commands/approve.js');
+      await approveCommand(context(), options);
+    });
+
+  program
+    .command('verify')
+    .description("verify a Stage's current Freight again, or abort the running verification")
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--stage <name>', 'the Stage')
+    .option('--abort', 'abort the verification running now')
+    .action(async (options: Record<string, unknown>) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      await verifyCommand(context(), options);
     });
 
   program

@@ -5,6 +5,8 @@ type Collection = NonNullable<StageStatus['freightHistory']>[number];
 export type VerificationInfo = NonNullable<Collection['verificationHistory']>[number];
 
 export const REVERIFY_ANNOTATION = 'kargo.akuity.io/reverify';
+/** On a Stage: the id of the verification to abort. */
+export const ABORT_VERIFICATION_ANNOTATION = 'kargo.akuity.io/abort';
 
 /**
  * Whether the Stage's current Freight needs a verification started now: after a successful

@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import {
+  ABORT_VERIFICATION_ANNOTATION,
   REVERIFY_ANNOTATION,
   verificationToStart,
   verifiedFreightStatus,
@@ -89,6 +90,9 @@ export class VerificationController {
   #schedule(stage: StoredResource): void {
     if (this.#stop.signal.aborted) return;
     const key = `${stage.metadata.namespace ?? ''}/${stage.metadata.name}`;
+    const abort = stage.metadata.annotations?.[ABORT_VERIFICATION_ANNOTATION];
+    const current = this.#running.get(key);
+    if (abort && current?.id === abort) current.controller.abort();
     const wanted = verificationToStart(
       stage.status as StageStatus | undefined,
       stage.metadata.annotations?.[REVERIFY_ANNOTATION],
@@ -158,8 +162,15 @@ export class VerificationController {
         });
       }
       if (this.#stop.signal.aborted) return; // shutting down: verify again after the restart
-      if (controller.signal.aborted)
-        outcome = { ...outcome, phase: 'Aborted', message: 'superseded' };
+      if (controller.signal.aborted) {
+        const asked =
+          (await store.get(stageKey))?.metadata.annotations?.[ABORT_VERIFICATION_ANNOTATION] === id;
+        outcome = {
+          ...outcome,
+          phase: 'Aborted',
+          message: asked ? 'aborted on request' : 'superseded by newer Freight or a re-verify',
+        };
+      }
       const finishTime = formatTimestamp(this.#now());
       await record({ id, startTime, finishTime, ...outcome });
       if (outcome.phase === 'Successful')

@@ -13,6 +13,9 @@ import type { PromotionPlan } from '../controllers/promotion-planner.js';
 import { registerExpressionRoutes } from './routes/expression-routes.js';
 import { registerPromotionRoutes } from './routes/promotion-routes.js';
 import { registerWarehouseRoutes } from './routes/warehouse-routes.js';
+import { registerFreightRoutes } from './routes/freight-routes.js';
+import { registerVerificationRoutes } from './routes/verification-routes.js';
+import type { FreightService } from '../resources/freight-service.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
@@ -34,6 +37,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** The ProjectConfigs' webhook receivers (`POST /webhook/<provider>/<hash>`). */
   webhooks?: WebhookReceivers | undefined;
+  /** Approvals and per-Stage availability. */
+  freight?: FreightService | undefined;
 }
 
 /** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
@@ -56,6 +61,8 @@ export function createApp(options: AppOptions): Hono {
   registerWatchRoutes(app, options);
   registerPromotionRoutes(app, options);
   registerWarehouseRoutes(app, options);
+  registerFreightRoutes(app, options);
+  registerVerificationRoutes(app, options);
   registerWebhookRoutes(app, options);
   registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);

@@ -3,12 +3,14 @@ import type { StoredResource } from '../../api/resource.js';
 import type { ListResponse } from '../client.js';
 import { kindArgument, pathFor, projectFor, type CliContext } from '../context.js';
 import { parseOutputFormat, printObjects, printTable, tableOf } from '../output/print-objects.js';
+import { usageError } from '../usage-error.js';
 
 export interface GetOptions {
   project?: string;
   allProjects?: boolean;
   output?: string;
   selector?: string;
+  stage?: string;
 }
 
 /** `gantry get KIND [NAME]`: a kubectl-like table, or the objects as YAML or JSON. */
@@ -22,6 +24,15 @@ export async function getCommand(
   const format = parseOutputFormat(options.output);
   const allProjects = !!options.allProjects && info.namespaced && name === undefined;
   const project = allProjects ? undefined : projectFor(info, options.project, ctx.env);
+  if (options.stage !== undefined) {
+    if (info.kind !== 'Freight' || name !== undefined || !project)
+      throw usageError(
+        '--stage goes with get freight --project P (no NAME): Freight as a Stage sees it',
+      );
+    const { freightForStage } = await import('./freight-for-stage.js');
+    await freightForStage(ctx, project, options.stage, format);
+    return;
+  }
   const query = new URLSearchParams();
   if (options.selector) query.set('labelSelector', options.selector);
   const listPath = () => {

@@ -1,0 +1,127 @@
+import { freightAvailability, type Availability } from '../api/freight-availability.js';
+import type { Freight, FreightStatus } from '../api/freight.js';
+import { ALIAS_LABEL } from '../api/labels.js';
+import type { StoredResource } from '../api/resource.js';
+import type { StageSpec } from '../api/stage.js';
+import { formatTimestamp } from '../api/timestamp.js';
+import { inputError, isGantryError, notFoundError } from '../errors.js';
+import type { Store } from '../store/store.js';
+
+/** One Freight as a Stage sees it: may it be promoted there, and why (not). */
+export interface FreightForStage {
+  freight: StoredResource;
+  availability: Availability;
+}
+
+/**
+ * Freight operations that involve a Stage: manual approval (Kargo's `approve`, which makes a
+ * Freight available to one Stage, skipping verification and soak there) and the availability
+ * view (`gantry get freight --stage S`: every Freight the Stage requests, newest first, with
+ * whether it is available and why).
+ */
+export class FreightService {
+  readonly #store: Store;
+  readonly #now: () => Date;
+
+  constructor(options: { store: Store; now?: () => Date }) {
+    this.#store = options.store;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The Freight called `nameOrAlias` in the project (by name first, then alias). */
+  async find(project: string, nameOrAlias: string): Promise<StoredResource> {
+    const byName = await this.#store.get({
+      kind: 'Freight',
+      namespace: project,
+      name: nameOrAlias,
+    });
+    if (byName) return byName;
+    const { items } = await this.#store.list('Freight', {
+      namespace: project,
+      labelSelector: [{ key: ALIAS_LABEL, operator: 'In', values: [nameOrAlias] }],
+    });
+    if (!items[0])
+      throw notFoundError(
+        `Freight "${nameOrAlias}" not found in project "${project}" (by name or alias)`,
+      );
+    return items[0];
+  }
+
+  async approve(project: string, nameOrAlias: string, stageName: string): Promise<StoredResource> {
+    const freight = await this.find(project, nameOrAlias);
+    const stage = await this.#stage(project, stageName);
+    const origin = (freight as unknown as Freight).origin;
+    const requests = (stage.spec as StageSpec).requestedFreight;
+    if (!requests.some((r) => r.origin.kind === origin.kind && r.origin.name === origin.name))
+      throw inputError(
+        `stage: Stage "${stageName}" does not request Freight from ${origin.kind} "${origin.name}"`,
+        [{ path: 'stage', message: `does not request ${origin.kind} "${origin.name}"` }],
+      );
+    const at = formatTimestamp(this.#now());
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.#store.get({
+        kind: 'Freight',
+        namespace: project,
+        name: freight.metadata.name,
+      });
+      if (!current) throw notFoundError(`Freight "${nameOrAlias}" was deleted`);
+      const status = (current.status ?? {}) as FreightStatus;
+      if (status.approvedFor?.[stageName]) return current;
+      try {
+        const [result] = await this.#store.write([
+          {
+            op: 'updateStatus',
+            key: { kind: 'Freight', namespace: project, name: current.metadata.name },
+            status: {
+              ...status,
+              approvedFor: { ...status.approvedFor, [stageName]: { approvedAt: at } },
+            },
+            resourceVersion: current.metadata.resourceVersion,
+          },
+        ]);
+        return result!.object!;
+      } catch (err) {
+        if (!isGantryError(err, 'Conflict') || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /** Every Freight from the origins the Stage requests, newest first, with its availability. */
+  async forStage(project: string, stageName: string): Promise<FreightForStage[]> {
+    const stage = await this.#stage(project, stageName);
+    const spec = stage.spec as StageSpec;
+    const { items } = await this.#store.list('Freight', { namespace: project });
+    const now = this.#now();
+    return items
+      .filter((freight) => {
+        const origin = (freight as unknown as Freight).origin;
+        return spec.requestedFreight.some(
+          (r) => r.origin.kind === origin.kind && r.origin.name === origin.name,
+        );
+      })
+      .sort((a, b) => discovered(b).localeCompare(discovered(a)))
+      .map((freight) => ({
+        freight,
+        availability: freightAvailability(
+          { name: stageName, spec },
+          {
+            origin: (freight as unknown as Freight).origin,
+            status: freight.status as FreightStatus | undefined,
+          },
+          now,
+        ),
+      }));
+  }
+
+  async #stage(project: string, name: string): Promise<StoredResource> {
+    const stage = await this.#store.get({ kind: 'Stage', namespace: project, name });
+    if (!stage) throw notFoundError(`Stage "${name}" not found in project "${project}"`);
+    return stage;
+  }
+}
+
+function discovered(freight: StoredResource): string {
+  return (
+    (freight as { discoveredAt?: string }).discoveredAt ?? freight.metadata.creationTimestamp ?? ''
+  );
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StageStatus } from '../src/api/stage.js';
+import { runCli } from '../src/cli/main.js';
+import { resolveServerConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { startGantry, type RunningGantry } from '../src/main.js';
+
+/**
+ * A pipeline through a real server and the CLI: Freight moves dev → staging only once it is
+ * verified in dev; prod needs a soak in staging, which an approval overrides; staging verifies
+ * with an AnalysisTemplate whose web metric asks a local HTTP service.
+ */
+describe('pipelines end to end', () => {
+  let dir: string;
+  let gantry: RunningGantry;
+  let health: Server;
+  let healthy = true;
+
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'pipe' },
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const stageStatus = async (name: string) =>
+    (await gantry.store.get({ kind: 'Stage', namespace: 'pipe', name }))?.status as
+      StageStatus | undefined;
+  const until = async (check: () => Promise<boolean>, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const verification = async (stage: string) =>
+    (await stageStatus(stage))?.freightHistory?.[0]?.verificationHistory?.[0];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gantry-pipeline-e2e-'));
+    health = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: healthy ? 'ok' : 'down' }));
+    });
+    await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+    const port = (health.address() as { port: number }).port;
+    gantry = await startGantry(
+      resolveServerConfig(
+        { port: '0', dataDir: join(dir, 'data'), minWarehouseInterval: '1h' },
+        {},
+      ),
+      silentLogger,
+    );
+    const stage = (name: string, sources: string, extra = '') => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: {name: ${name}, namespace: pipe}
+spec:
+  requestedFreight:
+  - origin: {kind: Warehouse, name: app}
+    sources: ${sources}
+  promotionTemplate:
+    spec:
+      steps:
+      - {uses: compose-output, config: {stage: ${name}}}
+${extra}`;
+    writeFileSync(
+      join(dir, 'pipe.yaml'),
+      [
+        'apiVersion: kargo.akuity.io/v1alpha1\nkind: Project\nmetadata: {name: pipe}',
+        `apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: {name: app, namespace: pipe}
+spec:
+  freightCreationPolicy: Manual
+  subscriptions: [{image: {repoURL: 127.0.0.1:9/pipe/app}}]`,
+        `apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: {name: first, namespace: pipe}
+alias: first-flight
+origin: {kind: Warehouse, name: app}
+images: [{repoURL: 127.0.0.1:9/pipe/app, tag: 1.0.0}]`,
+        `apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: {name: smoke, namespace: pipe}
+spec:
+  args: [{name: url}]
+  metrics:
+  - name: health
+    successCondition: result == 'ok'
+    provider:
+      web: {url: '{{args.url}}', jsonPath: '{$.status}'}`,
+        stage('dev', '{direct: true}'),
+        stage(
+          'staging',
+          '{stages: [dev]}',
+          `  verification:
+    analysisTemplates: [{name: smoke}]
+    args: [{name: url, value: 'http://127.0.0.1:${port}/health'}]`,
+        ),
+        stage('prod', '{stages: [staging], requiredSoakTime: 1h}'),
+      ].join('\n---\n'),
+    );
+    const applied = await cli(['apply', '-f', join(dir, 'pipe.yaml')]);
+    expect(applied.err).toBe('');
+  });
+  afterAll(async () => {
+    await gantry.stop();
+    await new Promise<void>((resolve) => health.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('moves Freight downstream only once it is verified, and says why not before', async () => {
+    const before = await cli(['get', 'freight', '--stage', 'staging']);
+    expect(before.out.split('\n')[0]).toMatch(/^NAME\s+ALIAS\s+ARTIFACTS\s+AVAILABLE\s+WHY\s+AGE$/);
+    expect(before.out).toMatch(
+      /first-flight\s+127\.0\.0\.1:9\/pipe\/app:1\.0\.0\s+no\s+not verified in dev/,
+    );
+    const refused = await cli(['promote', '--stage', 'staging', '--freight', 'first-flight']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(
+      'Freight "first-flight" is not available to Stage "staging": not verified in dev',
+    );
+
+    expect(
+      (await cli(['promote', '--stage', 'dev', '--freight', 'first-flight', '--wait'])).code,
+    ).toBe(0);
+    await until(async () => (await verification('dev'))?.phase === 'Successful', 'dev verified');
+    const after = await cli(['get', 'freight', '--stage', 'staging']);
+    expect(after.out).toMatch(/first-flight\s+\S+\s+yes\s+verified in dev/);
+    expect(
+      (await cli(['promote', '--stage', 'staging', '--freight', 'first-flight', '--wait'])).code,
+    ).toBe(0);
+  });
+
+  it('verifies staging with its AnalysisTemplate, and re-verifies on request', async () => {
+    await until(
+      async () => (await verification('staging'))?.phase === 'Successful',
+      'staging verified',
+    );
+    expect((await verification('staging'))?.message).toContain('health: Successful');
+    healthy = false;
+    const reverify = await cli(['verify', '--stage', 'staging']);
+    expect(reverify.err).toBe('');
+    await until(
+      async () => (await verification('staging'))?.phase === 'Failed',
+      'staging re-verified',
+    );
+    expect((await stageStatus('staging'))?.freightHistory?.[0]?.verificationHistory).toHaveLength(
+      2,
+    );
+    healthy = true;
+  });
+
+  it('holds prod until the soak is done, unless someone approves', async () => {
+    const soaking = await cli(['get', 'freight', '--stage', 'prod']);
+    expect(soaking.out).toMatch(/no\s+soaking in staging: \d+s of 1h/);
+    const refused = await cli(['promote', '--stage', 'prod', '--freight', 'first-flight']);
+    expect(refused.err).toMatch(/not available to Stage "prod": soaking in staging/);
+    const approved = await cli(['approve', '--freight', 'first-flight', '--stage', 'prod']);
+    expect(approved.out).toBe('freight.kargo.akuity.io/first-flight approved for Stage prod');
+    expect((await cli(['get', 'freight', '--stage', 'prod'])).out).toMatch(
+      /yes\s+approved for prod/,
+    );
+    expect(
+      (await cli(['promote', '--stage', 'prod', '--freight', 'first-flight', '--wait'])).code,
+    ).toBe(0);
+    const wrong = await cli(['approve', '--freight', 'nope', '--stage', 'prod']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('Freight "nope" not found in project "pipe"');
+  });
+});
