@@ -9,6 +9,9 @@ import { BUILTIN_STEPS } from './steps/index.js';
 import { WarehouseController } from './controllers/warehouse-controller.js';
 import { ProjectConfigController } from './controllers/project-config-controller.js';
 import { VerificationController } from './controllers/verification-controller.js';
+import { AutoPromotionController } from './controllers/auto-promotion-controller.js';
+import type { ProjectConfigSpec } from './api/project-config.js';
+import { windowStatus } from './api/promotion-windows.js';
 import { analysisVerification } from './controllers/analysis-verification.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
@@ -95,6 +98,26 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       replicaId: replica,
       runVerification: analysisVerification({ store, now: runner.now, sleep: runner.sleep }),
     });
+    const autoPromotions = new AutoPromotionController({
+      store,
+      service,
+      logger,
+      replicaId: replica,
+      promotionsAllowed: async (project, stage) => {
+        const config = await store.get({
+          kind: 'ProjectConfig',
+          namespace: project,
+          name: project,
+        });
+        const windows = (config?.spec as ProjectConfigSpec | undefined)?.promotionWindows ?? [];
+        const status = windowStatus(
+          windows,
+          { name: stage.metadata.name, labels: stage.metadata.labels },
+          new Date(),
+        );
+        return { allowed: status.open, reason: status.reason };
+      },
+    });
     const webhooks = new WebhookReceivers({ store });
     let listening = '';
     const projectConfigs = new ProjectConfigController({
@@ -120,6 +143,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     await warehouses.start();
     await projectConfigs.start();
     await verifications.start();
+    await autoPromotions.start();
     logger.info('gantry is serving', {
       url: server.url,
       store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
@@ -137,6 +161,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
             warehouses.stop(),
             projectConfigs.stop(),
             verifications.stop(),
+            autoPromotions.stop(),
           ]);
           http.close();
           await server.close();

@@ -39,9 +39,9 @@ export function analysisVerification(options: {
         };
       templates.push({ name: ref.name, spec: template.spec as AnalysisTemplateSpec });
     }
-    const items = Object.values(
+    const items: FreightReference[] = Object.values(
       (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
-    ) as FreightReference[];
+    );
     const args: Array<{ name: string; value: string }> = [];
     for (const arg of spec.verification?.args ?? []) {
       try {

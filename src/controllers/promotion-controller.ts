@@ -12,6 +12,12 @@ import { terminalError } from '../engine/step-error.js';
 import { errorMessage } from '../errors.js';
 import { projectLookups } from './project-lookups.js';
 import { updateStatus } from './update-status.js';
+import { AUTO_PROMOTION_ACTOR } from './auto-promotion-controller.js';
+import { autoPromotionEnabled, candidateFor } from './auto-promotion.js';
+import { originKey } from '../api/common.js';
+import type { ProjectConfig } from '../api/project-config.js';
+import type { StageSpec } from '../api/stage.js';
+import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import {
@@ -344,6 +350,59 @@ export class PromotionController {
     // next start or on the replica that holds the Stage now.
     if (result.phase === 'Running') return;
     await this.#recordOutcome(project, spec.stage, promotion.metadata.name, reference, result);
+    if (result.phase === 'Succeeded')
+      await this.#updateHold(project, spec.stage, promotion, reference).catch((err: unknown) =>
+        logger.warn('could not update the auto-promotion hold', { error: errorMessage(err) }),
+      );
+  }
+
+  /**
+   * Kargo's holds (v1.11): a person's successful promotion of Freight other than the
+   * auto-promotion candidate pins that request slot, so auto-promotion does not undo it;
+   * promoting the candidate releases the pin. Auto-promotions never touch holds.
+   */
+  async #updateHold(
+    project: string,
+    stageName: string,
+    promotion: StoredResource,
+    reference: ReturnType<typeof freightReference>,
+  ): Promise<void> {
+    const { store } = this.#options;
+    const actor = promotion.metadata.annotations?.[CREATE_ACTOR_ANNOTATION];
+    if (actor === AUTO_PROMOTION_ACTOR || !reference.origin) return;
+    const config = (await store.get({
+      kind: 'ProjectConfig',
+      namespace: project,
+      name: project,
+    })) as (StoredResource & ProjectConfig) | undefined;
+    const stage = await store.get({ kind: 'Stage', namespace: project, name: stageName });
+    if (!stage || !autoPromotionEnabled(config, stage)) return;
+    const origin = originKey(reference.origin);
+    const request = (stage.spec as StageSpec).requestedFreight.find(
+      (r) => originKey(r.origin) === origin,
+    );
+    if (!request) return;
+    const stages = new Map(
+      (await store.list('Stage', { namespace: project })).items.map((s) => [s.metadata.name, s]),
+    );
+    const freight = (await store.list('Freight', { namespace: project })).items;
+    const candidate = candidateFor(stage, request, freight, stages, new Date());
+    const pinned = candidate.freight?.metadata.name !== reference.name;
+    await this.#updateStage(project, stageName, (status) => {
+      const holds = { ...status?.autoPromotionHolds };
+      if (pinned)
+        holds[origin] = {
+          freightName: reference.name ?? '',
+          origin: reference.origin!,
+          promotionName: promotion.metadata.name,
+          ...(actor ? { actor } : {}),
+          createdAt: formatTimestamp(new Date()),
+        };
+      else delete holds[origin];
+      const next: StageStatus = { ...status, autoPromotionHolds: holds };
+      if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
+      return next;
+    });
   }
 
   async #recordOutcome(
