@@ -25,6 +25,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createCredentialResolver } from './resources/repository-credentials.js';
 import { ResourceService } from './resources/resource-service.js';
 import { FreightService } from './resources/freight-service.js';
+import { StageActions } from './resources/stage-actions.js';
+import { autoRollback } from './controllers/auto-rollback.js';
 import { replicaId } from './replica-id.js';
 import { createApp } from './server/app.js';
 import { listen } from './server/http-server.js';
@@ -92,7 +94,11 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       runner,
       replicaId: replica,
     });
+    const freightService = new FreightService({ store });
+    const stageActions = new StageActions({ store, service, freight: freightService });
     const verifications = new VerificationController({
+      onFailed: (project, stage, info) =>
+        autoRollback({ store, stageActions, logger }, project, stage, info),
       store,
       logger,
       replicaId: replica,
@@ -127,7 +133,8 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     });
     const app = createApp({
       webhooks,
-      freight: new FreightService({ store }),
+      freight: freightService,
+      stageActions,
       service,
       store,
       logger,

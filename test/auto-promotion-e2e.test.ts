@@ -196,4 +196,43 @@ spec:
     }, 'the hold to be released');
     await until(async () => (await tagIn('staging')) === '4.0.0', '4.0.0 in staging');
   });
+
+  it('rolls back to the previous verified Freight, holds, and resumes without the rejected one', async () => {
+    await until(async () => (await tagIn('dev')) === '4.0.0', '4.0.0 in dev');
+    await until(
+      async () =>
+        (await promotions('dev')).every((p) =>
+          ['Succeeded', 'Failed', 'Errored', 'Aborted'].includes(
+            (p.status as { phase?: string } | undefined)?.phase ?? '',
+          ),
+        ),
+      'dev to settle',
+    );
+    const rolled = await cli(['rollback', '--stage', 'dev']);
+    expect(rolled.err).toBe('');
+    expect(rolled.out).toMatch(/rolling dev back to v1-0-0; auto-promotion of dev is held/);
+    await until(async () => (await tagIn('dev')) === '1.0.0', 'the rollback to 1.0.0');
+    const status = (await gantry.store.get({ kind: 'Stage', namespace: 'auto', name: 'dev' }))
+      ?.status as StageStatus;
+    expect(status.autoPromotionHolds?.['Warehouse/app']?.actor).toBeDefined();
+    const rejected = (await gantry.store.list('Freight', { namespace: 'auto' })).items.find(
+      (f) => (f as { alias?: string }).alias === 'v4-0-0',
+    )!;
+    expect(rejected.metadata.annotations?.['rejected.gantry.io/dev']).toBe(
+      'dev was rolled back to v1-0-0',
+    );
+    const rollbackPromotion = (await promotions('dev')).find(
+      (p) => p.metadata.annotations?.['kargo.akuity.io/rollback'] === 'true',
+    );
+    expect(rollbackPromotion).toBeDefined();
+
+    expect((await cli(['resume', '--stage', 'dev'])).out).toBe(
+      'stage.kargo.akuity.io/dev: auto-promotion resumed',
+    );
+    // The newest Freight not rejected for dev is 3.0.0.
+    await until(async () => (await tagIn('dev')) === '3.0.0', 'auto-promotion of 3.0.0');
+    const none = await cli(['rollback', '--stage', 'dev', '--to', 'v9']);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('Freight "v9" not found');
+  });
 });

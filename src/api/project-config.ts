@@ -5,7 +5,15 @@ import {
   labelSelectorSchema,
   statusCommonShape,
 } from './common.js';
-import { KARGO_API_VERSION, namespacedObjectMetaSchema, nameSchema } from './meta.js';
+import { parseCron } from './cron-schedule.js';
+import { parseDuration } from './duration.js';
+import {
+  durationSchema,
+  KARGO_API_VERSION,
+  namespacedObjectMetaSchema,
+  nameSchema,
+} from './meta.js';
+import { isTimeZone } from './time-zone.js';
 
 /**
  * ProjectConfig: a project's policies. Exactly one per project, named after it
@@ -72,6 +80,42 @@ export const promotionPolicySchema = z
       });
     }
   });
+
+/**
+ * A promotion window (a Gantry extension): when Promotions to the selected Stages may
+ * (Allow) or may not (Deny) run. Semantics in promotion-windows.ts.
+ */
+export const promotionWindowSchema = z.strictObject({
+  /** Unique within the ProjectConfig; named in status reasons. */
+  name: nameSchema,
+  kind: z.enum(['Allow', 'Deny']),
+  /** Five-field cron (or @daily, @weekly, …): when each occurrence of the window opens. */
+  schedule: z.string().superRefine((schedule, ctx) => {
+    try {
+      parseCron(schedule);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  /** How long each occurrence stays open. */
+  duration: durationSchema.refine((duration) => parseDuration(duration) !== 0, {
+    message: 'must be longer than 0s',
+  }),
+  /** The IANA time zone whose wall clock the schedule is read on. */
+  timeZone: z
+    .string()
+    .superRefine((zone, ctx) => {
+      if (!isTimeZone(zone)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown time zone "${zone}": use an IANA name such as UTC or Europe/Berlin`,
+        });
+      }
+    })
+    .default('UTC'),
+  /** The Stages it applies to; every Stage of the project when omitted. */
+  stageSelector: promotionPolicySelectorSchema.optional(),
+});
 
 const secretProvider = z.strictObject({ secretRef: localObjectReferenceSchema });
 
@@ -163,6 +207,7 @@ export const projectConfigSpecSchema = z
   .strictObject({
     promotionPolicies: z.array(promotionPolicySchema).optional(),
     webhookReceivers: z.array(webhookReceiverSchema).optional(),
+    promotionWindows: z.array(promotionWindowSchema).optional(),
   })
   .superRefine((spec, ctx) => {
     const exact = new Map<string, number>();
@@ -188,6 +233,17 @@ export const projectConfigSpecSchema = z
           message: `receiver name "${receiver.name}" is already used by webhookReceivers[${first}]`,
         });
       } else receivers.set(receiver.name, index);
+    });
+    const windows = new Map<string, number>();
+    spec.promotionWindows?.forEach((window, index) => {
+      const first = windows.get(window.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promotionWindows', index, 'name'],
+          message: `window name "${window.name}" is already used by promotionWindows[${first}]`,
+        });
+      } else windows.set(window.name, index);
     });
   });
 
@@ -220,5 +276,8 @@ export const projectConfigSchema = z
 
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 export type PromotionPolicy = z.infer<typeof promotionPolicySchema>;
+export type PromotionPolicySelector = z.infer<typeof promotionPolicySelectorSchema>;
+export type PromotionWindow = z.infer<typeof promotionWindowSchema>;
 export type WebhookReceiver = z.infer<typeof webhookReceiverSchema>;
 export type WebhookProviderName = (typeof WEBHOOK_PROVIDERS)[number];
+export type ProjectConfigSpec = z.output<typeof projectConfigSpecSchema>;

@@ -106,6 +106,40 @@ describe('validateManifest', () => {
     });
   });
 
+  it('accepts promotion windows, in UTC unless told otherwise', () => {
+    const config = valid({
+      ...base,
+      kind: 'ProjectConfig',
+      metadata: { name: 'demo', namespace: 'demo' },
+      spec: {
+        promotionWindows: [
+          {
+            name: 'business-hours',
+            kind: 'Allow',
+            schedule: '0 9 * * MON-FRI',
+            duration: '8h',
+            timeZone: 'Europe/Berlin',
+            stageSelector: { name: 'glob:prod-*' },
+          },
+          { name: 'nightly', kind: 'Deny', schedule: '@daily', duration: '1h30m' },
+        ],
+      },
+    });
+    expect(config.spec).toEqual({
+      promotionWindows: [
+        {
+          name: 'business-hours',
+          kind: 'Allow',
+          schedule: '0 9 * * MON-FRI',
+          duration: '8h',
+          timeZone: 'Europe/Berlin',
+          stageSelector: { name: 'glob:prod-*' },
+        },
+        { name: 'nightly', kind: 'Deny', schedule: '@daily', duration: '1h30m', timeZone: 'UTC' },
+      ],
+    });
+  });
+
   it('moves the old image semverConstraint to constraint', () => {
     const w = valid(
       warehouse({ subscriptions: [{ image: { repoURL: 'ghcr.io/a/b', semverConstraint: '^1' } }] }),
@@ -400,6 +434,67 @@ describe('validateManifest', () => {
         },
       },
       ['spec.webhookReceivers[0]: set only one provider per receiver (found github, quay)'],
+    ],
+    [
+      'a promotion window with a bad cron field',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          promotionWindows: [{ name: 'w', kind: 'Allow', schedule: '61 9 * * *', duration: '1h' }],
+        },
+      },
+      ['spec.promotionWindows[0].schedule: minute field "61" is out of range 0-59'],
+    ],
+    [
+      'a promotion window in an unknown time zone',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          promotionWindows: [
+            {
+              name: 'w',
+              kind: 'Deny',
+              schedule: '@daily',
+              duration: '1h',
+              timeZone: 'Europe/Atlantis',
+            },
+          ],
+        },
+      },
+      [
+        'spec.promotionWindows[0].timeZone: unknown time zone "Europe/Atlantis": use an IANA name such as UTC or Europe/Berlin',
+      ],
+    ],
+    [
+      'two promotion windows with one name',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          promotionWindows: [
+            { name: 'w', kind: 'Allow', schedule: '0 9 * * MON-FRI', duration: '8h' },
+            { name: 'w', kind: 'Deny', schedule: '0 12 * * FRI', duration: '12h' },
+          ],
+        },
+      },
+      ['spec.promotionWindows[1].name: window name "w" is already used by promotionWindows[0]'],
+    ],
+    [
+      'a promotion window lasting no time',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          promotionWindows: [{ name: 'w', kind: 'Allow', schedule: '@daily', duration: '0s' }],
+        },
+      },
+      ['spec.promotionWindows[0].duration: must be longer than 0s'],
     ],
     [
       'a Freight with no artifacts',

@@ -187,6 +187,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   program
+    .command('rollback')
+    .description("promote a Stage's previous verified Freight and hold its auto-promotion")
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--stage <name>', 'the Stage')
+    .option('--to <freight>', 'roll back to this Freight (name or alias) instead')
+    .action(async (options: Record<string, unknown>) => {
+      const { rollbackCommand } = await import('./commands/rollback.js');
+      await rollbackCommand(context(), options);
+    });
+
+  program
+    .command('resume')
+    .description("lift a Stage's auto-promotion hold (after a rollback or a manual promotion)")
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--stage <name>', 'the Stage')
+    .action(async (options: Record<string, unknown>) => {
+      const { resumeCommand } = await import('./commands/resume.js');
+      await resumeCommand(context(), options);
+    });
+
+  program
     .command('refresh')
     .description('discover a Warehouse now: gantry refresh warehouse NAME')
     .argument('<kind>', 'warehouse')

@@ -141,7 +141,13 @@ export class AutoPromotionController {
         if (!candidate.freight || holds[candidate.origin]) continue;
         const name = candidate.freight.metadata.name;
         if (currentFreight(stage, candidate.origin) === name) continue;
-        if (mine.some((p) => (p.spec as { freight?: string }).freight === name)) continue;
+        // A candidate whose last Promotion here failed is not retried over and over.
+        const tried = mine
+          .filter((p) => (p.spec as { freight?: string }).freight === name)
+          .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+          .at(-1);
+        const phase = (tried?.status as { phase?: string } | undefined)?.phase;
+        if (phase === 'Failed' || phase === 'Errored') continue;
         const allowed = (await this.#options.promotionsAllowed?.(project, stage)) ?? {
           allowed: true,
         };

@@ -44,7 +44,10 @@ export function candidateFor(
 ): Candidate {
   const origin = originKey(request.origin);
   const spec = stage.spec as StageSpec;
+  const rejected = (item: StoredResource) =>
+    item.metadata.annotations?.[`rejected.gantry.io/${stage.metadata.name}`] !== undefined;
   const available = (item: StoredResource) =>
+    !rejected(item) &&
     freightAvailability(
       { name: stage.metadata.name, spec },
       {

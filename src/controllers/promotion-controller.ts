@@ -349,11 +349,25 @@ export class PromotionController {
     // Interrupted by shutdown (or the lease was lost): it stays Running, and resumes at the
     // next start or on the replica that holds the Stage now.
     if (result.phase === 'Running') return;
-    await this.#recordOutcome(project, spec.stage, promotion.metadata.name, reference, result);
-    if (result.phase === 'Succeeded')
-      await this.#updateHold(project, spec.stage, promotion, reference).catch((err: unknown) =>
-        logger.warn('could not update the auto-promotion hold', { error: errorMessage(err) }),
-      );
+    // The hold is decided first and written with the outcome, in one status write: auto-
+    // promotion must never see the new Freight without the hold that protects it.
+    const hold =
+      result.phase === 'Succeeded'
+        ? await this.#holdDecision(project, spec.stage, promotion, reference).catch(
+            (err: unknown) => {
+              logger.warn('could not decide the auto-promotion hold', { error: errorMessage(err) });
+              return undefined;
+            },
+          )
+        : undefined;
+    await this.#recordOutcome(
+      project,
+      spec.stage,
+      promotion.metadata.name,
+      reference,
+      result,
+      hold,
+    );
   }
 
   /**
@@ -361,15 +375,17 @@ export class PromotionController {
    * auto-promotion candidate pins that request slot, so auto-promotion does not undo it;
    * promoting the candidate releases the pin. Auto-promotions never touch holds.
    */
-  async #updateHold(
+  async #holdDecision(
     project: string,
     stageName: string,
     promotion: StoredResource,
     reference: ReturnType<typeof freightReference>,
-  ): Promise<void> {
+  ): Promise<HoldDecision | undefined> {
     const { store } = this.#options;
     const actor = promotion.metadata.annotations?.[CREATE_ACTOR_ANNOTATION];
-    if (actor === AUTO_PROMOTION_ACTOR || !reference.origin) return;
+    const rollback = promotion.metadata.annotations?.['kargo.akuity.io/rollback'] === 'true';
+    // Rollbacks place their own hold (StageActions.rollback).
+    if (actor === AUTO_PROMOTION_ACTOR || rollback || !reference.origin) return;
     const config = (await store.get({
       kind: 'ProjectConfig',
       namespace: project,
@@ -388,21 +404,18 @@ export class PromotionController {
     const freight = (await store.list('Freight', { namespace: project })).items;
     const candidate = candidateFor(stage, request, freight, stages, new Date());
     const pinned = candidate.freight?.metadata.name !== reference.name;
-    await this.#updateStage(project, stageName, (status) => {
-      const holds = { ...status?.autoPromotionHolds };
-      if (pinned)
-        holds[origin] = {
-          freightName: reference.name ?? '',
-          origin: reference.origin!,
-          promotionName: promotion.metadata.name,
-          ...(actor ? { actor } : {}),
-          createdAt: formatTimestamp(new Date()),
-        };
-      else delete holds[origin];
-      const next: StageStatus = { ...status, autoPromotionHolds: holds };
-      if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
-      return next;
-    });
+    return {
+      origin,
+      hold: pinned
+        ? {
+            freightName: reference.name ?? '',
+            origin: reference.origin,
+            promotionName: promotion.metadata.name,
+            ...(actor ? { actor } : {}),
+            createdAt: formatTimestamp(new Date()),
+          }
+        : undefined,
+    };
   }
 
   async #recordOutcome(
@@ -411,13 +424,21 @@ export class PromotionController {
     name: string,
     reference: ReturnType<typeof freightReference>,
     result: PromotionStatus,
+    hold?: HoldDecision,
   ): Promise<void> {
     let previousFreight: string | undefined;
     await this.#updateStage(project, stage, (status) => {
       previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
         (item) => item.origin?.name === reference.origin?.name,
       )?.name;
-      return stageStatusAfterPromotion(status, { name, freight: reference, status: result });
+      const next = stageStatusAfterPromotion(status, { name, freight: reference, status: result });
+      if (!hold) return next;
+      const holds = { ...next.autoPromotionHolds };
+      if (hold.hold) holds[hold.origin] = hold.hold;
+      else delete holds[hold.origin];
+      next.autoPromotionHolds = holds;
+      if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
+      return next;
     });
     if (result.phase !== 'Succeeded') return;
     const at = formatTimestamp(new Date());
@@ -487,6 +508,12 @@ export class PromotionController {
   ): Promise<void> {
     return this.#updateStatus({ kind: 'Freight', namespace: project, name }, change);
   }
+}
+
+/** What a successful manual promotion does to its slot's hold: place one, or lift it. */
+interface HoldDecision {
+  origin: string;
+  hold: NonNullable<StageStatus['autoPromotionHolds']>[string] | undefined;
 }
 
 function leaseName(stageKey: string): string {

@@ -124,6 +124,7 @@ export function promotionWork(
     project: promotion.metadata.namespace ?? '',
     stage: spec.stage,
     actor: promotion.metadata.annotations?.['kargo.akuity.io/create-actor'],
+    rollback: promotion.metadata.annotations?.['kargo.akuity.io/rollback'] === 'true',
     vars: spec.vars ?? [],
     steps: spec.steps,
     freight: {

@@ -33,6 +33,8 @@ export interface VerificationControllerOptions {
   runVerification: RunVerification;
   now?: () => Date;
   leaseTtlMs?: number;
+  /** Called when a verification ends otherwise than Successful (auto-rollback). */
+  onFailed?: (project: string, stage: StoredResource, info: VerificationInfo) => Promise<void>;
 }
 
 /**
@@ -175,6 +177,8 @@ export class VerificationController {
       await record({ id, startTime, finishTime, ...outcome });
       if (outcome.phase === 'Successful')
         await this.#markVerified(project, name, stage, finishTime);
+      else if (outcome.phase !== 'Aborted')
+        await this.#options.onFailed?.(project, stage, { id, startTime, finishTime, ...outcome });
       this.#options.logger.info('stage verified', { stage: key, phase: outcome.phase });
     } finally {
       if (this.#running.get(key)?.id === id) this.#running.delete(key);

@@ -77,7 +77,11 @@ export async function admitNewPromotion(
     { origin, status: freight!.status as FreightStatus | undefined },
     options.now,
   );
-  if (!availability.available)
+  // A rollback returns to Freight the Stage verified before: it needs no fresh availability.
+  const rollback =
+    promotion.metadata.annotations?.['kargo.akuity.io/rollback'] === 'true' &&
+    !!(freight!.status as FreightStatus | undefined)?.verifiedIn?.[spec.stage];
+  if (!availability.available && !rollback)
     issue(
       'spec.freight',
       `Freight "${spec.freight}" is not available to Stage "${spec.stage}": ${availability.reason}`,

@@ -15,6 +15,8 @@ import { registerPromotionRoutes } from './routes/promotion-routes.js';
 import { registerWarehouseRoutes } from './routes/warehouse-routes.js';
 import { registerFreightRoutes } from './routes/freight-routes.js';
 import { registerVerificationRoutes } from './routes/verification-routes.js';
+import { registerStageActionRoutes } from './routes/stage-action-routes.js';
+import type { StageActions } from '../resources/stage-actions.js';
 import type { FreightService } from '../resources/freight-service.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
@@ -39,6 +41,8 @@ export interface AppOptions {
   webhooks?: WebhookReceivers | undefined;
   /** Approvals and per-Stage availability. */
   freight?: FreightService | undefined;
+  /** Rollback and resume. */
+  stageActions?: StageActions | undefined;
 }
 
 /** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
@@ -63,6 +67,7 @@ export function createApp(options: AppOptions): Hono {
   registerWarehouseRoutes(app, options);
   registerFreightRoutes(app, options);
   registerVerificationRoutes(app, options);
+  registerStageActionRoutes(app, options);
   registerWebhookRoutes(app, options);
   registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);

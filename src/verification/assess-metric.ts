@@ -2,7 +2,7 @@ import type { AnalysisPhase, MetricResult } from './analysis-run-status.js';
 
 /** The numbers that decide a metric's phase, defaults applied. */
 export interface MetricLimits {
-  /** Measurements to take (errors do not count). */
+  /** Measurements to take (errors do not count); Infinity until another limit decides. */
   count: number;
   /** Failed measurements tolerated; -1 disables the check (Rollouts ≥ 1.8). */
   failureLimit: number;

@@ -19,6 +19,7 @@ describe('createRedactor', () => {
   it.each([
     [['s3cret'], 'token=s3cret; again s3cret', 'token=***; again ***'],
     [['abc', 'abcdef'], 'abcdef and abc', '*** and ***'],
+    [['pa"ss\\'], 'raw pa"ss\\ and JSON "pa\\"ss\\\\"', 'raw *** and JSON "***"'],
     [[''], 'nothing to hide', 'nothing to hide'],
     [[], 'nothing to hide', 'nothing to hide'],
   ])('%j redacts %j', (secrets, text, expected) => {

@@ -50,7 +50,7 @@ const jobSpecSchema = z.looseObject({
   }),
 });
 
-interface Process {
+interface ContainerProcess {
   container: string;
   command: string;
   args: string[];
@@ -96,7 +96,7 @@ export const jobProvider: MetricProvider<JobMetric> = {
     const processes = [
       ...(spec.template.spec.initContainers ?? []),
       ...spec.template.spec.containers,
-    ].map((container): Process => {
+    ].map((container): ContainerProcess => {
       const where = `metric "${metric}": container "${container.name}"`;
       const env: Record<string, string> = {};
       for (const variable of container.env ?? []) {
@@ -125,7 +125,7 @@ export const jobProvider: MetricProvider<JobMetric> = {
 };
 
 async function measureJob(
-  processes: Process[],
+  processes: ContainerProcess[],
   backoffLimit: number,
   deadlineSeconds: number,
   context: MeasureContext,
@@ -168,7 +168,7 @@ async function measureJob(
 }
 
 async function runAttempt(
-  processes: Process[],
+  processes: ContainerProcess[],
   deadline: number,
   context: MeasureContext,
   logs: string[],

@@ -43,10 +43,7 @@ export function resolveMetric(metric: Metric, options: MetricOptions): ResolvedM
   const where = `metric "${name}"`;
   const resolved = substituteArgs(rest, options.args, where);
 
-  const count = integer(resolved.count, 'count', where, 1, 0) || 1;
   const intervalMs = duration(resolved.interval, 'interval', where);
-  if (count > 1 && intervalMs === undefined)
-    throw inputError(`${where}: interval is required when count is more than 1`);
   const failureLimit = integer(resolved.failureLimit, 'failureLimit', where, 0, -1);
   const consecutiveSuccessLimit = integer(
     resolved.consecutiveSuccessLimit,
@@ -55,6 +52,14 @@ export function resolveMetric(metric: Metric, options: MetricOptions): ResolvedM
     0,
     0,
   );
+  // Rollouts measures without end when count is unset and interval set. Gantry takes one
+  // measurement instead (a verification must end), except when consecutiveSuccessLimit is
+  // set: then the metric ends with the streak ("wait until it holds"), as in Rollouts.
+  const unbounded = consecutiveSuccessLimit > 0 && intervalMs !== undefined;
+  const count =
+    integer(resolved.count, 'count', where, 0, 0) || (unbounded ? Number.POSITIVE_INFINITY : 1);
+  if (count > 1 && intervalMs === undefined)
+    throw inputError(`${where}: interval is required when count is more than 1`);
   if (failureLimit < 0 && consecutiveSuccessLimit === 0)
     throw inputError(
       `${where}: failureLimit is disabled (-1), so consecutiveSuccessLimit must be set`,

@@ -88,7 +88,11 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisRunStat
   const context = {
     signal: stop.signal,
     now,
-    sleep: input.sleep,
+    // A sleep may reject when its signal aborts; that is the abort, not a failure.
+    sleep: (ms: number, signal: AbortSignal) =>
+      input.sleep(ms, signal).catch((err: unknown) => {
+        if (!signal.aborted) throw err;
+      }),
     runCommand: input.runCommand ?? localCommandRunner,
     runStartedAt: new Date(startedAt),
     redact,
@@ -117,7 +121,8 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisRunStat
   await updates;
 
   const unfinished = status.metricResults.filter((r) => !isCompletedPhase(r.phase));
-  const aborted = unfinished.length > 0 && input.signal.aborted;
+  // An abort after a metric already decided the outcome does not hide that outcome.
+  const aborted = unfinished.length > 0 && input.signal.aborted && decisive === undefined;
   for (const result of unfinished) {
     result.phase = 'Aborted';
     result.message = aborted
