@@ -11,7 +11,7 @@ import { ProjectConfigController } from './controllers/project-config-controller
 import { VerificationController } from './controllers/verification-controller.js';
 import { AutoPromotionController } from './controllers/auto-promotion-controller.js';
 import type { ProjectConfigSpec } from './api/project-config.js';
-import { windowStatus } from './api/promotion-windows.js';
+import { promotionGate } from './api/promotion-gates.js';
 import { analysisVerification } from './controllers/analysis-verification.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
@@ -110,18 +110,14 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       logger,
       replicaId: replica,
       promotionsAllowed: async (project, stage) => {
-        const config = await store.get({
-          kind: 'ProjectConfig',
-          namespace: project,
-          name: project,
-        });
-        const windows = (config?.spec as ProjectConfigSpec | undefined)?.promotionWindows ?? [];
-        const status = windowStatus(
-          windows,
+        const gate = promotionGate(
+          await store.get({ kind: 'Project', namespace: '', name: project }),
+          (await store.get({ kind: 'ProjectConfig', namespace: project, name: project })) as
+            { spec?: ProjectConfigSpec } | undefined,
           { name: stage.metadata.name, labels: stage.metadata.labels },
           new Date(),
         );
-        return { allowed: status.open, reason: status.reason };
+        return gate.open ? { allowed: true } : { allowed: false, reason: gate.reason };
       },
     });
     const webhooks = new WebhookReceivers({ store });

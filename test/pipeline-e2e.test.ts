@@ -176,4 +176,46 @@ spec:
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain('Freight "nope" not found in project "pipe"');
   });
+
+  it('stops promotions during a freeze and a closed window, unless overridden', async () => {
+    const frozen = await cli(['freeze', '--reason', 'release weekend']);
+    expect(frozen.out).toBe('project.kargo.akuity.io/pipe frozen');
+    const refused = await cli(['promote', '--stage', 'dev', '--freight', 'first-flight']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /project pipe is frozen since \S+ by api: release weekend; promote with --override "<why>" to go ahead anyway/,
+    );
+    const forced = await cli([
+      'promote',
+      '--stage',
+      'dev',
+      '--freight',
+      'first-flight',
+      '--override',
+      'hotfix approved by on-call',
+      '--wait',
+    ]);
+    expect(forced.code).toBe(0);
+    const overridden = (await gantry.store.list('Promotion', { namespace: 'pipe' })).items.filter(
+      (p) => p.metadata.annotations?.['gantry.io/override'] === 'hotfix approved by on-call',
+    );
+    expect(overridden).toHaveLength(1);
+    expect((await cli(['unfreeze'])).out).toBe('project.kargo.akuity.io/pipe unfrozen');
+
+    writeFileSync(
+      join(dir, 'windows.yaml'),
+      `apiVersion: kargo.akuity.io/v1alpha1
+kind: ProjectConfig
+metadata: {name: pipe, namespace: pipe}
+spec:
+  promotionWindows:
+  - {name: change-freeze, kind: Deny, schedule: '0 0 1 1 *', duration: 8760h, stageSelector: {name: dev}}`,
+    );
+    expect((await cli(['apply', '-f', join(dir, 'windows.yaml')])).err).toBe('');
+    const closed = await cli(['promote', '--stage', 'dev', '--freight', 'first-flight']);
+    expect(closed.err).toMatch(/Stage dev is closed: deny window "change-freeze" is open/);
+    expect((await cli(['promote', '--stage', 'staging', '--freight', 'first-flight'])).code).toBe(
+      0,
+    );
+  });
 });

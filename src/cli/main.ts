@@ -157,6 +157,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'show what the promotion would change (the diff it would push) without doing it',
     )
     .option('--abort <promotion>', 'abort this Promotion instead')
+    .option(
+      '--override <reason>',
+      'promote despite a freeze or a closed promotion window (the reason is recorded)',
+    )
     .action(async (options: Record<string, unknown>) => {
       const { promoteCommand } = await import('./commands/promote.js');
       await promoteCommand(context(), options);
@@ -205,6 +209,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (options: Record<string, unknown>) => {
       const { resumeCommand } = await import('./commands/resume.js');
       await resumeCommand(context(), options);
+    });
+
+  program
+    .command('freeze')
+    .description('stop every promotion of a project until unfreeze')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('--reason <text>', 'why (shown to everyone whose promotion is refused)')
+    .action(async (options: Record<string, unknown>) => {
+      const { freezeCommand } = await import('./commands/freeze.js');
+      await freezeCommand(context(), true, options);
+    });
+
+  program
+    .command('unfreeze')
+    .description('let promotions of a project run again')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .action(async (options: Record<string, unknown>) => {
+      const { freezeCommand } = await import('./commands/freeze.js');
+      await freezeCommand(context(), false, options);
     });
 
   program

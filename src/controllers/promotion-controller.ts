@@ -15,7 +15,8 @@ import { updateStatus } from './update-status.js';
 import { AUTO_PROMOTION_ACTOR } from './auto-promotion-controller.js';
 import { autoPromotionEnabled, candidateFor } from './auto-promotion.js';
 import { originKey } from '../api/common.js';
-import type { ProjectConfig } from '../api/project-config.js';
+import type { ProjectConfig, ProjectConfigSpec } from '../api/project-config.js';
+import { OVERRIDE_ANNOTATION, promotionGate } from '../api/promotion-gates.js';
 import type { StageSpec } from '../api/stage.js';
 import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
@@ -138,6 +139,24 @@ export class PromotionController {
     return got;
   }
 
+  /** Freezes and promotion windows; rollbacks and overridden Promotions pass. */
+  async #gate(promotion: StoredResource): Promise<{ open: boolean; reason?: string }> {
+    const annotations = promotion.metadata.annotations ?? {};
+    if (annotations[OVERRIDE_ANNOTATION] || annotations['kargo.akuity.io/rollback'] === 'true')
+      return { open: true };
+    const { store } = this.#options;
+    const project = promotion.metadata.namespace ?? '';
+    const stageName = (promotion.spec as { stage: string }).stage;
+    const stage = await store.get({ kind: 'Stage', namespace: project, name: stageName });
+    return promotionGate(
+      await store.get({ kind: 'Project', namespace: '', name: project }),
+      (await store.get({ kind: 'ProjectConfig', namespace: project, name: project })) as
+        { spec?: ProjectConfigSpec } | undefined,
+      { name: stageName, labels: stage?.metadata.labels },
+      new Date(),
+    );
+  }
+
   /** Looks at the Stage again once another replica's lease could have run out. */
   #retryLater(stageKey: string): void {
     if (this.#retries.has(stageKey) || this.#stop.signal.aborted) return;
@@ -166,11 +185,17 @@ export class PromotionController {
   async #watch(from: string): Promise<void> {
     try {
       for await (const event of this.#options.store.watch({
-        kinds: ['Promotion'],
+        kinds: ['Promotion', 'Project'],
         fromResourceVersion: from,
         signal: this.#stop.signal,
       })) {
-        this.#schedule(stageKeyOf(event.object));
+        if (event.object.kind === 'Project') {
+          // An unfreeze may release queued Promotions of any of the project's Stages.
+          const { items } = await this.#options.store.list('Promotion', {
+            namespace: event.object.metadata.name,
+          });
+          for (const key of new Set(items.map(stageKeyOf))) this.#schedule(key);
+        } else this.#schedule(stageKeyOf(event.object));
       }
     } catch (err) {
       if (this.#stop.signal.aborted) return;
@@ -239,6 +264,18 @@ export class PromotionController {
             message: 'waiting for the Promotion before it to finish',
           });
         continue;
+      }
+      const gate = await this.#gate(promotion);
+      if (!gate.open) {
+        // Queued until the freeze ends or the window opens; Running ones are never stopped.
+        const message = `waiting: ${gate.reason}`;
+        if (status.phase !== 'Running' && status.message !== message)
+          await this.#writePromotionStatus(promotion, { ...status, phase: 'Pending', message });
+        if (status.phase !== 'Running') {
+          this.#retryLater(stageKey);
+          startedOne = true;
+          continue;
+        }
       }
       startedOne = true;
       this.#begin(stageKey, promotion);

@@ -1,5 +1,7 @@
 import type { Freight, FreightStatus } from '../api/freight.js';
 import { freightAvailability } from '../api/freight-availability.js';
+import { OVERRIDE_ANNOTATION, promotionGate } from '../api/promotion-gates.js';
+import type { ProjectConfigSpec } from '../api/project-config.js';
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { StageSpec } from '../api/stage.js';
@@ -18,6 +20,9 @@ export interface PromotionLookups {
     name: string,
     kind: 'PromotionTask' | 'ClusterPromotionTask',
   ): Promise<PromotionTaskSpec | undefined>;
+  /** The project and its ProjectConfig, for freezes and promotion windows. */
+  project(): Promise<StoredResource | undefined>;
+  config(): Promise<StoredResource | Resource | undefined>;
 }
 
 /**
@@ -86,6 +91,19 @@ export async function admitNewPromotion(
       'spec.freight',
       `Freight "${spec.freight}" is not available to Stage "${spec.stage}": ${availability.reason}`,
     );
+  // Freezes and closed windows stop promotions, except rollbacks (which restore a known-good
+  // state) and promotions someone explicitly overrides (recorded on the Promotion).
+  const override = promotion.metadata.annotations?.[OVERRIDE_ANNOTATION];
+  if (!rollback && !override) {
+    const gate = promotionGate(
+      await lookups.project(),
+      (await lookups.config()) as { spec?: ProjectConfigSpec } | undefined,
+      { name: spec.stage, labels: stage!.metadata.labels },
+      options.now,
+    );
+    if (!gate.open)
+      issue('spec.stage', `${gate.reason}; promote with --override "<why>" to go ahead anyway`);
+  }
   const tasks = new Map<string, PromotionTaskSpec>();
   for (const step of template!.steps ?? []) {
     if (!step.task) continue;

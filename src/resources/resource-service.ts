@@ -342,6 +342,8 @@ export class ResourceService {
         });
         return items[0];
       },
+      project: () => this.#store.get({ kind: 'Project', namespace: '', name: namespace }),
+      config: () => read('ProjectConfig', namespace),
       task: async (name, kind) => {
         const task =
           kind === 'ClusterPromotionTask' ? await read(kind, name, '') : await read(kind, name);

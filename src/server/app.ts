@@ -16,6 +16,7 @@ import { registerWarehouseRoutes } from './routes/warehouse-routes.js';
 import { registerFreightRoutes } from './routes/freight-routes.js';
 import { registerVerificationRoutes } from './routes/verification-routes.js';
 import { registerStageActionRoutes } from './routes/stage-action-routes.js';
+import { registerFreezeRoutes } from './routes/freeze-routes.js';
 import type { StageActions } from '../resources/stage-actions.js';
 import type { FreightService } from '../resources/freight-service.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
@@ -68,6 +69,7 @@ export function createApp(options: AppOptions): Hono {
   registerFreightRoutes(app, options);
   registerVerificationRoutes(app, options);
   registerStageActionRoutes(app, options);
+  registerFreezeRoutes(app, options);
   registerWebhookRoutes(app, options);
   registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);

@@ -1,4 +1,5 @@
 import { KARGO_API_VERSION } from '../../api/api-versions.js';
+import { OVERRIDE_ANNOTATION } from '../../api/promotion-gates.js';
 import type { StoredResource } from '../../api/resource.js';
 import { inputError } from '../../errors.js';
 import { qualifiedName, type CliContext } from '../context.js';
@@ -11,6 +12,7 @@ export interface PromoteOptions {
   abort?: string;
   wait?: boolean;
   plan?: boolean;
+  override?: string;
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
@@ -38,7 +40,10 @@ export async function promoteCommand(ctx: CliContext, options: PromoteOptions): 
   const created = await ctx.client.request<StoredResource>('POST', base, {
     apiVersion: KARGO_API_VERSION,
     kind: 'Promotion',
-    metadata: { namespace: project },
+    metadata: {
+      namespace: project,
+      ...(options.override ? { annotations: { [OVERRIDE_ANNOTATION]: options.override } } : {}),
+    },
     spec: { stage: options.stage, freight: options.freight },
   });
   const name = created.metadata.name;
