@@ -235,4 +235,22 @@ spec:
     expect(none.code).toBe(1);
     expect(none.err).toContain('Freight "v9" not found');
   });
+
+  it('shows what runs where: the Stages table and the pipeline as text', async () => {
+    const stages = await cli(['get', 'stages']);
+    const [header, ...rows] = stages.out.split('\n');
+    expect(header).toMatch(
+      /^NAME\s+SHARD\s+CURRENT FREIGHT\s+HEALTH\s+VERIFICATION\s+HOLD\s+LAST PROMOTION\s+AGE$/,
+    );
+    expect(rows.find((r) => r.startsWith('dev '))).toMatch(
+      /dev\s+v3-0-0 \(127\.0\.0\.1:9\/auto\/app:3\.0\.0\)\s+Successful\s+Succeeded /,
+    );
+    const pipeline = await cli(['get', 'pipeline']);
+    expect(pipeline.out.split('\n').map((line) => line.replace(/\s+$/, ''))).toEqual([
+      'Warehouse app',
+      expect.stringMatching(/^└─ dev\s+v3-0-0 \(127\.0\.0\.1:9\/auto\/app:3\.0\.0\)\s+verified$/),
+      expect.stringMatching(/^   └─ staging\s+v3-0-0 \(.*\)\s+verified$/),
+      expect.stringMatching(/^      └─ gate\s+no Freight yet$/),
+    ]);
+  });
 });

@@ -8,7 +8,7 @@ import type { StoredResource } from './resource.js';
  */
 export interface Column {
   header: string;
-  value: (object: StoredResource) => string;
+  value: (object: StoredResource, context: TableContext) => string;
   /** Shown only with `-o wide`. */
   wide?: boolean;
   /** `age` cells hold a timestamp that the client turns into an age (`5m`). */
@@ -54,6 +54,31 @@ function condition(type: string, field: 'status' | 'message'): (o: StoredResourc
     const found = conditions.find((c) => (c as Loose).type === type) as Loose | undefined;
     return text(found?.[field]);
   };
+}
+
+/** `dashing-duck (ghcr.io/acme/api:1.2.3)` per request slot of the Stage's current Freight. */
+function currentFreight(o: StoredResource, context: TableContext): string {
+  const history = at(o, 'status', 'freightHistory') as Loose[] | undefined;
+  const items = Object.values((history?.[0]?.items as Record<string, Loose> | undefined) ?? {});
+  return items
+    .map((item) => {
+      const name = text(item.name);
+      const label = context.freightAlias?.(name) ?? name.slice(0, 7);
+      const versions = artifacts(item as unknown as StoredResource);
+      return versions ? `${label} (${versions})` : label;
+    })
+    .join(', ');
+}
+
+/** Auto-promotion holds: `held at quiet-quokka (by alice)`. */
+function holds(o: StoredResource, context: TableContext): string {
+  const all = Object.values((at(o, 'status', 'autoPromotionHolds') as Record<string, Loose>) ?? {});
+  return all
+    .map((hold) => {
+      const name = text(hold.freightName);
+      return `held at ${context.freightAlias?.(name) ?? name.slice(0, 7)}${hold.actor ? ` (by ${text(hold.actor)})` : ''}`;
+    })
+    .join(', ');
 }
 
 function artifacts(o: StoredResource): string {
@@ -104,10 +129,26 @@ export const COLUMNS: Record<string, Column[]> = {
   Stage: [
     name,
     shard,
-    { header: 'CURRENT FREIGHT', value: (o) => text(at(o, 'status', 'freightSummary')) },
+    { header: 'CURRENT FREIGHT', value: currentFreight },
     { header: 'HEALTH', value: (o) => text(at(o, 'status', 'health', 'status')) },
-    { header: 'READY', value: condition('Ready', 'status') },
-    { header: 'STATUS', value: condition('Ready', 'message') },
+    {
+      header: 'VERIFICATION',
+      value: (o) => {
+        const history = at(o, 'status', 'freightHistory') as Loose[] | undefined;
+        const latest = (history?.[0]?.verificationHistory as Loose[] | undefined)?.[0];
+        return text(latest?.phase);
+      },
+    },
+    { header: 'HOLD', value: holds },
+    {
+      header: 'LAST PROMOTION',
+      value: (o) => {
+        const last = at(o, 'status', 'lastPromotion') as Loose | undefined;
+        if (!last) return '';
+        return `${text(at(last, 'status', 'phase'))} ${text(last.finishedAt)}`.trim();
+      },
+    },
+    { header: 'READY', value: condition('Ready', 'status'), wide: true },
     age,
   ],
   Freight: [
@@ -136,7 +177,16 @@ export function columnsFor(kind: string): Column[] {
 }
 
 /** The table of `objects` (all of one kind), with every column, wide ones marked. */
-export function tableOf(kind: string, objects: StoredResource[]): Table {
+/** What some columns show about other objects: Freight aliases (Stages show them). */
+export interface TableContext {
+  freightAlias?: (name: string) => string | undefined;
+}
+
+export function tableOf(
+  kind: string,
+  objects: StoredResource[],
+  context: TableContext = {},
+): Table {
   const columns = columnsFor(kind);
   return {
     kind: 'Table',
@@ -148,7 +198,7 @@ export function tableOf(kind: string, objects: StoredResource[]): Table {
     rows: objects.map((object) => ({
       ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
       name: object.metadata.name,
-      cells: columns.map((column) => column.value(object)),
+      cells: columns.map((column) => column.value(object, context)),
     })),
   };
 }

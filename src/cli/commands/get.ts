@@ -20,6 +20,13 @@ export async function getCommand(
   name: string | undefined,
   options: GetOptions,
 ): Promise<void> {
+  if (kindName === 'pipeline') {
+    const project = options.project ?? (ctx.env.GANTRY_PROJECT || undefined);
+    if (!project) throw usageError('--project is required (or set GANTRY_PROJECT)');
+    const { printPipeline } = await import('./pipeline.js');
+    await printPipeline(ctx, project);
+    return;
+  }
   const info = kindArgument(kindName);
   const format = parseOutputFormat(options.output);
   const allProjects = !!options.allProjects && info.namespaced && name === undefined;

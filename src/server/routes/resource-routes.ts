@@ -132,8 +132,18 @@ async function listOrWatch(
       limit: limitQuery(c),
       continue: c.req.query('continue') || undefined,
     });
+    // Stages show their Freight by alias: look the aliases up once for the page.
+    let aliases: Map<string, string> | undefined;
+    if (info.kind === 'Stage') {
+      const freight = await deps.service.list('Freight', { namespace });
+      aliases = new Map(
+        freight.items.map((f) => [f.metadata.name, (f as { alias?: string }).alias ?? '']),
+      );
+    }
     return c.json({
-      ...tableOf(info.kind, page.items),
+      ...tableOf(info.kind, page.items, {
+        freightAlias: (name) => aliases?.get(name) || undefined,
+      }),
       metadata: {
         resourceVersion: page.resourceVersion,
         ...(page.continue ? { continue: page.continue } : {}),
