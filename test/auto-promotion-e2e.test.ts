@@ -249,8 +249,8 @@ spec:
     expect(pipeline.out.split('\n').map((line) => line.replace(/\s+$/, ''))).toEqual([
       'Warehouse app',
       expect.stringMatching(/^└─ dev\s+v3-0-0 \(127\.0\.0\.1:9\/auto\/app:3\.0\.0\)\s+verified$/),
-      expect.stringMatching(/^   └─ staging\s+v3-0-0 \(.*\)\s+verified$/),
-      expect.stringMatching(/^      └─ gate\s+no Freight yet$/),
+      expect.stringMatching(/^ {3}└─ staging\s+v3-0-0 \(.*\)\s+verified$/),
+      expect.stringMatching(/^ {6}└─ gate\s+no Freight yet$/),
     ]);
   });
 });

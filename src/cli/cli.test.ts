@@ -67,10 +67,10 @@ describe('gantry CLI', () => {
     const table = await cli(['get', 'stages', '--project', 'frontend']);
     expect(table.code).toBe(EXIT_OK);
     expect(table.out.split('\n')).toEqual([
-      'NAME      SHARD   CURRENT FREIGHT   HEALTH   READY   STATUS   AGE',
-      'dev                                                           60m',
-      'prod                                                          60m',
-      'staging                                                       60m',
+      'NAME      SHARD   CURRENT FREIGHT   HEALTH   VERIFICATION   HOLD   LAST PROMOTION   AGE',
+      'dev                                                                                 60m',
+      'prod                                                                                60m',
+      'staging                                                                             60m',
     ]);
     const list = JSON.parse(
       (await cli(['get', 'warehouses', '--project', 'frontend', '-o', 'json'])).out,
