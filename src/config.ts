@@ -20,6 +20,9 @@ export interface ServerConfig {
   registryConcurrency: number;
   /** How the world reaches this server (webhook URLs); default: the address it listens on. */
   externalUrl?: string | undefined;
+  /** Garbage collection: unused Freight kept per Warehouse, finished Promotions per Stage. */
+  keepFreight: number;
+  keepPromotions: number;
 }
 
 export interface ServerFlags {
@@ -32,6 +35,8 @@ export interface ServerFlags {
   minWarehouseInterval?: string | undefined;
   registryConcurrency?: string | undefined;
   externalUrl?: string | undefined;
+  keepFreight?: string | undefined;
+  keepPromotions?: string | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -47,6 +52,8 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   },
   registryConcurrency: { flag: '--registry-concurrency', env: 'GANTRY_REGISTRY_CONCURRENCY' },
   externalUrl: { flag: '--external-url', env: 'GANTRY_EXTERNAL_URL' },
+  keepFreight: { flag: '--keep-freight', env: 'GANTRY_KEEP_FREIGHT' },
+  keepPromotions: { flag: '--keep-promotions', env: 'GANTRY_KEEP_PROMOTIONS' },
 };
 
 const fields = {
@@ -73,6 +80,11 @@ const fields = {
   externalUrl: z.string().refine((value) => value === '' || /^https?:\/\/[^/]+/.test(value), {
     message: 'must be an http(s):// URL such as https://gantry.example.com',
   }),
+  keepFreight: z.string().regex(/^\d+$/, { message: 'must be a whole number' }).transform(Number),
+  keepPromotions: z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number),
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -85,6 +97,8 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   minWarehouseInterval: '30s',
   registryConcurrency: '8',
   externalUrl: '',
+  keepFreight: '50',
+  keepPromotions: '20',
 };
 
 export function resolveServerConfig(
@@ -127,5 +141,7 @@ export function resolveServerConfig(
     minWarehouseIntervalMs: values.minWarehouseInterval as number,
     registryConcurrency: values.registryConcurrency as number,
     externalUrl: (values.externalUrl as string).replace(/\/+$/, '') || undefined,
+    keepFreight: values.keepFreight as number,
+    keepPromotions: values.keepPromotions as number,
   };
 }

@@ -10,6 +10,7 @@ import { WarehouseController } from './controllers/warehouse-controller.js';
 import { ProjectConfigController } from './controllers/project-config-controller.js';
 import { VerificationController } from './controllers/verification-controller.js';
 import { AutoPromotionController } from './controllers/auto-promotion-controller.js';
+import { GarbageCollector } from './controllers/garbage-collector.js';
 import type { ProjectConfigSpec } from './api/project-config.js';
 import { promotionGate } from './api/promotion-gates.js';
 import { analysisVerification } from './controllers/analysis-verification.js';
@@ -120,6 +121,14 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
         return gate.open ? { allowed: true } : { allowed: false, reason: gate.reason };
       },
     });
+    const collector = new GarbageCollector({
+      store,
+      logger,
+      replicaId: replica,
+      keepFreight: config.keepFreight,
+      keepPromotions: config.keepPromotions,
+      onPromotionDeleted: (project, name) => logs.remove(project, name),
+    });
     const webhooks = new WebhookReceivers({ store });
     let listening = '';
     const projectConfigs = new ProjectConfigController({
@@ -147,6 +156,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     await projectConfigs.start();
     await verifications.start();
     await autoPromotions.start();
+    collector.start();
     logger.info('gantry is serving', {
       url: server.url,
       store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
@@ -165,6 +175,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
             projectConfigs.stop(),
             verifications.stop(),
             autoPromotions.stop(),
+            collector.stop(),
           ]);
           http.close();
           await server.close();

@@ -60,6 +60,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'no Warehouse is discovered more often than this (env GANTRY_MIN_WAREHOUSE_INTERVAL; default 30s)',
     )
     .option(
+      '--keep-freight <n>',
+      'unused Freight kept per Warehouse (env GANTRY_KEEP_FREIGHT; default 50)',
+    )
+    .option(
+      '--keep-promotions <n>',
+      'finished Promotions kept per Stage (env GANTRY_KEEP_PROMOTIONS; default 20)',
+    )
+    .option(
       '--external-url <url>',
       'how webhooks reach this server, for the URLs it publishes (env GANTRY_EXTERNAL_URL)',
     )

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** One line of a promotion's log. */
@@ -21,6 +21,11 @@ export class PromotionLogs {
   constructor(dataDir: string, now: () => Date = () => new Date()) {
     this.#root = join(dataDir, 'logs');
     this.#now = now;
+  }
+
+  /** Removes a Promotion's log (garbage collection). */
+  remove(project: string, promotion: string): void {
+    rmSync(this.#file(project, promotion), { force: true });
   }
 
   append(project: string, promotion: string, step: string, line: string): void {

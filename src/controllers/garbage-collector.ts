@@ -1,0 +1,163 @@
+import type { Freight, FreightStatus } from '../api/freight.js';
+import type { StoredResource } from '../api/resource.js';
+import type { StageStatus } from '../api/stage.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store, WriteOp } from '../store/store.js';
+
+export interface GarbageCollectorOptions {
+  store: Store;
+  logger: Logger;
+  replicaId: string;
+  /** Unused Freight kept per Warehouse, newest first (default 50). */
+  keepFreight?: number;
+  /** Finished Promotions kept per Stage, newest first (default 20). */
+  keepPromotions?: number;
+  /** Time between collections (default 10 minutes). */
+  intervalMs?: number;
+  /** Called for each Promotion removed (its log goes with it). */
+  onPromotionDeleted?: (project: string, name: string) => void;
+}
+
+/**
+ * Keeps projects from growing without bound (Kargo's garbage collector):
+ * - Freight: per Warehouse, the newest `keepFreight` that no Stage uses are kept. Freight a
+ *   Stage runs, remembers in its history, holds, or that sits in a Stage (currentlyIn) is
+ *   never deleted, however old.
+ * - Promotions: per Stage, the newest `keepPromotions` finished ones are kept; Promotions
+ *   still pending or running are never deleted.
+ */
+export class GarbageCollector {
+  readonly #options: GarbageCollectorOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: GarbageCollectorOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    const run = () => {
+      this.#running ??= this.collectAll()
+        .then(() => undefined)
+        .catch((err: unknown) =>
+          this.#options.logger.error('garbage collection failed', { error: errorMessage(err) }),
+        )
+        .finally(() => (this.#running = undefined));
+    };
+    this.#timer = setInterval(run, this.#options.intervalMs ?? 600_000);
+    this.#timer.unref();
+    run();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async collectAll(): Promise<{ freight: number; promotions: number }> {
+    const totals = { freight: 0, promotions: 0 };
+    for (const project of (await this.#options.store.list('Project')).items) {
+      const name = project.metadata.name;
+      if (!(await this.#options.store.acquireLease(`gc/${name}`, this.#options.replicaId, 120_000)))
+        continue;
+      const result = await this.collect(name);
+      totals.freight += result.freight;
+      totals.promotions += result.promotions;
+    }
+    return totals;
+  }
+
+  /** One project's collection; returns how many objects were deleted. */
+  async collect(project: string): Promise<{ freight: number; promotions: number }> {
+    const { store } = this.#options;
+    const keepFreight = this.#options.keepFreight ?? 50;
+    const keepPromotions = this.#options.keepPromotions ?? 20;
+    const stages = (await store.list('Stage', { namespace: project })).items;
+    const inUse = new Set<string>();
+    for (const stage of stages) {
+      const status = (stage.status ?? {}) as StageStatus;
+      for (const entry of status.freightHistory ?? [])
+        for (const item of Object.values(entry.items ?? {})) if (item.name) inUse.add(item.name);
+      for (const hold of Object.values(status.autoPromotionHolds ?? {}))
+        inUse.add(hold.freightName);
+      if (status.currentPromotion?.freight?.name) inUse.add(status.currentPromotion.freight.name);
+    }
+    const promotions = (await store.list('Promotion', { namespace: project })).items;
+    const pending = new Set(
+      promotions
+        .filter((p) => !TERMINAL.has((p.status as { phase?: string } | undefined)?.phase ?? ''))
+        .map((p) => (p.spec as { freight?: string }).freight ?? ''),
+    );
+    const ops: WriteOp[] = [];
+    const byWarehouse = new Map<string, StoredResource[]>();
+    for (const item of (await store.list('Freight', { namespace: project })).items) {
+      const status = item.status as FreightStatus | undefined;
+      const used =
+        inUse.has(item.metadata.name) ||
+        pending.has(item.metadata.name) ||
+        Object.keys(status?.currentlyIn ?? {}).length > 0;
+      if (used) continue;
+      const origin = (item as unknown as Freight).origin.name;
+      byWarehouse.set(origin, [...(byWarehouse.get(origin) ?? []), item]);
+    }
+    let freight = 0;
+    for (const unused of byWarehouse.values()) {
+      unused.sort((a, b) => discovered(b).localeCompare(discovered(a)));
+      for (const item of unused.slice(keepFreight)) {
+        ops.push({
+          op: 'delete',
+          key: { kind: 'Freight', namespace: project, name: item.metadata.name },
+          resourceVersion: item.metadata.resourceVersion,
+        });
+        freight++;
+      }
+    }
+    const byStage = new Map<string, StoredResource[]>();
+    for (const promotion of promotions) {
+      if (!TERMINAL.has((promotion.status as { phase?: string } | undefined)?.phase ?? ''))
+        continue;
+      const stage = (promotion.spec as { stage: string }).stage;
+      byStage.set(stage, [...(byStage.get(stage) ?? []), promotion]);
+    }
+    const removed: string[] = [];
+    for (const finished of byStage.values()) {
+      // Promotion names sort by creation (they carry a ULID).
+      finished.sort((a, b) => b.metadata.name.localeCompare(a.metadata.name));
+      for (const promotion of finished.slice(keepPromotions)) {
+        ops.push({
+          op: 'delete',
+          key: { kind: 'Promotion', namespace: project, name: promotion.metadata.name },
+          resourceVersion: promotion.metadata.resourceVersion,
+        });
+        removed.push(promotion.metadata.name);
+      }
+    }
+    if (ops.length === 0) return { freight: 0, promotions: 0 };
+    try {
+      await store.write(ops);
+    } catch (err) {
+      // Something changed meanwhile (a conflict): the next round looks again.
+      this.#options.logger.warn('garbage collection skipped a round', {
+        project,
+        error: errorMessage(err),
+      });
+      return { freight: 0, promotions: 0 };
+    }
+    for (const name of removed) this.#options.onPromotionDeleted?.(project, name);
+    this.#options.logger.info('garbage collected', {
+      project,
+      freight,
+      promotions: removed.length,
+    });
+    return { freight, promotions: removed.length };
+  }
+}
+
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
+
+function discovered(freight: StoredResource): string {
+  return (
+    (freight as { discoveredAt?: string }).discoveredAt ?? freight.metadata.creationTimestamp ?? ''
+  );
+}
