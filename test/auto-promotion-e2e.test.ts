@@ -221,6 +221,9 @@ spec:
     expect(rejected.metadata.annotations?.['rejected.gantry.io/dev']).toBe(
       'dev was rolled back to v1-0-0',
     );
+    expect((await cli(['get', 'freight', '--stage', 'dev'])).out).toMatch(
+      /v4-0-0\s+\S+\s+yes\s+held: dev was rolled back to v1-0-0/,
+    );
     const rollbackPromotion = (await promotions('dev')).find(
       (p) => p.metadata.annotations?.['kargo.akuity.io/rollback'] === 'true',
     );

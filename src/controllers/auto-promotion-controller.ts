@@ -141,6 +141,15 @@ export class AutoPromotionController {
         if (!candidate.freight || holds[candidate.origin]) continue;
         const name = candidate.freight.metadata.name;
         if (currentFreight(stage, candidate.origin) === name) continue;
+        // Just promoted (the Stage's status may not show it yet): nothing to do.
+        const newest = [...mine]
+          .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+          .at(-1);
+        if (
+          (newest?.spec as { freight?: string } | undefined)?.freight === name &&
+          (newest?.status as { phase?: string } | undefined)?.phase === 'Succeeded'
+        )
+          continue;
         // A candidate whose last Promotion here failed is not retried over and over.
         const tried = mine
           .filter((p) => (p.spec as { freight?: string }).freight === name)

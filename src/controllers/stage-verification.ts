@@ -25,6 +25,10 @@ export function verificationToStart(
   const history = current.verificationHistory ?? [];
   if (reverifyToken && !history.some((v) => v.id === `reverify-${reverifyToken}`))
     return { id: `reverify-${reverifyToken}`, reverify: true };
+  // A verification that was running when the server stopped starts again (same id).
+  const latest = history[0];
+  if (latest?.phase === 'Running' && latest.id)
+    return { id: latest.id, reverify: latest.id.startsWith('reverify-') };
   const promotionId = `promotion-${last.name}`;
   if (!last.name || history.some((v) => v.id === promotionId)) return undefined;
   return { id: promotionId, reverify: false };

@@ -153,4 +153,18 @@ describe('VerificationController', () => {
     expect(await history('plain')).toEqual([]);
     expect(await verifiedIn()).toEqual({});
   });
+
+  it('starts again a verification that was running when the server stopped', async () => {
+    await promoted('checked', 'checked.p1');
+    const key = { kind: 'Stage', namespace: 'demo', name: 'checked' };
+    const status = structuredClone((await store.get(key))!.status) as StageStatus;
+    status.freightHistory![0]!.verificationHistory = [
+      { id: 'promotion-checked.p1', phase: 'Running', startTime: '2026-11-22T10:00:00Z' },
+    ];
+    await store.write([{ op: 'updateStatus', key, status }]);
+    await start();
+    await until(async () => (await history('checked'))[0]?.phase === 'Successful');
+    expect(calls).toEqual(['checked:promotion-checked.p1']);
+    expect(await history('checked')).toHaveLength(1);
+  });
 });

@@ -2,7 +2,7 @@ import { freightAvailability, type Availability } from '../api/freight-availabil
 import type { Freight, FreightStatus } from '../api/freight.js';
 import { ALIAS_LABEL } from '../api/labels.js';
 import type { StoredResource } from '../api/resource.js';
-import type { StageSpec } from '../api/stage.js';
+import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { inputError, isGantryError, notFoundError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -102,13 +102,18 @@ export class FreightService {
       .sort((a, b) => discovered(b).localeCompare(discovered(a)))
       .map((freight) => ({
         freight,
-        availability: freightAvailability(
-          { name: stageName, spec },
-          {
-            origin: (freight as unknown as Freight).origin,
-            status: freight.status as FreightStatus | undefined,
-          },
-          now,
+        availability: annotate(
+          freight,
+          stageName,
+          (stage.status as StageStatus | undefined)?.autoPromotionHolds,
+          freightAvailability(
+            { name: stageName, spec },
+            {
+              origin: (freight as unknown as Freight).origin,
+              status: freight.status as FreightStatus | undefined,
+            },
+            now,
+          ),
         ),
       }));
   }
@@ -124,4 +129,27 @@ function discovered(freight: StoredResource): string {
   return (
     (freight as { discoveredAt?: string }).discoveredAt ?? freight.metadata.creationTimestamp ?? ''
   );
+}
+
+/**
+ * What else a person deciding about a Freight should know: it was rejected in this Stage
+ * (rolled back from), or the Stage's auto-promotion is held at another Freight.
+ */
+function annotate(
+  freight: StoredResource,
+  stage: string,
+  holds: StageStatus['autoPromotionHolds'],
+  availability: Availability,
+): Availability {
+  const rejected = freight.metadata.annotations?.[`rejected.gantry.io/${stage}`];
+  if (rejected) return { ...availability, reason: `held: ${rejected}` };
+  const hold = Object.values(holds ?? {}).find(
+    (h) => h.origin.name === (freight as unknown as Freight).origin.name,
+  );
+  if (hold && hold.freightName !== freight.metadata.name && availability.available)
+    return {
+      ...availability,
+      reason: `${availability.reason}; auto-promotion is held at ${hold.freightName.slice(0, 7)}`,
+    };
+  return availability;
 }

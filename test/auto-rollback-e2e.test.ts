@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StageStatus } from '../src/api/stage.js';
+import { runCli } from '../src/cli/main.js';
+import { resolveServerConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { startGantry, type RunningGantry } from '../src/main.js';
+
+/**
+ * autoRollback through a real server: a Stage whose verification fails after a promotion is
+ * rolled back to its previous verified Freight, holds auto-promotion, and the bad Freight is
+ * marked rejected there.
+ */
+describe('auto-rollback end to end', () => {
+  let dir: string;
+  let gantry: RunningGantry;
+  let service: Server;
+  let healthy = true;
+
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'safe' },
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const qa = async () =>
+    (await gantry.store.get({ kind: 'Stage', namespace: 'safe', name: 'qa' }))?.status as
+      StageStatus | undefined;
+  const until = async (check: () => Promise<boolean>, what: string) => {
+    for (let i = 0; i < 400; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gantry-rollback-e2e-'));
+    service = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ healthy }));
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const port = (service.address() as { port: number }).port;
+    gantry = await startGantry(
+      resolveServerConfig(
+        { port: '0', dataDir: join(dir, 'data'), minWarehouseInterval: '1h' },
+        {},
+      ),
+      silentLogger,
+    );
+    const freight = (tag: string) => `apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: {name: f${tag}, namespace: safe}
+alias: build-${tag}
+discoveredAt: '2026-11-0${tag}T00:00:00Z'
+origin: {kind: Warehouse, name: app}
+images: [{repoURL: 127.0.0.1:9/safe/app, tag: '${tag}'}]`;
+    writeFileSync(
+      join(dir, 'safe.yaml'),
+      [
+        'apiVersion: kargo.akuity.io/v1alpha1\nkind: Project\nmetadata: {name: safe}',
+        `apiVersion: kargo.akuity.io/v1alpha1
+kind: ProjectConfig
+metadata: {name: safe, namespace: safe}
+spec:
+  promotionPolicies:
+  - {stageSelector: {name: qa}, autoPromotionEnabled: true, autoRollback: {onVerification: [Failed, Error]}}`,
+        `apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: {name: app, namespace: safe}
+spec:
+  freightCreationPolicy: Manual
+  subscriptions: [{image: {repoURL: 127.0.0.1:9/safe/app}}]`,
+        `apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: {name: probe, namespace: safe}
+spec:
+  metrics:
+  - name: up
+    successCondition: result.healthy == true
+    provider: {web: {url: 'http://127.0.0.1:${port}/'}}`,
+        `apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: {name: qa, namespace: safe}
+spec:
+  requestedFreight: [{origin: {kind: Warehouse, name: app}, sources: {direct: true}}]
+  promotionTemplate: {spec: {steps: [{uses: compose-output, config: {ok: true}}]}}
+  verification: {analysisTemplates: [{name: probe}]}`,
+        freight('1'),
+      ].join('\n---\n'),
+    );
+    expect((await cli(['apply', '-f', join(dir, 'safe.yaml')])).err).toBe('');
+  });
+  afterAll(async () => {
+    await gantry.stop();
+    await new Promise<void>((resolve) => service.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rolls back when verification fails, and keeps the bad Freight out', async () => {
+    await until(
+      async () =>
+        (await qa())?.freightHistory?.[0]?.verificationHistory?.[0]?.phase === 'Successful',
+      'build-1 verified in qa',
+    );
+    healthy = false;
+    writeFileSync(
+      join(dir, 'f2.yaml'),
+      `apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: {name: f2, namespace: safe}
+alias: build-2
+discoveredAt: '2026-11-02T00:00:00Z'
+origin: {kind: Warehouse, name: app}
+images: [{repoURL: 127.0.0.1:9/safe/app, tag: '2'}]`,
+    );
+    expect((await cli(['apply', '-f', join(dir, 'f2.yaml')])).err).toBe('');
+    const tag = async () =>
+      (await qa())?.freightHistory?.[0]?.items?.['Warehouse/app']?.images?.[0]?.tag;
+    // build-2 goes in, fails verification, and qa is rolled back to build-1.
+    await until(
+      async () =>
+        (await qa())?.freightHistory?.some((h) => h.verificationHistory?.[0]?.phase === 'Failed') ??
+        false,
+      'build-2 to fail verification',
+    );
+    await until(
+      async () => (await tag()) === '1' && !!(await qa())?.autoPromotionHolds,
+      'the rollback',
+    );
+    const hold = (await qa())?.autoPromotionHolds?.['Warehouse/app'];
+    expect(hold?.actor).toBe('system:auto-rollback');
+    const listed = await cli(['get', 'freight', '--stage', 'qa']);
+    expect(listed.out).toMatch(/build-2\s+\S+\s+yes\s+held: verification Failed in qa: /);
+    healthy = true;
+  });
+});
