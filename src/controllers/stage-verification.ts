@@ -27,7 +27,7 @@ export function verificationToStart(
     return { id: `reverify-${reverifyToken}`, reverify: true };
   // A verification that was running when the server stopped starts again (same id).
   const latest = history[0];
-  if (latest?.phase === 'Running' && latest.id)
+  if ((latest?.phase === 'Running' || latest?.phase === 'Pending') && latest.id)
     return { id: latest.id, reverify: latest.id.startsWith('reverify-') };
   const promotionId = `promotion-${last.name}`;
   if (!last.name || history.some((v) => v.id === promotionId)) return undefined;

@@ -61,8 +61,20 @@ describe('VerificationController', () => {
     await store.close();
   });
 
+  let healthy = 'Progressing' as 'Progressing' | 'Healthy';
   const start = async () => {
     controller = new VerificationController({
+      healthPollMs: 20,
+      healthCheckers: [
+        {
+          uses: 'test-check',
+          check: () =>
+            Promise.resolve({
+              status: healthy,
+              issues: healthy === 'Healthy' ? [] : ['app: still rolling out'],
+            }),
+        },
+      ],
       store,
       logger: silentLogger,
       replicaId: 'r1',
@@ -78,6 +90,7 @@ describe('VerificationController', () => {
     stage: string,
     promotion: string,
     phase: 'Succeeded' | 'Failed' = 'Succeeded',
+    healthChecks: Array<{ uses: string }> = [],
   ) =>
     store.write([
       {
@@ -92,7 +105,7 @@ describe('VerificationController', () => {
               },
             },
           ],
-          lastPromotion: { name: promotion, status: { phase } },
+          lastPromotion: { name: promotion, status: { phase, healthChecks } },
         } satisfies StageStatus,
       },
     ]);
@@ -166,5 +179,23 @@ describe('VerificationController', () => {
     await until(async () => (await history('checked'))[0]?.phase === 'Successful');
     expect(calls).toEqual(['checked:promotion-checked.p1']);
     expect(await history('checked')).toHaveLength(1);
+  });
+
+  it('waits for the health checks the promotion registered before verifying', async () => {
+    healthy = 'Progressing';
+    await start();
+    await promoted('plain', 'plain.p1', 'Succeeded', [{ uses: 'test-check' }]);
+    await until(async () => (await history('plain'))[0]?.phase === 'Pending');
+    expect((await history('plain'))[0]?.message).toBe(
+      'waiting for the Stage to be healthy: Progressing (app: still rolling out)',
+    );
+    const stage = async () =>
+      (await store.get({ kind: 'Stage', namespace: 'demo', name: 'plain' }))?.status as StageStatus;
+    expect((await stage()).health?.status).toBe('Progressing');
+    expect(await verifiedIn()).toEqual({});
+    healthy = 'Healthy';
+    await until(async () => (await history('plain'))[0]?.phase === 'Successful');
+    expect((await stage()).health?.status).toBe('Healthy');
+    expect(await history('plain')).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ import {
   type VerificationInfo,
 } from './stage-verification.js';
 import { updateStatus } from './update-status.js';
+import { assessStageHealth, type HealthChecker } from '../engine/stage-health.js';
 
 /** Runs a Stage's verification (its AnalysisTemplates) for the Stage's current Freight. */
 export type RunVerification = (request: {
@@ -33,6 +34,10 @@ export interface VerificationControllerOptions {
   runVerification: RunVerification;
   now?: () => Date;
   leaseTtlMs?: number;
+  /** Health checks steps may register (argocd-update's, …); none by default. */
+  healthCheckers?: readonly HealthChecker[];
+  /** How often health is looked at again while it is not there yet (default 5 s). */
+  healthPollMs?: number;
   /** Called when a verification ends otherwise than Successful (auto-rollback). */
   onFailed?: (project: string, stage: StoredResource, info: VerificationInfo) => Promise<void>;
 }
@@ -52,6 +57,8 @@ export class VerificationController {
   readonly #stop = new AbortController();
   readonly #queue = new Map<string, Promise<void>>();
   readonly #running = new Map<string, { id: string; controller: AbortController }>();
+  /** Stages waiting for health: looked at again by a timer, not by every status change. */
+  readonly #waiting = new Map<string, NodeJS.Timeout>();
   #watching: Promise<void> | undefined;
 
   constructor(options: VerificationControllerOptions) {
@@ -68,6 +75,7 @@ export class VerificationController {
   async stop(): Promise<void> {
     this.#stop.abort();
     for (const run of this.#running.values()) run.controller.abort();
+    for (const timer of this.#waiting.values()) clearTimeout(timer);
     await this.#watching?.catch(() => undefined);
     await Promise.allSettled([...this.#queue.values()]);
   }
@@ -100,6 +108,7 @@ export class VerificationController {
       stage.metadata.annotations?.[REVERIFY_ANNOTATION],
     );
     if (!wanted) return;
+    if (this.#waiting.has(key)) return;
     const running = this.#running.get(key);
     if (running?.id === wanted.id) return;
     // Newer Freight (or a re-verify) supersedes a verification still running.
@@ -140,13 +149,45 @@ export class VerificationController {
     const controller = new AbortController();
     this.#running.set(key, { id, controller });
     const signal = AbortSignal.any([controller.signal, this.#stop.signal]);
-    const startTime = formatTimestamp(this.#now());
+    const latest = (stage.status as StageStatus | undefined)?.freightHistory?.[0]
+      ?.verificationHistory?.[0];
+    // Waiting for health keeps its start time, so writing the same wait again changes nothing.
+    const startTime =
+      latest?.id === id && latest.phase === 'Pending' && latest.startTime
+        ? latest.startTime
+        : formatTimestamp(this.#now());
     const stageKey = { kind: 'Stage', namespace: project, name };
     const record = (info: VerificationInfo) =>
       updateStatus<StageStatus>(store, stageKey, (status) =>
         status ? withVerification(status, info) : undefined,
       );
     try {
+      // Health first (Kargo waits for it): the checks the promotion's steps registered.
+      const checks =
+        (
+          (stage.status as StageStatus | undefined)?.lastPromotion?.status as
+            { healthChecks?: Array<{ uses: string; config?: Record<string, unknown> }> } | undefined
+        )?.healthChecks ?? [];
+      const health = await assessStageHealth(checks, this.#options.healthCheckers ?? [], {
+        project,
+        stage: name,
+        signal,
+      });
+      await updateStatus<StageStatus>(store, stageKey, (status) =>
+        status && JSON.stringify(status.health) !== JSON.stringify(health)
+          ? { ...status, health }
+          : undefined,
+      );
+      if (health.status !== 'Healthy' && health.status !== 'NotApplicable') {
+        await record({
+          id,
+          startTime,
+          phase: 'Pending',
+          message: `waiting for the Stage to be healthy: ${health.status}${health.issues?.length ? ` (${health.issues.join('; ')})` : ''}`,
+        });
+        this.#waitForHealth(key);
+        return;
+      }
       const templates = (stage.spec as StageSpec).verification?.analysisTemplates ?? [];
       let outcome: Pick<VerificationInfo, 'phase' | 'message' | 'analysisRun'>;
       if (templates.length === 0) {
@@ -184,6 +225,19 @@ export class VerificationController {
       if (this.#running.get(key)?.id === id) this.#running.delete(key);
       await store.releaseLease(`verification/${key}`, replicaId).catch(() => undefined);
     }
+  }
+
+  #waitForHealth(key: string): void {
+    if (this.#stop.signal.aborted || this.#waiting.has(key)) return;
+    const timer = setTimeout(() => {
+      this.#waiting.delete(key);
+      const [project, name] = key.split('/') as [string, string];
+      void this.#options.store
+        .get({ kind: 'Stage', namespace: project, name })
+        .then((stage) => stage && this.#schedule(stage));
+    }, this.#options.healthPollMs ?? 5_000);
+    timer.unref();
+    this.#waiting.set(key, timer);
   }
 
   async #markVerified(project: string, stageName: string, stage: StoredResource, at: string) {

@@ -302,6 +302,32 @@ describe('runPromotion', () => {
     expect(gaveUp.stepExecutionMetadata?.[0]?.message).toBe('connection reset (run 3)');
   });
 
+  it('records the health checks steps register, once each', async () => {
+    const registering = defineStep({
+      kind: 'register-check',
+      description: 'registers a health check for the app it names',
+      configSchema: z.strictObject({ app: z.string() }),
+      capabilities: [],
+      run: (_context, config) =>
+        Promise.resolve({
+          status: 'Succeeded' as const,
+          healthCheck: { uses: 'test-check', config: { app: config.app } },
+        }),
+    });
+    const { result } = await run(
+      work([
+        { uses: 'register-check', config: { app: 'a' } },
+        { uses: 'register-check', config: { app: 'b' } },
+        { uses: 'register-check', config: { app: 'a' } },
+      ]),
+      deps([registering]),
+    );
+    expect(result.healthChecks).toEqual([
+      { uses: 'test-check', config: { app: 'a' } },
+      { uses: 'test-check', config: { app: 'b' } },
+    ]);
+  });
+
   it('resumes at the step that was running and keeps earlier outputs', async () => {
     const url = server.createRepo('gitops2', { 'develop/frontend/instance.yaml': INSTANCE });
     const w = work(seedSteps(url), [{ name: 'imageRepo', value: IMAGE }]);

@@ -13,7 +13,7 @@ import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
 import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
-import type { StepContext, StepDefinition } from './step.js';
+import type { StepContext, StepDefinition, StepOutcome } from './step.js';
 import { parseStepConfig } from './step-config.js';
 import { isStepError, terminalError } from './step-error.js';
 import { WorkDir } from './work-dir.js';
@@ -151,6 +151,15 @@ export async function runPromotion(
       return finish(status, work, deps, options, workPath, 'Aborted', 'aborted');
     }
     meta.finishedAt = formatTimestamp(deps.now());
+    if (outcome.healthCheck && (meta.status as string) === 'Succeeded') {
+      // Re-running a step after a restart must not register its check twice.
+      const checks = (status.healthChecks ??= []);
+      const check = {
+        uses: outcome.healthCheck.uses,
+        ...(outcome.healthCheck.config ? { config: outcome.healthCheck.config } : {}),
+      };
+      if (!checks.some((c) => JSON.stringify(c) === JSON.stringify(check))) checks.push(check);
+    }
     if (outcome.output) {
       state[alias] = outcome.output;
       // compose-output inside a task also publishes under the task's alias (Kargo).
@@ -194,7 +203,7 @@ async function runStep(
   alias: string,
   meta: StepMeta,
   run: StepRun,
-): Promise<{ output?: Record<string, unknown> | undefined } | 'aborted' | 'interrupted'> {
+): Promise<Pick<StepOutcome, 'output' | 'healthCheck'> | 'aborted' | 'interrupted'> {
   const { deps, options } = run;
   let shouldRun: boolean;
   try {
@@ -263,7 +272,7 @@ async function runStep(
       }
       meta.status = outcome.status;
       if (outcome.message) meta.message = outcome.message;
-      return { output: outcome.output };
+      return { output: outcome.output, healthCheck: outcome.healthCheck };
     } catch (err) {
       if (options.interrupt?.aborted) return 'interrupted';
       if (options.signal.aborted) return 'aborted';

@@ -38,6 +38,11 @@ export interface StepOutcome {
   /** The step's outputs, readable by later steps as `outputs.<alias>`. */
   output?: Record<string, unknown> | undefined;
   message?: string | undefined;
+  /**
+   * A health check the step registers for the Stage (Kargo: argocd-update registers one per
+   * Application): after the promotion, the Stage is healthy when every registered check is.
+   */
+  healthCheck?: { uses: string; config?: Record<string, unknown> | undefined } | undefined;
 }
 
 /** What a step needs from outside the working directory (documentation and plan mode). */
