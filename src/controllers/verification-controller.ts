@@ -165,8 +165,7 @@ export class VerificationController {
       // Health first (Kargo waits for it): the checks the promotion's steps registered.
       const checks =
         (
-          (stage.status as StageStatus | undefined)?.lastPromotion?.status as
-            { healthChecks?: Array<{ uses: string; config?: Record<string, unknown> }> } | undefined
+          (stage.status as StageStatus | undefined)?.lastPromotion?.status
         )?.healthChecks ?? [];
       const health = await assessStageHealth(checks, this.#options.healthCheckers ?? [], {
         project,
