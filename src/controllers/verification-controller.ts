@@ -164,9 +164,7 @@ export class VerificationController {
     try {
       // Health first (Kargo waits for it): the checks the promotion's steps registered.
       const checks =
-        (
-          (stage.status as StageStatus | undefined)?.lastPromotion?.status
-        )?.healthChecks ?? [];
+        (stage.status as StageStatus | undefined)?.lastPromotion?.status?.healthChecks ?? [];
       const health = await assessStageHealth(checks, this.#options.healthCheckers ?? [], {
         project,
         stage: name,
