@@ -246,7 +246,7 @@ spec:
       /^NAME\s+SHARD\s+CURRENT FREIGHT\s+HEALTH\s+VERIFICATION\s+HOLD\s+LAST PROMOTION\s+AGE$/,
     );
     expect(rows.find((r) => r.startsWith('dev '))).toMatch(
-      /dev\s+v3-0-0 \(127\.0\.0\.1:9\/auto\/app:3\.0\.0\)\s+Successful\s+Succeeded /,
+      /dev\s+v3-0-0 \(127\.0\.0\.1:9\/auto\/app:3\.0\.0\)\s+NotApplicable\s+Successful\s+Succeeded /,
     );
     const pipeline = await cli(['get', 'pipeline']);
     expect(pipeline.out.split('\n').map((line) => line.replace(/\s+$/, ''))).toEqual([

@@ -56,6 +56,7 @@ describe('gantry CLI', () => {
         'stage.kargo.akuity.io/dev created',
         'stage.kargo.akuity.io/staging created',
         'stage.kargo.akuity.io/prod created',
+        'analysistemplate.argoproj.io/frontend-smoke created',
         'warehouse.kargo.akuity.io/frontend created',
       ].join('\n'),
     });

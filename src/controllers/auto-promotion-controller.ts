@@ -72,11 +72,16 @@ export class AutoPromotionController {
   async #watch(from: string): Promise<void> {
     try {
       for await (const event of this.#options.store.watch({
-        kinds: ['Freight', 'Stage', 'Promotion', 'ProjectConfig'],
+        kinds: ['Freight', 'Stage', 'Promotion', 'ProjectConfig', 'Project'],
         fromResourceVersion: from,
         signal: this.#stop.signal,
       })) {
-        this.#schedule(event.object.metadata.namespace ?? '');
+        // A Project's own events (a freeze lifted) concern the project it names.
+        this.#schedule(
+          event.object.kind === 'Project'
+            ? event.object.metadata.name
+            : (event.object.metadata.namespace ?? ''),
+        );
       }
     } catch (err) {
       if (this.#stop.signal.aborted) return;
@@ -225,18 +230,21 @@ export class AutoPromotionController {
     }
   }
 
-  /** Mirrors the policy into `status.autoPromotionEnabled`; disabling clears the holds. */
+  /**
+   * Mirrors the policy into `status.autoPromotionEnabled`. Turning auto-promotion off clears
+   * the holds (Kargo); a Stage that never had it keeps them, as a record of its rollbacks.
+   */
   async #mirror(project: string, stage: StoredResource, enabled: boolean): Promise<void> {
     const status = stage.status as StageStatus | undefined;
-    const holds = status?.autoPromotionHolds && Object.keys(status.autoPromotionHolds).length > 0;
-    if ((status?.autoPromotionEnabled ?? false) === enabled && (enabled || !holds)) return;
+    const was = status?.autoPromotionEnabled ?? false;
+    if (was === enabled && status?.autoPromotionEnabled !== undefined) return;
     await updateStatus<StageStatus>(
       this.#options.store,
       { kind: 'Stage', namespace: project, name: stage.metadata.name },
       (current) => {
         const next: StageStatus = { ...current, autoPromotionEnabled: enabled };
-        if (!enabled) delete next.autoPromotionHolds;
-        return next;
+        if (was && !enabled) delete next.autoPromotionHolds;
+        return JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
       },
     );
   }

@@ -1,6 +1,7 @@
 import { originKey } from '../api/common.js';
 import { freightAvailability } from '../api/freight-availability.js';
 import type { Freight, FreightStatus } from '../api/freight.js';
+import { newestFirst } from '../api/freight-order.js';
 import type { ProjectConfig } from '../api/project-config.js';
 import type { StoredResource } from '../api/resource.js';
 import type { FreightRequest, StageSpec, StageStatus } from '../api/stage.js';
@@ -68,7 +69,7 @@ export function candidateFor(
   }
   const newest = freight
     .filter((item) => originKey((item as unknown as Freight).origin) === origin)
-    .sort((a, b) => discovered(b).localeCompare(discovered(a)))
+    .sort(newestFirst)
     .find(available);
   return newest
     ? { origin, freight: newest }
@@ -78,10 +79,4 @@ export function candidateFor(
 /** The Freight the Stage runs now from `origin`, if any. */
 export function currentFreight(stage: StoredResource, origin: string): string | undefined {
   return (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items?.[origin]?.name;
-}
-
-export function discovered(freight: StoredResource): string {
-  return (
-    (freight as { discoveredAt?: string }).discoveredAt ?? freight.metadata.creationTimestamp ?? ''
-  );
 }

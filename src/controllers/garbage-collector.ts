@@ -1,4 +1,5 @@
 import type { Freight, FreightStatus } from '../api/freight.js';
+import { newestFirst } from '../api/freight-order.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageStatus } from '../api/stage.js';
 import { errorMessage } from '../errors.js';
@@ -103,7 +104,7 @@ export class GarbageCollector {
     }
     let freight = 0;
     for (const unused of byWarehouse.values()) {
-      unused.sort((a, b) => discovered(b).localeCompare(discovered(a)));
+      unused.sort(newestFirst);
       for (const item of unused.slice(keepFreight)) {
         ops.push({
           op: 'delete',
@@ -155,9 +156,3 @@ export class GarbageCollector {
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
-
-function discovered(freight: StoredResource): string {
-  return (
-    (freight as { discoveredAt?: string }).discoveredAt ?? freight.metadata.creationTimestamp ?? ''
-  );
-}

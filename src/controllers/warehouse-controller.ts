@@ -392,7 +392,8 @@ export class WarehouseController {
           {
             ...proposal.freight,
             metadata: { ...proposal.freight.metadata, name },
-            discoveredAt: formatTimestamp(this.#now()),
+            // With milliseconds: Freight found in the same second must still order.
+            discoveredAt: this.#now().toISOString(),
           },
         ],
       });

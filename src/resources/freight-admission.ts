@@ -1,6 +1,5 @@
 import { deepEqualJson } from '../api/canonical-json.js';
 import { ALIAS_LABEL } from '../api/labels.js';
-import { formatTimestamp } from '../api/timestamp.js';
 import { randomFreightAlias } from '../api/freight-alias.js';
 import { freightName } from '../api/freight-name.js';
 import { FREIGHT_CONTENT_FIELDS, type Freight } from '../api/freight.js';
@@ -39,8 +38,7 @@ export function defaultFreight(
       alias = `${randomFreightAlias(options.random)}-${Math.floor(options.random() * 1000)}`;
     }
   }
-  const discoveredAt =
-    freight.discoveredAt ?? previous?.discoveredAt ?? formatTimestamp(options.now);
+  const discoveredAt = freight.discoveredAt ?? previous?.discoveredAt ?? options.now.toISOString();
   return {
     ...freight,
     alias,

@@ -1,5 +1,6 @@
 import { freightAvailability, type Availability } from '../api/freight-availability.js';
 import type { Freight, FreightStatus } from '../api/freight.js';
+import { newestFirst } from '../api/freight-order.js';
 import { ALIAS_LABEL } from '../api/labels.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec, StageStatus } from '../api/stage.js';
@@ -99,7 +100,7 @@ export class FreightService {
           (r) => r.origin.kind === origin.kind && r.origin.name === origin.name,
         );
       })
-      .sort((a, b) => discovered(b).localeCompare(discovered(a)))
+      .sort(newestFirst)
       .map((freight) => ({
         freight,
         availability: annotate(
@@ -123,12 +124,6 @@ export class FreightService {
     if (!stage) throw notFoundError(`Stage "${name}" not found in project "${project}"`);
     return stage;
   }
-}
-
-function discovered(freight: StoredResource): string {
-  return (
-    (freight as { discoveredAt?: string }).discoveredAt ?? freight.metadata.creationTimestamp ?? ''
-  );
 }
 
 /**
