@@ -111,6 +111,11 @@ export class AutoPromotionController {
     });
   }
 
+  /** One full scheduling pass over a project's Stages (what events trigger; benchmarks call it). */
+  reconcile(project: string): Promise<void> {
+    return this.#reconcile(project);
+  }
+
   async #reconcile(project: string): Promise<void> {
     const { store, replicaId } = this.#options;
     if (!(await store.acquireLease(`auto-promotion/${project}`, replicaId, 60_000))) return;

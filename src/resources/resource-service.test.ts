@@ -67,6 +67,22 @@ describe('ResourceService', () => {
     ]);
   });
 
+  it('gives Freight created in one request different aliases', async () => {
+    // The same two random draws for every Freight: without the batch's own aliases counted
+    // as taken, all three would get the same alias.
+    randomValues = [0.1, 0.1, 0.1, 0.1, 0.2, 0.2, 0.1, 0.1, 0.3, 0.3];
+    const created = await apply([
+      project('demo'),
+      warehouse(),
+      freight('1.0.0', { metadata: { name: 'a', namespace: 'demo' } }),
+      freight('1.0.1', { metadata: { name: 'b', namespace: 'demo' } }),
+    ]);
+    const aliases = created
+      .filter((c) => c.object.kind === 'Freight')
+      .map((c) => (c.object as { alias?: string }).alias);
+    expect(new Set(aliases).size).toBe(2);
+  });
+
   it('reports unchanged and configured on re-apply', async () => {
     await apply([project('demo'), stage('dev')]);
     const again = await apply([project('demo'), stage('dev')]);
@@ -164,7 +180,7 @@ describe('ResourceService', () => {
       expect(object.metadata.name).not.toBe('anything');
       expect(object.alias).toBe('agile-aardvark');
       expect(object.metadata.labels).toEqual({ 'kargo.akuity.io/alias': 'agile-aardvark' });
-      expect(object.discoveredAt).toBe('2026-11-22T10:00:00Z');
+      expect(object.discoveredAt).toBe('2026-11-22T10:00:00.000Z');
       const again = await apply([
         { ...freight('1.2.2'), metadata: { name: object.metadata.name, namespace: 'demo' } },
       ]);

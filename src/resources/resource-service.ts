@@ -87,12 +87,17 @@ export class ResourceService {
     const validated = this.#validateAll(request);
     const batch = new Map<string, Resource>();
     for (const { object } of validated) batch.set(mapKey(object), object);
+    // Aliases given or generated in this request: two new Freight must not get the same one.
+    const batchAliases = new Set<string>();
+    for (const { object } of validated)
+      if (object.kind === 'Freight' && typeof object.alias === 'string' && object.alias)
+        batchAliases.add(object.alias);
 
     const planned: Array<{ index: number; ops: WriteOp[]; main: number }> = [];
     const issues: FieldIssue[] = [];
     for (const [index, { object, info }] of validated.entries()) {
       try {
-        const ops = await this.#admit(object, info, index, request, batch);
+        const ops = await this.#admit(object, info, index, request, batch, batchAliases);
         planned.push({ index, ops, main: ops.findIndex((op) => op.op === request.mode) });
       } catch (err) {
         if (isInputIssues(err)) issues.push(...err.issues);
@@ -235,6 +240,7 @@ export class ResourceService {
     document: number,
     request: ApplyRequest,
     batch: Map<string, Resource>,
+    batchAliases: Set<string> = new Set(),
   ): Promise<WriteOp[]> {
     const ops: WriteOp[] = [];
     const namespace = object.metadata.namespace ?? '';
@@ -302,12 +308,15 @@ export class ResourceService {
             throw invalidDocuments(mismatches.map((issue) => ({ ...issue, document })));
         }
         const taken =
-          freight.alias || fromStore ? new Set<string>() : await this.#takenAliases(namespace);
+          freight.alias || fromStore
+            ? new Set<string>()
+            : new Set([...(await this.#takenAliases(namespace)), ...batchAliases]);
         const defaulted = defaultFreight(
           { ...freight, metadata: { ...freight.metadata, name } },
           fromStore,
           { now: this.#now(), takenAliases: taken, random: this.#random },
         );
+        if (defaulted.alias) batchAliases.add(defaulted.alias);
         admitted = defaulted;
         check = freightImmutable;
         ops.push({
