@@ -85,6 +85,19 @@ export const promotionPolicySchema = z
  * A promotion window (a Gantry extension): when Promotions to the selected Stages may
  * (Allow) or may not (Deny) run. Semantics in promotion-windows.ts.
  */
+/** A field of Kargo's iCal windows: refused with a message saying what to write instead. */
+const notYetSupported = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          "Kargo's iCal windows are not supported yet: write the window as schedule (cron), duration and timeZone",
+      });
+  })
+  .optional();
+
 export const promotionWindowSchema = z.strictObject({
   /** Unique within the ProjectConfig; named in status reasons. */
   name: nameSchema,
@@ -115,6 +128,14 @@ export const promotionWindowSchema = z.strictObject({
     .default('UTC'),
   /** The Stages it applies to; every Stage of the project when omitted. */
   stageSelector: promotionPolicySelectorSchema.optional(),
+  /** Free text, as in Kargo. */
+  description: z.string().optional(),
+  /** A disabled window is kept but never applies (Kargo's field). */
+  disabled: z.boolean().optional(),
+  /** Kargo Enterprise's iCal fields: recognised, to say clearly what to write instead. */
+  rrule: notYetSupported,
+  dtstart: notYetSupported,
+  dtend: notYetSupported,
 });
 
 const secretProvider = z.strictObject({ secretRef: localObjectReferenceSchema });

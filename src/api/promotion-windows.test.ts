@@ -26,6 +26,12 @@ describe('windowStatus', () => {
   it.each<[string, PromotionWindow[], string, WindowStatus]>([
     ['no windows: always open', [], '2025-06-02T08:00:00Z', { open: true }],
     [
+      'a disabled window never applies',
+      [{ ...win('off', 'Deny', '* * * * *', '1h'), disabled: true }],
+      '2025-06-02T08:00:00Z',
+      { open: true },
+    ],
+    [
       'windows for other Stages do not apply',
       [win('other', 'Deny', '* * * * *', '1h', 'UTC', { name: 'staging' })],
       '2025-06-02T08:00:00Z',

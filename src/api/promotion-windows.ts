@@ -68,6 +68,7 @@ export function windowStatus(
   now: Date,
 ): WindowStatus {
   const applicable = windows
+    .filter((w) => !w.disabled)
     .filter((w) => w.stageSelector === undefined || matchesStageSelector(w.stageSelector, stage))
     .map(compile);
   if (applicable.length === 0) return { open: true };

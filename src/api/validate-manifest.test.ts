@@ -275,6 +275,32 @@ describe('validateManifest', () => {
       ],
     ],
     [
+      "Kargo Enterprise's iCal promotion window",
+      {
+        apiVersion: 'kargo.akuity.io/v1alpha1',
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          promotionWindows: [
+            {
+              name: 'weekdays',
+              kind: 'Allow',
+              rrule: 'FREQ=WEEKLY;BYDAY=MO',
+              dtstart: 'x',
+              dtend: 'y',
+            },
+          ],
+        },
+      },
+      [
+        'spec.promotionWindows[0].schedule: required',
+        'spec.promotionWindows[0].duration: required',
+        "spec.promotionWindows[0].rrule: Kargo's iCal windows are not supported yet: write the window as schedule (cron), duration and timeZone",
+        "spec.promotionWindows[0].dtstart: Kargo's iCal windows are not supported yet: write the window as schedule (cron), duration and timeZone",
+        "spec.promotionWindows[0].dtend: Kargo's iCal windows are not supported yet: write the window as schedule (cron), duration and timeZone",
+      ],
+    ],
+    [
       'removed tag filters',
       warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTags: 'x' } }] }),
       [
