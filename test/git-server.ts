@@ -1,6 +1,7 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,13 +24,41 @@ export interface TestGitServer {
 }
 
 export async function startGitServer(
-  options: { username?: string; password?: string } = {},
+  options: {
+    username?: string;
+    password?: string;
+    /** Serve HTTPS with a self-signed certificate (made with openssl), to test TLS options. */
+    tls?: boolean;
+  } = {},
 ): Promise<TestGitServer> {
   const root = mkdtempSync(join(tmpdir(), 'gantry-git-'));
   const repos = join(root, 'repos');
   mkdirSync(repos);
   const state = { pushDelayMs: 0 };
-  const server: Server = createServer((req, res) => {
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  if (options.tls) {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        'tls.key',
+        '-out',
+        'tls.crt',
+      ],
+      { cwd: root, stdio: 'ignore' },
+    );
+    tls = { key: readFileSync(join(root, 'tls.key')), cert: readFileSync(join(root, 'tls.crt')) };
+  }
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const isPush = req.method === 'POST' && (req.url ?? '').endsWith('/git-receive-pack');
     if (isPush && state.pushDelayMs > 0) {
       req.pause();
@@ -40,7 +69,8 @@ export async function startGitServer(
       return;
     }
     handle(req, res);
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
   const handle = (
     req: import('node:http').IncomingMessage,
     res: import('node:http').ServerResponse,
@@ -102,7 +132,7 @@ export async function startGitServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const gitEnv = {
     ...process.env,
     GIT_AUTHOR_NAME: 'Test',

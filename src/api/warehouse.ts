@@ -171,6 +171,7 @@ export const chartSubscriptionSchema = z
     name: z.string().optional(),
     semverConstraint: z.string().optional(),
     discoveryLimit,
+    insecureSkipTLSVerify: z.boolean().optional(),
   })
   .superRefine((sub, ctx) => {
     checkConstraint(sub.semverConstraint, 'semverConstraint', ctx);

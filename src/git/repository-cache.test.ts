@@ -226,4 +226,22 @@ describe('RepositoryCache', () => {
     await cache.checkout(url, { path: next, owner: 'team' });
     expect(readFileSync(join(next, 'b/y.txt'), 'utf8')).toBe('y\n');
   });
+
+  it('accepts a self-signed certificate only when asked (insecureSkipTLSVerify)', async () => {
+    const tls = await startGitServer({ tls: true });
+    try {
+      const url = tls.createRepo('secure', { 'a.txt': 'a\n' });
+      expect(url.startsWith('https://')).toBe(true);
+      const cache = new RepositoryCache(join(dir, 'data-tls'));
+      const refused = await cache.lsRemote(url).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(GitError);
+      expect((refused as GitError).message).toMatch(/certificate/i);
+      const refs = await cache.lsRemote(url, undefined, undefined, true);
+      expect([...refs.branches.keys()]).toEqual(['main']);
+      const mirror = await cache.refresh(url, undefined, undefined, true);
+      expect(existsSync(join(mirror, 'HEAD'))).toBe(true);
+    } finally {
+      await tls.stop();
+    }
+  });
 });

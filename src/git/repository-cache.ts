@@ -91,11 +91,25 @@ export class RepositoryCache {
     );
   }
 
-  /** Brings the mirror of `url` up to date, creating it on first use. */
-  refresh(url: string, credentials?: GitCredentials, signal?: AbortSignal): Promise<string> {
+  /**
+   * Brings the mirror of `url` up to date, creating it on first use. `insecure` accepts any
+   * TLS certificate for this fetch only (a subscription's `insecureSkipTLSVerify`).
+   */
+  refresh(
+    url: string,
+    credentials?: GitCredentials,
+    signal?: AbortSignal,
+    insecure = false,
+  ): Promise<string> {
     const mirror = this.mirrorPath(url);
     return this.#mirrorLocks.run(mirror, async () => {
-      const options = { cwd: this.#root, credentials, askpass: this.#askpass, signal };
+      const options = {
+        cwd: this.#root,
+        credentials,
+        askpass: this.#askpass,
+        signal,
+        env: insecureEnv(insecure),
+      };
       if (existsSync(join(mirror, 'HEAD'))) {
         await runGit(['-C', mirror, 'remote', 'set-url', 'origin', url], options);
         await runGit(['-C', mirror, 'fetch', '--quiet', '--prune', '--tags', 'origin'], options);
@@ -132,10 +146,11 @@ export class RepositoryCache {
     url: string,
     credentials?: GitCredentials,
     signal?: AbortSignal,
+    insecure = false,
   ): Promise<RemoteRefs> {
     const output = await runGit(
       ['ls-remote', '--symref', '--end-of-options', url, 'HEAD', 'refs/heads/*', 'refs/tags/*'],
-      { cwd: this.#root, credentials, askpass: this.#askpass, signal },
+      { cwd: this.#root, credentials, askpass: this.#askpass, signal, env: insecureEnv(insecure) },
     );
     return parseLsRemote(output);
   }
@@ -347,4 +362,9 @@ function resetGitDirectory(gitDir: string, lease: Lease): boolean {
   } catch {
     return false;
   }
+}
+
+/** Git's own switch for skipping TLS verification, for one git process. */
+function insecureEnv(insecure: boolean): NodeJS.ProcessEnv | undefined {
+  return insecure ? { GIT_SSL_NO_VERIFY: 'true' } : undefined;
 }

@@ -47,7 +47,8 @@ export async function discoverCommits(
   const filters = compileFilters(subscription, label);
   const credentials = await context.credentialsFor('git', url);
   const remote = await gitStep(
-    () => repositories.lsRemote(url, credentials, context.signal),
+    () =>
+      repositories.lsRemote(url, credentials, context.signal, subscription.insecureSkipTLSVerify),
     context.signal,
   );
   const base: DiscoveredCommits = {
@@ -84,7 +85,8 @@ export async function discoverCommits(
   if (previous && unchanged(previous, base, observedRefs)) return previous;
 
   const mirror = await gitStep(
-    () => repositories.refresh(url, credentials, context.signal),
+    () =>
+      repositories.refresh(url, credentials, context.signal, subscription.insecureSkipTLSVerify),
     context.signal,
   );
   return { ...base, commits: await select(mirror), observedRefs };

@@ -46,10 +46,16 @@ export class ChartDiscovery {
         repository: parseImageRepository(subscription.repoURL),
         credentials,
         signal: context.signal,
+        insecure: subscription.insecureSkipTLSVerify,
       });
       published = tags.map((tag) => tag.replace(/_/g, '+'));
     } else {
-      const index = await this.#index(subscription.repoURL, credentials, context.signal);
+      const index = await this.#index(
+        subscription.repoURL,
+        credentials,
+        context.signal,
+        subscription.insecureSkipTLSVerify,
+      );
       const name = subscription.name ?? '';
       const versions = index.get(name);
       if (!versions)
@@ -82,6 +88,7 @@ export class ChartDiscovery {
     repoURL: string,
     credentials: { username: string; password: string } | undefined,
     signal: AbortSignal,
+    insecure = false,
   ): Promise<Map<string, string[]>> {
     const url = indexUrl(repoURL);
     const key = `${url}|${credentials?.username ?? ''}`;
@@ -93,7 +100,12 @@ export class ChartDiscovery {
     if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
     let response;
     try {
-      response = await this.#http.request(url, { headers, signal, maxBytes: 256 * 1024 * 1024 });
+      response = await this.#http.request(url, {
+        headers,
+        signal,
+        insecure,
+        maxBytes: 256 * 1024 * 1024,
+      });
     } catch (err) {
       throw new DiscoveryError(`cannot reach ${url}: ${(err as Error).message}`, true, {
         cause: err,
