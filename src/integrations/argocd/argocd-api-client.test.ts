@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startFakeArgoCd,
+  type FakeArgoCd,
+  type FakeApplication,
+} from '../../../test/fake-argocd.js';
+import { appHealth, type Application } from './application.js';
+import { ArgoCdApiClient } from './argocd-api-client.js';
+import { ArgoCdError, isArgoCdError } from './argocd-error.js';
+
+function frontend(name: string, env: string, namespace = 'argocd'): FakeApplication {
+  return {
+    metadata: {
+      name,
+      namespace,
+      labels: { app: 'frontend', env },
+      annotations: { 'kargo.akuity.io/authorized-stage': `shop:${env}` },
+    },
+    spec: {
+      project: 'default',
+      destination: { server: 'https://kubernetes.default.svc', namespace: env },
+      source: {
+        repoURL: 'https://git.example/frontend.git',
+        targetRevision: 'v1',
+        path: `envs/${env}`,
+      },
+    },
+    status: { sync: { status: 'Synced', revision: 'v1' }, health: { status: 'Healthy' } },
+  };
+}
+
+async function caught(promise: Promise<unknown>): Promise<ArgoCdError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isArgoCdError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected an ArgoCdError');
+}
+
+async function waitFor(
+  read: () => Promise<Application>,
+  done: (app: Application) => boolean,
+): Promise<Application> {
+  for (let i = 0; i < 100; i++) {
+    const app = await read();
+    if (done(app)) return app;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('ArgoCdApiClient against the fake Argo CD', () => {
+  let argocd: FakeArgoCd;
+  let client: ArgoCdApiClient;
+
+  beforeEach(async () => {
+    argocd = await startFakeArgoCd({ syncDelayMs: 30 });
+    argocd.addApp(frontend('frontend-dev', 'dev'));
+    argocd.addApp(frontend('frontend-prod', 'prod'));
+    argocd.addApp(frontend('frontend-dev', 'dev', 'team-a'));
+    client = new ArgoCdApiClient({ url: `${argocd.url}/`, token: argocd.token });
+  });
+
+  afterEach(async () => {
+    client.close();
+    await argocd.stop();
+  });
+
+  it('gets an Application, keeping fields it does not model', async () => {
+    const app = await client.getApplication('frontend-dev', 'argocd');
+    expect(app.metadata.name).toBe('frontend-dev');
+    expect(app.spec.source?.targetRevision).toBe('v1');
+    expect(app.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'dev',
+    });
+    expect(argocd.requests.at(-1)?.path).toBe(
+      '/api/v1/applications/frontend-dev?appNamespace=argocd',
+    );
+  });
+
+  it('refuses a wrong token with a terminal 401 that does not leak either token', async () => {
+    const bad = new ArgoCdApiClient({ url: argocd.url, token: 'not-the-token-s3cr3t' });
+    try {
+      const err = await caught(bad.getApplication('frontend-dev', 'argocd'));
+      expect(err).toMatchObject({ name: 'ArgoCdError', status: 401, transient: false });
+      expect(err.message).toBe(
+        `could not get Application argocd/frontend-dev at Argo CD ${argocd.url}: HTTP 401: invalid session: token signature is invalid`,
+      );
+      expect(err.message).not.toContain('not-the-token-s3cr3t');
+    } finally {
+      bad.close();
+    }
+  });
+
+  it('reports an unknown Application as a terminal 404 naming it', async () => {
+    const err = await caught(client.getApplication('nope', 'argocd'));
+    expect(err).toMatchObject({ status: 404, transient: false });
+    expect(err.message).toBe(
+      `could not get Application argocd/nope at Argo CD ${argocd.url}: HTTP 404: applications.argoproj.io "nope" not found`,
+    );
+  });
+
+  it('lists Applications by label selector within one namespace', async () => {
+    const dev = await client.listApplications('app=frontend,env=dev', 'argocd');
+    expect(dev.map((a) => `${a.metadata.namespace}/${a.metadata.name}`)).toEqual([
+      'argocd/frontend-dev',
+    ]);
+    const all = await client.listApplications('app=frontend', 'argocd');
+    expect(all.map((a) => a.metadata.name).sort()).toEqual(['frontend-dev', 'frontend-prod']);
+    expect(await client.listApplications('app=backend', 'argocd')).toEqual([]);
+  });
+
+  it('patches, syncs and sees the operation succeed at the new revision', async () => {
+    const patched = await client.patchApplication('frontend-dev', 'argocd', {
+      spec: { source: { targetRevision: 'v2', kustomize: { images: ['frontend=frontend:2.0'] } } },
+    });
+    expect(patched.spec.source).toMatchObject({ targetRevision: 'v2', path: 'envs/dev' });
+    expect(patched.spec.source?.kustomize?.images).toEqual(['frontend=frontend:2.0']);
+
+    const started = await client.sync('frontend-dev', 'argocd');
+    expect(started.status?.operationState?.phase).toBe('Running');
+    expect(appHealth(started, ['v2']).status).toBe('Unknown');
+    expect(argocd.syncs).toBe(1);
+
+    const done = await waitFor(
+      () => client.getApplication('frontend-dev', 'argocd'),
+      (app) => app.status?.operationState?.phase === 'Succeeded',
+    );
+    expect(done.status?.sync).toEqual({ status: 'Synced', revision: 'v2' });
+    expect(done.status?.operationState?.syncResult?.revision).toBe('v2');
+    expect(appHealth(done, ['v2'])).toEqual({ status: 'Healthy', issues: [] });
+    // The same-named app in another namespace is untouched.
+    expect(argocd.app('frontend-dev', 'team-a')?.spec.source.targetRevision).toBe('v1');
+  });
+
+  it('updates the spec with PUT and syncs to an explicit revision', async () => {
+    const app = await client.getApplication('frontend-prod', 'argocd');
+    app.spec.source = { ...app.spec.source, targetRevision: 'v3' };
+    const updated = await client.updateApplicationSpec(app);
+    expect(updated.spec.source?.targetRevision).toBe('v3');
+    expect(updated.spec.destination).toBeDefined();
+
+    await client.sync('frontend-prod', 'argocd', 'abc123', { prune: true });
+    expect(argocd.requests.at(-1)?.body).toEqual({
+      name: 'frontend-prod',
+      appNamespace: 'argocd',
+      revision: 'abc123',
+      prune: true,
+    });
+    const done = await waitFor(
+      () => client.getApplication('frontend-prod', 'argocd'),
+      (a) => a.status?.operationState?.phase === 'Succeeded',
+    );
+    expect(done.status?.sync?.revision).toBe('abc123');
+  });
+
+  it('asks for a hard refresh', async () => {
+    await client.refresh('frontend-dev', 'argocd', 'hard');
+    expect(argocd.requests.at(-1)?.path).toBe(
+      '/api/v1/applications/frontend-dev?appNamespace=argocd&refresh=hard',
+    );
+    expect(argocd.refreshes).toBe(1);
+  });
+
+  it.each([
+    [503, true],
+    [429, true],
+    [500, true],
+    [400, false],
+    [403, false],
+  ])('classifies HTTP %i as transient=%s', async (status, transient) => {
+    argocd.failNext(1, status);
+    const err = await caught(client.getApplication('frontend-dev', 'argocd'));
+    expect(err).toMatchObject({ status, transient });
+    // The failure was one request only.
+    await expect(client.getApplication('frontend-dev', 'argocd')).resolves.toBeDefined();
+  });
+
+  it('reports a network failure as transient, and an abort as not', async () => {
+    const down = new ArgoCdApiClient({ url: 'http://127.0.0.1:1', token: argocd.token });
+    try {
+      const err = await caught(down.getApplication('frontend-dev', 'argocd'));
+      expect(err).toMatchObject({ status: undefined, transient: true });
+      expect(err.message).toMatch(
+        /^could not get Application argocd\/frontend-dev at Argo CD http:\/\/127\.0\.0\.1:1: /,
+      );
+    } finally {
+      down.close();
+    }
+    const aborted = await caught(
+      client.getApplication('frontend-dev', 'argocd', { signal: AbortSignal.abort() }),
+    );
+    expect(aborted.transient).toBe(false);
+  });
+
+  it('bounds a huge error and never puts the token in a message', async () => {
+    argocd.respondWithHugeError(1024 * 1024);
+    const err = await caught(
+      client.patchApplication('frontend-dev', 'argocd', {
+        spec: { source: { targetRevision: 'v9' } },
+      }),
+    );
+    expect(err).toMatchObject({ status: 400, transient: false });
+    expect(err.message.length).toBeLessThan(800);
+    expect(err.message).toMatch(
+      /^could not patch Application argocd\/frontend-dev at Argo CD .*: HTTP 400: /,
+    );
+    expect(err.message).toMatch(/… \(truncated; the response held more than 16384 bytes\)$/);
+    expect(err.message).not.toContain(argocd.token);
+    // The connection is still usable afterwards.
+    await expect(client.getApplication('frontend-dev', 'argocd')).resolves.toBeDefined();
+  });
+
+  it('masks the token even where the server echoes it', async () => {
+    const err = await caught(client.getApplication(`x-${argocd.token}`, 'argocd'));
+    expect(err.status).toBe(404);
+    expect(err.message).not.toContain(argocd.token);
+    expect(err.message).toContain('applications.argoproj.io "x-***" not found');
+  });
+
+  it('refuses a second sync while an operation runs', async () => {
+    await client.sync('frontend-dev', 'argocd');
+    const err = await caught(client.sync('frontend-dev', 'argocd'));
+    expect(err).toMatchObject({ status: 400, transient: false });
+    expect(err.message).toContain('another operation is already in progress');
+  });
+});
