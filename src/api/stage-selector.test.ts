@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, matchesStageSelector, type StageSelector } from './stage-selector.js';
+import { globToRegExp } from './glob.js';
+import { matchesStageSelector, type StageSelector } from './stage-selector.js';
 
 const stage = { name: 'prod-eu', labels: { env: 'prod', region: 'eu' } };
 

@@ -17,7 +17,7 @@ import { deleteStep } from './delete.js';
 import { fileWriteStep } from './file-write.js';
 import { gitClearStep } from './git-clear.js';
 import { gitTagStep } from './git-tag.js';
-import { globToRegExp } from './glob.js';
+import { globToRegExp } from '../api/glob.js';
 import { helmUpdateChartStep } from './helm-update-chart.js';
 import { jsonParseStep } from './json-parse.js';
 import { jsonUpdateStep } from './json-update.js';

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { globToRegExp } from '../api/glob.js';
 
 /**
  * Glob patterns for delete (Node 20 has no fs.glob): `*` matches within one path segment, `**`
@@ -18,36 +19,4 @@ export function globFiles(root: string, pattern: string): string[] {
   };
   walk(root);
   return out;
-}
-
-export function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '*') {
-      if (pattern[i + 1] === '*') {
-        const slash = pattern[i + 2] === '/';
-        source += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else {
-        source += '[^/]*';
-      }
-    } else if (ch === '?') {
-      source += '[^/]';
-    } else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) {
-        source += '\\[';
-      } else {
-        source += `[${pattern
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else {
-      source += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}$`);
 }

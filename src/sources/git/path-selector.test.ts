@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, PathSelector } from './path-selector.js';
+import { globToRegExp } from '../../api/glob.js';
+import { PathSelector } from './path-selector.js';
 
 describe('globToRegExp', () => {
   const cases: Array<[glob: string, matches: string[], misses: string[]]> = [
