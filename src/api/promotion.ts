@@ -40,3 +40,11 @@ export { promotionStatusSchema };
 export type Promotion = z.infer<typeof promotionSchema>;
 export type PromotionSpec = z.infer<typeof promotionSpecSchema>;
 export type PromotionStatus = z.infer<typeof promotionStatusSchema>;
+
+/** The phases a Promotion never leaves. */
+export const TERMINAL_PROMOTION_PHASES: ReadonlySet<string> = new Set([
+  'Succeeded',
+  'Failed',
+  'Errored',
+  'Aborted',
+]);

@@ -1,3 +1,4 @@
+import { TERMINAL_PROMOTION_PHASES } from '../api/promotion.js';
 import type { FreightStatus } from '../api/freight.js';
 import { freightAvailability } from '../api/freight-availability.js';
 import type { Freight } from '../api/freight.js';
@@ -16,7 +17,6 @@ import { updateStatus } from './update-status.js';
 
 /** Marks Promotions this controller created (Kargo shows them as made by the system). */
 export const AUTO_PROMOTION_ACTOR = 'system:auto-promotion';
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
 
 export interface AutoPromotionControllerOptions {
   store: Store;
@@ -142,7 +142,12 @@ export class AutoPromotionController {
         (p) => (p.spec as { stage: string }).stage === stage.metadata.name,
       );
       if (
-        mine.some((p) => !TERMINAL.has((p.status as { phase?: string } | undefined)?.phase ?? ''))
+        mine.some(
+          (p) =>
+            !TERMINAL_PROMOTION_PHASES.has(
+              (p.status as { phase?: string } | undefined)?.phase ?? '',
+            ),
+        )
       )
         continue; // one at a time: the queue wakes us again when it ends
       const holds = (stage.status as StageStatus | undefined)?.autoPromotionHolds ?? {};

@@ -1,3 +1,4 @@
+import { TERMINAL_PROMOTION_PHASES } from '../api/promotion.js';
 import type { Freight, FreightStatus } from '../api/freight.js';
 import { newestFirst } from '../api/freight-order.js';
 import type { StoredResource } from '../api/resource.js';
@@ -87,7 +88,12 @@ export class GarbageCollector {
     const promotions = (await store.list('Promotion', { namespace: project })).items;
     const pending = new Set(
       promotions
-        .filter((p) => !TERMINAL.has((p.status as { phase?: string } | undefined)?.phase ?? ''))
+        .filter(
+          (p) =>
+            !TERMINAL_PROMOTION_PHASES.has(
+              (p.status as { phase?: string } | undefined)?.phase ?? '',
+            ),
+        )
         .map((p) => (p.spec as { freight?: string }).freight ?? ''),
     );
     const ops: WriteOp[] = [];
@@ -116,7 +122,11 @@ export class GarbageCollector {
     }
     const byStage = new Map<string, StoredResource[]>();
     for (const promotion of promotions) {
-      if (!TERMINAL.has((promotion.status as { phase?: string } | undefined)?.phase ?? ''))
+      if (
+        !TERMINAL_PROMOTION_PHASES.has(
+          (promotion.status as { phase?: string } | undefined)?.phase ?? '',
+        )
+      )
         continue;
       const stage = (promotion.spec as { stage: string }).stage;
       byStage.set(stage, [...(byStage.get(stage) ?? []), promotion]);
@@ -154,5 +164,3 @@ export class GarbageCollector {
     return { freight, promotions: removed.length };
   }
 }
-
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);

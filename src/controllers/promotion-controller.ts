@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PromotionStep } from '../api/common.js';
 import type { FreightStatus } from '../api/freight.js';
-import type { PromotionStatus } from '../api/promotion.js';
+import { TERMINAL_PROMOTION_PHASES, type PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
@@ -29,7 +29,6 @@ import {
 } from './stage-promotion-status.js';
 
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
 
 export interface PromotionControllerOptions {
   store: Store;
@@ -170,7 +169,7 @@ export class PromotionController {
 
   async #hasWork(stageKey: string): Promise<boolean> {
     return (await this.#stageQueue(stageKey)).some(
-      (p) => !TERMINAL.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
+      (p) => !TERMINAL_PROMOTION_PHASES.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
     );
   }
 
@@ -225,7 +224,7 @@ export class PromotionController {
     const queue = await this.#stageQueue(stageKey);
     const running = this.#running.get(stageKey);
     const waiting = queue.some(
-      (p) => !TERMINAL.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
+      (p) => !TERMINAL_PROMOTION_PHASES.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
     );
     if (!running) {
       if (!waiting) {
@@ -245,7 +244,7 @@ export class PromotionController {
     let startedOne = !!running;
     for (const promotion of queue) {
       const status = (promotion.status ?? {}) as PromotionStatus;
-      if (status.phase && TERMINAL.has(status.phase)) continue;
+      if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) continue;
       if (running && promotion.metadata.name === running.name) continue;
       if (promotion.metadata.annotations?.[ABORT_ANNOTATION]) {
         await this.#writePromotionStatus(promotion, {

@@ -1,3 +1,4 @@
+import { TERMINAL_PROMOTION_PHASES } from '../../api/promotion.js';
 import { KARGO_API_VERSION } from '../../api/api-versions.js';
 import { OVERRIDE_ANNOTATION } from '../../api/promotion-gates.js';
 import type { StoredResource } from '../../api/resource.js';
@@ -14,8 +15,6 @@ export interface PromoteOptions {
   plan?: boolean;
   override?: string;
 }
-
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
 
 /**
  * `gantry promote --project P --stage S --freight NAME|ALIAS [--wait]` creates a Promotion;
@@ -55,7 +54,7 @@ export async function promoteCommand(ctx: CliContext, options: PromoteOptions): 
       `${base}/${encodeURIComponent(name)}`,
     );
     const status = (promotion.status ?? {}) as { phase?: string; message?: string };
-    if (status.phase && TERMINAL.has(status.phase)) {
+    if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) {
       ctx.out(`${name}: ${status.phase}${status.message ? ` (${status.message})` : ''}`);
       if (status.phase !== 'Succeeded')
         throw inputError(

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { PromotionStatus } from '../../api/promotion.js';
+import { TERMINAL_PROMOTION_PHASES, type PromotionStatus } from '../../api/promotion.js';
 import { ABORT_ANNOTATION } from '../../controllers/promotion-controller.js';
 import type { PromotionLogs } from '../../engine/promotion-logs.js';
 import type { ResourceService } from '../../resources/resource-service.js';
@@ -9,8 +9,6 @@ import { KARGO_API_VERSION } from '../../api/api-versions.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { PromotionPlan } from '../../controllers/promotion-planner.js';
 import { inputError } from '../../errors.js';
-
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted']);
 
 /**
  * Promotion actions beyond plain REST: abort (Kargo's `kargo.akuity.io/abort` annotation) and
@@ -80,7 +78,7 @@ export function registerPromotionRoutes(
         for (const entry of page.entries) await stream.writeSSE({ data: JSON.stringify(entry) });
         const promotion = await deps.service.get(key).catch(() => undefined);
         const phase = (promotion?.status as PromotionStatus | undefined)?.phase;
-        if (!promotion || (phase && TERMINAL.has(phase))) {
+        if (!promotion || (phase && TERMINAL_PROMOTION_PHASES.has(phase))) {
           const rest = deps.logs.read(project, name, offset);
           for (const entry of rest.entries) await stream.writeSSE({ data: JSON.stringify(entry) });
           await stream.writeSSE({
