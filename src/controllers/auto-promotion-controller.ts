@@ -13,7 +13,7 @@ import type { ResourceService } from '../resources/resource-service.js';
 import type { Store } from '../store/store.js';
 import { autoPromotionEnabled, candidateFor, currentFreight } from './auto-promotion.js';
 import { verifiedFreightStatus } from './stage-verification.js';
-import { updateStatus } from './update-status.js';
+import { updateStatus } from '../store/update-status.js';
 
 /** Marks Promotions this controller created (Kargo shows them as made by the system). */
 export const AUTO_PROMOTION_ACTOR = 'system:auto-promotion';

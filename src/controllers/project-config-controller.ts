@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import { receiverPath, receiverSecret } from '../integrations/webhooks/webhook-receivers.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
-import { updateStatus } from './update-status.js';
+import { updateStatus } from '../store/update-status.js';
 
 type ReceiverStatus = { name: string; path?: string; url?: string };
 type Status = { webhookReceivers?: ReceiverStatus[]; conditions?: unknown[] } & Record<

@@ -11,7 +11,7 @@ import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
 import { errorMessage } from '../errors.js';
 import { projectLookups } from './project-lookups.js';
-import { updateStatus } from './update-status.js';
+import { updateStatus } from '../store/update-status.js';
 import { AUTO_PROMOTION_ACTOR } from './auto-promotion-controller.js';
 import { autoPromotionEnabled, candidateFor } from './auto-promotion.js';
 import { originKey } from '../api/common.js';

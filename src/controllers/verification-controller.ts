@@ -13,7 +13,7 @@ import {
   withVerification,
   type VerificationInfo,
 } from './stage-verification.js';
-import { updateStatus } from './update-status.js';
+import { updateStatus } from '../store/update-status.js';
 import { assessStageHealth, type HealthChecker } from '../engine/stage-health.js';
 
 /** Runs a Stage's verification (its AnalysisTemplates) for the Stage's current Freight. */

@@ -24,7 +24,7 @@ import type {
   DiscoveryCredentials,
 } from '../sources/discovery.js';
 import type { Store } from '../store/store.js';
-import { updateStatus } from './update-status.js';
+import { updateStatus } from '../store/update-status.js';
 import {
   describeSubscription,
   proposeFreight,

@@ -5,8 +5,9 @@ import { ALIAS_LABEL } from '../api/labels.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
-import { inputError, isGantryError, notFoundError } from '../errors.js';
+import { inputError, notFoundError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { updateStatus } from '../store/update-status.js';
 
 /** One Freight as a Stage sees it: may it be promoted there, and why (not). */
 export interface FreightForStage {
@@ -59,32 +60,15 @@ export class FreightService {
         [{ path: 'stage', message: `does not request ${origin.kind} "${origin.name}"` }],
       );
     const at = formatTimestamp(this.#now());
-    for (let attempt = 0; ; attempt++) {
-      const current = await this.#store.get({
-        kind: 'Freight',
-        namespace: project,
-        name: freight.metadata.name,
-      });
-      if (!current) throw notFoundError(`Freight "${nameOrAlias}" was deleted`);
-      const status = (current.status ?? {}) as FreightStatus;
-      if (status.approvedFor?.[stageName]) return current;
-      try {
-        const [result] = await this.#store.write([
-          {
-            op: 'updateStatus',
-            key: { kind: 'Freight', namespace: project, name: current.metadata.name },
-            status: {
-              ...status,
-              approvedFor: { ...status.approvedFor, [stageName]: { approvedAt: at } },
-            },
-            resourceVersion: current.metadata.resourceVersion,
-          },
-        ]);
-        return result!.object!;
-      } catch (err) {
-        if (!isGantryError(err, 'Conflict') || attempt >= 5) throw err;
-      }
-    }
+    const key = { kind: 'Freight', namespace: project, name: freight.metadata.name };
+    const exists = await updateStatus<FreightStatus>(this.#store, key, (status) =>
+      status?.approvedFor?.[stageName]
+        ? undefined
+        : { ...status, approvedFor: { ...status?.approvedFor, [stageName]: { approvedAt: at } } },
+    );
+    const approved = exists ? await this.#store.get(key) : undefined;
+    if (!approved) throw notFoundError(`Freight "${nameOrAlias}" was deleted`);
+    return approved;
   }
 
   /** Every Freight from the origins the Stage requests, newest first, with its availability. */

@@ -4,8 +4,9 @@ import { KARGO_API_VERSION } from '../api/meta.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
-import { inputError, isGantryError, notFoundError } from '../errors.js';
+import { inputError, notFoundError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { updateStatus } from '../store/update-status.js';
 import type { FreightService } from './freight-service.js';
 import type { ResourceService } from './resource-service.js';
 
@@ -97,7 +98,7 @@ export class StageActions {
     });
     const promotion = created!.object;
     const alias = (target as { alias?: string }).alias ?? target.metadata.name;
-    await this.#holdStage(project, stageName, origin, target, promotion, actor);
+    await this.#holdStage(project, stage, origin, target, promotion, actor);
     if (current) {
       await this.#store.write([
         {
@@ -116,65 +117,41 @@ export class StageActions {
   /** Lifts the Stage's auto-promotion holds. */
   async resume(project: string, stageName: string): Promise<StoredResource> {
     await this.#stage(project, stageName);
-    for (let attempt = 0; ; attempt++) {
-      const stage = await this.#stage(project, stageName);
-      const status = (stage.status ?? {}) as StageStatus;
-      if (!status.autoPromotionHolds) return stage;
-      const { autoPromotionHolds: _, ...rest } = status;
-      try {
-        const [result] = await this.#store.write([
-          {
-            op: 'updateStatus',
-            key: { kind: 'Stage', namespace: project, name: stageName },
-            status: rest,
-            resourceVersion: stage.metadata.resourceVersion,
-          },
-        ]);
-        return result!.object!;
-      } catch (err) {
-        if (!isGantryError(err, 'Conflict') || attempt >= 5) throw err;
-      }
-    }
+    await updateStatus<StageStatus>(
+      this.#store,
+      { kind: 'Stage', namespace: project, name: stageName },
+      (status) => {
+        if (!status?.autoPromotionHolds) return undefined;
+        const { autoPromotionHolds: _, ...rest } = status;
+        return rest;
+      },
+    );
+    return this.#stage(project, stageName);
   }
 
   async #holdStage(
     project: string,
-    stageName: string,
+    stage: StoredResource,
     origin: string,
     target: StoredResource,
     promotion: StoredResource,
     actor: string,
   ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const stage = await this.#stage(project, stageName);
-      const status = (stage.status ?? {}) as StageStatus;
-      const next: StageStatus = {
+    const hold = {
+      freightName: target.metadata.name,
+      origin: (stage.spec as StageSpec).requestedFreight[0]!.origin,
+      promotionName: promotion.metadata.name,
+      actor,
+      createdAt: formatTimestamp(this.#now()),
+    };
+    await updateStatus<StageStatus>(
+      this.#store,
+      { kind: 'Stage', namespace: project, name: stage.metadata.name },
+      (status) => ({
         ...status,
-        autoPromotionHolds: {
-          ...status.autoPromotionHolds,
-          [origin]: {
-            freightName: target.metadata.name,
-            origin: (stage.spec as StageSpec).requestedFreight[0]!.origin,
-            promotionName: promotion.metadata.name,
-            actor,
-            createdAt: formatTimestamp(this.#now()),
-          },
-        },
-      };
-      try {
-        await this.#store.write([
-          {
-            op: 'updateStatus',
-            key: { kind: 'Stage', namespace: project, name: stageName },
-            status: next,
-            resourceVersion: stage.metadata.resourceVersion,
-          },
-        ]);
-        return;
-      } catch (err) {
-        if (!isGantryError(err, 'Conflict') || attempt >= 5) throw err;
-      }
-    }
+        autoPromotionHolds: { ...status?.autoPromotionHolds, [origin]: hold },
+      }),
+    );
   }
 
   async #stage(project: string, name: string): Promise<StoredResource> {

@@ -1,6 +1,6 @@
 import type { ObjectKey } from '../api/resource.js';
 import { isGantryError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { Store } from './store.js';
 
 /**
  * Read-modify-write of an object's status, retried when another writer got there first.
