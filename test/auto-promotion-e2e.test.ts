@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredResource } from '../src/api/resource.js';
 import type { StageStatus } from '../src/api/stage.js';
-import { runCli } from '../src/cli/main.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
+import { cliAgainst, until } from './in-process-cli.js';
 
 const IMAGE = '127.0.0.1:9/auto/app';
 
@@ -21,16 +21,7 @@ describe('auto-promotion end to end', () => {
   let dir: string;
   let gantry: RunningGantry;
 
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'auto' },
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = cliAgainst(() => gantry.url, 'auto');
   const apply = async (name: string, yaml: string) => {
     writeFileSync(join(dir, name), yaml);
     const result = await cli(['apply', '-f', join(dir, name)]);
@@ -48,13 +39,6 @@ images: [{repoURL: ${IMAGE}, tag: '${tag}'}]`;
     const status = (await gantry.store.get({ kind: 'Stage', namespace: 'auto', name: stage }))
       ?.status as StageStatus | undefined;
     return status?.freightHistory?.[0]?.items?.['Warehouse/app']?.images?.[0]?.tag;
-  };
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 400; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   };
   const promotions = async (stage: string) =>
     (await gantry.store.list('Promotion', { namespace: 'auto' })).items.filter(

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageStatus } from '../src/api/stage.js';
-import { runCli } from '../src/cli/main.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
+import { cliAgainst, until } from './in-process-cli.js';
 
 /**
  * autoRollback through a real server: a Stage whose verification fails after a promotion is
@@ -20,26 +20,10 @@ describe('auto-rollback end to end', () => {
   let service: Server;
   let healthy = true;
 
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'safe' },
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = cliAgainst(() => gantry.url, 'safe');
   const qa = async () =>
     (await gantry.store.get({ kind: 'Stage', namespace: 'safe', name: 'qa' }))?.status as
       StageStatus | undefined;
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 400; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-rollback-e2e-'));

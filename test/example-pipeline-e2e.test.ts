@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageStatus } from '../src/api/stage.js';
-import { runCli } from '../src/cli/main.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
+import { cliAgainst, until as waitUntil } from './in-process-cli.js';
 import { ROOT } from './gantry-process.js';
 import { startGitServer, type TestGitServer } from './git-server.js';
 import { startRegistry, type TestRegistry } from './registry.js';
@@ -32,16 +32,7 @@ describe('the example pipeline end to end', () => {
   let healthy = true;
   let gitops: string;
 
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'frontend' },
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = cliAgainst(() => gantry.url, 'frontend');
   const stage = async (name: string) =>
     (await gantry.store.get({ kind: 'Stage', namespace: 'frontend', name }))?.status as
       StageStatus | undefined;
@@ -49,13 +40,9 @@ describe('the example pipeline end to end', () => {
     (await stage(name))?.freightHistory?.[0]?.items?.['Warehouse/frontend']?.images?.[0]?.tag;
   const verified = async (name: string) =>
     (await stage(name))?.freightHistory?.[0]?.verificationHistory?.[0]?.phase;
-  const until = async (check: () => Promise<boolean>, what: string, seconds = 30) => {
-    for (let i = 0; i < seconds * 20; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  /** Longer waits, polled less often: this pipeline verifies for real. */
+  const until = (check: () => Promise<boolean>, what: string, seconds = 30) =>
+    waitUntil(check, what, seconds, 50);
   const gitTag = (env: string) =>
     /tag: '([^']+)'/.exec(git.git('gitops', ['show', `main:${env}/frontend/instance.yaml`]))?.[1];
   const push = async (tag: string) => {

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredResource } from '../src/api/resource.js';
-import { runCli } from '../src/cli/main.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
+import { cliAgainst } from './in-process-cli.js';
 import { startGitServer, type TestGitServer } from './git-server.js';
 import { startRegistry, type TestRegistry } from './registry.js';
 
@@ -25,16 +25,7 @@ describe('Warehouses end to end', () => {
   let gantry: RunningGantry;
   let gitops: string;
 
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'shop' },
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = cliAgainst(() => gantry.url, 'shop');
   const api = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${gantry.url}${path}`, init);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -1,0 +1,41 @@
+import { runCli } from '../src/cli/main.js';
+
+/** What one `gantry` invocation printed, and its exit code. */
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs the `gantry` CLI in this process against a server, with GANTRY_PROJECT set: fast
+ * enough for end-to-end tests that make many calls (a process per call would cost ~1 s).
+ * `server` is read on every call, so it may be set after the runner is made.
+ */
+export function cliAgainst(server: () => string, project: string) {
+  return async (args: string[]): Promise<CliResult> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      env: { GANTRY_SERVER: server(), GANTRY_PROJECT: project },
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+}
+
+/** Polls `check` until it holds; fails naming `what` after `seconds`. */
+export async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  seconds = 8,
+  intervalMs = 20,
+): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
