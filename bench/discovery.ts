@@ -20,17 +20,11 @@ import { HttpGetter } from '../src/sources/http-get.js';
 import { ImageDiscovery } from '../src/sources/oci/image-discovery.js';
 import { RegistryClient } from '../src/sources/oci/registry-client.js';
 import { startFakeRegistry } from '../test/fake-registry.js';
+import { figures, median } from './figures.js';
 import { startRegistry, type TestRegistry } from '../test/registry.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
-const rows: string[] = [];
-let failed = false;
-const report = (figure: string, value: string, target: string, ok: boolean) => {
-  rows.push(`  ${figure.padEnd(58)} ${value.padStart(22)}   ${target}${ok ? '' : '   MISSED'}`);
-  if (!ok) failed = true;
-};
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const { report, print } = figures({ figure: 58, value: 22 });
 const context = (): DiscoveryContext => ({
   project: 'bench',
   credentialsFor: () => Promise.resolve(undefined),
@@ -238,9 +232,7 @@ try {
   await pagedRegistry();
   await webhookToFreight(registry, dir);
   await manyWarehouses(registry, dir);
-  console.log('discovery (real docker-registry 2.8 unless noted):');
-  for (const row of rows) console.log(row);
-  if (failed) process.exitCode = 1;
+  print('discovery (real docker-registry 2.8 unless noted):');
 } finally {
   await registry.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -14,17 +14,11 @@ import { startGantry } from '../src/main.js';
 import { ResourceService } from '../src/resources/resource-service.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { startGitServer } from '../test/git-server.js';
+import { figures, median } from './figures.js';
 import { startRegistry } from '../test/registry.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
-const rows: string[] = [];
-let failed = false;
-const report = (figure: string, value: string, target: string, ok: boolean) => {
-  rows.push(`  ${figure.padEnd(60)} ${value.padStart(26)}   ${target}${ok ? '' : '   MISSED'}`);
-  if (!ok) failed = true;
-};
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const { report, print } = figures({ figure: 60, value: 26 });
 
 async function webhookToCommit(dir: string): Promise<void> {
   const [registry, git] = await Promise.all([startRegistry(), startGitServer()]);
@@ -249,9 +243,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-pipeline-'));
 try {
   await schedulingPass();
   await webhookToCommit(dir);
-  console.log('pipelines:');
-  for (const row of rows) console.log(row);
-  if (failed) process.exitCode = 1;
+  print('pipelines:');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -19,14 +19,12 @@ import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry } from '../src/main.js';
 import { BUILTIN_STEPS } from '../src/steps/index.js';
+import { median } from './figures.js';
 import { startGitServer, type TestGitServer } from '../test/git-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const IMAGE = '127.0.0.1:5000/acme/frontend';
 const RUNS = 5;
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A repository with 2,000 files and 5,000 commits, built quickly with git fast-import. */
 function bigRepository(git: TestGitServer, name: string): string {
