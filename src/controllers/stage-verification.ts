@@ -9,14 +9,14 @@ export const REVERIFY_ANNOTATION = 'kargo.akuity.io/reverify';
 export const ABORT_VERIFICATION_ANNOTATION = 'kargo.akuity.io/abort';
 
 /**
- * Whether the Stage's current Freight needs a verification started now: after a successful
+ * The id of the verification the Stage's current Freight needs started now, if any: after a successful
  * promotion that has not been verified yet, or when someone asked to verify again (the
  * `kargo.akuity.io/reverify` annotation carries a token no verification has used yet).
  */
 export function verificationToStart(
   status: StageStatus | undefined,
   reverifyToken: string | undefined,
-): { id: string; reverify: boolean } | undefined {
+): string | undefined {
   const current = status?.freightHistory?.[0];
   if (!current) return undefined;
   const last = status?.lastPromotion;
@@ -24,14 +24,14 @@ export function verificationToStart(
   if (last?.status?.phase !== 'Succeeded') return undefined;
   const history = current.verificationHistory ?? [];
   if (reverifyToken && !history.some((v) => v.id === `reverify-${reverifyToken}`))
-    return { id: `reverify-${reverifyToken}`, reverify: true };
+    return `reverify-${reverifyToken}`;
   // A verification that was running when the server stopped starts again (same id).
   const latest = history[0];
   if ((latest?.phase === 'Running' || latest?.phase === 'Pending') && latest.id)
-    return { id: latest.id, reverify: latest.id.startsWith('reverify-') };
+    return latest.id;
   const promotionId = `promotion-${last.name}`;
   if (!last.name || history.some((v) => v.id === promotionId)) return undefined;
-  return { id: promotionId, reverify: false };
+  return promotionId;
 }
 
 /** The Stage status with `info` as the newest verification of its current Freight. */

@@ -110,12 +110,12 @@ export class VerificationController {
     if (!wanted) return;
     if (this.#waiting.has(key)) return;
     const running = this.#running.get(key);
-    if (running?.id === wanted.id) return;
+    if (running?.id === wanted) return;
     // Newer Freight (or a re-verify) supersedes a verification still running.
     running?.controller.abort();
     const previous = this.#queue.get(key) ?? Promise.resolve();
     const next = previous
-      .then(() => this.#verify(key, wanted.id))
+      .then(() => this.#verify(key, wanted))
       .catch((err: unknown) =>
         this.#options.logger.error('verification failed to run', {
           stage: key,
@@ -137,7 +137,7 @@ export class VerificationController {
       stage.status as StageStatus | undefined,
       stage.metadata.annotations?.[REVERIFY_ANNOTATION],
     );
-    if (wanted?.id !== id) return; // handled meanwhile, or superseded
+    if (wanted !== id) return; // handled meanwhile, or superseded
     if (
       !(await store.acquireLease(
         `verification/${key}`,
