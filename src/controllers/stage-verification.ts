@@ -27,8 +27,7 @@ export function verificationToStart(
     return `reverify-${reverifyToken}`;
   // A verification that was running when the server stopped starts again (same id).
   const latest = history[0];
-  if ((latest?.phase === 'Running' || latest?.phase === 'Pending') && latest.id)
-    return latest.id;
+  if ((latest?.phase === 'Running' || latest?.phase === 'Pending') && latest.id) return latest.id;
   const promotionId = `promotion-${last.name}`;
   if (!last.name || history.some((v) => v.id === promotionId)) return undefined;
   return promotionId;
