@@ -155,8 +155,12 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
           ? [app.spec.source]
           : [];
     const multi = Array.isArray(app.spec.sources) && app.spec.sources.length > 0;
+    // `revisions` pairs with 1-based `sourcePositions` (Argo CD v2.10+); without positions,
+    // index by index.
     const requested: unknown[] = Array.isArray(body.revisions)
-      ? body.revisions
+      ? Array.isArray(body.sourcePositions)
+        ? sources.map((_, i) => body.revisions[(body.sourcePositions as number[]).indexOf(i + 1)])
+        : body.revisions
       : typeof body.revision === 'string' && body.revision !== ''
         ? [body.revision]
         : [];
@@ -170,6 +174,7 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
     app.operation = {
       sync: { ...syncSpec, prune: body.prune === true },
       initiatedBy: { username: 'admin' },
+      ...(Array.isArray(body.infos) && body.infos.length > 0 ? { info: copy(body.infos) } : {}),
     };
     app.status = {
       ...app.status,
@@ -372,23 +377,43 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
   };
 }
 
-/** A Kubernetes equality-based label selector: `k=v`, `k==v`, `k!=v`, `k`, comma-separated. */
-function parseSelector(selector: string): (labels: Record<string, string>) => boolean {
-  const terms = selector
-    .split(',')
+/**
+ * A Kubernetes label selector in its string form: `k=v`, `k==v`, `k!=v`, `k`, `!k`,
+ * `k in (a,b)` and `k notin (a,b)`, comma-separated (commas inside parentheses belong to the set).
+ */
+export function parseSelector(selector: string): (labels: Record<string, string>) => boolean {
+  const terms = (selector.match(/[^,(]+(?:\([^)]*\))?/g) ?? [])
     .map((term) => term.trim())
     .filter((term) => term !== '')
     .map((term) => {
+      const set = /^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
+      if (set !== null) {
+        const values = set[3]!.split(',').map((v) => v.trim());
+        return { key: set[1]!, op: set[2]!, values };
+      }
+      const absent = /^!\s*([^\s!=]+)$/.exec(term);
+      if (absent !== null) return { key: absent[1]!, op: 'absent', values: [] };
       const m = /^([^=!\s]+)\s*(!=|==|=)?\s*(.*)$/.exec(term);
       if (m === null) throw new Error(`fake-argocd: unsupported selector term ${term}`);
-      return { key: m[1]!, op: m[2], value: m[3] ?? '' };
+      return { key: m[1]!, op: m[2] ?? 'exists', values: [m[3] ?? ''] };
     });
   return (labels) =>
-    terms.every(({ key, op, value }) => {
+    terms.every(({ key, op, values }) => {
       const actual = labels[key];
-      if (op === undefined) return actual !== undefined;
-      if (op === '!=') return actual !== value;
-      return actual === value;
+      switch (op) {
+        case 'exists':
+          return actual !== undefined;
+        case 'absent':
+          return actual === undefined;
+        case 'in':
+          return actual !== undefined && values.includes(actual);
+        case 'notin':
+          return actual === undefined || !values.includes(actual);
+        case '!=':
+          return actual !== values[0];
+        default:
+          return actual === values[0];
+      }
     });
 }
 

@@ -104,6 +104,18 @@ export function sourcesOf(app: Application): ApplicationSource[] {
   return source === undefined ? [] : [source];
 }
 
+/**
+ * The `spec` fragment that gives the app `sources` in place of its current ones: `sources`
+ * for a multi-source app, `source` (the only entry) otherwise. For a JSON merge patch.
+ */
+export function sourcesPatch(
+  app: Application,
+  sources: ApplicationSource[],
+): { sources: ApplicationSource[] } | { source: ApplicationSource | undefined } {
+  if (app.spec.sources !== undefined && app.spec.sources.length > 0) return { sources };
+  return { source: sources[0] };
+}
+
 /** The revision(s) the app is synced to, index by index with `sourcesOf`. */
 export function syncedRevisionsOf(app: Application): Array<string | undefined> {
   const sync = app.status?.sync;

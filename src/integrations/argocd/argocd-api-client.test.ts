@@ -104,13 +104,26 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   });
 
   it('lists Applications by label selector within one namespace', async () => {
-    const dev = await client.listApplications('app=frontend,env=dev', 'argocd');
+    const dev = await client.listApplications(
+      { matchLabels: { app: 'frontend', env: 'dev' } },
+      'argocd',
+    );
     expect(dev.map((a) => `${a.metadata.namespace}/${a.metadata.name}`)).toEqual([
       'argocd/frontend-dev',
     ]);
-    const all = await client.listApplications('app=frontend', 'argocd');
+    const all = await client.listApplications({ matchLabels: { app: 'frontend' } }, 'argocd');
     expect(all.map((a) => a.metadata.name).sort()).toEqual(['frontend-dev', 'frontend-prod']);
-    expect(await client.listApplications('app=backend', 'argocd')).toEqual([]);
+    expect(await client.listApplications({ matchLabels: { app: 'backend' } }, 'argocd')).toEqual(
+      [],
+    );
+    const notDev = await client.listApplications(
+      { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev', 'test'] }] },
+      'argocd',
+    );
+    expect(notDev.map((a) => a.metadata.name)).toEqual(['frontend-prod']);
+    expect(argocd.requests.at(-1)?.path).toBe(
+      '/api/v1/applications?selector=env+notin+%28dev%2Ctest%29&appNamespace=argocd',
+    );
   });
 
   it('patches, syncs and sees the operation succeed at the new revision', async () => {
@@ -120,8 +133,14 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
     expect(patched.spec.source).toMatchObject({ targetRevision: 'v2', path: 'envs/dev' });
     expect(patched.spec.source?.kustomize?.images).toEqual(['frontend=frontend:2.0']);
 
-    const started = await client.sync('frontend-dev', 'argocd');
+    const started = await client.sync(patched, {
+      revisions: ['v2'],
+      initiator: 'alice',
+      info: [{ name: 'gantry.io/promotion', value: 'dev.01abc' }],
+    });
     expect(started.status?.operationState?.phase).toBe('Running');
+    expect(started.operation?.info).toEqual([{ name: 'gantry.io/promotion', value: 'dev.01abc' }]);
+    expect(argocd.refreshes).toBe(1);
     expect(appHealth(started, ['v2']).status).toBe('Unknown');
     expect(argocd.syncs).toBe(1);
 
@@ -136,19 +155,18 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
     expect(argocd.app('frontend-dev', 'team-a')?.spec.source.targetRevision).toBe('v1');
   });
 
-  it('updates the spec with PUT and syncs to an explicit revision', async () => {
+  it('replaces the sources and syncs to an explicit revision', async () => {
     const app = await client.getApplication('frontend-prod', 'argocd');
-    app.spec.source = { ...app.spec.source, targetRevision: 'v3' };
-    const updated = await client.updateApplicationSpec(app);
+    const updated = await client.updateSources(app, [{ ...app.spec.source, targetRevision: 'v3' }]);
     expect(updated.spec.source?.targetRevision).toBe('v3');
     expect(updated.spec.destination).toBeDefined();
 
-    await client.sync('frontend-prod', 'argocd', 'abc123', { prune: true });
+    await client.sync(updated, { revisions: ['abc123'], initiator: 'alice', info: [] });
     expect(argocd.requests.at(-1)?.body).toEqual({
       name: 'frontend-prod',
       appNamespace: 'argocd',
       revision: 'abc123',
-      prune: true,
+      infos: [],
     });
     const done = await waitFor(
       () => client.getApplication('frontend-prod', 'argocd'),
@@ -222,8 +240,10 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   });
 
   it('refuses a second sync while an operation runs', async () => {
-    await client.sync('frontend-dev', 'argocd');
-    const err = await caught(client.sync('frontend-dev', 'argocd'));
+    const app = await client.getApplication('frontend-dev', 'argocd');
+    const request = { revisions: ['v1'], initiator: 'alice', info: [] };
+    await client.sync(app, request);
+    const err = await caught(client.sync(app, request));
     expect(err).toMatchObject({ status: 400, transient: false });
     expect(err.message).toContain('another operation is already in progress');
   });

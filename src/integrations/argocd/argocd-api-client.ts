@@ -1,40 +1,52 @@
 import type { z } from 'zod';
-import { applicationListSchema, applicationSchema, type Application } from './application.js';
+import {
+  applicationListSchema,
+  applicationSchema,
+  sourcesPatch,
+  type Application,
+  type ApplicationSource,
+} from './application.js';
+import {
+  formatLabelSelector,
+  type ArgoCdCallOptions,
+  type ArgoCdClient,
+  type LabelSelector,
+  type SyncRequest,
+} from './argocd-client.js';
 import { ArgoCdError, errorDetail, isTransientStatus } from './argocd-error.js';
 import { JsonHttpClient, type JsonHttpMethod } from './json-http-client.js';
 
 export interface ArgoCdApiClientOptions {
+  /** The instance's name in the server configuration; default `default`. */
+  instance?: string;
   /** The API server's base URL, e.g. `https://argocd.example.com` (no `/api/v1`). */
   url: string;
   /** An Argo CD API token (account token or session JWT), sent as `Authorization: Bearer`. */
   token: string;
+  /** Where Applications live when a step names no namespace; default `argocd`. */
+  namespace?: string;
   /** Accept any TLS certificate. */
   insecure?: boolean;
   /** Per-request inactivity timeout; default 30 s. */
   timeoutMs?: number;
 }
 
-export interface ArgoCdCallOptions {
-  signal?: AbortSignal;
-}
-
-export interface ArgoCdSyncOptions extends ArgoCdCallOptions {
-  /** Delete resources no longer in Git. */
-  prune?: boolean;
-}
-
 /**
- * A client for the part of Argo CD's API server REST API (`/api/v1`, Argo CD v2.x) that Gantry
- * needs to update, sync and watch Applications. Responses are checked with zod at this boundary;
+ * The `ArgoCdClient` adapter for Argo CD's API server REST API (`/api/v1`, Argo CD v2.x): get,
+ * list, patch, refresh and sync Applications. Responses are checked with zod at this boundary;
  * failures are `ArgoCdError`s (see there for the transient/terminal split and message bounds).
  */
-export class ArgoCdApiClient {
+export class ArgoCdApiClient implements ArgoCdClient {
+  readonly instance: string;
+  readonly defaultNamespace: string;
   readonly #base: string;
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #http: JsonHttpClient;
 
   constructor(options: ArgoCdApiClientOptions) {
+    this.instance = options.instance ?? 'default';
+    this.defaultNamespace = options.namespace ?? 'argocd';
     this.#base = options.url.replace(/\/+$/, '');
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
@@ -56,13 +68,14 @@ export class ArgoCdApiClient {
 
   /** `GET /api/v1/applications?selector=&appNamespace=`: the apps matching a label selector. */
   async listApplications(
-    selector: string,
+    selector: LabelSelector,
     namespace: string,
     options?: ArgoCdCallOptions,
   ): Promise<Application[]> {
-    const query = new URLSearchParams({ selector, appNamespace: namespace });
+    const text = formatLabelSelector(selector);
+    const query = new URLSearchParams({ selector: text, appNamespace: namespace });
     const list = await this.#call(
-      `list Applications in ${namespace} matching ${JSON.stringify(selector)}`,
+      `list Applications in ${namespace} matching ${JSON.stringify(text)}`,
       applicationListSchema,
       { method: 'GET', path: `/api/v1/applications?${query.toString()}`, signal: options?.signal },
     );
@@ -70,18 +83,20 @@ export class ArgoCdApiClient {
   }
 
   /**
-   * `PUT /api/v1/applications/{name}`: replaces the app's spec (and labels and annotations) with
-   * `app`'s. Send back an app read from the server with only the wanted changes, so fields Gantry
-   * does not model survive.
+   * `PATCH /api/v1/applications/{name}` with a JSON merge patch of the sources. A merge patch
+   * replaces arrays whole, so `spec.sources` is sent complete.
    */
-  updateApplicationSpec(app: Application, options?: ArgoCdCallOptions): Promise<Application> {
-    const { name, namespace = '' } = app.metadata;
-    return this.#call(`update Application ${namespace}/${name}`, applicationSchema, {
-      method: 'PUT',
-      path: appPath(name, {}),
-      body: app,
-      signal: options?.signal,
-    });
+  updateSources(
+    app: Application,
+    sources: ApplicationSource[],
+    options?: ArgoCdCallOptions,
+  ): Promise<Application> {
+    return this.patchApplication(
+      app.metadata.name,
+      app.metadata.namespace ?? this.defaultNamespace,
+      { spec: sourcesPatch(app, sources) },
+      options,
+    );
   }
 
   /** `PATCH /api/v1/applications/{name}` with a JSON merge patch (RFC 7386) of the Application. */
@@ -105,19 +120,26 @@ export class ArgoCdApiClient {
   }
 
   /**
-   * `POST /api/v1/applications/{name}/sync`: asks Argo CD to sync, to `revision` when given
-   * (otherwise the source's targetRevision). Returns at once with the app; the operation runs in
-   * Argo CD: watch `status.operationState`. Argo CD refuses (400) while another operation runs.
+   * A hard refresh (`GET …?refresh=hard`), then `POST /api/v1/applications/{name}/sync` with
+   * the revisions (`revisions` + 1-based `sourcePositions` for a multi-source app) and the info
+   * entries (`infos`). The API server records its own account as the initiator. Argo CD
+   * refuses (400) while another operation runs.
    */
-  sync(
-    name: string,
-    namespace: string,
-    revision?: string,
-    options?: ArgoCdSyncOptions,
+  async sync(
+    app: Application,
+    request: SyncRequest,
+    options?: ArgoCdCallOptions,
   ): Promise<Application> {
-    const body: Record<string, unknown> = { name, appNamespace: namespace };
-    if (revision !== undefined) body.revision = revision;
-    if (options?.prune !== undefined) body.prune = options.prune;
+    const name = app.metadata.name;
+    const namespace = app.metadata.namespace ?? this.defaultNamespace;
+    await this.refresh(name, namespace, 'hard', options);
+    const body: Record<string, unknown> = { name, appNamespace: namespace, infos: request.info };
+    if (app.spec.sources !== undefined && app.spec.sources.length > 0) {
+      body.revisions = request.revisions;
+      body.sourcePositions = request.revisions.map((_, i) => i + 1);
+    } else if (request.revisions[0] !== undefined && request.revisions[0] !== '') {
+      body.revision = request.revisions[0];
+    }
     return this.#call(`sync Application ${namespace}/${name}`, applicationSchema, {
       method: 'POST',
       path: `${appPath(name, {})}/sync`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HealthChecker, HealthResult } from '../../engine/stage-health.js';
 import { appHealth, appKey, syncedRevisionsOf } from './application.js';
-import type { ArgoCdApiClient } from './argocd-api-client.js';
+import type { ArgoCdClient } from './argocd-client.js';
 import { isArgoCdError } from './argocd-error.js';
 
 /**
@@ -31,7 +31,7 @@ const SEVERITY = { Healthy: 1, Progressing: 2, Unknown: 3, Unhealthy: 4 } as con
  * app that cannot be read is Unknown, with the reason (bounded, token-free) as its issue.
  */
 export function argocdHealthChecker(
-  clientFor: (instance: string | undefined) => ArgoCdApiClient | undefined,
+  clientFor: (instance: string | undefined) => ArgoCdClient | undefined,
 ): HealthChecker {
   return {
     uses: 'argocd-update',
