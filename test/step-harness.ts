@@ -7,6 +7,8 @@ import { parseStepConfig } from '../src/engine/step-config.js';
 import { WorkDir } from '../src/engine/work-dir.js';
 import type { GitCredentials } from '../src/git/credentials.js';
 import { RepositoryCache } from '../src/git/repository-cache.js';
+import type { ArgoCdInstances } from '../src/integrations/argocd/argocd-client.js';
+import { isStepError } from '../src/engine/step-error.js';
 
 /** Runs steps the way the engine does (config checked by the step's schema) in a temporary working directory. */
 export interface StepHarness {
@@ -20,6 +22,19 @@ export interface StepHarness {
     config: unknown,
     overrides?: Partial<StepContext>,
   ): Promise<StepOutcome>;
+  /**
+   * Runs a step the way the engine does until it stops answering Running: its memo handed
+   * back, its retryAfterMs honoured, transient errors retried up to its error threshold.
+   * Every outcome is kept in `outcomes`; gives up after `timeoutMs` (default 10 s).
+   */
+  runToEnd(
+    step: StepDefinition,
+    config: unknown,
+    overrides?: Partial<StepContext>,
+    timeoutMs?: number,
+  ): Promise<StepOutcome>;
+  /** Outcomes and errors of the last runToEnd, in order. */
+  outcomes: Array<StepOutcome | Error>;
   cleanup(): void;
 }
 
@@ -29,6 +44,7 @@ export function createStepHarness(
     credentials?: GitCredentials;
     repositories?: RepositoryCache;
     freight?: FreightReference[];
+    argocd?: ArgoCdInstances;
   } = {},
 ): StepHarness {
   const base = mkdtempSync(join(tmpdir(), 'gantry-step-'));
@@ -37,11 +53,39 @@ export function createStepHarness(
   const repositories = options.repositories ?? new RepositoryCache(join(base, 'data'));
   const logs: string[] = [];
   const metadataWrites: StepHarness['metadataWrites'] = [];
-  return {
+  const outcomes: StepHarness['outcomes'] = [];
+  const harness: StepHarness = {
     workDir,
     repositories,
     logs,
     metadataWrites,
+    outcomes,
+    async runToEnd(step, config, overrides = {}, timeoutMs = 10_000) {
+      outcomes.length = 0;
+      const deadline = Date.now() + timeoutMs;
+      const threshold = step.defaultErrorThreshold ?? 1;
+      let errors = 0;
+      let memo: unknown;
+      for (;;) {
+        let outcome: StepOutcome;
+        try {
+          outcome = await harness.run(step, config, { ...overrides, memo });
+        } catch (err) {
+          outcomes.push(err as Error);
+          if (!isStepError(err) || err.terminal || ++errors >= threshold) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
+        outcomes.push(outcome);
+        if (outcome.status !== 'Running') return outcome;
+        if (Date.now() > deadline)
+          throw new Error(`step still Running after ${timeoutMs} ms: ${outcome.message ?? ''}`);
+        memo = outcome.memo;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(outcome.retryAfterMs ?? 50, 50)),
+        );
+      }
+    },
     async run(step, config, overrides = {}) {
       const context: StepContext = {
         workDir,
@@ -60,6 +104,8 @@ export function createStepHarness(
           return Promise.resolve();
         },
         now: () => new Date('2026-11-22T10:00:00Z'),
+        actor: 'alice',
+        argocd: options.argocd,
         ...overrides,
       };
       return await step.run(context, parseStepConfig(step, config));
@@ -68,4 +114,5 @@ export function createStepHarness(
       rmSync(base, { recursive: true, force: true });
     },
   };
+  return harness;
 }

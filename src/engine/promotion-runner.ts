@@ -11,6 +11,7 @@ import { standardFunctions } from '../expr/functions/index.js';
 import { evaluateConfig, evaluateTemplate } from '../expr/template.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
+import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
 import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
 import type { StepContext, StepDefinition, StepOutcome } from './step.js';
@@ -43,6 +44,8 @@ export interface RunnerDeps {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** Project data for freightMetadata(), stageMetadata() and secret(). */
   lookups?(project: string): Promise<ProjectLookups>;
+  /** Argo CD control planes for the argocd steps; none configured when absent. */
+  argocd?: ArgoCdInstances | undefined;
   /** Merges values into a Stage's or Freight's `status.metadata`. */
   setMetadata?(
     project: string,
@@ -227,6 +230,7 @@ async function runStep(
   const signal = options.interrupt
     ? AbortSignal.any([options.signal, options.interrupt])
     : options.signal;
+  let memo: unknown;
   for (;;) {
     if (options.interrupt?.aborted) return 'interrupted';
     if (options.signal.aborted) return 'aborted';
@@ -257,6 +261,9 @@ async function runStep(
         },
         plan: !!options.plan,
         now: () => deps.now(),
+        actor: run.work.actor,
+        argocd: deps.argocd,
+        memo,
       };
       const outcome = await definition.run(context, parseStepConfig(definition, config));
       if (outcome.status === 'Running') {
@@ -267,7 +274,13 @@ async function runStep(
             run.log,
           );
         }
-        await deps.sleep(DEFAULT_POLL_MS, signal);
+        if (outcome.message && outcome.message !== meta.message) {
+          // What it waits for, visible while it waits.
+          meta.message = outcome.message;
+          await options.save(run.status);
+        }
+        memo = outcome.memo;
+        await deps.sleep(Math.max(10, outcome.retryAfterMs ?? DEFAULT_POLL_MS), signal);
         continue;
       }
       meta.status = outcome.status;

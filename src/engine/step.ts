@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { FreightReference } from '../api/common.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
+import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import type { WorkDir } from './work-dir.js';
 
 /** What a step may use. Handed in by the engine; steps never reach for globals. */
@@ -29,6 +30,15 @@ export interface StepContext {
   /** Plan mode: report outside effects instead of making them. */
   plan: boolean;
   now(): Date;
+  /** Who asked for the Promotion (a user, or `system:auto-promotion`). */
+  actor?: string | undefined;
+  /** The Argo CD control planes configured on this server (argocd-update, argocd-wait). */
+  argocd?: ArgoCdInstances | undefined;
+  /**
+   * What this step returned as `memo` the last time it answered Running, within this run of
+   * the Promotion (kept in memory only: after a restart the step starts with none).
+   */
+  memo?: unknown;
 }
 
 export type StepStatus = 'Succeeded' | 'Failed' | 'Running';
@@ -43,6 +53,10 @@ export interface StepOutcome {
    * Application): after the promotion, the Stage is healthy when every registered check is.
    */
   healthCheck?: { uses: string; config?: Record<string, unknown> | undefined } | undefined;
+  /** With Running: how soon to ask again (ms); the engine's default poll otherwise. */
+  retryAfterMs?: number | undefined;
+  /** With Running: handed back as `context.memo` on the next call. */
+  memo?: unknown;
 }
 
 /** What a step needs from outside the working directory (documentation and plan mode). */

@@ -1,4 +1,6 @@
 import type { StepDefinition } from '../engine/step.js';
+import { argocdUpdateStep } from './argocd-update.js';
+import { argocdWaitStep } from './argocd-wait.js';
 import { composeOutputStep } from './compose-output.js';
 import { copyStep } from './copy.js';
 import { deleteStep } from './delete.js';
@@ -40,4 +42,6 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   setMetadataStep,
   composeOutputStep,
   failStep,
+  argocdUpdateStep,
+  argocdWaitStep,
 ] as ReadonlyArray<StepDefinition>;

@@ -30,6 +30,15 @@ const syncResultSchema = z.looseObject({
   revisions: z.array(z.string()).optional(),
 });
 
+/** An operation (a sync): who started it, what for (`info`), and to which revision(s). */
+const operationSchema = z.looseObject({
+  sync: syncResultSchema.optional(),
+  initiatedBy: z
+    .looseObject({ username: z.string().optional(), automated: z.boolean().optional() })
+    .optional(),
+  info: z.array(z.looseObject({ name: z.string(), value: z.string() })).optional(),
+});
+
 export const applicationSchema = z.looseObject({
   metadata: z.looseObject({
     name: z.string().min(1),
@@ -44,12 +53,7 @@ export const applicationSchema = z.looseObject({
     sources: z.array(applicationSourceSchema).optional(),
   }),
   /** Present from the moment an operation is requested until the controller finishes it. */
-  operation: z
-    .looseObject({
-      sync: syncResultSchema.optional(),
-      initiatedBy: z.looseObject({ username: z.string().optional() }).optional(),
-    })
-    .optional(),
+  operation: operationSchema.optional(),
   status: z
     .looseObject({
       sync: z
@@ -72,6 +76,8 @@ export const applicationSchema = z.looseObject({
           /** `Running`, `Terminating`, `Succeeded`, `Failed` or `Error`. */
           phase: z.string().optional(),
           message: z.string().optional(),
+          /** The operation this state is about (the last one, once it finished). */
+          operation: operationSchema.optional(),
           syncResult: syncResultSchema.optional(),
           startedAt: z.string().optional(),
           finishedAt: z.string().optional(),

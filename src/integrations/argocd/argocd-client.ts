@@ -88,3 +88,31 @@ export function formatLabelSelector(selector: LabelSelector): string {
 
 /** The annotation that asks Argo CD's controller for a refresh (`hard` drops the cache). */
 export const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
+
+/** The Argo CD control planes configured on this server, by name. */
+export interface ArgoCdInstances {
+  /** The named instance, or the default one when `name` is undefined; undefined if none. */
+  get(name?: string): ArgoCdClient | undefined;
+  /** Every configured instance name, the default first. */
+  readonly names: readonly string[];
+  close(): void;
+}
+
+/**
+ * Instances from their clients. The default is the one called `default` if there is one,
+ * otherwise the first: a server with one Argo CD needs no names anywhere.
+ */
+export function argoCdInstances(clients: readonly ArgoCdClient[]): ArgoCdInstances {
+  const byName = new Map(clients.map((client) => [client.instance, client]));
+  const fallback = byName.get('default') ?? clients[0];
+  const names = fallback
+    ? [fallback.instance, ...clients.map((c) => c.instance).filter((n) => n !== fallback.instance)]
+    : [];
+  return {
+    get: (name) => (name === undefined ? fallback : byName.get(name)),
+    names,
+    close() {
+      for (const client of clients) client.close();
+    },
+  };
+}
