@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isDuration, parseDuration } from './api/duration.js';
+import {
+  argoCdConfigFromEnv,
+  loadArgoCdConfig,
+  type ArgoCdInstanceConfig,
+} from './argocd-config.js';
 import { inputError, type FieldIssue } from './errors.js';
 
 /**
@@ -23,6 +28,10 @@ export interface ServerConfig {
   /** Garbage collection: unused Freight kept per Warehouse, finished Promotions per Stage. */
   keepFreight: number;
   keepPromotions: number;
+  /** The Argo CD control planes argocd steps and Stage health reach; none by default. */
+  argocd: ArgoCdInstanceConfig[];
+  /** How often the health of Stages with Argo CD apps is looked at (ms). */
+  healthIntervalMs: number;
 }
 
 export interface ServerFlags {
@@ -37,6 +46,8 @@ export interface ServerFlags {
   externalUrl?: string | undefined;
   keepFreight?: string | undefined;
   keepPromotions?: string | undefined;
+  argocdConfig?: string | undefined;
+  healthInterval?: string | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -54,6 +65,8 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   externalUrl: { flag: '--external-url', env: 'GANTRY_EXTERNAL_URL' },
   keepFreight: { flag: '--keep-freight', env: 'GANTRY_KEEP_FREIGHT' },
   keepPromotions: { flag: '--keep-promotions', env: 'GANTRY_KEEP_PROMOTIONS' },
+  argocdConfig: { flag: '--argocd-config', env: 'GANTRY_ARGOCD_CONFIG' },
+  healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
 };
 
 const fields = {
@@ -85,6 +98,13 @@ const fields = {
     .string()
     .regex(/^\d+$/, { message: 'must be a whole number' })
     .transform(Number),
+  argocdConfig: z.string(),
+  healthInterval: z
+    .string()
+    .refine((text) => isDuration(text) && (parseDuration(text) ?? 0) >= 1_000, {
+      message: 'must be a duration of at least 1s, such as 10s',
+    })
+    .transform((text) => parseDuration(text) ?? 10_000),
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -99,6 +119,8 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   externalUrl: '',
   keepFreight: '50',
   keepPromotions: '20',
+  argocdConfig: '',
+  healthInterval: '10s',
 };
 
 export function resolveServerConfig(
@@ -143,5 +165,10 @@ export function resolveServerConfig(
     externalUrl: (values.externalUrl as string).replace(/\/+$/, '') || undefined,
     keepFreight: values.keepFreight as number,
     keepPromotions: values.keepPromotions as number,
+    argocd:
+      values.argocdConfig === ''
+        ? argoCdConfigFromEnv(env)
+        : loadArgoCdConfig(values.argocdConfig as string, env),
+    healthIntervalMs: values.healthInterval as number,
   };
 }

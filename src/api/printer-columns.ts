@@ -109,6 +109,31 @@ function subscriptions(o: StoredResource): string {
     .join(', ');
 }
 
+/** Argo CD apps behind a Stage's health: `argocd/web Healthy@1f2e3d4`, from its checks' output. */
+function healthApps(o: StoredResource): string {
+  const output = at(o, 'status', 'health', 'output');
+  const entries = (Array.isArray(output) ? output.flat() : []) as Loose[];
+  return entries
+    .filter((entry) => typeof entry?.app === 'string')
+    .map((entry) => {
+      const revisions = (Array.isArray(entry.revisions) ? entry.revisions : []) as unknown[];
+      const at = revisions
+        .map((r) => text(r))
+        .map((r) => (/^[0-9a-f]{40}$/.test(r) ? r.slice(0, 7) : r))
+        .filter((r) => r !== '')
+        .join(',');
+      return `${text(entry.app)} ${text(entry.health) || '?'}${at ? `@${at}` : ''}`;
+    })
+    .join(', ');
+}
+
+/** Why a Stage is not healthy, one line, cut at 160 characters. */
+function healthIssues(o: StoredResource): string {
+  const issues = (at(o, 'status', 'health', 'issues') as unknown[] | undefined) ?? [];
+  const line = issues.map((issue) => text(issue)).join('; ');
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}
+
 export const COLUMNS: Record<string, Column[]> = {
   Project: [
     name,
@@ -131,6 +156,8 @@ export const COLUMNS: Record<string, Column[]> = {
     shard,
     { header: 'CURRENT FREIGHT', value: currentFreight },
     { header: 'HEALTH', value: (o) => text(at(o, 'status', 'health', 'status')) },
+    { header: 'APPS', value: healthApps, wide: true },
+    { header: 'HEALTH ISSUES', value: healthIssues, wide: true },
     {
       header: 'VERIFICATION',
       value: (o) => {

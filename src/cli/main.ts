@@ -72,6 +72,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'how webhooks reach this server, for the URLs it publishes (env GANTRY_EXTERNAL_URL)',
     )
     .option(
+      '--argocd-config <file>',
+      'Argo CD instances to reach (env GANTRY_ARGOCD_CONFIG; or GANTRY_ARGOCD_URL + GANTRY_ARGOCD_TOKEN for one)',
+    )
+    .option(
+      '--health-interval <duration>',
+      'how often Stage health is read from Argo CD (env GANTRY_HEALTH_INTERVAL; default 10s)',
+    )
+    .option(
       '--registry-concurrency <n>',
       'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
     )

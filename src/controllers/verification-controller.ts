@@ -14,7 +14,7 @@ import {
   type VerificationInfo,
 } from './stage-verification.js';
 import { updateStatus } from '../store/update-status.js';
-import { assessStageHealth, type HealthChecker } from '../engine/stage-health.js';
+import { assessStage, type HealthChecker } from '../engine/stage-health.js';
 
 /** Runs a Stage's verification (its AnalysisTemplates) for the Stage's current Freight. */
 export type RunVerification = (request: {
@@ -163,13 +163,11 @@ export class VerificationController {
       );
     try {
       // Health first (Kargo waits for it): the checks the promotion's steps registered.
-      const checks =
-        (stage.status as StageStatus | undefined)?.lastPromotion?.status?.healthChecks ?? [];
-      const health = await assessStageHealth(checks, this.#options.healthCheckers ?? [], {
-        project,
-        stage: name,
-        signal,
-      });
+      const health = await assessStage(
+        stage.status as StageStatus | undefined,
+        this.#options.healthCheckers ?? [],
+        { project, stage: name, signal },
+      );
       await updateStatus<StageStatus>(store, stageKey, (status) =>
         status && JSON.stringify(status.health) !== JSON.stringify(health)
           ? { ...status, health }

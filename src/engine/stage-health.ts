@@ -13,10 +13,15 @@ export interface HealthResult {
  */
 export interface HealthChecker {
   uses: string;
-  check(
-    config: Record<string, unknown> | undefined,
-    context: { project: string; stage: string; signal: AbortSignal },
-  ): Promise<HealthResult>;
+  check(config: Record<string, unknown> | undefined, context: HealthContext): Promise<HealthResult>;
+}
+
+export interface HealthContext {
+  project: string;
+  stage: string;
+  signal: AbortSignal;
+  /** The Stage's health as last assessed, for checks that judge a state by what came before. */
+  previous?: Partial<StageHealth> | undefined;
 }
 
 export interface StageHealth {
@@ -43,7 +48,7 @@ const SEVERITY: Record<HealthStatus, number> = {
 export async function assessStageHealth(
   checks: Array<{ uses: string; config?: Record<string, unknown> | undefined }>,
   checkers: readonly HealthChecker[],
-  context: { project: string; stage: string; signal: AbortSignal },
+  context: HealthContext,
 ): Promise<StageHealth> {
   if (checks.length === 0) return { status: 'NotApplicable' };
   let status: HealthStatus = 'Healthy';
@@ -74,4 +79,52 @@ export async function assessStageHealth(
     config: checks,
     ...(outputs.length > 0 ? { output: outputs } : {}),
   };
+}
+
+/** A Stage's status as far as its health is concerned. */
+interface StageHealthInputs {
+  health?: Partial<StageHealth> | undefined;
+  lastPromotion?:
+    | {
+        name: string;
+        status?:
+          | {
+              phase?: string | undefined;
+              message?: string | undefined;
+              healthChecks?:
+                Array<{ uses: string; config?: Record<string, unknown> | undefined }> | undefined;
+            }
+          | undefined;
+      }
+    | undefined;
+}
+
+/**
+ * A Stage's health now (Kargo): the checks its last Promotion's steps registered, judged
+ * against the previous assessment; and a last Promotion that failed or errored makes the Stage
+ * Unhealthy whatever the checks say, since what runs may be half-changed.
+ */
+export async function assessStage(
+  status: StageHealthInputs | undefined,
+  checkers: readonly HealthChecker[],
+  context: Omit<HealthContext, 'previous'>,
+): Promise<StageHealth> {
+  const last = status?.lastPromotion;
+  const health = await assessStageHealth(last?.status?.healthChecks ?? [], checkers, {
+    ...context,
+    previous: status?.health,
+  });
+  const phase = last?.status?.phase;
+  if (last && (phase === 'Failed' || phase === 'Errored')) {
+    const why = last.status?.message ? `: ${last.status.message}` : '';
+    return {
+      ...health,
+      status: 'Unhealthy',
+      issues: [
+        `the last Promotion, ${last.name}, ${phase.toLowerCase()}${why}`,
+        ...(health.issues ?? []),
+      ],
+    };
+  }
+  return health;
 }

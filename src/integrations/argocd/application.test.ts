@@ -56,6 +56,12 @@ describe('appHealth', () => {
       { status: 'Healthy', issues: [] },
     ],
     [
+      'healthy but OutOfSync (drift)',
+      withStatus({ sync: { status: 'OutOfSync', revision: 'abc' }, health: { status: 'Healthy' } }),
+      ['abc'],
+      { status: 'Unknown', issues: ['Application argocd/frontend-dev is Healthy but OutOfSync'] },
+    ],
+    [
       'healthy at the desired revision',
       synced('abc', 'Healthy'),
       ['abc'],

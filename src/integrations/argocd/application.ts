@@ -146,7 +146,7 @@ export interface AppHealth {
  * - a synced revision differing from the desired one → Unhealthy. `desiredRevisions` is index by
  *   index with `sourcesOf`; an empty or missing entry means "any revision";
  * - Argo CD health Progressing, empty or Suspended → Progressing;
- * - Healthy → Healthy;
+ * - Healthy → Healthy, unless the sync status says it differs from Git (OutOfSync) → Unknown;
  * - Degraded, Missing, Unknown or anything else → Unhealthy.
  */
 export function appHealth(app: Application, desiredRevisions: readonly string[] = []): AppHealth {
@@ -172,8 +172,12 @@ export function appHealth(app: Application, desiredRevisions: readonly string[] 
 
   const health = app.status?.health?.status ?? '';
   const detail = app.status?.health?.message ? `: ${app.status.health.message}` : '';
+  const sync = app.status?.sync?.status ?? '';
   switch (health) {
     case 'Healthy':
+      // Healthy but not what Git says (drift, or a change not synced yet): not known good.
+      if (sync !== '' && sync !== 'Synced')
+        return { status: 'Unknown', issues: [`${name} is Healthy but ${sync}`] };
       return { status: 'Healthy', issues: [] };
     case '':
       return { status: 'Progressing', issues: [`${name} has no health status yet`] };

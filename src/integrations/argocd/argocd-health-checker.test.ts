@@ -41,7 +41,16 @@ describe('argocdHealthChecker', () => {
     expect(result).toEqual({
       status: 'Healthy',
       issues: [],
-      output: [{ app: 'argocd/api', health: 'Healthy', sync: 'Synced', revisions: ['abc123'] }],
+      output: [
+        {
+          app: 'argocd/api',
+          instance: 'default',
+          health: 'Healthy',
+          sync: 'Synced',
+          revisions: ['abc123'],
+          settled: true,
+        },
+      ],
     });
   });
 
@@ -54,6 +63,35 @@ describe('argocdHealthChecker', () => {
       context,
     );
     expect(behind.status).toBe('Unhealthy');
+  });
+
+  it('counts Progressing after Healthy at the same revision, with nothing syncing, as Healthy', async () => {
+    const config = { apps: [{ name: 'api', desiredRevisions: ['abc123'] }] };
+    // Progressing right after a promotion is a rollout: not healthy yet.
+    argocd.setHealth('api', 'Progressing');
+    expect((await checker().check(config, context)).status).toBe('Progressing');
+
+    argocd.setHealth('api', 'Healthy');
+    const healthy = await checker().check(config, context);
+    // An autoscaler adds pods: Argo CD says Progressing, the Stage stays Healthy.
+    argocd.setHealth('api', 'Progressing');
+    const scaling = await checker().check(config, { ...context, previous: healthy });
+    expect(scaling.status).toBe('Healthy');
+    expect(scaling.output).toEqual([
+      expect.objectContaining({
+        health: 'Progressing',
+        settled: true,
+        note: expect.stringContaining('scaling'),
+      }),
+    ]);
+    // ...and stays so on the next look, but a rollout that goes wrong still counts.
+    expect((await checker().check(config, { ...context, previous: scaling })).status).toBe(
+      'Healthy',
+    );
+    argocd.setHealth('api', 'Degraded');
+    expect((await checker().check(config, { ...context, previous: scaling })).status).toBe(
+      'Unhealthy',
+    );
   });
 
   it('is Unknown, saying why, when an app or an instance cannot be reached', async () => {
