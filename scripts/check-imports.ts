@@ -43,6 +43,20 @@ const FORBIDDEN: Array<{ from: string; to: string[]; except?: string[]; why: str
     why: 'discovery talks to registries and repositories only; controllers store its results',
   },
   {
+    from: 'steps',
+    to: [
+      'integrations/argocd/argocd-api-client.ts',
+      'integrations/argocd/kubernetes-argocd-client.ts',
+      'integrations/argocd/connect-argocd.ts',
+      'integrations/webhooks',
+      'server',
+      'cli',
+      'store',
+      'main.ts',
+    ],
+    why: 'steps use the ports the engine hands them (ArgoCdClient), not concrete integrations',
+  },
+  {
     from: 'server',
     to: ['cli', 'store/sqlite', 'store/postgres'],
     why: 'only main.ts picks a store backend',
