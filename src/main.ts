@@ -9,6 +9,9 @@ import { BUILTIN_STEPS } from './steps/index.js';
 import { WarehouseController } from './controllers/warehouse-controller.js';
 import { ProjectConfigController } from './controllers/project-config-controller.js';
 import { VerificationController } from './controllers/verification-controller.js';
+import { StageHealthController } from './controllers/stage-health-controller.js';
+import { argocdHealthChecker } from './integrations/argocd/argocd-health-checker.js';
+import { connectArgoCd } from './integrations/argocd/connect-argocd.js';
 import { AutoPromotionController } from './controllers/auto-promotion-controller.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import type { ProjectConfigSpec } from './api/project-config.js';
@@ -57,7 +60,10 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const service = new ResourceService({ store });
     const logs = new PromotionLogs(config.dataDir);
     const credentials = createCredentialResolver(store);
+    const argocd = connectArgoCd(config.argocd);
+    const healthCheckers = [argocdHealthChecker((instance) => argocd.get(instance))];
     const runner = {
+      argocd,
       steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
       repositories: new RepositoryCache(config.dataDir),
       credentialsFor: (project: string, url: string) => credentials(project, url, 'git'),
@@ -104,6 +110,15 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       logger,
       replicaId: replica,
       runVerification: analysisVerification({ store, now: runner.now, sleep: runner.sleep }),
+      healthCheckers,
+      healthPollMs: Math.min(5_000, config.healthIntervalMs),
+    });
+    const stageHealth = new StageHealthController({
+      store,
+      logger,
+      replicaId: replica,
+      healthCheckers,
+      intervalMs: config.healthIntervalMs,
     });
     const autoPromotions = new AutoPromotionController({
       store,
@@ -155,10 +170,12 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     await warehouses.start();
     await projectConfigs.start();
     await verifications.start();
+    await stageHealth.start();
     await autoPromotions.start();
     collector.start();
     logger.info('gantry is serving', {
       url: server.url,
+      argocd: argocd.names.join(',') || 'none',
       store: config.store.kind === 'sqlite' ? config.store.path : redactUrl(config.store.url),
     });
     let stopping: Promise<void> | undefined;
@@ -174,10 +191,12 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
             warehouses.stop(),
             projectConfigs.stop(),
             verifications.stop(),
+            stageHealth.stop(),
             autoPromotions.stop(),
             collector.stop(),
           ]);
           http.close();
+          argocd.close();
           await server.close();
           await store.close();
           logger.info('gantry stopped');

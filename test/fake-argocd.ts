@@ -1,432 +1,269 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { stringify } from 'yaml';
+import {
+  FakeArgoCdControlPlane,
+  type FakeApplication,
+  type FakeRequest,
+} from './fake-argocd-control-plane.js';
+import { handleArgoCdRestRequest } from './fake-argocd-rest-api.js';
+import { handleKubernetesRequest } from './fake-kubernetes-api.js';
+
+export { parseSelector, type FakeApplication } from './fake-argocd-control-plane.js';
+export { FAKE_HEALTH_ANNOTATION } from './fake-argocd-repo-server.js';
 
 /**
- * An in-process contract double of Argo CD's API server REST API (`/api/v1`, Argo CD v2.x), for
- * the calls Gantry's Argo CD integration makes. It stands in for the API server *and* the
- * application controller, which together turn a sync request into a finished operation.
+ * An in-process contract double of one Argo CD control plane (Argo CD v2.x), modelled once and
+ * reached through two front doors, each on its own port: Argo CD's API server REST API (`url`)
+ * and the Kubernetes API serving the Application custom resources (`kubernetesUrl`). Both share
+ * one store and one application controller, so a sync started through either looks the same
+ * through both.
  *
- * Models:
- * - Auth: `Authorization: Bearer <token>` against one fixed token; missing or wrong → 401
- *   `{"error", "code": 16, "message": "invalid session: …"}` (gRPC Unauthenticated).
+ * REST front (test/fake-argocd-rest-api.ts), `/api/v1`:
+ * - Auth: `Authorization: Bearer <token>`; missing or wrong → 401 `{"error", "code": 16,
+ *   "message": "invalid session: …"}` (gRPC Unauthenticated).
  * - `GET /api/v1/applications/{name}?appNamespace=&refresh=`: the Application; unknown → 404
  *   `{"error", "code": 5, "message": "applications.argoproj.io \"x\" not found"}`. `refresh`
  *   (`normal`|`hard`) is accepted and counted in `refreshes`; nothing else changes.
  * - `GET /api/v1/applications?selector=&appNamespace=`: `{"metadata": {}, "items": [...]}`, with
- *   `items` omitted when nothing matches (as the real server's protobuf JSON does). Selectors
- *   support only `k=v`, `k==v`, `k!=v` and `k` (exists), comma-separated.
+ *   `items` omitted when nothing matches (as the real server's protobuf JSON does).
  * - `PUT /api/v1/applications/{name}` (body: Application): replaces spec, labels and annotations;
  *   `PATCH /api/v1/applications/{name}` (body: `{name, appNamespace, patch, patchType: "merge"}`):
- *   applies an RFC 7386 merge patch to metadata and spec. Both bump `resourceVersion` and return
- *   the app. Other patch types → 400.
- * - `POST /api/v1/applications/{name}/sync` (body: `{revision?, revisions?, prune?, appNamespace?}`):
- *   sets `operation` and `status.operationState` {phase: Running, startedAt}, health Progressing,
- *   and answers with the app; while an operation runs, another sync → 400 code 9 "another
- *   operation is already in progress". After `syncDelayMs` (default 50) the operation completes:
- *   `operation` removed, sync {status: Synced, revision(s)}, operationState {phase: Succeeded,
- *   syncResult.revision(s), finishedAt}, health = `healthAfterSync` (default Healthy). The synced
- *   revision is the requested one, else the source's targetRevision, verbatim.
- * - Namespaces: `appNamespace` selects the namespace; without it, the control plane's own
- *   (`namespace`, default `argocd`).
+ *   an RFC 7386 merge patch of metadata and spec. Both return the app and ignore
+ *   resourceVersion (no conflicts over REST). Other patch types → 400.
+ * - `POST /api/v1/applications/{name}/sync` (body: `{revision?, revisions?, sourcePositions?,
+ *   prune?, infos?, appNamespace?}`): records `operation` {sync.revision(s) (requested, else
+ *   the source's targetRevision, verbatim), initiatedBy.username "admin", info = infos} and
+ *   starts it; while one is requested or running → 400 code 9 "another operation is already in
+ *   progress".
+ * - Namespaces: `appNamespace` selects one; without it, the control plane's (`namespace`).
  *
- * Does not model: RBAC and projects (every valid token may do everything), sync windows, real
- * Git (targetRevision is never resolved to a commit SHA; HEAD stays "HEAD"), failed or
- * terminated syncs, auto-sync, resourceVersion conflicts (PUT ignores a stale one), manifests,
- * resource trees, watch streams (`/api/v1/stream/applications`), session login, or JSON patch.
+ * Kubernetes front (test/fake-kubernetes-api.ts), kube-apiserver for CRD
+ * `applications.argoproj.io/v1alpha1` (no status subresource, like Argo CD's CRD):
+ * - Auth: `Authorization: Bearer <kubernetesToken>`; else 401 Status "Unauthorized".
+ * - `GET /apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}`; unknown → 404
+ *   Status, reason NotFound, `applications.argoproj.io "x" not found`.
+ * - `GET …/namespaces/{ns}/applications?labelSelector=` and `GET …/v1alpha1/applications`
+ *   (all namespaces): `{apiVersion, kind: ApplicationList, metadata: {resourceVersion}, items}`,
+ *   items carrying apiVersion and kind; `items: []` when nothing matches.
+ * - `PATCH` with `Content-Type: application/merge-patch+json` (RFC 7386, on the whole object,
+ *   status and operation included); a `metadata.resourceVersion` in the patch that is not the
+ *   stored one → 409 Conflict. Other patch types → 415.
+ * - `PUT`: replaces the object; `metadata.resourceVersion` required (422 without), stale → 409.
+ * - Writes keep uid, creationTimestamp, name and namespace, set a new resourceVersion (one
+ *   counter for all objects, like etcd's revision) and bump `metadata.generation` when the
+ *   spec changed. Labels and annotations must be string maps, spec an object (else 422).
+ * - Errors are `Status` objects `{kind: Status, apiVersion: v1, status: Failure, message,
+ *   reason, code}`; `GET /version`, `/api`, `/apis`, `/apis/argoproj.io[/v1alpha1]` answer
+ *   minimal discovery documents.
+ *
+ * Application controller, for both fronts:
+ * - A write (either front) that sets or changes `operation` starts it, as does `POST …/sync`.
+ *   Kargo's patch `operation: {initiatedBy, info, sync: {revision | revisions}}` is honoured.
+ *   A write that carries the `argocd.argoproj.io/refresh` annotation: the controller removes
+ *   it and counts it in `refreshes`. `addApp` stores as is and triggers neither.
+ * - While an operation runs (at least `syncDelayMs`, default 50, plus the git work):
+ *   `operation` stays, `status.operationState` = {phase: Running, operation (a copy, with
+ *   `info`), startedAt}, health Progressing. An operation written while one runs is dropped when
+ *   the running one ends (the controller clears `operation`).
+ * - Each source whose repoURL is an http(s) URL on a loopback host and has no `chart` is
+ *   rendered with real git (test/fake-argocd-repo-server.ts): the revision (requested, else
+ *   targetRevision, else HEAD; a branch, tag, full ref or commit SHA) resolves to a commit
+ *   SHA, and the `*.yaml`/`*.yml`/`*.json` files directly in `path` (recursively with
+ *   `directory.recurse: true`) are read, every document (each needs apiVersion, kind and
+ *   metadata.name; empty ones are skipped). Other sources (`https://git.example/…`,
+ *   Helm chart repositories) sync to the requested revision verbatim, with no manifests.
+ * - Success: `operation` removed; `status.sync` {status: Synced, revision | revisions (the
+ *   resolved SHAs)}; `status.operationState` {phase: Succeeded, syncResult.revision(s),
+ *   finishedAt}; for apps with git sources `status.resources` ([{group?, version, kind,
+ *   namespace? (the document's, else spec.destination.namespace), name, status: Synced,
+ *   health: {status}}], file order) and `status.summary.images` (every string under a key named
+ *   `image`, deduplicated and sorted). Health: Progressing for `healthyAfterMs` (default 0), then
+ *   the worst resource health in Argo CD's order (Healthy < Suspended < Progressing < Missing <
+ *   Degraded < Unknown), Healthy without marks; a document annotated
+ *   `fake.argocd.gantry.io/health: <status>` has that health (e.g. `Degraded`). Apps without git
+ *   sources get `healthAfterSync` (default Healthy, `setHealthAfterSync`) instead.
+ * - Unresolvable repository or revision, or manifests that do not parse: phase Error, message
+ *   `ComparisonError: Failed to load target state: failed to generate manifest for source 1 of
+ *   1: unable to resolve 'x' to a commit SHA`, a ComparisonError condition, sync status
+ *   Unknown (as Argo CD shows a comparison error), sync revision and health as before.
+ * - `failNextSyncs(name)`: the app's next sync(s) end phase Failed, sync status OutOfSync,
+ *   revision and health as before (an apply that failed).
+ *
+ * Test controls, for both fronts: `failNext` and `respondWithHugeError` hit the next
+ * authenticated requests whichever front gets them; `requests` records every request of both.
+ *
+ * Does not model: RBAC and projects (every valid token may do everything), sync windows,
+ * auto-sync and self-heal, live cluster state (health comes only from the manifests' marks;
+ * nothing is applied anywhere), Kustomize and Helm rendering (a path with kustomization.yaml or
+ * Chart.yaml fails the sync), `spec.source.kustomize`/`helm` overrides, `directory.include`/
+ * `exclude`, repository credentials other than in the URL, operation retries and termination,
+ * `status.history`, resource trees, watches on either front, session login, JSON patch or
+ * server-side apply, create and delete.
  */
 export interface FakeArgoCd {
-  /** `http://127.0.0.1:PORT` */
+  /** The REST API: `http://127.0.0.1:PORT`. */
   url: string;
-  /** The one bearer token accepted. */
+  /** The one bearer token the REST API accepts. */
   token: string;
-  /** Every request received (refused ones included); `path` includes the query string. */
-  readonly requests: Array<{ method: string; path: string; body?: unknown }>;
-  /** Sync requests accepted. */
+  /** The Kubernetes API serving Application resources: `http://127.0.0.1:PORT`. */
+  kubernetesUrl: string;
+  /** The one bearer token the Kubernetes API accepts. */
+  kubernetesToken: string;
+  /** Every request received by either front (refused ones included); `path` has the query. */
+  readonly requests: FakeRequest[];
+  /** Operations started (REST sync calls and operations written through Kubernetes). */
   readonly syncs: number;
-  /** `refresh=` GETs received. */
+  /** `refresh=` GETs received plus refresh annotations consumed. */
   readonly refreshes: number;
   /** Stores a copy of `app` (namespace defaults to the control plane's); replaces a namesake. */
   addApp(app: FakeApplication): void;
   /** A copy of the stored app, or undefined. */
   app(name: string, namespace?: string): FakeApplication | undefined;
-  /** Sets `status.health.status` now (as the controller would after a health assessment). */
+  /** Sets `status.health.status` now, cancelling a pending "healthy after" change. */
   setHealth(name: string, status: string, namespace?: string): void;
-  /** The health a completed sync leaves the app in. */
+  /** The health a completed sync leaves an app without git sources in. */
   setHealthAfterSync(status: string): void;
-  /** The next `count` requests get `status` (default 503) with a gRPC-style error body. */
+  /** The app's next `count` (default 1) syncs end phase Failed with `message`. */
+  failNextSyncs(
+    name: string,
+    options?: { count?: number; namespace?: string; message?: string },
+  ): void;
+  /** The next `count` requests get `status` (default 503) with the front's error body. */
   failNext(count: number, status?: number): void;
-  /** The next request gets `status` (default 400) with a JSON error body of about `bytes` bytes. */
+  /** The next request gets `status` (default 400) with an error body of about `bytes` bytes. */
   respondWithHugeError(bytes: number, status?: number): void;
+  /** Resolves once no operation runs and no app waits to become healthy. */
+  idle(): Promise<void>;
+  /** A kubeconfig (YAML) for the Kubernetes front: plain http, the token (default the right one). */
+  kubeconfig(options?: { token?: string }): string;
+  /** Writes `kubeconfig(options)` to `path` and returns `path`. */
+  writeKubeconfig(path: string, options?: { token?: string }): string;
   stop(): Promise<void>;
-}
-
-/** An Application as stored: plain JSON, loosely typed on purpose (tests build them freely). */
-export interface FakeApplication {
-  metadata: {
-    name: string;
-    namespace?: string;
-    annotations?: Record<string, string>;
-    labels?: Record<string, string>;
-    resourceVersion?: string;
-    [key: string]: unknown;
-  };
-  spec: Record<string, any>;
-  status?: Record<string, any>;
-  operation?: Record<string, any>;
-  [key: string]: unknown;
 }
 
 export interface FakeArgoCdOptions {
   token?: string;
-  /** The control plane's namespace, used when a request has no `appNamespace`. */
+  kubernetesToken?: string;
+  /** The control plane's namespace, used when a REST request has no `appNamespace`. */
   namespace?: string;
+  /** How long an operation runs at least; default 50 ms. */
   syncDelayMs?: number;
+  /** How long a synced app stays Progressing before its final health; default 0. */
+  healthyAfterMs?: number;
+  /** The health a completed sync leaves an app without git sources in; default Healthy. */
   healthAfterSync?: string;
-  /** Clock for operation timestamps. */
+  /** Clock for timestamps. */
   now?: () => Date;
 }
 
-const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 429: 8, 500: 13 };
-
 export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<FakeArgoCd> {
   const token = options.token ?? 'fake-argocd-token-0123456789';
-  const controlNamespace = options.namespace ?? 'argocd';
-  const syncDelayMs = options.syncDelayMs ?? 50;
-  const now = options.now ?? (() => new Date());
-  let healthAfterSync = options.healthAfterSync ?? 'Healthy';
-  const apps = new Map<string, FakeApplication>();
-  const timers = new Set<NodeJS.Timeout>();
-  const requests: FakeArgoCd['requests'] = [];
-  let syncs = 0;
-  let refreshes = 0;
-  let failures: { count: number; status: number } = { count: 0, status: 503 };
-  let hugeError: { bytes: number; status: number } | undefined;
-  let version = 1;
-
-  const key = (namespace: string, name: string) => `${namespace}/${name}`;
-  const copy = <T>(value: T): T => structuredClone(value);
-  const bump = (app: FakeApplication) => {
-    app.metadata.resourceVersion = String(++version);
-  };
-
-  function send(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(text);
-  }
-
-  function fail(res: ServerResponse, status: number, message: string, code?: number): void {
-    send(res, status, { error: message, code: code ?? GRPC_CODE[status] ?? 14, message });
-  }
-
-  function notFound(res: ServerResponse, name: string): void {
-    fail(res, 404, `applications.argoproj.io "${name}" not found`);
-  }
-
-  function completeSync(appKey: string, revisions: string[], multi: boolean): void {
-    const app = apps.get(appKey);
-    if (app === undefined) return;
-    delete app.operation;
-    const revision = multi ? { revisions } : { revision: revisions[0] ?? '' };
-    app.status = {
-      ...app.status,
-      sync: { status: 'Synced', ...revision },
-      health: { status: healthAfterSync },
-      operationState: {
-        ...app.status?.operationState,
-        phase: 'Succeeded',
-        message: 'successfully synced (all tasks run)',
-        syncResult: revision,
-        finishedAt: now().toISOString(),
-      },
-    };
-    bump(app);
-  }
-
-  function startSync(res: ServerResponse, app: FakeApplication, body: Record<string, any>): void {
-    if (app.operation !== undefined || app.status?.operationState?.phase === 'Running') {
-      fail(res, 400, 'another operation is already in progress', 9);
-      return;
-    }
-    const sources: Array<Record<string, any>> =
-      Array.isArray(app.spec.sources) && app.spec.sources.length > 0
-        ? app.spec.sources
-        : app.spec.source
-          ? [app.spec.source]
-          : [];
-    const multi = Array.isArray(app.spec.sources) && app.spec.sources.length > 0;
-    // `revisions` pairs with 1-based `sourcePositions` (Argo CD v2.10+); without positions,
-    // index by index.
-    const requested: unknown[] = Array.isArray(body.revisions)
-      ? Array.isArray(body.sourcePositions)
-        ? sources.map((_, i) => body.revisions[(body.sourcePositions as number[]).indexOf(i + 1)])
-        : body.revisions
-      : typeof body.revision === 'string' && body.revision !== ''
-        ? [body.revision]
-        : [];
-    const revisions = sources.map((source, i) => {
-      const wanted = requested[i];
-      return typeof wanted === 'string' && wanted !== ''
-        ? wanted
-        : String(source.targetRevision ?? 'HEAD');
-    });
-    const syncSpec = multi ? { revisions } : { revision: revisions[0] ?? '' };
-    app.operation = {
-      sync: { ...syncSpec, prune: body.prune === true },
-      initiatedBy: { username: 'admin' },
-      ...(Array.isArray(body.infos) && body.infos.length > 0 ? { info: copy(body.infos) } : {}),
-    };
-    app.status = {
-      ...app.status,
-      health: { status: 'Progressing' },
-      operationState: {
-        operation: copy(app.operation),
-        phase: 'Running',
-        message: 'one or more tasks are running',
-        startedAt: now().toISOString(),
-      },
-    };
-    bump(app);
-    syncs++;
-    const appKey = key(app.metadata.namespace ?? controlNamespace, app.metadata.name);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      completeSync(appKey, revisions, multi);
-    }, syncDelayMs);
-    timers.add(timer);
-    send(res, 200, app);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: any;
-    if (raw !== '') {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        requests.push({ method: req.method ?? '', path: url.pathname + url.search });
-        fail(res, 400, 'request body is not JSON');
-        return;
-      }
-    }
-    requests.push({
-      method: req.method ?? '',
-      path: url.pathname + url.search,
-      ...(body === undefined ? {} : { body }),
+  const kubernetesToken = options.kubernetesToken ?? 'fake-kube-token-9876543210';
+  const plane = new FakeArgoCdControlPlane({
+    namespace: options.namespace ?? 'argocd',
+    syncDelayMs: options.syncDelayMs ?? 50,
+    healthyAfterMs: options.healthyAfterMs ?? 0,
+    healthAfterSync: options.healthAfterSync ?? 'Healthy',
+    now: options.now ?? (() => new Date()),
+  });
+  const rest = await listen((req, res) => handleArgoCdRestRequest(plane, token, req, res));
+  const kube = await listen((req, res) =>
+    handleKubernetesRequest(plane, kubernetesToken, req, res),
+  );
+  const kubeconfig = (opts: { token?: string } = {}) =>
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        // Plain http: @kubernetes/client-node refuses it unless TLS verification is off.
+        { name: 'fake-argocd', cluster: { server: kube.url, 'insecure-skip-tls-verify': true } },
+      ],
+      users: [{ name: 'fake-argocd', user: { token: opts.token ?? kubernetesToken } }],
+      contexts: [
+        {
+          name: 'fake-argocd',
+          context: { cluster: 'fake-argocd', user: 'fake-argocd', namespace: plane.namespace },
+        },
+      ],
+      'current-context': 'fake-argocd',
     });
 
-    const auth = req.headers.authorization;
-    if (auth === undefined) {
-      fail(res, 401, 'no session information');
-      return;
-    }
-    if (auth !== `Bearer ${token}`) {
-      fail(res, 401, 'invalid session: token signature is invalid');
-      return;
-    }
-    if (failures.count > 0) {
-      failures.count--;
-      fail(res, failures.status, `the fake was told to fail with ${failures.status}`);
-      return;
-    }
-    if (hugeError !== undefined) {
-      const { bytes, status } = hugeError;
-      hugeError = undefined;
-      fail(res, status, `application spec is invalid: ${'x'.repeat(Math.max(0, bytes - 80))}`);
-      return;
-    }
-
-    const match = /^\/api\/v1\/applications(?:\/([^/]+)(\/sync)?)?$/.exec(url.pathname);
-    if (match === null) {
-      fail(res, 404, `no route for ${url.pathname}`);
-      return;
-    }
-    const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
-    const isSync = match[2] !== undefined;
-    const namespace =
-      url.searchParams.get('appNamespace') ||
-      (typeof body?.appNamespace === 'string' && body.appNamespace !== ''
-        ? (body.appNamespace as string)
-        : undefined) ||
-      (req.method === 'PUT' && typeof body?.metadata?.namespace === 'string'
-        ? (body.metadata.namespace as string)
-        : controlNamespace);
-
-    if (name === undefined) {
-      if (req.method !== 'GET') {
-        fail(res, 405, `method ${req.method} not allowed`, 12);
-        return;
-      }
-      const selector = parseSelector(url.searchParams.get('selector') ?? '');
-      const items = [...apps.values()].filter(
-        (app) =>
-          (app.metadata.namespace ?? controlNamespace) === namespace &&
-          selector(app.metadata.labels ?? {}),
+  return {
+    url: rest.url,
+    token,
+    kubernetesUrl: kube.url,
+    kubernetesToken,
+    requests: plane.requests,
+    get syncs() {
+      return plane.syncs;
+    },
+    get refreshes() {
+      return plane.refreshes;
+    },
+    addApp(app) {
+      plane.add(app);
+    },
+    app(name, namespace = plane.namespace) {
+      const app = plane.get(namespace, name);
+      return app === undefined ? undefined : structuredClone(app);
+    },
+    setHealth(name, status, namespace = plane.namespace) {
+      plane.setHealth(namespace, name, status);
+    },
+    setHealthAfterSync(status) {
+      plane.healthAfterSync = status;
+    },
+    failNextSyncs(name, opts = {}) {
+      plane.failSyncs(
+        opts.namespace ?? plane.namespace,
+        name,
+        opts.count ?? 1,
+        opts.message ??
+          'one or more objects failed to apply, reason: the fake Argo CD was told to fail this sync',
       );
-      send(res, 200, items.length === 0 ? { metadata: {} } : { metadata: {}, items });
-      return;
-    }
+    },
+    failNext(count, status = 503) {
+      plane.failNext(count, status);
+    },
+    respondWithHugeError(bytes, status = 400) {
+      plane.respondWithHugeError(bytes, status);
+    },
+    idle() {
+      return plane.idle();
+    },
+    kubeconfig,
+    writeKubeconfig(path, opts) {
+      writeFileSync(path, kubeconfig(opts), { mode: 0o600 });
+      return path;
+    },
+    async stop() {
+      await Promise.all([rest.close(), kube.close()]);
+      await plane.stop();
+    },
+  };
+}
 
-    const app = apps.get(key(namespace, name));
-    if (app === undefined) {
-      notFound(res, name);
-      return;
-    }
-    if (isSync) {
-      if (req.method !== 'POST') fail(res, 405, `method ${req.method} not allowed`, 12);
-      else startSync(res, app, body ?? {});
-      return;
-    }
-    switch (req.method) {
-      case 'GET':
-        if (url.searchParams.has('refresh')) refreshes++;
-        send(res, 200, app);
-        return;
-      case 'PUT': {
-        if (typeof body?.spec !== 'object' || body.spec === null) {
-          fail(res, 400, 'application spec is required');
-          return;
-        }
-        app.spec = copy(body.spec);
-        if (body.metadata?.labels !== undefined) app.metadata.labels = copy(body.metadata.labels);
-        if (body.metadata?.annotations !== undefined) {
-          app.metadata.annotations = copy(body.metadata.annotations);
-        }
-        bump(app);
-        send(res, 200, app);
-        return;
-      }
-      case 'PATCH': {
-        if (body?.patchType !== 'merge' || typeof body.patch !== 'string') {
-          fail(res, 400, `unsupported patch type ${JSON.stringify(body?.patchType)}`);
-          return;
-        }
-        let patch: any;
-        try {
-          patch = JSON.parse(body.patch);
-        } catch {
-          fail(res, 400, 'error unmarshaling patch: invalid JSON');
-          return;
-        }
-        const patched = mergePatch({ metadata: app.metadata, spec: app.spec }, patch) as any;
-        app.spec = patched.spec ?? {};
-        app.metadata = { ...patched.metadata, name: app.metadata.name };
-        bump(app);
-        send(res, 200, app);
-        return;
-      }
-      default:
-        fail(res, 405, `method ${req.method} not allowed`, 12);
-    }
-  }
-
-  const server = createServer((req, res) => {
+async function listen(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) fail(res, 500, `fake-argocd: ${String(err)}`);
+      if (res.headersSent) return;
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `fake-argocd: ${String(err)}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-
   return {
     url: `http://127.0.0.1:${port}`,
-    token,
-    requests,
-    get syncs() {
-      return syncs;
-    },
-    get refreshes() {
-      return refreshes;
-    },
-    addApp(app) {
-      const stored = copy(app);
-      stored.metadata.namespace ??= controlNamespace;
-      stored.metadata.resourceVersion ??= String(++version);
-      apps.set(key(stored.metadata.namespace, stored.metadata.name), stored);
-    },
-    app(name, namespace = controlNamespace) {
-      const app = apps.get(key(namespace, name));
-      return app === undefined ? undefined : copy(app);
-    },
-    setHealth(name, status, namespace = controlNamespace) {
-      const app = apps.get(key(namespace, name));
-      if (app === undefined) throw new Error(`fake-argocd: no app ${namespace}/${name}`);
-      app.status = { ...app.status, health: { status } };
-      bump(app);
-    },
-    setHealthAfterSync(status) {
-      healthAfterSync = status;
-    },
-    failNext(count, status = 503) {
-      failures = { count, status };
-    },
-    respondWithHugeError(bytes, status = 400) {
-      hugeError = { bytes, status };
-    },
-    async stop() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+    close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>
         server.close((err) => (err ? reject(err) : resolve())),
       );
     },
   };
-}
-
-/**
- * A Kubernetes label selector in its string form: `k=v`, `k==v`, `k!=v`, `k`, `!k`,
- * `k in (a,b)` and `k notin (a,b)`, comma-separated (commas inside parentheses belong to the set).
- */
-export function parseSelector(selector: string): (labels: Record<string, string>) => boolean {
-  const terms = (selector.match(/[^,(]+(?:\([^)]*\))?/g) ?? [])
-    .map((term) => term.trim())
-    .filter((term) => term !== '')
-    .map((term) => {
-      const set = /^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
-      if (set !== null) {
-        const values = set[3]!.split(',').map((v) => v.trim());
-        return { key: set[1]!, op: set[2]!, values };
-      }
-      const absent = /^!\s*([^\s!=]+)$/.exec(term);
-      if (absent !== null) return { key: absent[1]!, op: 'absent', values: [] };
-      const m = /^([^=!\s]+)\s*(!=|==|=)?\s*(.*)$/.exec(term);
-      if (m === null) throw new Error(`fake-argocd: unsupported selector term ${term}`);
-      return { key: m[1]!, op: m[2] ?? 'exists', values: [m[3] ?? ''] };
-    });
-  return (labels) =>
-    terms.every(({ key, op, values }) => {
-      const actual = labels[key];
-      switch (op) {
-        case 'exists':
-          return actual !== undefined;
-        case 'absent':
-          return actual === undefined;
-        case 'in':
-          return actual !== undefined && values.includes(actual);
-        case 'notin':
-          return actual === undefined || !values.includes(actual);
-        case '!=':
-          return actual !== values[0];
-        default:
-          return actual === values[0];
-      }
-    });
-}
-
-/** RFC 7386 JSON merge patch. */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const result: Record<string, unknown> =
-    typeof target === 'object' && target !== null && !Array.isArray(target)
-      ? { ...(target as Record<string, unknown>) }
-      : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete result[k];
-    else result[k] = mergePatch(result[k], v);
-  }
-  return result;
 }

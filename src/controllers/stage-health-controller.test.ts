@@ -65,7 +65,7 @@ describe('StageHealthController', () => {
             name: `${stage}.p${Math.random()}`,
             status: { phase, message: 'step 3 failed: boom', healthChecks },
           },
-        } as StageStatus,
+        },
       },
     ]);
   const health = async (stage: string) =>

@@ -130,7 +130,7 @@ async function resolveTargets(
 
 /** One look at one app: start what is missing, or say what it is waiting for. */
 async function advance(context: StepContext, target: Target, memo: Memo): Promise<Progress> {
-  const { app, plan, client } = target;
+  const { app, plan } = target;
   const name = `Application ${appKey(app)}`;
   const operation = app.operation ?? app.status?.operationState?.operation;
   const phase = app.status?.operationState?.phase;
@@ -199,9 +199,17 @@ async function startSync(context: StepContext, target: Target, line: string): Pr
     app = await asStepError(() => client.updateSources(app, plan.sources, options));
   }
   context.log(line);
+  const request = {
+    revisions: plan.sources.map((source) => source.targetRevision ?? ''),
+    initiator: context.actor ?? 'gantry',
+    info: [
+      { name: PROMOTION_INFO, value: context.promotion },
+      { name: 'gantry.io/stage', value: `${context.project}/${context.stage}` },
+    ],
+  };
   await asStepError(async () => {
     try {
-      await syncApp();
+      await client.sync(app, request, options);
     } catch (err) {
       // An automated sync (or a person) got there first: wait for it, then sync again.
       if (err instanceof Error && /another operation is already in progress/i.test(err.message)) {
@@ -211,20 +219,6 @@ async function startSync(context: StepContext, target: Target, line: string): Pr
       throw err;
     }
   });
-  function syncApp() {
-    return client.sync(
-      app,
-      {
-        revisions: plan.sources.map((source) => source.targetRevision ?? ''),
-        initiator: context.actor ?? 'gantry',
-        info: [
-          { name: PROMOTION_INFO, value: context.promotion },
-          { name: 'gantry.io/stage', value: `${context.project}/${context.stage}` },
-        ],
-      },
-      options,
-    );
-  }
 }
 
 function doneOutcome(context: StepContext, targets: Target[], progress: Progress[]): StepOutcome {
