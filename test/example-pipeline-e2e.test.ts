@@ -10,18 +10,26 @@ import { startGantry, type RunningGantry } from '../src/main.js';
 import { cliAgainst, until as waitUntil } from './in-process-cli.js';
 import { ROOT } from './gantry-process.js';
 import { startGitServer, type TestGitServer } from './git-server.js';
+import { parseAllDocuments } from 'yaml';
+import {
+  startFakeArgoCd,
+  FAKE_HEALTH_ANNOTATION,
+  type FakeArgoCd,
+  type FakeApplication,
+} from './fake-argocd.js';
 import { startRegistry, type TestRegistry } from './registry.js';
 
 /**
- * The example project (examples/frontend) as a pipeline, with a real registry and real git
- * over HTTP: a pushed image becomes Freight, dev is auto-promoted and verified by its `web`
- * metric against a local endpoint, staging follows once verified in dev, prod needs a person
- * and a soak in staging, and a rollback of prod restores the previous tag in git.
+ * The example project (examples/frontend) as a pipeline, with a real registry, real git over
+ * HTTP and the Argo CD double (test/fake-argocd.ts) holding the example's Applications: a
+ * pushed image becomes Freight, dev is auto-promoted, its Argo CD app synced to the pushed
+ * commit and found Healthy, then verified by its `web` metric against a local endpoint;
+ * staging follows once verified in dev, prod needs a person and a soak in staging, a rollback
+ * of prod restores the previous tag in git and in the app, and a broken manifest keeps the
+ * Freight from being verified.
  *
- * Two changes to the example, both stated here: the repository and registry addresses and
- * the health URL point at the servers this test starts, prod's soak is 10 s instead of an
- * hour, and the PromotionTask's last step (argocd-update) is left out: there is no Argo CD
- * here (its integration is tested on its own).
+ * Changes to the example, all stated here: the repository and registry addresses and the
+ * health URL point at the servers this test starts, and prod's soak is 10 s instead of an hour.
  */
 describe('the example pipeline end to end', () => {
   let dir: string;
@@ -31,6 +39,7 @@ describe('the example pipeline end to end', () => {
   let health: Server;
   let healthy = true;
   let gitops: string;
+  let argocd: FakeArgoCd;
 
   const cli = cliAgainst(() => gantry.url, 'frontend');
   const stage = async (name: string) =>
@@ -59,7 +68,11 @@ describe('the example pipeline end to end', () => {
     });
     await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
     const healthPort = (health.address() as { port: number }).port;
-    [registry, git] = await Promise.all([startRegistry(), startGitServer()]);
+    [registry, git, argocd] = await Promise.all([
+      startRegistry(),
+      startGitServer(),
+      startFakeArgoCd({ syncDelayMs: 50, healthyAfterMs: 150 }),
+    ]);
     const files: Record<string, string> = {};
     for (const env of ['develop', 'staging', 'production'])
       files[`${env}/frontend/instance.yaml`] = readFileSync(
@@ -67,11 +80,23 @@ describe('the example pipeline end to end', () => {
         'utf8',
       );
     gitops = git.createRepo('gitops', files);
+    const apps = parseAllDocuments(
+      readFileSync(join(ROOT, 'examples/frontend/argocd/applications.yaml'), 'utf8').replaceAll(
+        'http://127.0.0.1:8418/gitops.git',
+        gitops,
+      ),
+    );
+    for (const app of apps) argocd.addApp(app.toJS() as FakeApplication);
     await registry.pushImage('acme/frontend', '1.2.1');
     gantry = await startGantry(
       resolveServerConfig(
-        { port: '0', dataDir: join(dir, 'data'), minWarehouseInterval: '1h' },
-        {},
+        {
+          port: '0',
+          dataDir: join(dir, 'data'),
+          minWarehouseInterval: '1h',
+          healthInterval: '1s',
+        },
+        { GANTRY_ARGOCD_URL: argocd.url, GANTRY_ARGOCD_TOKEN: argocd.token },
       ),
       silentLogger,
     );
@@ -85,22 +110,18 @@ describe('the example pipeline end to end', () => {
       .replaceAll('http://127.0.0.1:8418/gitops.git', gitops)
       .replaceAll('http://127.0.0.1:3000/healthz', `http://127.0.0.1:${healthPort}/healthz`)
       .replace('requiredSoakTime: 1h', 'requiredSoakTime: 10s');
-    const withoutArgo = manifests.slice(0, manifests.indexOf('    - uses: argocd-update'));
-    const rest = manifests.slice(
-      manifests.indexOf('---', manifests.indexOf('    - uses: argocd-update')),
-    );
-    writeFileSync(join(dir, 'frontend.yaml'), `${withoutArgo}${rest}`);
+    writeFileSync(join(dir, 'frontend.yaml'), manifests);
     const applied = await cli(['apply', '-f', join(dir, 'frontend.yaml')]);
     expect(applied.err).toBe('');
   });
   afterAll(async () => {
     await gantry.stop();
-    await Promise.all([registry.stop(), git.stop()]);
+    await Promise.all([registry.stop(), git.stop(), argocd.stop()]);
     await new Promise<void>((resolve) => health.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('moves a pushed image through dev and staging on its own, verified on the way', async () => {
+  it('moves a pushed image through dev and staging on its own, synced by Argo CD and verified on the way', async () => {
     await push('1.2.2');
     await until(async () => (await tagIn('staging')) === '1.2.2', '1.2.2 in staging');
     expect(await verified('dev')).toBe('Successful');
@@ -108,6 +129,42 @@ describe('the example pipeline end to end', () => {
     expect(gitTag('staging')).toBe('1.2.2');
     expect(gitTag('production')).toBe('1.2.1');
     expect(await tagIn('prod')).toBeUndefined();
+
+    // Each promotion synced its own Stage's app, once (dev also took 1.2.1, found at start),
+    // to the commit it pushed; prod's app was never touched.
+    const promotions = (await gantry.store.list('Promotion', { namespace: 'frontend' })).items
+      .map((p) => p.metadata.name)
+      .sort();
+    expect(promotions.map((name) => name.split('.')[0])).toEqual(['dev', 'dev', 'staging']);
+    expect(syncedFor('frontend-dev')).toEqual(promotions.slice(0, 2));
+    expect(syncedFor('frontend-staging')).toEqual(promotions.slice(2));
+    expect(syncedFor('frontend-prod')).toEqual([]);
+    expect(argocd.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT')).toEqual([]);
+    expect(argocd.app('frontend-dev')?.status?.sync?.revision).toBe(promotedCommit('develop'));
+    expect(argocd.app('frontend-staging')?.status?.sync?.revision).toBe(promotedCommit('staging'));
+    const dev = await stage('dev');
+    expect(dev?.health?.status).toBe('Healthy');
+    expect(dev?.lastPromotion?.status?.healthChecks).toEqual([
+      {
+        uses: 'argocd-update',
+        config: {
+          apps: [
+            {
+              name: 'frontend-dev',
+              namespace: 'argocd',
+              instance: 'default',
+              desiredRevisions: [promotedCommit('develop')],
+            },
+          ],
+        },
+      },
+    ]);
+    const wide = await cli(['get', 'stages', '-o', 'wide']);
+    expect(wide.out).toMatch(
+      new RegExp(
+        `dev .*Healthy\\s+argocd/frontend-dev Healthy@${promotedCommit('develop').slice(0, 7)}`,
+      ),
+    );
   });
 
   it('refuses prod until the soak is done, then promotes it by hand', async () => {
@@ -132,6 +189,8 @@ describe('the example pipeline end to end', () => {
     ]);
     expect(promoted.err).toBe('');
     expect(gitTag('production')).toBe('1.2.2');
+    expect(argocd.app('frontend-prod')?.status?.sync?.revision).toBe(promotedCommit('production'));
+    await until(async () => (await verified('prod')) === 'Successful', 'prod to be verified');
   });
 
   it('blocks downstream when verification fails', async () => {
@@ -171,12 +230,73 @@ describe('the example pipeline end to end', () => {
     expect(rolled.err).toBe('');
     await until(async () => (await tagIn('prod')) === '1.2.2', 'the rollback of prod');
     await until(() => Promise.resolve(gitTag('production') === '1.2.2'), 'git to show 1.2.2 again');
+    await until(
+      () =>
+        Promise.resolve(
+          argocd.app('frontend-prod')?.status?.sync?.revision === promotedCommit('production'),
+        ),
+      'Argo CD to run the rolled-back commit',
+    );
     expect(Object.keys((await stage('prod'))?.autoPromotionHolds ?? {})).toEqual([
       'Warehouse/frontend',
     ]);
     const stages = await cli(['get', 'stages']);
     expect(stages.out).toMatch(/prod\s+\S+ \(\S+:1\.2\.2\)\s+\S*\s*\S*\s*held at /);
   });
+
+  it('keeps Freight from being verified while its Argo CD app is Degraded', async () => {
+    // Someone breaks dev's manifests; the next promotion syncs them and the app degrades.
+    const instance = git.git('gitops', ['show', 'main:develop/frontend/instance.yaml']);
+    git.commitFiles(
+      'gitops',
+      {
+        'develop/frontend/instance.yaml': instance.replace(
+          '  namespace: develop\n',
+          `  namespace: develop\n  annotations:\n    ${FAKE_HEALTH_ANNOTATION}: Degraded\n`,
+        ),
+      },
+      'Break the develop frontend',
+    );
+    const staged = await tagIn('staging');
+    await push('1.2.5');
+    await until(async () => (await tagIn('dev')) === '1.2.5', '1.2.5 in dev');
+    await until(
+      async () => (await stage('dev'))?.health?.status === 'Unhealthy',
+      'dev to be unhealthy',
+    );
+    const dev = await stage('dev');
+    expect(dev?.health?.issues).toEqual([
+      expect.stringMatching(/^Application argocd\/frontend-dev is Degraded/),
+    ]);
+    const verification = dev?.freightHistory?.[0]?.verificationHistory?.[0];
+    expect(verification?.phase).toBe('Pending');
+    expect(verification?.message).toMatch(/^waiting for the Stage to be healthy: Unhealthy/);
+    expect(dev?.lastPromotion?.status?.phase).toBe('Succeeded');
+    // Not verified in dev, so staging does not get it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await tagIn('staging')).toBe(staged);
+    const freight = await gantry.store.list('Freight', { namespace: 'frontend' });
+    const broken = freight.items.find(
+      (f) => (f as { images?: Array<{ tag?: string }> }).images?.[0]?.tag === '1.2.5',
+    );
+    expect((broken?.status as { verifiedIn?: object } | undefined)?.verifiedIn ?? {}).toEqual({});
+  });
+
+  /** The Promotions that asked Argo CD to sync the app, from the sync requests' infos. */
+  const syncedFor = (app: string) =>
+    argocd.requests
+      .filter((r) => r.method === 'POST' && r.path === `/api/v1/applications/${app}/sync`)
+      .map(
+        (r) =>
+          (r.body as { infos: Array<{ name: string; value: string }> }).infos.find(
+            (info) => info.name === 'gantry.io/promotion',
+          )?.value,
+      );
+  /** The newest commit on main that changed the environment's instance.yaml. */
+  const promotedCommit = (env: string) =>
+    git
+      .git('gitops', ['log', '-1', '--format=%H', 'main', '--', `${env}/frontend/instance.yaml`])
+      .trim();
 
   async function aliasOf(tag: string): Promise<string> {
     const { items } = await gantry.store.list('Freight', { namespace: 'frontend' });

@@ -16,8 +16,10 @@ export interface TestGitServer {
   root: string;
   /** Creates a bare repository `name.git` with the given files committed on `main`; returns its URL. */
   createRepo(name: string, files: Record<string, string>): string;
-  /** Runs git in a fresh clone of the repository and returns stdout (for assertions). */
+  /** Runs git in the bare repository and returns stdout (for assertions). */
   git(name: string, args: string[]): string;
+  /** Commits these files (path → content) on `main` of the repository, as someone else would. */
+  commitFiles(name: string, files: Record<string, string>, message: string): string;
   /** Delays every push (receive-pack request) by this many ms: to catch a promotion mid-push. */
   pushDelayMs: number;
   stop(): Promise<void>;
@@ -169,6 +171,32 @@ export async function startGitServer(
     },
     git(name, args) {
       return run(join(repos, `${name}.git`), args);
+    },
+    commitFiles(name, files, message) {
+      const bare = join(repos, `${name}.git`);
+      const work = mkdtempSync(join(root, 'change-'));
+      try {
+        run(work, ['clone', '-q', '-b', 'main', bare, '.']);
+        for (const [path, content] of Object.entries(files)) {
+          mkdirSync(join(work, path, '..'), { recursive: true });
+          execFileSync('sh', ['-c', 'cat > "$1"', 'sh', join(work, path)], { input: content });
+        }
+        run(work, ['add', '-A']);
+        run(work, [
+          '-c',
+          'user.name=Test',
+          '-c',
+          'user.email=test@example.com',
+          'commit',
+          '-q',
+          '-m',
+          message,
+        ]);
+        run(work, ['push', '-q', 'origin', 'main']);
+        return run(work, ['rev-parse', 'HEAD']).trim();
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
