@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromotionStatus } from '../src/api/promotion.js';
 import type { StageStatus } from '../src/api/stage.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
@@ -218,7 +217,7 @@ ${stageManifest('qa', updateStep('web-other'))}
     expect(promoted.code).not.toBe(0);
     const last = (await stage('qa'))?.lastPromotion;
     expect(last?.status?.phase).toBe('Errored');
-    const message = (last?.status as PromotionStatus | undefined)?.message ?? '';
+    const message = last?.status?.message ?? '';
     expect(message).toContain(
       'Application argocd/web-other is not authorized for Stage shop:qa (it has no kargo.akuity.io/authorized-stage annotation)',
     );
@@ -231,7 +230,7 @@ ${stageManifest('qa', updateStep('web-other'))}
     argocd.respondWithHugeError(1024 * 1024);
     const promoted = await promote('dev', 'one');
     expect(promoted.code).not.toBe(0);
-    const last = (await stage('dev'))?.lastPromotion?.status as PromotionStatus | undefined;
+    const last = (await stage('dev'))?.lastPromotion?.status;
     expect(last?.phase).toBe('Errored');
     expect(last?.message?.length).toBeLessThan(1_000);
     expect(last?.message).toContain('(truncated; the response held more than 16384 bytes)');
