@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine: installs the Debian packages the
-# tests start for real (PostgreSQL, the Distribution registry and htpasswd, openssl), installs
+# tests start for real (PostgreSQL, the Distribution registry and htpasswd, openssl, Chromium for the UI tests), installs
 # the npm dependencies (which builds Gantry), then runs `npm run check` (format, lint,
 # typecheck, tests).
 set -euo pipefail
@@ -11,6 +11,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v docker-registry >/dev/null || missing+=(docker-registry)
 command -v htpasswd >/dev/null || missing+=(apache2-utils)
 command -v openssl >/dev/null || missing+=(openssl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PromotionController } from './controllers/promotion-controller.js';
 import { planPromotion } from './controllers/promotion-planner.js';
@@ -37,6 +38,9 @@ import { listen } from './server/http-server.js';
 import { openPostgresStore, redactUrl } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+
+/** dist/ui of this package, whether this module runs from src/ (tsx) or dist/ (built). */
+const UI_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'ui');
 
 /**
  * The composition root: configuration → store → services → HTTP server. The only module that
@@ -163,6 +167,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
         planPromotion(promotion, { store, runner, dataDir: config.dataDir, signal }),
       shutdown: shutdown.signal,
       storeKind: config.store.kind,
+      uiDir: UI_DIR,
     });
     const server = await listen(app, { host: config.host, port: config.port });
     listening = server.url;

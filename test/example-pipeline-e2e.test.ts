@@ -1,23 +1,10 @@
-import { readdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageStatus } from '../src/api/stage.js';
-import { resolveServerConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
-import { startGantry, type RunningGantry } from '../src/main.js';
-import { cliAgainst, until as waitUntil } from './in-process-cli.js';
-import { ROOT } from './gantry-process.js';
-import { startGitServer, type TestGitServer } from './git-server.js';
-import { parseAllDocuments } from 'yaml';
-import {
-  startFakeArgoCd,
-  FAKE_HEALTH_ANNOTATION,
-  type FakeArgoCd,
-  type FakeApplication,
-} from './fake-argocd.js';
-import { startRegistry, type TestRegistry } from './registry.js';
+import type { RunningGantry } from '../src/main.js';
+import { startExampleProject, type ExampleProject } from './example-project.js';
+import { FAKE_HEALTH_ANNOTATION, type FakeArgoCd } from './fake-argocd.js';
+import type { TestGitServer } from './git-server.js';
+import { until as waitUntil } from './in-process-cli.js';
 
 /**
  * The example project (examples/frontend) as a pipeline, with a real registry, real git over
@@ -28,20 +15,17 @@ import { startRegistry, type TestRegistry } from './registry.js';
  * of prod restores the previous tag in git and in the app, and a broken manifest keeps the
  * Freight from being verified.
  *
- * Changes to the example, all stated here: the repository and registry addresses and the
- * health URL point at the servers this test starts, and prod's soak is 10 s instead of an hour.
+ * The example runs as test/example-project.ts starts it, with prod's soak 10 s, not an hour.
  */
 describe('the example pipeline end to end', () => {
-  let dir: string;
-  let registry: TestRegistry;
-  let git: TestGitServer;
+  let example: ExampleProject;
   let gantry: RunningGantry;
-  let health: Server;
-  let healthy = true;
-  let gitops: string;
+  let git: TestGitServer;
   let argocd: FakeArgoCd;
 
-  const cli = cliAgainst(() => gantry.url, 'frontend');
+  const cli = (args: string[]) => example.cli(args);
+  const push = (tag: string) => example.push(tag);
+  const gitTag = (env: 'develop' | 'staging' | 'production') => example.gitTag(env);
   const stage = async (name: string) =>
     (await gantry.store.get({ kind: 'Stage', namespace: 'frontend', name }))?.status as
       StageStatus | undefined;
@@ -52,74 +36,12 @@ describe('the example pipeline end to end', () => {
   /** Longer waits, polled less often: this pipeline verifies for real. */
   const until = (check: () => Promise<boolean>, what: string, seconds = 30) =>
     waitUntil(check, what, seconds, 50);
-  const gitTag = (env: string) =>
-    /tag: '([^']+)'/.exec(git.git('gitops', ['show', `main:${env}/frontend/instance.yaml`]))?.[1];
-  const push = async (tag: string) => {
-    await registry.pushImage('acme/frontend', tag);
-    const refreshed = await cli(['refresh', 'warehouse', 'frontend']);
-    expect(refreshed.err).toBe('');
-  };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gantry-example-e2e-'));
-    health = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded' }));
-    });
-    await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
-    const healthPort = (health.address() as { port: number }).port;
-    [registry, git, argocd] = await Promise.all([
-      startRegistry(),
-      startGitServer(),
-      startFakeArgoCd({ syncDelayMs: 50, healthyAfterMs: 150 }),
-    ]);
-    const files: Record<string, string> = {};
-    for (const env of ['develop', 'staging', 'production'])
-      files[`${env}/frontend/instance.yaml`] = readFileSync(
-        join(ROOT, 'examples/frontend/gitops', env, 'frontend/instance.yaml'),
-        'utf8',
-      );
-    gitops = git.createRepo('gitops', files);
-    const apps = parseAllDocuments(
-      readFileSync(join(ROOT, 'examples/frontend/argocd/applications.yaml'), 'utf8').replaceAll(
-        'http://127.0.0.1:8418/gitops.git',
-        gitops,
-      ),
-    );
-    for (const app of apps) argocd.addApp(app.toJS() as FakeApplication);
-    await registry.pushImage('acme/frontend', '1.2.1');
-    gantry = await startGantry(
-      resolveServerConfig(
-        {
-          port: '0',
-          dataDir: join(dir, 'data'),
-          minWarehouseInterval: '1h',
-          healthInterval: '1s',
-        },
-        { GANTRY_ARGOCD_URL: argocd.url, GANTRY_ARGOCD_TOKEN: argocd.token },
-      ),
-      silentLogger,
-    );
-    const example = join(ROOT, 'examples/frontend');
-    const manifests = readdirSync(example)
-      .filter((name) => name.endsWith('.yaml'))
-      .sort()
-      .map((name) => readFileSync(join(example, name), 'utf8'))
-      .join('\n---\n')
-      .replaceAll('127.0.0.1:5000', registry.host)
-      .replaceAll('http://127.0.0.1:8418/gitops.git', gitops)
-      .replaceAll('http://127.0.0.1:3000/healthz', `http://127.0.0.1:${healthPort}/healthz`)
-      .replace('requiredSoakTime: 1h', 'requiredSoakTime: 10s');
-    writeFileSync(join(dir, 'frontend.yaml'), manifests);
-    const applied = await cli(['apply', '-f', join(dir, 'frontend.yaml')]);
-    expect(applied.err).toBe('');
+    example = await startExampleProject({ soak: '10s' });
+    ({ gantry, git, argocd } = example);
   });
-  afterAll(async () => {
-    await gantry.stop();
-    await Promise.all([registry.stop(), git.stop(), argocd.stop()]);
-    await new Promise<void>((resolve) => health.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => example.stop());
 
   it('moves a pushed image through dev and staging on its own, synced by Argo CD and verified on the way', async () => {
     await push('1.2.2');
@@ -194,7 +116,7 @@ describe('the example pipeline end to end', () => {
   });
 
   it('blocks downstream when verification fails', async () => {
-    healthy = false;
+    example.healthy = false;
     await push('1.2.3');
     await until(async () => (await verified('dev')) === 'Failed', 'dev verification to fail');
     expect(await tagIn('dev')).toBe('1.2.3');
@@ -203,7 +125,7 @@ describe('the example pipeline end to end', () => {
     expect(why.out).toMatch(
       new RegExp(`${await aliasOf('1.2.3')}\\s+\\S+\\s+no\\s+not verified in dev`),
     );
-    healthy = true;
+    example.healthy = true;
   });
 
   it('pauses auto-promotion during a freeze', async () => {

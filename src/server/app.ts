@@ -21,6 +21,7 @@ import type { StageActions } from '../resources/stage-actions.js';
 import type { FreightService } from '../resources/freight-service.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import { registerWatchRoutes } from './routes/watch-routes.js';
+import { registerUiRoutes } from './routes/ui-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { WebhookReceivers } from '../integrations/webhooks/webhook-receivers.js';
 
@@ -44,6 +45,8 @@ export interface AppOptions {
   freight?: FreightService | undefined;
   /** Rollback and resume. */
   stageActions?: StageActions | undefined;
+  /** The built web UI (dist/ui), served at `/`; without it `/` says how to build it. */
+  uiDir?: string | undefined;
 }
 
 /** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
@@ -73,6 +76,7 @@ export function createApp(options: AppOptions): Hono {
   registerWebhookRoutes(app, options);
   registerExpressionRoutes(app, options);
   registerResourceRoutes(app, options);
+  registerUiRoutes(app, options);
   app.notFound((c) => {
     const { status, body } = errorResponse(
       notFoundError(`no such API path: ${c.req.method} ${c.req.path}`),

@@ -1,0 +1,120 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { resolveServerConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { startGantry, type RunningGantry } from '../src/main.js';
+import { startFakeArgoCd, type FakeApplication, type FakeArgoCd } from './fake-argocd.js';
+import { ROOT } from './gantry-process.js';
+import { startGitServer, type TestGitServer } from './git-server.js';
+import { cliAgainst, type CliResult } from './in-process-cli.js';
+import { startRegistry, type TestRegistry } from './registry.js';
+
+/**
+ * The example project (examples/frontend) running for real: Debian's docker-registry with
+ * `acme/frontend:1.2.1`, the GitOps repository over git http-backend, the Argo CD double
+ * holding the example's Applications, the `frontend-smoke` health endpoint, and an in-process
+ * Gantry server with the example applied.
+ *
+ * Changes to the example, all stated here: the repository and registry addresses and the
+ * health URL point at these servers, and prod's soak is `soak` instead of an hour.
+ */
+export interface ExampleProject {
+  gantry: RunningGantry;
+  registry: TestRegistry;
+  git: TestGitServer;
+  argocd: FakeArgoCd;
+  /** The GitOps repository's URL. */
+  gitops: string;
+  /** What the health endpoint answers: ok, or degraded (dev's verification fails). */
+  healthy: boolean;
+  cli(args: string[]): Promise<CliResult>;
+  /** Pushes `acme/frontend:<tag>` and refreshes the Warehouse. */
+  push(tag: string): Promise<void>;
+  /** The tag in an environment's instance.yaml on main. */
+  gitTag(env: 'develop' | 'staging' | 'production'): string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startExampleProject(
+  options: { soak?: string } = {},
+): Promise<ExampleProject> {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-example-'));
+  const health: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: example.healthy ? 'ok' : 'degraded' }));
+  });
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+  const healthPort = (health.address() as { port: number }).port;
+  const [registry, git, argocd] = await Promise.all([
+    startRegistry(),
+    startGitServer(),
+    startFakeArgoCd({ syncDelayMs: 50, healthyAfterMs: 150 }),
+  ]);
+  const files: Record<string, string> = {};
+  for (const env of ['develop', 'staging', 'production'])
+    files[`${env}/frontend/instance.yaml`] = readFileSync(
+      join(ROOT, 'examples/frontend/gitops', env, 'frontend/instance.yaml'),
+      'utf8',
+    );
+  const gitops = git.createRepo('gitops', files);
+  const apps = parseAllDocuments(
+    readFileSync(join(ROOT, 'examples/frontend/argocd/applications.yaml'), 'utf8').replaceAll(
+      'http://127.0.0.1:8418/gitops.git',
+      gitops,
+    ),
+  );
+  for (const app of apps) argocd.addApp(app.toJS() as FakeApplication);
+  await registry.pushImage('acme/frontend', '1.2.1');
+  const gantry = await startGantry(
+    resolveServerConfig(
+      {
+        port: '0',
+        dataDir: join(dir, 'data'),
+        minWarehouseInterval: '1h',
+        healthInterval: '1s',
+      },
+      { GANTRY_ARGOCD_URL: argocd.url, GANTRY_ARGOCD_TOKEN: argocd.token },
+    ),
+    silentLogger,
+  );
+  const cli = cliAgainst(() => gantry.url, 'frontend');
+  const example: ExampleProject = {
+    gantry,
+    registry,
+    git,
+    argocd,
+    gitops,
+    healthy: true,
+    cli,
+    async push(tag) {
+      await registry.pushImage('acme/frontend', tag);
+      const refreshed = await cli(['refresh', 'warehouse', 'frontend']);
+      if (refreshed.code !== 0) throw new Error(`refresh failed: ${refreshed.err}`);
+    },
+    gitTag: (env) =>
+      /tag: '([^']+)'/.exec(git.git('gitops', ['show', `main:${env}/frontend/instance.yaml`]))?.[1],
+    async stop() {
+      await gantry.stop();
+      await Promise.all([registry.stop(), git.stop(), argocd.stop()]);
+      await new Promise<void>((resolve) => health.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const exampleDir = join(ROOT, 'examples/frontend');
+  const manifests = readdirSync(exampleDir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => readFileSync(join(exampleDir, name), 'utf8'))
+    .join('\n---\n')
+    .replaceAll('127.0.0.1:5000', registry.host)
+    .replaceAll('http://127.0.0.1:8418/gitops.git', gitops)
+    .replaceAll('http://127.0.0.1:3000/healthz', `http://127.0.0.1:${healthPort}/healthz`)
+    .replace('requiredSoakTime: 1h', `requiredSoakTime: ${options.soak ?? '1h'}`);
+  writeFileSync(join(dir, 'frontend.yaml'), manifests);
+  const applied = await cli(['apply', '-f', join(dir, 'frontend.yaml')]);
+  if (applied.code !== 0) throw new Error(`apply failed: ${applied.err}`);
+  return example;
+}

@@ -1,0 +1,137 @@
+import type { DragEvent } from 'react';
+import type { Stage } from '../../api/types.js';
+import { Link, paths } from '../../app/router.js';
+import { Badge, toneOf } from '../../components/badge.js';
+import { versionsOf } from '../../components/format.js';
+import { currentFreightOf } from './project-data.js';
+
+export interface StageActions {
+  promote(stage: string, freight?: string): void;
+  verify(stage: string): void;
+  rollback(stage: string): void;
+  resume(stage: string): void;
+  abort(promotion: string): void;
+}
+
+/**
+ * One Stage in the pipeline: what it runs (alias and versions), its health, verification,
+ * auto-promotion, hold and freeze, the promotion in flight, and what can be done to it.
+ * Freight dropped on it opens the promote dialog for that pair.
+ */
+export function StageCard(props: {
+  project: string;
+  stage: Stage;
+  aliases: ReadonlyMap<string, string>;
+  frozen: boolean;
+  actions: StageActions;
+  style?: React.CSSProperties;
+}) {
+  const { stage, aliases, actions, project } = props;
+  const name = stage.metadata.name;
+  const status = stage.status ?? {};
+  const current = currentFreightOf(stage);
+  const verification = status.freightHistory?.[0]?.verificationHistory?.[0];
+  const health = status.health?.status;
+  const holds = Object.values(status.autoPromotionHolds ?? {});
+  const running = status.currentPromotion;
+  const last = status.lastPromotion;
+  const color = stage.metadata.annotations?.['kargo.akuity.io/color'];
+  const controlFlow = (stage.spec?.promotionTemplate?.spec?.steps ?? []).length === 0;
+
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    const freight = event.dataTransfer.getData('application/x-gantry-freight');
+    event.currentTarget.classList.remove('drop-target');
+    if (freight) {
+      event.preventDefault();
+      actions.promote(name, freight);
+    }
+  };
+  return (
+    <div
+      className="stage-card"
+      style={{ ...props.style, borderTopColor: color }}
+      data-testid={`stage-${name}`}
+      onDragOver={(event) => {
+        if (!controlFlow && event.dataTransfer.types.includes('application/x-gantry-freight')) {
+          event.preventDefault();
+          event.currentTarget.classList.add('drop-target');
+        }
+      }}
+      onDragLeave={(event) => event.currentTarget.classList.remove('drop-target')}
+      onDrop={onDrop}
+    >
+      <div className="stage-head">
+        <strong className="stage-name">{name}</strong>
+        <span className="badges">
+          {health && health !== 'NotApplicable' && (
+            <Badge tone={toneOf(health)} title={(status.health?.issues ?? []).join('\n')}>
+              {health}
+            </Badge>
+          )}
+          {status.autoPromotionEnabled && <Badge tone="info">auto</Badge>}
+          {holds.length > 0 && (
+            <Badge tone="warn" title={holds.map((h) => h.reason ?? '').join('\n')}>
+              held
+            </Badge>
+          )}
+          {props.frozen && <Badge tone="info">frozen</Badge>}
+        </span>
+      </div>
+      <div className="stage-freight" data-testid={`stage-${name}-freight`}>
+        {current.length === 0 && <span className="muted">no Freight yet</span>}
+        {current.map((item) => (
+          <div key={item.name}>
+            <span className="alias">{aliases.get(item.name ?? '') ?? item.name?.slice(0, 7)}</span>{' '}
+            <span className="versions">{versionsOf(item).join(', ')}</span>
+          </div>
+        ))}
+      </div>
+      <div className="stage-status">
+        {verification?.phase && (
+          <Badge tone={toneOf(verification.phase)} title={verification.message}>
+            verification {verification.phase}
+          </Badge>
+        )}
+        {running && (
+          <Link to={paths.promotion(project, running.name)} className="promoting">
+            <Badge tone="busy">promoting…</Badge>
+          </Link>
+        )}
+        {!running && last && (
+          <Link to={paths.promotion(project, last.name)} title={last.status?.message}>
+            <Badge tone={toneOf(last.status?.phase)}>last: {last.status?.phase ?? '?'}</Badge>
+          </Link>
+        )}
+      </div>
+      <div className="stage-actions">
+        {!controlFlow && (
+          <button type="button" onClick={() => actions.promote(name)}>
+            Promote…
+          </button>
+        )}
+        <button type="button" onClick={() => actions.verify(name)} disabled={current.length === 0}>
+          Verify
+        </button>
+        {!controlFlow && (
+          <button
+            type="button"
+            onClick={() => actions.rollback(name)}
+            disabled={current.length === 0}
+          >
+            Rollback
+          </button>
+        )}
+        {holds.length > 0 && (
+          <button type="button" onClick={() => actions.resume(name)}>
+            Resume
+          </button>
+        )}
+        {running && (
+          <button type="button" className="danger" onClick={() => actions.abort(running.name)}>
+            Abort
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
