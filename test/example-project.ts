@@ -33,6 +33,8 @@ export interface ExampleProject {
   cli(args: string[]): Promise<CliResult>;
   /** Pushes `acme/frontend:<tag>` and refreshes the Warehouse. */
   push(tag: string): Promise<void>;
+  /** Stops the server and starts it again on the same port and data (a restart, or a crash). */
+  restart(): Promise<void>;
   /** The tag in an environment's instance.yaml on main. */
   gitTag(env: 'develop' | 'staging' | 'production'): string | undefined;
   stop(): Promise<void>;
@@ -68,19 +70,13 @@ export async function startExampleProject(
   );
   for (const app of apps) argocd.addApp(app.toJS() as FakeApplication);
   await registry.pushImage('acme/frontend', '1.2.1');
-  const gantry = await startGantry(
+  const config = (port: string) =>
     resolveServerConfig(
-      {
-        port: '0',
-        dataDir: join(dir, 'data'),
-        minWarehouseInterval: '1h',
-        healthInterval: '1s',
-      },
+      { port, dataDir: join(dir, 'data'), minWarehouseInterval: '1h', healthInterval: '1s' },
       { GANTRY_ARGOCD_URL: argocd.url, GANTRY_ARGOCD_TOKEN: argocd.token },
-    ),
-    silentLogger,
-  );
-  const cli = cliAgainst(() => gantry.url, 'frontend');
+    );
+  const gantry = await startGantry(config('0'), silentLogger);
+  const cli = cliAgainst(() => example.gantry.url, 'frontend');
   const example: ExampleProject = {
     gantry,
     registry,
@@ -94,10 +90,15 @@ export async function startExampleProject(
       const refreshed = await cli(['refresh', 'warehouse', 'frontend']);
       if (refreshed.code !== 0) throw new Error(`refresh failed: ${refreshed.err}`);
     },
+    async restart() {
+      const port = new URL(example.gantry.url).port;
+      await example.gantry.stop();
+      example.gantry = await startGantry(config(port), silentLogger);
+    },
     gitTag: (env) =>
       /tag: '([^']+)'/.exec(git.git('gitops', ['show', `main:${env}/frontend/instance.yaml`]))?.[1],
     async stop() {
-      await gantry.stop();
+      await example.gantry.stop();
       await Promise.all([registry.stop(), git.stop(), argocd.stop()]);
       await new Promise<void>((resolve) => health.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });

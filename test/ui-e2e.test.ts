@@ -1,0 +1,205 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExampleProject, type ExampleProject } from './example-project.js';
+import { ROOT } from './gantry-process.js';
+
+/** Debian's Chromium (scripts/test.sh installs it), driven by playwright-core. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const SHOTS = join(ROOT, 'test-artifacts', 'ui');
+
+/** Builds the UI unless a build is there (`npm ci` builds it; a bare checkout may not have). */
+export function ensureUiBuilt(): void {
+  if (existsSync(join(ROOT, 'dist/ui/index.html'))) return;
+  execFileSync('npx', ['vite', 'build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/**
+ * The web UI in Chromium against a real server running the example project (real registry,
+ * git over HTTP, the Argo CD double): the pipeline renders, Freight and Stage cards follow the
+ * watch stream, a promotion made in the UI (with its availability reason, approval and plan)
+ * pushes the commit, the promotion page shows its steps and logs, and the plain states show.
+ * Screenshots go to test-artifacts/ui/.
+ */
+describe('the web UI', () => {
+  let example: ExampleProject;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const shot = (name: string, target: Page = page) =>
+    target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const card = (stage: string, target: Page = page) => target.getByTestId(`stage-${stage}-freight`);
+
+  beforeAll(async () => {
+    ensureUiBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    example = await startExampleProject();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await example?.stop();
+  });
+
+  it('lists projects with their health and opens the pipeline', async () => {
+    await page.goto(example.gantry.url);
+    await expect.poll(() => page.getByTestId('project-frontend').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('project-frontend').innerText()).toContain('3 stages');
+    await shot('projects');
+    await page.getByRole('link', { name: 'frontend', exact: true }).click();
+    expect(new URL(page.url()).pathname).toBe('/projects/frontend');
+    for (const id of ['warehouse-frontend', 'stage-dev', 'stage-staging', 'stage-prod'])
+      await expect.poll(() => page.getByTestId(id).isVisible(), { message: id }).toBe(true);
+    // The 1.2.1 found at start reaches dev on its own; the card follows.
+    await expect
+      .poll(() => card('dev').innerText(), { timeout: 20_000 })
+      .toContain('frontend:1.2.1');
+    await shot('pipeline');
+  });
+
+  it('follows new Freight and auto-promotions live, without reloading', async () => {
+    await example.push('1.2.2');
+    await expect
+      .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 10_000 })
+      .toContain('frontend:1.2.2');
+    await expect
+      .poll(() => card('dev').innerText(), { timeout: 20_000 })
+      .toContain('frontend:1.2.2');
+    await expect
+      .poll(() => card('staging').innerText(), { timeout: 30_000 })
+      .toContain('frontend:1.2.2');
+    await expect.poll(() => page.getByTestId('stage-dev').innerText()).toContain('Healthy');
+    await shot('pipeline-live');
+  });
+
+  it('shows why Freight is not available, then approves, plans and promotes it to prod', async () => {
+    const watcher = await context.newPage();
+    await watcher.goto(`${example.gantry.url}/projects/frontend`);
+    await expect.poll(() => watcher.getByTestId('stage-prod').isVisible()).toBe(true);
+    expect(await card('prod', watcher).innerText()).toContain('no Freight yet');
+
+    await page.getByTestId('stage-prod').getByRole('button', { name: 'Promote…' }).click();
+    const dialog = page.getByTestId('promote-dialog');
+    await expect.poll(() => dialog.getByText('frontend:1.2.2').isVisible()).toBe(true);
+    await dialog.getByRole('radio').first().check();
+    await expect
+      .poll(() => dialog.getByTestId('unavailable-reason').innerText())
+      .toMatch(/^Not available to prod: soaking in staging: \d+s of 1h/);
+    await shot('promote-unavailable');
+    expect(await dialog.getByRole('button', { name: 'Promote', exact: true }).isDisabled()).toBe(
+      true,
+    );
+
+    await dialog.getByRole('button', { name: 'Approve for prod' }).click();
+    await expect.poll(() => dialog.getByTestId('unavailable-reason').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Show plan' }).click();
+    await expect
+      .poll(() => dialog.getByTestId('plan-diff').innerText(), { timeout: 20_000 })
+      .toMatch(/-\s+tag: '1\.2\.1'[\s\S]*\+\s+tag: '1\.2\.2'/);
+    expect(example.gitTag('production')).toBe('1.2.1'); // the plan pushed nothing
+    await shot('promote-plan');
+
+    await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
+    await expect
+      .poll(() => new URL(page.url()).pathname)
+      .toMatch(/^\/projects\/frontend\/promotions\/prod\./);
+    await expect
+      .poll(() => page.locator('.page-head').innerText(), { timeout: 30_000 })
+      .toContain('Succeeded');
+    expect(example.gitTag('production')).toBe('1.2.2');
+    // Every step is listed, each Succeeded; the steps that log show their lines.
+    const steps = page.getByTestId('steps').locator('.step');
+    expect(await steps.count()).toBe(6);
+    expect(await page.getByTestId('steps').locator('.step-succeeded').count()).toBe(6);
+    await expect
+      .poll(() => page.getByTestId('step-log').allInnerTexts())
+      .toEqual(expect.arrayContaining([expect.stringContaining('pushed')]));
+    await shot('promotion');
+
+    // The other tab saw the prod card change without a reload.
+    await expect
+      .poll(() => card('prod', watcher).innerText(), { timeout: 10_000 })
+      .toContain('frontend:1.2.2');
+    await shot('pipeline-after-promotion', watcher);
+    await watcher.close();
+  });
+
+  it('shows a failed step with its error on the promotion page', async () => {
+    // prod's Argo CD app no longer authorizes the Stage: the argocd-update step must refuse.
+    const app = example.argocd.app('frontend-prod')!;
+    const annotations = app.metadata.annotations;
+    example.argocd.addApp({ ...app, metadata: { ...app.metadata, annotations: {} } });
+    await page.goto(`${example.gantry.url}/projects/frontend`);
+    await page.getByTestId('stage-prod').getByRole('button', { name: 'Promote…' }).click();
+    const dialog = page.getByTestId('promote-dialog');
+    await expect.poll(() => dialog.getByText('frontend:1.2.1').isVisible()).toBe(true);
+    await dialog.getByText('frontend:1.2.1').click();
+    await dialog.getByRole('button', { name: 'Approve for prod' }).click();
+    await expect.poll(() => dialog.getByTestId('unavailable-reason').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.page-head').innerText(), { timeout: 30_000 })
+      .toContain('Errored');
+    const error = await page.getByTestId('step-error').innerText();
+    expect(error).toContain(
+      'Application argocd/frontend-prod is not authorized for Stage frontend:prod',
+    );
+    await shot('promotion-failed');
+    example.argocd.addApp({ ...app, metadata: { ...app.metadata, annotations } });
+  });
+
+  it('says when the connection is lost, and recovers after the server restarts', async () => {
+    await page.goto(`${example.gantry.url}/projects/frontend`);
+    await expect.poll(() => page.getByTestId('stage-dev').isVisible()).toBe(true);
+    const restarted = example.restart();
+    await expect
+      .poll(() => page.getByTestId('connection-lost').isVisible(), { timeout: 10_000 })
+      .toBe(true);
+    await shot('connection-lost');
+    await restarted;
+    await expect
+      .poll(() => page.getByTestId('connection-lost').count(), { timeout: 15_000 })
+      .toBe(0);
+    // Live again: a change made meanwhile shows up.
+    await example.push('1.2.3');
+    await expect
+      .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 15_000 })
+      .toContain('frontend:1.2.3');
+  });
+
+  it('has plain states for an empty project and an unreachable server', async () => {
+    expect((await example.cli(['create', 'project', 'empty'])).code).toBe(0);
+    await page.goto(`${example.gantry.url}/projects/empty`);
+    await expect.poll(() => page.getByTestId('empty-project').isVisible()).toBe(true);
+    await shot('empty-project');
+
+    const offline = await context.newPage();
+    await offline.route('**/v1/**', (route) => route.abort());
+    await offline.goto(`${example.gantry.url}/projects/frontend`);
+    await expect
+      .poll(() => offline.getByTestId('connection-lost').innerText())
+      .toContain('Cannot reach the Gantry server');
+    await shot('unreachable', offline);
+    await offline.close();
+  });
+});
