@@ -1,32 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, ensureUiBuilt } from './chromium.js';
 import { startExampleProject, type ExampleProject } from './example-project.js';
 import { ROOT } from './gantry-process.js';
 
-/** Debian's Chromium (scripts/test.sh installs it), driven by playwright-core. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SHOTS = join(ROOT, 'test-artifacts', 'ui');
-
-/** Builds the UI unless a build is there (`npm ci` builds it; a bare checkout may not have). */
-export function ensureUiBuilt(): void {
-  if (existsSync(join(ROOT, 'dist/ui/index.html'))) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-}
 
 /**
  * The web UI in Chromium against a real server running the example project (real registry,
