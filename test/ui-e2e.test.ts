@@ -34,6 +34,7 @@ describe('the web UI', () => {
       args: CHROMIUM_ARGS,
     });
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -148,6 +149,73 @@ describe('the web UI', () => {
     example.argocd.addApp({ ...app, metadata: { ...app.metadata, annotations } });
   });
 
+  it('promotes by dragging Freight onto a Stage, and has the buttons a pipeline needs', async () => {
+    await page.goto(`${example.gantry.url}/projects/frontend`);
+    page.on('dialog', (dialog) => void dialog.accept('release weekend'));
+    // Drag: the dialog opens for that Stage with that Freight picked.
+    const chip = page.locator('.freight-chip').filter({ hasText: 'frontend:1.2.1' });
+    await chip.dragTo(page.getByTestId('stage-staging'));
+    const dialog = page.getByTestId('promote-dialog');
+    await expect.poll(() => dialog.getByRole('heading').innerText()).toBe('Promote to staging');
+    expect(await dialog.getByRole('radio', { checked: true }).locator('..').innerText()).toContain(
+      'frontend:1.2.1',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Freeze and unfreeze the project.
+    await page.getByRole('button', { name: 'Freeze' }).click();
+    await expect
+      .poll(() => page.locator('.page-head').innerText())
+      .toContain('FROZEN: release weekend');
+    expect(await page.getByTestId('stage-dev').innerText()).toContain('frozen');
+    await shot('frozen');
+    await page.getByRole('button', { name: 'Unfreeze' }).click();
+    await expect.poll(() => page.locator('.page-head').innerText()).not.toContain('FROZEN');
+
+    // 1.2.3 goes through dev to staging; rolling staging back returns it to 1.2.2 and holds
+    // it, and Resume lifts the hold.
+    await example.push('1.2.3');
+    await expect
+      .poll(() => card('staging').innerText(), { timeout: 30_000 })
+      .toContain('frontend:1.2.3');
+    const staging = page.getByTestId('stage-staging');
+    await staging.getByRole('button', { name: 'Rollback' }).click();
+    await expect
+      .poll(() => page.locator('.banner').innerText())
+      .toMatch(/^rollback staging\.\S+ created$/);
+    await expect.poll(() => staging.innerText(), { timeout: 20_000 }).toContain('held');
+    await expect
+      .poll(() => card('staging').innerText(), { timeout: 20_000 })
+      .toContain('frontend:1.2.2');
+    await shot('rolled-back');
+    await staging.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => staging.innerText()).not.toContain('held');
+
+    // Verify again, and discover now.
+    await page.getByTestId('stage-dev').getByRole('button', { name: 'Verify' }).click();
+    await expect
+      .poll(() => page.getByTestId('action-done').innerText())
+      .toBe('verification of dev started');
+    await page.getByTestId('warehouse-frontend').getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByTestId('action-done').innerText()).toBe('frontend refreshed');
+  });
+
+  it('shows a failed verification on the Stage card', async () => {
+    example.healthy = false;
+    try {
+      await example.push('1.2.4');
+      await expect
+        .poll(() => page.getByTestId('stage-dev').innerText(), { timeout: 30_000 })
+        .toContain('verification Failed');
+      expect(await page.getByTestId('stage-dev-problem').innerText()).toMatch(
+        /^verification Failed: /,
+      );
+      await shot('verification-failed');
+    } finally {
+      example.healthy = true;
+    }
+  });
+
   it('says when the connection is lost, and recovers after the server restarts', async () => {
     await page.goto(`${example.gantry.url}/projects/frontend`);
     await expect.poll(() => page.getByTestId('stage-dev').isVisible()).toBe(true);
@@ -161,10 +229,10 @@ describe('the web UI', () => {
       .poll(() => page.getByTestId('connection-lost').count(), { timeout: 15_000 })
       .toBe(0);
     // Live again: a change made meanwhile shows up.
-    await example.push('1.2.3');
+    await example.push('1.2.5');
     await expect
       .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 15_000 })
-      .toContain('frontend:1.2.3');
+      .toContain('frontend:1.2.5');
   });
 
   it('has plain states for an empty project and an unreachable server', async () => {

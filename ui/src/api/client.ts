@@ -30,7 +30,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     json = undefined;
   }
   if (!response.ok) {
-    const message = (json as { message?: unknown } | undefined)?.message;
+    // The API's error body: {"error": {"code", "message", "issues"?}}.
+    const message = (json as { error?: { message?: unknown } } | undefined)?.error?.message;
     throw new ApiError(
       typeof message === 'string' ? message : `${method} ${path}: HTTP ${response.status}`,
       response.status,
@@ -68,7 +69,11 @@ export const api = {
   verify: (projectName: string, stage: string) =>
     call<Resource>('POST', `${item(projectName, 'stages', stage)}/verification`),
   rollback: (projectName: string, stage: string) =>
-    call<Resource>('POST', `${item(projectName, 'stages', stage)}/rollback`, {}),
+    call<{ promotion: Resource; to: Resource }>(
+      'POST',
+      `${item(projectName, 'stages', stage)}/rollback`,
+      {},
+    ),
   resume: (projectName: string, stage: string) =>
     call<Resource>('POST', `${item(projectName, 'stages', stage)}/resume`, {}),
   refresh: (projectName: string, warehouse: string) =>

@@ -47,7 +47,7 @@ export function ProjectPage({ project }: { project: string }) {
       void perform(
         `rolling back ${stage}`,
         () => api.rollback(project, stage),
-        (p) => `rollback ${p.metadata.name} created`,
+        (result) => `rollback ${result.promotion.metadata.name} created`,
       ),
     resume: (stage) =>
       void perform(

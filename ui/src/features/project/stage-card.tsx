@@ -37,6 +37,13 @@ export function StageCard(props: {
   const last = status.lastPromotion;
   const color = stage.metadata.annotations?.['kargo.akuity.io/color'];
   const controlFlow = (stage.spec?.promotionTemplate?.spec?.steps ?? []).length === 0;
+  // What is wrong, in words, on the card itself: a failed verification, else a health issue.
+  const problem =
+    verification && toneOf(verification.phase) === 'bad'
+      ? `verification ${verification.phase}: ${verification.message ?? 'no message'}`
+      : health === 'Unhealthy'
+        ? (status.health?.issues ?? [])[0]
+        : undefined;
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     const freight = event.dataTransfer.getData('application/x-gantry-freight');
@@ -103,6 +110,11 @@ export function StageCard(props: {
           </Link>
         )}
       </div>
+      {problem && (
+        <div className="stage-problem" title={problem} data-testid={`stage-${name}-problem`}>
+          {problem}
+        </div>
+      )}
       <div className="stage-actions">
         {!controlFlow && (
           <button type="button" onClick={() => actions.promote(name)}>
