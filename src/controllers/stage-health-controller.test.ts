@@ -109,6 +109,46 @@ describe('StageHealthController', () => {
     expect(checks).toBe(0);
   });
 
+  it('never writes a health judged on checks a newer Promotion replaced, nor during one', async () => {
+    await promoted('checked', 'Succeeded', [{ uses: 'argocd-update' }]);
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    result = {
+      status: 'Unhealthy',
+      issues: ['Application argocd/web is synced to a newer revision'],
+    };
+    const gate = new StageHealthController({
+      store,
+      logger: silentLogger,
+      replicaId: 'r2',
+      intervalMs: 60_000,
+      healthCheckers: [{ uses: 'argocd-update', check: async () => (await slow, result) }],
+    });
+    const round = gate.assessAll();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await promoted('checked', 'Succeeded', [{ uses: 'argocd-update' }]); // finished meanwhile
+    release();
+    await round;
+    expect(await health('checked')).toBeUndefined();
+
+    await store.write([
+      {
+        op: 'updateStatus',
+        key: { kind: 'Stage', namespace: 'demo', name: 'checked' },
+        status: {
+          currentPromotion: { name: 'checked.next' },
+          lastPromotion: {
+            name: 'checked.p',
+            status: { phase: 'Succeeded', healthChecks: [{ uses: 'argocd-update' }] },
+          },
+        },
+      },
+    ]);
+    await gate.assessAll();
+    expect(await health('checked')).toBeUndefined();
+    await gate.stop();
+  });
+
   it('leaves the rounds to the replica holding the lease', async () => {
     await promoted('checked', 'Succeeded', [{ uses: 'argocd-update' }]);
     expect(await store.acquireLease('stage-health', 'other-replica', 60_000)).toBe(true);

@@ -119,7 +119,10 @@ export class StageHealthController {
 
   async #assessOne(stage: StoredResource): Promise<void> {
     const status = stage.status as StageStatus | undefined;
-    if (!watched(status)) return;
+    // While a Promotion runs, its apps move away from the last one's revisions on purpose:
+    // the health is judged again once it has finished.
+    if (!watched(status) || status?.currentPromotion) return;
+    const assessed = status?.lastPromotion?.name;
     const project = stage.metadata.namespace ?? '';
     const name = stage.metadata.name;
     try {
@@ -133,7 +136,13 @@ export class StageHealthController {
         this.#options.store,
         { kind: 'Stage', namespace: project, name },
         (current) =>
-          current && !sameHealth(current.health, health) ? { ...current, health } : undefined,
+          // A Promotion that finished meanwhile has checks of its own: this result is stale.
+          current &&
+          current.lastPromotion?.name === assessed &&
+          !current.currentPromotion &&
+          !sameHealth(current.health, health)
+            ? { ...current, health }
+            : undefined,
       );
     } catch (err) {
       this.#options.logger.error('stage health could not be assessed', {

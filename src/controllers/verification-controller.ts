@@ -168,8 +168,11 @@ export class VerificationController {
         this.#options.healthCheckers ?? [],
         { project, stage: name, signal },
       );
+      const assessed = (stage.status as StageStatus | undefined)?.lastPromotion?.name;
       await updateStatus<StageStatus>(store, stageKey, (status) =>
-        status && JSON.stringify(status.health) !== JSON.stringify(health)
+        status &&
+        status.lastPromotion?.name === assessed &&
+        JSON.stringify(status.health) !== JSON.stringify(health)
           ? { ...status, health }
           : undefined,
       );
