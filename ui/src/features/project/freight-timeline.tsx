@@ -43,11 +43,19 @@ export const FreightTimeline = memo(function FreightTimeline(props: {
             <div className="versions">{versionsOf(f).join(', ')}</div>
             <div className="muted">{age(f.metadata.creationTimestamp)} ago</div>
             <div className="markers">
-              {markers.in.map((s) => (
-                <span key={`in-${s}`} className="marker marker-in" title={`running in ${s}`}>
-                  {s}
-                </span>
-              ))}
+              {markers.in.map((s) => {
+                const verified = markers.verifiedIn.includes(s);
+                return (
+                  <span
+                    key={`in-${s}`}
+                    className="marker marker-in"
+                    title={`running in ${s}${verified ? ', verified there' : ''}`}
+                  >
+                    {s}
+                    {verified ? ' ✓' : ''}
+                  </span>
+                );
+              })}
               {markers.verifiedIn
                 .filter((s) => !markers.in.includes(s))
                 .map((s) => (

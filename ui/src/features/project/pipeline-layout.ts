@@ -1,7 +1,7 @@
 import { Graph, layout } from '@dagrejs/dagre';
 import type { Resource, Stage } from '../../api/types.js';
 
-export const STAGE_SIZE = { width: 240, height: 150 };
+export const STAGE_SIZE = { width: 240, height: 164 };
 export const WAREHOUSE_SIZE = { width: 200, height: 70 };
 
 export interface PlacedNode {
