@@ -136,23 +136,21 @@ try {
   const latencies: number[] = [];
   for (let i = 0; i < 20; i++) {
     const version = 41 + (i % 9);
-    const seen = page.evaluate(
-      (text) =>
-        new Promise<number>((resolve) => {
-          // Runs in the page; this file is compiled without the DOM's types.
-          const page = globalThis as any;
-          const target = page.document.querySelector('[data-testid="stage-dev-3-freight"]');
-          const observer = new page.MutationObserver(() => {
-            if (target.textContent?.includes(text)) {
-              observer.disconnect();
-              resolve(Date.now());
-            }
-          });
-          observer.observe(target, { subtree: true, childList: true, characterData: true });
-        }),
-      `app3:1.0.${version}`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the observer is in place
+    // The observer is in place before the write (the evaluate returns once it is).
+    await page.evaluate((text) => {
+      // Runs in the page; this file is compiled without the DOM's types.
+      const page = globalThis as any;
+      const target = page.document.querySelector('[data-testid="stage-dev-3-freight"]');
+      page.seen = new Promise<number>((resolve) => {
+        const observer = new page.MutationObserver(() => {
+          if (target.querySelector('.versions')?.textContent === text) {
+            observer.disconnect();
+            resolve(Date.now());
+          }
+        });
+        observer.observe(target, { subtree: true, childList: true, characterData: true });
+      });
+    }, `app3:1.0.${version}`);
     const written = Date.now();
     await gantry.store.write([
       {
@@ -161,6 +159,7 @@ try {
         status: runningIn('dev-3', version),
       },
     ]);
+    const seen = page.evaluate(() => (globalThis as any).seen as Promise<number>);
     latencies.push((await seen) - written);
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
