@@ -112,6 +112,14 @@ describe('the web UI', () => {
     const steps = page.getByTestId('steps').locator('.step');
     expect(await steps.count()).toBe(6);
     expect(await page.getByTestId('steps').locator('.step-succeeded').count()).toBe(6);
+    expect(await steps.locator('code').allInnerTexts()).toEqual([
+      'git-clone',
+      'yaml-parse',
+      'yaml-update',
+      'git-commit',
+      'git-push',
+      'argocd-update',
+    ]);
     await expect
       .poll(() => page.getByTestId('step-log').allInnerTexts())
       .toEqual(expect.arrayContaining([expect.stringContaining('pushed')]));

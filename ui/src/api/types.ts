@@ -122,7 +122,7 @@ export interface StepExecution {
 }
 
 export interface Promotion extends Resource {
-  spec?: { stage?: string; freight?: string };
+  spec?: { stage?: string; freight?: string; steps?: Array<{ uses?: string; as?: string }> };
   status?: {
     phase?: string;
     message?: string;

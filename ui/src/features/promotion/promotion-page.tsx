@@ -98,6 +98,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
             key={`${step.alias ?? i}`}
             index={i}
             step={step}
+            uses={object.spec?.steps?.[i]?.uses}
             current={running && status.currentStep === i}
             output={outputs[step.alias ?? '']}
             lines={logs.filter((entry) => entry.step === step.alias).map((entry) => entry.line)}
@@ -112,6 +113,8 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
 function StepRow(props: {
   index: number;
   step: StepExecution;
+  /** The step's kind (git-push, …), from the Promotion's own steps. */
+  uses?: string | undefined;
   current: boolean;
   output: unknown;
   lines: string[];
@@ -125,6 +128,7 @@ function StepRow(props: {
     >
       <div className="step-head">
         <strong>{step.alias ?? `step ${props.index + 1}`}</strong>
+        {props.uses && <code>{props.uses}</code>}
         <Badge tone={toneOf(step.status)}>{step.status ?? 'Pending'}</Badge>
         <span className="muted">{duration(step.startedAt, step.finishedAt)}</span>
         {(step.errorCount ?? 0) > 0 && <span className="muted">{step.errorCount} errors</span>}
