@@ -17,6 +17,7 @@ import { inputError } from './errors.js';
  *     tokenFile: /etc/gantry/argocd-token   # or tokenEnv: ARGOCD_TOKEN, or token: …
  *   - name: prod
  *     namespace: argocd             # where its Applications live (default argocd)
+ *     uiURL: https://argocd.prod.example.com   # for links to apps (an API server's own URL by default)
  *     kubernetes:                   # the Kubernetes API instead of Argo CD's API server
  *       kubeconfig: ~/.kube/prod.yaml   # or inCluster: true; neither: $KUBECONFIG / ~/.kube/config
  *       context: prod
@@ -25,6 +26,8 @@ import { inputError } from './errors.js';
 export type ArgoCdInstanceConfig = {
   name: string;
   namespace: string;
+  /** Argo CD's UI, for links to apps; for an API server, its URL unless set. */
+  uiUrl?: string | undefined;
 } & (
   | { kind: 'api'; url: string; token: string; insecure: boolean }
   | {
@@ -52,6 +55,10 @@ const instanceSchema = z
     tokenFile: z.string().min(1).optional(),
     tokenEnv: z.string().min(1).optional(),
     insecureSkipTLSVerify: z.boolean().default(false),
+    uiURL: z
+      .string()
+      .regex(/^https?:\/\/[^/]+/, { message: 'must be an http(s):// URL' })
+      .optional(),
     kubernetes: z
       .strictObject({
         kubeconfig: z.string().min(1).optional(),
@@ -135,6 +142,7 @@ export function loadArgoCdConfig(
         name: instance.name,
         namespace: instance.namespace,
         kind: 'kubernetes',
+        uiUrl: instance.uiURL,
         kubeconfig:
           instance.kubernetes.kubeconfig === undefined
             ? undefined
@@ -147,6 +155,7 @@ export function loadArgoCdConfig(
       name: instance.name,
       namespace: instance.namespace,
       kind: 'api',
+      uiUrl: instance.uiURL,
       url: instance.url!,
       token: tokenOf(instance, `${where}: instances[${i}]`, path, env),
       insecure: instance.insecureSkipTLSVerify,

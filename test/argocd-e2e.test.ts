@@ -99,6 +99,7 @@ commits: [{repoURL: '${repo}', id: '${commit}'}]
         '    tokenFile: token',
         '  - name: edge',
         '    namespace: team-a',
+        '    uiURL: https://argocd.edge.example.com',
         '    kubernetes:',
         `      kubeconfig: ${argocd.writeKubeconfig(join(dir, 'kubeconfig'))}`,
       ].join('\n'),
@@ -187,7 +188,14 @@ ${stageManifest('qa', updateStep('web-other'))}
     expect(argocd.app('web-prod', 'team-a')?.status?.sync?.revision).toBe(commits[0]);
     await until(async () => (await stage('prod'))?.health?.status === 'Healthy', 'prod healthy');
     expect((await stage('prod'))?.health?.output).toEqual([
-      [expect.objectContaining({ app: 'team-a/web-prod', instance: 'edge', health: 'Healthy' })],
+      [
+        expect.objectContaining({
+          app: 'team-a/web-prod',
+          instance: 'edge',
+          health: 'Healthy',
+          url: 'https://argocd.edge.example.com/applications/team-a/web-prod',
+        }),
+      ],
     ]);
   });
 

@@ -70,6 +70,13 @@ describe('the web UI', () => {
       .poll(() => card('staging').innerText(), { timeout: 30_000 })
       .toContain('frontend:1.2.2');
     await expect.poll(() => page.getByTestId('stage-dev').innerText()).toContain('Healthy');
+    // Its Argo CD app, linked to Argo CD's UI.
+    expect(
+      await page
+        .getByTestId('stage-dev')
+        .getByRole('link', { name: 'argocd/frontend-dev ↗' })
+        .getAttribute('href'),
+    ).toBe(`${example.argocd.url}/applications/argocd/frontend-dev`);
     await shot('pipeline-live');
   });
 

@@ -7,6 +7,7 @@ import {
   type ApplicationSource,
 } from './application.js';
 import {
+  argoCdAppUrl,
   formatLabelSelector,
   type ArgoCdCallOptions,
   type ArgoCdClient,
@@ -27,6 +28,8 @@ export interface ArgoCdApiClientOptions {
   namespace?: string;
   /** Accept any TLS certificate. */
   insecure?: boolean;
+  /** Argo CD's UI, for links to apps; default: the API server's URL (they are one server). */
+  uiUrl?: string | undefined;
   /** Per-request inactivity timeout; default 30 s. */
   timeoutMs?: number;
 }
@@ -40,6 +43,7 @@ export class ArgoCdApiClient implements ArgoCdClient {
   readonly instance: string;
   readonly defaultNamespace: string;
   readonly #base: string;
+  readonly #ui: string;
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #http: JsonHttpClient;
@@ -48,6 +52,7 @@ export class ArgoCdApiClient implements ArgoCdClient {
     this.instance = options.instance ?? 'default';
     this.defaultNamespace = options.namespace ?? 'argocd';
     this.#base = options.url.replace(/\/+$/, '');
+    this.#ui = options.uiUrl ?? this.#base;
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#http = new JsonHttpClient({ insecure: options.insecure ?? false });
@@ -163,6 +168,10 @@ export class ArgoCdApiClient implements ArgoCdClient {
       path: appPath(name, { appNamespace: namespace, refresh: mode }),
       signal: options?.signal,
     });
+  }
+
+  appUrl(name: string, namespace: string): string {
+    return argoCdAppUrl(this.#ui, name, namespace);
   }
 
   /** Closes idle connections. */

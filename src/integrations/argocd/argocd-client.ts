@@ -37,8 +37,15 @@ export interface ArgoCdClient {
    * refresh), then to sync it. Returns once the operation is requested; it runs in Argo CD.
    */
   sync(app: Application, request: SyncRequest, options?: ArgoCdCallOptions): Promise<Application>;
+  /** Where people see the app in Argo CD's UI, when that is known. */
+  appUrl(name: string, namespace: string): string | undefined;
   /** Closes idle connections. */
   close(): void;
+}
+
+/** Argo CD's UI page of an app: `<ui>/applications/<namespace>/<name>`. */
+export function argoCdAppUrl(ui: string, name: string, namespace: string): string {
+  return `${ui.replace(/\/+$/, '')}/applications/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
 export interface ArgoCdCallOptions {

@@ -48,6 +48,7 @@ describe('argocdHealthChecker', () => {
           health: 'Healthy',
           sync: 'Synced',
           revisions: ['abc123'],
+          url: `${argocd.url}/applications/argocd/api`,
           settled: true,
         },
       ],

@@ -31,6 +31,8 @@ export interface AppHealthOutput {
   health: string;
   sync: string;
   revisions: string[];
+  /** The app's page in Argo CD's UI, when the instance's UI is known. */
+  url?: string;
   /**
    * The app has been Healthy at these revisions since the promotion: a later Progressing with
    * nothing syncing is the app scaling or restarting pods, not a rollout.
@@ -93,6 +95,8 @@ export function argocdHealthChecker(
               sync: app.status?.sync?.status ?? '',
               revisions: syncedRevisionsOf(app).map((revision) => revision ?? ''),
             };
+            const url = client.appUrl(app.metadata.name, app.metadata.namespace ?? ref.namespace);
+            if (url !== undefined) entry.url = url;
             const previous = before.get(`${entry.instance}:${entry.app}`);
             const steady = previous?.settled === true && sameRevisions(previous, entry);
             if (result.status === 'Healthy') {

@@ -17,6 +17,7 @@ export function connectArgoCd(configs: readonly ArgoCdInstanceConfig[]): ArgoCdI
           url: config.url,
           token: config.token,
           insecure: config.insecure,
+          uiUrl: config.uiUrl,
         })
       : new KubernetesArgoCdClient({
           instance: config.name,
@@ -24,6 +25,7 @@ export function connectArgoCd(configs: readonly ArgoCdInstanceConfig[]): ArgoCdI
           kubeconfigPath: config.kubeconfig,
           context: config.context,
           inCluster: config.inCluster,
+          uiUrl: config.uiUrl,
         }),
   );
   return argoCdInstances(clients);

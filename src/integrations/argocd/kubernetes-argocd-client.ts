@@ -16,6 +16,7 @@ import {
   type ApplicationSource,
 } from './application.js';
 import {
+  argoCdAppUrl,
   formatLabelSelector,
   REFRESH_ANNOTATION,
   type ArgoCdCallOptions,
@@ -44,6 +45,8 @@ export interface KubernetesArgoCdClientOptions {
   inCluster?: boolean | undefined;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Argo CD's UI, for links to apps (the Kubernetes API does not know it). */
+  uiUrl?: string | undefined;
 }
 
 const APPLICATIONS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications' };
@@ -72,10 +75,12 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
   readonly #server: string;
   readonly #secrets: string[];
   readonly #timeoutMs: number;
+  readonly #ui: string | undefined;
 
   constructor(options: KubernetesArgoCdClientOptions) {
     this.instance = options.instance ?? 'default';
     this.defaultNamespace = options.namespace ?? 'argocd';
+    this.#ui = options.uiUrl;
     // Loading reads files only: a bad kubeconfig fails at start-up, no cluster is contacted.
     const kubeConfig =
       options.kubeConfig ??
@@ -183,6 +188,10 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
       },
       options,
     );
+  }
+
+  appUrl(name: string, namespace: string): string | undefined {
+    return this.#ui === undefined ? undefined : argoCdAppUrl(this.#ui, name, namespace);
   }
 
   /** Nothing to close: the Kubernetes client opens a connection per request. */

@@ -37,6 +37,7 @@ export function StageCard(props: {
   const last = status.lastPromotion;
   const color = stage.metadata.annotations?.['kargo.akuity.io/color'];
   const controlFlow = (stage.spec?.promotionTemplate?.spec?.steps ?? []).length === 0;
+  const apps = argoApps(status.health?.output);
   // What is wrong, in words, on the card itself: a failed verification, else a health issue.
   const problem =
     verification && toneOf(verification.phase) === 'bad'
@@ -110,6 +111,27 @@ export function StageCard(props: {
           </Link>
         )}
       </div>
+      {apps.length > 0 && (
+        <div className="stage-apps">
+          {apps.map((app) =>
+            app.url ? (
+              <a
+                key={app.app}
+                href={app.url}
+                target="_blank"
+                rel="noreferrer"
+                title={`${app.app} in Argo CD: ${app.health}`}
+              >
+                {app.app} ↗
+              </a>
+            ) : (
+              <span key={app.app} title={app.health}>
+                {app.app}
+              </span>
+            ),
+          )}
+        </div>
+      )}
       {problem && (
         <div className="stage-problem" title={problem} data-testid={`stage-${name}-problem`}>
           {problem}
@@ -146,4 +168,20 @@ export function StageCard(props: {
       </div>
     </div>
   );
+}
+
+/** The Argo CD apps behind a Stage's health (its checks' output), with their links. */
+function argoApps(output: unknown): Array<{ app: string; health: string; url?: string }> {
+  const entries = (Array.isArray(output) ? output.flat() : []) as unknown[];
+  return entries.flatMap((entry) => {
+    const e = entry as { app?: unknown; health?: unknown; url?: unknown };
+    if (typeof e?.app !== 'string') return [];
+    return [
+      {
+        app: e.app,
+        health: typeof e.health === 'string' ? e.health : '',
+        ...(typeof e.url === 'string' && /^https?:\/\//.test(e.url) ? { url: e.url } : {}),
+      },
+    ];
+  });
 }
