@@ -6,6 +6,7 @@ import type { StageStatus } from '../src/api/stage.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
+import { deploymentManifest } from './argocd-fixtures.js';
 import { startFakeArgoCd, type FakeApplication, type FakeArgoCd } from './fake-argocd.js';
 import { startGitServer, type TestGitServer } from './git-server.js';
 import { cliAgainst, until } from './in-process-cli.js';
@@ -25,8 +26,7 @@ describe('Argo CD through the server', () => {
   const commits: string[] = [];
   const cli = cliAgainst(() => gantry.url, 'shop');
 
-  const deployment = (tag: string) =>
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:${tag}\n`;
+  const deployment = (tag: string) => deploymentManifest('web', `ghcr.io/acme/web:${tag}`);
   const app = (name: string, stage: string | null, namespace = 'argocd'): FakeApplication => ({
     metadata: {
       name,

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startFakeArgoCd, type FakeArgoCd } from './fake-argocd.js';
 import { worstHealth } from './fake-argocd-repo-server.js';
+import { deploymentManifest } from './argocd-fixtures.js';
 import { startGitServer, type TestGitServer } from './git-server.js';
 
 /**
@@ -168,55 +168,7 @@ describe('fake Argo CD', () => {
   });
 });
 
-const deployment = (name: string, image: string, health?: string) =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    ...(health === undefined
-      ? []
-      : ['  annotations:', `    fake.argocd.gantry.io/health: ${health}`]),
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    '        - name: app',
-    `          image: ${image}`,
-    '',
-  ].join('\n');
-
-/**
- * Commits `files` (null deletes one) on `main` of the server's repository and returns the
- * commit. It pushes to the bare repository's path, not over HTTP: synchronous git must never
- * talk to the in-process git server.
- */
-function pushCommit(server: TestGitServer, repo: string, files: Record<string, string | null>) {
-  const bare = join(server.root, 'repos', `${repo}.git`);
-  const work = mkdtempSync(join(tmpdir(), 'fake-argocd-test-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-      cwd: work,
-      encoding: 'utf8',
-    });
-  try {
-    git('clone', '-q', bare, '.');
-    for (const [path, content] of Object.entries(files)) {
-      if (content === null) {
-        unlinkSync(join(work, path));
-      } else {
-        mkdirSync(dirname(join(work, path)), { recursive: true });
-        writeFileSync(join(work, path), content);
-      }
-    }
-    git('add', '-A');
-    git('commit', '-q', '-m', 'change');
-    git('push', '-q', 'origin', 'HEAD:main');
-    return git('rev-parse', 'HEAD').trim();
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
+const deployment = deploymentManifest;
 
 /** The app controller with real git: revisions resolve to commits, health comes from manifests. */
 describe('fake Argo CD syncing from a real git server', () => {
@@ -269,7 +221,7 @@ describe('fake Argo CD syncing from a real git server', () => {
 
   it('resolves a branch to its newest commit and reads the manifests there', async () => {
     addGitApp('frontend', { targetRevision: 'main' });
-    const head = pushCommit(gitServer, 'gitops', {
+    const head = gitServer.commitFiles('gitops', {
       'envs/dev/frontend.yaml': deployment('frontend', 'registry.example/frontend:1.1.0'),
     });
     const started = await sync('frontend');
@@ -332,7 +284,7 @@ describe('fake Argo CD syncing from a real git server', () => {
 
   it('syncs an explicitly requested revision over the targetRevision', async () => {
     const before = main();
-    const after = pushCommit(gitServer, 'gitops', {
+    const after = gitServer.commitFiles('gitops', {
       'envs/dev/extra.yaml': deployment('x', 'x:1'),
     });
     expect(after).not.toBe(before);
@@ -340,7 +292,7 @@ describe('fake Argo CD syncing from a real git server', () => {
     await sync('pinned', { revision: before });
     await argocd.idle();
     expect(argocd.app('pinned')!.status?.sync?.revision).toBe(before);
-    pushCommit(gitServer, 'gitops', { 'envs/dev/extra.yaml': null });
+    gitServer.commitFiles('gitops', { 'envs/dev/extra.yaml': null });
   });
 
   it('ends in Error, naming what it could not resolve, keeping revision and health', async () => {
@@ -352,7 +304,7 @@ describe('fake Argo CD syncing from a real git server', () => {
     });
     addGitApp('kustomized', { targetRevision: 'main', path: 'envs/kustomized' });
     addGitApp('nowhere', { targetRevision: 'main', path: 'envs/nowhere' });
-    pushCommit(gitServer, 'gitops', {
+    gitServer.commitFiles('gitops', {
       'envs/bad/x.yaml': 'a: [',
       'envs/nokind/x.yaml': 'foo: bar\n',
     });
@@ -400,7 +352,7 @@ describe('fake Argo CD syncing from a real git server', () => {
   it('is Progressing for healthyAfterMs, then takes the worst health marked in a manifest', async () => {
     await argocd.stop();
     argocd = await startFakeArgoCd({ syncDelayMs: 10, healthyAfterMs: 500 });
-    const head = pushCommit(gitServer, 'gitops', {
+    const head = gitServer.commitFiles('gitops', {
       'envs/broken/web.yaml': deployment('web', 'web:2', 'Degraded'),
       'envs/broken/worker.yaml': deployment('worker', 'worker:2', 'Suspended'),
       'envs/broken/db.yaml': deployment('db', 'db:2'),

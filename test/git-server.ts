@@ -18,8 +18,12 @@ export interface TestGitServer {
   createRepo(name: string, files: Record<string, string>): string;
   /** Runs git in the bare repository and returns stdout (for assertions). */
   git(name: string, args: string[]): string;
-  /** Commits these files (path → content) on `main` of the repository, as someone else would. */
-  commitFiles(name: string, files: Record<string, string>, message: string): string;
+  /**
+   * Commits these files (path → content; null deletes one) on `main` of the repository, as
+   * someone else would, and returns the commit. Through the bare repository's path, never
+   * over HTTP, so it may run synchronously.
+   */
+  commitFiles(name: string, files: Record<string, string | null>, message?: string): string;
   /** Delays every push (receive-pack request) by this many ms: to catch a promotion mid-push. */
   pushDelayMs: number;
   stop(): Promise<void>;
@@ -172,12 +176,16 @@ export async function startGitServer(
     git(name, args) {
       return run(join(repos, `${name}.git`), args);
     },
-    commitFiles(name, files, message) {
+    commitFiles(name, files, message = 'change') {
       const bare = join(repos, `${name}.git`);
       const work = mkdtempSync(join(root, 'change-'));
       try {
         run(work, ['clone', '-q', '-b', 'main', bare, '.']);
         for (const [path, content] of Object.entries(files)) {
+          if (content === null) {
+            rmSync(join(work, path));
+            continue;
+          }
           mkdirSync(join(work, path, '..'), { recursive: true });
           execFileSync('sh', ['-c', 'cat > "$1"', 'sh', join(work, path)], { input: content });
         }

@@ -8,7 +8,7 @@ import { WorkDir } from '../src/engine/work-dir.js';
 import type { GitCredentials } from '../src/git/credentials.js';
 import { RepositoryCache } from '../src/git/repository-cache.js';
 import type { ArgoCdInstances } from '../src/integrations/argocd/argocd-client.js';
-import { isStepError } from '../src/engine/step-error.js';
+import { isStepError, type StepError } from '../src/engine/step-error.js';
 
 /** Runs steps the way the engine does (config checked by the step's schema) in a temporary working directory. */
 export interface StepHarness {
@@ -115,4 +115,15 @@ export function createStepHarness(
     },
   };
   return harness;
+}
+
+/** The StepError a step fails with; fails the test if it succeeds or throws anything else. */
+export async function stepError(promise: Promise<unknown>): Promise<StepError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isStepError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected the step to fail');
 }

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeArgoCd, type FakeApplication, type FakeArgoCd } from '../../test/fake-argocd.js';
-import { createStepHarness, type StepHarness } from '../../test/step-harness.js';
-import { StepError } from '../engine/step-error.js';
+import { createStepHarness, stepError, type StepHarness } from '../../test/step-harness.js';
 import { ArgoCdApiClient } from '../integrations/argocd/argocd-api-client.js';
 import { argoCdInstances, type ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import { argocdUpdateStep } from './argocd-update.js';
@@ -29,16 +28,6 @@ function app(
     },
     status: { sync: { status: 'Synced', revision: 'old' }, health: { status: 'Healthy' } },
   };
-}
-
-async function stepError(promise: Promise<unknown>): Promise<StepError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StepError) return err;
-    throw err;
-  }
-  throw new Error('expected the step to fail');
 }
 
 describe('argocd steps', () => {

@@ -10,8 +10,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStepHarness, type StepHarness } from '../../test/step-harness.js';
-import { StepError } from '../engine/step-error.js';
+import { createStepHarness, stepError, type StepHarness } from '../../test/step-harness.js';
 import { copyStep } from './copy.js';
 import { deleteStep } from './delete.js';
 import { fileWriteStep } from './file-write.js';
@@ -41,15 +40,7 @@ describe('file and manifest steps', () => {
     writeFileSync(path(p), text);
   };
   const read = (p: string) => readFileSync(path(p), 'utf8');
-  const fails = async (promise: Promise<unknown>) => {
-    try {
-      await promise;
-    } catch (err) {
-      if (err instanceof StepError) return err.message;
-      throw err;
-    }
-    throw new Error('expected the step to fail');
-  };
+  const fails = async (promise: Promise<unknown>) => (await stepError(promise)).message;
 
   beforeEach(() => {
     harness = createStepHarness({ freight });

@@ -2,22 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitServer, type TestGitServer } from '../../test/git-server.js';
-import { createStepHarness, type StepHarness } from '../../test/step-harness.js';
-import { StepError } from '../engine/step-error.js';
+import { createStepHarness, stepError, type StepHarness } from '../../test/step-harness.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
 import { gitPushStep } from './git-push.js';
 import { yamlUpdateStep } from './yaml-update.js';
-
-async function stepError(promise: Promise<unknown>): Promise<StepError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StepError) return err;
-    throw err;
-  }
-  throw new Error('expected the step to fail');
-}
 
 describe('git steps', () => {
   let server: TestGitServer;

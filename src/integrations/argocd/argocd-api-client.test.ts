@@ -1,43 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startFakeArgoCd,
-  type FakeArgoCd,
-  type FakeApplication,
-} from '../../../test/fake-argocd.js';
+import { argoCdErrorOf, frontendApp } from '../../../test/argocd-fixtures.js';
+import { startFakeArgoCd, type FakeArgoCd } from '../../../test/fake-argocd.js';
 import { appHealth, type Application } from './application.js';
 import { ArgoCdApiClient } from './argocd-api-client.js';
-import { ArgoCdError, isArgoCdError } from './argocd-error.js';
 
-function frontend(name: string, env: string, namespace = 'argocd'): FakeApplication {
-  return {
-    metadata: {
-      name,
-      namespace,
-      labels: { app: 'frontend', env },
-      annotations: { 'kargo.akuity.io/authorized-stage': `shop:${env}` },
-    },
-    spec: {
-      project: 'default',
-      destination: { server: 'https://kubernetes.default.svc', namespace: env },
-      source: {
-        repoURL: 'https://git.example/frontend.git',
-        targetRevision: 'v1',
-        path: `envs/${env}`,
-      },
-    },
-    status: { sync: { status: 'Synced', revision: 'v1' }, health: { status: 'Healthy' } },
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ArgoCdError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isArgoCdError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ArgoCdError');
-}
+const frontend = (name: string, env: string, namespace = 'argocd') =>
+  frontendApp(name, env, { namespace, authorizedProject: 'shop' });
 
 async function waitFor(
   read: () => Promise<Application>,
@@ -84,7 +52,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   it('refuses a wrong token with a terminal 401 that does not leak either token', async () => {
     const bad = new ArgoCdApiClient({ url: argocd.url, token: 'not-the-token-s3cr3t' });
     try {
-      const err = await caught(bad.getApplication('frontend-dev', 'argocd'));
+      const err = await argoCdErrorOf(bad.getApplication('frontend-dev', 'argocd'));
       expect(err).toMatchObject({ name: 'ArgoCdError', status: 401, transient: false });
       expect(err.message).toBe(
         `could not get Application argocd/frontend-dev at Argo CD ${argocd.url}: HTTP 401: invalid session: token signature is invalid`,
@@ -96,7 +64,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   });
 
   it('reports an unknown Application as a terminal 404 naming it', async () => {
-    const err = await caught(client.getApplication('nope', 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication('nope', 'argocd'));
     expect(err).toMatchObject({ status: 404, transient: false });
     expect(err.message).toBe(
       `could not get Application argocd/nope at Argo CD ${argocd.url}: HTTP 404: applications.argoproj.io "nope" not found`,
@@ -191,7 +159,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
     [403, false],
   ])('classifies HTTP %i as transient=%s', async (status, transient) => {
     argocd.failNext(1, status);
-    const err = await caught(client.getApplication('frontend-dev', 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication('frontend-dev', 'argocd'));
     expect(err).toMatchObject({ status, transient });
     // The failure was one request only.
     await expect(client.getApplication('frontend-dev', 'argocd')).resolves.toBeDefined();
@@ -200,7 +168,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   it('reports a network failure as transient, and an abort as not', async () => {
     const down = new ArgoCdApiClient({ url: 'http://127.0.0.1:1', token: argocd.token });
     try {
-      const err = await caught(down.getApplication('frontend-dev', 'argocd'));
+      const err = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd'));
       expect(err).toMatchObject({ status: undefined, transient: true });
       expect(err.message).toMatch(
         /^could not get Application argocd\/frontend-dev at Argo CD http:\/\/127\.0\.0\.1:1: /,
@@ -208,7 +176,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
     } finally {
       down.close();
     }
-    const aborted = await caught(
+    const aborted = await argoCdErrorOf(
       client.getApplication('frontend-dev', 'argocd', { signal: AbortSignal.abort() }),
     );
     expect(aborted.transient).toBe(false);
@@ -216,7 +184,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
 
   it('bounds a huge error and never puts the token in a message', async () => {
     argocd.respondWithHugeError(1024 * 1024);
-    const err = await caught(
+    const err = await argoCdErrorOf(
       client.patchApplication('frontend-dev', 'argocd', {
         spec: { source: { targetRevision: 'v9' } },
       }),
@@ -233,7 +201,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   });
 
   it('masks the token even where the server echoes it', async () => {
-    const err = await caught(client.getApplication(`x-${argocd.token}`, 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication(`x-${argocd.token}`, 'argocd'));
     expect(err.status).toBe(404);
     expect(err.message).not.toContain(argocd.token);
     expect(err.message).toContain('applications.argoproj.io "x-***" not found');
@@ -243,7 +211,7 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
     const app = await client.getApplication('frontend-dev', 'argocd');
     const request = { revisions: ['v1'], initiator: 'alice', info: [] };
     await client.sync(app, request);
-    const err = await caught(client.sync(app, request));
+    const err = await argoCdErrorOf(client.sync(app, request));
     expect(err).toMatchObject({ status: 400, transient: false });
     expect(err.message).toContain('another operation is already in progress');
   });

@@ -1,8 +1,4 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   startFakeArgoCd,
@@ -10,10 +6,10 @@ import {
   type FakeArgoCd,
 } from '../../../test/fake-argocd.js';
 import { startGitServer, type TestGitServer } from '../../../test/git-server.js';
+import { argoCdErrorOf, deploymentManifest } from '../../../test/argocd-fixtures.js';
 import type { Application } from './application.js';
 import { ArgoCdApiClient } from './argocd-api-client.js';
 import type { ArgoCdClient } from './argocd-client.js';
-import { isArgoCdError, type ArgoCdError } from './argocd-error.js';
 import { KubernetesArgoCdClient } from './kubernetes-argocd-client.js';
 
 /**
@@ -47,54 +43,7 @@ const adapters: Adapter[] = [
   },
 ];
 
-const deployment = (name: string, image: string, health?: string) =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    ...(health === undefined
-      ? []
-      : ['  annotations:', `    fake.argocd.gantry.io/health: ${health}`]),
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    `        - name: ${name}`,
-    `          image: ${image}`,
-    '',
-  ].join('\n');
-
-/** Commits one file on `main` through the bare repository's path (never HTTP: see git-server). */
-function pushFile(server: TestGitServer, repo: string, path: string, content: string): string {
-  const work = mkdtempSync(join(tmpdir(), 'gantry-contract-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-      cwd: work,
-      encoding: 'utf8',
-    });
-  try {
-    git('clone', '-q', join(server.root, 'repos', `${repo}.git`), '.');
-    mkdirSync(dirname(join(work, path)), { recursive: true });
-    writeFileSync(join(work, path), content);
-    git('add', '-A');
-    git('commit', '-q', '-m', `change ${path}`);
-    git('push', '-q', 'origin', 'HEAD:main');
-    return git('rev-parse', 'HEAD').trim();
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-async function caught(promise: Promise<unknown>): Promise<ArgoCdError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isArgoCdError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ArgoCdError');
-}
+const deployment = deploymentManifest;
 
 describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
   let gitServer: TestGitServer;
@@ -188,12 +137,9 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
   });
 
   it('syncs a branch to the commit pushed last, Synced and Healthy', async () => {
-    const pushed = pushFile(
-      gitServer,
-      'gitops',
-      'envs/dev/frontend.yaml',
-      deployment('frontend', 'registry.example/frontend:1.1.0'),
-    );
+    const pushed = gitServer.commitFiles('gitops', {
+      'envs/dev/frontend.yaml': deployment('frontend', 'registry.example/frontend:1.1.0'),
+    });
     const target = await client.getApplication('frontend-dev', 'argocd');
     const info = [{ name: 'gantry.io/promotion', value: 'dev.01abc' }];
     const started = await client.sync(target, { revisions: ['main'], initiator: 'alice', info });
@@ -217,7 +163,9 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
   });
 
   it('ends Degraded when a synced manifest is broken', async () => {
-    pushFile(gitServer, 'gitops', 'envs/broken/web.yaml', deployment('web', 'web:1', 'Degraded'));
+    gitServer.commitFiles('gitops', {
+      'envs/broken/web.yaml': deployment('web', 'web:1', 'Degraded'),
+    });
     argocd.addApp(app('web', { app: 'web' }, 'envs/broken'));
     const web = await client.getApplication('web', 'argocd');
     await client.sync(web, { revisions: ['main'], initiator: 'alice', info: [] });
@@ -232,7 +180,7 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
     const request = { revisions: ['main'], initiator: 'alice', info: [] };
     await client.sync(target, request);
     const running = await client.getApplication('frontend-prod', 'argocd');
-    const err = await caught(client.sync(running, request));
+    const err = await argoCdErrorOf(client.sync(running, request));
     expect(err.transient).toBe(false);
     expect(err.message).toContain('another operation is already in progress');
     expect(err.message).toContain('argocd/frontend-prod');
@@ -241,7 +189,7 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
   });
 
   it('names a missing Application in a terminal 404', async () => {
-    const err = await caught(client.getApplication('nope', 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication('nope', 'argocd'));
     expect(err).toMatchObject({ status: 404, transient: false });
     expect(err.message).toMatch(
       /^could not get Application argocd\/nope at .*: HTTP 404: applications\.argoproj\.io "nope" not found$/,
@@ -250,7 +198,7 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
 
   it('keeps errors one bounded line without credentials', async () => {
     argocd.respondWithHugeError(256 * 1024);
-    const huge = await caught(client.getApplication('frontend-dev', 'argocd'));
+    const huge = await argoCdErrorOf(client.getApplication('frontend-dev', 'argocd'));
     expect(huge).toMatchObject({ status: 400, transient: false });
     expect(huge.message.length).toBeLessThan(800);
     expect(huge.message).not.toMatch(/\n/);
@@ -258,7 +206,7 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
 
     const bad = adapter.connect(argocd, 'wrong-s3cr3t-token');
     try {
-      const denied = await caught(bad.getApplication('frontend-dev', 'argocd'));
+      const denied = await argoCdErrorOf(bad.getApplication('frontend-dev', 'argocd'));
       expect(denied).toMatchObject({ status: 401, transient: false });
       expect(denied.message).not.toContain('wrong-s3cr3t-token');
       expect(denied.message).not.toContain(adapter.secret(argocd));

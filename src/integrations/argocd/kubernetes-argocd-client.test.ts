@@ -3,12 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startFakeArgoCd,
-  type FakeApplication,
-  type FakeArgoCd,
-} from '../../../test/fake-argocd.js';
-import { ArgoCdError, isArgoCdError } from './argocd-error.js';
+import { argoCdErrorOf, frontendApp } from '../../../test/argocd-fixtures.js';
+import { startFakeArgoCd, type FakeArgoCd } from '../../../test/fake-argocd.js';
 import { KubernetesArgoCdClient } from './kubernetes-argocd-client.js';
 
 /**
@@ -17,31 +13,7 @@ import { KubernetesArgoCdClient } from './kubernetes-argocd-client.js';
  * ArgoCdErrors. Behaviour shared with the REST adapter is in argocd-client.contract.test.ts.
  */
 
-function frontend(name: string, env: string): FakeApplication {
-  return {
-    metadata: { name, namespace: 'argocd', labels: { app: 'frontend', env } },
-    spec: {
-      project: 'default',
-      destination: { server: 'https://kubernetes.default.svc', namespace: env },
-      source: {
-        repoURL: 'https://git.example/frontend.git',
-        targetRevision: 'v1',
-        path: `envs/${env}`,
-      },
-    },
-    status: { sync: { status: 'Synced', revision: 'v1' }, health: { status: 'Healthy' } },
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ArgoCdError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isArgoCdError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ArgoCdError');
-}
+const frontend = (name: string, env: string) => frontendApp(name, env);
 
 describe('KubernetesArgoCdClient against the fake Argo CD', () => {
   let argocd: FakeArgoCd;
@@ -121,7 +93,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
     });
 
     // The same, now stale, app: someone else changed it meanwhile.
-    const err = await caught(
+    const err = await argoCdErrorOf(
       client.updateSources(app, [{ ...app.spec.source, targetRevision: 'v3' }]),
     );
     expect(err).toMatchObject({ status: 409, transient: true });
@@ -159,7 +131,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
     // Refused locally while the operation is there: nothing is sent.
     const running = await client.getApplication('frontend-dev', 'argocd');
     const sent = argocd.requests.length;
-    const err = await caught(
+    const err = await argoCdErrorOf(
       client.sync(running, { revisions: ['v3'], initiator: 'bob', info: [] }),
     );
     expect(err).toMatchObject({ status: 409, transient: false });
@@ -210,7 +182,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
     [422, false],
   ])('classifies HTTP %i as transient=%s', async (status, transient) => {
     argocd.failNext(1, status);
-    const err = await caught(client.getApplication('frontend-dev', 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication('frontend-dev', 'argocd'));
     expect(err).toMatchObject({ name: 'ArgoCdError', status, transient });
     expect(err.message).toContain(`HTTP ${status}: the fake was told to fail with ${status}`);
     await expect(client.getApplication('frontend-dev', 'argocd')).resolves.toBeDefined();
@@ -218,7 +190,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
 
   it('refuses a wrong token with a terminal 401 that names neither token', async () => {
     const bad = connect({ token: 'not-the-token-s3cr3t' });
-    const err = await caught(bad.getApplication('frontend-dev', 'argocd'));
+    const err = await argoCdErrorOf(bad.getApplication('frontend-dev', 'argocd'));
     expect(err).toMatchObject({ status: 401, transient: false });
     expect(err.message).toBe(
       `could not get Application argocd/frontend-dev at Kubernetes ${argocd.kubernetesUrl}: HTTP 401: Unauthorized`,
@@ -227,7 +199,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
   });
 
   it('masks the token even where the server echoes it', async () => {
-    const err = await caught(client.getApplication(`x-${argocd.kubernetesToken}`, 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication(`x-${argocd.kubernetesToken}`, 'argocd'));
     expect(err.status).toBe(404);
     expect(err.message).not.toContain(argocd.kubernetesToken);
     expect(err.message).toContain('applications.argoproj.io "x-***" not found');
@@ -235,7 +207,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
 
   it('bounds a huge error body to one short line', async () => {
     argocd.respondWithHugeError(1024 * 1024, 422);
-    const err = await caught(client.getApplication('frontend-dev', 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication('frontend-dev', 'argocd'));
     expect(err).toMatchObject({ status: 422, transient: false });
     expect(err.message.length).toBeLessThan(800);
     expect(err.message).not.toContain('\n');
@@ -244,13 +216,13 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
 
   it('reports a refused connection and a timeout as transient, an abort as not', async () => {
     const down = connect({ server: 'http://127.0.0.1:1' });
-    const refused = await caught(down.getApplication('frontend-dev', 'argocd'));
+    const refused = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd'));
     expect(refused).toMatchObject({ status: undefined, transient: true });
     expect(refused.message).toMatch(
       /^could not get Application argocd\/frontend-dev at Kubernetes http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
     );
 
-    const aborted = await caught(
+    const aborted = await argoCdErrorOf(
       client.getApplication('frontend-dev', 'argocd', { signal: AbortSignal.abort() }),
     );
     expect(aborted).toMatchObject({ transient: false });
@@ -266,7 +238,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
     const { port } = silent.address() as { port: number };
     try {
       const slow = connect({ server: `http://127.0.0.1:${port}`, timeoutMs: 100 });
-      const err = await caught(slow.getApplication('frontend-dev', 'argocd'));
+      const err = await argoCdErrorOf(slow.getApplication('frontend-dev', 'argocd'));
       expect(err).toMatchObject({ transient: true });
       expect(err.message).toMatch(/: no answer within 100 ms$/);
     } finally {
@@ -277,7 +249,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
 
   it('rejects a response that is not an Application', async () => {
     argocd.addApp({ metadata: { name: 'odd' }, spec: { source: { repoURL: 42 } } });
-    const err = await caught(client.getApplication('odd', 'argocd'));
+    const err = await argoCdErrorOf(client.getApplication('odd', 'argocd'));
     expect(err).toMatchObject({ transient: false });
     expect(err.message).toMatch(/: unexpected response at spec\.source\.repoURL: /);
   });
