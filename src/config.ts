@@ -32,6 +32,40 @@ export interface ServerConfig {
   argocd: ArgoCdInstanceConfig[];
   /** How often the health of Stages with Argo CD apps is looked at (ms). */
   healthIntervalMs: number;
+  /** What the operator allows beyond the safe defaults (docs/security.md). */
+  security: SecurityConfig;
+}
+
+/**
+ * The operator's security settings. Nothing a project manifest says can change these: they
+ * come only from the server's flags and environment.
+ */
+export interface SecurityConfig {
+  /** `job` verification metrics (and any step that runs a local program); off by default. */
+  allowLocalPrograms: boolean;
+  /** `file://` URLs and local paths in git-clone and subscriptions; off by default. */
+  allowLocalRepositories: boolean;
+  /**
+   * Outbound requests (http step, web/prometheus metrics): destinations are checked against
+   * these lists of CIDRs or the names `loopback`, `private`, `link-local`, `metadata`, `*`.
+   * A destination must match `allow` and not `deny`.
+   */
+  outbound: { allow: string[]; deny: string[] };
+  /** The largest request body the API accepts. */
+  maxBodyBytes: number;
+  /**
+   * `Host` header values answered (DNS-rebinding defence), besides loopback names, the bind
+   * address and the external URL's host. `*` allows any.
+   */
+  allowedHosts: string[];
+  /** Browser origins allowed to make state-changing requests, besides the server's own. */
+  allowedOrigins: string[];
+  /** Sign-in (OIDC) and system role mapping, from a file; none by default. */
+  authConfigPath?: string | undefined;
+  /** Where the key that encrypts Secret values at rest is read from (generated if missing). */
+  secretsKeyFile: string;
+  /** The key itself, base64 (32 bytes), when given by the environment (GANTRY_SECRETS_KEY). */
+  secretsKey?: string | undefined;
 }
 
 export interface ServerFlags {
@@ -48,6 +82,15 @@ export interface ServerFlags {
   keepPromotions?: string | undefined;
   argocdConfig?: string | undefined;
   healthInterval?: string | undefined;
+  allowLocalPrograms?: string | boolean | undefined;
+  allowLocalRepositories?: string | boolean | undefined;
+  outboundAllow?: string | undefined;
+  outboundDeny?: string | undefined;
+  maxBodySize?: string | undefined;
+  allowedHosts?: string | undefined;
+  allowedOrigins?: string | undefined;
+  authConfig?: string | undefined;
+  secretsKeyFile?: string | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -67,7 +110,44 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   keepPromotions: { flag: '--keep-promotions', env: 'GANTRY_KEEP_PROMOTIONS' },
   argocdConfig: { flag: '--argocd-config', env: 'GANTRY_ARGOCD_CONFIG' },
   healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
+  allowLocalPrograms: { flag: '--allow-local-programs', env: 'GANTRY_ALLOW_LOCAL_PROGRAMS' },
+  allowLocalRepositories: {
+    flag: '--allow-local-repositories',
+    env: 'GANTRY_ALLOW_LOCAL_REPOSITORIES',
+  },
+  outboundAllow: { flag: '--outbound-allow', env: 'GANTRY_OUTBOUND_ALLOW' },
+  outboundDeny: { flag: '--outbound-deny', env: 'GANTRY_OUTBOUND_DENY' },
+  maxBodySize: { flag: '--max-body-size', env: 'GANTRY_MAX_BODY_SIZE' },
+  allowedHosts: { flag: '--allowed-hosts', env: 'GANTRY_ALLOWED_HOSTS' },
+  allowedOrigins: { flag: '--allowed-origins', env: 'GANTRY_ALLOWED_ORIGINS' },
+  authConfig: { flag: '--auth-config', env: 'GANTRY_AUTH_CONFIG' },
+  secretsKeyFile: { flag: '--secrets-key-file', env: 'GANTRY_SECRETS_KEY_FILE' },
 };
+
+const booleanFlag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes');
+
+const OUTBOUND_NAMES = new Set(['*', 'loopback', 'private', 'link-local', 'metadata']);
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/;
+const outboundList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
+  .refine((items) => items.every((item) => OUTBOUND_NAMES.has(item) || CIDR.test(item)), {
+    message:
+      'must be a comma-separated list of CIDRs (10.0.0.0/8, ::1/128) or loopback, private, link-local, metadata, *',
+  });
+const nameList = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
 
 const fields = {
   host: z.string().min(1),
@@ -105,6 +185,23 @@ const fields = {
       message: 'must be a duration of at least 1s, such as 10s',
     })
     .transform((text) => parseDuration(text) ?? 10_000),
+  allowLocalPrograms: booleanFlag,
+  allowLocalRepositories: booleanFlag,
+  outboundAllow: outboundList,
+  outboundDeny: outboundList,
+  maxBodySize: z
+    .string()
+    .transform((text) => parseByteSize(text))
+    .refine((n) => n !== undefined && n >= 1024, {
+      message: 'must be a size of at least 1Ki, such as 4Mi, 512Ki or 1048576',
+    }),
+  allowedHosts: nameList,
+  allowedOrigins: nameList.refine(
+    (items) => items.every((item) => item === '*' || /^https?:\/\/[^/]+$/.test(item)),
+    { message: 'must be a comma-separated list of origins such as https://gantry.example.com' },
+  ),
+  authConfig: z.string(),
+  secretsKeyFile: z.string(),
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -121,6 +218,15 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   keepPromotions: '20',
   argocdConfig: '',
   healthInterval: '10s',
+  allowLocalPrograms: 'false',
+  allowLocalRepositories: 'false',
+  outboundAllow: '*',
+  outboundDeny: 'link-local,metadata',
+  maxBodySize: '4Mi',
+  allowedHosts: '',
+  allowedOrigins: '',
+  authConfig: '',
+  secretsKeyFile: '',
 };
 
 export function resolveServerConfig(
@@ -133,7 +239,7 @@ export function resolveServerConfig(
     const { flag, env: envName } = SOURCES[key];
     const fromFlag = flags[key];
     const fromEnv = env[envName];
-    const raw = fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key]);
+    const raw: unknown = fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key]);
     const parsed = fields[key].safeParse(raw);
     if (parsed.success) {
       values[key] = parsed.data;
@@ -141,7 +247,7 @@ export function resolveServerConfig(
       const where = fromFlag !== undefined ? flag : fromEnv ? envName : `default of ${flag}`;
       issues.push({
         path: where,
-        message: `${parsed.error.issues[0]?.message ?? 'invalid'} (got "${raw}")`,
+        message: `${parsed.error.issues[0]?.message ?? 'invalid'} (got "${String(raw)}")`,
       });
     }
   }
@@ -170,5 +276,33 @@ export function resolveServerConfig(
         ? argoCdConfigFromEnv(env)
         : loadArgoCdConfig(values.argocdConfig as string, env),
     healthIntervalMs: values.healthInterval as number,
+    security: {
+      allowLocalPrograms: values.allowLocalPrograms as boolean,
+      allowLocalRepositories: values.allowLocalRepositories as boolean,
+      outbound: { allow: values.outboundAllow as string[], deny: values.outboundDeny as string[] },
+      maxBodyBytes: values.maxBodySize as number,
+      allowedHosts: values.allowedHosts as string[],
+      allowedOrigins: values.allowedOrigins as string[],
+      authConfigPath: (values.authConfig as string) || undefined,
+      secretsKeyFile: resolve(dataDir, (values.secretsKeyFile as string) || 'secrets.key'),
+      secretsKey: env.GANTRY_SECRETS_KEY || undefined,
+    },
   };
+}
+
+/** `4Mi`, `512Ki`, `2M`, `1048576` → bytes; undefined when it is not a size. */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+)(Ki|Mi|Gi|K|M|G|B)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const unit = match[2] ?? 'B';
+  const factor: Record<string, number> = {
+    B: 1,
+    K: 1000,
+    M: 1000 ** 2,
+    G: 1000 ** 3,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+  };
+  return Number(match[1]) * factor[unit]!;
 }

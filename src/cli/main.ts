@@ -83,6 +83,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       '--registry-concurrency <n>',
       'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
     )
+    .option(
+      '--allow-local-programs',
+      'allow job verification metrics to run programs on this host (env GANTRY_ALLOW_LOCAL_PROGRAMS; off by default)',
+    )
+    .option(
+      '--allow-local-repositories',
+      'allow file:// URLs and local paths as repositories (env GANTRY_ALLOW_LOCAL_REPOSITORIES; off by default)',
+    )
+    .option(
+      '--outbound-allow <list>',
+      'CIDRs or loopback, private, link-local, metadata, * that http steps and metrics may reach (env GANTRY_OUTBOUND_ALLOW; default *)',
+    )
+    .option(
+      '--outbound-deny <list>',
+      'destinations they may never reach (env GANTRY_OUTBOUND_DENY; default link-local,metadata)',
+    )
+    .option(
+      '--max-body-size <size>',
+      'the largest request body accepted (env GANTRY_MAX_BODY_SIZE; default 4Mi)',
+    )
+    .option(
+      '--allowed-hosts <list>',
+      'Host names answered besides loopback and the external URL, * for any (env GANTRY_ALLOWED_HOSTS)',
+    )
+    .option(
+      '--allowed-origins <list>',
+      'browser origins allowed to change state besides the server own (env GANTRY_ALLOWED_ORIGINS)',
+    )
+    .option(
+      '--auth-config <file>',
+      'single sign-on (OIDC) and system roles (env GANTRY_AUTH_CONFIG; docs/security.md)',
+    )
+    .option(
+      '--secrets-key-file <file>',
+      'key that encrypts Secret values at rest (env GANTRY_SECRETS_KEY_FILE or GANTRY_SECRETS_KEY; default DATA_DIR/secrets.key)',
+    )
     .action(async (flags: Record<string, string | undefined>) => {
       const { serverCommand } = await import('./commands/server.js');
       await serverCommand(flags);
