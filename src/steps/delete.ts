@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
+import { sep } from 'node:path';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
@@ -26,14 +27,19 @@ export const deleteStep = defineStep({
     const patterns = [...(config.path ? [config.path] : []), ...(config.paths ?? [])];
     let removed = 0;
     for (const [index, pattern] of patterns.entries()) {
-      context.workDir.resolve(pattern, `paths[${index}]`);
-      const matches = config.pathsAreGlobs ? globFiles(context.workDir.root, pattern) : [pattern];
+      const field = `paths[${index}]`;
+      context.workDir.resolve(pattern, field, { entry: true, write: true });
+      // A glob never reaches into .git directories (git-clear keeps them too).
+      const matches = config.pathsAreGlobs
+        ? globFiles(context.workDir.root, pattern).filter((match) => !inGitDirectory(match))
+        : [pattern];
       if (matches.length === 0 && config.strict)
-        throw terminalError(`paths[${index}]: nothing matches ${pattern}`);
+        throw terminalError(`${field}: nothing matches ${pattern}`);
       for (const match of matches) {
-        const target = context.workDir.resolve(match, `paths[${index}]`);
-        if (!existsSync(target)) {
-          if (config.strict) throw terminalError(`paths[${index}]: ${match} does not exist`);
+        // The entry itself: deleting a link removes the link, never what it points to.
+        const target = context.workDir.resolve(match, field, { entry: true, write: true });
+        if (!exists(target)) {
+          if (config.strict) throw terminalError(`${field}: ${match} does not exist`);
           continue;
         }
         rmSync(target, { recursive: true, force: true });
@@ -44,3 +50,17 @@ export const deleteStep = defineStep({
     return Promise.resolve({ status: 'Succeeded' });
   },
 });
+
+/** Whether the entry exists (a dangling link does). */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function inGitDirectory(path: string): boolean {
+  return path.split(sep).some((part) => part.toLowerCase() === '.git');
+}

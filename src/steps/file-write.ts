@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
@@ -20,13 +18,19 @@ export const fileWriteStep = defineStep({
   }),
   capabilities: [],
   run(context, config) {
-    const file = context.workDir.resolve(config.path);
-    if (!config.overwrite && existsSync(file))
-      throw terminalError(
-        `path: ${config.path} already exists (set overwrite: true to replace it)`,
-      );
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, config.contents, { mode: parseInt(config.permissions ?? '0600', 8) });
+    try {
+      // Never through a link out of the working directory, nor into a .git directory.
+      context.workDir.writeFile(config.path, config.contents, {
+        mode: parseInt(config.permissions ?? '0600', 8),
+        exclusive: !config.overwrite,
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw terminalError(
+          `path: ${config.path} already exists (set overwrite: true to replace it)`,
+        );
+      throw err;
+    }
     context.log(`wrote ${Buffer.byteLength(config.contents)} bytes to ${config.path}`);
     return Promise.resolve({ status: 'Succeeded' });
   },

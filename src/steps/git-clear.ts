@@ -10,7 +10,7 @@ export const gitClearStep = defineStep({
   configSchema: z.strictObject({ path: z.string().min(1).describe('The working tree to clear') }),
   capabilities: [],
   run(context, config) {
-    const dir = context.workDir.resolve(config.path);
+    const dir = context.workDir.resolve(config.path, 'path', { write: true });
     let removed = 0;
     for (const entry of readdirSync(dir)) {
       if (entry === '.git') continue;

@@ -76,7 +76,11 @@ export const gitCloneStep = defineStep({
     const credentials = await context.credentialsFor(config.repoURL);
     const commits: Record<string, string> = {};
     for (const [index, checkout] of config.checkout.entries()) {
-      const path = context.workDir.resolve(checkout.path, `checkout[${index}].path`);
+      // The entry itself (a link there is replaced), and never inside a .git directory.
+      const path = context.workDir.resolve(checkout.path, `checkout[${index}].path`, {
+        entry: true,
+        write: true,
+      });
       // Re-running after a crash starts the checkout over.
       rmSync(path, { recursive: true, force: true });
       try {

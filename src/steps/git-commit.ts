@@ -28,7 +28,7 @@ export const gitCommitStep = defineStep({
   configSchema: gitCommitConfigSchema,
   capabilities: ['git'],
   async run(context, config) {
-    const cwd = context.workDir.resolve(config.path);
+    const cwd = context.workDir.gitWorkTree(config.path);
     try {
       await runGit(['add', '--all'], { cwd });
       const status = await runGit(['status', '--porcelain'], { cwd });

@@ -56,7 +56,7 @@ export const gitPushStep = defineStep({
   capabilities: ['git', 'credentials'],
   defaultErrorThreshold: 3,
   async run(context, config) {
-    const cwd = context.workDir.resolve(config.path);
+    const cwd = context.workDir.gitWorkTree(config.path);
     try {
       const url = (await runGit(['remote', 'get-url', 'origin'], { cwd })).trim();
       const credentials = await context.credentialsFor(url);

@@ -15,7 +15,7 @@ export const gitTagStep = defineStep({
   }),
   capabilities: ['git'],
   async run(context, config) {
-    const cwd = context.workDir.resolve(config.path);
+    const cwd = context.workDir.gitWorkTree(config.path);
     try {
       const env = await identityEnv(cwd);
       await runGit(

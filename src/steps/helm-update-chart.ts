@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { normalizeChartUrl } from '../api/repo-urls.js';
 import { defineStep } from '../engine/step.js';
-import { terminalError } from '../engine/step-error.js';
+import { isStepError, terminalError } from '../engine/step-error.js';
 
 /**
  * helm-update-chart: sets the versions of dependencies in a chart's Chart.yaml. Without a
@@ -28,13 +27,16 @@ export const helmUpdateChartStep = defineStep({
   }),
   capabilities: [],
   run(context, config) {
-    const file = join(context.workDir.resolve(config.path), 'Chart.yaml');
-    let doc;
+    // Chart.yaml itself is resolved too: it may be a link out of the working directory.
+    const file = join(config.path, 'Chart.yaml');
+    let text: string;
     try {
-      doc = parseDocument(readFileSync(file, 'utf8'));
-    } catch {
+      text = context.workDir.readFile(file).toString('utf8');
+    } catch (err) {
+      if (isStepError(err)) throw err;
       throw terminalError(`path: no Chart.yaml in ${config.path}`);
     }
+    const doc = parseDocument(text);
     const dependencies = isMap(doc.contents) ? doc.get('dependencies', true) : undefined;
     if (!isSeq(dependencies)) throw terminalError(`${config.path}/Chart.yaml has no dependencies`);
     const lines: string[] = [];
@@ -65,7 +67,7 @@ export const helmUpdateChartStep = defineStep({
       entry.set('version', version);
       lines.push(`- ${chart.name}: ${version}`);
     }
-    writeFileSync(file, doc.toString());
+    context.workDir.writeFile(file, doc.toString());
     return Promise.resolve({
       status: 'Succeeded',
       output: {

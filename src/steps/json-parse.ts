@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
+import { readText } from './update-values.js';
 import { outputsFromDocument, outputsSchemaDescription } from './parse-outputs.js';
 
 /** json-parse: reads a JSON file and extracts values into outputs with expressions. */
@@ -21,16 +21,12 @@ export const jsonParseStep = defineStep({
   }),
   capabilities: [],
   run(context, config) {
-    const file = context.workDir.resolve(config.path);
+    const text = readText(context, config.path);
     let document: unknown;
     try {
-      document = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      document = JSON.parse(text) as unknown;
     } catch (err) {
-      throw terminalError(
-        (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? `path: ${config.path} does not exist`
-          : `${config.path} is not valid JSON: ${(err as Error).message}`,
-      );
+      throw terminalError(`${config.path} is not valid JSON: ${(err as Error).message}`);
     }
     return Promise.resolve({
       status: 'Succeeded',

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
@@ -36,12 +37,17 @@ export const kustomizeBuildStep = defineStep({
   capabilities: [],
   async run(context, config) {
     const input = context.workDir.resolve(config.path);
-    const output = context.workDir.resolve(config.outPath, 'outPath');
+    const toFile = /\.ya?ml$/.test(config.outPath);
+    // Checked before rendering. A directory output is replaced as an entry (a link there is
+    // removed, never followed); a file output is written as WorkDir.writeFile writes.
+    const output = context.workDir.resolve(config.outPath, 'outPath', {
+      entry: !toFile,
+      write: true,
+    });
     const helm = config.plugin?.helm ? ['--enable-helm'] : [];
     const rendered = await render(input, helm, context.signal);
-    if (/\.ya?ml$/.test(config.outPath)) {
-      mkdirSync(dirname(output), { recursive: true });
-      writeFileSync(output, rendered);
+    if (toFile) {
+      context.workDir.writeFile(config.outPath, rendered, { field: 'outPath' });
       context.log(`rendered ${config.path} into ${config.outPath}`);
       return { status: 'Succeeded' };
     }
@@ -52,7 +58,11 @@ export const kustomizeBuildStep = defineStep({
       const value = doc.toJS() as { kind?: string; metadata?: { name?: string } } | null;
       if (!value) continue;
       const name = `${(value.kind ?? 'resource').toLowerCase()}-${value.metadata?.name ?? String(count)}.yaml`;
-      writeFileSync(join(output, name.replace(/[^A-Za-z0-9._-]/g, '_')), doc.toString());
+      context.workDir.writeFile(
+        join(config.outPath, name.replace(/[^A-Za-z0-9._-]/g, '_')),
+        doc.toString(),
+        { field: 'outPath' },
+      );
       count++;
     }
     context.log(`rendered ${count} resources from ${config.path} into ${config.outPath}/`);
@@ -84,18 +94,24 @@ function run(
   args: string[],
   signal: AbortSignal,
 ): Promise<{ code: number | null; stdout: string; stderr: string } | 'missing'> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      signal,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: '/dev/null' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      err.code === 'ENOENT' ? resolve('missing') : reject(err),
-    );
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  // A home of its own: nothing of the server's (helm repositories, kube or git configuration,
+  // credentials) is read, and caches do not outlive the run.
+  const home = mkdtempSync(join(tmpdir(), 'gantry-kustomize-'));
+  const cleanup = () => rmSync(home, { recursive: true, force: true });
+  return new Promise<{ code: number | null; stdout: string; stderr: string } | 'missing'>(
+    (resolve, reject) => {
+      const child = spawn(command, args, {
+        signal,
+        env: { PATH: process.env.PATH, HOME: home, LANG: 'C', KUBECONFIG: '/dev/null' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'ENOENT' ? resolve('missing') : reject(err),
+      );
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    },
+  ).finally(cleanup);
 }

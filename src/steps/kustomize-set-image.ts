@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
@@ -42,10 +42,12 @@ export const kustomizeSetImageStep = defineStep({
   }),
   capabilities: [],
   run(context, config) {
-    const dir = context.workDir.resolve(config.path);
-    const fileName = KUSTOMIZATION_FILES.find((name) => existsSync(join(dir, name)));
+    // The kustomization file itself is resolved too: it may be a link out of the working directory.
+    const fileName = KUSTOMIZATION_FILES.find((name) =>
+      existsSync(context.workDir.resolve(join(config.path, name))),
+    );
     if (!fileName) throw terminalError(`path: no kustomization.yaml in ${config.path}`);
-    const file = join(dir, fileName);
+    const file = join(config.path, fileName);
     const freightImages = context.freight.flatMap((ref) => ref.images ?? []);
     const wanted =
       config.images ??
@@ -58,7 +60,7 @@ export const kustomizeSetImageStep = defineStep({
       }));
     if (wanted.length === 0)
       throw terminalError('images: none given and the Freight has no images');
-    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const doc = parseDocument(context.workDir.readFile(file).toString('utf8'));
     if (!isMap(doc.contents))
       throw terminalError(`${config.path}/${fileName} is not a kustomization (a YAML map)`);
     let list = doc.get('images', true);
@@ -94,7 +96,7 @@ export const kustomizeSetImageStep = defineStep({
       }
       lines.push(`- ${request.newName ?? request.image}${digest ? `@${digest}` : `:${tag}`}`);
     }
-    writeFileSync(file, doc.toString());
+    context.workDir.writeFile(file, doc.toString());
     for (const line of lines) context.log(`${config.path}: set ${line.slice(2)}`);
     return Promise.resolve({
       status: 'Succeeded',

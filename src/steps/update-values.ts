@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { StepContext, StepOutcome } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
 
@@ -17,24 +16,34 @@ export function updateValues(
   config: { path: string; updates: ValueUpdate[] },
   edit: (text: string, updates: ValueUpdate[]) => string,
 ): Promise<StepOutcome> {
-  const file = context.workDir.resolve(config.path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw terminalError(`path: ${config.path} does not exist`);
-  }
+  const text = readText(context, config.path);
   let updated: string;
   try {
     updated = edit(text, config.updates);
   } catch (err) {
     throw terminalError(`${config.path}: ${(err as Error).message}`);
   }
-  writeFileSync(file, updated);
+  context.workDir.writeFile(config.path, updated);
   const lines = config.updates.map((u) => `- ${u.key}: ${JSON.stringify(u.value)}`);
   for (const line of lines) context.log(`${config.path}: set ${line.slice(2)}`);
   return Promise.resolve({
     status: 'Succeeded',
     output: { commitMessage: `Updated ${config.path}\n\n${lines.join('\n')}` },
   });
+}
+
+/**
+ * A text file of the working directory, read as WorkDir.readFile does; a missing one is a
+ * terminal error naming `field`.
+ */
+export function readText(context: StepContext, path: string, field = 'path'): string {
+  try {
+    return context.workDir.readFile(path, field).toString('utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw terminalError(`${field}: ${path} does not exist`);
+    if (code === 'EISDIR') throw terminalError(`${field}: ${path} is a directory, not a file`);
+    throw err;
+  }
 }

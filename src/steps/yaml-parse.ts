@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
+import { readText } from './update-values.js';
 import { outputsFromDocument } from './parse-outputs.js';
 
 export const yamlParseConfigSchema = z.strictObject({
@@ -30,16 +30,12 @@ export const yamlParseStep = defineStep({
   configSchema: yamlParseConfigSchema,
   capabilities: [],
   run(context, config) {
-    const file = context.workDir.resolve(config.path);
+    const text = readText(context, config.path);
     let document: unknown;
     try {
-      document = parse(readFileSync(file, 'utf8')) as unknown;
+      document = parse(text) as unknown;
     } catch (err) {
-      throw terminalError(
-        (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? `path: ${config.path} does not exist`
-          : `${config.path} is not valid YAML: ${(err as Error).message}`,
-      );
+      throw terminalError(`${config.path} is not valid YAML: ${(err as Error).message}`);
     }
     return Promise.resolve({
       status: 'Succeeded',
