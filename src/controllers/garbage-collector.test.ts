@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { ResourceService } from '../resources/resource-service.js';
+import { deliveryRecord } from '../integrations/webhooks/webhook-deliveries.js';
 import { GarbageCollector } from './garbage-collector.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
@@ -115,5 +116,31 @@ describe('GarbageCollector', () => {
     expect(promotions.filter((p) => !p.status)).toHaveLength(1);
     expect(deleted).toHaveLength(2);
     expect(await collector.collect('demo')).toEqual({ freight: 0, promotions: 0 });
+  });
+
+  it('removes webhook delivery records whose window has passed, and only those', async () => {
+    const at = (iso: string) => new Date(iso);
+    await store.write(
+      [
+        { id: 'delivery:x-github-delivery:old', windowMs: 3_600_000, at: '2026-11-22T08:00:00Z' },
+        { id: 'delivery:x-github-delivery:new', windowMs: 3_600_000, at: '2026-11-22T09:30:00Z' },
+        { id: 'content:abc', windowMs: 300_000, at: '2026-11-22T09:50:00Z' },
+      ].map(({ at: when, ...key }) => ({
+        op: 'create' as const,
+        object: deliveryRecord('demo', 'github', key, at(when)),
+      })),
+    );
+    const collector = new GarbageCollector({
+      store,
+      logger: silentLogger,
+      replicaId: 'r',
+      now: () => at('2026-11-22T10:00:00Z'),
+    });
+    expect(await collector.collectDeliveries('demo')).toBe(2);
+    const left = (await store.list('WebhookDelivery', { namespace: 'demo' })).items;
+    expect(left.map((r) => (r.spec as { key: string }).key)).toEqual([
+      'delivery:x-github-delivery:new',
+    ]);
+    expect(await collector.collectDeliveries('demo')).toBe(0);
   });
 });

@@ -4,6 +4,10 @@ import { newestFirst } from '../api/freight-order.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageStatus } from '../api/stage.js';
 import { errorMessage } from '../errors.js';
+import {
+  deliveriesToCollect,
+  WEBHOOK_DELIVERY_KIND,
+} from '../integrations/webhooks/webhook-deliveries.js';
 import type { Logger } from '../logger.js';
 import type { Store, WriteOp } from '../store/store.js';
 
@@ -19,6 +23,7 @@ export interface GarbageCollectorOptions {
   intervalMs?: number;
   /** Called for each Promotion removed (its log goes with it). */
   onPromotionDeleted?: (project: string, name: string) => void;
+  now?: () => Date;
 }
 
 /**
@@ -28,6 +33,8 @@ export interface GarbageCollectorOptions {
  *   never deleted, however old.
  * - Promotions: per Stage, the newest `keepPromotions` finished ones are kept; Promotions
  *   still pending or running are never deleted.
+ * - Webhook delivery records (replay protection): expired ones, and the oldest beyond the
+ *   per-project bound.
  */
 export class GarbageCollector {
   readonly #options: GarbageCollectorOptions;
@@ -64,10 +71,36 @@ export class GarbageCollector {
       if (!(await this.#options.store.acquireLease(`gc/${name}`, this.#options.replicaId, 120_000)))
         continue;
       const result = await this.collect(name);
+      await this.collectDeliveries(name);
       totals.freight += result.freight;
       totals.promotions += result.promotions;
     }
     return totals;
+  }
+
+  /** Removes a project's expired webhook delivery records; returns how many. */
+  async collectDeliveries(project: string): Promise<number> {
+    const { store } = this.#options;
+    const now = this.#options.now?.() ?? new Date();
+    const { items } = await store.list(WEBHOOK_DELIVERY_KIND, { namespace: project });
+    const doomed = deliveriesToCollect(items, now);
+    if (doomed.length === 0) return 0;
+    try {
+      await store.write(
+        doomed.map((record) => ({
+          op: 'delete' as const,
+          key: { kind: WEBHOOK_DELIVERY_KIND, namespace: project, name: record.metadata.name },
+          resourceVersion: record.metadata.resourceVersion,
+        })),
+      );
+    } catch (err) {
+      this.#options.logger.warn('garbage collection skipped webhook deliveries', {
+        project,
+        error: errorMessage(err),
+      });
+      return 0;
+    }
+    return doomed.length;
   }
 
   /** One project's collection; returns how many objects were deleted. */

@@ -151,6 +151,37 @@ describe('WebhookReceivers', () => {
     expect(await refreshed()).toEqual(['app']);
   });
 
+  it('filters by changed paths with RE2, and refreshes a Warehouse whose pattern was stored before RE2', async () => {
+    const gitWarehouse = (name: string, includePaths: string[]) =>
+      warehouse(name, [
+        { git: { repoURL: 'https://gitlab.example.com/acme/app.git', includePaths } },
+      ]);
+    await new ResourceService({ store }).apply({
+      mode: 'apply',
+      documents: [
+        gitWarehouse('apps-only', ['regex:(?i)^APPS/']),
+        gitWarehouse('docs-only', ['glob:docs/**']),
+      ],
+    });
+    // Admission refuses lookaround now; this one bypasses it, as if stored by an older Gantry.
+    await store.write([{ op: 'create', object: gitWarehouse('legacy', ['regex:^(?!docs)']) }]);
+    const files = (paths: string[]) => ({
+      id: 'c1',
+      message: 'change\n',
+      timestamp: '2024-05-14T10:31:02+02:00',
+      added: [],
+      modified: paths,
+      removed: [],
+    });
+    const answer = await call(
+      gitlabPath(),
+      { ...push, commits: [files(['apps/web/values.yaml'])], total_commits_count: 1 },
+      { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'gl-token' },
+    );
+    expect(answer.status).toBe(200);
+    expect(await refreshed()).toEqual(['app', 'apps-only', 'legacy']);
+  });
+
   it('matches Docker Hub names however they are written', async () => {
     const path = pathOf('hub', { secret: 'some-random-value' }, { dockerhub: {} });
     const answer = await call(path, {
@@ -176,6 +207,105 @@ describe('WebhookReceivers', () => {
       })
       .catch((err: unknown) => err);
     expect(isGantryError(broken, 'Invalid')).toBe(true);
+  });
+
+  describe('replays', () => {
+    const gitlabHeaders = (delivery?: string) => ({
+      'x-gitlab-event': 'Push Hook',
+      'x-gitlab-token': 'gl-token',
+      ...(delivery ? { 'idempotency-key': delivery } : {}),
+    });
+    const appVersion = async () =>
+      (await store.get({ kind: 'Warehouse', namespace: 'shop', name: 'app' }))!.metadata
+        .resourceVersion;
+
+    it('accepts a delivery replayed five times once, and says the others are duplicates', async () => {
+      const answers = [];
+      for (let i = 0; i < 5; i++)
+        answers.push(await call(gitlabPath(), push, gitlabHeaders('d-1')));
+      expect(answers[0]!.body.refreshed).toEqual(['app']);
+      const after = await appVersion();
+      for (const answer of answers.slice(1)) {
+        expect(answer).toEqual({
+          status: 200,
+          body: { message: 'duplicate delivery: handled already, ignored', duplicate: true },
+        });
+      }
+      expect(await appVersion()).toBe(after);
+      // A new delivery of new content is accepted.
+      const next = await call(gitlabPath(), { ...push, after: 'abc' }, gitlabHeaders('d-2'));
+      expect(next.body.refreshed).toEqual(['app']);
+    });
+
+    it('knows a replay by its signed content when its delivery id was changed', async () => {
+      expect((await call(gitlabPath(), push, gitlabHeaders('d-1'))).body.duplicate).toBeUndefined();
+      expect((await call(gitlabPath(), push, gitlabHeaders('forged'))).body.duplicate).toBe(true);
+      expect((await call(gitlabPath(), push, gitlabHeaders())).body.duplicate).toBe(true);
+    });
+
+    it('lets exactly one of two replicas sharing the store accept a delivery', async () => {
+      const other = new WebhookReceivers({ store });
+      const [path, hash] = [gitlabPath(), gitlabPath().split('/')[3]!];
+      const request = {
+        headers: { 'content-type': 'application/json', ...gitlabHeaders('d-9') },
+        body: Buffer.from(JSON.stringify(push)),
+        method: 'POST',
+        url: `http://gantry.test${path}`,
+      };
+      const answers = await Promise.all([
+        receivers.handle('gitlab', hash, request),
+        other.handle('gitlab', hash, request),
+        receivers.handle('gitlab', hash, request),
+      ]);
+      expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(2);
+      expect(answers.filter((a) => a.body.refreshed?.[0] === 'app')).toHaveLength(1);
+    });
+
+    it('accepts a delivery again once its window has passed', async () => {
+      let now = new Date('2026-11-22T10:00:00Z');
+      const clocked = new WebhookReceivers({ store, now: () => now });
+      const path = pathOf('hub', { secret: 'some-random-value' }, { dockerhub: {} });
+      const hub = (body: unknown) => {
+        const [, , provider, hash] = path.split('/');
+        return clocked.handle(provider!, hash!, {
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify(body)),
+          method: 'POST',
+          url: `http://gantry.test${path}`,
+        });
+      };
+      const body = { push_data: { tag: '1.2.3' }, repository: { repo_name: 'acme/worker' } };
+      expect((await hub(body)).body.refreshed).toEqual(['worker']);
+      now = new Date('2026-11-22T10:04:00Z');
+      expect((await hub(body)).body.duplicate).toBe(true);
+      // Docker Hub authenticates by URL only: identical content is a replay for five minutes.
+      now = new Date('2026-11-22T10:06:00Z');
+      expect((await hub(body)).body.refreshed).toEqual(['worker']);
+      expect((await hub(body)).body.duplicate).toBe(true);
+
+      const gitlab = (headers: Record<string, string>) =>
+        clocked.handle('gitlab', gitlabPath().split('/')[3]!, {
+          headers,
+          body: Buffer.from(JSON.stringify(push)),
+          method: 'POST',
+          url: 'http://gantry.test/',
+        });
+      expect((await gitlab(gitlabHeaders('g-1'))).body.refreshed).toEqual(['app']);
+      // GitLab authenticates its calls: a delivery is remembered for 24 hours.
+      now = new Date('2026-11-23T10:05:00Z');
+      expect((await gitlab(gitlabHeaders('g-1'))).body.duplicate).toBe(true);
+      now = new Date('2026-11-23T10:06:01Z');
+      expect((await gitlab(gitlabHeaders('g-1'))).body.refreshed).toEqual(['app']);
+    });
+
+    it('records deliveries as internal objects, and refreshes nothing for a refused call', async () => {
+      await call(gitlabPath(), push, { ...gitlabHeaders('d-1'), 'x-gitlab-token': 'guess' });
+      expect((await store.list('WebhookDelivery', { namespace: 'shop' })).items).toEqual([]);
+      await call(gitlabPath(), push, gitlabHeaders('d-1'));
+      const records = (await store.list('WebhookDelivery', { namespace: 'shop' })).items;
+      expect(records).toHaveLength(2);
+      expect(JSON.stringify(records)).not.toContain('gl-token');
+    });
   });
 
   it('answers 404 for an unknown URL, and for a receiver whose Secret is missing', async () => {

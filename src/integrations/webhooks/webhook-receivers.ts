@@ -7,7 +7,7 @@ import type {
 import { fromStructuredSelector, matchesSelector } from '../../api/label-selector.js';
 import { REFRESH_ANNOTATION } from '../../api/labels.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../../api/repo-urls.js';
-import type { StoredResource } from '../../api/resource.js';
+import { keyOf, type StoredResource } from '../../api/resource.js';
 import { secretValue } from '../../api/secret.js';
 import type {
   ChartSubscription,
@@ -19,17 +19,29 @@ import { evaluate } from '../../expr/evaluator.js';
 import { standardFunctions } from '../../expr/functions/index.js';
 import { parse } from '../../expr/parser.js';
 import { evaluateTemplate } from '../../expr/template.js';
-import { errorMessage, inputError } from '../../errors.js';
+import { errorMessage, inputError, isGantryError } from '../../errors.js';
 import { PathSelector } from '../../sources/git/path-selector.js';
-import type { Store } from '../../store/store.js';
+import type { Store, WriteOp } from '../../store/store.js';
+import {
+  deliveryExpired,
+  deliveryKeys,
+  deliveryRecord,
+  type DeliveryKey,
+} from './webhook-deliveries.js';
 import type { RepositoryRef, WebhookRequest } from './webhook-provider.js';
 import { webhookProvider } from './webhook-providers.js';
 
 /** The answer to a webhook call. */
 export interface WebhookAnswer {
   status: 200 | 401 | 404;
-  body: { message: string; refreshed?: string[] };
+  /** `duplicate`: the delivery was accepted before (a replay or a redelivery) and is ignored. */
+  body: { message: string; refreshed?: string[]; duplicate?: boolean };
 }
+
+const DUPLICATE: WebhookAnswer = {
+  status: 200,
+  body: { message: 'duplicate delivery: handled already, ignored', duplicate: true },
+};
 
 interface FoundReceiver {
   project: string;
@@ -81,7 +93,8 @@ export async function receiverSecret(
  * Handles webhook calls: finds the receiver the URL names, authenticates the call with the
  * receiver's Secret, and refreshes exactly the Warehouses of that project subscribed to the
  * repositories the event names (for git pushes listing changed files, only those whose
- * include/exclude paths match). A call that fails authentication changes nothing.
+ * include/exclude paths match). A call that fails authentication changes nothing. A delivery
+ * seen before (webhook-deliveries.ts) is acknowledged as a duplicate and changes nothing.
  */
 export class WebhookReceivers {
   readonly #store: Store;
@@ -112,7 +125,8 @@ export class WebhookReceivers {
       outcome.repositories,
       outcome.changedPaths,
     );
-    const refreshed = await this.#refresh(found.project, warehouses);
+    const refreshed = await this.#refresh(found, warehouses, deliveryKeys(provider, request));
+    if (!refreshed) return DUPLICATE;
     return {
       status: 200,
       body: {
@@ -170,17 +184,55 @@ export class WebhookReceivers {
     );
   }
 
-  async #refresh(project: string, warehouses: StoredResource[]): Promise<string[]> {
-    const token = `${this.#now().toISOString()}.webhook.${Math.random().toString(36).slice(2, 8)}`;
-    if (warehouses.length === 0) return [];
-    await this.#store.write(
-      warehouses.map((warehouse) => ({
+  /**
+   * Refreshes the Warehouses and records the delivery's keys, in one atomic write: undefined
+   * (nothing refreshed) when a key was recorded already and has not expired, by this replica
+   * or another one sharing the store.
+   */
+  async #refresh(
+    found: FoundReceiver,
+    warehouses: StoredResource[],
+    keys: DeliveryKey[],
+  ): Promise<string[] | undefined> {
+    const { project } = found;
+    const now = this.#now();
+    const token = `${now.toISOString()}.webhook.${Math.random().toString(36).slice(2, 8)}`;
+    const records = keys.map((key) => deliveryRecord(project, found.receiver.name, key, now));
+    const ops: WriteOp[] = [
+      ...records.map((object) => ({ op: 'create' as const, object })),
+      ...warehouses.map((warehouse) => ({
         op: 'patchMetadata' as const,
         key: { kind: 'Warehouse', namespace: project, name: warehouse.metadata.name },
         annotations: { [REFRESH_ANNOTATION]: token },
       })),
-    );
-    return warehouses.map((w) => w.metadata.name).sort();
+    ];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#store.write(ops);
+        return warehouses.map((w) => w.metadata.name).sort();
+      } catch (err) {
+        const raced = isGantryError(err, 'AlreadyExists') || isGantryError(err, 'NotFound');
+        if (!raced || attempt >= 2) {
+          if (isGantryError(err, 'AlreadyExists') || isGantryError(err, 'Conflict')) return;
+          throw err;
+        }
+      }
+      // A key is known: a replay, unless every known key's record has expired (then the old
+      // records go, in the same write as the new ones).
+      const existing = (
+        await Promise.all(records.map((record) => this.#store.get(keyOf(record))))
+      ).filter((record): record is StoredResource => record !== undefined);
+      if (existing.some((record) => !deliveryExpired(record, now))) return;
+      ops.splice(
+        0,
+        ops.length - records.length - warehouses.length,
+        ...existing.map((record) => ({
+          op: 'delete' as const,
+          key: keyOf(record),
+          resourceVersion: record.metadata.resourceVersion,
+        })),
+      );
+    }
   }
 
   /**
@@ -241,7 +293,12 @@ export class WebhookReceivers {
         }
       }
     }
-    const refreshed = await this.#refresh(found.project, [...selected.values()]);
+    const refreshed = await this.#refresh(
+      found,
+      [...selected.values()],
+      deliveryKeys('generic', request),
+    );
+    if (!refreshed) return DUPLICATE;
     return {
       status: 200,
       body: {
