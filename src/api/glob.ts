@@ -1,16 +1,43 @@
+import { inputError } from '../errors.js';
+import {
+  quotePattern,
+  tryCompileUserRegex,
+  type RegexCompilation,
+  type UserRegex,
+} from './user-regex.js';
+
 /**
  * Doublestar globs (the syntax Kargo uses for path filters and Stage names), shared by path
  * selectors, Stage selectors and the file steps.
  */
 
 /**
- * Translates a doublestar glob into an anchored regular expression. `*` and `?` never cross
+ * Compiles a doublestar glob into an anchored regular expression. `*` and `?` never cross
  * a `/`; `**` as a whole segment spans any number of directories (none included, so
  * `apps/**` also matches `apps` and `**\/x.yaml` matches `x.yaml`); `{a,b}` are alternatives;
  * `\` escapes the next character. Unbalanced `[` or `{` are literal characters.
+ *
+ * The glob is the user's, so its translation runs under RE2 like any user regex: with
+ * backtracking, `*a*a*a*a*a*b` against a long path costs a power of its length per star.
+ * Throws an input error naming the glob when it cannot compile (a class range such as `[z-a]`).
  */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${translate(glob, 0, false).source}$`);
+export function compileGlob(glob: string): UserRegex {
+  const { regex, problem } = tryCompileGlob(glob);
+  if (regex) return regex;
+  throw inputError(problem);
+}
+
+/** Why `glob` does not compile (`invalid glob "[z-a]": …`), or undefined when it does. */
+export function globProblem(glob: string): string | undefined {
+  return tryCompileGlob(glob).problem;
+}
+
+/** The compiled glob, or why it does not compile. */
+export function tryCompileGlob(glob: string): RegexCompilation {
+  const { regex, problem } = tryCompileUserRegex(`^${translate(glob, 0, false).source}$`);
+  return regex
+    ? { regex: { pattern: glob, test: (text) => regex.test(text) } }
+    : { problem: `invalid glob ${quotePattern(glob)}: ${problem}` };
 }
 
 /** Translates `glob` from `start` up to the end, or, inside braces, to the next `,` or `}`. */
@@ -88,7 +115,10 @@ function characterClass(glob: string, open: number): { source: string; end: numb
       return { source: negated ? `[^/${body}]` : `[${body}]`, end: i + 1 };
     }
     if (ch === '\\' && i + 1 < glob.length) {
-      body += `\\${glob[i + 1]!}`;
+      // Only ASCII punctuation is escaped: `\d` is the letter d, as in doublestar, not a class
+      // (RE2 refuses escapes of anything else).
+      const escaped = glob[i + 1]!;
+      body += /[!-/:-@[-`{-~]/.test(escaped) ? `\\${escaped}` : escaped;
       i += 2;
       continue;
     }

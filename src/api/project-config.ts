@@ -7,6 +7,7 @@ import {
 } from './common.js';
 import { parseCron } from './cron-schedule.js';
 import { parseDuration } from './duration.js';
+import { globProblem } from './glob.js';
 import {
   durationSchema,
   KARGO_API_VERSION,
@@ -14,6 +15,7 @@ import {
   nameSchema,
 } from './meta.js';
 import { isTimeZone } from './time-zone.js';
+import { prefixedRegex, userRegexProblem } from './user-regex.js';
 
 /**
  * ProjectConfig: a project's policies. Exactly one per project, named after it
@@ -40,18 +42,14 @@ export const promotionPolicySelectorSchema = z
       });
       return;
     }
-    const regex = /^(regex|regexp):(.*)$/.exec(name);
-    if (regex) {
-      try {
-        new RegExp(regex[2] ?? '');
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['name'],
-          message: `invalid regular expression: ${(err as Error).message}`,
-        });
-      }
-    }
+    const regex = prefixedRegex(name);
+    const problem =
+      regex !== undefined
+        ? userRegexProblem(regex)
+        : name.startsWith('glob:')
+          ? globProblem(name.slice('glob:'.length))
+          : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['name'], message: problem });
   });
 
 const autoRollbackSchema = z.strictObject({

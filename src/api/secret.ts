@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { namespacedObjectMetaSchema } from './meta.js';
+import { userRegexProblem } from './user-regex.js';
 
 /**
  * Kubernetes' core Secret, as Kargo uses it for credentials: labeled
@@ -20,6 +21,20 @@ export const secretSchema = z
     data: z.record(z.string(), base64).optional(),
     stringData: z.record(z.string(), z.string()).optional(),
     immutable: z.boolean().optional(),
+  })
+  .superRefine((secret, ctx) => {
+    // Credentials with `repoURLIsRegex: "true"` hold an RE2 pattern (see user-regex.ts).
+    const read = (key: string) =>
+      secret.stringData?.[key] !== undefined
+        ? { field: 'stringData', value: secret.stringData[key] }
+        : secret.data?.[key] !== undefined
+          ? { field: 'data', value: Buffer.from(secret.data[key], 'base64').toString('utf8') }
+          : undefined;
+    const repoURL = read('repoURL');
+    if (read('repoURLIsRegex')?.value !== 'true' || repoURL === undefined) return;
+    const problem = userRegexProblem(repoURL.value);
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: [repoURL.field, 'repoURL'], message: problem });
   })
   .transform(({ stringData, ...secret }) => {
     if (!stringData) return secret;

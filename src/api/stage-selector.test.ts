@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp } from './glob.js';
+import { compileGlob } from './glob.js';
 import { matchesStageSelector, type StageSelector } from './stage-selector.js';
 
 const stage = { name: 'prod-eu', labels: { env: 'prod', region: 'eu' } };
@@ -20,6 +20,9 @@ describe('matchesStageSelector', () => {
     ['an anchored regexp', { name: 'regexp:^prod-(eu|us)$' }, true],
     ['a regex that does not match', { name: 'regex:^dev' }, false],
     ['a regex that does not compile', { name: 'regex:(' }, false],
+    ['RE2 syntax: (?i)', { name: 'regex:(?i)^PROD-' }, true],
+    ['JavaScript-only syntax (stored before RE2) matches nothing', { name: 'regex:^(?=p)' }, false],
+    ['a glob that does not compile matches nothing', { name: 'glob:[z-a]*' }, false],
     ['matchLabels', { matchLabels: { env: 'prod' } }, true],
     ['matchLabels that differ', { matchLabels: { env: 'dev' } }, false],
     [
@@ -35,6 +38,13 @@ describe('matchesStageSelector', () => {
     expect(matchesStageSelector(selector, stage)).toBe(expected);
   });
 
+  it('matches in linear time (RE2): a catastrophic pattern against a long name finishes', () => {
+    const long = { name: 'a'.repeat(50_000) + 'b' };
+    expect(matchesStageSelector({ name: 'regex:^(a+)+$' }, long)).toBe(false);
+    expect(matchesStageSelector({ name: 'glob:*a*a*a*a*a*a*c' }, long)).toBe(false);
+    expect(matchesStageSelector({ name: 'glob:*a*a*a*a*a*a*b' }, long)).toBe(true);
+  });
+
   it('treats a Stage without labels as having none', () => {
     expect(matchesStageSelector({ matchLabels: { env: 'prod' } }, { name: 'x' })).toBe(false);
     expect(
@@ -46,7 +56,7 @@ describe('matchesStageSelector', () => {
   });
 });
 
-describe('globToRegExp', () => {
+describe('compileGlob', () => {
   it.each([
     ['a*', 'abc', true],
     ['a*', 'ba', false],
@@ -57,6 +67,6 @@ describe('globToRegExp', () => {
     ['a.b', 'axb', false],
     ['[]a]', ']', true],
   ])('%j against %j is %s', (glob, name, expected) => {
-    expect(globToRegExp(glob).test(name)).toBe(expected);
+    expect(compileGlob(glob).test(name)).toBe(expected);
   });
 });

@@ -1,15 +1,16 @@
-import { globToRegExp } from './glob.js';
+import { tryCompileGlob } from './glob.js';
 import {
   fromStructuredSelector,
   matchesSelector,
   type StructuredLabelSelector,
 } from './label-selector.js';
+import { prefixedRegex, tryCompileUserRegex } from './user-regex.js';
 
 /**
  * Which Stages a ProjectConfig entry (a promotion policy, a promotion window) applies to,
  * as Kargo matches a `PromotionPolicySelector` (`pkg/pattern.ParseNamePattern` plus
  * `metav1.LabelSelectorAsSelector`): `name` is an exact Stage name, `glob:<pattern>` or
- * `regex:`/`regexp:<expression>` (unanchored, like Go's MatchString); `matchLabels` and
+ * `regex:`/`regexp:<expression>` (RE2, unanchored, like Go's MatchString); `matchLabels` and
  * `matchExpressions` form a label selector. A Stage must match every part that is set; an
  * empty selector matches every Stage.
  */
@@ -24,7 +25,7 @@ export interface SelectableStage {
 
 /**
  * Whether `stage` is selected. Expects a selector that passed the ProjectConfig schema; a
- * regular expression that does not compile matches nothing.
+ * pattern that does not compile (stored before RE2 was required) matches nothing.
  */
 export function matchesStageSelector(selector: StageSelector, stage: SelectableStage): boolean {
   if (
@@ -37,14 +38,12 @@ export function matchesStageSelector(selector: StageSelector, stage: SelectableS
 }
 
 function matchesName(pattern: string, name: string): boolean {
-  if (pattern.startsWith('glob:')) return globToRegExp(pattern.slice('glob:'.length)).test(name);
-  const regex = /^regexp?:/.exec(pattern);
-  if (regex) {
-    try {
-      return new RegExp(pattern.slice(regex[0].length)).test(name);
-    } catch {
-      return false;
-    }
-  }
-  return pattern === name;
+  const regex = prefixedRegex(pattern);
+  const compiled = pattern.startsWith('glob:')
+    ? tryCompileGlob(pattern.slice('glob:'.length))
+    : regex !== undefined
+      ? tryCompileUserRegex(regex)
+      : undefined;
+  if (compiled === undefined) return pattern === name;
+  return compiled.regex?.test(name) ?? false;
 }

@@ -26,6 +26,7 @@ const meta = { name: 'x', namespace: 'demo' };
 const base = { apiVersion: 'kargo.akuity.io/v1alpha1' };
 const warehouse = (spec: unknown) => ({ ...base, kind: 'Warehouse', metadata: meta, spec });
 const stage = (spec: unknown) => ({ ...base, kind: 'Stage', metadata: meta, spec });
+const RE2 = 'RE2 syntax is required, as in Kargo (Go regexp)';
 const request = { origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } };
 
 describe('validateManifest', () => {
@@ -47,6 +48,44 @@ describe('validateManifest', () => {
           expect(issuesOf(document)).toEqual([]);
       }
     }
+  });
+
+  it('accepts RE2 syntax that JavaScript refuses, as Kargo (Go regexp) does', () => {
+    const documents = [
+      warehouse({
+        subscriptions: [
+          {
+            image: {
+              repoURL: 'a/b',
+              allowTagsRegexes: ['(?i)^v\\d'],
+              ignoreTagsRegexes: ['\\pL\\z'],
+            },
+          },
+          {
+            git: {
+              repoURL: 'https://git.example.com/a.git',
+              includePaths: ['regex:(?i)^apps/', 'glob:apps/[\\d]*'],
+              excludePaths: ['regexp:(?s)docs.*'],
+            },
+          },
+        ],
+      }),
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: { promotionPolicies: [{ stageSelector: { name: 'regex:(?i)^PROD' } }] },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta,
+        stringData: { repoURL: '(?i)^https://GIT\\.example\\.com/', repoURLIsRegex: 'true' },
+      },
+      // Not a pattern unless repoURLIsRegex says so.
+      { apiVersion: 'v1', kind: 'Secret', metadata: meta, stringData: { repoURL: '(' } },
+    ];
+    for (const document of documents) expect(issuesOf(document)).toEqual([]);
   });
 
   it("applies Kargo's defaults", () => {
@@ -315,6 +354,14 @@ describe('validateManifest', () => {
       ],
     ],
     [
+      // Kargo's pattern, `(/.*)*$`, backtracked exponentially here in JavaScript.
+      'a chart URL of many slashes and a newline',
+      warehouse({
+        subscriptions: [{ chart: { repoURL: `oci://h${'/'.repeat(50)}\n` } }],
+      }),
+      ['spec.subscriptions[0].chart.repoURL: not a chart repository URL (https://… or oci://…)'],
+    ],
+    [
       'a chart without a name',
       warehouse({ subscriptions: [{ chart: { repoURL: 'https://charts.example.com' } }] }),
       ['spec.subscriptions[0].chart.name: required for an http(s) chart repository'],
@@ -323,8 +370,74 @@ describe('validateManifest', () => {
       'a bad regex',
       warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTagsRegexes: ['('] } }] }),
       [
-        'spec.subscriptions[0].image.allowTagsRegexes[0]: invalid regular expression: Invalid regular expression: /(/: Unterminated group',
+        'spec.subscriptions[0].image.allowTagsRegexes[0]: invalid regular expression "(": missing closing ): `(`',
       ],
+    ],
+    [
+      'patterns that are JavaScript, not RE2, or do not compile',
+      warehouse({
+        subscriptions: [
+          { image: { repoURL: 'a/b', allowTagsRegexes: ['^v', '^v(?=1)'] } },
+          {
+            git: {
+              repoURL: 'https://git.example.com/a.git',
+              ignoreTagsRegexes: ['(a)\\1'],
+              includePaths: ['apps', 'regex:(?<=a)b', 'glob:[z-a]/*.yaml'],
+              excludePaths: ['regexp:('],
+            },
+          },
+        ],
+      }),
+      [
+        `spec.subscriptions[0].image.allowTagsRegexes[1]: invalid regular expression "^v(?=1)": invalid or unsupported Perl syntax: \`(?=\` (${RE2}: no lookahead or lookbehind)`,
+        `spec.subscriptions[1].git.ignoreTagsRegexes[0]: invalid regular expression "(a)\\1": invalid escape sequence: \`\\1\` (${RE2}: no backreferences such as \\1)`,
+        `spec.subscriptions[1].git.includePaths[1]: invalid regular expression "(?<=a)b": invalid named capture: \`(?<=a)b\` (${RE2}: no lookahead or lookbehind)`,
+        'spec.subscriptions[1].git.includePaths[2]: invalid glob "[z-a]/*.yaml": invalid character class range: `z-a`',
+        'spec.subscriptions[1].git.excludePaths[0]: invalid regular expression "(": missing closing ): `(`',
+      ],
+    ],
+    [
+      'a Stage selector that is not RE2, and a glob that does not compile',
+      {
+        ...base,
+        kind: 'ProjectConfig',
+        metadata: { name: 'demo', namespace: 'demo' },
+        spec: {
+          promotionPolicies: [
+            { stageSelector: { name: 'regex:^(?!prod)' } },
+            { stageSelector: { name: 'glob:[z-a]' } },
+          ],
+        },
+      },
+      [
+        `spec.promotionPolicies[0].stageSelector.name: invalid regular expression "^(?!prod)": invalid or unsupported Perl syntax: \`(?!\` (${RE2}: no lookahead or lookbehind)`,
+        'spec.promotionPolicies[1].stageSelector.name: invalid glob "[z-a]": invalid character class range: `z-a`',
+      ],
+    ],
+    [
+      'credentials whose repoURL is not RE2',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta,
+        stringData: { repoURL: '^https://(?!internal)', repoURLIsRegex: 'true' },
+      },
+      [
+        `stringData.repoURL: invalid regular expression "^https://(?!internal)": invalid or unsupported Perl syntax: \`(?!\` (${RE2}: no lookahead or lookbehind)`,
+      ],
+    ],
+    [
+      'credentials whose base64 repoURL does not compile',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta,
+        data: {
+          repoURL: Buffer.from('https://(').toString('base64'),
+          repoURLIsRegex: Buffer.from('true').toString('base64'),
+        },
+      },
+      ['data.repoURL: invalid regular expression "https://(": missing closing ): `https://(`'],
     ],
     [
       'a name that is not RFC 1123',

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { statusCommonShape } from './common.js';
 import { durationSchema, KARGO_API_VERSION, namespacedObjectMetaSchema } from './meta.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from './repo-urls.js';
+import { globProblem } from './glob.js';
 import { constraintProblem } from './semver-constraint.js';
+import { prefixedRegex, userRegexProblem } from './user-regex.js';
 
 /**
  * Warehouse: watches repositories and produces Freight. Subscriptions are written as
@@ -14,22 +16,19 @@ import { constraintProblem } from './semver-constraint.js';
 const IMAGE_REPO = /^(\w+([.-]\w+)*(:\d+)?\/)?(\w+([.-]\w+)*)(\/\w+([.-]\w+)*)*$/;
 const GIT_URL =
   /(?:^(ssh|https?):\/\/(?:([\w-]+)(:(.+))?@)?([\w-]+(?:\.[\w-]+)*)(?::(\d{1,5}))?(\/.*)$)|(?:^([\w-]+)@([\w+]+(?:\.[\w-]+)*):(\/?.*))$/;
-const CHART_URL = /^(((https?)|(oci)):\/\/)([\w.-]+)(:\d+)?(\/.*)*$/;
+// Kargo writes the path as `(/.*)*`, which means the same as `(\/.*)?` but backtracks
+// exponentially in JavaScript on a run of slashes followed by a newline.
+const CHART_URL = /^(((https?)|(oci)):\/\/)([\w.-]+)(:\d+)?(\/.*)?$/;
 const BRANCH = /^[a-zA-Z0-9]([a-zA-Z0-9._/-]*[a-zA-Z0-9_-])?$/;
 const PLATFORM = /^\w+\/\w+$/;
 const SUBSCRIPTION_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$/;
 
 const discoveryLimit = z.number().int().min(1).max(100).default(20);
+/** Tag filters: RE2 expressions, as Kargo compiles them with Go's regexp (see user-regex.ts). */
 const regexList = z.array(
   z.string().superRefine((pattern, ctx) => {
-    try {
-      new RegExp(pattern);
-    } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `invalid regular expression: ${(err as Error).message}`,
-      });
-    }
+    const problem = userRegexProblem(pattern);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
 );
 
@@ -45,6 +44,14 @@ function checkConstraint(
 ): void {
   const problem = constraint === undefined ? undefined : constraintProblem(constraint);
   if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
+}
+
+/** What is wrong with an includePaths/excludePaths entry (`regex:…` or `glob:…`), if anything. */
+function pathPatternProblem(entry: string): string | undefined {
+  const regex = prefixedRegex(entry);
+  if (regex !== undefined) return userRegexProblem(regex);
+  if (entry.startsWith('glob:')) return globProblem(entry.slice('glob:'.length));
+  return undefined;
 }
 
 function rejectRemovedTagFilters(
@@ -146,17 +153,8 @@ export const gitSubscriptionSchema = z
     checkConstraint(sub.semverConstraint, 'semverConstraint', ctx);
     for (const field of ['includePaths', 'excludePaths'] as const) {
       sub[field]?.forEach((selector, index) => {
-        const regex = /^(regex|regexp):(.*)$/.exec(selector);
-        if (!regex) return;
-        try {
-          new RegExp(regex[2] ?? '');
-        } catch (err) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [field, index],
-            message: `invalid regular expression: ${(err as Error).message}`,
-          });
-        }
+        const problem = pathPatternProblem(selector);
+        if (problem) ctx.addIssue({ code: 'custom', path: [field, index], message: problem });
       });
     }
   })

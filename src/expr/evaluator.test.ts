@@ -188,3 +188,55 @@ describe('expressions', () => {
     expect((error as Error).message).toContain(message);
   });
 });
+
+describe('matches (RE2, as expr-lang with Go regexp)', () => {
+  const LONG = 'a'.repeat(50_000) + 'b';
+  const withText: Environment = {
+    variables: {
+      long: LONG,
+      tags: ['v1.0.0', 'V2.0.0', 'nightly'],
+      jsOnly: '^v(?=1)',
+      catastrophic: '^(a+)+$',
+    },
+    functions: standardFunctions,
+  };
+  const evaluateWith = (source: string) => evaluate(parse(source), withText);
+
+  it.each<[source: string, expected: unknown]>([
+    [String.raw`"RELEASE-1" matches "(?i)^release-\\d+$"`, true],
+    [String.raw`"été" matches "^\\pL+$"`, true],
+    [String.raw`"héllo" matches "^\\w+$"`, false],
+    [String.raw`"a" matches "^a\\z"`, true],
+    [String.raw`filter(tags, # matches "(?i)^v\\d")`, ['v1.0.0', 'V2.0.0']],
+    // Catastrophic for a backtracking engine; under RE2 they simply finish.
+    ['long matches "^(a+)+$"', false],
+    ['long matches catastrophic', false],
+    ['(long + "") not matches "(a|aa)+$"', true],
+    ['long matches "^(a|a?)+b$"', true],
+  ])('%s', (source, expected) => {
+    expect(evaluateWith(source)).toEqual(expected);
+  });
+
+  it.each<[source: string, message: string]>([
+    // A constant pattern fails when the expression is parsed, as in expr-lang's checker.
+    [
+      String.raw`"x" matches "(a)\\1"`,
+      'column 5: invalid regular expression "(a)\\\\1": invalid escape sequence: `\\1` (RE2 syntax is required, as in Kargo (Go regexp): no backreferences such as \\1)',
+    ],
+    ['"x" not matches "("', 'column 5: invalid regular expression "(": missing closing ): `(`'],
+    // A pattern computed at run time fails when it is evaluated.
+    [
+      '"v1" matches jsOnly',
+      'column 6: invalid regular expression "^v(?=1)": invalid or unsupported Perl syntax: `(?=` (RE2 syntax is required, as in Kargo (Go regexp): no lookahead or lookbehind)',
+    ],
+  ])('refuses %s', (source, message) => {
+    let error: unknown;
+    try {
+      evaluateWith(source);
+    } catch (err) {
+      error = err;
+    }
+    expect(isExprError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Node } from './ast.js';
 import { ExprError } from './expr-error.js';
+import { compileExprRegex, type ExprRegex } from './expr-regex.js';
 import { equal, isPlainObject, MethodHost, StrictRecord, stringify, typeName } from './values.js';
 
 /** A function callable from expressions. Closures (predicates) arrive as `Predicate`s. */
@@ -29,6 +30,7 @@ export interface EvaluateOptions {
 
 const MAX_STRING = 1_000_000;
 const MAX_RANGE = 100_000;
+const MAX_CACHED_REGEXES = 100;
 
 /**
  * Evaluates a parsed expression. Sandboxed by construction: no JavaScript is executed from the
@@ -46,6 +48,7 @@ export function evaluate(
 class Evaluator {
   #steps = 0;
   readonly #scopes: Array<Record<string, unknown>> = [];
+  readonly #regexes = new Map<string, ExprRegex>();
 
   constructor(
     private readonly environment: Environment,
@@ -319,13 +322,7 @@ class Evaluator {
       case 'matches': {
         const text = this.string(left, column, operator);
         const pattern = this.string(right, column, operator);
-        let regex: RegExp;
-        try {
-          regex = new RegExp(pattern);
-        } catch (err) {
-          throw new ExprError(`invalid regular expression: ${(err as Error).message}`, column);
-        }
-        return regex.test(text);
+        return this.regex(pattern, column).test(text);
       }
       case 'contains':
         return this.string(left, column, operator).includes(this.string(right, column, operator));
@@ -335,6 +332,17 @@ class Evaluator {
         return this.string(left, column, operator).endsWith(this.string(right, column, operator));
     }
     throw new ExprError(`unknown operator ${operator}`, column);
+  }
+
+  /** `matches` patterns, compiled once per evaluation (a predicate may use one per element). */
+  regex(pattern: string, column: number): ExprRegex {
+    let regex = this.#regexes.get(pattern);
+    if (!regex) {
+      if (this.#regexes.size >= MAX_CACHED_REGEXES) this.#regexes.clear();
+      regex = compileExprRegex(pattern, column);
+      this.#regexes.set(pattern, regex);
+    }
+    return regex;
   }
 
   bool(value: unknown, column: number, where: string): boolean {

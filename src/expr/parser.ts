@@ -1,5 +1,6 @@
 import type { Node } from './ast.js';
 import { ExprError } from './expr-error.js';
+import { compileExprRegex } from './expr-regex.js';
 import { tokenize, type Token } from './lexer.js';
 
 /**
@@ -138,6 +139,9 @@ class Parser {
       this.next();
       if (negate) this.next();
       const right = this.parseBinary(info.right ? info.precedence - 1 : info.precedence);
+      // As expr-lang's checker: a constant pattern that is not valid RE2 fails the compile.
+      if (operator === 'matches' && right.type === 'literal' && typeof right.value === 'string')
+        compileExprRegex(right.value, token.column);
       const node: Node = { type: 'binary', operator, left, right, column: token.column };
       left = negate
         ? { type: 'unary', operator: 'not', operand: node, column: token.column }

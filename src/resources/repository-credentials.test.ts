@@ -63,6 +63,44 @@ describe('repository credentials', () => {
     expect(await resolve('other-project', 'https://git.example.com/team/app')).toBeUndefined();
   });
 
+  it('matches regular expressions with RE2 (as Kargo), against the URL as given and normalized', async () => {
+    await new ResourceService({ store }).apply({
+      mode: 'apply',
+      documents: [
+        secret('c-re2', {
+          repoURL: '(?i)^https://CODE\\.example\\.org/',
+          repoURLIsRegex: 'true',
+          username: 're2',
+          password: 'c',
+        }),
+        secret('d-normalized', {
+          repoURL: '^https://code\\.example\\.net/team/app$',
+          repoURLIsRegex: 'true',
+          username: 'normalized',
+          password: 'd',
+        }),
+      ],
+    });
+    const resolve = createCredentialResolver(store);
+    expect((await resolve('demo', 'https://code.example.org/x'))?.username).toBe('re2');
+    expect((await resolve('demo', 'https://Code.Example.net/team/app.git/'))?.username).toBe(
+      'normalized',
+    );
+  });
+
+  it('refuses a repoURL pattern that is not RE2 at admission', async () => {
+    const err = await new ResourceService({ store })
+      .apply({
+        mode: 'apply',
+        documents: [secret('e-js', { repoURL: '^https://(?!internal)', repoURLIsRegex: 'true' })],
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toContain(
+      'stringData.repoURL: invalid regular expression "^https://(?!internal)"',
+    );
+    expect(await store.get({ kind: 'Secret', namespace: 'demo', name: 'e-js' })).toBeUndefined();
+  });
+
   it('stores stringData as base64 data', async () => {
     const stored = await store.get({ kind: 'Secret', namespace: 'demo', name: 'z-exact' });
     expect(stored?.data).toMatchObject({ username: Buffer.from('exact').toString('base64') });

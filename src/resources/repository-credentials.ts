@@ -1,6 +1,7 @@
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../api/repo-urls.js';
 import { CRED_TYPE_LABEL, secretValue } from '../api/secret.js';
 import type { StoredResource } from '../api/resource.js';
+import { tryCompileUserRegex } from '../api/user-regex.js';
 import type { Store } from '../store/store.js';
 
 export type CredentialType = 'git' | 'helm' | 'image';
@@ -19,7 +20,7 @@ const NORMALIZE: Record<CredentialType, (url: string) => string> = {
 /**
  * Finds the credentials for a repository among a project's Secrets, as Kargo does: Secrets
  * labeled `kargo.akuity.io/cred-type: <type>`; an exact `repoURL` match wins over a regular
- * expression (`repoURLIsRegex: "true"`); among equals, Secret names in lexical order.
+ * expression (`repoURLIsRegex: "true"`, RE2 syntax); among equals, Secret names in lexical order.
  */
 export function createCredentialResolver(store: Store) {
   return async (
@@ -41,11 +42,11 @@ export function createCredentialResolver(store: Store) {
       ? undefined
       : sorted.find((secret) => {
           if (!isRegex(secret)) return false;
-          try {
-            return new RegExp(secretValue(secret, 'repoURL') ?? '$^').test(url);
-          } catch {
-            return false;
-          }
+          // RE2, as Kargo's Go regexp. A pattern that does not compile (admission refuses
+          // them; one stored before that) matches nothing, as Kargo skips it. A pattern cannot
+          // be normalized, so Kargo tries it against the URL as given and normalized.
+          const { regex } = tryCompileUserRegex(secretValue(secret, 'repoURL') ?? '$^');
+          return regex !== undefined && (regex.test(url) || regex.test(wanted));
         });
     const match = exact ?? regex;
     if (!match) return undefined;

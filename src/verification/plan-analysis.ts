@@ -1,3 +1,4 @@
+import { tryCompileUserRegex } from '../api/user-regex.js';
 import { inputError, isGantryError } from '../errors.js';
 import { mergeTemplates, type NamedTemplate } from './merge-templates.js';
 import { createRedactor, type Redactor } from './redactor.js';
@@ -63,12 +64,9 @@ export function planAnalysis(
  * that matches nothing is an error, as in Rollouts, since it is surely a typo.
  */
 function matchRule(pattern: string, names: readonly string[], where: string, template: string) {
-  let regex: RegExp | undefined;
-  try {
-    regex = new RegExp(pattern);
-  } catch {
-    regex = undefined;
-  }
+  // RE2, as Rollouts' Go regexp (and linear in each name); a pattern that does not compile
+  // (such as `*`) is still compared as a name.
+  const { regex } = tryCompileUserRegex(pattern);
   const matched = names.filter(
     (name) => pattern === '*' || name === pattern || (regex?.test(name) ?? false),
   );

@@ -501,7 +501,8 @@ describe('runAnalysis: templates', () => {
     expect(status.metricResults.map((r) => r.name)).toEqual(['a', 'b']);
   });
 
-  it.each([['fails'], ['.*'], ['*']])(
+  // metricName is an RE2 expression, as Rollouts' Go regexp: `(?i)` works.
+  it.each([['fails'], ['.*'], ['*'], ['(?i)^FAIL']])(
     'records dry-run metrics (%s) without letting them decide',
     async (rule) => {
       scripts.set('/ok', [1]);

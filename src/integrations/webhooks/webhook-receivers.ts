@@ -169,7 +169,15 @@ export class WebhookReceivers {
           const git = subscription.git as GitSubscription;
           if (!wanted.has(`git:${normalize('git', git.repoURL)}`)) return false;
           if (!changedPaths) return true;
-          return new PathSelector(git.includePaths, git.excludePaths).selects(changedPaths);
+          let paths: PathSelector;
+          try {
+            paths = new PathSelector(git.includePaths, git.excludePaths);
+          } catch {
+            // A pattern stored before admission required RE2: refresh, and let discovery
+            // report the pattern on the Warehouse rather than fail this delivery.
+            return true;
+          }
+          return paths.selects(changedPaths);
         }
         if ('image' in subscription && subscription.image)
           return wanted.has(

@@ -291,6 +291,14 @@ describe('discoverCommits', () => {
         expected: ['1.2.0', '1.10.0'],
       },
       {
+        name: 'tags by RE2 patterns, as Kargo (Go regexp)',
+        fields: {
+          commitSelectionStrategy: 'Lexical',
+          allowTagsRegexes: ['(?i)^NIGHTLY-', '^v\\pN'],
+        },
+        expected: ['v2.0.0', 'nightly-2'],
+      },
+      {
         name: 'an expression over tag fields',
         fields: { commitSelectionStrategy: 'NewestTag', expressionFilter: 'tagger != ""' },
         expected: ['1.2.0', 'v2.0.0'],
@@ -368,6 +376,21 @@ describe('discoverCommits', () => {
         },
       });
     });
+  });
+
+  it('rejects a tag pattern stored before admission required RE2, naming the field', async () => {
+    const err = await discoverCommits(
+      { ...subscription({ repoURL: branchRepo }), ignoreTagsRegexes: ['x', '(?<!v)1'] },
+      undefined,
+      contextWith(),
+      cache,
+      'app',
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DiscoveryError);
+    expect((err as DiscoveryError).transient).toBe(false);
+    expect((err as DiscoveryError).message).toBe(
+      `git subscription "app" (${branchRepo}): ignoreTagsRegexes[1]: invalid regular expression "(?<!v)1": invalid named capture: \`(?<!v)1\` (RE2 syntax is required, as in Kargo (Go regexp): no lookahead or lookbehind)`,
+    );
   });
 
   it('rejects an expression that fails, naming the subscription', async () => {

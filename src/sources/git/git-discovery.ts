@@ -1,3 +1,4 @@
+import { compileUserRegex } from '../../api/user-regex.js';
 import type { GitSubscription } from '../../api/warehouse.js';
 import { isGantryError } from '../../errors.js';
 import { redact } from '../../git/credentials.js';
@@ -116,10 +117,11 @@ function compileFilters(subscription: GitSubscription, label: string): Filters {
       throw invalid(`expressionFilter ${JSON.stringify(subscription.expressionFilter)}`, err);
     }
   }
+  // RE2, as Kargo's Go regexp: linear in each tag, whatever the pattern.
   const regexes = (field: 'allowTagsRegexes' | 'ignoreTagsRegexes') =>
     (subscription[field] ?? []).map((pattern, index) => {
       try {
-        return new RegExp(pattern);
+        return compileUserRegex(pattern);
       } catch (err) {
         throw invalid(`${field}[${index}]`, err);
       }

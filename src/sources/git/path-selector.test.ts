@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp } from '../../api/glob.js';
+import { compileGlob } from '../../api/glob.js';
 import { PathSelector } from './path-selector.js';
 
-describe('globToRegExp', () => {
+describe('compileGlob', () => {
   const cases: Array<[glob: string, matches: string[], misses: string[]]> = [
     ['*.yaml', ['a.yaml', '.yaml'], ['dir/a.yaml', 'a.yml']],
     ['apps/*/values.yaml', ['apps/x/values.yaml'], ['apps/x/y/values.yaml', 'apps/values.yaml']],
@@ -23,7 +23,7 @@ describe('globToRegExp', () => {
     ['file.(1)+', ['file.(1)+'], ['file.1']],
   ];
   it.each(cases)('%s', (glob, matches, misses) => {
-    const regex = globToRegExp(glob);
+    const regex = compileGlob(glob);
     for (const path of matches) expect(regex.test(path), `${glob} should match ${path}`).toBe(true);
     for (const path of misses) expect(regex.test(path), `${glob} should miss ${path}`).toBe(false);
   });
@@ -89,6 +89,37 @@ describe('PathSelector', () => {
       paths: ['src/a.ts'],
       selected: false,
     },
+    {
+      name: 'RE2 syntax: (?i)',
+      include: ['regex:(?i)^APPS/.*\\.YAML$'],
+      paths: ['apps/values.yaml'],
+      selected: true,
+    },
+    {
+      name: 'RE2 syntax: \\z',
+      include: ['regexp:\\.md\\z'],
+      paths: ['docs/a.md'],
+      selected: true,
+    },
+    // Catastrophic for a backtracking engine; under RE2 they simply finish.
+    {
+      name: 'a nested repetition against a long path',
+      include: ['regex:^(a+)+$'],
+      paths: ['a'.repeat(50_000) + 'b'],
+      selected: false,
+    },
+    {
+      name: 'a nested repetition excluding a long path',
+      exclude: ['regex:^(a+)+$'],
+      paths: ['a'.repeat(50_000)],
+      selected: false,
+    },
+    {
+      name: 'a glob with many stars against a long path',
+      include: ['glob:*a*a*a*a*a*a*a*a*c'],
+      paths: ['a'.repeat(50_000) + 'b'],
+      selected: false,
+    },
   ];
   it.each(cases)('$name', ({ include, exclude, paths, selected }) => {
     expect(new PathSelector(include, exclude).selects(paths)).toBe(selected);
@@ -99,9 +130,23 @@ describe('PathSelector', () => {
     expect(new PathSelector([], ['x']).selectsAll).toBe(false);
   });
 
-  it('names the entry with a bad regular expression', () => {
-    expect(() => new PathSelector(['ok'], ['x', 'regex:(unclosed'])).toThrow(
-      /^excludePaths\[1\]: invalid regular expression: /,
-    );
+  it.each([
+    [
+      ['ok'],
+      ['x', 'regex:(unclosed'],
+      'excludePaths[1]: invalid regular expression "(unclosed": missing closing ): `(unclosed`',
+    ],
+    [
+      ['regexp:^(a)\\1'],
+      [],
+      'includePaths[0]: invalid regular expression "^(a)\\1": invalid escape sequence: `\\1` (RE2 syntax is required, as in Kargo (Go regexp): no backreferences such as \\1)',
+    ],
+    [
+      ['glob:[z-a]'],
+      [],
+      'includePaths[0]: invalid glob "[z-a]": invalid character class range: `z-a`',
+    ],
+  ])('names the entry that does not compile: %j %j', (include, exclude, message) => {
+    expect(() => new PathSelector(include, exclude)).toThrow(message);
   });
 });

@@ -1,10 +1,12 @@
-import { globToRegExp } from '../../api/glob.js';
+import { compileGlob } from '../../api/glob.js';
+import { compileUserRegex, prefixedRegex, type UserRegex } from '../../api/user-regex.js';
 
 /**
  * The `includePaths` / `excludePaths` of a git subscription, as Kargo reads them
  * (`pkg/pattern.ParsePathPattern`): an entry is a plain path (the file itself, or a
  * directory and everything below it), `glob:<pattern>` (doublestar syntax: `*`, `**`, `?`,
- * `[a-z]`, `{a,b}`) or `regex:` / `regexp:<pattern>` (unanchored, like Go's MatchString).
+ * `[a-z]`, `{a,b}`) or `regex:` / `regexp:<pattern>` (RE2, unanchored, like Go's MatchString).
+ * Both run under RE2 (user-regex.ts), so matching a path takes time linear in its length.
  *
  * A commit is selected when at least one path it changes is included (every path is when
  * `includePaths` is empty) and not excluded. A commit that changes no path is selected only
@@ -39,23 +41,16 @@ export class PathSelector {
 type Matcher = (path: string) => boolean;
 
 function compile(entry: string, field: string): Matcher {
-  if (entry.startsWith('glob:')) {
-    const regex = globToRegExp(entry.slice('glob:'.length));
-    return (path) => regex.test(path);
+  const regex = prefixedRegex(entry);
+  let compiled: UserRegex;
+  try {
+    if (regex !== undefined) compiled = compileUserRegex(regex);
+    else if (entry.startsWith('glob:')) compiled = compileGlob(entry.slice('glob:'.length));
+    else return underDirectory(entry);
+  } catch (err) {
+    throw new Error(`${field}: ${(err as Error).message}`, { cause: err });
   }
-  const pattern = /^regexp?:/.exec(entry) ? entry.slice(entry.indexOf(':') + 1) : undefined;
-  if (pattern !== undefined) {
-    let regex: RegExp;
-    try {
-      regex = new RegExp(pattern);
-    } catch (err) {
-      throw new Error(`${field}: invalid regular expression: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    return (path) => regex.test(path);
-  }
-  return underDirectory(entry);
+  return (path) => compiled.test(path);
 }
 
 /**

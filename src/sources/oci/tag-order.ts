@@ -3,6 +3,7 @@ import {
   parseConstraint,
   parseVersion,
 } from '../../api/semver-constraint.js';
+import { compileUserRegex, type UserRegex } from '../../api/user-regex.js';
 import type { ImageSubscription } from '../../api/warehouse.js';
 
 /**
@@ -32,17 +33,26 @@ export function orderTags(tags: string[], subscription: ImageSubscription): stri
   }
 }
 
-/** allowTagsRegexes: a tag must match one (when any are given); ignoreTagsRegexes: none. */
+/**
+ * allowTagsRegexes: a tag must match one (when any are given); ignoreTagsRegexes: none. The
+ * patterns are RE2 (unanchored, as Kargo's Go `regexp.MatchString`), so filtering takes time
+ * linear in each tag whatever the pattern. Admission refuses patterns that do not compile; one
+ * stored before that (JavaScript-only syntax) throws an input error naming its field.
+ */
 export function filterTags(
   tags: string[],
   allow: string[] | undefined,
   ignore: string[] | undefined,
 ): string[] {
-  const allowRegexes = (allow ?? []).map((pattern) => new RegExp(pattern));
-  const ignoreRegexes = (ignore ?? []).map((pattern) => new RegExp(pattern));
+  const allowRegexes = compileAll(allow, 'allowTagsRegexes');
+  const ignoreRegexes = compileAll(ignore, 'ignoreTagsRegexes');
   return tags.filter(
     (tag) =>
       (allowRegexes.length === 0 || allowRegexes.some((regex) => regex.test(tag))) &&
       !ignoreRegexes.some((regex) => regex.test(tag)),
   );
+}
+
+function compileAll(patterns: string[] | undefined, field: string): UserRegex[] {
+  return (patterns ?? []).map((pattern, index) => compileUserRegex(pattern, `${field}[${index}]`));
 }
