@@ -69,7 +69,9 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const runner = {
       argocd,
       steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
-      repositories: new RepositoryCache(config.dataDir),
+      repositories: new RepositoryCache(config.dataDir, {
+        allowLocalRepositories: config.security.allowLocalRepositories,
+      }),
       credentialsFor: (project: string, url: string) => credentials(project, url, 'git'),
       workRoot: join(config.dataDir, 'work'),
       now: () => new Date(),

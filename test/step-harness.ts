@@ -45,12 +45,18 @@ export function createStepHarness(
     repositories?: RepositoryCache;
     freight?: FreightReference[];
     argocd?: ArgoCdInstances;
+    /** The operator's --allow-local-repositories, for steps on local (file://) repositories. */
+    allowLocalRepositories?: boolean;
   } = {},
 ): StepHarness {
   const base = mkdtempSync(join(tmpdir(), 'gantry-step-'));
   mkdirSync(join(base, 'work'));
   const workDir = new WorkDir(join(base, 'work'));
-  const repositories = options.repositories ?? new RepositoryCache(join(base, 'data'));
+  const repositories =
+    options.repositories ??
+    new RepositoryCache(join(base, 'data'), {
+      allowLocalRepositories: options.allowLocalRepositories ?? false,
+    });
   const logs: string[] = [];
   const metadataWrites: StepHarness['metadataWrites'] = [];
   const outcomes: StepHarness['outcomes'] = [];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { credentialEnv, redact, type GitCredentials } from './credentials.js';
 import { classifyGitFailure, GitError } from './git-error.js';
+import { allowedGitProtocols } from './remote-url-policy.js';
 
 export interface GitRunOptions {
   cwd: string;
@@ -13,6 +14,11 @@ export interface GitRunOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Standard input for the command. */
   input?: string | undefined;
+  /**
+   * Let git use local repositories (paths, file://): Gantry's own mirrors, or remotes when the
+   * operator allows local repositories. Off, git may reach only https, http, ssh and git.
+   */
+  allowFileProtocol?: boolean | undefined;
 }
 
 /** Identity for commits Gantry makes when neither the step nor the working tree names one. */
@@ -40,7 +46,10 @@ export async function identityEnv(
 
 /**
  * Runs the system git. Never prompts (a missing credential fails at once), never reads the
- * user's global configuration, and reports failures as GitErrors with secrets removed.
+ * user's global configuration, never uses a transport outside GIT_ALLOW_PROTOCOL (no ext::,
+ * fd::, and no local repositories unless `allowFileProtocol`: a submodule or a remote pointing
+ * at the server's disk is refused by git itself), and reports failures as GitErrors with
+ * secrets removed.
  */
 export function runGit(args: string[], options: GitRunOptions): Promise<string> {
   const env: NodeJS.ProcessEnv = {
@@ -52,6 +61,7 @@ export function runGit(args: string[], options: GitRunOptions): Promise<string> 
     GIT_CONFIG_GLOBAL: '/dev/null',
     ...options.env,
     ...(options.askpass ? credentialEnv(options.askpass, options.credentials) : {}),
+    GIT_ALLOW_PROTOCOL: allowedGitProtocols(!!options.allowFileProtocol),
   };
   return new Promise((resolve, reject) => {
     // No automatic gc in the middle of a promotion, and no hooks: nothing a repository or a

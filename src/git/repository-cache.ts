@@ -5,6 +5,7 @@ import { normalizeGitUrl } from '../api/repo-urls.js';
 import { askpassProgram, type GitCredentials } from './credentials.js';
 import { runGit, type GitRunOptions } from './git-cli.js';
 import { GitError } from './git-error.js';
+import { checkRemoteUrl } from './remote-url-policy.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { WorkingTreePool } from './working-tree-pool.js';
 
@@ -64,8 +65,15 @@ export class RepositoryCache {
   readonly #pool: WorkingTreePool;
   /** Working trees handed out and not yet given back, by path. */
   readonly #leases = new Map<string, Lease>();
+  readonly #allowLocal: boolean;
 
-  constructor(dataDir: string) {
+  /**
+   * `allowLocalRepositories`: the operator's `--allow-local-repositories`. Without it, every
+   * remote (clone, fetch, ls-remote, push, submodules) must be a network URL: a local path or
+   * file:// URL is refused, so a manifest cannot copy a repository from the server's disk.
+   */
+  constructor(dataDir: string, options: { allowLocalRepositories?: boolean | undefined } = {}) {
+    this.#allowLocal = options.allowLocalRepositories ?? false;
     this.#root = join(dataDir, 'git', 'mirrors');
     mkdirSync(this.#root, { recursive: true });
     this.#askpass = askpassProgram(dataDir);
@@ -74,6 +82,16 @@ export class RepositoryCache {
 
   get askpass(): string {
     return this.#askpass;
+  }
+
+  /** Whether the operator allows local repositories (git-push passes it on to git). */
+  get allowsLocalRepositories(): boolean {
+    return this.#allowLocal;
+  }
+
+  /** Throws a terminal GitError when `url` may not be used as a remote (remote-url-policy.ts). */
+  checkRemote(url: string): void {
+    checkRemoteUrl(url, { allowLocal: this.#allowLocal });
   }
 
   /** Trees are shared only between promotions of one owner on one repository. */
@@ -103,12 +121,14 @@ export class RepositoryCache {
   ): Promise<string> {
     const mirror = this.mirrorPath(url);
     return this.#mirrorLocks.run(mirror, async () => {
+      this.checkRemote(url);
       const options = {
         cwd: this.#root,
         credentials,
         askpass: this.#askpass,
         signal,
         env: insecureEnv(insecure),
+        allowFileProtocol: this.#allowLocal,
       };
       if (existsSync(join(mirror, 'HEAD'))) {
         await runGit(['-C', mirror, 'remote', 'set-url', 'origin', url], options);
@@ -148,9 +168,17 @@ export class RepositoryCache {
     signal?: AbortSignal,
     insecure = false,
   ): Promise<RemoteRefs> {
+    this.checkRemote(url);
     const output = await runGit(
       ['ls-remote', '--symref', '--end-of-options', url, 'HEAD', 'refs/heads/*', 'refs/tags/*'],
-      { cwd: this.#root, credentials, askpass: this.#askpass, signal, env: insecureEnv(insecure) },
+      {
+        cwd: this.#root,
+        credentials,
+        askpass: this.#askpass,
+        signal,
+        env: insecureEnv(insecure),
+        allowFileProtocol: this.#allowLocal,
+      },
     );
     return parseLsRemote(output);
   }
@@ -169,13 +197,17 @@ export class RepositoryCache {
     const mirror = await this.refresh(url, credentials, signal);
     const options = { cwd: this.#root, credentials, askpass: this.#askpass, signal };
     const inWork = { ...options, cwd: request.path };
+    // Copying from Gantry's own mirror is a local transport, always allowed.
+    const fromMirror = { allowFileProtocol: true };
     const key = this.#poolKey(url, request.owner);
     let ready = false;
     if (this.#pool.take(key, request.path)) {
       // Bring the reused tree's refs to the mirror's: the objects are shared, so this only
       // rewrites refs. A tree that cannot be brought up to date is thrown away.
       ready = await this.#mirrorLocks
-        .run(mirror, () => runGit(['fetch', ...SYNC_FROM_MIRROR(mirror)], inWork))
+        .run(mirror, () =>
+          runGit(['fetch', ...SYNC_FROM_MIRROR(mirror)], { ...inWork, ...fromMirror }),
+        )
         .then(
           () => true,
           () => {
@@ -186,7 +218,10 @@ export class RepositoryCache {
     }
     if (!ready) {
       await this.#mirrorLocks.run(mirror, () =>
-        runGit(['clone', '--quiet', '--shared', '--no-checkout', mirror, request.path], options),
+        runGit(['clone', '--quiet', '--shared', '--no-checkout', mirror, request.path], {
+          ...options,
+          ...fromMirror,
+        }),
       );
     }
     this.#leases.set(request.path, { key, mirror, url });
@@ -274,7 +309,13 @@ export class RepositoryCache {
       credentials?: GitCredentials | undefined;
     },
   ): Promise<void> {
-    const inWork = { cwd: path, credentials: options.credentials, askpass: this.#askpass };
+    // Submodules are remotes like any other: local ones only when the operator allows them.
+    const inWork = {
+      cwd: path,
+      credentials: options.credentials,
+      askpass: this.#askpass,
+      allowFileProtocol: this.#allowLocal,
+    };
     if (options.author?.name) await runGit(['config', 'user.name', options.author.name], inWork);
     if (options.author?.email) await runGit(['config', 'user.email', options.author.email], inWork);
     if (options.sparse && options.sparse.length > 0) {

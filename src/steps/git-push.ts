@@ -59,12 +59,15 @@ export const gitPushStep = defineStep({
     const cwd = context.workDir.gitWorkTree(config.path);
     try {
       const url = (await runGit(['remote', 'get-url', 'origin'], { cwd })).trim();
+      // The push target obeys the same rule as git-clone: no local repositories unless allowed.
+      context.repositories.checkRemote(url);
       const credentials = await context.credentialsFor(url);
       const git = {
         cwd,
         credentials,
         askpass: context.repositories.askpass,
         signal: context.signal,
+        allowFileProtocol: context.repositories.allowsLocalRepositories,
       };
       if (config.tag) {
         if (context.plan)

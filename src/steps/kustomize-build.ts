@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
+import { allowedGitProtocols } from '../git/remote-url-policy.js';
 
 /**
  * kustomize-build: renders a kustomization with `kustomize build`, or `kubectl kustomize` where
@@ -45,7 +46,12 @@ export const kustomizeBuildStep = defineStep({
       write: true,
     });
     const helm = config.plugin?.helm ? ['--enable-helm'] : [];
-    const rendered = await render(input, helm, context.signal);
+    const rendered = await render(
+      input,
+      helm,
+      allowedGitProtocols(context.repositories.allowsLocalRepositories),
+      context.signal,
+    );
     if (toFile) {
       context.workDir.writeFile(config.outPath, rendered, { field: 'outPath' });
       context.log(`rendered ${config.path} into ${config.outPath}`);
@@ -70,13 +76,18 @@ export const kustomizeBuildStep = defineStep({
   },
 });
 
-async function render(dir: string, extra: string[], signal: AbortSignal): Promise<string> {
+async function render(
+  dir: string,
+  extra: string[],
+  gitProtocols: string,
+  signal: AbortSignal,
+): Promise<string> {
   const attempts: Array<[string, string[]]> = [
     ['kustomize', ['build', ...extra, dir]],
     ['kubectl', ['kustomize', ...extra, dir]],
   ];
   for (const [command, args] of attempts) {
-    const result = await run(command, args, signal);
+    const result = await run(command, args, gitProtocols, signal);
     if (result === 'missing') continue;
     if (result.code !== 0)
       throw terminalError(
@@ -92,6 +103,7 @@ async function render(dir: string, extra: string[], signal: AbortSignal): Promis
 function run(
   command: string,
   args: string[],
+  gitProtocols: string,
   signal: AbortSignal,
 ): Promise<{ code: number | null; stdout: string; stderr: string } | 'missing'> {
   // A home of its own: nothing of the server's (helm repositories, kube or git configuration,
@@ -102,7 +114,16 @@ function run(
     (resolve, reject) => {
       const child = spawn(command, args, {
         signal,
-        env: { PATH: process.env.PATH, HOME: home, LANG: 'C', KUBECONFIG: '/dev/null' },
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          LANG: 'C',
+          KUBECONFIG: '/dev/null',
+          // Remote bases are fetched with git: the same transports as Gantry's own git.
+          GIT_ALLOW_PROTOCOL: gitProtocols,
+          GIT_CONFIG_NOSYSTEM: '1',
+          GIT_TERMINAL_PROMPT: '0',
+        },
       });
       let stdout = '';
       let stderr = '';
