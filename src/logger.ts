@@ -1,7 +1,9 @@
+import { redactUrl } from './api/redact-url.js';
+
 /**
  * A small structured logger: one line per entry on stderr, either `text`
  * (`2026-11-22T13:00:00Z INFO server listening url=http://…`) or `json`. Fields go through
- * `redact`, so nothing named like a secret is ever written.
+ * `redact`, so nothing named like a secret is ever written, and no URL keeps its credentials.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -55,7 +57,8 @@ function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) out[key] = '***';
-    else if (value instanceof Error) out[key] = value.message;
+    else if (value instanceof Error) out[key] = redactUrl(value.message);
+    else if (typeof value === 'string') out[key] = redactUrl(value);
     else out[key] = value;
   }
   return out;

@@ -35,7 +35,8 @@ import { autoRollback } from './controllers/auto-rollback.js';
 import { replicaId } from './replica-id.js';
 import { createApp } from './server/app.js';
 import { listen } from './server/http-server.js';
-import { openPostgresStore, redactUrl } from './store/postgres/postgres-store.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
+import { redactUrl } from './api/redact-url.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -68,6 +69,9 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const healthCheckers = [argocdHealthChecker((instance) => argocd.get(instance))];
     const runner = {
       argocd,
+      knownSecrets: config.argocd.flatMap((instance) =>
+        instance.kind === 'api' ? [instance.token] : [],
+      ),
       steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
       repositories: new RepositoryCache(config.dataDir, {
         allowLocalRepositories: config.security.allowLocalRepositories,

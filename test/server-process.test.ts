@@ -224,7 +224,7 @@ describe('the gantry server process', () => {
       ]);
       expect(result.code).toBe(1);
       expect(result.err).toContain(
-        `error: cannot open the PostgreSQL store at postgres://gantry:***@127.0.0.1:${port}/gantry`,
+        `error: cannot open the PostgreSQL store at postgres://***@127.0.0.1:${port}/gantry`,
       );
       expect(result.err).not.toContain('hunter2');
     });

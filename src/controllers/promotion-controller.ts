@@ -4,6 +4,7 @@ import type { PromotionStep } from '../api/common.js';
 import type { FreightStatus } from '../api/freight.js';
 import { TERMINAL_PROMOTION_PHASES, type PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
+import { SecretSet } from '../api/secret-set.js';
 import type { StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
@@ -290,11 +291,14 @@ export class PromotionController {
       lost,
       done: Promise.resolve(),
     };
-    entry.done = this.#execute(promotion, controller, lost.signal)
+    // The Promotion's secret set: what its steps read from Secrets is masked in its status,
+    // its log, and the server's log.
+    const secrets = new SecretSet(this.#options.runner.knownSecrets ?? []);
+    entry.done = this.#execute(promotion, controller, lost.signal, secrets)
       .catch((err: unknown) =>
         this.#options.logger.error('promotion failed to run', {
           promotion: promotion.metadata.name,
-          error: errorMessage(err),
+          error: secrets.maskText(errorMessage(err)),
         }),
       )
       .finally(() => {
@@ -308,6 +312,7 @@ export class PromotionController {
     promotion: StoredResource,
     controller: AbortController,
     lost: AbortSignal,
+    secrets: SecretSet,
   ): Promise<void> {
     const { store, runner, logs, logger } = this.#options;
     const project = promotion.metadata.namespace ?? '';
@@ -370,6 +375,7 @@ export class PromotionController {
       },
       {
         status: { ...previous, freight: reference },
+        secrets,
         signal: controller.signal,
         interrupt: AbortSignal.any([this.#stop.signal, lost]),
         save: async (status) => {

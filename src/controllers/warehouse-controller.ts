@@ -2,6 +2,7 @@ import type { Condition } from '../api/meta.js';
 import { parseDuration } from '../api/duration.js';
 import { freightName } from '../api/freight-name.js';
 import { REFRESH_ANNOTATION } from '../api/labels.js';
+import { redactUrl } from '../api/redact-url.js';
 import type { StoredResource } from '../api/resource.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import type {
@@ -310,27 +311,29 @@ export class WarehouseController {
         const named =
           typeof subscription.name === 'string' ? { subscriptionName: subscription.name } : {};
         try {
+          // The status (and the Freight made from it) names repositories without the
+          // credentials a repoURL may carry; discoverers see the URL as written.
           if ('image' in subscription && subscription.image) {
             const sub = subscription.image as ImageSubscription;
-            const before = previous.images?.find((e) => e.repoURL === sub.repoURL);
+            const before = previous.images?.find((e) => sameUrl(e.repoURL, sub.repoURL));
             (artifacts.images ??= []).push({
-              ...(await discoverers.image(sub, before, context)),
+              ...stored(await discoverers.image(sub, asWritten(before, sub), context)),
               ...named,
             });
           } else if ('git' in subscription && subscription.git) {
             const sub = subscription.git as GitSubscription;
-            const before = previous.git?.find((e) => e.repoURL === sub.repoURL);
+            const before = previous.git?.find((e) => sameUrl(e.repoURL, sub.repoURL));
             (artifacts.git ??= []).push({
-              ...(await discoverers.git(sub, before, context)),
+              ...stored(await discoverers.git(sub, asWritten(before, sub), context)),
               ...named,
             });
           } else if ('chart' in subscription && subscription.chart) {
             const sub = subscription.chart as ChartSubscription;
             const before = previous.charts?.find(
-              (e) => e.repoURL === sub.repoURL && (e.name ?? '') === (sub.name ?? ''),
+              (e) => sameUrl(e.repoURL, sub.repoURL) && (e.name ?? '') === (sub.name ?? ''),
             );
             (artifacts.charts ??= []).push({
-              ...(await discoverers.chart(sub, before, context)),
+              ...stored(await discoverers.chart(sub, asWritten(before, sub), context)),
               ...named,
             });
           } else {
@@ -339,7 +342,7 @@ export class WarehouseController {
         } catch (err) {
           if (context.signal.aborted) return;
           failures.push({
-            message: `${describeSubscription(subscription)}: ${boundedMessage(err)}`,
+            message: redactUrl(`${describeSubscription(subscription)}: ${boundedMessage(err)}`),
             transient: (err as { transient?: boolean }).transient === true,
           });
           // Keep the last results of a failing subscription: they are still the newest known.
@@ -350,7 +353,7 @@ export class WarehouseController {
     // Subscription order, whatever order discoveries finished in.
     const order = (url: string) =>
       subscriptions.findIndex((s) =>
-        Object.values(s).some((v) => (v as { repoURL?: string })?.repoURL === url),
+        Object.values(s).some((v) => sameUrl((v as { repoURL?: string })?.repoURL ?? '', url)),
       );
     artifacts.images?.sort((a, b) => order(a.repoURL) - order(b.repoURL));
     artifacts.git?.sort((a, b) => order(a.repoURL) - order(b.repoURL));
@@ -480,17 +483,35 @@ function keepPrevious(
 ): void {
   if ('image' in subscription && subscription.image) {
     const url = (subscription.image as ImageSubscription).repoURL;
-    const before = previous.images?.find((e) => e.repoURL === url);
+    const before = previous.images?.find((e) => sameUrl(e.repoURL, url));
     if (before) (artifacts.images ??= []).push(before);
   } else if ('git' in subscription && subscription.git) {
     const url = (subscription.git as GitSubscription).repoURL;
-    const before = previous.git?.find((e) => e.repoURL === url);
+    const before = previous.git?.find((e) => sameUrl(e.repoURL, url));
     if (before) (artifacts.git ??= []).push(before);
   } else if ('chart' in subscription && subscription.chart) {
     const chart = subscription.chart as ChartSubscription;
     const before = previous.charts?.find(
-      (e) => e.repoURL === chart.repoURL && (e.name ?? '') === (chart.name ?? ''),
+      (e) => sameUrl(e.repoURL, chart.repoURL) && (e.name ?? '') === (chart.name ?? ''),
     );
     if (before) (artifacts.charts ??= []).push(before);
   }
+}
+
+/** The same repository, whether or not either URL has had its credentials redacted. */
+function sameUrl(a: string, b: string): boolean {
+  return a === b || redactUrl(a) === redactUrl(b);
+}
+
+/** A discovery result as the status keeps it: its repoURL without credentials. */
+function stored<T extends { repoURL: string }>(entry: T): T {
+  return { ...entry, repoURL: redactUrl(entry.repoURL) };
+}
+
+/** The last result handed back to a discoverer, under the repoURL it was written with. */
+function asWritten<T extends { repoURL: string }>(
+  entry: T | undefined,
+  subscription: { repoURL: string },
+): T | undefined {
+  return entry && { ...entry, repoURL: subscription.repoURL };
 }

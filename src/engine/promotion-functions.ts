@@ -1,5 +1,6 @@
 import type { FreightReference } from '../api/common.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../api/repo-urls.js';
+import { secretDataValues, type SecretSet } from '../api/secret-set.js';
 import type { ExprFunction } from '../expr/evaluator.js';
 import { isPlainObject } from '../expr/values.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
@@ -29,6 +30,11 @@ export function promotionFunctions(options: {
   steps: () => StepRecord[];
   /** The alias of the step being evaluated, for status('x') inside a task. */
   currentAlias?: string | undefined;
+  /**
+   * Where values read by secret() are registered, so they are masked wherever the work
+   * writes them out (statuses, logs, errors).
+   */
+  secrets?: SecretSet | undefined;
 }): Record<string, ExprFunction> {
   const pick = <T>(
     kind: string,
@@ -132,6 +138,7 @@ export function promotionFunctions(options: {
         throw new Error('secrets are not readable here (they would be shown)');
       const secret = options.lookups.secrets[String(name)];
       if (!secret) throw new Error(`no Secret "${String(name)}" in this project`);
+      options.secrets?.addAll(secretDataValues(secret));
       return { ...secret };
     },
     success: () => !options.steps().some(failed),

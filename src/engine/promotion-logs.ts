@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { redactUrl } from '../api/redact-url.js';
 
 /** One line of a promotion's log. */
 export interface LogEntry {
@@ -11,8 +12,9 @@ export interface LogEntry {
 
 /**
  * Promotion logs: one append-only JSON-lines file per Promotion in the data directory, written
- * as steps run and read (or followed) by `gantry logs promotion`. Lines are already free of
- * secrets (git output is redacted before it is logged).
+ * as steps run and read (or followed) by `gantry logs promotion`. Lines arrive masked by the
+ * Promotion's secret set (the runner masks every line it logs); credentials in URLs are
+ * stripped here once more, whoever appends.
  */
 export class PromotionLogs {
   readonly #root: string;
@@ -31,7 +33,7 @@ export class PromotionLogs {
   append(project: string, promotion: string, step: string, line: string): void {
     const file = this.#file(project, promotion);
     mkdirSync(dirname(file), { recursive: true });
-    const entry: LogEntry = { time: this.#now().toISOString(), step, line };
+    const entry: LogEntry = { time: this.#now().toISOString(), step, line: redactUrl(line) };
     appendFileSync(file, `${JSON.stringify(entry)}\n`);
   }
 

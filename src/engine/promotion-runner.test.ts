@@ -270,15 +270,23 @@ describe('runPromotion', () => {
           },
         },
         { uses: 'compose-output', as: 'y', config: { a: "${{ secret('missing').token }}" } },
+        {
+          uses: 'compose-output',
+          as: 'z',
+          if: 'always()',
+          config: { length: '${{ len(outputs.x.header) }}' },
+        },
       ]),
       d,
     );
+    // The secret is masked in the status; later steps still read the real value.
     expect(result.state?.x).toEqual({
       tested: true,
       owner: 'web-team',
       none: null,
-      header: 'Bearer t0k3n',
+      header: 'Bearer ***',
     });
+    expect(result.state?.z).toEqual({ length: 'Bearer t0k3n'.length });
     expect(result.stepExecutionMetadata?.[1]?.message).toBe(
       'a: column 5: secret(): no Secret "missing" in this project',
     );

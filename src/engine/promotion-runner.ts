@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
+import { SecretSet } from '../api/secret-set.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { isGantryError } from '../errors.js';
 import type { Environment } from '../expr/evaluator.js';
@@ -46,6 +47,8 @@ export interface RunnerDeps {
   lookups?(project: string): Promise<ProjectLookups>;
   /** Argo CD control planes for the argocd steps; none configured when absent. */
   argocd?: ArgoCdInstances | undefined;
+  /** Secret values of the server's own configuration (Argo CD tokens): always masked. */
+  knownSecrets?: readonly string[] | undefined;
   /** Merges values into a Stage's or Freight's `status.metadata`. */
   setMetadata?(
     project: string,
@@ -68,6 +71,12 @@ export interface RunOptions {
    */
   interrupt?: AbortSignal | undefined;
   plan?: boolean | undefined;
+  /**
+   * The Promotion's secret set: secret(), repository credentials and `knownSecrets` register
+   * into it, and everything the runner writes out (saved statuses, log lines, metadata, the
+   * returned status) is masked with it. A new one is made when absent.
+   */
+  secrets?: SecretSet | undefined;
 }
 
 type StepMeta = NonNullable<PromotionStatus['stepExecutionMetadata']>[number];
@@ -85,9 +94,35 @@ const DEFAULT_POLL_MS = 10_000;
  */
 export async function runPromotion(
   work: PromotionWork,
-  deps: RunnerDeps,
-  options: RunOptions,
+  rawDeps: RunnerDeps,
+  rawOptions: RunOptions,
 ): Promise<PromotionStatus> {
+  // Masking happens here, where data leaves the runner: outputs stay usable in memory by later
+  // steps, but every copy that is saved, logged or returned has its secrets replaced by ***.
+  // (After a restart, a resumed Promotion therefore reads masked outputs of earlier steps.)
+  const secrets = rawOptions.secrets ?? new SecretSet();
+  secrets.addAll(rawDeps.knownSecrets ?? []);
+  const deps: RunnerDeps = {
+    ...rawDeps,
+    log: (promotion, alias, line) => rawDeps.log(promotion, alias, secrets.maskText(line)),
+    credentialsFor: async (project, url) => {
+      const credentials = await rawDeps.credentialsFor(project, url);
+      if (credentials?.password) {
+        secrets.add(credentials.password);
+        secrets.add(`${credentials.username}:${credentials.password}`);
+      }
+      return credentials;
+    },
+    ...(rawDeps.setMetadata && {
+      setMetadata: (project, kind, name, values) =>
+        rawDeps.setMetadata!(project, kind, name, secrets.mask(values)),
+    }),
+  };
+  const options: RunOptions = {
+    ...rawOptions,
+    secrets,
+    save: (current) => rawOptions.save(secrets.mask(current)),
+  };
   const status: PromotionStatus = structuredClone(options.status);
   status.phase = 'Running';
   status.startedAt ??= formatTimestamp(deps.now());
@@ -130,6 +165,7 @@ export async function runPromotion(
             })),
           currentAlias: alias,
           lookups,
+          secrets,
         }),
       },
     });
@@ -147,7 +183,7 @@ export async function runPromotion(
       log,
       environment,
     });
-    if (outcome === 'interrupted') return status;
+    if (outcome === 'interrupted') return secrets.mask(status);
     if (outcome === 'aborted') {
       meta.status = 'Aborted';
       meta.finishedAt = formatTimestamp(deps.now());
@@ -405,7 +441,7 @@ async function finish(
   deps.repositories.release(workPath);
   rmSync(workPath, { recursive: true, force: true });
   deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
-  return status;
+  return options.secrets?.mask(status) ?? status;
 }
 
 function parseTimeout(text: string): number {

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SecretSet } from '../api/secret-set.js';
 
 /** Username and password (or token) for one repository. */
 export interface GitCredentials {
@@ -36,9 +37,10 @@ export function credentialEnv(
   };
 }
 
-/** Removes secrets from text that may reach a log, a status or an error. */
+/**
+ * Removes secrets from text that may reach a log, a status or an error: credentials in URLs,
+ * and the password (with its encodings), through the one masking function (SecretSet).
+ */
 export function redact(text: string, credentials?: GitCredentials): string {
-  let out = text.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
-  if (credentials?.password) out = out.split(credentials.password).join('***');
-  return out;
+  return new SecretSet(credentials?.password ? [credentials.password] : []).maskText(text);
 }

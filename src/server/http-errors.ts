@@ -1,4 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { redactUrl } from '../api/redact-url.js';
 import { GantryError, isGantryError, type ErrorCode, type FieldIssue } from '../errors.js';
 
 /**
@@ -31,8 +32,13 @@ export function errorResponse(err: unknown): { status: ContentfulStatusCode; bod
   const error = isGantryError(err)
     ? err
     : new GantryError('Internal', 'internal error', { cause: err });
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  if (error.issues.length > 0) body.error.issues = error.issues;
+  // No URL in an answer keeps its credentials, whatever layer wrote the message.
+  const body: ErrorBody = { error: { code: error.code, message: redactUrl(error.message) } };
+  if (error.issues.length > 0)
+    body.error.issues = error.issues.map((issue) => ({
+      ...issue,
+      message: redactUrl(issue.message),
+    }));
   return { status: STATUS[error.code], body };
 }
 

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { ExpressionVariable } from '../../api/common.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
+import { SecretSet, secretDataValues } from '../../api/secret-set.js';
 import type { StageSpec } from '../../api/stage.js';
 import { projectLookups } from '../../controllers/project-lookups.js';
 import { freightReference } from '../../controllers/stage-promotion-status.js';
@@ -15,6 +16,8 @@ import { readJsonBody } from '../request-body.js';
  * `POST /v1/projects/{project}/expressions` with `{"expression", "stage"?, "freight"?}`:
  * evaluates against the real context — the Stage's vars, the Freight's artifacts — and
  * answers `{"value": …}` without running anything. Freight is named by name or alias.
+ * secret() is not available here, and whatever else would answer a value of one of the
+ * project's Secrets (metadata a step recorded, a var holding a literal token) is masked.
  */
 export function registerExpressionRoutes(app: Hono, deps: { service: ResourceService }): void {
   app.post('/v1/projects/:project/expressions', async (c) => {
@@ -62,8 +65,15 @@ export function registerExpressionRoutes(app: Hono, deps: { service: ResourceSer
         );
       freight = { ...freightReference(found), alias: found.alias as string | undefined };
     }
+    const { secrets: projectSecrets, ...lookups } = await projectLookups(
+      deps.service,
+      project,
+      true,
+    );
+    const secrets = new SecretSet(
+      Object.values(projectSecrets ?? {}).flatMap((data) => secretDataValues(data)),
+    );
     try {
-      const lookups = await projectLookups(deps.service, project, false);
       const value = evaluateInContext(body.expression, {
         lookups,
         project,
@@ -71,10 +81,12 @@ export function registerExpressionRoutes(app: Hono, deps: { service: ResourceSer
         vars,
         freight,
       });
-      return c.json({ value: toJsonValue(value) });
+      return c.json({ value: secrets.mask(toJsonValue(value)) });
     } catch (err) {
-      if (isExprError(err))
-        throw inputError(err.message, [{ path: 'expression', message: err.message }]);
+      if (isExprError(err)) {
+        const message = secrets.maskText(err.message);
+        throw inputError(message, [{ path: 'expression', message }]);
+      }
       throw err;
     }
   });

@@ -19,6 +19,7 @@ import type {
 } from '../store.js';
 import { keyId, planWrites, type PlannedChange, type StoreSnapshot } from '../write-planner.js';
 import { postgresMigrations } from './postgres-migrations.js';
+import { redactUrl } from '../../api/redact-url.js';
 
 /** The subset of node-postgres this store uses, described structurally. */
 interface QueryResult {
@@ -466,17 +467,6 @@ function describeConnectionError(err: unknown, url: string): unknown {
     return err;
   const message = err instanceof Error ? err.message : String(err);
   return unavailableError(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${message}`, err);
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://…';
-  }
 }
 
 function parseBody(row: Record<string, unknown>): StoredResource {
