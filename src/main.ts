@@ -39,6 +39,8 @@ import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { redactUrl } from './api/redact-url.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { openEncryptingStore, secretsKey } from './store/encrypting-store.js';
+import { loadSecretsKey } from './secrets-key.js';
 
 /** dist/ui of this package, whether this module runs from src/ (tsx) or dist/ (built). */
 const UI_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'ui');
@@ -221,12 +223,20 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
   }
 }
 
-function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
+/** The configured backend, wrapped so that Secret values are encrypted at rest. */
+async function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
   const onError = (err: unknown) => logger.error('store error', { error: errorMessage(err) });
-  if (config.store.kind === 'sqlite') {
-    return Promise.resolve(openSqliteStore({ path: config.store.path, onError }));
+  const backend =
+    config.store.kind === 'sqlite'
+      ? openSqliteStore({ path: config.store.path, onError })
+      : await openPostgresStore({ url: config.store.url, onError });
+  try {
+    const { key, source } = loadSecretsKey(config.security, logger);
+    return await openEncryptingStore(backend, secretsKey(key), { keySource: source });
+  } catch (err) {
+    await backend.close();
+    throw err;
   }
-  return openPostgresStore({ url: config.store.url, onError });
 }
 
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully (a second signal forces). */
