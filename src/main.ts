@@ -18,6 +18,7 @@ import { GarbageCollector } from './controllers/garbage-collector.js';
 import type { ProjectConfigSpec } from './api/project-config.js';
 import { promotionGate } from './api/promotion-gates.js';
 import { analysisVerification } from './controllers/analysis-verification.js';
+import { localCommandRunner } from './verification/local-command-runner.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
@@ -121,7 +122,13 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       store,
       logger,
       replicaId: replica,
-      runVerification: analysisVerification({ store, now: runner.now, sleep: runner.sleep }),
+      runVerification: analysisVerification({
+        store,
+        now: runner.now,
+        sleep: runner.sleep,
+        // Job metrics run programs on this host: only when the operator allows it.
+        runCommand: config.security.allowLocalPrograms ? localCommandRunner : undefined,
+      }),
       healthCheckers,
       healthPollMs: Math.min(5_000, config.healthIntervalMs),
     });

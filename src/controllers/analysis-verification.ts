@@ -6,6 +6,7 @@ import { evaluateInContext } from '../engine/evaluate-in-context.js';
 import { errorMessage } from '../errors.js';
 import { hasExpressions } from '../expr/template.js';
 import type { Store } from '../store/store.js';
+import type { CommandRunner } from '../verification/command-runner.js';
 import { runAnalysis } from '../verification/run-analysis.js';
 import type { RunVerification } from './verification-controller.js';
 
@@ -20,6 +21,8 @@ export function analysisVerification(options: {
   store: Store;
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Runs job metrics; absent unless the operator allows local programs (they are refused). */
+  runCommand?: CommandRunner | undefined;
 }): RunVerification {
   const { store } = options;
   return async ({ project, stage, signal, progress }) => {
@@ -81,6 +84,7 @@ export function analysisVerification(options: {
       signal,
       now: options.now,
       sleep: options.sleep,
+      runCommand: options.runCommand,
       onUpdate: async (run) => {
         await progress({ message: describeProgress(run.metricResults) });
       },

@@ -79,6 +79,37 @@ describe('job provider', () => {
     expect(stdout).not.toContain('VITEST');
   });
 
+  it('gives the process only PATH, a temporary HOME, LANG and its own env: no server secret', async () => {
+    const server = {
+      GANTRY_SECRETS_KEY: 'c2VjcmV0LWtleS1vZi10aGUtc2VydmVy',
+      GANTRY_TOKEN: 'server-api-token',
+      ARGOCD_AUTH_TOKEN: 'argocd-token',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret',
+    };
+    const saved = Object.fromEntries(Object.keys(server).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, server);
+    let stdout = '';
+    try {
+      const outcome = await measure(
+        job([{ name: 'env', command: ['env'], env: [{ name: 'DECLARED', value: 'yes' }] }]),
+      );
+      stdout = outcome.type === 'result' ? String(outcome.result) : JSON.stringify(outcome);
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    }
+    const env = Object.fromEntries(
+      stdout
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(env).sort()).toEqual(['DECLARED', 'HOME', 'LANG', 'PATH']);
+    expect(env.HOME).not.toBe(process.env.HOME);
+    expect(env.HOME?.startsWith(join(tmpdir(), 'gantry-job-'))).toBe(true);
+    for (const secret of Object.values(server)) expect(stdout).not.toContain(secret);
+  });
+
   it('runs containers one after the other in a fresh directory removed afterwards', async () => {
     const outcome = await measure(
       job([

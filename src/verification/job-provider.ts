@@ -69,8 +69,11 @@ type Attempt =
  * first, then containers, one after the other.
  * - `image` is ignored: nothing is pulled and nothing is isolated, so the command must exist
  *   on the host (e.g. `sh`, `curl`). There is no shell unless the command is one.
- * - `env` gives the process its whole environment, plus PATH (Gantry's) and HOME; the
- *   server's own environment, which holds its credentials, is not passed on. `valueFrom` is
+ * - Job metrics run only when the operator allows local programs (`--allow-local-programs`,
+ *   see run-analysis.ts); they are off by default.
+ * - `env` gives the process its whole environment, plus PATH (Gantry's), HOME (the attempt's
+ *   temporary directory) and LANG; the server's own environment, which holds its credentials
+ *   (GANTRY_*, tokens, the secrets key), is never passed on. `valueFrom` is
  *   not supported. `$(VAR)` in command, args and env values expands as in Kubernetes.
  * - Each attempt runs in a fresh temporary directory, shared by its containers and removed
  *   afterwards.
@@ -186,7 +189,7 @@ async function runAttempt(
           command: step.command,
           args: step.args,
           cwd: dir,
-          env: { PATH: hostPath(), HOME: dir, ...step.env },
+          env: { PATH: hostPath(), HOME: dir, LANG: 'C.UTF-8', ...step.env },
           timeoutMs: remaining,
           signal: context.signal,
           maxOutputBytes: MAX_OUTPUT_BYTES,

@@ -23,6 +23,8 @@ export interface ResolvedMetric extends MetricLimits {
   /** Between measurements; undefined when only one is taken. */
   intervalMs?: number;
   conditions: MeasurementConditions;
+  /** Which provider measures it: `job` runs programs on the server's host. */
+  provider: 'web' | 'prometheus' | 'job';
   measure: Measure;
 }
 
@@ -84,14 +86,21 @@ export function resolveMetric(metric: Metric, options: MetricOptions): ResolvedM
     initialDelayMs: duration(resolved.initialDelay, 'initialDelay', where) ?? 0,
     ...(intervalMs !== undefined && count > 1 && { intervalMs }),
     conditions: parseConditions(name, resolved.successCondition, resolved.failureCondition),
-    measure: prepareProvider(resolved.provider, name),
+    ...prepareProvider(resolved.provider, name),
   };
 }
 
-function prepareProvider(provider: Metric['provider'], metric: string): Measure {
-  if (provider.web) return webProvider.prepare(provider.web, metric);
-  if (provider.prometheus) return prometheusProvider.prepare(provider.prometheus, metric);
-  if (provider.job) return jobProvider.prepare(provider.job, metric);
+function prepareProvider(
+  provider: Metric['provider'],
+  metric: string,
+): Pick<ResolvedMetric, 'provider' | 'measure'> {
+  if (provider.web) return { provider: 'web', measure: webProvider.prepare(provider.web, metric) };
+  if (provider.prometheus)
+    return {
+      provider: 'prometheus',
+      measure: prometheusProvider.prepare(provider.prometheus, metric),
+    };
+  if (provider.job) return { provider: 'job', measure: jobProvider.prepare(provider.job, metric) };
   const name = Object.entries(provider).find(([, config]) => config !== undefined)?.[0] ?? '(none)';
   throw inputError(
     `metric "${metric}": provider ${name} is not supported by Gantry; use web, prometheus or job`,

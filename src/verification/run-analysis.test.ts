@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalysisTemplateSpec, Metric } from '../api/analysis-template.js';
 import type { AnalysisRunStatus } from './analysis-run-status.js';
 import type { NamedTemplate } from './merge-templates.js';
 import { runAnalysis, type AnalysisInput } from './run-analysis.js';
+import { localCommandRunner } from './local-command-runner.js';
 
 const NOW = new Date('2025-01-01T00:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -65,6 +69,8 @@ async function run(templates: NamedTemplate[], options: Partial<AnalysisInput> =
     now: () => NOW,
     sleep: (ms) => (delays.push(ms), Promise.resolve()),
     onUpdate: (snapshot) => void updates.push(snapshot),
+    // The operator's --allow-local-programs, for the job metrics here (see the test without it).
+    runCommand: localCommandRunner,
     ...options,
   });
   return { status, delays, updates, metric: status.metricResults[0] };
@@ -726,5 +732,44 @@ describe('runAnalysis: bounds', () => {
     expect(noisy?.phase).toBe('Failed');
     for (const text of [status.message, noisy?.message, noisy?.measurements[0]?.message])
       expect(Buffer.byteLength(text ?? '')).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('runAnalysis: job metrics when the operator has not allowed local programs', () => {
+  it('ends the job metric with an Error measurement naming the flag, and runs nothing', async () => {
+    const marker = join(tmpdir(), `gantry-job-ran-${process.pid}-${Date.now()}`);
+    scripts.set('/slow', [0.5]);
+    const { status } = await run(
+      [
+        template('t', {
+          metrics: [
+            web('web', '/slow', { successCondition: 'result > 0' }),
+            {
+              name: 'local',
+              provider: {
+                job: {
+                  spec: {
+                    template: {
+                      spec: { containers: [{ name: 'c', command: ['touch', marker] }] },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        }),
+      ],
+      { runCommand: undefined },
+    );
+    expect(existsSync(marker)).toBe(false);
+    const local = status.metricResults.find((m) => m.name === 'local');
+    expect(local?.phase).toBe('Error');
+    expect(local?.measurements).toHaveLength(1);
+    expect(local?.measurements[0]).toMatchObject({ phase: 'Error' });
+    expect(local?.measurements[0]?.message).toContain(
+      '--allow-local-programs (GANTRY_ALLOW_LOCAL_PROGRAMS=true)',
+    );
+    expect(status.phase).toBe('Error');
+    expect(status.message).toContain('--allow-local-programs');
   });
 });

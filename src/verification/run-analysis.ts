@@ -6,7 +6,6 @@ import {
 import { assessRun } from './assess-run.js';
 import { boundHead } from './bounded-text.js';
 import type { CommandRunner } from './command-runner.js';
-import { localCommandRunner } from './local-command-runner.js';
 import type { NamedTemplate } from './merge-templates.js';
 import { planAnalysis } from './plan-analysis.js';
 import type { SecretValue } from './resolve-args.js';
@@ -27,8 +26,12 @@ export interface AnalysisInput {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called (and awaited, one call at a time) after every measurement with a snapshot. */
   onUpdate?: (status: AnalysisRunStatus) => Promise<void> | void;
-  /** Runs job metrics' processes; node:child_process by default. */
-  runCommand?: CommandRunner;
+  /**
+   * Runs job metrics' processes (localCommandRunner). Only given when the operator allows
+   * local programs (`--allow-local-programs`): without it, every job metric ends at once with
+   * an Error measurement saying so, and nothing is run.
+   */
+  runCommand?: CommandRunner | undefined;
   /** The status saved before a restart: finished measurements and counts carry on. */
   previous?: AnalysisRunStatus;
 }
@@ -74,6 +77,13 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisRunStat
   const abort = () => stop.abort();
   if (input.signal.aborted) abort();
   else input.signal.addEventListener('abort', abort, { once: true });
+  if (!input.runCommand) {
+    metrics.forEach((metric, index) => {
+      const result = status.metricResults[index]!;
+      if (metric.provider === 'job' && !isCompletedPhase(result.phase))
+        refuse(result, `metric "${metric.name}": ${LOCAL_PROGRAMS_OFF}`, now().toISOString());
+    });
+  }
   let decisive = status.metricResults.find((r) => !r.dryRun && DECISIVE.has(r.phase));
   if (decisive) abort();
 
@@ -93,7 +103,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisRunStat
       input.sleep(ms, signal).catch((err: unknown) => {
         if (!signal.aborted) throw err;
       }),
-    runCommand: input.runCommand ?? localCommandRunner,
+    runCommand: input.runCommand ?? refuseLocalPrograms,
     runStartedAt: new Date(startedAt),
     redact,
     recorded,
@@ -143,6 +153,21 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisRunStat
   }
   status.finishedAt = now().toISOString();
   return status;
+}
+
+const LOCAL_PROGRAMS_OFF =
+  "job metrics run programs on the Gantry server's host, which the operator has not allowed; start the server with --allow-local-programs (GANTRY_ALLOW_LOCAL_PROGRAMS=true) to run them";
+
+/** What runs job metrics when local programs are off: nothing (a second line of defence). */
+const refuseLocalPrograms: CommandRunner = () => Promise.reject(new Error(LOCAL_PROGRAMS_OFF));
+
+/** Ends a metric that may not run with one Error measurement saying why. */
+function refuse(result: MetricResult, message: string, at: string): void {
+  result.measurements.push({ phase: 'Error', message, startedAt: at, finishedAt: at });
+  result.error++;
+  result.consecutiveError++;
+  result.phase = 'Error';
+  result.message = message;
 }
 
 /** A metric's result at the start: fresh, or carried over from `previous`. */
