@@ -18,7 +18,9 @@ describe('boundHead and boundTail', () => {
 describe('createRedactor', () => {
   it.each([
     [['s3cret'], 'token=s3cret; again s3cret', 'token=***; again ***'],
-    [['abc', 'abcdef'], 'abcdef and abc', '*** and ***'],
+    [['abcd', 'abcdef'], 'abcdef and abcd', '*** and ***'],
+    [['s3cret'], `basic ${Buffer.from('s3cret').toString('base64')}`, 'basic ***'],
+    [['abc'], 'too short to mask: abc', 'too short to mask: abc'],
     [['pa"ss\\'], 'raw pa"ss\\ and JSON "pa\\"ss\\\\"', 'raw *** and JSON "***"'],
     [[''], 'nothing to hide', 'nothing to hide'],
     [[], 'nothing to hide', 'nothing to hide'],
