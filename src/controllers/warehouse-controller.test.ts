@@ -10,7 +10,7 @@ import { ImageDiscovery } from '../sources/oci/image-discovery.js';
 import { RegistryClient } from '../sources/oci/registry-client.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { startRegistry, type TestRegistry } from '../../test/registry.js';
-import { WarehouseController } from './warehouse-controller.js';
+import { WarehouseController, type WarehouseControllerOptions } from './warehouse-controller.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 
@@ -42,7 +42,14 @@ describe('WarehouseController', () => {
     await store.close();
   });
 
-  const start = async (options: { minIntervalMs?: number; replicaId?: string } = {}) => {
+  const start = async (
+    options: {
+      minIntervalMs?: number;
+      replicaId?: string;
+      git?: WarehouseControllerOptions['discoverers']['git'];
+      credentials?: WarehouseControllerOptions['credentials'];
+    } = {},
+  ) => {
     const client = new RegistryClient({ http });
     const images = new ImageDiscovery(client);
     const charts = new ChartDiscovery(http, client);
@@ -52,11 +59,11 @@ describe('WarehouseController', () => {
       logger: silentLogger,
       replicaId: options.replicaId ?? 'replica-a',
       minIntervalMs: options.minIntervalMs ?? 0,
-      credentials: () => Promise.resolve(undefined),
+      credentials: options.credentials ?? (() => Promise.resolve(undefined)),
       discoverers: {
         image: (sub, previous, context) => images.discover(sub, previous, context),
         chart: (sub, previous, context) => charts.discover(sub, previous, context),
-        git: () => Promise.reject(new Error('no git in this test')),
+        git: options.git ?? (() => Promise.reject(new Error('no git in this test'))),
       },
     });
     await controller.start();
@@ -155,6 +162,51 @@ describe('WarehouseController', () => {
       `${registry.host}/ctl/ok`,
     ]);
     expect(await freight()).toEqual([]);
+  });
+
+  it('keeps credentials out of its status and Freight: URL userinfo and the passwords it used', async () => {
+    const url = 'https://deploy:s3cret-in-url@git.example.com/acme/app.git';
+    const seen: Array<string | undefined> = [];
+    let fail = true;
+    await start({
+      credentials: () => Promise.resolve({ username: 'bot', password: 'registry-pass-1' }),
+      git: async (sub, previous, context) => {
+        seen.push(previous?.repoURL);
+        const found = await context.credentialsFor('git', sub.repoURL);
+        if (fail) {
+          throw new Error(
+            `fatal: could not read from ${sub.repoURL} as ${found?.username} with ${found?.password}`,
+          );
+        }
+        return { repoURL: sub.repoURL, commits: [{ id: 'a'.repeat(40), subject: 'init' }] };
+      },
+    });
+    await warehouse('app', { subscriptions: [{ git: { repoURL: url } }] });
+    const failed = await waitFor('app', (w) => !!statusOf(w).conditions?.length);
+    const message = statusOf(failed).conditions?.[0]?.message ?? '';
+    expect(message).toContain('https://***@git.example.com/acme/app.git as bot with ***');
+    fail = false;
+    await store.write([
+      { op: 'patchMetadata', key: key('app'), annotations: { [REFRESH_ANNOTATION]: 'again' } },
+    ]);
+    const found = await waitFor('app', (w) => !!statusOf(w).lastFreightID);
+    expect(statusOf(found).discoveredArtifacts?.git?.[0]?.repoURL).toBe(
+      'https://***@git.example.com/acme/app.git',
+    );
+    await store.write([
+      { op: 'patchMetadata', key: key('app'), annotations: { [REFRESH_ANNOTATION]: 'third' } },
+    ]);
+    await waitFor('app', (w) => statusOf(w).lastHandledRefresh === 'third');
+    // The discoverer gets its last result back under the URL as written, so it can reuse it.
+    expect(seen.at(-1)).toBe(url);
+    const stored = JSON.stringify({
+      warehouse: await store.get(key('app')),
+      freight: await freight(),
+    });
+    expect(stored).not.toContain('registry-pass-1');
+    expect(
+      JSON.stringify({ status: (await store.get(key('app')))?.status, freight: await freight() }),
+    ).not.toContain('s3cret-in-url');
   });
 
   it('creates no Freight when the criteria say no, or when Freight is made by hand', async () => {

@@ -3,6 +3,7 @@ import { parseDuration } from '../api/duration.js';
 import { freightName } from '../api/freight-name.js';
 import { REFRESH_ANNOTATION } from '../api/labels.js';
 import { redactUrl } from '../api/redact-url.js';
+import { SecretSet } from '../api/secret-set.js';
 import type { StoredResource } from '../api/resource.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import type {
@@ -226,9 +227,16 @@ export class WarehouseController {
     const status = (warehouse.status ?? {}) as WarehouseStatus;
     const refreshToken = warehouse.metadata.annotations?.[REFRESH_ANNOTATION];
     const specChanged = status.observedGeneration !== warehouse.metadata.generation;
+    // Passwords discovery used are masked in the condition, whatever a registry echoes.
+    const secrets = new SecretSet();
     const context: DiscoveryContext = {
       project,
-      credentialsFor: (kind, url) => this.#options.credentials(project, url, kind),
+      credentialsFor: async (kind, url) => {
+        const found = await this.#options.credentials(project, url, kind);
+        if (found?.password)
+          secrets.addAll([found.password, `${found.username}:${found.password}`]);
+        return found;
+      },
       signal: this.#stop.signal,
       revalidate: revalidate || specChanged,
       now: this.#now,
@@ -238,6 +246,7 @@ export class WarehouseController {
       status,
       context,
       specChanged,
+      secrets,
     );
     if (this.#stop.signal.aborted) return;
     let outcome = '';
@@ -296,6 +305,7 @@ export class WarehouseController {
     status: WarehouseStatus,
     context: DiscoveryContext,
     specChanged: boolean,
+    secrets: SecretSet,
   ): Promise<{
     artifacts: DiscoveredArtifacts;
     failures: Array<{ message: string; transient: boolean }>;
@@ -342,7 +352,9 @@ export class WarehouseController {
         } catch (err) {
           if (context.signal.aborted) return;
           failures.push({
-            message: redactUrl(`${describeSubscription(subscription)}: ${boundedMessage(err)}`),
+            message: secrets.maskText(
+              `${describeSubscription(subscription)}: ${boundedMessage(err)}`,
+            ),
             transient: (err as { transient?: boolean }).transient === true,
           });
           // Keep the last results of a failing subscription: they are still the newest known.

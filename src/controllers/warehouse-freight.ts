@@ -1,5 +1,6 @@
 import type { Freight } from '../api/freight.js';
 import { KARGO_API_VERSION } from '../api/meta.js';
+import { redactUrl } from '../api/redact-url.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../api/repo-urls.js';
 import type {
   ChartSubscription,
@@ -18,7 +19,8 @@ export type FreightProposal = { freight: Freight } | { freight?: undefined; reas
  * Kargo's rule: the newest candidate of every subscription, together, make the next Freight.
  * A subscription without candidates means no Freight (the reason says which). The result is
  * a Freight document without name or alias: admission derives the name from the contents
- * and picks the alias.
+ * and picks the alias. Repository URLs lose any credentials they carry (`redactUrl`), as in
+ * the Warehouse's status.
  */
 export function proposeFreight(
   project: string,
@@ -51,13 +53,14 @@ export function proposeFreight(
       });
     } else if ('git' in subscription && subscription.git) {
       const sub = subscription.git as GitSubscription;
+      const url = redactUrl(sub.repoURL);
       const found = discovered.git?.find(
-        (entry) => normalizeGitUrl(entry.repoURL) === normalizeGitUrl(sub.repoURL),
+        (entry) => normalizeGitUrl(redactUrl(entry.repoURL)) === normalizeGitUrl(url),
       );
       const top = found?.commits?.[0];
-      if (!top) return { reason: `no commit of ${sub.repoURL} matches the subscription` };
+      if (!top) return { reason: `no commit of ${url} matches the subscription` };
       (freight.commits ??= []).push({
-        repoURL: sub.repoURL,
+        repoURL: url,
         id: top.id,
         ...(top.branch ? { branch: top.branch } : {}),
         ...(top.tag ? { tag: top.tag } : {}),
@@ -68,18 +71,19 @@ export function proposeFreight(
       });
     } else if ('chart' in subscription && subscription.chart) {
       const sub = subscription.chart as ChartSubscription;
+      const url = redactUrl(sub.repoURL);
       const found = discovered.charts?.find(
         (entry) =>
-          normalizeChartUrl(entry.repoURL) === normalizeChartUrl(sub.repoURL) &&
+          normalizeChartUrl(redactUrl(entry.repoURL)) === normalizeChartUrl(url) &&
           (entry.name ?? '') === (sub.name ?? ''),
       );
       const version = found?.versions?.[0];
       if (!version)
         return {
-          reason: `no version of chart ${sub.name ? `${sub.name} in ` : ''}${sub.repoURL} matches the subscription`,
+          reason: `no version of chart ${sub.name ? `${sub.name} in ` : ''}${url} matches the subscription`,
         };
       (freight.charts ??= []).push({
-        repoURL: sub.repoURL,
+        repoURL: url,
         ...(sub.name ? { name: sub.name } : {}),
         version,
         ...named,

@@ -3,6 +3,7 @@ import { ALIAS_LABEL } from '../api/labels.js';
 import { randomFreightAlias } from '../api/freight-alias.js';
 import { freightName } from '../api/freight-name.js';
 import { FREIGHT_CONTENT_FIELDS, type Freight } from '../api/freight.js';
+import { redactUrl } from '../api/redact-url.js';
 import { normalizeChartUrl, normalizeGitUrl } from '../api/repo-urls.js';
 import type { Resource, StoredResource } from '../api/resource.js';
 import type { Subscription, WarehouseSpec } from '../api/warehouse.js';
@@ -90,7 +91,8 @@ export function freightMatchesWarehouse(freight: Freight, warehouse: WarehouseSp
     }
   };
   freight.commits?.forEach((commit, index) => {
-    const url = normalizeGitUrl(commit.repoURL ?? '');
+    // Stored Freight names repositories without credentials (redactUrl); subscriptions may not.
+    const url = normalizeGitUrl(redactUrl(commit.repoURL ?? ''));
     match(
       'commits',
       index,
@@ -98,7 +100,7 @@ export function freightMatchesWarehouse(freight: Freight, warehouse: WarehouseSp
       (sub) =>
         'git' in sub &&
         !!sub.git &&
-        normalizeGitUrl((sub.git as { repoURL: string }).repoURL) === url,
+        normalizeGitUrl(redactUrl((sub.git as { repoURL: string }).repoURL)) === url,
     );
   });
   freight.images?.forEach((image, index) => {
@@ -113,7 +115,7 @@ export function freightMatchesWarehouse(freight: Freight, warehouse: WarehouseSp
     );
   });
   freight.charts?.forEach((chart, index) => {
-    const key = `${normalizeChartUrl(chart.repoURL ?? '')}/${chart.name ?? ''}`;
+    const key = `${normalizeChartUrl(redactUrl(chart.repoURL ?? ''))}/${chart.name ?? ''}`;
     match(
       'charts',
       index,
@@ -121,7 +123,7 @@ export function freightMatchesWarehouse(freight: Freight, warehouse: WarehouseSp
       (sub) => {
         if (!('chart' in sub) || !sub.chart) return false;
         const c = sub.chart as { repoURL: string; name?: string };
-        return `${normalizeChartUrl(c.repoURL)}/${c.name ?? ''}` === key;
+        return `${normalizeChartUrl(redactUrl(c.repoURL))}/${c.name ?? ''}` === key;
       },
     );
   });

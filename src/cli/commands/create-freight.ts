@@ -1,6 +1,7 @@
 import { KARGO_API_VERSION } from '../../api/api-versions.js';
 import type { Freight } from '../../api/freight.js';
 import { freightName } from '../../api/freight-name.js';
+import { redactUrl } from '../../api/redact-url.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../../api/repo-urls.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { WarehouseStatus } from '../../api/warehouse.js';
@@ -65,10 +66,11 @@ export async function createFreightCommand(
   for (const text of options.commit ?? []) {
     const at = text.lastIndexOf('@');
     if (at <= 0) throw usageError(`--commit ${text}: write it as URL@COMMIT`);
-    const repoURL = text.slice(0, at);
+    // Freight names repositories without credentials, as Warehouses record them.
+    const repoURL = redactUrl(text.slice(0, at));
     const id = text.slice(at + 1);
     const found = discovered.git?.find(
-      (entry) => normalizeGitUrl(entry.repoURL) === normalizeGitUrl(repoURL),
+      (entry) => normalizeGitUrl(redactUrl(entry.repoURL)) === normalizeGitUrl(repoURL),
     );
     const known = found?.commits?.find((c) => c.id === id || c.id.startsWith(id));
     (freight.commits ??= []).push({
@@ -90,11 +92,11 @@ export async function createFreightCommand(
       );
     const version = text.slice(at + 1);
     const oci = text.startsWith('oci://');
-    const repoURL = oci ? text.slice(0, at) : text.slice(0, slash);
+    const repoURL = redactUrl(oci ? text.slice(0, at) : text.slice(0, slash));
     const name = oci ? undefined : text.slice(slash + 1, at);
     // Written as the Warehouse's subscription writes it, so the Freight matches it.
     const known = discovered.charts?.find(
-      (entry) => normalizeChartUrl(entry.repoURL) === normalizeChartUrl(repoURL),
+      (entry) => normalizeChartUrl(redactUrl(entry.repoURL)) === normalizeChartUrl(repoURL),
     );
     (freight.charts ??= []).push({
       repoURL: known?.repoURL ?? repoURL,
