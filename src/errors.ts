@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'NotAllowed'
   | 'Unauthenticated'
   | 'Expired'
+  | 'TooLarge'
   | 'Unavailable'
   | 'Internal';
 
@@ -77,6 +78,11 @@ export function notAllowedError(message: string): GantryError {
 /** A watch asked for history the store no longer keeps: the client must list again. */
 export function expiredError(message: string): GantryError {
   return new GantryError('Expired', message);
+}
+
+/** The input is bigger than a limit allows (a request body, a stored object); says which and how to fix. */
+export function tooLargeError(message: string): GantryError {
+  return new GantryError('TooLarge', message);
 }
 
 export function unavailableError(message: string, cause?: unknown): GantryError {

@@ -183,6 +183,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       shutdown: shutdown.signal,
       storeKind: config.store.kind,
       uiDir: UI_DIR,
+      maxBodyBytes: config.security.maxBodyBytes,
     });
     const server = await listen(app, { host: config.host, port: config.port });
     listening = server.url;
@@ -249,6 +250,13 @@ async function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully (a second signal forces). */
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  // A failed promise nobody awaited is a bug, but it must not stop every other request and
+  // the controllers (Node's default is to exit): log it and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled promise rejection (a bug; still serving)', {
+      error: errorMessage(reason),
+    });
+  });
   const gantry = await startGantry(config, logger);
   await new Promise<void>((resolve) => {
     let signalled = false;

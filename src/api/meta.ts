@@ -6,6 +6,7 @@ import {
   qualifiedNameProblem,
 } from './names.js';
 import { isDuration } from './duration.js';
+import { annotationsBytes, describeBytes, INPUT_LIMITS } from './input-limits.js';
 
 export { ARGO_API_VERSION, KARGO_API_VERSION } from './api-versions.js';
 
@@ -34,6 +35,15 @@ const annotationsSchema = z.record(z.string(), z.string()).superRefine((annotati
   for (const key of Object.keys(annotations)) {
     const problem = qualifiedNameProblem(key);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+  }
+  // Kubernetes' ValidateAnnotations: keys and values together.
+  const bytes = annotationsBytes(annotations);
+  const max = INPUT_LIMITS.maxAnnotationsBytes;
+  if (bytes > max) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${bytes} bytes of annotations (keys and values together); at most ${max} (${describeBytes(max)}, as in Kubernetes)`,
+    });
   }
 });
 

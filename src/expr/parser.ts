@@ -60,7 +60,33 @@ export const CLOSURE_FUNCTIONS = new Set([
 const MAX_DEPTH = 200;
 
 export function parse(source: string): Node {
-  return new Parser(tokenize(source)).parseAll();
+  const node = new Parser(tokenize(source)).parseAll();
+  checkTreeDepth(node);
+  return node;
+}
+
+/**
+ * Loops build left-nested trees (`a + b + c …`, `a.b.c …`, `x | f() | g() …`) that the
+ * parser's own depth count does not see, and the evaluator recurses once per level: the tree
+ * itself is bounded too, without recursing over it.
+ */
+function checkTreeDepth(root: Node): void {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) pending.push({ value: item, depth });
+      continue;
+    }
+    const node = value as { type?: unknown; column?: unknown };
+    if (node.type === 'literal') continue;
+    const isNode = typeof node.type === 'string';
+    if (isNode && depth > MAX_DEPTH)
+      throw new ExprError('expression is nested too deeply', Number(node.column) || 1);
+    for (const child of Object.values(value))
+      pending.push({ value: child, depth: isNode ? depth + 1 : depth });
+  }
 }
 
 class Parser {
@@ -78,12 +104,15 @@ class Parser {
   parseTop(): Node {
     const start = this.peek();
     if (start.kind === 'identifier' && start.text === 'let') {
+      this.#enter();
       this.next();
       const name = this.expect('identifier');
       this.expectText('=');
       const value = this.parsePipeline();
       this.expectText(';');
-      return { type: 'let', name: name.text, value, body: this.parseTop(), column: start.column };
+      const body = this.parseTop();
+      this.#depth--;
+      return { type: 'let', name: name.text, value, body, column: start.column };
     }
     return this.parsePipeline();
   }
@@ -103,16 +132,19 @@ class Parser {
     const test = this.parseBinary(0);
     const next = this.peek();
     if (next.kind === 'operator' && next.text === '?') {
+      this.#enter();
       this.next();
       if (this.peek().text === ':') {
         // Elvis: `a ?: b` is `a ? a : b`.
         this.next();
         const alternate = this.parseConditional();
+        this.#depth--;
         return { type: 'conditional', test, consequent: test, alternate, column: next.column };
       }
       const consequent = this.parseConditional();
       this.expectText(':');
       const alternate = this.parseConditional();
+      this.#depth--;
       return { type: 'conditional', test, consequent, alternate, column: next.column };
     }
     return test;

@@ -57,6 +57,31 @@ describe('the expression sandbox', () => {
     expect(attempt(`${'('.repeat(500)}1${')'.repeat(500)}`).error).toContain('nested too deeply');
   });
 
+  // Left-nested trees come from loops, not recursion; the evaluator recurses over them anyway.
+  it.each([
+    ['a sum', Array.from({ length: 5000 }, () => '1').join(' + ')],
+    ['a member chain', `vars${'.a'.repeat(5000)}`],
+    ['an index chain', `vars.list${'[0]'.repeat(5000)}`],
+    ['a pipeline', `1${' | string()'.repeat(5000)}`],
+    ['nested conditionals', `${'true ? '.repeat(5000)}1${' : 2'.repeat(5000)}`],
+    ['nested elvis', `${'nil ?: '.repeat(5000)}1`],
+    ['a chain of lets', `${Array.from({ length: 5000 }, (_, i) => `let x${i} = 1;`).join(' ')} 1`],
+  ])('refuses %s nested too deeply, without overflowing the stack', (_, source) => {
+    expect(attempt(source).error).toContain('nested too deeply');
+  });
+
+  it('accepts nesting up to the limit', () => {
+    expect(attempt(Array.from({ length: 150 }, () => '1').join(' + ')).value).toBe(150);
+    expect(attempt(`${'true ? '.repeat(60)}1${' : 2'.repeat(60)}`).value).toBe(1);
+  });
+
+  it('refuses JSON nested deeper than the server accepts', () => {
+    const deep = (n: number) => `fromJSON("${'['.repeat(n)}${']'.repeat(n)}")`;
+    expect(attempt(`${deep(100)} != nil`).value).toBe(true);
+    expect(attempt(`${deep(101)} != nil`).error).toContain('nested more than 100 levels deep');
+    expect(attempt(`toJSON(${deep(100_000)})`).error).toContain('nested more than 100 levels');
+  });
+
   it('never changes the data it reads', () => {
     const data = { list: [3, 1, 2] };
     const env: Environment = { variables: { data }, functions: standardFunctions };

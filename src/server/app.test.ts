@@ -135,7 +135,7 @@ describe('HTTP API', () => {
       [
         await send('GET', '/v1/projects/demo/stages?limit=zero'),
         400,
-        'limit must be a positive integer, got "zero"',
+        'limit must be a whole number from 1 to 10000, got "zero"',
       ],
       [
         await send('GET', '/v1/projects/demo/stages?labelSelector=a%20b'),

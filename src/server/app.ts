@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { inputError, isGantryError, notFoundError } from '../errors.js';
+import { isGantryError, notFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import type { Store } from '../store/store.js';
 import { gantryVersion } from '../version.js';
 import { errorResponse } from './http-errors.js';
+import { DEFAULT_MAX_BODY_BYTES, requestLimits } from './request-limits.js';
 import { registerBatchRoutes } from './routes/batch-routes.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
 import type { StoredResource } from '../api/resource.js';
@@ -38,6 +38,7 @@ export interface AppOptions {
   /** Runs a would-be Promotion in plan mode (`POST …/stages/{stage}/plan`). */
   planner?:
     ((promotion: StoredResource, signal: AbortSignal) => Promise<PromotionPlan>) | undefined;
+  /** The largest request body accepted (`--max-body-size`); DEFAULT_MAX_BODY_BYTES if unset. */
   maxBodyBytes?: number;
   /** The ProjectConfigs' webhook receivers (`POST /webhook/<provider>/<hash>`). */
   webhooks?: WebhookReceivers | undefined;
@@ -52,17 +53,7 @@ export interface AppOptions {
 /** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 64 * 1024 * 1024,
-      onError: () => {
-        throw inputError(
-          `the request body is larger than ${options.maxBodyBytes ?? 64 * 1024 * 1024} bytes`,
-        );
-      },
-    }),
-  );
+  app.use('*', requestLimits({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/v1/version', (c) => c.json({ version: gantryVersion(), store: options.storeKind }));
   registerBatchRoutes(app, options);

@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   AlreadyExists: 409,
   Conflict: 409,
   Expired: 410,
+  TooLarge: 413,
   Internal: 500,
   Unavailable: 503,
 };
@@ -29,9 +30,7 @@ export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {
 
 /** Status and body for anything thrown while serving a request. */
 export function errorResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
-  const error = isGantryError(err)
-    ? err
-    : new GantryError('Internal', 'internal error', { cause: err });
+  const error = isGantryError(err) ? err : unexpected(err);
   // No URL in an answer keeps its credentials, whatever layer wrote the message.
   const body: ErrorBody = { error: { code: error.code, message: redactUrl(error.message) } };
   if (error.issues.length > 0)
@@ -40,6 +39,19 @@ export function errorResponse(err: unknown): { status: ContentfulStatusCode; bod
       message: redactUrl(issue.message),
     }));
   return { status: STATUS[error.code], body };
+}
+
+/**
+ * Something no layer turned into a GantryError. A URIError comes from decoding percent-encoding
+ * the client sent (a URL, a query parameter), which is the client's mistake; anything else is
+ * a bug, answered in one line while the server logs the details.
+ */
+function unexpected(err: unknown): GantryError {
+  if (err instanceof URIError)
+    return new GantryError('Invalid', `the URL is not valid percent-encoded UTF-8: ${err.message}`);
+  return new GantryError('Internal', 'internal error: the server logged the details', {
+    cause: err,
+  });
 }
 
 /** Rebuilds the GantryError a response carried (the client side of errorResponse). */

@@ -1,30 +1,48 @@
 import type { Context } from 'hono';
+import { INPUT_LIMITS } from '../api/input-limits.js';
+import { parseJsonText } from '../api/json-text.js';
 import { parseManifestStream } from '../api/manifest-yaml.js';
 import { inputError } from '../errors.js';
 
-/** The request body as JSON, or an input error saying why it is not. */
-export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') throw inputError('the request has no body: send a JSON object');
+/**
+ * The request body as text. Invalid UTF-8 is refused rather than silently replaced, so what
+ * is stored is what was sent. (Its size was bounded by the body limit before any of it was read.)
+ */
+export async function readBodyText(c: Context): Promise<string> {
+  const bytes = await c.req.arrayBuffer();
   try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw inputError(`the request body is not valid JSON: ${(err as Error).message}`);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw inputError('the request body is not valid UTF-8 text');
   }
 }
 
+/** The request body as JSON, or an input error saying why it is not. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const text = await readBodyText(c);
+  if (text.trim() === '') throw inputError('the request has no body: send a JSON object');
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw inputError(`the request body is not valid JSON: ${parsed.message}`);
+  return parsed.value;
+}
+
+/** `application/yaml` and the other names YAML goes by (`text/yaml`, `application/x-yaml`, …). */
+const YAML_MEDIA_TYPE = /^(application|text)\/(x-)?yaml$|^application\/[^;\s]+\+yaml$/;
+
 /**
  * The documents of a multi-document request: a JSON `{"items": […]}` (or a single object), or,
- * with a YAML content type, a YAML stream as `gantry apply -f` reads it.
+ * with a YAML content type, a YAML stream as `gantry apply -f` reads it. At most
+ * `INPUT_LIMITS.maxDocuments` of them.
  */
 export async function readDocuments(c: Context): Promise<unknown[]> {
-  const type = c.req.header('content-type') ?? '';
-  if (/yaml/i.test(type)) {
-    const parsed = parseManifestStream(await c.req.text());
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (YAML_MEDIA_TYPE.test(mediaType)) {
+    const parsed = parseManifestStream(await readBodyText(c));
     if (!parsed.ok) {
       const first = parsed.problems[0]!;
+      const verdict = first.kind === 'syntax' ? 'malformed' : 'refused';
       throw inputError(
-        `the YAML body is malformed at line ${first.line}, column ${first.column}: ${first.message}`,
+        `the YAML body is ${verdict} at line ${first.line}, column ${first.column}: ${first.message}`,
         parsed.problems.map((p) => ({
           path: '',
           message: `line ${p.line}, column ${p.column}: ${p.message}`,
@@ -40,6 +58,12 @@ export async function readDocuments(c: Context): Promise<unknown[]> {
       throw inputError('items: must be a list of objects', [
         { path: 'items', message: 'must be a list' },
       ]);
+    if (items.length > INPUT_LIMITS.maxDocuments) {
+      throw inputError(
+        `items: ${items.length} documents; ${INPUT_LIMITS.maxDocuments} is the most one request may hold (send several requests)`,
+        [{ path: 'items', message: `at most ${INPUT_LIMITS.maxDocuments} documents` }],
+      );
+    }
     return items as unknown[];
   }
   return [body];

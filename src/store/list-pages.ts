@@ -23,8 +23,8 @@ export function decodeContinue(token: string): PageCursor {
     if (
       Array.isArray(parsed) &&
       parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
+      isKeyPart(parsed[0]) &&
+      isKeyPart(parsed[1])
     ) {
       return { namespace: parsed[0], name: parsed[1] };
     }
@@ -34,6 +34,12 @@ export function decodeContinue(token: string): PageCursor {
   throw inputError(`continue token "${token}" is not one this server issued`, [
     { path: 'continue', message: 'not a valid continue token' },
   ]);
+}
+
+/** What a namespace or name in a token we issued can be: no store ever sees anything else. */
+function isKeyPart(value: unknown): value is string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return typeof value === 'string' && value.length <= 253 && !/[\u0000-\u001f\u007f]/.test(value);
 }
 
 /** Largest page the store reads at once while filtering by label. */

@@ -1,4 +1,5 @@
 import { deepEqualJson } from '../api/canonical-json.js';
+import { annotationsBytes, describeBytes, INPUT_LIMITS } from '../api/input-limits.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import {
   contentOf,
@@ -13,6 +14,7 @@ import {
   GantryError,
   isGantryError,
   notFoundError,
+  tooLargeError,
 } from '../errors.js';
 import type { WatchEvent, WriteOp, WriteResult } from './store.js';
 
@@ -72,6 +74,7 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     type: WatchEvent['type'],
     eventObject: StoredResource,
   ) => {
+    if (after) checkStoredSize(key, after);
     overlay.set(keyId(key), after);
     changes.push({ key, after, event: { type, object: eventObject, resourceVersion: String(rv) } });
   };
@@ -187,6 +190,29 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     }
   });
   return { results, changes, lastResourceVersion: rv };
+}
+
+/**
+ * Kubernetes' bounds on one object, held for every write that passes here (users' and
+ * controllers' alike): the whole object as stored (etcd's request limit) and its annotations.
+ */
+function checkStoredSize(key: ObjectKey, object: StoredResource): void {
+  const maxObject = INPUT_LIMITS.maxObjectBytes;
+  const text = JSON.stringify(object);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most objects need no byte count.
+  const bytes = text.length * 3 > maxObject ? Buffer.byteLength(text) : text.length;
+  if (bytes > maxObject) {
+    throw tooLargeError(
+      `${describeKey(key)} would be ${bytes} bytes stored; one object may be at most ${maxObject} bytes (${describeBytes(maxObject)}, as in Kubernetes): keep large data in git or an artifact, not in the object`,
+    );
+  }
+  const maxAnnotations = INPUT_LIMITS.maxAnnotationsBytes;
+  const annotations = annotationsBytes(object.metadata.annotations);
+  if (annotations > maxAnnotations) {
+    throw tooLargeError(
+      `the annotations of ${describeKey(key)} would be ${annotations} bytes (keys and values together); at most ${maxAnnotations} bytes (${describeBytes(maxAnnotations)}, as in Kubernetes)`,
+    );
+  }
 }
 
 /** The error, carrying the document and field of the operation that raised it. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import { parseJsonText } from '../../api/json-text.js';
 import { fieldIssuesFromZod } from '../../api/zod-issues.js';
-import { errorMessage, inputError } from '../../errors.js';
+import { inputError } from '../../errors.js';
 
 /**
  * Parses a webhook body as JSON and validates the fields one event needs. Providers send many
@@ -15,12 +16,10 @@ export function parseWebhookPayload<Schema extends z.ZodType>(
   schema: Schema,
   event: string,
 ): z.output<Schema> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw inputError(`${event}: the body is not JSON (${errorMessage(err)})`);
-  }
+  // Depth-bounded: providers' payloads are shallow, and nothing recursive sees a deep one.
+  const parsed = parseJsonText(body.toString('utf8'));
+  if (!parsed.ok) throw inputError(`${event}: the body is not JSON (${parsed.message})`);
+  const json = parsed.value;
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issues = fieldIssuesFromZod(result.error, json);

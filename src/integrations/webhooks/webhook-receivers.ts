@@ -4,6 +4,7 @@ import type {
   WebhookProviderName,
   WebhookReceiver,
 } from '../../api/project-config.js';
+import { parseJsonText } from '../../api/json-text.js';
 import { fromStructuredSelector, matchesSelector } from '../../api/label-selector.js';
 import { REFRESH_ANNOTATION } from '../../api/labels.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../../api/repo-urls.js';
@@ -253,11 +254,12 @@ export class WebhookReceivers {
     found: FoundReceiver,
     request: WebhookRequest & { method: string; url: string },
   ): Promise<WebhookAnswer> {
-    let body: unknown;
-    try {
-      body = request.body.length > 0 ? (JSON.parse(request.body.toString('utf8')) as unknown) : {};
-    } catch (err) {
-      throw inputError(`generic webhook: the body is not JSON: ${(err as Error).message}`);
+    let body: unknown = {};
+    if (request.body.length > 0) {
+      // Depth-bounded: expressions recurse over the body (==, toJSON).
+      const parsed = parseJsonText(request.body.toString('utf8'));
+      if (!parsed.ok) throw inputError(`generic webhook: the body is not JSON: ${parsed.message}`);
+      body = parsed.value;
     }
     const environment = {
       variables: {

@@ -1,9 +1,6 @@
 import type { Hono } from 'hono';
 import type { WebhookReceivers } from '../../integrations/webhooks/webhook-receivers.js';
-import { inputError } from '../../errors.js';
-
-/** Providers send small JSON documents; anything bigger is not a webhook. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+import { bodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from '../request-limits.js';
 
 /**
  * `POST /webhook/<provider>/<hash>`: the webhook receivers of ProjectConfigs (their URLs are
@@ -12,15 +9,20 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  */
 export function registerWebhookRoutes(
   app: Hono,
-  deps: { webhooks?: WebhookReceivers | undefined },
+  deps: {
+    webhooks?: WebhookReceivers | undefined;
+    /** The server's body limit, which webhooks share (413 beyond it). */
+    maxBodyBytes?: number | undefined;
+  },
 ): void {
   app.post('/webhook/:provider/:hash', async (c) => {
     if (!deps.webhooks) return c.json({ message: 'no webhook receiver at this URL' }, 404);
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > MAX_BODY_BYTES) throw inputError(`webhook body too large (${length} bytes)`);
+    // The app's request limits refuse bigger bodies before this route runs; checked again so
+    // a receiver is never handed more than the limit.
+    const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (Number(c.req.header('content-length') ?? '0') > limit) throw bodyTooLargeError(limit);
     const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > MAX_BODY_BYTES)
-      throw inputError(`webhook body too large (${body.length} bytes)`);
+    if (body.length > limit) throw bodyTooLargeError(limit);
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
     const answer = await deps.webhooks.handle(c.req.param('provider'), c.req.param('hash'), {

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { ObjectKey, Resource, StoredResource } from '../api/resource.js';
+import { isGantryError } from '../errors.js';
+import type { WriteOp } from './store.js';
+import { planWrites, type StoreSnapshot } from './write-planner.js';
+
+const MAX_OBJECT = 1.5 * 1024 * 1024;
+const MAX_ANNOTATIONS = 256 * 1024;
+
+const stored: StoredResource = {
+  apiVersion: 'kargo.akuity.io/v1alpha1',
+  kind: 'Stage',
+  metadata: {
+    name: 'dev',
+    namespace: 'demo',
+    uid: 'u1',
+    resourceVersion: '1',
+    generation: 1,
+    creationTimestamp: '2024-01-01T00:00:00Z',
+  },
+  spec: {},
+};
+const key: ObjectKey = { kind: 'Stage', namespace: 'demo', name: 'dev' };
+
+const snapshot: StoreSnapshot = {
+  get: (k) => (k.name === 'dev' && k.kind === 'Stage' ? stored : undefined),
+  listNamespace: () => [],
+  findByLabel: () => [],
+};
+
+function plan(ops: WriteOp[]) {
+  return planWrites(ops, {
+    snapshot,
+    currentResourceVersion: 1,
+    now: new Date('2024-01-02T00:00:00Z'),
+    newUid: () => 'u2',
+  });
+}
+
+function stage(name: string, padding: number, annotations?: Record<string, string>): Resource {
+  return {
+    apiVersion: 'kargo.akuity.io/v1alpha1',
+    kind: 'Stage',
+    metadata: { name, namespace: 'demo', ...(annotations ? { annotations } : {}) },
+    spec: { padding: 'x'.repeat(padding) },
+  };
+}
+
+function refusal(ops: WriteOp[]): { code: string; message: string; issues: unknown[] } {
+  try {
+    plan(ops);
+  } catch (err) {
+    if (isGantryError(err)) return { code: err.code, message: err.message, issues: err.issues };
+    throw err;
+  }
+  throw new Error('the write was planned');
+}
+
+/** How much padding makes a new Stage named `name` serialise to exactly `bytes`. */
+function paddingFor(name: string, bytes: number): number {
+  const created = plan([{ op: 'create', object: stage(name, 0) }]).changes[0]!.after!;
+  return bytes - JSON.stringify(created).length;
+}
+
+describe('planWrites: object size', () => {
+  it('stores an object of exactly the limit', () => {
+    const padding = paddingFor('new', MAX_OBJECT);
+    const { changes } = plan([{ op: 'create', object: stage('new', padding) }]);
+    expect(JSON.stringify(changes[0]!.after).length).toBe(MAX_OBJECT);
+  });
+
+  it('refuses one byte more with TooLarge, naming the object and the limit', () => {
+    const padding = paddingFor('new', MAX_OBJECT) + 1;
+    const refused = refusal([
+      { op: 'create', object: stage('new', padding), source: { document: 2 } },
+    ]);
+    expect(refused).toMatchObject({
+      code: 'TooLarge',
+      message: `Stage "new" in project "demo" would be ${MAX_OBJECT + 1} bytes stored; one object may be at most ${MAX_OBJECT} bytes (1.5 MiB, as in Kubernetes): keep large data in git or an artifact, not in the object`,
+      issues: [expect.objectContaining({ document: 2 })],
+    });
+  });
+
+  it('counts bytes, not characters', () => {
+    const refused = refusal([
+      {
+        op: 'create',
+        object: { ...stage('new', 0), spec: { s: 'é'.repeat(800_000) } },
+      },
+    ]);
+    expect(refused.code).toBe('TooLarge');
+  });
+
+  it('holds status writes (controllers) to the same limit', () => {
+    const refused = refusal([
+      { op: 'updateStatus', key, status: { message: 'x'.repeat(MAX_OBJECT) } },
+    ]);
+    expect(refused.code).toBe('TooLarge');
+    expect(refused.message).toContain('Stage "dev" in project "demo" would be');
+  });
+
+  it('bounds annotations together to 256 KiB, however they are written', () => {
+    const half = 'x'.repeat(MAX_ANNOTATIONS / 2);
+    const patched = refusal([
+      {
+        op: 'patchMetadata',
+        key,
+        annotations: { 'a.example.com/one': half, 'a.example.com/two': half },
+      },
+    ]);
+    expect(patched).toMatchObject({
+      code: 'TooLarge',
+      message: expect.stringContaining(
+        `the annotations of Stage "dev" in project "demo" would be ${MAX_ANNOTATIONS + 34} bytes (keys and values together); at most ${MAX_ANNOTATIONS} bytes (256 KiB, as in Kubernetes)`,
+      ) as unknown,
+    });
+    const fits = plan([
+      { op: 'patchMetadata', key, annotations: { a: 'x'.repeat(MAX_ANNOTATIONS - 1) } },
+    ]);
+    expect(fits.results[0]!.outcome).toBe('configured');
+  });
+});
