@@ -281,6 +281,32 @@ describe('secrets are masked wherever they would be stored or shown', () => {
     expectNoSecret('expression answers', answer.text + encoded.text + refused.text);
   });
 
+  it("never shows the store's internal records (the secrets key check) through the API", async () => {
+    const current = Number(await gantry.store.currentResourceVersion());
+    const controller = new AbortController();
+    const response = await fetch(`${gantry.url}/v1/watch?resourceVersion=0`, {
+      signal: controller.signal,
+      headers: auth(),
+    });
+    const reader = sseReader(response.body!);
+    const kinds = new Set<string>();
+    for (;;) {
+      const event = await reader.next();
+      kinds.add((JSON.parse(event.data) as { object: { kind: string } }).object.kind);
+      if (Number(event.id) >= current) break;
+    }
+    controller.abort();
+    expect(kinds.has('Stage')).toBe(true);
+    expect(kinds.has('SecretsKeyCheck')).toBe(false);
+    expect(
+      (await gantry.store.get({ kind: 'SecretsKeyCheck', namespace: '', name: 'secrets' }))?.kind,
+    ).toBe('SecretsKeyCheck');
+    expect((await api('GET', '/v1/secretskeychecks')).status).toBe(404);
+    // Secrets are shown without their values, and stored encrypted.
+    const shown = await api('GET', '/v1/projects/vault/secrets/creds');
+    expect((shown.json as { data?: unknown }).data).toEqual({ token: '***' });
+  });
+
   it('shows no credentials of a repoURL in a Warehouse condition', async () => {
     let text = '';
     await until(
