@@ -28,6 +28,8 @@ export interface ServerConfig {
   /** Garbage collection: unused Freight kept per Warehouse, finished Promotions per Stage. */
   keepFreight: number;
   keepPromotions: number;
+  /** Audit events kept (the newest), across all projects. */
+  keepAuditEvents: number;
   /** The Argo CD control planes argocd steps and Stage health reach; none by default. */
   argocd: ArgoCdInstanceConfig[];
   /** How often the health of Stages with Argo CD apps is looked at (ms). */
@@ -80,6 +82,7 @@ export interface ServerFlags {
   externalUrl?: string | undefined;
   keepFreight?: string | undefined;
   keepPromotions?: string | undefined;
+  keepAuditEvents?: string | undefined;
   argocdConfig?: string | undefined;
   healthInterval?: string | undefined;
   allowLocalPrograms?: string | boolean | undefined;
@@ -108,6 +111,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   externalUrl: { flag: '--external-url', env: 'GANTRY_EXTERNAL_URL' },
   keepFreight: { flag: '--keep-freight', env: 'GANTRY_KEEP_FREIGHT' },
   keepPromotions: { flag: '--keep-promotions', env: 'GANTRY_KEEP_PROMOTIONS' },
+  keepAuditEvents: { flag: '--keep-audit-events', env: 'GANTRY_KEEP_AUDIT_EVENTS' },
   argocdConfig: { flag: '--argocd-config', env: 'GANTRY_ARGOCD_CONFIG' },
   healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
   allowLocalPrograms: { flag: '--allow-local-programs', env: 'GANTRY_ALLOW_LOCAL_PROGRAMS' },
@@ -178,6 +182,10 @@ const fields = {
     .string()
     .regex(/^\d+$/, { message: 'must be a whole number' })
     .transform(Number),
+  keepAuditEvents: z
+    .string()
+    .regex(/^[1-9]\d*$/, { message: 'must be a whole number of at least 1' })
+    .transform(Number),
   argocdConfig: z.string(),
   healthInterval: z
     .string()
@@ -216,6 +224,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   externalUrl: '',
   keepFreight: '50',
   keepPromotions: '20',
+  keepAuditEvents: '10000',
   argocdConfig: '',
   healthInterval: '10s',
   allowLocalPrograms: 'false',
@@ -271,6 +280,7 @@ export function resolveServerConfig(
     externalUrl: (values.externalUrl as string).replace(/\/+$/, '') || undefined,
     keepFreight: values.keepFreight as number,
     keepPromotions: values.keepPromotions as number,
+    keepAuditEvents: values.keepAuditEvents as number,
     argocd:
       values.argocdConfig === ''
         ? argoCdConfigFromEnv(env)

@@ -71,6 +71,11 @@ export function conflictError(message: string): GantryError {
   return new GantryError('Conflict', message);
 }
 
+/** No valid credentials: the caller must sign in or send a valid token (401). */
+export function unauthenticatedError(message: string): GantryError {
+  return new GantryError('Unauthenticated', message);
+}
+
 export function notAllowedError(message: string): GantryError {
   return new GantryError('NotAllowed', message);
 }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -13,7 +15,8 @@ export function spawnGantry(
 ): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli/gantry.ts', ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, ...options.env },
+    // Never the CLI config of whoever runs the tests.
+    env: { ...process.env, GANTRY_CONFIG: '/nonexistent/gantry-test-config', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
@@ -23,6 +26,10 @@ export interface GantryServerProcess {
   child: ChildProcess;
   /** Everything the server wrote to stderr so far. */
   log(): string;
+  /** The initial admin token the server wrote into its data dir (what the local CLI uses). */
+  adminToken: string | undefined;
+  /** `Authorization` header with the admin token. */
+  auth: Record<string, string>;
   /** Resolves with the exit code and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -43,7 +50,7 @@ export async function startGantryServer(
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       const response = await fetch(`${url}/healthz`);
@@ -58,7 +65,25 @@ export async function startGantryServer(
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, child, log: () => log, exited };
+  const dataDir = args.includes('--data-dir')
+    ? args[args.indexOf('--data-dir') + 1]
+    : env.GANTRY_DATA_DIR;
+  let adminToken: string | undefined;
+  try {
+    adminToken = dataDir
+      ? readFileSync(join(dataDir, 'initial-admin-token'), 'utf8').trim()
+      : undefined;
+  } catch {
+    adminToken = undefined; // a replica whose peer created the token, or a store with admins
+  }
+  return {
+    url,
+    child,
+    log: () => log,
+    exited,
+    adminToken,
+    auth: adminToken ? { authorization: `Bearer ${adminToken}` } : {},
+  };
 }
 
 export { ROOT };

@@ -10,16 +10,27 @@ export interface CliResult {
 /**
  * Runs the `gantry` CLI in this process against a server, with GANTRY_PROJECT set: fast
  * enough for end-to-end tests that make many calls (a process per call would cost ~1 s).
- * `server` is read on every call, so it may be set after the runner is made.
+ * `server` is read on every call, so it may be set after the runner is made; the CLI signs in
+ * with its admin token.
  */
-export function cliAgainst(server: () => string, project: string) {
+export function cliAgainst(
+  server: () => { url: string; adminToken?: string | undefined },
+  project: string,
+) {
   return async (args: string[]): Promise<CliResult> => {
     const out: string[] = [];
     const err: string[] = [];
+    const target = server();
     const code = await runCli(args, {
       out: (text) => out.push(text),
       err: (text) => err.push(text),
-      env: { GANTRY_SERVER: server(), GANTRY_PROJECT: project },
+      // Signed in as the server's initial admin, as the CLI on the server's machine is.
+      env: {
+        GANTRY_SERVER: target.url,
+        GANTRY_PROJECT: project,
+        GANTRY_CONFIG: '/nonexistent/gantry-test-config',
+        ...(target.adminToken ? { GANTRY_TOKEN: target.adminToken } : {}),
+      },
     });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };

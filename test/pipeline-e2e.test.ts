@@ -20,7 +20,7 @@ describe('pipelines end to end', () => {
   let health: Server;
   let healthy = true;
 
-  const cli = cliAgainst(() => gantry.url, 'pipe');
+  const cli = cliAgainst(() => gantry, 'pipe');
   const stageStatus = async (name: string) =>
     (await gantry.store.get({ kind: 'Stage', namespace: 'pipe', name }))?.status as
       StageStatus | undefined;
@@ -167,7 +167,7 @@ spec:
     const refused = await cli(['promote', '--stage', 'dev', '--freight', 'first-flight']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(
-      /project pipe is frozen since \S+ by api: release weekend; promote with --override "<why>" to go ahead anyway/,
+      /project pipe is frozen since \S+ by token:initial-admin: release weekend; promote with --override "<why>" to go ahead anyway/,
     );
     const forced = await cli([
       'promote',

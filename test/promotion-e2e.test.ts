@@ -83,12 +83,17 @@ origin: {kind: Warehouse, name: frontend}
 images: [{repoURL: ${IMAGE}, tag: '${tag}', digest: 'sha256:${tag.replace(/\./g, '')}'}]
 `;
 
+/** The server's data dir: the CLI finds its initial admin token there, as on the server's machine. */
+let serverDataDir = '';
+
 async function gantry(
   args: string[],
   server: string,
   stdin = '',
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawnGantry(args, { env: { GANTRY_SERVER: server } });
+  const child = spawnGantry(args, {
+    env: { GANTRY_SERVER: server, GANTRY_DATA_DIR: serverDataDir, GANTRY_TOKEN: '' },
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -107,6 +112,7 @@ describe('promotions end to end', () => {
   beforeAll(async () => {
     git = await startGitServer();
     dataDir = mkdtempSync(join(tmpdir(), 'gantry-e2e-'));
+    serverDataDir = dataDir;
     port = await freePort();
     server = await startGantryServer(['--data-dir', dataDir], port);
   });

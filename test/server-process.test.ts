@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describe('the gantry server process', () => {
     const post = (path: string, body: unknown) =>
       fetch(`${server.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...server.auth },
         body: JSON.stringify(body),
       });
     expect(
@@ -91,7 +91,9 @@ describe('the gantry server process', () => {
 
     const restarted = await startGantryServer(['--data-dir', dataDir], port);
     servers.push(restarted);
-    const list = (await (await fetch(`${restarted.url}/v1/projects/demo/stages`)).json()) as {
+    const list = (await (
+      await fetch(`${restarted.url}/v1/projects/demo/stages`, { headers: restarted.auth })
+    ).json()) as {
       items: Array<{ metadata: { name: string } }>;
     };
     const stored = new Set(list.items.map((item) => item.metadata.name));
@@ -99,7 +101,10 @@ describe('the gantry server process', () => {
     expect(missing).toEqual([]);
     expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
     // The history survived too: a watch from the start replays the project and every Stage.
-    const events = sseReader((await fetch(`${restarted.url}/v1/watch?resourceVersion=0`)).body!);
+    const events = sseReader(
+      (await fetch(`${restarted.url}/v1/watch?resourceVersion=0`, { headers: restarted.auth }))
+        .body!,
+    );
     expect((await events.json()).object.metadata.name).toBe('demo');
     await events.close();
     const integrity = execFileSync(
@@ -118,7 +123,9 @@ describe('the gantry server process', () => {
   it('shuts down gracefully on SIGTERM, ending watch streams', async () => {
     const server = await startGantryServer(['--data-dir', tempDir()], await freePort());
     servers.push(server);
-    const events = sseReader((await fetch(`${server.url}/v1/watch`)).body!);
+    const events = sseReader(
+      (await fetch(`${server.url}/v1/watch`, { headers: server.auth })).body!,
+    );
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     await expect(events.next(2_000)).rejects.toThrow('the event stream ended');
@@ -133,7 +140,7 @@ describe('the gantry server process', () => {
     });
     try {
       let ok = false;
-      for (let i = 0; i < 200 && !ok; i++) {
+      for (let i = 0; i < 1200 && !ok && child.exitCode === null; i++) {
         ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
           (r) => r.ok,
           () => false,
@@ -147,11 +154,22 @@ describe('the gantry server process', () => {
     }
   });
 
-  it('applies manifests from standard input', async () => {
-    const server = await startGantryServer(['--data-dir', tempDir()], await freePort());
+  it('is closed to anonymous callers, and the CLI on its machine signs in with the initial admin token', async () => {
+    const dataDir = tempDir();
+    const server = await startGantryServer(['--data-dir', dataDir], await freePort());
     servers.push(server);
+    const anonymous = await fetch(`${server.url}/v1/projects`);
+    expect(anonymous.status).toBe(401);
+    const tokenFile = join(dataDir, 'initial-admin-token');
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(server.log()).toContain(`created the initial admin API token file=${tokenFile}`);
+    // No token given: the CLI finds the server's data dir (GANTRY_DATA_DIR) and reads it there.
     const manifest = readFileSync(join(ROOT, 'examples/frontend/project.yaml'), 'utf8');
-    const result = await run(['apply', '-f', '-'], { GANTRY_SERVER: server.url }, manifest);
+    const result = await run(
+      ['apply', '-f', '-'],
+      { GANTRY_SERVER: server.url, GANTRY_DATA_DIR: dataDir, GANTRY_TOKEN: '' },
+      manifest,
+    );
     expect(result).toEqual({
       code: 0,
       out: 'project.kargo.akuity.io/frontend created\nprojectconfig.kargo.akuity.io/frontend created\n',
@@ -200,16 +218,13 @@ describe('the gantry server process', () => {
         await freePort(),
       );
       servers.push(server);
-      const applied = await run(['apply', '-f', 'examples/frontend'], {
-        GANTRY_SERVER: server.url,
-      });
+      const signedIn = { GANTRY_SERVER: server.url, GANTRY_TOKEN: server.adminToken };
+      const applied = await run(['apply', '-f', 'examples/frontend'], signedIn);
       expect(applied.code).toBe(0);
       expect(applied.out).toContain('stage.kargo.akuity.io/prod created');
-      const version = await run(['version'], { GANTRY_SERVER: server.url });
+      const version = await run(['version'], signedIn);
       expect(version.out).toContain('(store: postgres)');
-      const stages = await run(['get', 'stages', '--project', 'frontend', '-o', 'json'], {
-        GANTRY_SERVER: server.url,
-      });
+      const stages = await run(['get', 'stages', '--project', 'frontend', '-o', 'json'], signedIn);
       expect((JSON.parse(stages.out) as { items: unknown[] }).items).toHaveLength(3);
     });
 

@@ -25,9 +25,15 @@ describe('Warehouses end to end', () => {
   let gantry: RunningGantry;
   let gitops: string;
 
-  const cli = cliAgainst(() => gantry.url, 'shop');
+  const cli = cliAgainst(() => gantry, 'shop');
   const api = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${gantry.url}${path}`, init);
+    const response = await fetch(`${gantry.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${gantry.adminToken}`,
+        ...(init?.headers as Record<string, string> | undefined),
+      },
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 

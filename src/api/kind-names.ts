@@ -2,7 +2,7 @@
  * The names and scope of every kind, without their schemas: what the CLI needs to turn
  * `promo` into Promotion and build a URL, without loading zod and every schema.
  */
-import { ARGO_API_VERSION, KARGO_API_VERSION } from './api-versions.js';
+import { ARGO_API_VERSION, KARGO_API_VERSION, KARGO_RBAC_API_VERSION } from './api-versions.js';
 
 export interface KindName {
   kind: string;
@@ -115,6 +115,15 @@ export const KIND_NAMES: readonly KindName[] = [
     aliases: [],
     namespaced: true,
     redacted: true,
+  },
+  {
+    kind: 'Role',
+    apiVersion: KARGO_RBAC_API_VERSION,
+    group: 'rbac.kargo.akuity.io',
+    plural: 'roles',
+    singular: 'role',
+    aliases: [],
+    namespaced: true,
   },
   {
     kind: 'Promotion',

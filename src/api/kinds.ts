@@ -7,6 +7,7 @@ import { projectConfigSchema, projectConfigStatusSchema } from './project-config
 import { promotionSchema, promotionStatusSchema } from './promotion.js';
 import { clusterPromotionTaskSchema, promotionTaskSchema } from './promotion-task.js';
 import { secretSchema } from './secret.js';
+import { roleSchema } from './role.js';
 import { stageSchema, stageStatusSchema } from './stage.js';
 import { warehouseSchema, warehouseStatusSchema } from './warehouse.js';
 
@@ -30,6 +31,7 @@ const SCHEMAS: Record<string, { schema: z.ZodType; statusSchema?: z.ZodType }> =
   Freight: { schema: freightSchema, statusSchema: freightStatusSchema },
   Promotion: { schema: promotionSchema, statusSchema: promotionStatusSchema },
   Secret: { schema: secretSchema },
+  Role: { schema: roleSchema },
 };
 
 /** Every kind with its schemas, in the order `apply` writes them (Projects first). */

@@ -32,7 +32,12 @@ describe('gantry CLI', () => {
     const code = await runCli(args, {
       out: (text) => out.push(text),
       err: (text) => err.push(text),
-      env: { GANTRY_SERVER: gantry.url, ...env },
+      env: {
+        GANTRY_SERVER: gantry.url,
+        GANTRY_TOKEN: gantry.adminToken,
+        GANTRY_CONFIG: '/nonexistent/gantry-test-config',
+        ...env,
+      },
       now: () => new Date(Date.now() + 3_600_000),
     });
     return { code, out: out.join('\n'), err: err.join('\n') };

@@ -23,16 +23,24 @@ export interface BatchItem {
  */
 export class ApiClient {
   readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer …` on every request. */
+  readonly token: string | undefined;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, token?: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.token = token;
+  }
+
+  /** Headers every request carries (the bearer token), for streams opened outside `request`. */
+  headers(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let response: { status: number; text: string };
     try {
-      response = await send(new URL(`${this.baseUrl}${path}`), method, payload);
+      response = await send(new URL(`${this.baseUrl}${path}`), method, payload, this.headers());
     } catch (err) {
       throw unavailableError(
         `cannot reach the Gantry server at ${this.baseUrl} (${describeNetworkError(err)}); is \`gantry server\` running? Set --server or GANTRY_SERVER to use another`,
@@ -48,6 +56,13 @@ export class ApiClient {
         `the server at ${this.baseUrl} answered ${response.status} with something that is not JSON`,
       );
     }
+    if (response.status === 401) {
+      const error = errorFromBody(response.status, parsed);
+      throw new GantryError(
+        'Unauthenticated',
+        `${error.message}${this.token ? '' : ' (no credentials: run `gantry login`, pass --token, or set GANTRY_TOKEN)'}`,
+      );
+    }
     if (response.status < 200 || response.status > 299)
       throw errorFromBody(response.status, parsed);
     return parsed as T;
@@ -58,6 +73,7 @@ function send(
   url: URL,
   method: string,
   payload: string | undefined,
+  extraHeaders: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -67,8 +83,12 @@ function send(
         method,
         headers:
           payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+            ? extraHeaders
+            : {
+                ...extraHeaders,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(payload),
+              },
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];

@@ -23,6 +23,11 @@ export interface GarbageCollectorOptions {
   intervalMs?: number;
   /** Called for each Promotion removed (its log goes with it). */
   onPromotionDeleted?: (project: string, name: string) => void;
+  /**
+   * Collections of the server's own records that belong to no project (expired sessions, the
+   * audit trail beyond its bound), run once per round by one replica.
+   */
+  collectors?: Array<{ name: string; collect: () => Promise<number> }>;
   now?: () => Date;
 }
 
@@ -75,6 +80,15 @@ export class GarbageCollector {
       totals.freight += result.freight;
       totals.promotions += result.promotions;
     }
+    if (
+      this.#options.collectors?.length &&
+      (await this.#options.store.acquireLease('gc/_server', this.#options.replicaId, 120_000))
+    )
+      for (const collector of this.#options.collectors) {
+        const removed = await collector.collect();
+        if (removed > 0)
+          this.#options.logger.info('garbage collected', { what: collector.name, removed });
+      }
     return totals;
   }
 

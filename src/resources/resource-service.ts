@@ -27,6 +27,12 @@ import {
   type PromotionLookups,
 } from './promotion-admission.js';
 import type { PromotionTaskSpec } from '../api/promotion-task.js';
+import type { Claim, Role } from '../api/role.js';
+import { KARGO_RBAC_API_VERSION } from '../api/api-versions.js';
+import { kindName } from '../api/kind-names.js';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
+import { PROJECT_ROLES } from '../auth/builtin-roles.js';
+import type { WriteAuthorization } from '../auth/write-authorization.js';
 import {
   admittedFreightName,
   defaultFreight,
@@ -47,8 +53,13 @@ export interface ApplyRequest {
   honorResourceVersion?: boolean | undefined;
   /** Fills `metadata.namespace` of namespaced documents that have none. */
   defaultProject?: string | undefined;
-  /** Who asks, recorded on new Promotions (kargo.akuity.io/create-actor). */
+  /** Who asks, recorded on new Promotions (kargo.akuity.io/create-actor) and in the audit trail. */
   actor?: string | undefined;
+  /**
+   * The caller's authorization: each document is checked against its own project before
+   * anything is admitted. Absent only for the server's own writes.
+   */
+  authorize?: WriteAuthorization | undefined;
 }
 
 export interface AppliedObject {
@@ -62,6 +73,8 @@ export interface ResourceServiceOptions {
   random?: () => number;
   /** Makes the ULIDs in Promotion names (injected for deterministic tests). */
   ulid?: () => string;
+  /** Where every change is recorded with who made it. */
+  audit?: AuditLog | undefined;
 }
 
 /**
@@ -75,16 +88,24 @@ export class ResourceService {
   readonly #now: () => Date;
   readonly #random: () => number;
   readonly #ulid: () => string;
+  readonly #audit: AuditLog | undefined;
 
   constructor(options: ResourceServiceOptions) {
     this.#store = options.store;
+    this.#audit = options.audit;
     this.#now = options.now ?? (() => new Date());
     this.#random = options.random ?? Math.random;
     this.#ulid = options.ulid ?? createUlidGenerator();
   }
 
   async apply(request: ApplyRequest): Promise<AppliedObject[]> {
+    // Authorization comes first: a caller without the right learns nothing from validation.
+    if (request.authorize) {
+      const created = await this.#authorizeAll(request, request.authorize);
+      request = withCreatorRoles(request, created, request.authorize.creator);
+    }
     const validated = this.#validateAll(request);
+    if (request.authorize) await this.#authorizeGrants(validated, request.authorize);
     const batch = new Map<string, Resource>();
     for (const { object } of validated) batch.set(mapKey(object), object);
     // Aliases given or generated in this request: two new Freight must not get the same one.
@@ -122,7 +143,103 @@ export class ResourceService {
       byDocument.set(p.index, { outcome: result.outcome, object: result.object! });
       offset += p.ops.length;
     }
-    return validated.map((_, index) => byDocument.get(index)!);
+    const applied = validated.map((_, index) => byDocument.get(index)!);
+    if (!request.dryRun)
+      await this.#record(
+        applied
+          .filter((a) => a.outcome === 'created' || a.outcome === 'configured')
+          .map((a) => ({
+            actor: request.actor ?? 'system:unknown',
+            action:
+              a.object.kind === 'Promotion' && a.outcome === 'created'
+                ? 'promote'
+                : a.outcome === 'created'
+                  ? 'create'
+                  : 'update',
+            kind: a.object.kind,
+            project: auditProject(a.object),
+            name: a.object.metadata.name,
+            message:
+              a.object.kind === 'Promotion'
+                ? `Freight ${(a.object.spec as { freight?: string }).freight ?? ''} to Stage ${(a.object.spec as { stage?: string }).stage ?? ''}`
+                : undefined,
+          })),
+      );
+    return applied;
+  }
+
+  /** Records changes in the audit trail (when the service has one). */
+  async #record(entries: AuditEntry[]): Promise<void> {
+    if (this.#audit) await this.#audit.record(entries);
+  }
+
+  /**
+   * Asks the caller's authorization for every document before anything else is done with it:
+   * create or update by whether the object exists; a Promotion also needs `promote` on its
+   * Stage (Kargo). A Project created by this batch may be filled by the same batch once its
+   * creation is allowed (its creator becomes its admin). Documents too malformed to say what
+   * they are (no known kind) are left to validation, which refuses them.
+   */
+  async #authorizeAll(request: ApplyRequest, authorize: WriteAuthorization): Promise<Set<string>> {
+    const newProjects = new Set<string>();
+    const documents = request.documents.map((document) => prepareDocument(document, request));
+    // Projects first, as the write orders them.
+    const order = documents
+      .map((document, index) => ({ document, index }))
+      .sort((a, b) => kindOrder(kindOfRaw(a.document)) - kindOrder(kindOfRaw(b.document)));
+    for (const { document } of order) {
+      const raw = document as {
+        kind?: unknown;
+        metadata?: { name?: unknown; namespace?: unknown };
+        spec?: { stage?: unknown };
+      } | null;
+      const info = typeof raw?.kind === 'string' ? kindInfo(raw.kind) : undefined;
+      if (!info) continue;
+      const name = typeof raw?.metadata?.name === 'string' ? raw.metadata.name : undefined;
+      const namespace =
+        typeof raw?.metadata?.namespace === 'string' ? raw.metadata.namespace : undefined;
+      const project = info.namespaced ? namespace : undefined;
+      if (info.namespaced && !project) continue; // validation says the namespace is missing
+      if (project !== undefined && newProjects.has(project)) continue;
+      const exists =
+        request.mode === 'create'
+          ? false
+          : request.mode === 'update'
+            ? true
+            : name !== undefined &&
+              (await this.#store.get({ kind: info.kind, namespace: project ?? '', name })) !==
+                undefined;
+      await authorize.require({
+        verb: exists ? 'update' : 'create',
+        resource: info.plural,
+        project,
+        name,
+      });
+      if (info.kind === 'Project' && !exists && name) newProjects.add(name);
+      if (info.kind === 'Promotion') {
+        const stage = raw?.spec?.stage;
+        await authorize.require({
+          verb: 'promote',
+          resource: 'stages',
+          project,
+          name: typeof stage === 'string' ? stage : undefined,
+        });
+      }
+    }
+    return newProjects;
+  }
+
+  /** No escalation: a Role may not grant what the caller does not hold in its project. */
+  async #authorizeGrants(
+    validated: Array<{ object: Resource; info: KindInfo }>,
+    authorize: WriteAuthorization,
+  ): Promise<void> {
+    for (const { object } of validated) {
+      if (object.kind !== 'Role') continue;
+      const role = object as unknown as Role;
+      const rules = PROJECT_ROLES[role.metadata.name] ?? role.rules ?? [];
+      await authorize.requireCovers(role.metadata.namespace, rules, `role "${role.metadata.name}"`);
+    }
   }
 
   async get(key: ObjectKey): Promise<StoredResource> {
@@ -150,8 +267,24 @@ export class ResourceService {
       resourceVersion?: string | undefined;
       document?: number | undefined;
     }>,
-    options: { dryRun?: boolean | undefined } = {},
+    options: {
+      dryRun?: boolean | undefined;
+      /** Who deletes, for the audit trail. */
+      actor?: string | undefined;
+      /** The caller's authorization: `delete` on each object. */
+      authorize?: WriteAuthorization | undefined;
+    } = {},
   ): Promise<StoredResource[]> {
+    if (options.authorize)
+      for (const target of targets) {
+        const plural = kindName(target.key.kind)?.plural ?? target.key.kind;
+        await options.authorize.require({
+          verb: 'delete',
+          resource: plural,
+          project: target.key.namespace || undefined,
+          name: target.key.name,
+        });
+      }
     const ops: WriteOp[] = [];
     for (const target of targets) {
       const source = target.document === undefined ? undefined : { document: target.document };
@@ -162,7 +295,18 @@ export class ResourceService {
       }
     }
     const results = await this.#store.write(ops, { dryRun: options.dryRun });
-    return results.filter((r, i) => ops[i]!.op === 'delete').map((r) => r.object!);
+    const deleted = results.filter((r, i) => ops[i]!.op === 'delete').map((r) => r.object!);
+    if (!options.dryRun)
+      await this.#record(
+        deleted.map((object) => ({
+          actor: options.actor ?? options.authorize?.actor ?? 'system:unknown',
+          action: 'delete',
+          kind: object.kind,
+          project: auditProject(object),
+          name: object.metadata.name,
+        })),
+      );
+    return deleted;
   }
 
   /** Replaces an object's status after validating it against the kind's status schema. */
@@ -194,8 +338,20 @@ export class ResourceService {
   async patchMetadata(
     key: ObjectKey,
     patch: { labels?: Record<string, string | null>; annotations?: Record<string, string | null> },
+    /** The action this patch is (a freeze, a refresh, an abort), for the audit trail. */
+    audit?: { actor: string; action: string; message?: string | undefined },
   ): Promise<StoredResource> {
-    const [result] = await this.#store.write([{ op: 'patchMetadata', key, ...patch }]);
+    const ops: WriteOp[] = [{ op: 'patchMetadata', key, ...patch }];
+    if (audit && this.#audit)
+      ops.push(
+        this.#audit.op({
+          ...audit,
+          kind: key.kind,
+          project: key.kind === 'Project' ? key.name : key.namespace,
+          name: key.name,
+        }),
+      );
+    const [result] = await this.#store.write(ops);
     return result!.object!;
   }
 
@@ -424,6 +580,50 @@ function scopeIssue(object: Resource, info: KindInfo): FieldIssue | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * A project creator becomes the admin of the projects it creates (Kargo): the batch gains a
+ * `kargo-admin` Role binding the creator's subject, unless it already brings one.
+ */
+function withCreatorRoles(
+  request: ApplyRequest,
+  created: Set<string>,
+  creator: Claim[] | undefined,
+): ApplyRequest {
+  if (!creator || created.size === 0 || request.dryRun) return request;
+  const extra: unknown[] = [];
+  for (const project of created) {
+    const brought = request.documents.some((document) => {
+      const raw = document as {
+        kind?: unknown;
+        metadata?: { name?: unknown; namespace?: unknown };
+      };
+      return (
+        raw?.kind === 'Role' &&
+        raw.metadata?.name === 'kargo-admin' &&
+        (raw.metadata.namespace ?? request.defaultProject) === project
+      );
+    });
+    if (!brought)
+      extra.push({
+        apiVersion: KARGO_RBAC_API_VERSION,
+        kind: 'Role',
+        metadata: { name: 'kargo-admin', namespace: project },
+        claims: creator,
+      });
+  }
+  return { ...request, documents: [...request.documents, ...extra] };
+}
+
+/** The project an audit event belongs to: a Project's own changes are in its trail. */
+function auditProject(object: StoredResource): string {
+  return object.kind === 'Project' ? object.metadata.name : (object.metadata.namespace ?? '');
+}
+
+function kindOfRaw(document: unknown): string {
+  const kind = (document as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : '';
 }
 
 function syncShardLabel(object: Resource): Resource {

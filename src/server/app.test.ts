@@ -7,6 +7,7 @@ import { silentLogger } from '../logger.js';
 import { ResourceService } from '../resources/resource-service.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createApp } from './app.js';
+import { bearer, testAuth } from '../../test/auth-fixtures.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const stage = (name: string, labels?: Record<string, string>) => ({
@@ -22,6 +23,7 @@ describe('HTTP API', () => {
   let store: SqliteStore;
   let shutdown: AbortController;
   let app: ReturnType<typeof createApp>;
+  let admin: Record<string, string>;
 
   const send = (
     method: string,
@@ -31,13 +33,28 @@ describe('HTTP API', () => {
   ) =>
     app.request(path, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers:
+        body === undefined
+          ? { ...admin, ...headers }
+          : { 'content-type': 'application/json', ...admin, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  /** What a controller does: status is the server's to write. */
+  const writeStatus = (name: string, status: unknown) =>
+    store.write([{ op: 'updateStatus', key: { kind: 'Stage', namespace: 'demo', name }, status }]);
+  /** A request as the test's admin. */
+  const authed = (path: string, init: RequestInit = {}) =>
+    app.request(path, {
+      ...init,
+      headers: { ...admin, ...(init.headers as Record<string, string> | undefined) },
     });
   const json = async (response: Response) => (await response.json()) as Record<string, any>;
 
-  const appOn = (target: SqliteStore) =>
-    createApp({
+  const appOn = async (target: SqliteStore) => {
+    const { auth, adminToken } = await testAuth(target);
+    admin = bearer(adminToken);
+    return createApp({
+      auth,
       service: new ResourceService({ store: target }),
       store: target,
       logger: silentLogger,
@@ -45,11 +62,12 @@ describe('HTTP API', () => {
       storeKind: 'sqlite',
       logs: new PromotionLogs(join(tmpdir(), 'gantry-app-test-logs')),
     });
+  };
 
   beforeEach(async () => {
     store = openSqliteStore({ path: ':memory:', pollIntervalMs: 50 });
     shutdown = new AbortController();
-    app = appOn(store);
+    app = await appOn(store);
     expect(
       (
         await send('POST', '/v1/projects', {
@@ -210,19 +228,17 @@ describe('HTTP API', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('writes status through its own sub-resource', async () => {
+  it('serves status as its own sub-resource, which no user can write (controllers own it)', async () => {
     await send('POST', '/v1/projects/demo/stages', stage('dev'));
-    const ok = await send('PUT', '/v1/projects/demo/stages/dev/status', {
-      status: { health: { status: 'Healthy' } },
+    await writeStatus('dev', { health: { status: 'Healthy' } });
+    const forged = await send('PUT', '/v1/projects/demo/stages/dev/status', {
+      status: { health: { status: 'Unknown' } },
     });
-    expect(ok.status).toBe(200);
-    expect((await json(ok)).status).toEqual({ health: { status: 'Healthy' } });
-    const bad = await send('PUT', '/v1/projects/demo/stages/dev/status', { status: { bogus: 1 } });
-    expect(bad.status).toBe(400);
-    expect((await json(bad)).error.issues).toEqual([
-      { path: 'status.bogus', message: 'unknown field' },
-    ]);
-    // A normal write never touches status.
+    expect(forged.status).toBe(403);
+    expect((await json(forged)).error.message).toBe(
+      'token:test-admin may not update stages/status "dev" in project "demo"',
+    );
+    // A normal write never touches status either.
     await send('PUT', '/v1/projects/demo/stages/dev', {
       ...stage('dev'),
       status: { health: { status: 'Unknown' } },
@@ -249,7 +265,7 @@ describe('HTTP API', () => {
       '  - origin: {kind: Warehouse, name: web}',
       '    sources: {direct: true}',
     ].join('\n');
-    const response = await app.request('/v1/resources?project=demo', {
+    const response = await authed('/v1/resources?project=demo', {
       method: 'PUT',
       headers: { 'content-type': 'application/yaml' },
       body: yaml,
@@ -259,7 +275,7 @@ describe('HTTP API', () => {
       (await json(response)).items.map((i: any) => `${i.kind}/${i.name} ${i.outcome}`),
     ).toEqual(['Warehouse/web created', 'Stage/dev created']);
 
-    const broken = await app.request('/v1/resources', {
+    const broken = await authed('/v1/resources', {
       method: 'PUT',
       headers: { 'content-type': 'application/yaml' },
       body: 'kind: [',
@@ -291,7 +307,7 @@ describe('HTTP API', () => {
   it('streams a watch: current objects, a bookmark, then changes with resumable ids', async () => {
     await send('POST', '/v1/projects/demo/stages', stage('a'));
     const controller = new AbortController();
-    const response = await app.request('/v1/projects/demo/stages?watch=true', {
+    const response = await authed('/v1/projects/demo/stages?watch=true', {
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
@@ -303,7 +319,7 @@ describe('HTTP API', () => {
     const bookmark = await events.json();
     expect(bookmark.type).toBe('BOOKMARK');
     await send('POST', '/v1/projects/demo/stages', stage('b'));
-    await send('PUT', '/v1/projects/demo/stages/b/status', { status: { freightSummary: 'x' } });
+    await writeStatus('b', { freightSummary: 'x' });
     const added = await events.json();
     expect(added).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'b' } } });
     expect(added.id).toBe(added.object.metadata.resourceVersion);
@@ -315,7 +331,7 @@ describe('HTTP API', () => {
     // Resume from the first change, as an EventSource would with Last-Event-ID.
     const resumed = sseReader(
       (
-        await app.request('/v1/projects/demo/stages?watch=true', {
+        await authed('/v1/projects/demo/stages?watch=true', {
           headers: { 'last-event-id': added.id! },
         })
       ).body!,
@@ -327,7 +343,7 @@ describe('HTTP API', () => {
   it('ends a watch on a compacted version with an Expired error event', async () => {
     await store.close();
     store = openSqliteStore({ path: ':memory:', historyLimit: 2, pollIntervalMs: 50 });
-    app = appOn(store);
+    app = await appOn(store);
     await send('POST', '/v1/projects', {
       apiVersion: api,
       kind: 'Project',
@@ -336,7 +352,7 @@ describe('HTTP API', () => {
     for (let i = 0; i < 5; i++) await send('POST', '/v1/projects/demo/stages', stage(`s${i}`));
     store.compact();
     const events = sseReader(
-      (await app.request('/v1/projects/demo/stages?watch=true&resourceVersion=1')).body!,
+      (await authed('/v1/projects/demo/stages?watch=true&resourceVersion=1')).body!,
     );
     const error = await events.json<{ type: string; error: { code: string; message: string } }>();
     expect(error.type).toBe('ERROR');
@@ -346,17 +362,17 @@ describe('HTTP API', () => {
 
   it('watches one object, and several kinds of a project on one stream', async () => {
     await send('POST', '/v1/projects/demo/stages', stage('a'));
-    const one = sseReader((await app.request('/v1/projects/demo/stages/a?watch=true')).body!);
+    const one = sseReader((await authed('/v1/projects/demo/stages/a?watch=true')).body!);
     expect((await one.json()).type).toBe('ADDED');
     expect((await one.json()).type).toBe('BOOKMARK');
     const start = (await json(await send('GET', '/v1/projects/demo/stages'))).metadata
       .resourceVersion;
     const many = sseReader(
-      (await app.request(`/v1/watch?kinds=stages,warehouses&project=demo&resourceVersion=${start}`))
+      (await authed(`/v1/watch?kinds=stages,warehouses&project=demo&resourceVersion=${start}`))
         .body!,
     );
     await send('POST', '/v1/projects/demo/stages', stage('b'));
-    await send('PUT', '/v1/projects/demo/stages/a/status', { status: { freightSummary: 'y' } });
+    await writeStatus('a', { freightSummary: 'y' });
     await send('POST', '/v1/projects/demo/warehouses', {
       apiVersion: api,
       kind: 'Warehouse',
@@ -392,7 +408,7 @@ describe('HTTP API', () => {
       expect(text).not.toContain('hunter2');
       expect(text).not.toContain(Buffer.from('hunter2').toString('base64'));
     }
-    const events = sseReader((await app.request('/v1/projects/demo/secrets?watch=true')).body!);
+    const events = sseReader((await authed('/v1/projects/demo/secrets?watch=true')).body!);
     const added = await events.next();
     expect(added.data).toContain('"password":"***"');
     expect(added.data).not.toContain(Buffer.from('hunter2').toString('base64'));
@@ -400,7 +416,7 @@ describe('HTTP API', () => {
   });
 
   it('ends every watch when the server shuts down', async () => {
-    const events = sseReader((await app.request('/v1/watch?project=demo')).body!);
+    const events = sseReader((await authed('/v1/watch?project=demo')).body!);
     shutdown.abort();
     await expect(events.next(2_000)).rejects.toThrow('the event stream ended');
   });

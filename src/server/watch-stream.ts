@@ -15,6 +15,8 @@ export interface WatchRequest {
   resourceVersion?: string | undefined;
   /** Lists the current objects, for the start of a watch without a version. */
   list?: () => Promise<{ items: StoredResource[]; resourceVersion: string }>;
+  /** Only objects this accepts are sent (what the caller may see). */
+  filter?: ((object: StoredResource) => boolean) | undefined;
 }
 
 export interface WatchStreamOptions {
@@ -52,7 +54,9 @@ export function watchStream(
       let from = request.resourceVersion;
       if ((from === undefined || from === '') && request.list) {
         const listed = await request.list();
-        for (const object of listed.items) await send({ type: 'ADDED', object: present(object) });
+        for (const object of listed.items)
+          if (!request.filter || request.filter(object))
+            await send({ type: 'ADDED', object: present(object) });
         from = listed.resourceVersion;
         await send({ type: 'BOOKMARK', object: { metadata: { resourceVersion: from } } }, from);
       }
@@ -64,6 +68,7 @@ export function watchStream(
       });
       for await (const event of events) {
         if (!matchesName(event, request.name)) continue;
+        if (request.filter && !request.filter(event.object)) continue;
         await send({ type: event.type, object: present(event.object) }, event.resourceVersion);
       }
     } catch (err) {

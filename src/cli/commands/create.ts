@@ -26,9 +26,14 @@ export async function createCommand(
     await createFreightCommand(ctx, options);
     return;
   }
+  if (what === 'token') {
+    const { createTokenCommand } = await import('./auth.js');
+    await createTokenCommand(ctx, name, options);
+    return;
+  }
   if (what !== 'project')
     throw usageError(
-      `cannot create "${what}" this way: use create project NAME, create freight --warehouse W …, or create -f FILE`,
+      `cannot create "${what}" this way: use create project NAME, create token NAME --role R, create freight --warehouse W …, or create -f FILE`,
     );
   if (!name) throw usageError('create project needs a NAME');
   const problem = dnsLabelProblem(name);

@@ -20,6 +20,11 @@ export async function deleteCommand(
   name: string | undefined,
   options: DeleteOptions,
 ): Promise<void> {
+  if (kindName === 'token' || kindName === 'tokens') {
+    const { deleteTokenCommand } = await import('./auth.js');
+    await deleteTokenCommand(ctx, name, options);
+    return;
+  }
   if (options.filename && options.filename.length > 0) {
     if (kindName !== undefined) throw usageError('give either KIND NAME or -f FILE, not both');
     const documents = readManifestFiles(options.filename, { recursive: options.recursive });

@@ -11,6 +11,11 @@ export interface GetOptions {
   output?: string;
   selector?: string;
   stage?: string;
+  /** tokens: the system tokens instead of a project's. */
+  system?: boolean;
+  /** events: only this actor's. */
+  actor?: string;
+  limit?: string;
 }
 
 /** `gantry get KIND [NAME]`: a kubectl-like table, or the objects as YAML or JSON. */
@@ -25,6 +30,16 @@ export async function getCommand(
     if (!project) throw usageError('--project is required (or set GANTRY_PROJECT)');
     const { printPipeline } = await import('./pipeline.js');
     await printPipeline(ctx, project);
+    return;
+  }
+  if (['token', 'tokens'].includes(kindName)) {
+    const { getTokensCommand } = await import('./auth.js');
+    await getTokensCommand(ctx, options);
+    return;
+  }
+  if (['event', 'events'].includes(kindName)) {
+    const { getEventsCommand } = await import('./auth.js');
+    await getEventsCommand(ctx, options);
     return;
   }
   const info = kindArgument(kindName);

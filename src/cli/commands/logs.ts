@@ -33,24 +33,28 @@ export async function logsCommand(
     `/v1/projects/${encodeURIComponent(project)}/promotions/${encodeURIComponent(name)}`,
   );
   await new Promise<void>((resolve, reject) => {
-    const req = httpRequest(new URL(`${ctx.client.baseUrl}${path}?follow=true`), (res) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (!data || event === 'end') continue;
-          print(JSON.parse(data) as LogEntry);
-        }
-      });
-      res.on('end', resolve);
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      new URL(`${ctx.client.baseUrl}${path}?follow=true`),
+      { headers: ctx.client.headers() },
+      (res) => {
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = /^event: (.*)$/m.exec(frame)?.[1];
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if (!data || event === 'end') continue;
+            print(JSON.parse(data) as LogEntry);
+          }
+        });
+        res.on('end', resolve);
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

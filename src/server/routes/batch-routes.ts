@@ -1,4 +1,7 @@
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
+import type { Authorizer } from '../../auth/authorizer.js';
+import { writeAuthorization } from '../../auth/write-authorization.js';
+import { principalOf, type RouteGuard } from '../guarded-routes.js';
 import { kindInfo } from '../../api/kinds.js';
 import type { StoredResource } from '../../api/resource.js';
 import { inputError, isGantryError, type FieldIssue } from '../../errors.js';
@@ -21,20 +24,27 @@ export interface BatchResultItem {
  * document is validated before anything is written, and the whole request commits
  * atomically. `?project=P` fills a missing namespace; `?dryRun=true` checks without writing.
  */
-export function registerBatchRoutes(app: Hono, deps: { service: ResourceService }): void {
+export function registerBatchRoutes(
+  routes: RouteGuard,
+  deps: { service: ResourceService; authorizer: Authorizer },
+): void {
   const write = (mode: WriteMode) => async (c: Context) => {
     const documents = await readDocuments(c);
+    const principal = principalOf(c);
     const results = await deps.service.apply({
       documents,
       mode,
       dryRun: booleanQuery(c, 'dryRun'),
       defaultProject: c.req.query('project') || undefined,
+      actor: principal.actor,
+      authorize: writeAuthorization(deps.authorizer, principal),
     });
     return c.json({ items: results.map((r) => summary(r.object, r.outcome)) });
   };
-  app.put('/v1/resources', write('apply'));
-  app.post('/v1/resources', write('create'));
-  app.delete('/v1/resources', async (c) => {
+  // Each document is checked against its own project by admission (per-object).
+  routes.put('/v1/resources', { kind: 'per-object' }, write('apply'));
+  routes.post('/v1/resources', { kind: 'per-object' }, write('create'));
+  routes.delete('/v1/resources', { kind: 'per-object' }, async (c) => {
     const documents = await readDocuments(c);
     const project = c.req.query('project') || undefined;
     const ignoreNotFound = booleanQuery(c, 'ignoreNotFound');
@@ -74,6 +84,17 @@ export function registerBatchRoutes(app: Hono, deps: { service: ResourceService 
       );
     }
     const dryRun = booleanQuery(c, 'dryRun');
+    const authorize = writeAuthorization(deps.authorizer, principalOf(c));
+    // Asked before existence is looked at, so a refusal does not depend on what exists.
+    for (const target of targets) {
+      const info = kindInfo(target.key.kind)!;
+      await authorize.require({
+        verb: 'delete',
+        resource: info.plural,
+        project: info.namespaced ? target.key.namespace : undefined,
+        name: target.key.name,
+      });
+    }
     const existing = ignoreNotFound
       ? await Promise.all(
           targets.map(
@@ -83,7 +104,7 @@ export function registerBatchRoutes(app: Hono, deps: { service: ResourceService 
       : targets.map(() => true);
     const deleted = await deps.service.delete(
       targets.filter((_, i) => existing[i]),
-      { dryRun },
+      { dryRun, authorize },
     );
     let next = 0;
     return c.json({

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { RouteGuard } from '../guarded-routes.js';
 import type { ExpressionVariable } from '../../api/common.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 import { SecretSet, secretDataValues } from '../../api/secret-set.js';
@@ -19,8 +19,20 @@ import { readJsonBody } from '../request-body.js';
  * secret() is not available here, and whatever else would answer a value of one of the
  * project's Secrets (metadata a step recorded, a var holding a literal token) is masked.
  */
-export function registerExpressionRoutes(app: Hono, deps: { service: ResourceService }): void {
-  app.post('/v1/projects/:project/expressions', async (c) => {
+export function registerExpressionRoutes(
+  routes: RouteGuard,
+  deps: { service: ResourceService },
+): void {
+  // Evaluation reads the project's Stages and Freight (never its Secrets: secret() is not
+  // given values here).
+  const readProject = {
+    kind: 'check' as const,
+    requests: (c: import('hono').Context) => [
+      { verb: 'get' as const, resource: 'stages', project: c.req.param('project') },
+      { verb: 'get' as const, resource: 'freight', project: c.req.param('project') },
+    ],
+  };
+  routes.post('/v1/projects/:project/expressions', readProject, async (c) => {
     const project = c.req.param('project');
     const body = (await readJsonBody(c)) as {
       expression?: unknown;

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
 import { FREEZE_ANNOTATION } from '../../api/promotion-gates.js';
 import { formatTimestamp } from '../../api/timestamp.js';
 import { inputError } from '../../errors.js';
@@ -10,8 +10,12 @@ import { readJsonBody } from '../request-body.js';
  *   project (manual ones need an override, which the Promotion records; rollbacks still run).
  * - `POST /v1/projects/:project/unfreeze`.
  */
-export function registerFreezeRoutes(app: Hono, deps: { service: ResourceService }): void {
-  app.post('/v1/projects/:project/freeze', async (c) => {
+export function registerFreezeRoutes(routes: RouteGuard, deps: { service: ResourceService }): void {
+  const updateProject: RouteAccess = {
+    kind: 'check',
+    requests: (c) => [{ verb: 'update', resource: 'projects', name: c.req.param('project') }],
+  };
+  routes.post('/v1/projects/:project/freeze', updateProject, async (c) => {
     const body = (await readJsonBody(c)) as { reason?: unknown } | null;
     if (typeof body?.reason !== 'string' || body.reason.trim() === '')
       throw inputError('reason: required (say why the project is frozen)', [
@@ -21,20 +25,26 @@ export function registerFreezeRoutes(app: Hono, deps: { service: ResourceService
     await deps.service.get(key);
     const freeze = {
       reason: body.reason.trim(),
-      actor: c.req.header('x-gantry-actor') ?? 'api',
+      actor: principalOf(c).actor,
       since: formatTimestamp(new Date()),
     };
     return c.json(
-      await deps.service.patchMetadata(key, {
-        annotations: { [FREEZE_ANNOTATION]: JSON.stringify(freeze) },
-      }),
+      await deps.service.patchMetadata(
+        key,
+        { annotations: { [FREEZE_ANNOTATION]: JSON.stringify(freeze) } },
+        { actor: freeze.actor, action: 'freeze', message: freeze.reason },
+      ),
     );
   });
-  app.post('/v1/projects/:project/unfreeze', async (c) => {
+  routes.post('/v1/projects/:project/unfreeze', updateProject, async (c) => {
     const key = { kind: 'Project', namespace: '', name: c.req.param('project') };
     await deps.service.get(key);
     return c.json(
-      await deps.service.patchMetadata(key, { annotations: { [FREEZE_ANNOTATION]: null } }),
+      await deps.service.patchMetadata(
+        key,
+        { annotations: { [FREEZE_ANNOTATION]: null } },
+        { actor: principalOf(c).actor, action: 'unfreeze' },
+      ),
     );
   });
 }

@@ -1,19 +1,26 @@
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { KINDS, type KindInfo } from '../../api/kinds.js';
 import { parseLabelSelector } from '../../api/label-selector.js';
 import { tableOf } from '../../api/printer-columns.js';
-import type { ObjectKey, Resource } from '../../api/resource.js';
+import type { ObjectKey, Resource, StoredResource } from '../../api/resource.js';
+import type { LabelSelector } from '../../api/label-selector.js';
 import { inputError } from '../../errors.js';
 import type { ResourceService, WriteMode } from '../../resources/resource-service.js';
 import type { Store } from '../../store/store.js';
 import { booleanQuery, readJsonBody } from '../request-body.js';
 import { present } from '../presentation.js';
 import { watchStream } from '../watch-stream.js';
+import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
+import type { AccessRequest, Verb } from '../../auth/policy-rules.js';
+import type { Authorizer } from '../../auth/authorizer.js';
+import { writeAuthorization } from '../../auth/write-authorization.js';
 
 export interface ResourceRouteDeps {
   service: ResourceService;
   store: Store;
   shutdown: AbortSignal;
+  /** The one authorization decision, for the checks admission asks per document. */
+  authorizer: Authorizer;
 }
 
 /**
@@ -23,69 +30,134 @@ export interface ResourceRouteDeps {
  * across all projects. Collections take `labelSelector`, `limit`, `continue`, and
  * `watch=true` (Server-Sent Events, optionally from `resourceVersion`).
  */
-export function registerResourceRoutes(app: Hono, deps: ResourceRouteDeps): void {
+export function registerResourceRoutes(routes: RouteGuard, deps: ResourceRouteDeps): void {
   for (const info of KINDS) {
     const collection = info.namespaced
       ? `/v1/projects/:project/${info.plural}`
       : `/v1/${info.plural}`;
     const item = `${collection}/:name`;
+    /** The access a request on this kind needs: the verb on the plural, in the URL's project. */
+    const on = (verb: (c: Context) => Verb, subresource = ''): RouteAccess => ({
+      kind: 'check',
+      requests: (c) => [accessOf(c, info, verb(c), subresource)],
+    });
+    const readVerb = (c: Context): Verb => (booleanQuery(c, 'watch') ? 'watch' : 'list');
 
-    app.get(collection, (c) => listOrWatch(c, info, deps, namespaceOf(c, info)));
-    if (info.namespaced) {
-      app.get(`/v1/${info.plural}`, (c) => listOrWatch(c, info, deps, undefined));
-    }
-    app.post(collection, async (c) => writeOne(c, info, deps, 'create'));
-    app.get(item, async (c) => {
-      const key = keyOf(c, info);
-      if (booleanQuery(c, 'watch')) {
-        return watchStream(
-          c,
-          {
-            kinds: [info.kind],
-            namespace: key.namespace,
-            name: key.name,
-            resourceVersion: resumeVersion(c),
-            list: async () => {
-              const object = await deps.store.get(key);
-              const resourceVersion = await deps.store.currentResourceVersion();
-              return { items: object ? [object] : [], resourceVersion };
-            },
-          },
-          { store: deps.store, shutdown: deps.shutdown },
-        );
-      }
-      return c.json(present(await deps.service.get(key)));
-    });
-    app.put(item, async (c) => writeOne(c, info, deps, 'apply'));
-    app.delete(item, async (c) => {
-      const [deleted] = await deps.service.delete(
-        [{ key: keyOf(c, info), resourceVersion: c.req.query('resourceVersion') }],
-        { dryRun: booleanQuery(c, 'dryRun') },
+    if (info.kind !== 'Project')
+      routes.get(collection, on(readVerb), (c) =>
+        listOrWatch(c, info, deps, namespaceOf(c, info), undefined),
       );
-      return c.json(deleted && present(deleted));
-    });
-    if (info.statusSchema) {
-      app.get(`${item}/status`, async (c) => c.json(await deps.service.get(keyOf(c, info))));
-      app.put(`${item}/status`, async (c) => {
-        const body = (await readJsonBody(c)) as {
-          status?: unknown;
-          metadata?: { resourceVersion?: string };
-        };
-        if (typeof body !== 'object' || body === null || !('status' in body)) {
-          throw inputError('send {"status": {…}} (optionally with metadata.resourceVersion)', [
-            { path: 'status', message: 'required' },
-          ]);
+    if (info.namespaced) {
+      routes.get(
+        `/v1/${info.plural}`,
+        { kind: 'filtered', verb: 'list', resources: () => [info.plural] },
+        async (c) => {
+          const visible = await routes.authorizer.view(principalOf(c), readVerb(c));
+          return listOrWatch(c, info, deps, undefined, (object) =>
+            visible(info.plural, object.metadata.namespace, object.metadata.name),
+          );
+        },
+      );
+    } else if (info.kind === 'Project') {
+      // Projects are listed to everyone signed in, each caller seeing the ones they have a role in.
+      routes.get(
+        '/v1/projects',
+        { kind: 'filtered', verb: 'list', resources: () => ['projects'] },
+        async (c) => {
+          const visible = await routes.authorizer.view(principalOf(c), readVerb(c));
+          return listOrWatch(c, info, deps, undefined, (object) =>
+            visible('projects', undefined, object.metadata.name),
+          );
+        },
+      );
+    }
+    routes.post(
+      collection,
+      on(() => 'create'),
+      async (c) => writeOne(c, info, deps, 'create'),
+    );
+    routes.get(
+      item,
+      on((c) => (booleanQuery(c, 'watch') ? 'watch' : 'get')),
+      async (c) => {
+        const key = keyOf(c, info);
+        if (booleanQuery(c, 'watch')) {
+          return watchStream(
+            c,
+            {
+              kinds: [info.kind],
+              namespace: key.namespace,
+              name: key.name,
+              resourceVersion: resumeVersion(c),
+              list: async () => {
+                const object = await deps.store.get(key);
+                const resourceVersion = await deps.store.currentResourceVersion();
+                return { items: object ? [object] : [], resourceVersion };
+              },
+            },
+            { store: deps.store, shutdown: deps.shutdown },
+          );
         }
-        return c.json(
-          await deps.service.updateStatus(
-            keyOf(c, info),
-            body.status,
-            body.metadata?.resourceVersion,
-          ),
+        return c.json(present(await deps.service.get(key)));
+      },
+    );
+    // PUT creates or updates: admission asks for create or update by whether the object exists.
+    routes.put(item, { kind: 'per-object' }, async (c) => writeOne(c, info, deps, 'apply'));
+    routes.delete(
+      item,
+      on(() => 'delete'),
+      async (c) => {
+        const [deleted] = await deps.service.delete(
+          [{ key: keyOf(c, info), resourceVersion: c.req.query('resourceVersion') }],
+          {
+            dryRun: booleanQuery(c, 'dryRun'),
+            authorize: writeAuthorization(deps.authorizer, principalOf(c)),
+          },
         );
-      });
+        return c.json(deleted && present(deleted));
+      },
+    );
+    if (info.statusSchema) {
+      routes.get(
+        `${item}/status`,
+        on(() => 'get'),
+        async (c) => c.json(present(await deps.service.get(keyOf(c, info)))),
+      );
+      // Status is the controllers' record of what happened (a Freight's verifiedIn, a Stage's
+      // current Freight): no user role grants writing it, wildcards included.
+      routes.put(
+        `${item}/status`,
+        on(() => 'update', '/status'),
+        async (c) => {
+          const body = (await readJsonBody(c)) as {
+            status?: unknown;
+            metadata?: { resourceVersion?: string };
+          };
+          if (typeof body !== 'object' || body === null || !('status' in body)) {
+            throw inputError('send {"status": {…}} (optionally with metadata.resourceVersion)', [
+              { path: 'status', message: 'required' },
+            ]);
+          }
+          return c.json(
+            await deps.service.updateStatus(
+              keyOf(c, info),
+              body.status,
+              body.metadata?.resourceVersion,
+            ),
+          );
+        },
+      );
     }
   }
+}
+
+function accessOf(c: Context, info: KindInfo, verb: Verb, subresource: string): AccessRequest {
+  return {
+    verb,
+    resource: `${info.plural}${subresource}`,
+    project: info.namespaced ? c.req.param('project') : undefined,
+    name: c.req.param('name'),
+  };
 }
 
 async function listOrWatch(
@@ -93,6 +165,8 @@ async function listOrWatch(
   info: KindInfo,
   deps: ResourceRouteDeps,
   namespace: string | undefined,
+  /** For lists across projects: only objects the caller may see. */
+  visible: ((object: StoredResource) => boolean) | undefined,
 ) {
   const labelSelector = selectorQuery(c);
   if (booleanQuery(c, 'watch')) {
@@ -103,10 +177,12 @@ async function listOrWatch(
         namespace,
         resourceVersion: resumeVersion(c),
         list: () => deps.service.list(info.kind, { namespace, labelSelector }),
+        filter: visible,
       },
       { store: deps.store, shutdown: deps.shutdown },
     );
   }
+  if (visible) return filteredList(c, info, deps, labelSelector, visible);
   if (info.redacted && c.req.query('as') !== 'table') {
     // Secrets are small and few: parse them to hide their values.
     const page = await deps.service.list(info.kind, {
@@ -168,6 +244,47 @@ async function listOrWatch(
   );
 }
 
+/**
+ * A list across projects, filtered to what the caller may see. Pages (`limit`, `continue`)
+ * are pages of the visible objects: the store is read in pages until one is full.
+ */
+async function filteredList(
+  c: Context,
+  info: KindInfo,
+  deps: ResourceRouteDeps,
+  labelSelector: LabelSelector | undefined,
+  visible: (object: StoredResource) => boolean,
+) {
+  const limit = limitQuery(c);
+  let token = c.req.query('continue') || undefined;
+  const items: StoredResource[] = [];
+  let resourceVersion = '';
+  for (;;) {
+    const page = await deps.service.list(info.kind, {
+      labelSelector,
+      // Never more than the page still needs, so no visible object is skipped by a cut.
+      limit: limit === undefined ? undefined : limit - items.length,
+      continue: token,
+    });
+    resourceVersion ||= page.resourceVersion;
+    for (const item of page.items) if (visible(item)) items.push(item);
+    token = page.continue;
+    if (!token || (limit !== undefined && items.length >= limit)) break;
+  }
+  const shown = items;
+  if (c.req.query('as') === 'table')
+    return c.json({
+      ...tableOf(info.kind, shown, {}),
+      metadata: { resourceVersion, ...(token ? { continue: token } : {}) },
+    });
+  return c.json({
+    apiVersion: info.apiVersion,
+    kind: `${info.kind}List`,
+    metadata: { resourceVersion, ...(token ? { continue: token } : {}) },
+    items: shown.map(present),
+  });
+}
+
 async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mode: WriteMode) {
   const body = await readJsonBody(c);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -196,6 +313,8 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
     mode,
     dryRun: booleanQuery(c, 'dryRun'),
     honorResourceVersion: true,
+    actor: principalOf(c).actor,
+    authorize: writeAuthorization(deps.authorizer, principalOf(c)),
   });
   c.header('Gantry-Outcome', result!.outcome);
   return c.json(present(result!.object), result!.outcome === 'created' ? 201 : 200);

@@ -1,4 +1,5 @@
-import type { Hono } from 'hono';
+import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { StageActions } from '../../resources/stage-actions.js';
 import { inputError } from '../../errors.js';
 
@@ -8,11 +9,22 @@ import { inputError } from '../../errors.js';
  * - `POST /v1/projects/:project/stages/:stage/resume`: lift the Stage's auto-promotion holds.
  */
 export function registerStageActionRoutes(
-  app: Hono,
-  deps: { stageActions?: StageActions | undefined },
+  routes: RouteGuard,
+  deps: { stageActions?: StageActions | undefined; audit?: AuditLog | undefined },
 ): void {
   const path = '/v1/projects/:project/stages/:stage';
-  app.post(`${path}/rollback`, async (c) => {
+  const promoteStage: RouteAccess = {
+    kind: 'check',
+    requests: (c) => [
+      {
+        verb: 'promote',
+        resource: 'stages',
+        project: c.req.param('project'),
+        name: c.req.param('stage'),
+      },
+    ],
+  };
+  routes.post(`${path}/rollback`, promoteStage, async (c) => {
     if (!deps.stageActions) throw inputError('rollback is not available on this server');
     // The body is optional: no body rolls back to the previous verified Freight.
     const text = await c.req.text();
@@ -30,12 +42,32 @@ export function registerStageActionRoutes(
       ]);
     const result = await deps.stageActions.rollback(c.req.param('project'), c.req.param('stage'), {
       to: to,
-      actor: c.req.header('x-gantry-actor') ?? 'api',
+      actor: principalOf(c).actor,
     });
+    await deps.audit?.record([
+      {
+        actor: principalOf(c).actor,
+        action: 'rollback',
+        kind: 'Stage',
+        project: c.req.param('project'),
+        name: c.req.param('stage'),
+        message: typeof to === 'string' ? `to ${to}` : undefined,
+      },
+    ]);
     return c.json(result);
   });
-  app.post(`${path}/resume`, async (c) => {
+  routes.post(`${path}/resume`, promoteStage, async (c) => {
     if (!deps.stageActions) throw inputError('resume is not available on this server');
-    return c.json(await deps.stageActions.resume(c.req.param('project'), c.req.param('stage')));
+    const resumed = await deps.stageActions.resume(c.req.param('project'), c.req.param('stage'));
+    await deps.audit?.record([
+      {
+        actor: principalOf(c).actor,
+        action: 'resume',
+        kind: 'Stage',
+        project: c.req.param('project'),
+        name: c.req.param('stage'),
+      },
+    ]);
+    return c.json(resumed);
   });
 }

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUiRoutes } from './ui-routes.js';
+import { Authorizer } from '../../auth/authorizer.js';
+import { RouteGuard } from '../guarded-routes.js';
+
+const guardOf = (app: Hono) =>
+  new RouteGuard(app, new Authorizer({ roles: { roles: () => Promise.resolve([]) } }));
 
 describe('the UI routes', () => {
   let dir: string;
@@ -16,7 +21,7 @@ describe('the UI routes', () => {
     writeFileSync(join(dir, 'ui', 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(join(dir, 'secret.txt'), 'not for the web');
     app = new Hono();
-    registerUiRoutes(app, { uiDir: join(dir, 'ui') });
+    registerUiRoutes(guardOf(app), { uiDir: join(dir, 'ui') });
     app.get('/v1/projects', (c) => c.json({ items: [] }));
     app.notFound((c) => c.json({ error: { code: 'NotFound' } }, 404));
   });
@@ -51,7 +56,7 @@ describe('the UI routes', () => {
 
   it('says how to build the UI when there is no build', async () => {
     const bare = new Hono();
-    registerUiRoutes(bare, { uiDir: join(dir, 'missing') });
+    registerUiRoutes(guardOf(bare), { uiDir: join(dir, 'missing') });
     const response = await bare.request('/');
     expect(response.status).toBe(503);
     expect(await response.text()).toContain('npm run build');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import type { Hono } from 'hono';
+import type { RouteGuard } from '../guarded-routes.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,9 +23,13 @@ const API_PREFIXES = ['/v1/', '/webhook/', '/healthz'];
  * so the UI's own routes (`/projects/P`) load on a reload. Paths cannot leave the directory.
  * Without a build, `/` says how to make one.
  */
-export function registerUiRoutes(app: Hono, deps: { uiDir?: string | undefined }): void {
+export function registerUiRoutes(routes: RouteGuard, deps: { uiDir?: string | undefined }): void {
   const root = deps.uiDir === undefined ? undefined : resolve(deps.uiDir);
-  app.get('*', (c, next) => {
+  const shell = {
+    kind: 'public' as const,
+    why: 'the UI shell and its assets hold no data; the page signs in and reads through the API',
+  };
+  routes.get('/*', shell, (c, next) => {
     const path = c.req.path;
     if (
       API_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix))

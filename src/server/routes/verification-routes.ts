@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Hono } from 'hono';
+import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
 import type { StageStatus } from '../../api/stage.js';
 import {
   ABORT_VERIFICATION_ANNOTATION,
@@ -13,30 +13,50 @@ import type { ResourceService } from '../../resources/resource-service.js';
  *   Freight again (Kargo's reverify annotation with a new token).
  * - `POST …/verification/abort`: abort the verification running now.
  */
-export function registerVerificationRoutes(app: Hono, deps: { service: ResourceService }): void {
+export function registerVerificationRoutes(
+  routes: RouteGuard,
+  deps: { service: ResourceService },
+): void {
   const path = '/v1/projects/:project/stages/:stage/verification';
+  const promoteStage: RouteAccess = {
+    kind: 'check',
+    requests: (c) => [
+      {
+        verb: 'promote',
+        resource: 'stages',
+        project: c.req.param('project'),
+        name: c.req.param('stage'),
+      },
+    ],
+  };
   const stageKey = (project: string, name: string) => ({ kind: 'Stage', namespace: project, name });
 
-  app.post(path, async (c) => {
+  routes.post(path, promoteStage, async (c) => {
     const key = stageKey(c.req.param('project'), c.req.param('stage'));
     const stage = await deps.service.get(key);
     if (!(stage.status as StageStatus | undefined)?.freightHistory?.[0])
       throw inputError(`Stage "${key.name}" has no Freight to verify yet`);
     const token = `${new Date().toISOString()}.${randomBytes(3).toString('hex')}`;
-    await deps.service.patchMetadata(key, { annotations: { [REVERIFY_ANNOTATION]: token } });
+    await deps.service.patchMetadata(
+      key,
+      { annotations: { [REVERIFY_ANNOTATION]: token } },
+      { actor: principalOf(c).actor, action: 'verify' },
+    );
     return c.json({ id: `reverify-${token}` });
   });
 
-  app.post(`${path}/abort`, async (c) => {
+  routes.post(`${path}/abort`, promoteStage, async (c) => {
     const key = stageKey(c.req.param('project'), c.req.param('stage'));
     const stage = await deps.service.get(key);
     const running = (stage.status as StageStatus | undefined)?.freightHistory?.[0]
       ?.verificationHistory?.[0];
     if (!running || running.phase !== 'Running' || !running.id)
       throw inputError(`Stage "${key.name}" has no verification running`);
-    await deps.service.patchMetadata(key, {
-      annotations: { [ABORT_VERIFICATION_ANNOTATION]: running.id },
-    });
+    await deps.service.patchMetadata(
+      key,
+      { annotations: { [ABORT_VERIFICATION_ANNOTATION]: running.id } },
+      { actor: principalOf(c).actor, action: 'abort-verification' },
+    );
     return c.json({ id: running.id });
   });
 }

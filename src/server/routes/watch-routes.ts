@@ -1,4 +1,7 @@
-import type { Hono } from 'hono';
+import { kindName } from '../../api/kind-names.js';
+import { KINDS } from '../../api/kinds.js';
+import type { Authorizer } from '../../auth/authorizer.js';
+import { principalOf, type RouteGuard } from '../guarded-routes.js';
 import { resolveKindName } from '../../api/kind-names.js';
 import { inputError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
@@ -11,10 +14,17 @@ import { resumeVersion } from './resource-routes.js';
  * allow only a few per host). Without a version it starts from now.
  */
 export function registerWatchRoutes(
-  app: Hono,
-  deps: { store: Store; shutdown: AbortSignal },
+  routes: RouteGuard,
+  deps: { store: Store; shutdown: AbortSignal; authorizer: Authorizer },
 ): void {
-  app.get('/v1/watch', (c) => {
+  // Filtered: each object is sent only if the caller may watch its kind in its project.
+  // Without `kinds`, every public kind (never the server's internal records).
+  const filtered = {
+    kind: 'filtered' as const,
+    verb: 'watch' as const,
+    resources: () => KINDS.map((info) => info.plural),
+  };
+  routes.get('/v1/watch', filtered, async (c) => {
     const kindsParam = c.req.query('kinds');
     const kinds = kindsParam
       ? kindsParam.split(',').map((name) => {
@@ -25,10 +35,22 @@ export function registerWatchRoutes(
             ]);
           return info.kind;
         })
-      : undefined;
+      : KINDS.map((info) => info.kind);
+    const visible = await deps.authorizer.view(principalOf(c), 'watch');
     return watchStream(
       c,
-      { kinds, namespace: c.req.query('project') || undefined, resourceVersion: resumeVersion(c) },
+      {
+        kinds,
+        namespace: c.req.query('project') || undefined,
+        resourceVersion: resumeVersion(c),
+        filter: (object) => {
+          const names = kindName(object.kind);
+          if (!names) return false;
+          return names.namespaced
+            ? visible(names.plural, object.metadata.namespace, object.metadata.name)
+            : visible(names.plural, undefined, object.metadata.name);
+        },
+      },
       { store: deps.store, shutdown: deps.shutdown },
     );
   });

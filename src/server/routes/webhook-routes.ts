@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { RouteGuard } from '../guarded-routes.js';
 import type { WebhookReceivers } from '../../integrations/webhooks/webhook-receivers.js';
 import { bodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from '../request-limits.js';
 
@@ -8,14 +8,18 @@ import { bodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from '../request-limits.js'
  * unguessable path and the provider's signature are the authentication.
  */
 export function registerWebhookRoutes(
-  app: Hono,
+  routes: RouteGuard,
   deps: {
     webhooks?: WebhookReceivers | undefined;
     /** The server's body limit, which webhooks share (413 beyond it). */
     maxBodyBytes?: number | undefined;
   },
 ): void {
-  app.post('/webhook/:provider/:hash', async (c) => {
+  const signed = {
+    kind: 'public' as const,
+    why: 'webhook senders authenticate by the unguessable URL and their signature',
+  };
+  routes.post('/webhook/:provider/:hash', signed, async (c) => {
     if (!deps.webhooks) return c.json({ message: 'no webhook receiver at this URL' }, 404);
     // The app's request limits refuse bigger bodies before this route runs; checked again so
     // a receiver is never handed more than the limit.
