@@ -70,7 +70,13 @@ describe('secrets are masked wherever they would be stored or shown', () => {
     echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
     gantry = await startGantry(
       resolveServerConfig(
-        { port: '0', dataDir: join(dir, 'data'), minWarehouseInterval: '1h' },
+        {
+          port: '0',
+          dataDir: join(dir, 'data'),
+          minWarehouseInterval: '1h',
+          // The http step calls the echo server on loopback.
+          outboundAllow: 'loopback',
+        },
         {},
       ),
       createLogger({ level: 'debug', write: (line) => serverLog.push(line) }),

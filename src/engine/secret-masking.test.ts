@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,26 +39,40 @@ const leakyStep = defineStep({
 });
 
 /**
+ * Echoes what an http step sends (its Authorization header, its query): the real http step
+ * runs under the operator's outbound policy, so it is exercised end to end through the server
+ * (test/secret-masking-e2e.test.ts); here only what the runner does with the echo matters.
+ */
+const echoStep = defineStep({
+  kind: 'echo',
+  description: 'test step',
+  configSchema: z.strictObject({
+    headers: z.array(z.strictObject({ name: z.string(), value: z.string() })),
+    query: z.string(),
+  }),
+  capabilities: [],
+  run(context, config) {
+    const url = `/hook?q=${encodeURIComponent(config.query)}`;
+    context.log(`GET ${url}`);
+    return Promise.resolve({
+      status: 'Succeeded',
+      output: { header: config.headers[0]?.value, url },
+    });
+  },
+});
+
+/**
  * The runner masks at every boundary where data leaves it: each saved status, each log line,
  * metadata it writes, and the status it returns. Values come from secret() (directly and
  * through vars), repository credentials, and the server's own secrets (Argo CD tokens).
  */
 describe('secret masking in the promotion runner', () => {
   let dir: string;
-  let echo: Server;
-  let echoUrl: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-masking-'));
-    echo = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ authorization: req.headers.authorization, url: req.url }));
-    });
-    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-    echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
   });
-  afterAll(async () => {
-    await new Promise((resolve) => echo.close(resolve));
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -86,17 +98,9 @@ describe('secret masking in the promotion runner', () => {
         config: { updates: [{ kind: 'Stage', name: 'dev', values: { token: read } }] },
       },
       {
-        uses: 'http',
+        uses: 'echo',
         as: 'call',
-        config: {
-          url: `${echoUrl}/hook`,
-          headers: [{ name: 'Authorization', value: `Bearer ${read}` }],
-          queryParams: [{ name: 'q', value: read }],
-          outputs: [
-            { name: 'header', fromExpression: 'response.body.authorization' },
-            { name: 'url', fromExpression: 'response.body.url' },
-          ],
-        },
+        config: { headers: [{ name: 'Authorization', value: `Bearer ${read}` }], query: read },
       },
       {
         uses: 'copy',
@@ -125,7 +129,7 @@ describe('secret masking in the promotion runner', () => {
     const metadata: unknown[] = [];
     const saved: PromotionStatus[] = [];
     const deps: RunnerDeps = {
-      steps: new Map([...BUILTIN_STEPS, leakyStep].map((s) => [s.kind, s])),
+      steps: new Map([...BUILTIN_STEPS, leakyStep, echoStep].map((s) => [s.kind, s])),
       repositories: new RepositoryCache(join(dir, 'data')),
       credentialsFor: () => Promise.resolve({ username: 'deploy', password: GIT_PASSWORD }),
       workRoot: join(dir, 'work'),
@@ -166,6 +170,7 @@ describe('secret masking in the promotion runner', () => {
     expect(metadata).toEqual([{ kind: 'Stage', name: 'dev', values: { token: '***' } }]);
     expect(logs).toContain('leak: cloning https://***@h/r.git');
     expect(logs).toContain('leak: argocd token ***');
+    expect(logs).toContain('call: GET /hook?q=***');
     // The repository address in the Secret is not a secret: it is not masked.
     expect(secrets.maskText('https://git.example.com/r.git')).toBe('https://git.example.com/r.git');
 
