@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { StageHealthController } from '../src/controllers/stage-health-controller.js';
 import type { StepContext, StepOutcome } from '../src/engine/step.js';
 import { WorkDir } from '../src/engine/work-dir.js';
+import { noOutboundHttp } from '../src/outbound/outbound-http.js';
 import { RepositoryCache } from '../src/git/repository-cache.js';
 import { ArgoCdApiClient } from '../src/integrations/argocd/argocd-api-client.js';
 import { argoCdInstances } from '../src/integrations/argocd/argocd-client.js';
@@ -70,6 +71,7 @@ async function stepLatency(dir: string): Promise<void> {
       plan: false,
       now: () => new Date(),
       argocd: instances,
+      http: noOutboundHttp,
     };
     const overhead: number[] = [];
     for (let i = 0; i < 7; i++) {

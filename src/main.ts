@@ -19,6 +19,8 @@ import type { ProjectConfigSpec } from './api/project-config.js';
 import { promotionGate } from './api/promotion-gates.js';
 import { analysisVerification } from './controllers/analysis-verification.js';
 import { localCommandRunner } from './verification/local-command-runner.js';
+import { createGuardedHttp } from './outbound/guarded-http.js';
+import { createOutboundPolicy } from './outbound/outbound-policy.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
@@ -70,8 +72,11 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const credentials = createCredentialResolver(store);
     const argocd = connectArgoCd(config.argocd);
     const healthCheckers = [argocdHealthChecker((instance) => argocd.get(instance))];
+    // What manifests may call (http step, web and prometheus metrics): the operator's policy.
+    const outbound = createGuardedHttp(createOutboundPolicy(config.security.outbound));
     const runner = {
       argocd,
+      http: outbound,
       knownSecrets: config.argocd.flatMap((instance) =>
         instance.kind === 'api' ? [instance.token] : [],
       ),
@@ -128,6 +133,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
         sleep: runner.sleep,
         // Job metrics run programs on this host: only when the operator allows it.
         runCommand: config.security.allowLocalPrograms ? localCommandRunner : undefined,
+        http: outbound,
       }),
       healthCheckers,
       healthPollMs: Math.min(5_000, config.healthIntervalMs),

@@ -9,6 +9,13 @@ import type { GitCredentials } from '../src/git/credentials.js';
 import { RepositoryCache } from '../src/git/repository-cache.js';
 import type { ArgoCdInstances } from '../src/integrations/argocd/argocd-client.js';
 import { isStepError, type StepError } from '../src/engine/step-error.js';
+import { createGuardedHttp } from '../src/outbound/guarded-http.js';
+import type { OutboundHttp } from '../src/outbound/outbound-http.js';
+import {
+  createOutboundPolicy,
+  DEFAULT_OUTBOUND_POLICY,
+  type OutboundPolicyConfig,
+} from '../src/outbound/outbound-policy.js';
 
 /** Runs steps the way the engine does (config checked by the step's schema) in a temporary working directory. */
 export interface StepHarness {
@@ -47,6 +54,10 @@ export function createStepHarness(
     argocd?: ArgoCdInstances;
     /** The operator's --allow-local-repositories, for steps on local (file://) repositories. */
     allowLocalRepositories?: boolean;
+    /** The operator's outbound policy for the http step (default: Gantry's default policy). */
+    outbound?: OutboundPolicyConfig;
+    /** Or the outbound client itself. */
+    http?: OutboundHttp;
   } = {},
 ): StepHarness {
   const base = mkdtempSync(join(tmpdir(), 'gantry-step-'));
@@ -57,6 +68,9 @@ export function createStepHarness(
     new RepositoryCache(join(base, 'data'), {
       allowLocalRepositories: options.allowLocalRepositories ?? false,
     });
+  const http =
+    options.http ??
+    createGuardedHttp(createOutboundPolicy(options.outbound ?? DEFAULT_OUTBOUND_POLICY));
   const logs: string[] = [];
   const metadataWrites: StepHarness['metadataWrites'] = [];
   const outcomes: StepHarness['outcomes'] = [];
@@ -112,6 +126,7 @@ export function createStepHarness(
         now: () => new Date('2026-11-22T10:00:00Z'),
         actor: 'alice',
         argocd: options.argocd,
+        http,
         ...overrides,
       };
       return await step.run(context, parseStepConfig(step, config));

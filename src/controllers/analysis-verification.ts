@@ -6,6 +6,7 @@ import { evaluateInContext } from '../engine/evaluate-in-context.js';
 import { errorMessage } from '../errors.js';
 import { hasExpressions } from '../expr/template.js';
 import type { Store } from '../store/store.js';
+import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from '../verification/command-runner.js';
 import { runAnalysis } from '../verification/run-analysis.js';
 import type { RunVerification } from './verification-controller.js';
@@ -23,6 +24,8 @@ export function analysisVerification(options: {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Runs job metrics; absent unless the operator allows local programs (they are refused). */
   runCommand?: CommandRunner | undefined;
+  /** Outbound HTTP for web and prometheus metrics, under the operator's outbound policy. */
+  http?: OutboundHttp | undefined;
 }): RunVerification {
   const { store } = options;
   return async ({ project, stage, signal, progress }) => {
@@ -85,6 +88,7 @@ export function analysisVerification(options: {
       now: options.now,
       sleep: options.sleep,
       runCommand: options.runCommand,
+      http: options.http,
       onUpdate: async (run) => {
         await progress({ message: describeProgress(run.metricResults) });
       },

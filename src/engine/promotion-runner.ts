@@ -13,6 +13,7 @@ import { evaluateConfig, evaluateTemplate } from '../expr/template.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
+import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
 import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
 import type { StepContext, StepDefinition, StepOutcome } from './step.js';
@@ -47,6 +48,8 @@ export interface RunnerDeps {
   lookups?(project: string): Promise<ProjectLookups>;
   /** Argo CD control planes for the argocd steps; none configured when absent. */
   argocd?: ArgoCdInstances | undefined;
+  /** Outbound HTTP under the operator's policy (the http step); without it, all is refused. */
+  http?: OutboundHttp | undefined;
   /** Secret values of the server's own configuration (Argo CD tokens): always masked. */
   knownSecrets?: readonly string[] | undefined;
   /** Merges values into a Stage's or Freight's `status.metadata`. */
@@ -299,6 +302,7 @@ async function runStep(
         now: () => deps.now(),
         actor: run.work.actor,
         argocd: deps.argocd,
+        http: deps.http ?? noOutboundHttp,
         memo,
       };
       const outcome = await definition.run(context, parseStepConfig(definition, config));

@@ -3,6 +3,7 @@ import type { FreightReference } from '../api/common.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
+import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { WorkDir } from './work-dir.js';
 
 /** What a step may use. Handed in by the engine; steps never reach for globals. */
@@ -32,6 +33,11 @@ export interface StepContext {
   now(): Date;
   /** Who asked for the Promotion (a user, or `system:auto-promotion`). */
   actor?: string | undefined;
+  /**
+   * Outbound HTTP (the http step), under the operator's outbound policy: refused destinations
+   * reject with a NotAllowed error.
+   */
+  http: OutboundHttp;
   /** The Argo CD control planes configured on this server (argocd-update, argocd-wait). */
   argocd?: ArgoCdInstances | undefined;
   /**

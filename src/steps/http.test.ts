@@ -1,7 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStepHarness, type StepHarness } from '../../test/step-harness.js';
 import { StepError } from '../engine/step-error.js';
+import { createGuardedHttp } from '../outbound/guarded-http.js';
+import { createOutboundPolicy, DEFAULT_OUTBOUND_POLICY } from '../outbound/outbound-policy.js';
 import { httpStep } from './http.js';
 import { setMetadataStep } from './set-metadata.js';
 
@@ -18,6 +20,8 @@ describe('http and set-metadata steps', () => {
         res
           .writeHead(200, { 'content-type': 'application/json', 'x-build': '42' })
           .end(JSON.stringify({ status: 'green', version: '1.2.2' }));
+      } else if (req.url?.startsWith('/big')) {
+        res.writeHead(200).end('x'.repeat(100 * 1024));
       } else if (req.url?.startsWith('/busy')) {
         res.writeHead(503).end('try later');
       } else {
@@ -92,6 +96,53 @@ describe('http and set-metadata steps', () => {
     expect(result.message).toBe(`would send POST ${base}/ok`);
     expect(received).toEqual([]);
     plan.cleanup();
+  });
+
+  describe('under the outbound policy', () => {
+    const opened: string[] = [];
+    // Real requests to the loopback server only: reaching this guard with any other host
+    // means a refused destination got as far as opening a connection.
+    const guarded = (config = DEFAULT_OUTBOUND_POLICY) =>
+      createGuardedHttp(createOutboundPolicy(config), {
+        request: (url, options) => {
+          opened.push(url.href);
+          if (url.hostname !== '127.0.0.1') throw new Error(`test guard: ${url.href} was opened`);
+          return httpRequest(url, options);
+        },
+      });
+    beforeEach(() => (opened.length = 0));
+
+    it('refuses the metadata service for good, without any traffic', async () => {
+      const guardedHarness = createStepHarness({ http: guarded() });
+      const err = await error(
+        guardedHarness.run(httpStep, { url: 'http://169.254.169.254/latest/meta-data/' }),
+      );
+      guardedHarness.cleanup();
+      expect(err.terminal).toBe(true);
+      expect(err.message).toBe(
+        'GET http://169.254.169.254/latest/meta-data/: 169.254.169.254 is refused by the outbound policy ("link-local" in --outbound-deny); the operator sets it with --outbound-allow and --outbound-deny (GANTRY_OUTBOUND_ALLOW, GANTRY_OUTBOUND_DENY)',
+      );
+      expect(opened).toEqual([]);
+    });
+
+    it('refuses loopback when the operator denies it, sending nothing', async () => {
+      const denying = createStepHarness({ http: guarded({ allow: ['*'], deny: ['loopback'] }) });
+      const err = await error(denying.run(httpStep, { url: `${base}/ok` }));
+      denying.cleanup();
+      expect(err.terminal).toBe(true);
+      expect(err.message).toContain('127.0.0.1 is refused by the outbound policy ("loopback"');
+      expect(received).toEqual([]);
+    });
+
+    it('keeps only the first 64 KiB of a body, and says so', async () => {
+      const result = await harness.run(httpStep, {
+        url: `${base}/big`,
+        outputs: [{ name: 'body', fromExpression: 'response.body' }],
+      });
+      expect((result.output?.body as string).length).toBe(64 * 1024);
+      expect(result.message).toBe('the response body was cut to its first 64 KiB');
+      expect(harness.logs).toContain('the response body was cut to its first 64 KiB');
+    });
   });
 
   it('set-metadata writes through its port', async () => {

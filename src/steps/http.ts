@@ -6,9 +6,12 @@ import { isExprError } from '../expr/expr-error.js';
 import { standardFunctions } from '../expr/functions/index.js';
 import { parse } from '../expr/parser.js';
 import { MethodHost } from '../expr/values.js';
+import { isOutboundRefusal, type OutboundResponse } from '../outbound/outbound-http.js';
 
 const nameValue = z.strictObject({ name: z.string().min(1), value: z.string() });
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
+/** The most of a response body expressions see (and outputs can keep). */
+const MAX_BODY_BYTES = 64 * 1024;
 
 export const httpConfigSchema = z.strictObject({
   method: z
@@ -64,6 +67,11 @@ class HttpResponse extends MethodHost {
  * expressions a 2xx succeeds and anything else is tried again (the step keeps Running);
  * `failureExpression` true fails the step for good; `errorExpression` true counts as a
  * transient error. In plan mode, only GET and HEAD are sent.
+ *
+ * Requests go through the operator's outbound policy (context.http): a destination it refuses
+ * — by address, after DNS, or after a redirect — is a terminal error naming the address and
+ * the flags. Expressions see at most the first 64 KiB of the body (the log says when it was
+ * cut), so outputs cannot carry a huge answer into the Promotion's status.
  */
 export const httpStep = defineStep({
   kind: 'http',
@@ -86,28 +94,39 @@ export const httpStep = defineStep({
     const match = DURATION.exec(config.timeout)!;
     const timeoutMs =
       Number(match[1]) * { ms: 1, s: 1_000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
-    let response: Response;
+    const target = `${config.method} ${url.origin}${url.pathname}`;
+    let response: OutboundResponse;
     try {
-      response = await fetch(url, {
+      // Through the operator's outbound policy: every address and every redirect is checked.
+      response = await context.http.send({
         method: config.method,
+        url,
         headers: Object.fromEntries((config.headers ?? []).map((h) => [h.name, h.value])),
         body: config.body,
-        signal: AbortSignal.any([context.signal, AbortSignal.timeout(timeoutMs)]),
+        timeoutMs,
+        signal: context.signal,
+        maxBodyBytes: MAX_BODY_BYTES,
+        overflow: 'truncate',
       });
     } catch (err) {
-      throw transientError(
-        `${config.method} ${url.origin}${url.pathname} failed: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
-      );
+      if (isOutboundRefusal(err)) throw terminalError(`${target}: ${(err as Error).message}`);
+      throw transientError(`${target} failed: ${(err as Error).message}`);
     }
-    const text = await response.text();
+    // The body can reach the Promotion's status through outputs: only its start is kept.
+    const cut = response.truncated
+      ? `the response body was cut to its first ${MAX_BODY_BYTES / 1024} KiB`
+      : undefined;
+    if (cut) context.log(cut);
+    const text = response.body;
     let body: unknown = text;
     try {
       body = JSON.parse(text) as unknown;
     } catch {
-      // not JSON: the body stays text
+      // not JSON (or cut): the body stays text
     }
     const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+    for (const [name, value] of Object.entries(response.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     const environment = {
       variables: { response: new HttpResponse(response.status, headers, body) },
       functions: standardFunctions,
@@ -124,14 +143,14 @@ export const httpStep = defineStep({
         throw err;
       }
     };
-    context.log(`${config.method} ${url.origin}${url.pathname} answered ${response.status}`);
+    context.log(`${target} answered ${response.status}`);
     if (judge('failureExpression', config.failureExpression))
       return { status: 'Failed', message: `failureExpression matched (HTTP ${response.status})` };
     if (judge('errorExpression', config.errorExpression))
       throw transientError(`errorExpression matched (HTTP ${response.status})`);
     const succeeded = config.successExpression
       ? judge('successExpression', config.successExpression)
-      : !config.failureExpression && response.ok;
+      : !config.failureExpression && response.status >= 200 && response.status <= 299;
     if (!succeeded) return { status: 'Running', message: `waiting: HTTP ${response.status}` };
     const output: Record<string, unknown> = {};
     for (const [index, item] of (config.outputs ?? []).entries()) {
@@ -143,6 +162,6 @@ export const httpStep = defineStep({
         throw err;
       }
     }
-    return { status: 'Succeeded', output };
+    return { status: 'Succeeded', output, ...(cut && { message: cut }) };
   },
 });

@@ -6,6 +6,7 @@ import { isGantryError } from '../errors.js';
 import type { CommandRunner } from './command-runner.js';
 import { jobProvider, type JobMetric } from './job-provider.js';
 import { localCommandRunner } from './local-command-runner.js';
+import { noOutboundHttp } from '../outbound/outbound-http.js';
 import type { MeasureContext } from './metric-provider.js';
 
 type Container = {
@@ -35,6 +36,7 @@ describe('job provider', () => {
     now: () => new Date('2025-01-01T00:00:00Z'),
     sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
     runCommand: localCommandRunner,
+    http: noOutboundHttp,
     ...overrides,
   });
   const measure = (config: JobMetric, overrides?: Partial<MeasureContext>) =>

@@ -1,12 +1,17 @@
+import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from './command-runner.js';
 
-/** What a provider's measurement needs from the run: cancellation, time and process spawning. */
+/**
+ * What a provider's measurement needs from the run: cancellation, time, process spawning and
+ * outbound HTTP (under the operator's outbound policy).
+ */
 export interface MeasureContext {
   /** Aborts when the run is aborted or stops early; a measurement in flight must end. */
   signal: AbortSignal;
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   runCommand: CommandRunner;
+  http: OutboundHttp;
 }
 
 /**
@@ -19,7 +24,13 @@ export interface MeasureContext {
 export type ProviderOutcome =
   | { type: 'result'; result: unknown; logs?: string }
   | { type: 'failed'; message: string; logs?: string }
-  | { type: 'error'; message: string; logs?: string };
+  | {
+      type: 'error';
+      message: string;
+      logs?: string;
+      /** Retrying cannot help (the outbound policy refuses the destination): the metric ends in Error. */
+      terminal?: boolean;
+    };
 
 export type Measure = (context: MeasureContext) => Promise<ProviderOutcome>;
 

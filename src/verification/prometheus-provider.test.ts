@@ -9,6 +9,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGantryError } from '../errors.js';
 import { localCommandRunner } from './local-command-runner.js';
+import { createGuardedHttp } from '../outbound/guarded-http.js';
+import { createOutboundPolicy, DEFAULT_OUTBOUND_POLICY } from '../outbound/outbound-policy.js';
 import type { MeasureContext } from './metric-provider.js';
 import { prometheusProvider, type PrometheusMetric } from './prometheus-provider.js';
 
@@ -76,6 +78,7 @@ describe('prometheus provider', () => {
     now: () => NOW,
     sleep: () => Promise.resolve(),
     runCommand: localCommandRunner,
+    http: createGuardedHttp(createOutboundPolicy(DEFAULT_OUTBOUND_POLICY)),
   };
   const measure = (config: Omit<PrometheusMetric, 'address'>) =>
     prometheusProvider.prepare({ address, ...config }, 'm')(context);

@@ -3,7 +3,7 @@ import type { Metric } from '../api/analysis-template.js';
 import { inputError } from '../errors.js';
 import { parseFloatText } from './analysis-functions.js';
 import { parseGoDuration } from './go-duration.js';
-import { sendHttpRequest } from './http-request.js';
+import { isOutboundRefusal } from '../outbound/outbound-http.js';
 import type { MetricProvider } from './metric-provider.js';
 
 export type PrometheusMetric = NonNullable<Metric['provider']['prometheus']>;
@@ -51,7 +51,8 @@ type TimeOf = (now: Date) => Date;
  * - a matrix (range query) → one array of sample values per series;
  * - `NaN` and `±Inf` samples become the numbers (test them with isNaN / isInf).
  * A Prometheus error (`status: error`), a non-2xx answer or a timeout (`timeout` seconds,
- * 30 by default) is an Error measurement. rangeQuery `start`/`end` take an RFC 3339 time,
+ * 30 by default) is an Error measurement; an address the operator's outbound policy refuses
+ * ends the metric in Error at once. rangeQuery `start`/`end` take an RFC 3339 time,
  * `now()` or `now() - duration("5m")`; by default the range is the last 5 minutes, with a
  * step of 1m. `authentication` (sigv4, oauth2) is not supported: use `headers`.
  */
@@ -101,7 +102,7 @@ export const prometheusProvider: MetricProvider<PrometheusMetric> = {
       const target = `prometheus at ${base.origin}${path}`;
       let response;
       try {
-        response = await sendHttpRequest({
+        response = await context.http.send({
           method: 'GET',
           url,
           headers: { accept: 'application/json', ...headers },
@@ -109,9 +110,14 @@ export const prometheusProvider: MetricProvider<PrometheusMetric> = {
           insecure: config.insecure ?? false,
           signal: context.signal,
           maxBodyBytes: MAX_BODY_BYTES,
+          overflow: 'error',
         });
       } catch (err) {
-        return { type: 'error', message: `${target}: ${(err as Error).message}` };
+        return {
+          type: 'error',
+          message: `${target}: ${(err as Error).message}`,
+          terminal: isOutboundRefusal(err),
+        };
       }
       let body: unknown;
       try {

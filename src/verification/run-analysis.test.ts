@@ -8,6 +8,8 @@ import type { AnalysisRunStatus } from './analysis-run-status.js';
 import type { NamedTemplate } from './merge-templates.js';
 import { runAnalysis, type AnalysisInput } from './run-analysis.js';
 import { localCommandRunner } from './local-command-runner.js';
+import { createGuardedHttp } from '../outbound/guarded-http.js';
+import { createOutboundPolicy, DEFAULT_OUTBOUND_POLICY } from '../outbound/outbound-policy.js';
 
 const NOW = new Date('2025-01-01T00:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -71,6 +73,7 @@ async function run(templates: NamedTemplate[], options: Partial<AnalysisInput> =
     onUpdate: (snapshot) => void updates.push(snapshot),
     // The operator's --allow-local-programs, for the job metrics here (see the test without it).
     runCommand: localCommandRunner,
+    http: createGuardedHttp(createOutboundPolicy(DEFAULT_OUTBOUND_POLICY)),
     ...options,
   });
   return { status, delays, updates, metric: status.metricResults[0] };
@@ -771,5 +774,44 @@ describe('runAnalysis: job metrics when the operator has not allowed local progr
     );
     expect(status.phase).toBe('Error');
     expect(status.message).toContain('--allow-local-programs');
+  });
+});
+
+describe('runAnalysis: the outbound policy', () => {
+  it('ends a web or prometheus metric in Error at once when its destination is refused', async () => {
+    const opened: string[] = [];
+    const http = createGuardedHttp(
+      createOutboundPolicy({ allow: ['*'], deny: ['link-local', 'loopback'] }),
+      {
+        request: (url) => {
+          opened.push(url.href);
+          throw new Error(`test guard: ${url.href} was opened`);
+        },
+      },
+    );
+    const { status } = await run(
+      [
+        template('t', {
+          metrics: [
+            { name: 'metadata', provider: { web: { url: 'http://169.254.169.254/latest/' } } },
+            { name: 'prom', provider: { prometheus: { address: base, query: 'up' } } },
+          ],
+          dryRun: [{ metricName: 'prom' }],
+        }),
+      ],
+      { http },
+    );
+    expect(opened).toEqual([]);
+    const [metadata, prom] = status.metricResults;
+    expect(metadata).toMatchObject({ phase: 'Error', error: 1, count: 0 });
+    expect(metadata?.measurements).toHaveLength(1);
+    expect(metadata?.message).toContain(
+      'stopped at once: GET http://169.254.169.254/latest/: 169.254.169.254 is refused by the outbound policy ("link-local" in --outbound-deny)',
+    );
+    expect(prom?.measurements[0]?.message).toContain(
+      '127.0.0.1 is refused by the outbound policy ("loopback" in --outbound-deny)',
+    );
+    expect(status.phase).toBe('Error');
+    expect(hits).toEqual([]);
   });
 });

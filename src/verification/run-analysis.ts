@@ -5,6 +5,7 @@ import {
 } from './analysis-run-status.js';
 import { assessRun } from './assess-run.js';
 import { boundHead } from './bounded-text.js';
+import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from './command-runner.js';
 import type { NamedTemplate } from './merge-templates.js';
 import { planAnalysis } from './plan-analysis.js';
@@ -32,6 +33,11 @@ export interface AnalysisInput {
    * an Error measurement saying so, and nothing is run.
    */
   runCommand?: CommandRunner | undefined;
+  /**
+   * Outbound HTTP for web and prometheus metrics, under the operator's outbound policy
+   * (createGuardedHttp); without it every such request is refused.
+   */
+  http?: OutboundHttp | undefined;
   /** The status saved before a restart: finished measurements and counts carry on. */
   previous?: AnalysisRunStatus;
 }
@@ -104,6 +110,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisRunStat
         if (!signal.aborted) throw err;
       }),
     runCommand: input.runCommand ?? refuseLocalPrograms,
+    http: input.http ?? noOutboundHttp,
     runStartedAt: new Date(startedAt),
     redact,
     recorded,

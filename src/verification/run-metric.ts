@@ -1,6 +1,7 @@
 import type { Measurement, MetricResult } from './analysis-run-status.js';
 import { assessMetric, type MetricAssessment } from './assess-metric.js';
 import { boundHead, boundTail } from './bounded-text.js';
+import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from './command-runner.js';
 import { judgeResult, type Judgement } from './measurement-conditions.js';
 import type { ProviderOutcome } from './metric-provider.js';
@@ -19,6 +20,7 @@ export interface MetricRunContext {
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   runCommand: CommandRunner;
+  http: OutboundHttp;
   /** When the run started: initialDelay counts from there, also after a restart. */
   runStartedAt: Date;
   redact: Redactor;
@@ -46,10 +48,13 @@ export async function runMetric(
     if (wait > 0) await context.sleep(wait, context.signal);
     if (context.signal.aborted) return;
     result.phase = 'Running';
-    const measurement = await measure(metric, context);
-    if (!measurement) return;
-    record(result, measurement, metric.retention);
+    const measured = await measure(metric, context);
+    if (!measured) return;
+    record(result, measured.measurement, metric.retention);
+    if (measured.terminal)
+      conclude(result, { phase: 'Error', reason: 'stopped at once' }, context.redact);
     await context.recorded();
+    if (measured.terminal) return;
   }
 }
 
@@ -68,7 +73,7 @@ function delayBeforeNext(
 async function measure(
   metric: ResolvedMetric,
   context: MetricRunContext,
-): Promise<Measurement | undefined> {
+): Promise<{ measurement: Measurement; terminal: boolean } | undefined> {
   const startedAt = context.now().toISOString();
   let outcome: ProviderOutcome;
   try {
@@ -77,6 +82,7 @@ async function measure(
       now: context.now,
       sleep: context.sleep,
       runCommand: context.runCommand,
+      http: context.http,
     });
   } catch (err) {
     // Providers report errors as data; a throw is a fault in one, still only this measurement's.
@@ -89,7 +95,7 @@ async function measure(
   else
     judgement = { phase: outcome.type === 'failed' ? 'Failed' : 'Error', message: outcome.message };
   const { redact } = context;
-  return {
+  const measurement: Measurement = {
     phase: judgement.phase,
     ...(outcome.type === 'result' && {
       value: boundHead(redact(formatValue(outcome.result)), MAX_VALUE_BYTES),
@@ -99,6 +105,7 @@ async function measure(
     ...(judgement.message && { message: boundHead(redact(judgement.message), MAX_MESSAGE_BYTES) }),
     ...(outcome.logs && { logs: boundTail(redact(outcome.logs), MAX_LOG_BYTES) }),
   };
+  return { measurement, terminal: outcome.type === 'error' && !!outcome.terminal };
 }
 
 /**

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGantryError } from '../errors.js';
 import { localCommandRunner } from './local-command-runner.js';
-import { sendHttpRequest } from './http-request.js';
+import { createGuardedHttp } from '../outbound/guarded-http.js';
+import { createOutboundPolicy, DEFAULT_OUTBOUND_POLICY } from '../outbound/outbound-policy.js';
 import type { MeasureContext } from './metric-provider.js';
 import { webProvider, type WebMetric } from './web-provider.js';
 
@@ -32,6 +33,7 @@ describe('web provider', () => {
     now: () => new Date('2025-01-01T00:00:00Z'),
     sleep: () => Promise.resolve(),
     runCommand: localCommandRunner,
+    http: createGuardedHttp(createOutboundPolicy(DEFAULT_OUTBOUND_POLICY)),
   });
   const measure = (config: Omit<WebMetric, 'url'> & { path: string }, signal?: AbortSignal) => {
     const { path, ...rest } = config;
@@ -154,49 +156,6 @@ describe('web provider', () => {
   });
 });
 
-describe('sendHttpRequest', () => {
-  it('gives up after the timeout', async () => {
-    const server = createServer(() => undefined);
-    const base = await listen(server, 'http');
-    try {
-      await expect(
-        sendHttpRequest({
-          method: 'GET',
-          url: new URL(`${base}/slow`),
-          headers: {},
-          timeoutMs: 50,
-          insecure: false,
-          signal: new AbortController().signal,
-          maxBodyBytes: 1024,
-        }),
-      ).rejects.toThrow('no answer within 0.05s');
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
-
-  it('refuses a body larger than the limit', async () => {
-    const server = createServer((_, res) => res.end('x'.repeat(5000)));
-    const base = await listen(server, 'http');
-    try {
-      await expect(
-        sendHttpRequest({
-          method: 'GET',
-          url: new URL(base),
-          headers: {},
-          timeoutMs: 5000,
-          insecure: false,
-          signal: new AbortController().signal,
-          maxBodyBytes: 1024,
-        }),
-      ).rejects.toThrow('larger than 1024 bytes');
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
-});
-
 // A self-signed certificate made with the openssl CLI: `insecure` must accept it, and only then.
 describe.skipIf(!hasOpenssl())('web provider over TLS', () => {
   let server: HttpsServer;
@@ -240,6 +199,7 @@ describe.skipIf(!hasOpenssl())('web provider over TLS', () => {
     now: () => new Date(),
     sleep: () => Promise.resolve(),
     runCommand: localCommandRunner,
+    http: createGuardedHttp(createOutboundPolicy(DEFAULT_OUTBOUND_POLICY)),
   };
 
   it('accepts any certificate with insecure', async () => {

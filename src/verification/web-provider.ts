@@ -1,6 +1,6 @@
 import type { Metric } from '../api/analysis-template.js';
 import { inputError } from '../errors.js';
-import { sendHttpRequest } from './http-request.js';
+import { isOutboundRefusal } from '../outbound/outbound-http.js';
 import { evaluateJsonPath } from './json-path.js';
 import type { MetricProvider } from './metric-provider.js';
 
@@ -17,7 +17,9 @@ const SNIPPET = 200;
  *   as Rollouts), `insecure` to accept any TLS certificate;
  * - `result` is the JSON-decoded body, or the value `jsonPath` selects in it (e.g.
  *   `{$.data.ok}`); a body that is not JSON is the result as text (Rollouts errors instead);
- * - a status outside 2xx, a network error or a timeout is an Error measurement.
+ * - a status outside 2xx, a network error or a timeout is an Error measurement;
+ * - redirects are followed; the destination (and each redirect) must be allowed by the
+ *   operator's outbound policy, else the metric ends in Error at once.
  * `authentication` (oauth2, sigv4) is not supported: credentials go in headers, e.g. from an
  * argument read from a Secret.
  */
@@ -54,18 +56,23 @@ export const webProvider: MetricProvider<WebMetric> = {
     return async (context) => {
       let response;
       try {
-        response = await sendHttpRequest({
+        response = await context.http.send({
           method,
           url,
           headers,
-          ...(body !== undefined && { body }),
+          body,
           timeoutMs: timeoutSeconds * 1000,
           insecure: config.insecure ?? false,
           signal: context.signal,
           maxBodyBytes: MAX_BODY_BYTES,
+          overflow: 'error',
         });
       } catch (err) {
-        return { type: 'error', message: `${target}: ${(err as Error).message}` };
+        return {
+          type: 'error',
+          message: `${target}: ${(err as Error).message}`,
+          terminal: isOutboundRefusal(err),
+        };
       }
       if (response.status < 200 || response.status > 299) {
         const snippet = response.body.trim().slice(0, SNIPPET);

@@ -1,0 +1,248 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { outboundRefusal, type OutboundHttp, type OutboundResponse } from './outbound-http.js';
+import type { OutboundRequest } from './outbound-http.js';
+import { refusalMessage, type OutboundPolicy } from './outbound-policy.js';
+
+export interface GuardedHttpOptions {
+  /** All addresses of a host name; dns.lookup (all, in the resolver's order) by default. */
+  resolve?: (hostname: string) => Promise<LookupAddress[]>;
+  /** Opens one request; node:http / node:https by default (tests put a guard here). */
+  request?: (url: URL, options: RequestOptions) => ClientRequest;
+  /** Redirects followed at most (each hop is checked like the first). */
+  maxRedirects?: number;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that must not follow a redirect to another origin (as fetch does). */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * Outbound HTTP under the operator's policy, over node:http (not fetch: fetch cannot skip TLS
+ * verification for one request, which web metrics' `insecure` needs, nor take a lookup).
+ *
+ * Every destination is checked before any packet is sent: an IP literal at once (URL parsing
+ * has already turned `2852039166`, `0x7f.1` or `[::ffff:a9fe:a9fe]` into canonical form), a
+ * host name by its name and then by every address DNS gives for it (one refused address
+ * refuses the request). The connection goes to the addresses that were checked — the lookup
+ * handed to node:http returns exactly them — so a DNS answer that changes between the check
+ * and the connection (DNS rebinding) cannot slip through. Each redirect hop is checked the
+ * same way; credentials are not sent on to another origin.
+ */
+export function createGuardedHttp(
+  policy: OutboundPolicy,
+  options: GuardedHttpOptions = {},
+): OutboundHttp {
+  const resolve = options.resolve ?? resolveAll;
+  const open = options.request ?? openRequest;
+  const maxRedirects = options.maxRedirects ?? 10;
+
+  return {
+    async send(request) {
+      const timeout = AbortSignal.timeout(request.timeoutMs);
+      const signal = AbortSignal.any([request.signal, timeout]);
+      let url = request.url;
+      let method = request.method.toUpperCase();
+      let body = request.body;
+      const headers = { ...lowerCaseKeys(request.headers) };
+      for (let hop = 0; ; hop++) {
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          throw new Error(`${url.protocol} URLs are not supported; use http or https`);
+        let answer: Exchanged;
+        try {
+          answer = await exchange(url, method, headers, body, request, signal, {
+            resolve,
+            open,
+            policy,
+          });
+        } catch (err) {
+          if (timeout.aborted && !request.signal.aborted)
+            throw new Error(`no answer within ${request.timeoutMs / 1000}s`);
+          throw err;
+        }
+        const location = answer.headers.location;
+        if (!REDIRECTS.has(answer.status) || !location) return { ...answer, url };
+        if (hop >= maxRedirects) throw new Error(`more than ${maxRedirects} redirects`);
+        const next = new URL(location, url);
+        // fetch's rules: 303 becomes a GET (HEAD stays), and so does a POST after 301 or 302.
+        if (
+          (answer.status === 303 && method !== 'HEAD') ||
+          (answer.status <= 302 && method === 'POST')
+        ) {
+          method = 'GET';
+          body = undefined;
+          delete headers['content-type'];
+        }
+        if (next.origin !== url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
+        url = next;
+      }
+    },
+  };
+}
+
+type Exchanged = Omit<OutboundResponse, 'url'>;
+
+interface Deps {
+  resolve: (hostname: string) => Promise<LookupAddress[]>;
+  open: (url: URL, options: RequestOptions) => ClientRequest;
+  policy: OutboundPolicy;
+}
+
+/** One request and its answer (a redirect's body is skipped). */
+async function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  request: OutboundRequest,
+  signal: AbortSignal,
+  deps: Deps,
+): Promise<Exchanged> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: LookupAddress[];
+  if (isIP(host)) {
+    addresses = [{ address: host, family: isIP(host) }];
+  } else {
+    const byName = deps.policy.checkHostName(host);
+    if (!byName.allowed) throw outboundRefusal(refusalMessage(host, byName));
+    try {
+      addresses = await deps.resolve(host);
+    } catch (err) {
+      throw new Error(`could not resolve ${host}: ${(err as Error).message}`);
+    }
+    if (addresses.length === 0) throw new Error(`could not resolve ${host}: no addresses`);
+  }
+  for (const { address } of addresses) {
+    const decision = deps.policy.checkAddress(address);
+    if (!decision.allowed)
+      throw outboundRefusal(
+        refusalMessage(address === host ? address : `${host} (${address})`, decision),
+      );
+  }
+  signal.throwIfAborted();
+  // Connect only to the addresses just checked.
+  const lookup: LookupFunction = (_hostname, options, callback) => {
+    const wanted = addresses.filter((a) => !options.family || a.family === options.family);
+    if (wanted.length === 0) {
+      callback(
+        Object.assign(new Error(`no IPv${options.family} address for ${host}`), {
+          code: 'ENOTFOUND',
+        }),
+        '',
+        0,
+      );
+      return;
+    }
+    if (options.all) (callback as (err: null, all: LookupAddress[]) => void)(null, wanted);
+    else callback(null, wanted[0]!.address, wanted[0]!.family);
+  };
+
+  return new Promise<Exchanged>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, value?: Exchanged) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      req.destroy();
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const req = deps.open(url, {
+      method,
+      headers: {
+        ...headers,
+        ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }),
+      },
+      lookup,
+      agent: false,
+      ...(url.protocol === 'https:' && { rejectUnauthorized: !request.insecure }),
+    });
+    const onAbort = () => finish(new Error('the request was aborted'));
+    if (signal.aborted) queueMicrotask(onAbort);
+    else signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) => finish(new Error(err.message || String(err))));
+    req.on('response', (res: IncomingMessage) => {
+      if (REDIRECTS.has(res.statusCode ?? 0) && res.headers.location) {
+        res.resume();
+        finish(undefined, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: '',
+          truncated: false,
+        });
+        return;
+      }
+      readBody(res, request, (err, text, truncated) =>
+        err
+          ? finish(err)
+          : finish(undefined, {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: text,
+              truncated,
+            }),
+      );
+    });
+    req.end(body);
+  });
+}
+
+/** Reads at most maxBodyBytes; past that, fails or cuts (on a character boundary). */
+function readBody(
+  res: IncomingMessage,
+  request: OutboundRequest,
+  done: (err: Error | undefined, text: string, truncated: boolean) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  const end = (err: Error | undefined, truncated: boolean) => {
+    if (ended) return;
+    ended = true;
+    const text = Buffer.concat(chunks).toString();
+    done(err, truncated ? text.replace(/\uFFFD$/, '') : text, truncated);
+  };
+  res.on('data', (chunk: Buffer) => {
+    if (ended) return;
+    const room = request.maxBodyBytes - size;
+    if (chunk.length > room) {
+      if (request.overflow === 'error') {
+        end(new Error(`the response body is larger than ${request.maxBodyBytes} bytes`), false);
+      } else {
+        chunks.push(chunk.subarray(0, room));
+        size += room;
+        end(undefined, true);
+      }
+      return;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  res.on('error', (err) => end(err, false));
+  res.on('end', () => end(undefined, false));
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function resolveAll(hostname: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses),
+    ),
+  );
+}
+
+function openRequest(url: URL, options: RequestOptions): ClientRequest {
+  return url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
+}
