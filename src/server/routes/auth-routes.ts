@@ -66,8 +66,7 @@ export function registerAuthRoutes(
     const id = getCookie(c, SESSION_COOKIE);
     if (id) await deps.sessions.delete(id);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    const endSessionURL =
-      principalOf(c).kind === 'user' ? deps.sso?.endSessionUrl() : undefined;
+    const endSessionURL = principalOf(c).kind === 'user' ? deps.sso?.endSessionUrl() : undefined;
     return c.json({ signedOut: true, ...(endSessionURL ? { endSessionURL } : {}) });
   });
   routes.get('/v1/auth/whoami', { kind: 'authenticated' }, (c) => c.json(identity(principalOf(c))));
