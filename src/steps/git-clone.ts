@@ -1,17 +1,16 @@
 import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
+import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
 const checkoutSchema = z
   .strictObject({
-    branch: z
-      .string()
-      .min(1)
+    branch: gitRefName
       .optional()
       .describe('Branch to check out (default: the repository default branch)'),
-    commit: z.string().min(1).optional().describe('Commit to check out, detached'),
-    tag: z.string().min(1).optional().describe('Tag to check out, detached'),
+    commit: gitRefName.optional().describe('Commit to check out, detached'),
+    tag: gitRefName.optional().describe('Tag to check out, detached'),
     create: z
       .boolean()
       .optional()

@@ -7,6 +7,8 @@ import { createStepHarness, stepError, type StepHarness } from '../../test/step-
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
 import { gitPushStep } from './git-push.js';
+import { gitTagStep } from './git-tag.js';
+import type { StepDefinition } from '../engine/step.js';
 import { fileWriteStep } from './file-write.js';
 
 const FLAG = '--allow-local-repositories (GANTRY_ALLOW_LOCAL_REPOSITORIES=true)';
@@ -50,6 +52,45 @@ describe('git steps and local repositories', () => {
     expect(err.message).toContain(message);
     expect(existsSync(join(harness.workDir.root, 'repo', 'secret.txt'))).toBe(false);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+
+  it.each<[string, StepDefinition, Record<string, unknown>, string]>([
+    [
+      'a branch',
+      gitCloneStep,
+      {
+        repoURL: 'https://x.example/r.git',
+        checkout: [{ path: 'r', branch: '--upload-pack=touch x' }],
+      },
+      'checkout[0].branch',
+    ],
+    [
+      'a commit',
+      gitCloneStep,
+      { repoURL: 'https://x.example/r.git', checkout: [{ path: 'r', commit: '--orphan=x' }] },
+      'checkout[0].commit',
+    ],
+    [
+      'a tag',
+      gitCloneStep,
+      { repoURL: 'https://x.example/r.git', checkout: [{ path: 'r', tag: '-x' }] },
+      'checkout[0].tag',
+    ],
+    [
+      'a target branch',
+      gitPushStep,
+      { path: 'r', targetBranch: '--upload-pack=touch x' },
+      'targetBranch',
+    ],
+    ['a pushed tag', gitPushStep, { path: 'r', tag: '--mirror' }, 'tag'],
+    ['a new tag', gitTagStep, { path: 'r', tag: '-d' }, 'tag'],
+  ])('refuses %s git would read as an option', async (_, step, config, field) => {
+    harness = createStepHarness();
+    const err = await stepError(harness.run(step, config));
+    expect(err.terminal).toBe(true);
+    expect(err.message).toContain(
+      `${field}: must not start with "-" (git would read it as an option)`,
+    );
   });
 
   it('git-clone and git-push use local repositories when the operator allows them', async () => {

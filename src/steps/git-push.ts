@@ -3,21 +3,20 @@ import { defineStep, type StepContext } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
 import { identityEnv, runGit } from '../git/git-cli.js';
 import { GitError } from '../git/git-error.js';
+import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
 export const gitPushConfigSchema = z
   .strictObject({
     path: z.string().min(1).describe('The working tree to push'),
-    targetBranch: z
-      .string()
-      .min(1)
+    targetBranch: gitRefName
       .optional()
       .describe('Branch to push to (default: the checked-out branch)'),
     generateTargetBranch: z
       .boolean()
       .optional()
       .describe('Push to a new branch kargo/promotion/<promotion> (force)'),
-    tag: z.string().min(1).optional().describe('Push this tag instead of a branch'),
+    tag: gitRefName.optional().describe('Push this tag instead of a branch'),
     force: z.boolean().optional().describe('Force the push (no rebase on conflict)'),
     maxAttempts: z
       .number()
@@ -116,7 +115,7 @@ async function pushWithRetry(
       context.log(
         `${branch} moved on the remote; rebasing and retrying (attempt ${attempt + 1} of ${maxAttempts})`,
       );
-      await runGit(['fetch', '--quiet', 'origin', branch], git);
+      await runGit(['fetch', '--quiet', 'origin', `refs/heads/${branch}`], git);
       const env = await identityEnv(git.cwd);
       try {
         await runGit(['rebase', '--quiet', 'FETCH_HEAD'], { ...git, env });

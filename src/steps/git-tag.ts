@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { identityEnv, runGit } from '../git/git-cli.js';
+import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
 /** git-tag: creates an annotated tag at HEAD (git-push with `tag` publishes it). Output `commit`. */
@@ -9,7 +10,7 @@ export const gitTagStep = defineStep({
   description: 'Create an annotated tag at HEAD of a working tree',
   configSchema: z.strictObject({
     path: z.string().min(1).describe('The working tree'),
-    tag: z.string().min(1).describe('The tag to create'),
+    tag: gitRefName.describe('The tag to create'),
     message: z.string().optional().describe('The tag message (default: the tag name)'),
     force: z.boolean().optional().describe('Replace an existing tag of that name'),
   }),
