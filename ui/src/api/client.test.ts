@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, ApiError } from './client.js';
+import { api, ApiError, onSignedOut } from './client.js';
 
 describe('the API client', () => {
   const realFetch = globalThis.fetch;
@@ -43,5 +43,54 @@ describe('the API client', () => {
       status: 0,
       message: 'the Gantry server cannot be reached',
     });
+  });
+
+  it('sends a JSON content type with every change, body or not (the server refuses others)', async () => {
+    const sent: Array<{ method: string; type: string | null; body: unknown }> = [];
+    globalThis.fetch = (_input, init) => {
+      sent.push({
+        method: init?.method ?? 'GET',
+        type: new Headers(init?.headers).get('content-type'),
+        body: init?.body,
+      });
+      return Promise.resolve(new Response('{}', { status: 200 }));
+    };
+    await api.verify('shop', 'dev');
+    await api.unfreeze('shop');
+    await api.logout();
+    await api.freeze('shop', 'release');
+    await api.list('projects');
+    expect(sent).toEqual([
+      { method: 'POST', type: 'application/json', body: undefined },
+      { method: 'POST', type: 'application/json', body: undefined },
+      { method: 'POST', type: 'application/json', body: undefined },
+      { method: 'POST', type: 'application/json', body: '{"reason":"release"}' },
+      { method: 'GET', type: null, body: undefined },
+    ]);
+  });
+
+  it('reports a 401 as the session ending, except for a sign-in attempt', async () => {
+    const heard: string[] = [];
+    const stop = onSignedOut((message) => heard.push(message));
+    try {
+      answer(
+        401,
+        JSON.stringify({
+          error: { code: 'Unauthenticated', message: 'your session has expired: sign in again' },
+        }),
+      );
+      expect(await failure(api.list('projects'))).toMatchObject({
+        status: 401,
+        code: 'Unauthenticated',
+      });
+      expect(heard).toEqual(['your session has expired: sign in again']);
+      // A wrong token typed into the sign-in page is that page's error, not a session ending.
+      expect((await failure(api.login('gty_wrong'))).status).toBe(401);
+      expect(heard).toHaveLength(1);
+    } finally {
+      stop();
+    }
+    await failure(api.list('projects'));
+    expect(heard).toHaveLength(1); // no longer listening
   });
 });

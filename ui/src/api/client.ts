@@ -1,22 +1,60 @@
-import type { Availability, List, LogEntry, PromotionPlan, Resource } from './types.js';
+import type {
+  AuditEvent,
+  AuthConfig,
+  Availability,
+  Identity,
+  List,
+  LogEntry,
+  Permissions,
+  PromotionPlan,
+  Resource,
+} from './types.js';
 
-/** An API call that did not succeed: the server's one-line message, and its status. */
+/** An API call that did not succeed: the server's one-line message, its status and code. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
     message: string,
     readonly status: number,
+    /** The API's error code (`NotAllowed`, `Conflict`, …); empty when the answer had none. */
+    readonly code = '',
   ) {
     super(message);
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+const signedOutListeners = new Set<(message: string) => void>();
+
+/**
+ * Tells `listener` whenever a call answers 401 (no session, or it ended: expired, signed out
+ * elsewhere, its token revoked), with the server's message. The page's shell listens, and
+ * shows the sign-in page in place of the page, keeping the URL.
+ */
+export function onSignedOut(listener: (message: string) => void): () => void {
+  signedOutListeners.add(listener);
+  return () => {
+    signedOutListeners.delete(listener);
+  };
+}
+
+/** Reports a 401 seen outside `call` (a watch stream that was refused). */
+export function reportSignedOut(message: string): void {
+  for (const listener of signedOutListeners) listener(message);
+}
+
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { report401?: boolean } = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // The server refuses a state-changing request from a browser without a JSON content type
+      // (its CSRF defence), body or not.
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -31,11 +69,16 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   }
   if (!response.ok) {
     // The API's error body: {"error": {"code", "message", "issues"?}}.
-    const message = (json as { error?: { message?: unknown } } | undefined)?.error?.message;
-    throw new ApiError(
-      typeof message === 'string' ? message : `${method} ${path}: HTTP ${response.status}`,
+    const error = (json as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
+    const err = new ApiError(
+      typeof error?.message === 'string'
+        ? error.message
+        : `${method} ${path}: HTTP ${response.status}`,
       response.status,
+      typeof error?.code === 'string' ? error.code : '',
     );
+    if (response.status === 401 && options.report401 !== false) reportSignedOut(err.message);
+    throw err;
   }
   return json as T;
 }
@@ -46,6 +89,16 @@ const item = (p: string, plural: string, name: string) =>
 
 /** The REST API, one function per call the UI makes. */
 export const api = {
+  authConfig: () => call<AuthConfig>('GET', '/v1/auth/config'),
+  /** Starts a session (the server sets an HttpOnly cookie); a wrong token is an error here. */
+  login: (token: string) =>
+    call<Identity>('POST', '/v1/auth/login', { token }, { report401: false }),
+  logout: () => call<unknown>('POST', '/v1/auth/logout', undefined, { report401: false }),
+  whoami: () => call<Identity>('GET', '/v1/auth/whoami'),
+  permissions: (projectName: string) =>
+    call<Permissions>('GET', `${project(projectName)}/permissions`),
+  events: (projectName: string, limit: number) =>
+    call<{ items: AuditEvent[] }>('GET', `${project(projectName)}/events?limit=${limit}`),
   list: <T extends Resource>(plural: string, projectName?: string) =>
     call<List<T>>('GET', projectName ? `${project(projectName)}/${plural}` : `/v1/${plural}`),
   get: <T extends Resource>(projectName: string, plural: string, name: string) =>

@@ -11,6 +11,8 @@ export interface LiveSnapshot {
   error?: string | undefined;
   /** True once the first lists arrived. */
   loaded: boolean;
+  /** Counts changes to the objects (lists and events), not to the connection's state. */
+  changes: number;
 }
 
 /** The kinds a page can follow: plural (what the API's paths use) and kind (what objects say). */
@@ -40,14 +42,15 @@ export class LiveStore {
   readonly #listeners = new Set<() => void>();
   #snapshot: LiveSnapshot;
   #source: EventSource | undefined;
-  #stopped = false;
+  /** Each start and stop begins a new run; what an older run was waiting for is dropped. */
+  #run = 0;
   #frame: number | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(plurals: readonly Plural[], project?: string) {
     this.#plurals = plurals;
     this.#project = project;
-    this.#snapshot = { objects: this.#objects, state: 'connecting', loaded: false };
+    this.#snapshot = { objects: this.#objects, state: 'connecting', loaded: false, changes: 0 };
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -57,18 +60,22 @@ export class LiveStore {
 
   getSnapshot = (): LiveSnapshot => this.#snapshot;
 
+  /** Lists and follows; may be called again after `stop` (React's StrictMode does). */
   start(): void {
-    void this.#load();
+    this.#run++;
+    void this.#load(this.#run);
   }
 
   stop(): void {
-    this.#stopped = true;
+    this.#run++;
     this.#source?.close();
+    this.#source = undefined;
     if (this.#retry) clearTimeout(this.#retry);
     if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
+    this.#frame = undefined;
   }
 
-  async #load(): Promise<void> {
+  async #load(run: number): Promise<void> {
     this.#source?.close();
     try {
       const lists = await Promise.all(
@@ -76,7 +83,7 @@ export class LiveStore {
           api.list(plural, plural === 'projects' ? undefined : this.#project),
         ),
       );
-      if (this.#stopped) return;
+      if (run !== this.#run) return;
       this.#objects.clear();
       lists.forEach((list, i) => {
         const kind = KINDS[this.#plurals[i]!];
@@ -86,17 +93,17 @@ export class LiveStore {
       const from = lists
         .map((list) => BigInt(list.metadata.resourceVersion || '0'))
         .reduce((a, b) => (a < b ? a : b));
-      this.#update({ loaded: true, error: undefined });
-      this.#follow(from.toString());
+      this.#update({ loaded: true, error: undefined, changes: this.#snapshot.changes + 1 });
+      this.#follow(from.toString(), run);
     } catch (err) {
-      if (this.#stopped) return;
+      if (run !== this.#run) return;
       const message = err instanceof ApiError ? err.message : String(err);
       this.#update({ state: 'lost', error: message });
-      this.#retry = setTimeout(() => void this.#load(), 2_000);
+      this.#retry = setTimeout(() => void this.#load(run), 2_000);
     }
   }
 
-  #follow(from: string): void {
+  #follow(from: string, run: number): void {
     const query = new URLSearchParams({
       kinds: this.#plurals.join(','),
       resourceVersion: from,
@@ -106,18 +113,22 @@ export class LiveStore {
     this.#source = source;
     source.onopen = () => this.#update({ state: 'live', error: undefined });
     source.onerror = () => {
-      if (this.#stopped) return;
+      if (run !== this.#run) return;
       // EventSource retries by itself (CONNECTING); CLOSED means it gave up: list again.
       this.#update({ state: 'lost', error: 'the connection to the Gantry server was lost' });
       if (source.readyState === EventSource.CLOSED) {
-        this.#retry = setTimeout(() => void this.#load(), 2_000);
+        // The server answered but refused the stream. EventSource hides the status: asking who
+        // we are tells a session that ended (401, which sends the page to sign in) from the rest.
+        // Any other answer: the retry below lists again and shows what fails.
+        void api.whoami().catch(() => undefined);
+        this.#retry = setTimeout(() => void this.#load(run), 2_000);
       }
     };
     source.onmessage = (message: MessageEvent<string>) => {
       const event = JSON.parse(message.data) as WatchEvent;
       if (event.type === 'ERROR') {
         source.close();
-        void this.#load();
+        void this.#load(run);
         return;
       }
       if (event.type === 'BOOKMARK') return;
@@ -142,7 +153,11 @@ export class LiveStore {
     this.#frame = requestAnimationFrame(() => {
       this.#frame = undefined;
       // A new snapshot object (the maps are shared) tells React something changed.
-      this.#snapshot = { ...this.#snapshot, objects: this.#objects };
+      this.#snapshot = {
+        ...this.#snapshot,
+        objects: this.#objects,
+        changes: this.#snapshot.changes + 1,
+      };
       this.#notify();
     });
   }

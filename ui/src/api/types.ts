@@ -170,3 +170,43 @@ export interface LogEntry {
   step?: string;
   line: string;
 }
+
+/** How people sign in here (`GET /v1/auth/config`). */
+export interface AuthConfig {
+  /** True when single sign-on (OIDC) is configured: the sign-in page offers it. */
+  sso: boolean;
+  tokens: boolean;
+}
+
+/** Who the caller is (`GET /v1/auth/whoami`, and the answer to signing in). */
+export interface Identity {
+  kind: 'token' | 'user' | 'system';
+  /** `token:frontend/ci`, `email:ana@example.com`: what the audit trail and 403s name. */
+  actor: string;
+  name?: string;
+  email?: string;
+  /** A token's project; none for a system token. */
+  project?: string;
+  /** A token's role: `kargo-viewer`, `kargo-promoter`, `kargo-admin`, or a project Role. */
+  role?: string;
+  groups?: string[];
+}
+
+/** What the caller may do in one project: resource (plural) → verb → allowed. */
+export interface Permissions {
+  project: string;
+  actor: string;
+  resources: Record<string, Record<string, boolean> | undefined>;
+}
+
+/** One entry of the audit trail, newest first. */
+export interface AuditEvent {
+  id: string;
+  time: string;
+  actor: string;
+  action: string;
+  kind: string;
+  project: string;
+  name: string;
+  message?: string;
+}

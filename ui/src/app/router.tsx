@@ -47,6 +47,11 @@ export function useRoute(): Route {
   return routeOf(path);
 }
 
+/** The current path with its query: where to come back to after signing in elsewhere. */
+export function useLocation(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname + window.location.search);
+}
+
 /** A link that navigates in the page (and still opens in a new tab with a modifier key). */
 export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
   const { to, ...rest } = props;

@@ -7,6 +7,11 @@ export function ActionStatus({ state }: { state: ActionState }) {
     return (
       <div className="banner banner-error" role="alert" data-testid="action-error">
         {state.error}
+        {state.hint && (
+          <div className="banner-hint" data-testid="action-hint">
+            {state.hint}
+          </div>
+        )}
       </div>
     );
   if (state.done)

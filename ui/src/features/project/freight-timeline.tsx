@@ -5,14 +5,16 @@ import { markersOf } from './project-data.js';
 
 /**
  * Every Freight of the project, newest first, each with markers for the Stages it runs in,
- * is verified in, and is approved for. Drag one onto a Stage to promote it there, or click it
- * to pick it for the next Promote.
+ * is verified in, and is approved for. Drag one onto a Stage to promote it there (when the
+ * caller may promote), or click it to pick it for the next Promote.
  */
 export const FreightTimeline = memo(function FreightTimeline(props: {
   freight: Freight[];
   stages: Stage[];
   selected?: string | undefined;
   onSelect: (name: string) => void;
+  /** Whether Freight can be dragged onto a Stage (the caller may promote). */
+  draggable: boolean;
 }) {
   const { freight, stages } = props;
   if (freight.length === 0)
@@ -30,8 +32,9 @@ export const FreightTimeline = memo(function FreightTimeline(props: {
           <li
             key={f.metadata.name}
             className={`freight-chip${props.selected === f.metadata.name ? ' selected' : ''}`}
-            draggable
+            draggable={props.draggable}
             onDragStart={(event) => {
+              if (!props.draggable) return;
               event.dataTransfer.setData('application/x-gantry-freight', f.metadata.name);
               event.dataTransfer.effectAllowed = 'copy';
             }}

@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import type { Resource, Stage } from '../../api/types.js';
+import type { VisibleActions } from '../auth/permissions.js';
 import { layoutPipeline } from './pipeline-layout.js';
 import { StageCard, type StageActions } from './stage-card.js';
 import { WarehouseCard } from './warehouse-card.js';
@@ -16,6 +17,8 @@ export const PipelineView = memo(function PipelineView(props: {
   aliases: ReadonlyMap<string, string>;
   frozen: boolean;
   actions: StageActions;
+  /** The actions the caller may take: the others are not shown. */
+  allowed: VisibleActions;
   onRefresh: (warehouse: string) => void;
 }) {
   const { stages, warehouses } = props;
@@ -67,7 +70,7 @@ export const PipelineView = memo(function PipelineView(props: {
               <WarehouseCard
                 key={node.id}
                 warehouse={warehouse}
-                onRefresh={props.onRefresh}
+                onRefresh={props.allowed.refresh ? props.onRefresh : undefined}
                 style={position(node)}
               />
             ) : null;
@@ -81,6 +84,7 @@ export const PipelineView = memo(function PipelineView(props: {
               aliases={props.aliases}
               frozen={props.frozen}
               actions={props.actions}
+              allowed={props.allowed}
               style={position(node)}
             />
           ) : null;

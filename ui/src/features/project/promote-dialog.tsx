@@ -1,18 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from '../../api/client.js';
+import { api } from '../../api/client.js';
 import type { Availability, PromotionPlan, Resource } from '../../api/types.js';
 import { navigate, paths } from '../../app/router.js';
 import { Badge, toneOf } from '../../components/badge.js';
 import { versionsOf } from '../../components/format.js';
+import { messageOf } from '../../components/use-action.js';
+import type { VisibleActions } from '../auth/permissions.js';
+import { useExplainRefusal } from '../auth/use-permissions.js';
 
 /**
  * Promoting one Freight to one Stage: which Freight the Stage may take and why not, the plan
  * (what the steps would do, with the diff git-push would push), then the Promotion itself.
+ * Approving shows only to a caller who may; a refusal says which role would allow it.
  */
 export function PromoteDialog(props: {
   project: string;
   stage: string;
   freight?: string | undefined;
+  allowed: VisibleActions;
   onClose: () => void;
 }) {
   const { project, stage } = props;
@@ -20,7 +25,12 @@ export function PromoteDialog(props: {
   const [chosen, setChosen] = useState<string | undefined>(props.freight);
   const [plan, setPlan] = useState<PromotionPlan | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<{ message: string; hint?: string | undefined }>();
+  const explain = useExplainRefusal();
+  const fail = useCallback(
+    (err: unknown) => setError({ message: messageOf(err), hint: explain(err) }),
+    [explain],
+  );
 
   const load = useCallback(
     () =>
@@ -31,9 +41,9 @@ export function PromoteDialog(props: {
             (current) => current ?? result.items.find((i) => i.available)?.freight.metadata.name,
           );
         },
-        (err: unknown) => setError(messageOf(err)),
+        (err: unknown) => fail(err),
       ),
-    [project, stage],
+    [project, stage, fail],
   );
   useEffect(() => {
     void load();
@@ -46,7 +56,7 @@ export function PromoteDialog(props: {
     try {
       await action();
     } catch (err) {
-      setError(messageOf(err));
+      fail(err);
     } finally {
       setBusy(undefined);
     }
@@ -102,11 +112,16 @@ export function PromoteDialog(props: {
         {plan && <PlanView plan={plan} />}
         {error && (
           <div className="banner banner-error" role="alert" data-testid="promote-error">
-            {error}
+            {error.message}
+            {error.hint && (
+              <div className="banner-hint" data-testid="promote-hint">
+                {error.hint}
+              </div>
+            )}
           </div>
         )}
         <div className="dialog-actions">
-          {option && !option.available && (
+          {option && !option.available && props.allowed.approve && (
             <button
               type="button"
               disabled={!!busy}
@@ -196,8 +211,4 @@ function DiffView({ diff }: { diff: string }) {
       ))}
     </pre>
   );
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof ApiError || err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 import type { DragEvent } from 'react';
 import type { Stage } from '../../api/types.js';
+import type { VisibleActions } from '../auth/permissions.js';
 import { Link, paths } from '../../app/router.js';
 import { Badge, toneOf } from '../../components/badge.js';
 import { versionsOf } from '../../components/format.js';
@@ -15,8 +16,8 @@ export interface StageActions {
 
 /**
  * One Stage in the pipeline: what it runs (alias and versions), its health, verification,
- * auto-promotion, hold and freeze, the promotion in flight, and what can be done to it.
- * Freight dropped on it opens the promote dialog for that pair.
+ * auto-promotion, hold and freeze, the promotion in flight, and what the caller may do to it
+ * (only that: `allowed`). Freight dropped on it opens the promote dialog for that pair.
  */
 export function StageCard(props: {
   project: string;
@@ -24,9 +25,10 @@ export function StageCard(props: {
   aliases: ReadonlyMap<string, string>;
   frozen: boolean;
   actions: StageActions;
+  allowed: VisibleActions;
   style?: React.CSSProperties;
 }) {
-  const { stage, aliases, actions, project } = props;
+  const { stage, aliases, actions, project, allowed } = props;
   const name = stage.metadata.name;
   const status = stage.status ?? {};
   const current = currentFreightOf(stage);
@@ -37,6 +39,7 @@ export function StageCard(props: {
   const last = status.lastPromotion;
   const color = stage.metadata.annotations?.['kargo.akuity.io/color'];
   const controlFlow = (stage.spec?.promotionTemplate?.spec?.steps ?? []).length === 0;
+  const droppable = !controlFlow && allowed.promote;
   const apps = argoApps(status.health?.output);
   // What is wrong, in words, on the card itself: a failed verification, else a health issue.
   const problem =
@@ -49,7 +52,7 @@ export function StageCard(props: {
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     const freight = event.dataTransfer.getData('application/x-gantry-freight');
     event.currentTarget.classList.remove('drop-target');
-    if (freight) {
+    if (freight && droppable) {
       event.preventDefault();
       actions.promote(name, freight);
     }
@@ -60,7 +63,7 @@ export function StageCard(props: {
       style={{ ...props.style, borderTopColor: color }}
       data-testid={`stage-${name}`}
       onDragOver={(event) => {
-        if (!controlFlow && event.dataTransfer.types.includes('application/x-gantry-freight')) {
+        if (droppable && event.dataTransfer.types.includes('application/x-gantry-freight')) {
           event.preventDefault();
           event.currentTarget.classList.add('drop-target');
         }
@@ -138,15 +141,21 @@ export function StageCard(props: {
         </div>
       )}
       <div className="stage-actions">
-        {!controlFlow && (
+        {!controlFlow && allowed.promote && (
           <button type="button" onClick={() => actions.promote(name)}>
             Promote…
           </button>
         )}
-        <button type="button" onClick={() => actions.verify(name)} disabled={current.length === 0}>
-          Verify
-        </button>
-        {!controlFlow && (
+        {allowed.verify && (
+          <button
+            type="button"
+            onClick={() => actions.verify(name)}
+            disabled={current.length === 0}
+          >
+            Verify
+          </button>
+        )}
+        {!controlFlow && allowed.rollback && (
           <button
             type="button"
             onClick={() => actions.rollback(name)}
@@ -155,12 +164,12 @@ export function StageCard(props: {
             Rollback
           </button>
         )}
-        {holds.length > 0 && (
+        {holds.length > 0 && allowed.resume && (
           <button type="button" onClick={() => actions.resume(name)}>
             Resume
           </button>
         )}
-        {running && (
+        {running && allowed.abort && (
           <button type="button" className="danger" onClick={() => actions.abort(running.name)}>
             Abort
           </button>

@@ -1,10 +1,10 @@
 import type { Resource } from '../../api/types.js';
 import { Badge } from '../../components/badge.js';
 
-/** A Warehouse: ready or why not, and a button to discover now. */
+/** A Warehouse: ready or why not, and a button to discover now (when the caller may). */
 export function WarehouseCard(props: {
   warehouse: Resource;
-  onRefresh: (name: string) => void;
+  onRefresh?: ((name: string) => void) | undefined;
   style?: React.CSSProperties;
 }) {
   const { warehouse } = props;
@@ -24,9 +24,11 @@ export function WarehouseCard(props: {
           </Badge>
         )}
       </div>
-      <button type="button" onClick={() => props.onRefresh(warehouse.metadata.name)}>
-        Refresh
-      </button>
+      {props.onRefresh && (
+        <button type="button" onClick={() => props.onRefresh?.(warehouse.metadata.name)}>
+          Refresh
+        </button>
+      )}
     </div>
   );
 }

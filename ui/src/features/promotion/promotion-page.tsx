@@ -7,6 +7,7 @@ import { Badge, toneOf } from '../../components/badge.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { duration, versionsOf } from '../../components/format.js';
 import { useAction } from '../../components/use-action.js';
+import { useExplainRefusal, usePermissions } from '../auth/use-permissions.js';
 import { usePromotionLogs } from './use-promotion-logs.js';
 
 const KINDS = ['promotions'] as const;
@@ -18,7 +19,8 @@ const KINDS = ['promotions'] as const;
 export function PromotionPage({ project, promotion }: { project: string; promotion: string }) {
   const live = useLive(KINDS, project);
   const logs = usePromotionLogs(project, promotion);
-  const [action, perform] = useAction();
+  const { permissions, actions: allowed } = usePermissions(project);
+  const [action, perform] = useAction(useExplainRefusal(permissions?.actor));
   const object = live.objects.get('Promotion')?.get(promotion) as Promotion | undefined;
 
   if (live.loaded && !object)
@@ -54,7 +56,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
         <h1>Promotion</h1>
         <Badge tone={toneOf(phase)}>{phase}</Badge>
         <span className="spacer" />
-        {running && (
+        {running && allowed.abort && (
           <button
             type="button"
             className="danger"
