@@ -99,6 +99,10 @@ describe('explaining a refusal', () => {
       'You need the admin role in project frontend; ask a project admin.',
     ],
     [
+      'token:frontend/v may not list events in project "frontend"',
+      'You need a role in project frontend (viewer or more); ask a project admin.',
+    ],
+    [
       'token:frontend/v may not create projects "new"',
       'This needs a system-wide role; ask the administrator of this Gantry server.',
     ],

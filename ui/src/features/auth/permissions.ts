@@ -86,10 +86,9 @@ export function explainRefusal(err: unknown, actor: string | undefined): string 
   const project = / in project "([^"]*)"$/.exec(err.message)?.[1];
   if (!project)
     return 'This needs a system-wide role; ask the administrator of this Gantry server.';
-  const developer =
-    READ_VERBS.includes(verb) ||
-    DEVELOPER_GRANTS.some((g) => g.verb === verb && g.resource === resource);
-  return developer
+  if (READ_VERBS.includes(verb))
+    return `You need a role in project ${project} (viewer or more); ask a project admin.`;
+  return DEVELOPER_GRANTS.some((g) => g.verb === verb && g.resource === resource)
     ? `You need the developer or admin role in project ${project}; ask a project admin.`
     : `You need the admin role in project ${project}; ask a project admin.`;
 }
