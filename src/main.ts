@@ -44,6 +44,16 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { openEncryptingStore, secretsKey } from './store/encrypting-store.js';
 import { loadSecretsKey } from './secrets-key.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { ApiTokens } from './auth/api-tokens.js';
+import { loadAuthConfig } from './auth/auth-config.js';
+import { Authenticator } from './auth/authenticator.js';
+import { Authorizer } from './auth/authorizer.js';
+import { ensureInitialAdmin, INITIAL_ADMIN_TOKEN_FILE } from './auth/initial-admin.js';
+import { Sessions } from './auth/sessions.js';
+import { connectOidc } from './auth/oidc/connect-oidc.js';
+import type { Role } from './api/role.js';
+import { AuditLog } from './audit/audit-log.js';
 
 /** dist/ui of this package, whether this module runs from src/ (tsx) or dist/ (built). */
 const UI_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'ui');
@@ -57,6 +67,11 @@ export interface RunningGantry {
   store: Store;
   /** Counters for benchmarks and diagnostics. */
   stats(): { registryRequests: number };
+  /**
+   * The initial admin API token, when this server's data dir holds it (written on first start
+   * of an empty store): what the local CLI and tests sign in with.
+   */
+  adminToken: string | undefined;
   /** Graceful stop: ends watches, lets in-flight requests finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -67,7 +82,34 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
   // Every open watch listens for shutdown; there may be many.
   setMaxListeners(0, shutdown.signal);
   try {
-    const service = new ResourceService({ store });
+    const authConfig = loadAuthConfig(config.security.authConfigPath);
+    const audit = new AuditLog({ store });
+    const tokens = new ApiTokens({ store });
+    const sessions = new Sessions({ store, ttlMs: authConfig.sessionTtlMs });
+    const authorizer = new Authorizer({
+      roles: {
+        roles: async (project) =>
+          (await store.list('Role', { namespace: project })).items as unknown as Role[],
+      },
+      systemBindings: authConfig.systemBindings,
+    });
+    // Discovery runs in the background: start-up never waits for the provider.
+    const oidc = authConfig.oidc
+      ? connectOidc(authConfig.oidc, { logger, signal: shutdown.signal })
+      : undefined;
+    const authenticator = new Authenticator({ tokens, sessions, oidc: oidc?.verifier });
+    await ensureInitialAdmin({
+      store,
+      tokens,
+      dataDir: config.dataDir,
+      logger,
+      ssoAdmins: authConfig.systemBindings.some((binding) => binding.role === 'kargo-admin'),
+    });
+    const adminTokenFile = join(config.dataDir, INITIAL_ADMIN_TOKEN_FILE);
+    const adminToken = existsSync(adminTokenFile)
+      ? readFileSync(adminTokenFile, 'utf8').trim() || undefined
+      : undefined;
+    const service = new ResourceService({ store, audit });
     const logs = new PromotionLogs(config.dataDir);
     const credentials = createCredentialResolver(store);
     const argocd = connectArgoCd(config.argocd);
@@ -168,6 +210,10 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       keepFreight: config.keepFreight,
       keepPromotions: config.keepPromotions,
       onPromotionDeleted: (project, name) => logs.remove(project, name),
+      collectors: [
+        { name: 'expired sessions', collect: () => sessions.prune() },
+        { name: 'audit events', collect: () => audit.prune(config.keepAuditEvents) },
+      ],
     });
     const webhooks = new WebhookReceivers({ store });
     let listening = '';
@@ -189,7 +235,24 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       shutdown: shutdown.signal,
       storeKind: config.store.kind,
       uiDir: UI_DIR,
+      externalUrl: config.externalUrl,
       maxBodyBytes: config.security.maxBodyBytes,
+      auth: {
+        authenticator,
+        authorizer,
+        tokens,
+        sessions,
+        audit,
+        sso: oidc?.signOn,
+        requestGuard: {
+          allowedHosts: [
+            ...config.security.allowedHosts,
+            ...(config.externalUrl ? [new URL(config.externalUrl).hostname] : []),
+            ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host]),
+          ],
+          allowedOrigins: config.security.allowedOrigins,
+        },
+      },
     });
     const server = await listen(app, { host: config.host, port: config.port });
     listening = server.url;
@@ -210,6 +273,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       url: server.url,
       store,
       stats: () => ({ registryRequests: registry.requests }),
+      adminToken,
       stop: () => {
         stopping ??= (async () => {
           shutdown.abort();
@@ -237,7 +301,6 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
   }
 }
 
-/** The configured backend, wrapped so that Secret values are encrypted at rest. */
 async function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
   const onError = (err: unknown) => logger.error('store error', { error: errorMessage(err) });
   const backend =

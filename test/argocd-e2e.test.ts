@@ -24,7 +24,7 @@ describe('Argo CD through the server', () => {
   let gantry: RunningGantry;
   let repo: string;
   const commits: string[] = [];
-  const cli = cliAgainst(() => gantry.url, 'shop');
+  const cli = cliAgainst(() => gantry, 'shop');
 
   const deployment = (tag: string) => deploymentManifest('web', `ghcr.io/acme/web:${tag}`);
   const app = (name: string, stage: string | null, namespace = 'argocd'): FakeApplication => ({

@@ -289,7 +289,14 @@ rules: [{verbs: ['*'], resources: ['*']}]
       method: 'POST',
       headers: { ...session, 'content-type': 'application/json' },
     });
-    expect((await api('/v1/auth/whoami', { headers: session })).status).toBe(401);
+    const stale = await api('/v1/auth/whoami', { headers: session });
+    expect(stale.status).toBe(401);
+    expect(((await stale.json()) as { error: { message: string } }).error.message).toBe(
+      'your session has expired: sign in again',
+    );
+    expect(stale.headers.get('set-cookie')).toMatch(/^gantry_session=; Max-Age=0/);
+    // A stale cookie never locks its browser out of signing in again.
+    expect((await api('/v1/auth/config', { headers: session })).status).toBe(200);
   });
 
   it('records who changed what, and lists it by project and actor', async () => {

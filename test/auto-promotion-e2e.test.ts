@@ -21,7 +21,7 @@ describe('auto-promotion end to end', () => {
   let dir: string;
   let gantry: RunningGantry;
 
-  const cli = cliAgainst(() => gantry.url, 'auto');
+  const cli = cliAgainst(() => gantry, 'auto');
   const apply = async (name: string, yaml: string) => {
     writeFileSync(join(dir, name), yaml);
     const result = await cli(['apply', '-f', join(dir, name)]);

@@ -20,7 +20,7 @@ describe('auto-rollback end to end', () => {
   let service: Server;
   let healthy = true;
 
-  const cli = cliAgainst(() => gantry.url, 'safe');
+  const cli = cliAgainst(() => gantry, 'safe');
   const qa = async () =>
     (await gantry.store.get({ kind: 'Stage', namespace: 'safe', name: 'qa' }))?.status as
       StageStatus | undefined;

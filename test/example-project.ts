@@ -76,7 +76,7 @@ export async function startExampleProject(
       { GANTRY_ARGOCD_URL: argocd.url, GANTRY_ARGOCD_TOKEN: argocd.token },
     );
   const gantry = await startGantry(config('0'), silentLogger);
-  const cli = cliAgainst(() => example.gantry.url, 'frontend');
+  const cli = cliAgainst(() => example.gantry, 'frontend');
   const example: ExampleProject = {
     gantry,
     registry,

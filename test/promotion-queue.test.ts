@@ -28,7 +28,7 @@ describe('the promotion queue', () => {
     const code = await runCli(input, {
       out: (t) => out.push(t),
       err: (t) => err.push(t),
-      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'queue' },
+      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'queue', GANTRY_TOKEN: gantry.adminToken },
     });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }

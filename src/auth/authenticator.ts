@@ -21,12 +21,19 @@ export interface Credentials {
 }
 
 export type Authentication =
-  { principal: Principal; via: 'bearer' | 'session' } | { principal?: undefined; via: 'none' };
+  | { principal: Principal; via: 'bearer' | 'session' }
+  | {
+      principal?: undefined;
+      via: 'none';
+      /** Why a session cookie that came along is no longer valid (it is then ignored). */
+      staleSession?: string | undefined;
+    };
 
 /**
  * Who is asking: a bearer token (an API token, or an OIDC token when OIDC is configured), or a
- * browser session cookie. A credential that is present but not valid is an error (401), never
- * treated as anonymous.
+ * browser session cookie. A bearer token that is not valid is an error (401), never treated as
+ * anonymous. A session cookie that is no longer valid (expired, its token revoked) is ignored
+ * with the reason, so its browser can still reach the sign-in page and sign in again.
  */
 export class Authenticator {
   readonly #tokens: ApiTokens;
@@ -52,13 +59,15 @@ export class Authenticator {
     }
     if (credentials.session) {
       const subject = await this.#sessions.lookup(credentials.session);
-      if (!subject) throw unauthenticatedError('your session has expired: sign in again');
+      if (!subject) return { via: 'none', staleSession: 'your session has expired: sign in again' };
       if (subject.kind === 'user') return { principal: subject.principal, via: 'session' };
       const principal = await this.#tokens.verify(subject.token);
       if (!principal)
-        throw unauthenticatedError(
-          'the API token this session was made with was revoked or has expired: sign in again',
-        );
+        return {
+          via: 'none',
+          staleSession:
+            'the API token this session was made with was revoked or has expired: sign in again',
+        };
       return { principal, via: 'session' };
     }
     return { via: 'none' };

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, isGantryError } from '../errors.js';
 import { gantryVersion } from '../version.js';
 import { ApiClient } from './client.js';
+import { resolveToken } from './credentials.js';
 import type { CliContext } from './context.js';
 import { isUsageError } from './usage-error.js';
 
@@ -29,19 +30,77 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command('gantry')
     .description('Continuous promotion for GitOps (Kargo-compatible)')
     .option('--server <url>', `Gantry API server (env GANTRY_SERVER; default ${DEFAULT_SERVER})`)
+    .option(
+      '--token <token>',
+      'API token (env GANTRY_TOKEN; else what gantry login saved; else a local server initial admin token)',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showSuggestionAfterError(true);
 
+  const serverUrl = () =>
+    program.opts<{ server?: string }>().server ?? (io.env.GANTRY_SERVER || DEFAULT_SERVER);
   const context = (): CliContext => ({
     client: new ApiClient(
-      program.opts<{ server?: string }>().server ?? (io.env.GANTRY_SERVER || DEFAULT_SERVER),
+      serverUrl(),
+      resolveToken({
+        flag: program.opts<{ token?: string }>().token,
+        env: io.env,
+        server: serverUrl(),
+      }),
     ),
     out: io.out,
     err: io.err,
     env: io.env,
     now: io.now ?? (() => new Date()),
   });
+
+  // A single sign-on saved by `gantry login --sso` is refreshed before it is used, once expired.
+  program.hook('preAction', async (_program, action) => {
+    if (['login', 'logout', 'server'].includes(action.name())) return;
+    if (program.opts<{ token?: string }>().token || io.env.GANTRY_TOKEN) return;
+    const { refreshSavedLogin } = await import('./sso/sso-refresh.js');
+    await refreshSavedLogin({
+      env: io.env,
+      server: serverUrl(),
+      now: io.now ?? (() => new Date()),
+      err: io.err,
+    });
+  });
+
+  program
+    .command('login')
+    .description('sign in to the server and remember it (an API token, or --sso)')
+    .option('--token <token>', 'an API token to sign in with')
+    .option('--token-stdin', 'read the API token from standard input')
+    .option('--sso', "sign in with the server's single sign-on (OIDC) in a browser")
+    .option('--device', 'with --sso: the device flow, for a machine without a browser')
+    .option('--no-browser', 'with --sso: print the sign-in URL instead of opening a browser')
+    .option(
+      '--callback-port <port>',
+      'with --sso: the local port the browser returns to (default: any)',
+    )
+    .action(async (options: Record<string, unknown>) => {
+      const { loginCommand } = await import('./commands/auth.js');
+      await loginCommand(context(), options);
+    });
+
+  program
+    .command('logout')
+    .description('forget the credentials saved for the server')
+    .action(async () => {
+      const { logoutCommand } = await import('./commands/auth.js');
+      logoutCommand(context());
+    });
+
+  program
+    .command('whoami')
+    .description('who the server takes you for')
+    .option('-o, --output <format>', 'text, yaml or json', 'table')
+    .action(async (options: Record<string, unknown>) => {
+      const { whoamiCommand } = await import('./commands/auth.js');
+      await whoamiCommand(context(), options);
+    });
 
   program
     .command('server')
@@ -66,6 +125,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option(
       '--keep-promotions <n>',
       'finished Promotions kept per Stage (env GANTRY_KEEP_PROMOTIONS; default 20)',
+    )
+    .option(
+      '--keep-audit-events <n>',
+      'audit events kept, the newest (env GANTRY_KEEP_AUDIT_EVENTS; default 10000)',
     )
     .option(
       '--external-url <url>',
@@ -146,6 +209,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-o, --output <format>', 'table, wide, yaml or json', 'table')
     .option('-l, --selector <selector>', 'label selector, e.g. tier=web,env!=prod')
     .option('--stage <name>', 'freight: as this Stage sees it (available or not, and why)')
+    .option('--system', 'tokens: the system-wide tokens instead of a project')
+    .option('--actor <actor>', 'events: only what this actor did (token:ci, email:ana@example.com)')
+    .option('--limit <n>', 'events: at most this many (default 100)')
     .action(async (kind: string, name: string | undefined, options: Record<string, unknown>) => {
       const { getCommand } = await import('./commands/get.js');
       await getCommand(context(), kind, name, options);
@@ -160,6 +226,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-f, --filename <path>', 'delete the objects in these files (repeatable)', collect)
     .option('-R, --recursive', 'also read directories below -f directories')
     .option('--ignore-not-found', 'succeed when an object is already gone')
+    .option('--system', 'token: a system-wide token')
     .action(
       async (
         kind: string | undefined,
@@ -186,6 +253,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--commit <url@id>', 'freight: a git commit (repeatable)', collect)
     .option('--chart <url/name:version>', 'freight: a Helm chart (repeatable)', collect)
     .option('--alias <alias>', 'freight: its alias (default: generated)')
+    .option('--role <role>', 'token: viewer, developer or admin (or a Role of the project)')
+    .option('--expires <when>', 'token: a duration such as 30d or 12h, or a time (default never)')
+    .option('--system', 'token: a system-wide token (role admin, viewer, user or project-creator)')
     .action(
       async (
         what: string | undefined,

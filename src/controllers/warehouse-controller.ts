@@ -403,6 +403,7 @@ export class WarehouseController {
     try {
       const [created] = await this.#options.service.apply({
         mode: 'create',
+        actor: 'system:warehouse-controller',
         documents: [
           {
             ...proposal.freight,

@@ -24,6 +24,18 @@ import { registerWatchRoutes } from './routes/watch-routes.js';
 import { registerUiRoutes } from './routes/ui-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { WebhookReceivers } from '../integrations/webhooks/webhook-receivers.js';
+import type { ApiTokens } from '../auth/api-tokens.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Authorizer } from '../auth/authorizer.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { authentication, requestGuard, type RequestGuardOptions } from './auth-middleware.js';
+import { RouteGuard, type GuardedRoute } from './guarded-routes.js';
+import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerOidcRoutes } from './routes/oidc-routes.js';
+import type { SingleSignOn } from '../auth/oidc/single-sign-on.js';
+import { registerTokenRoutes } from './routes/token-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 
 export interface AppOptions {
   service: ResourceService;
@@ -48,26 +60,70 @@ export interface AppOptions {
   stageActions?: StageActions | undefined;
   /** The built web UI (dist/ui), served at `/`; without it `/` says how to build it. */
   uiDir?: string | undefined;
+  /** How browsers reach this server (`--external-url`): the single sign-on redirect URI's base. */
+  externalUrl?: string | undefined;
+  /** Who is asking and what they may do: every route goes through these. */
+  auth: {
+    authenticator: Authenticator;
+    authorizer: Authorizer;
+    tokens: ApiTokens;
+    sessions: Sessions;
+    audit: AuditLog;
+    /** Host and origin checks against DNS rebinding and cross-site requests. */
+    requestGuard: RequestGuardOptions;
+    /** Single sign-on (OIDC), when the auth config has it. */
+    sso?: SingleSignOn | undefined;
+  };
+}
+
+/** The app and every route it serves with what the route needs (for the route audit test). */
+export interface Api {
+  app: Hono;
+  routes: readonly GuardedRoute[];
 }
 
 /** The HTTP API as a Hono app: testable in process with `app.request(…)`. */
 export function createApp(options: AppOptions): Hono {
+  return createApi(options).app;
+}
+
+/**
+ * The HTTP API. Every request passes the host/origin guard and authentication; every route
+ * is registered through the RouteGuard with what it needs, and the Authorizer decides.
+ */
+export function createApi(options: AppOptions): Api {
   const app = new Hono();
+  const routes = new RouteGuard(app, options.auth.authorizer);
+  const deps = {
+    ...options,
+    authorizer: options.auth.authorizer,
+    audit: options.auth.audit,
+  };
   app.use('*', requestLimits({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/v1/version', (c) => c.json({ version: gantryVersion(), store: options.storeKind }));
-  registerBatchRoutes(app, options);
-  registerWatchRoutes(app, options);
-  registerPromotionRoutes(app, options);
-  registerWarehouseRoutes(app, options);
-  registerFreightRoutes(app, options);
-  registerVerificationRoutes(app, options);
-  registerStageActionRoutes(app, options);
-  registerFreezeRoutes(app, options);
-  registerWebhookRoutes(app, options);
-  registerExpressionRoutes(app, options);
-  registerResourceRoutes(app, options);
-  registerUiRoutes(app, options);
+  app.use('*', requestGuard(options.auth.requestGuard));
+  app.use('*', authentication(options.auth.authenticator));
+  routes.get('/healthz', { kind: 'public', why: 'liveness probe' }, (c) =>
+    c.json({ status: 'ok' }),
+  );
+  routes.get('/v1/version', { kind: 'authenticated' }, (c) =>
+    c.json({ version: gantryVersion(), store: options.storeKind }),
+  );
+  registerAuthRoutes(routes, options.auth);
+  registerOidcRoutes(routes, { ...options.auth, externalUrl: options.externalUrl });
+  registerTokenRoutes(routes, { ...options.auth, store: options.store });
+  registerAuditRoutes(routes, deps);
+  registerBatchRoutes(routes, deps);
+  registerWatchRoutes(routes, deps);
+  registerPromotionRoutes(routes, deps);
+  registerWarehouseRoutes(routes, deps);
+  registerFreightRoutes(routes, deps);
+  registerVerificationRoutes(routes, deps);
+  registerStageActionRoutes(routes, deps);
+  registerFreezeRoutes(routes, deps);
+  registerWebhookRoutes(routes, deps);
+  registerExpressionRoutes(routes, deps);
+  registerResourceRoutes(routes, deps);
+  registerUiRoutes(routes, deps);
   app.notFound((c) => {
     const { status, body } = errorResponse(
       notFoundError(`no such API path: ${c.req.method} ${c.req.path}`),
@@ -84,5 +140,5 @@ export function createApp(options: AppOptions): Hono {
     const { status, body } = errorResponse(err);
     return c.json(body, status);
   });
-  return app;
+  return { app, routes: routes.routes };
 }

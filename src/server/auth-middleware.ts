@@ -1,14 +1,15 @@
 import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import type { Authenticator } from '../auth/authenticator.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { notAllowedError } from '../errors.js';
 
 /**
  * Authentication: sets the `principal` of every request that carries valid credentials. A
- * request with invalid ones is refused (401) even on a route that needs none, so a mistake
- * never silently turns into anonymous access. Whether a route may be reached anonymously is
- * the route's declaration (guarded-routes.ts).
+ * request with an invalid bearer token is refused (401) even on a route that needs none, so a
+ * mistake never silently turns into anonymous access. A stale session cookie is cleared and
+ * ignored (the browser must reach the sign-in page); routes that need a caller then say why.
+ * Whether a route may be reached anonymously is the route's declaration (guarded-routes.ts).
  */
 export function authentication(authenticator: Authenticator): MiddlewareHandler {
   return async (c, next) => {
@@ -18,6 +19,10 @@ export function authentication(authenticator: Authenticator): MiddlewareHandler 
     });
     c.set('principal', result.principal);
     c.set('authenticatedVia', result.via);
+    if (result.via === 'none' && result.staleSession) {
+      c.set('staleSession', result.staleSession);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    }
     await next();
   };
 }
@@ -25,6 +30,8 @@ export function authentication(authenticator: Authenticator): MiddlewareHandler 
 declare module 'hono' {
   interface ContextVariableMap {
     authenticatedVia: 'bearer' | 'session' | 'none';
+    /** Why the session cookie that came along was ignored. */
+    staleSession: string | undefined;
   }
 }
 

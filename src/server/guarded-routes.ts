@@ -83,7 +83,8 @@ export class RouteGuard {
         const principal = c.get('principal');
         if (!principal)
           throw unauthenticatedError(
-            'sign in first: send "Authorization: Bearer <token>" (gantry login, or an API token)',
+            c.get('staleSession') ??
+              'sign in first: send "Authorization: Bearer <token>" (gantry login, or an API token)',
           );
         if (access.kind === 'check')
           for (const request of access.requests(c))
