@@ -50,11 +50,14 @@ describe('HTTP API', () => {
     });
   const json = async (response: Response) => (await response.json()) as Record<string, any>;
 
+  let tokenFor: (role: string, project?: string, name?: string) => Promise<string>;
   const appOn = async (target: SqliteStore) => {
-    const { auth, adminToken } = await testAuth(target);
-    admin = bearer(adminToken);
+    const fixture = await testAuth(target);
+    admin = bearer(fixture.adminToken);
+    tokenFor = (role, project, name) => fixture.tokenFor(role, project, name);
     return createApp({
-      auth,
+      auth: fixture.auth,
+      watchHeartbeatMs: 50,
       service: new ResourceService({ store: target }),
       store: target,
       logger: silentLogger,
@@ -413,6 +416,22 @@ describe('HTTP API', () => {
     expect(added.data).toContain('"password":"***"');
     expect(added.data).not.toContain(Buffer.from('hunter2').toString('base64'));
     await events.close();
+  });
+
+  it('ends a watch whose token is revoked, within a heartbeat', async () => {
+    const token = await tokenFor('kargo-viewer', 'demo', 'watcher');
+    const events = sseReader(
+      (await app.request('/v1/watch?project=demo', { headers: bearer(token) })).body!,
+    );
+    await send('DELETE', '/v1/tokens/watcher').then(async (r) =>
+      expect(r.status, await r.text()).toBe(404),
+    ); // a project token: revoked in its project
+    expect((await send('DELETE', '/v1/projects/demo/tokens/watcher')).status).toBe(200);
+    expect(await events.json()).toMatchObject({
+      type: 'ERROR',
+      error: { code: 'Unauthenticated' },
+    });
+    await expect(events.next(2_000)).rejects.toThrow('the event stream ended');
   });
 
   it('ends every watch when the server shuts down', async () => {

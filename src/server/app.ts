@@ -52,6 +52,8 @@ export interface AppOptions {
     ((promotion: StoredResource, signal: AbortSignal) => Promise<PromotionPlan>) | undefined;
   /** The largest request body accepted (`--max-body-size`); DEFAULT_MAX_BODY_BYTES if unset. */
   maxBodyBytes?: number;
+  /** Between keep-alives on watch streams, which also re-check the caller (default 15 s). */
+  watchHeartbeatMs?: number | undefined;
   /** The ProjectConfigs' webhook receivers (`POST /webhook/<provider>/<hash>`). */
   webhooks?: WebhookReceivers | undefined;
   /** Approvals and per-Stage availability. */

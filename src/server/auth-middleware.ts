@@ -19,6 +19,20 @@ export function authentication(authenticator: Authenticator): MiddlewareHandler 
     });
     c.set('principal', result.principal);
     c.set('authenticatedVia', result.via);
+    // Long-lived answers (watches, log streams) ask again now and then: a revoked token or an
+    // ended session stops its streams too.
+    c.set('stillAuthenticated', async () => {
+      if (!result.principal) return true;
+      try {
+        const again = await authenticator.authenticate({
+          authorization: c.req.header('authorization'),
+          session: getCookie(c, SESSION_COOKIE),
+        });
+        return again.principal !== undefined;
+      } catch {
+        return false;
+      }
+    });
     if (result.via === 'none' && result.staleSession) {
       c.set('staleSession', result.staleSession);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
@@ -32,6 +46,8 @@ declare module 'hono' {
     authenticatedVia: 'bearer' | 'session' | 'none';
     /** Why the session cookie that came along was ignored. */
     staleSession: string | undefined;
+    /** Whether the request's credentials are still valid (for long-lived streams). */
+    stillAuthenticated: (() => Promise<boolean>) | undefined;
   }
 }
 

@@ -45,8 +45,24 @@ export function watchStream(
     const stop = () => controller.abort();
     options.shutdown.addEventListener('abort', stop);
     stream.onAbort(stop);
+    const stillAuthenticated = c.get('stillAuthenticated');
     const heartbeat = setInterval(() => {
       void stream.write(': keep-alive\n\n');
+      // A watch outlives its caller's rights no longer than one heartbeat.
+      void stillAuthenticated?.().then(
+        async (valid) => {
+          if (valid || controller.signal.aborted) return;
+          await send({
+            type: 'ERROR',
+            error: {
+              code: 'Unauthenticated',
+              message: 'the credentials of this watch were revoked or have expired',
+            },
+          });
+          controller.abort();
+        },
+        () => undefined,
+      );
     }, options.heartbeatMs ?? 15_000);
     const send = (data: unknown, id?: string) =>
       stream.writeSSE({ data: JSON.stringify(data), ...(id === undefined ? {} : { id }) });

@@ -19,6 +19,8 @@ export interface ResourceRouteDeps {
   service: ResourceService;
   store: Store;
   shutdown: AbortSignal;
+  /** Between keep-alives on watches, which also re-check the caller (default 15 s). */
+  watchHeartbeatMs?: number | undefined;
   /** The one authorization decision, for the checks admission asks per document. */
   authorizer: Authorizer;
 }
@@ -95,7 +97,7 @@ export function registerResourceRoutes(routes: RouteGuard, deps: ResourceRouteDe
                 return { items: object ? [object] : [], resourceVersion };
               },
             },
-            { store: deps.store, shutdown: deps.shutdown },
+            { store: deps.store, shutdown: deps.shutdown, heartbeatMs: deps.watchHeartbeatMs },
           );
         }
         return c.json(present(await deps.service.get(key)));
@@ -179,7 +181,7 @@ async function listOrWatch(
         list: () => deps.service.list(info.kind, { namespace, labelSelector }),
         filter: visible,
       },
-      { store: deps.store, shutdown: deps.shutdown },
+      { store: deps.store, shutdown: deps.shutdown, heartbeatMs: deps.watchHeartbeatMs },
     );
   }
   if (visible) return filteredList(c, info, deps, labelSelector, visible);

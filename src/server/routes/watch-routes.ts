@@ -15,7 +15,12 @@ import { resumeVersion } from './resource-routes.js';
  */
 export function registerWatchRoutes(
   routes: RouteGuard,
-  deps: { store: Store; shutdown: AbortSignal; authorizer: Authorizer },
+  deps: {
+    store: Store;
+    shutdown: AbortSignal;
+    authorizer: Authorizer;
+    watchHeartbeatMs?: number | undefined;
+  },
 ): void {
   // Filtered: each object is sent only if the caller may watch its kind in its project.
   // Without `kinds`, every public kind (never the server's internal records).
@@ -51,7 +56,7 @@ export function registerWatchRoutes(
             : visible(names.plural, undefined, object.metadata.name);
         },
       },
-      { store: deps.store, shutdown: deps.shutdown },
+      { store: deps.store, shutdown: deps.shutdown, heartbeatMs: deps.watchHeartbeatMs },
     );
   });
 }
