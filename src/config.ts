@@ -248,7 +248,8 @@ export function resolveServerConfig(
     const { flag, env: envName } = SOURCES[key];
     const fromFlag = flags[key];
     const fromEnv = env[envName];
-    const raw: unknown = fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key]);
+    const raw: unknown =
+      fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key]);
     const parsed = fields[key].safeParse(raw);
     if (parsed.success) {
       values[key] = parsed.data;
