@@ -108,3 +108,19 @@ export function principalOf(c: Context): Principal {
 export function actorOf(c: Context): string {
   return c.get('principal')?.actor ?? 'anonymous';
 }
+
+/**
+ * Kargo's `promote` on the Stage in the path (`:project`, `:stage`): what promoting, approving,
+ * rolling back, resuming, verifying and planning need.
+ */
+export const promoteStageAccess: RouteAccess = {
+  kind: 'check',
+  requests: (c) => [
+    {
+      verb: 'promote',
+      resource: 'stages',
+      project: c.req.param('project'),
+      name: c.req.param('stage'),
+    },
+  ],
+};

@@ -1,5 +1,4 @@
-import type { Context } from 'hono';
-import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
+import { principalOf, promoteStageAccess, type RouteGuard } from '../guarded-routes.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { streamSSE } from 'hono/streaming';
 import { TERMINAL_PROMOTION_PHASES, type PromotionStatus } from '../../api/promotion.js';
@@ -29,17 +28,7 @@ export function registerPromotionRoutes(
   },
 ): void {
   const path = '/v1/projects/:project/promotions/:name';
-  const promoteStage: RouteAccess = {
-    kind: 'check',
-    requests: (c: Context) => [
-      {
-        verb: 'promote',
-        resource: 'stages',
-        project: c.req.param('project'),
-        name: c.req.param('stage'),
-      },
-    ],
-  };
+  const promoteStage = promoteStageAccess;
 
   // Plan mode runs the steps on a scratch copy (reading the project's credentials): it needs
   // what promoting needs.

@@ -1,4 +1,4 @@
-import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
+import { principalOf, promoteStageAccess, type RouteGuard } from '../guarded-routes.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { StageActions } from '../../resources/stage-actions.js';
 import { inputError } from '../../errors.js';
@@ -13,17 +13,7 @@ export function registerStageActionRoutes(
   deps: { stageActions?: StageActions | undefined; audit?: AuditLog | undefined },
 ): void {
   const path = '/v1/projects/:project/stages/:stage';
-  const promoteStage: RouteAccess = {
-    kind: 'check',
-    requests: (c) => [
-      {
-        verb: 'promote',
-        resource: 'stages',
-        project: c.req.param('project'),
-        name: c.req.param('stage'),
-      },
-    ],
-  };
+  const promoteStage = promoteStageAccess;
   routes.post(`${path}/rollback`, promoteStage, async (c) => {
     if (!deps.stageActions) throw inputError('rollback is not available on this server');
     // The body is optional: no body rolls back to the previous verified Freight.

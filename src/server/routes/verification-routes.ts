@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
+import { principalOf, promoteStageAccess, type RouteGuard } from '../guarded-routes.js';
 import type { StageStatus } from '../../api/stage.js';
 import {
   ABORT_VERIFICATION_ANNOTATION,
@@ -18,17 +18,7 @@ export function registerVerificationRoutes(
   deps: { service: ResourceService },
 ): void {
   const path = '/v1/projects/:project/stages/:stage/verification';
-  const promoteStage: RouteAccess = {
-    kind: 'check',
-    requests: (c) => [
-      {
-        verb: 'promote',
-        resource: 'stages',
-        project: c.req.param('project'),
-        name: c.req.param('stage'),
-      },
-    ],
-  };
+  const promoteStage = promoteStageAccess;
   const stageKey = (project: string, name: string) => ({ kind: 'Stage', namespace: project, name });
 
   routes.post(path, promoteStage, async (c) => {
