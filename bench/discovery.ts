@@ -20,6 +20,7 @@ import { HttpGetter } from '../src/sources/http-get.js';
 import { ImageDiscovery } from '../src/sources/oci/image-discovery.js';
 import { RegistryClient } from '../src/sources/oci/registry-client.js';
 import { startFakeRegistry } from '../test/fake-registry.js';
+import { adminAuth } from './admin-auth.js';
 import { figures, median } from './figures.js';
 import { startRegistry, type TestRegistry } from '../test/registry.js';
 
@@ -110,7 +111,15 @@ async function webhookToFreight(registry: TestRegistry, dir: string): Promise<vo
   try {
     const repo = `${registry.host}/bench/hooked`;
     await registry.pushImage('bench/hooked', '1.0.0');
+    const auth = adminAuth(gantry);
     const post = (path: string, body: unknown) =>
+      fetch(`${gantry.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify(body),
+      });
+    // A webhook carries no token: the receiver checks the provider's secret or signature.
+    const deliver = (path: string, body: unknown) =>
       fetch(`${gantry.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -142,7 +151,7 @@ async function webhookToFreight(registry: TestRegistry, dir: string): Promise<vo
     let path: string | undefined;
     while (!path) {
       const config = (await (
-        await fetch(`${gantry.url}/v1/projects/bench/projectconfigs/bench`)
+        await fetch(`${gantry.url}/v1/projects/bench/projectconfigs/bench`, { headers: auth })
       ).json()) as {
         status?: { webhookReceivers?: Array<{ path?: string }> };
       };
@@ -157,7 +166,7 @@ async function webhookToFreight(registry: TestRegistry, dir: string): Promise<vo
       await registry.pushImage('bench/hooked', `1.0.${i}`);
       const want = (await freightCount()) + 1;
       const started = performance.now();
-      const response = await post(path, {
+      const response = await deliver(path, {
         docker_url: repo,
         repository: 'bench/hooked',
         updated_tags: [`1.0.${i}`],
@@ -199,7 +208,7 @@ async function manyWarehouses(registry: TestRegistry, dir: string): Promise<void
       });
     await fetch(`${gantry.url}/v1/resources`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminAuth(gantry) },
       body: JSON.stringify({ items }),
     });
     // The first round (500 discoveries, 500 Freight) settles; then measure a steady state.

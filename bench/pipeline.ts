@@ -14,6 +14,7 @@ import { startGantry } from '../src/main.js';
 import { ResourceService } from '../src/resources/resource-service.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { startGitServer } from '../test/git-server.js';
+import { adminAuth } from './admin-auth.js';
 import { figures, median } from './figures.js';
 import { startRegistry } from '../test/registry.js';
 
@@ -30,7 +31,15 @@ async function webhookToCommit(dir: string): Promise<void> {
   try {
     const image = `${registry.host}/bench/app`;
     await registry.pushImage('bench/app', '1.0.0');
+    const auth = adminAuth(gantry);
     const post = (path: string, body: unknown) =>
+      fetch(`${gantry.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify(body),
+      });
+    // A webhook carries no token: the receiver checks the provider's secret or signature.
+    const deliver = (path: string, body: unknown) =>
       fetch(`${gantry.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -99,7 +108,7 @@ async function webhookToCommit(dir: string): Promise<void> {
     let path: string | undefined;
     while (!path) {
       const config = (await (
-        await fetch(`${gantry.url}/v1/projects/hook/projectconfigs/hook`)
+        await fetch(`${gantry.url}/v1/projects/hook/projectconfigs/hook`, { headers: auth })
       ).json()) as {
         status?: { webhookReceivers?: Array<{ path?: string }> };
       };
@@ -113,7 +122,7 @@ async function webhookToCommit(dir: string): Promise<void> {
       const tag = `1.0.${i}`;
       await registry.pushImage('bench/app', tag);
       const started = performance.now();
-      await post(path, { docker_url: image, repository: 'bench/app', updated_tags: [tag] });
+      await deliver(path, { docker_url: image, repository: 'bench/app', updated_tags: [tag] });
       while (head() !== tag) await new Promise((resolve) => setTimeout(resolve, 5));
       times.push(performance.now() - started);
     }

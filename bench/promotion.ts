@@ -19,6 +19,7 @@ import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry } from '../src/main.js';
 import { BUILTIN_STEPS } from '../src/steps/index.js';
+import { adminToken } from './admin-auth.js';
 import { median } from './figures.js';
 import { startGitServer, type TestGitServer } from '../test/git-server.js';
 
@@ -212,7 +213,11 @@ async function concurrentStages(git: TestGitServer, dir: string): Promise<string
   const io = {
     out: () => undefined,
     err: (t: string) => console.error(t),
-    env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'many' },
+    env: {
+      GANTRY_SERVER: gantry.url,
+      GANTRY_PROJECT: 'many',
+      GANTRY_TOKEN: adminToken(gantry),
+    },
   };
   try {
     const docs = [

@@ -1,7 +1,7 @@
 import type { ObjectKey } from '../api/resource.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { createUlidGenerator } from '../ids/ulid.js';
-import type { Store, WriteOp } from '../store/store.js';
+import type { Store, WriteCondition, WriteOp } from '../store/store.js';
 
 /** The store kind holding audit events; internal, served only by the audit API. */
 export const AUDIT_EVENT_KIND = 'AuditEvent';
@@ -40,8 +40,11 @@ export class AuditLog {
     this.#ulid = options.ulid ?? createUlidGenerator();
   }
 
-  /** The write that records `entry`, to add to the batch that makes the change. */
-  op(entry: AuditEntry): WriteOp {
+  /**
+   * The write that records `entry`, to add to the batch that makes the change (one
+   * transaction: no second commit). With `when`, only if that op of the batch had that outcome.
+   */
+  op(entry: AuditEntry, when?: WriteCondition): WriteOp {
     const id = this.#ulid().toLowerCase();
     const event: AuditEvent = { id, time: formatTimestamp(this.#now()), ...entry };
     return {
@@ -56,6 +59,7 @@ export class AuditLog {
         },
         spec: event,
       },
+      ...(when ? { when } : {}),
     };
   }
 

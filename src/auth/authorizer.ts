@@ -25,6 +25,13 @@ export interface Decision {
   reason: string;
 }
 
+/**
+ * One caller's project rules as one request has read them, by project: a request that checks
+ * many documents (a batch of 1,000 Stages) reads a project's Roles once, not once per
+ * document. Made per request and dropped with it, so a changed Role counts from the next one.
+ */
+export type ProjectRulesMemo = Map<string, Promise<PolicyRule[]>>;
+
 const READ = new Set<string>(['get', 'list', 'watch']);
 
 /** Resources every authenticated caller may read: shared definitions, no project data. */
@@ -46,7 +53,11 @@ export class Authorizer {
     this.#systemBindings = options.systemBindings ?? [];
   }
 
-  async decide(principal: Principal, request: AccessRequest): Promise<Decision> {
+  async decide(
+    principal: Principal,
+    request: AccessRequest,
+    memo?: ProjectRulesMemo,
+  ): Promise<Decision> {
     if (principal.kind === 'system') return { allowed: true, reason: '' };
     const system = this.systemRules(principal);
     if (rulesAllow(system, request)) return { allowed: true, reason: '' };
@@ -56,7 +67,7 @@ export class Authorizer {
       return { allowed: true, reason: '' };
     const project = request.project ?? (request.resource === 'projects' ? request.name : undefined);
     if (project !== undefined) {
-      const rules = await this.projectRules(principal, project);
+      const rules = await this.#projectRules(principal, project, memo);
       if (request.resource === 'projects') {
         if (rules.length > 0 && ['get', 'watch'].includes(request.verb))
           return { allowed: true, reason: '' };
@@ -68,8 +79,12 @@ export class Authorizer {
   }
 
   /** Throws NotAllowed (403) unless the decision allows the request. */
-  async require(principal: Principal, request: AccessRequest): Promise<void> {
-    const decision = await this.decide(principal, request);
+  async require(
+    principal: Principal,
+    request: AccessRequest,
+    memo?: ProjectRulesMemo,
+  ): Promise<void> {
+    const decision = await this.decide(principal, request, memo);
     if (!decision.allowed) throw notAllowedError(decision.reason);
   }
 
@@ -173,10 +188,28 @@ export class Authorizer {
   }
 
   /** Every rule the caller holds in `project`, system ones included (for escalation checks). */
-  async effectiveRules(principal: Principal, project: string | undefined): Promise<PolicyRule[]> {
+  async effectiveRules(
+    principal: Principal,
+    project: string | undefined,
+    memo?: ProjectRulesMemo,
+  ): Promise<PolicyRule[]> {
     const system = this.systemRules(principal);
     if (project === undefined) return system;
-    return [...system, ...(await this.projectRules(principal, project))];
+    return [...system, ...(await this.#projectRules(principal, project, memo))];
+  }
+
+  #projectRules(
+    principal: Principal,
+    project: string,
+    memo: ProjectRulesMemo | undefined,
+  ): Promise<PolicyRule[]> {
+    if (!memo) return this.projectRules(principal, project);
+    let rules = memo.get(project);
+    if (!rules) {
+      rules = this.projectRules(principal, project);
+      memo.set(project, rules);
+    }
+    return rules;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Claim, PolicyRule } from '../api/role.js';
 import { notAllowedError } from '../errors.js';
-import type { Authorizer } from './authorizer.js';
+import type { Authorizer, ProjectRulesMemo } from './authorizer.js';
 import { PROJECT_ROLES } from './builtin-roles.js';
 import { rulesCover, type AccessRequest } from './policy-rules.js';
 import type { Principal } from './principal.js';
@@ -26,10 +26,12 @@ export interface WriteAuthorization {
   creator?: Claim[] | undefined;
 }
 
+/** For one request of one caller: the caller's project rules are read once per project. */
 export function writeAuthorization(
   authorizer: Authorizer,
   principal: Principal,
 ): WriteAuthorization {
+  const memo: ProjectRulesMemo = new Map();
   const systemAdmin = rulesCover(authorizer.systemRules(principal), [
     { verbs: ['*'], resources: ['*'] },
   ]);
@@ -39,9 +41,9 @@ export function writeAuthorization(
       principal.kind === 'user' && !systemAdmin
         ? [{ name: 'sub', values: [principal.subject] }]
         : undefined,
-    require: (request) => authorizer.require(principal, request),
+    require: (request) => authorizer.require(principal, request, memo),
     requireCovers: async (project, rules, what) => {
-      const held = await authorizer.effectiveRules(principal, project);
+      const held = await authorizer.effectiveRules(principal, project, memo);
       if (!rulesCover(held, rules))
         throw notAllowedError(
           `${principal.actor} may not grant ${what}${project ? ` in project "${project}"` : ''}: it grants permissions ${principal.actor} does not hold`,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGantryError, type GantryError } from '../errors.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { ResourceService } from './resource-service.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
@@ -460,5 +461,58 @@ describe('ResourceService', () => {
       service.updateStatus({ kind: 'PromotionTask', namespace: 'demo', name: 'x' }, {}),
     );
     expect(noStatus.message).toBe('PromotionTask has no status sub-resource');
+  });
+});
+
+describe('ResourceService: the audit trail', () => {
+  let store: SqliteStore;
+  let service: ResourceService;
+  let commits: number;
+
+  beforeEach(() => {
+    store = openSqliteStore({ path: ':memory:' });
+    commits = 0;
+    // Counts the store's transactions: a change and its record are one commit, not two.
+    const write = store.write.bind(store);
+    store.write = (ops, options) => {
+      commits++;
+      return write(ops, options);
+    };
+    service = new ResourceService({ store, audit: new AuditLog({ store }) });
+  });
+  afterEach(() => store.close());
+
+  const trail = async () =>
+    (await new AuditLog({ store }).list({})).map(
+      (e) => `${e.actor} ${e.action} ${e.kind}/${e.name}`,
+    );
+  const apply = (documents: unknown[], extra: Record<string, unknown> = {}) =>
+    service.apply({ documents, mode: 'apply', actor: 'token:ci', ...extra });
+
+  it('records what changed in the change own transaction, and nothing for what did not', async () => {
+    await apply([project('demo'), stage('dev')]);
+    expect(commits).toBe(1);
+    expect(await trail()).toEqual(['token:ci create Stage/dev', 'token:ci create Project/demo']);
+    await apply([project('demo'), stage('dev')]);
+    expect(commits).toBe(2);
+    expect(await trail()).toHaveLength(2);
+    await apply([stage('dev', { vars: [{ name: 'a', value: 'b' }] })]);
+    expect(commits).toBe(3);
+    expect((await trail())[0]).toBe('token:ci update Stage/dev');
+    await apply([stage('qa')], { dryRun: true });
+    expect(await trail()).toHaveLength(3);
+  });
+
+  it('records deletions in the same transaction, a project deletion outliving the project', async () => {
+    await apply([project('demo'), stage('dev')]);
+    await service.delete([{ key: { kind: 'Stage', namespace: 'demo', name: 'dev' } }], {
+      actor: 'token:ci',
+    });
+    expect(commits).toBe(2);
+    await service.delete([{ key: { kind: 'Project', namespace: '', name: 'demo' } }], {
+      actor: 'token:ci',
+    });
+    expect(commits).toBe(3);
+    expect(await trail()).toEqual(['token:ci delete Project/demo']);
   });
 });

@@ -100,12 +100,13 @@ export class ResourceService {
 
   async apply(request: ApplyRequest): Promise<AppliedObject[]> {
     // Authorization comes first: a caller without the right learns nothing from validation.
+    let created = new Set<string>();
     if (request.authorize) {
-      const created = await this.#authorizeAll(request, request.authorize);
+      created = await this.#authorizeAll(request, request.authorize);
       request = withCreatorRoles(request, created, request.authorize.creator);
     }
     const validated = this.#validateAll(request);
-    if (request.authorize) await this.#authorizeGrants(validated, request.authorize);
+    if (request.authorize) await this.#authorizeGrants(validated, request.authorize, created);
     const batch = new Map<string, Resource>();
     for (const { object } of validated) batch.set(mapKey(object), object);
     // Aliases given or generated in this request: two new Freight must not get the same one.
@@ -134,6 +135,27 @@ export class ResourceService {
         a.index - b.index,
     );
     const ops = planned.flatMap((p) => p.ops);
+    // The audit trail is written in the change's own transaction (one commit, not two): a
+    // record per possible outcome, each kept only if the write turns out to have it.
+    if (this.#audit && !request.dryRun) {
+      let offset = 0;
+      const records: WriteOp[] = [];
+      for (const p of planned) {
+        const index = offset + p.main;
+        const main = ops[index];
+        offset += p.ops.length;
+        if (main?.op !== 'create' && main?.op !== 'update' && main?.op !== 'apply') continue;
+        for (const outcome of ['created', 'configured'] as const)
+          if (main.op === 'apply' || (main.op === 'create') === (outcome === 'created'))
+            records.push(
+              this.#audit.op(auditEntryOf(main.object, outcome, request.actor), {
+                op: index,
+                outcome,
+              }),
+            );
+      }
+      ops.push(...records);
+    }
     const results = await this.#store.write(ops, { dryRun: request.dryRun });
 
     const byDocument = new Map<number, AppliedObject>();
@@ -143,34 +165,7 @@ export class ResourceService {
       byDocument.set(p.index, { outcome: result.outcome, object: result.object! });
       offset += p.ops.length;
     }
-    const applied = validated.map((_, index) => byDocument.get(index)!);
-    if (!request.dryRun)
-      await this.#record(
-        applied
-          .filter((a) => a.outcome === 'created' || a.outcome === 'configured')
-          .map((a) => ({
-            actor: request.actor ?? 'system:unknown',
-            action:
-              a.object.kind === 'Promotion' && a.outcome === 'created'
-                ? 'promote'
-                : a.outcome === 'created'
-                  ? 'create'
-                  : 'update',
-            kind: a.object.kind,
-            project: auditProject(a.object),
-            name: a.object.metadata.name,
-            message:
-              a.object.kind === 'Promotion'
-                ? `Freight ${(a.object.spec as { freight?: string }).freight ?? ''} to Stage ${(a.object.spec as { stage?: string }).stage ?? ''}`
-                : undefined,
-          })),
-      );
-    return applied;
-  }
-
-  /** Records changes in the audit trail (when the service has one). */
-  async #record(entries: AuditEntry[]): Promise<void> {
-    if (this.#audit) await this.#audit.record(entries);
+    return validated.map((_, index) => byDocument.get(index)!);
   }
 
   /**
@@ -229,13 +224,17 @@ export class ResourceService {
     return newProjects;
   }
 
-  /** No escalation: a Role may not grant what the caller does not hold in its project. */
+  /**
+   * No escalation: a Role may not grant what the caller does not hold in its project. Roles in
+   * a project this batch creates are the creator's to set up (it becomes the project's admin).
+   */
   async #authorizeGrants(
     validated: Array<{ object: Resource; info: KindInfo }>,
     authorize: WriteAuthorization,
+    createdProjects: Set<string>,
   ): Promise<void> {
     for (const { object } of validated) {
-      if (object.kind !== 'Role') continue;
+      if (object.kind !== 'Role' || createdProjects.has(object.metadata.namespace ?? '')) continue;
       const role = object as unknown as Role;
       const rules = PROJECT_ROLES[role.metadata.name] ?? role.rules ?? [];
       await authorize.requireCovers(role.metadata.namespace, rules, `role "${role.metadata.name}"`);
@@ -294,19 +293,28 @@ export class ResourceService {
         ops.push({ op: 'deleteNamespace', namespace: target.key.name, source });
       }
     }
-    const results = await this.#store.write(ops, { dryRun: options.dryRun });
-    const deleted = results.filter((r, i) => ops[i]!.op === 'delete').map((r) => r.object!);
-    if (!options.dryRun)
-      await this.#record(
-        deleted.map((object) => ({
-          actor: options.actor ?? options.authorize?.actor ?? 'system:unknown',
-          action: 'delete',
-          kind: object.kind,
-          project: auditProject(object),
-          name: object.metadata.name,
-        })),
-      );
-    return deleted;
+    // A delete either happens or fails the batch: its record goes in the same transaction.
+    const audit = options.dryRun ? undefined : this.#audit;
+    const records = audit
+      ? ops.flatMap((op) =>
+          op.op === 'delete'
+            ? [
+                audit.op({
+                  actor: options.actor ?? options.authorize?.actor ?? 'system:unknown',
+                  action: 'delete',
+                  kind: op.key.kind,
+                  project: op.key.kind === 'Project' ? op.key.name : op.key.namespace,
+                  name: op.key.name,
+                }),
+              ]
+            : [],
+        )
+      : [];
+    const results = await this.#store.write([...ops, ...records], { dryRun: options.dryRun });
+    return results
+      .slice(0, ops.length)
+      .filter((r, i) => ops[i]!.op === 'delete')
+      .map((r) => r.object!);
   }
 
   /** Replaces an object's status after validating it against the kind's status schema. */
@@ -617,8 +625,32 @@ function withCreatorRoles(
 }
 
 /** The project an audit event belongs to: a Project's own changes are in its trail. */
-function auditProject(object: StoredResource): string {
+function auditProject(object: Resource): string {
   return object.kind === 'Project' ? object.metadata.name : (object.metadata.namespace ?? '');
+}
+
+/** The audit record of a document written with `outcome`. */
+function auditEntryOf(
+  object: Resource,
+  outcome: 'created' | 'configured',
+  actor: string | undefined,
+): AuditEntry {
+  return {
+    actor: actor ?? 'system:unknown',
+    action:
+      object.kind === 'Promotion' && outcome === 'created'
+        ? 'promote'
+        : outcome === 'created'
+          ? 'create'
+          : 'update',
+    kind: object.kind,
+    project: auditProject(object),
+    name: object.metadata.name,
+    message:
+      object.kind === 'Promotion'
+        ? `Freight ${(object.spec as { freight?: string }).freight ?? ''} to Stage ${(object.spec as { stage?: string }).stage ?? ''}`
+        : undefined,
+  };
 }
 
 function kindOfRaw(document: unknown): string {

@@ -355,6 +355,49 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(filteredPages).toHaveLength(9);
     });
 
+    it('lists short and long results alike, each at the version of its rows', async () => {
+      const empty = await store.list('Stage', { namespace: 'none' });
+      expect(empty.items).toEqual([]);
+      expect(empty.resourceVersion).toBe(await store.currentResourceVersion());
+      await store.write(
+        Array.from({ length: 250 }, (_, i) => {
+          const name = `s${String(i).padStart(3, '0')}`;
+          return {
+            op: 'create' as const,
+            object: stage(name, 'long', {
+              metadata: { name, labels: { tens: String(Math.floor(i / 10)) } },
+            }),
+          };
+        }),
+      );
+      await store.write([{ op: 'create', object: stage('one', 'short') }]);
+      const version = await store.currentResourceVersion();
+      const short = await store.list('Stage', { namespace: 'short' });
+      expect(short.items.map((o) => o.metadata.name)).toEqual(['one']);
+      expect(short.resourceVersion).toBe(version);
+      const long = await store.list('Stage', { namespace: 'long' });
+      expect(long.items).toHaveLength(250);
+      expect(long.items[249]!.metadata.name).toBe('s249');
+      expect(long.resourceVersion).toBe(version);
+      expect((await store.listJson('Stage', { namespace: 'long' })).items).toHaveLength(250);
+      const pages: number[] = [];
+      let token: string | undefined;
+      do {
+        const page = await store.list('Stage', { namespace: 'long', limit: 120, continue: token });
+        pages.push(page.items.length);
+        token = page.continue;
+      } while (token);
+      expect(pages).toEqual([120, 120, 10]);
+      const selected = await store.list('Stage', {
+        namespace: 'long',
+        labelSelector: parseLabelSelector('tens in (0,24)'),
+      });
+      expect(selected.items.map((o) => o.metadata.name)).toEqual([
+        ...Array.from({ length: 10 }, (_, i) => `s00${i}`),
+        ...Array.from({ length: 10 }, (_, i) => `s24${i}`),
+      ]);
+    });
+
     it('deletes objects and whole projects', async () => {
       await store.write([
         { op: 'create', object: stage('a', 'p1') },

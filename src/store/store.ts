@@ -77,14 +77,27 @@ export interface OpSource {
   path?: string | undefined;
 }
 
+/**
+ * Makes an op depend on an earlier one of the same batch (`op` is its index in the batch): a
+ * record of a change written in the change's own transaction (the audit trail), when only the
+ * write can tell whether anything changed.
+ */
+export interface WriteCondition {
+  op: number;
+  outcome: WriteOutcome;
+}
+
 /** A check run inside the write's transaction with the object before and after the change. */
 export type WriteCheck = (before: StoredResource | undefined, after: Resource) => void;
 
 export type WriteOp = WriteOpBody & { source?: OpSource | undefined };
 
 type WriteOpBody =
-  /** Create; fails with AlreadyExists if the object exists. */
-  | { op: 'create'; object: Resource; check?: WriteCheck }
+  /**
+   * Create; fails with AlreadyExists if the object exists. With `when`, only if an earlier op
+   * of the batch had the given outcome; otherwise it answers `unchanged` and writes nothing.
+   */
+  | { op: 'create'; object: Resource; check?: WriteCheck; when?: WriteCondition | undefined }
   /**
    * Replace content, labels and annotations of an existing object (status is kept);
    * fails with NotFound if it does not exist.

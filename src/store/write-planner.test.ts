@@ -120,3 +120,53 @@ describe('planWrites: object size', () => {
     expect(fits.results[0]!.outcome).toBe('configured');
   });
 });
+
+describe('planWrites: ops that depend on an earlier one (`when`)', () => {
+  const record = (name: string): Resource => ({
+    apiVersion: 'gantry.io/v1',
+    kind: 'AuditEvent',
+    metadata: { name, namespace: 'demo' },
+    spec: {},
+  });
+
+  it.each([
+    { write: stage('dev', 1), outcome: 'configured', kept: 'updated' },
+    { write: stage('qa', 1), outcome: 'created', kept: 'created' },
+  ] as const)('keeps only the record whose outcome the write had ($outcome)', (c) => {
+    const planned = plan([
+      { op: 'apply', object: c.write },
+      { op: 'create', object: record('created'), when: { op: 0, outcome: 'created' } },
+      { op: 'create', object: record('updated'), when: { op: 0, outcome: 'configured' } },
+    ]);
+    expect(planned.results.map((r) => r.outcome)).toEqual(
+      c.outcome === 'created'
+        ? ['created', 'created', 'unchanged']
+        : ['configured', 'unchanged', 'created'],
+    );
+    expect(planned.changes.map((change) => change.key.name)).toEqual([
+      c.write.metadata.name,
+      c.kept,
+    ]);
+    // One version after the other, in one batch.
+    expect(planned.changes.map((change) => change.event.resourceVersion)).toEqual(['2', '3']);
+  });
+
+  it('writes nothing at all when the write it depends on changed nothing', () => {
+    const unchanged = plan([
+      { op: 'apply', object: { ...stored, spec: {} } },
+      { op: 'create', object: record('updated'), when: { op: 0, outcome: 'configured' } },
+    ]);
+    expect(unchanged.results.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(unchanged.changes).toEqual([]);
+    expect(unchanged.lastResourceVersion).toBe(1);
+  });
+
+  it('refuses to depend on an op that is not before it', () => {
+    expect(() =>
+      plan([
+        { op: 'create', object: record('early'), when: { op: 1, outcome: 'created' } },
+        { op: 'apply', object: stage('qa', 1) },
+      ]),
+    ).toThrow('a write op depends on op 1, which is not before it');
+  });
+});

@@ -86,11 +86,18 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     return existing;
   };
 
+  const results: WriteResult[] = [];
   const apply = (op: WriteOp): WriteResult => {
     switch (op.op) {
       case 'create':
       case 'update':
       case 'apply': {
+        if (op.op === 'create' && op.when) {
+          const earlier = op.when.op < results.length ? results[op.when.op] : undefined;
+          if (!earlier)
+            throw new Error(`a write op depends on op ${op.when.op}, which is not before it`);
+          if (earlier.outcome !== op.when.outcome) return { outcome: 'unchanged' };
+        }
         const key = keyOfResource(op.object);
         const before = current(key);
         if (op.op === 'create' && before)
@@ -182,13 +189,13 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     }
   };
 
-  const results = ops.map((op) => {
+  for (const op of ops) {
     try {
-      return apply(op);
+      results.push(apply(op));
     } catch (err) {
       throw attributed(err, op);
     }
-  });
+  }
   return { results, changes, lastResourceVersion: rv };
 }
 

@@ -61,6 +61,8 @@ export interface PostgresStoreOptions {
 
 const CHANNEL = 'gantry_events';
 const COMPACT_EVERY_MS = 60_000;
+/** Lists of at most this many rows are read in one statement (see #scan). */
+const SHORT_PAGE = 100;
 /** Serialises schema migrations of replicas starting together. */
 const MIGRATION_LOCK = 72_417_001;
 
@@ -129,14 +131,51 @@ export class PostgresStore implements Store {
     return page.result(resourceVersion);
   }
 
-  /** One page, read in one snapshot so the version matches the rows (watching from it misses nothing). */
-  #scan(
+  /**
+   * One page, read in one snapshot so the version matches the rows (watching from it misses
+   * nothing). A short page (a project's Roles, a Stage's Promotions: most reads) comes from one
+   * statement, which is one snapshot by itself: one round trip instead of four (BEGIN, version,
+   * rows, COMMIT). A longer one is read again in a repeatable-read transaction.
+   */
+  async #scan(
     kind: string,
     options: ListOptions,
   ): Promise<{ page: PageBuilder; resourceVersion: string }> {
-    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
-      this.#list(client, kind, options),
+    return (
+      (await this.#scanShort(kind, options)) ??
+      this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
+        this.#list(client, kind, options),
+      )
     );
+  }
+
+  /** The page, when one statement of at most SHORT_PAGE rows holds all of it. */
+  async #scanShort(
+    kind: string,
+    options: ListOptions,
+  ): Promise<{ page: PageBuilder; resourceVersion: string } | undefined> {
+    const page = new PageBuilder(options);
+    const limit = Math.min(page.chunk, SHORT_PAGE);
+    const byNamespace = options.namespace !== undefined;
+    const params: unknown[] = [kind, page.cursor.namespace, page.cursor.name, limit];
+    if (byNamespace) params.push(options.namespace);
+    const { rows } = await this.#pool.query(
+      `SELECT s.rv AS store_rv, r.namespace, r.name, r.rv, r.labels, r.body
+       FROM store_state s LEFT JOIN LATERAL (
+         SELECT namespace, name, rv, labels, body FROM resources
+         WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
+           AND (namespace, name) > ($2, $3)
+         ORDER BY namespace, name LIMIT $4
+       ) r ON true
+       WHERE s.id = 1
+       ORDER BY r.namespace, r.name`,
+      params,
+    );
+    const resourceVersion = String((rows[0] as { store_rv: string }).store_rv);
+    const found = rows.filter((row) => (row as { name: string | null }).name !== null);
+    for (const row of found)
+      if (page.add(row as unknown as ListRow)) return { page, resourceVersion };
+    return found.length < limit ? { page, resourceVersion } : undefined;
   }
 
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
