@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
 import { allowedGitProtocols } from '../git/remote-url-policy.js';
+import { checkKustomizationReferences } from './kustomization-references.js';
 
 /**
  * kustomize-build: renders a kustomization with `kustomize build`, or `kubectl kustomize` where
@@ -45,6 +46,7 @@ export const kustomizeBuildStep = defineStep({
       entry: !toFile,
       write: true,
     });
+    checkKustomizationReferences(context.workDir, config.path);
     const helm = config.plugin?.helm ? ['--enable-helm'] : [];
     const rendered = await render(
       input,
