@@ -289,5 +289,46 @@ describe('gantry CLI', () => {
     expect(unreachable.err).toBe(
       `error: cannot reach the Gantry server at http://127.0.0.1:${port} (connection refused); is \`gantry server\` running? Set --server or GANTRY_SERVER to use another`,
     );
+    const flag = await cli(['--version']);
+    expect(flag).toEqual({
+      code: EXIT_OK,
+      out: version.out.split('\n')[0]!.replace('Client Version: ', ''),
+      err: '',
+    });
+  });
+
+  it('keeps kubectl habits: -n for --project, and a project that does not exist is an error', async () => {
+    expect((await cli(['create', 'project', 'habits'])).code).toBe(EXIT_OK);
+    const empty = await cli(['get', 'stages', '-n', 'habits']);
+    expect(empty).toEqual({ code: EXIT_OK, out: '', err: 'No stages found in project habits.' });
+    const missing = await cli(['get', 'stages', '--namespace', 'nope']);
+    expect(missing.code).toBe(EXIT_FAILURE);
+    expect(missing.err).toBe(
+      'error: project "nope" does not exist (gantry get projects lists them)',
+    );
+    const both = await cli(['get', 'stages', '-n', 'habits', '--project', 'other']);
+    expect(both.code).toBe(EXIT_USAGE);
+    expect(both.err).toContain('--namespace "habits" and --project "other" disagree');
+  });
+
+  it('refuses --project that contradicts a document, as kubectl does, and changes nothing', async () => {
+    expect((await cli(['create', 'project', 'scratch'])).code).toBe(EXIT_OK);
+    const file = join(dir, 'elsewhere.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: {name: elsewhere, namespace: habits-other}
+spec: {subscriptions: [{image: {repoURL: 127.0.0.1:1/x}}]}
+`,
+    );
+    const result = await cli(['apply', '-f', file, '--project', 'scratch']);
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.err).toBe(
+      `error: ${file}: document 1 (Warehouse "elsewhere"): metadata.namespace: "habits-other" does not match --project "scratch"; pass --project habits-other, or leave --project out`,
+    );
+    expect((await cli(['get', 'warehouses', '--project', 'scratch'])).err).toBe(
+      'No warehouses found in project scratch.',
+    );
   });
 });

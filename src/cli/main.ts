@@ -4,7 +4,7 @@ import { gantryVersion } from '../version.js';
 import { ApiClient } from './client.js';
 import { resolveToken } from './credentials.js';
 import type { CliContext } from './context.js';
-import { isUsageError } from './usage-error.js';
+import { isUsageError, usageError } from './usage-error.js';
 
 /** Exit codes: 0 success, 1 failure, 2 usage. */
 export const EXIT_OK = 0;
@@ -53,6 +53,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     err: io.err,
     env: io.env,
     now: io.now ?? (() => new Date()),
+  });
+
+  // kubectl's -n/--namespace means --project; both at once must agree.
+  program.hook('preAction', (_program, action) => {
+    const { namespace, project } = action.opts<{ namespace?: string; project?: string }>();
+    if (namespace === undefined) return;
+    if (project !== undefined && project !== namespace)
+      throw usageError(`--namespace "${namespace}" and --project "${project}" disagree: give one`);
+    action.setOptionValue('project', namespace);
   });
 
   // A single sign-on saved by `gantry login --sso` is refreshed before it is used, once expired.
@@ -193,6 +202,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
     .option('-R, --recursive', 'also read directories below -f directories')
     .option('--project <name>', 'project for documents without metadata.namespace')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--dry-run', 'validate and report without changing anything')
     .action(async (options: Record<string, unknown>) => {
       const { applyCommand } = await import('./commands/apply.js');
@@ -205,6 +215,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<kind>', 'kind, plural or short name (stages, freight, promo, …)')
     .argument('[name]', 'one object')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('-A, --all-projects', 'list across all projects')
     .option('-o, --output <format>', 'table, wide, yaml or json', 'table')
     .option('-l, --selector <selector>', 'label selector, e.g. tier=web,env!=prod')
@@ -223,6 +234,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('[kind]', 'kind, plural or short name')
     .argument('[name]', 'object name')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('-f, --filename <path>', 'delete the objects in these files (repeatable)', collect)
     .option('-R, --recursive', 'also read directories below -f directories')
     .option('--ignore-not-found', 'succeed when an object is already gone')
@@ -248,6 +260,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
     .option('-R, --recursive', 'also read directories below -f directories')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--warehouse <name>', 'freight: the Warehouse it comes from')
     .option('--image <repo:tag>', 'freight: an image (repeatable)', collect)
     .option('--commit <url@id>', 'freight: a git commit (repeatable)', collect)
@@ -271,6 +284,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('promote')
     .description('promote Freight to a Stage, or abort a Promotion')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--stage <name>', 'the Stage to promote to')
     .option('--freight <name>', 'the Freight, by name or alias')
     .option('--wait', 'wait until the Promotion ends; fail unless it succeeded')
@@ -294,6 +308,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'approve Freight for a Stage: it becomes available there without verification or soak',
     )
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--freight <name>', 'the Freight, by name or alias')
     .option('--stage <name>', 'the Stage it is approved for')
     .action(async (options: Record<string, unknown>) => {
@@ -305,6 +320,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('verify')
     .description("verify a Stage's current Freight again, or abort the running verification")
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--stage <name>', 'the Stage')
     .option('--abort', 'abort the verification running now')
     .action(async (options: Record<string, unknown>) => {
@@ -316,6 +332,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('rollback')
     .description("promote a Stage's previous verified Freight and hold its auto-promotion")
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--stage <name>', 'the Stage')
     .option('--to <freight>', 'roll back to this Freight (name or alias) instead')
     .action(async (options: Record<string, unknown>) => {
@@ -327,6 +344,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('resume')
     .description("lift a Stage's auto-promotion hold (after a rollback or a manual promotion)")
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--stage <name>', 'the Stage')
     .action(async (options: Record<string, unknown>) => {
       const { resumeCommand } = await import('./commands/resume.js');
@@ -337,6 +355,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('freeze')
     .description('stop every promotion of a project until unfreeze')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--reason <text>', 'why (shown to everyone whose promotion is refused)')
     .action(async (options: Record<string, unknown>) => {
       const { freezeCommand } = await import('./commands/freeze.js');
@@ -347,6 +366,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('unfreeze')
     .description('let promotions of a project run again')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .action(async (options: Record<string, unknown>) => {
       const { freezeCommand } = await import('./commands/freeze.js');
       await freezeCommand(context(), false, options);
@@ -358,6 +378,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<kind>', 'warehouse')
     .argument('<name>', 'the Warehouse')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--no-wait', 'return at once instead of waiting for the discovery')
     .option('--timeout <seconds>', 'how long to wait for the discovery (default 120)')
     .action(async (kind: string, name: string, options: Record<string, unknown>) => {
@@ -371,6 +392,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<kind>', 'promotion')
     .argument('<name>', 'the Promotion')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('-f, --follow', 'keep printing while the Promotion runs')
     .action(async (kind: string, name: string, options: Record<string, unknown>) => {
       const { logsCommand } = await import('./commands/logs.js');
@@ -382,6 +404,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description("evaluate an expression in a promotion's context, without promoting")
     .argument('<expression>', "e.g. 'imageFrom(vars.imageRepo).Tag' or 'v${{ 1 + 1 }}'")
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--stage <name>', "use this Stage's vars")
     .option('--freight <name>', "use this Freight's artifacts (name or alias)")
     .action(async (expression: string, options: Record<string, unknown>) => {
@@ -398,7 +421,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await versionCommand(context(), options);
     });
 
-  program.version(gantryVersion(), '-v, --version-flag', 'print the client version');
+  program.version(gantryVersion(), '-v, --version', 'print the client version');
 
   try {
     await program.parseAsync(argv, { from: 'user' });

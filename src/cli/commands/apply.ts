@@ -32,6 +32,17 @@ export async function applyCommand(
 
   const problems: string[] = [];
   documents.forEach((doc) => {
+    // As kubectl: a project given on the command line must not contradict a document's own.
+    const own = (doc.value as { metadata?: { namespace?: unknown } } | null)?.metadata?.namespace;
+    if (options.project !== undefined && typeof own === 'string' && own !== options.project) {
+      problems.push(
+        describeIssue(doc, {
+          path: 'metadata.namespace',
+          message: `"${own}" does not match --project "${options.project}"; pass --project ${own}, or leave --project out`,
+        }),
+      );
+      return;
+    }
     const value = withDefaultProject(doc.value, project);
     const result = validateManifest(value);
     if (!result.ok) for (const issue of result.issues) problems.push(describeIssue(doc, issue));

@@ -1,3 +1,4 @@
+import { isGantryError, notFoundError } from '../../errors.js';
 import type { Table } from '../../api/printer-columns.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { ListResponse } from '../client.js';
@@ -81,6 +82,17 @@ export async function getCommand(
     text = printTable(table, { wide: format === 'wide', allProjects, now: ctx.now() });
   }
   if (text === '') {
+    // Nothing found in a project that does not exist is a mistake, not an empty list.
+    if (project)
+      await ctx.client
+        .request('GET', `/v1/projects/${encodeURIComponent(project)}`)
+        .catch((err: unknown) => {
+          if (isGantryError(err, 'NotFound'))
+            throw notFoundError(
+              `project "${project}" does not exist (gantry get projects lists them)`,
+            );
+          throw err;
+        });
     ctx.err(
       project ? `No ${info.plural} found in project ${project}.` : `No ${info.plural} found.`,
     );
