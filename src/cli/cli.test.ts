@@ -190,6 +190,21 @@ describe('gantry CLI', () => {
       freight.alias,
     ]);
     expect(tag).toEqual({ code: EXIT_OK, out: freight.images[0].tag, err: '' });
+    // Freight is named by its alias wherever a command takes Freight.
+    const byAlias = await cli([
+      'get',
+      'freight',
+      freight.alias,
+      '--project',
+      'frontend',
+      '-o',
+      'json',
+    ]);
+    expect(byAlias.code).toBe(EXIT_OK);
+    expect(JSON.parse(byAlias.out).metadata.name).toBe(freight.metadata.name);
+    expect((await cli(['get', 'freight', 'no-such-alias', '--project', 'frontend'])).err).toBe(
+      'error: Freight "no-such-alias" does not exist in project "frontend" (by name or alias)',
+    );
     const templated = await cli([
       'expr',
       'promote ${{ ctx.stage }} to ${{ ctx.targetFreight.alias }}',
@@ -295,6 +310,15 @@ describe('gantry CLI', () => {
       out: version.out.split('\n')[0]!.replace('Client Version: ', ''),
       err: '',
     });
+  });
+
+  it('suggests the kind a misspelt one meant', async () => {
+    expect(await cli(['get', 'stagse', '-n', 'frontend'])).toEqual({
+      code: EXIT_USAGE,
+      out: '',
+      err: 'error: unknown kind "stagse"; did you mean "stage"?',
+    });
+    expect((await cli(['get', 'wombats'])).err).toContain('unknown kind "wombats" (try');
   });
 
   it('keeps kubectl habits: -n for --project, and a project that does not exist is an error', async () => {

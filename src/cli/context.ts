@@ -1,4 +1,4 @@
-import { resolveKindName, type KindName } from '../api/kind-names.js';
+import { KIND_NAMES, resolveKindName, type KindName } from '../api/kind-names.js';
 import { ApiClient } from './client.js';
 import { usageError } from './usage-error.js';
 
@@ -14,6 +14,8 @@ export interface CliContext {
 export function kindArgument(name: string): KindName {
   const info = resolveKindName(name);
   if (!info) {
+    const suggestion = closestKindName(name);
+    if (suggestion) throw usageError(`unknown kind "${name}"; did you mean "${suggestion}"?`);
     throw usageError(
       `unknown kind "${name}" (try projects, projectconfigs, warehouses, stages, freight, promotions, promotiontasks, clusterpromotiontasks, analysistemplates, clusteranalysistemplates)`,
     );
@@ -49,4 +51,32 @@ export function pathFor(info: KindName, project: string | undefined, name?: stri
       ? `/v1/projects/${encodeURIComponent(project)}/${info.plural}`
       : `/v1/${info.plural}`;
   return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
+}
+
+/** The kind name closest to a misspelt one (at most two edits away), as kubectl suggests. */
+export function closestKindName(name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const info of KIND_NAMES)
+    for (const candidate of [info.plural, info.singular, ...info.aliases]) {
+      const distance = editDistance(wanted, candidate);
+      if (distance <= 2 && (!best || distance < best.distance))
+        best = { name: candidate, distance };
+    }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -1,4 +1,5 @@
 import { isGantryError, notFoundError } from '../../errors.js';
+import { ALIAS_LABEL } from '../../api/labels.js';
 import type { Table } from '../../api/printer-columns.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { ListResponse } from '../client.js';
@@ -56,6 +57,9 @@ export async function getCommand(
     await freightForStage(ctx, project, options.stage, format);
     return;
   }
+  // Freight is named by name or alias wherever a command takes it (promote does too).
+  if (info.kind === 'Freight' && name !== undefined && project)
+    name = await freightNameOf(ctx, project, name);
   const query = new URLSearchParams();
   if (options.selector) query.set('labelSelector', options.selector);
   const listPath = () => {
@@ -99,4 +103,22 @@ export async function getCommand(
     return;
   }
   ctx.out(text);
+}
+
+async function freightNameOf(ctx: CliContext, project: string, nameOrAlias: string) {
+  try {
+    await ctx.client.request('GET', pathFor(kindArgument('freight'), project, nameOrAlias));
+    return nameOrAlias;
+  } catch (err) {
+    if (!isGantryError(err, 'NotFound')) throw err;
+    const selector = encodeURIComponent(`${ALIAS_LABEL}=${nameOrAlias}`);
+    const { items } = await ctx.client.request<ListResponse>(
+      'GET',
+      `${pathFor(kindArgument('freight'), project)}?labelSelector=${selector}`,
+    );
+    if (items[0]) return items[0].metadata.name;
+    throw notFoundError(
+      `Freight "${nameOrAlias}" does not exist in project "${project}" (by name or alias)`,
+    );
+  }
 }
