@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { KARGO_RBAC_API_VERSION } from '../src/api/api-versions.js';
 import { ApiTokens } from '../src/auth/api-tokens.js';
 import { Authenticator, type Authentication } from '../src/auth/authenticator.js';
-import { Authorizer, type Decision } from '../src/auth/authorizer.js';
+import { Authorizer, storeRoleSource, type Decision } from '../src/auth/authorizer.js';
 import { systemPrincipal } from '../src/auth/principal.js';
 import { SESSION_COOKIE, Sessions } from '../src/auth/sessions.js';
 import type { Role } from '../src/api/role.js';
@@ -195,10 +195,7 @@ async function benchStore(label: string, backend: Store, dir: string): Promise<v
     const sessions = new Sessions({ store });
     const audit = new AuditLog({ store });
     const authorizer = new Authorizer({
-      roles: {
-        roles: async (project) =>
-          (await store.list('Role', { namespace: project })).items as unknown as Role[],
-      },
+      roles: storeRoleSource(store),
     });
     const requestGuard = { allowedHosts: [], allowedOrigins: [] };
     const real: AppOptions['auth'] = {

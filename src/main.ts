@@ -48,11 +48,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ApiTokens } from './auth/api-tokens.js';
 import { loadAuthConfig } from './auth/auth-config.js';
 import { Authenticator } from './auth/authenticator.js';
-import { Authorizer } from './auth/authorizer.js';
+import { Authorizer, storeRoleSource } from './auth/authorizer.js';
 import { ensureInitialAdmin, INITIAL_ADMIN_TOKEN_FILE } from './auth/initial-admin.js';
 import { Sessions } from './auth/sessions.js';
 import { connectOidc } from './auth/oidc/connect-oidc.js';
-import type { Role } from './api/role.js';
 import { AuditLog } from './audit/audit-log.js';
 
 /** dist/ui of this package, whether this module runs from src/ (tsx) or dist/ (built). */
@@ -87,10 +86,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const tokens = new ApiTokens({ store });
     const sessions = new Sessions({ store, ttlMs: authConfig.sessionTtlMs });
     const authorizer = new Authorizer({
-      roles: {
-        roles: async (project) =>
-          (await store.list('Role', { namespace: project })).items as unknown as Role[],
-      },
+      roles: storeRoleSource(store),
       systemBindings: authConfig.systemBindings,
     });
     // Discovery runs in the background: start-up never waits for the provider.

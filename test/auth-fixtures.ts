@@ -1,8 +1,7 @@
 import { ApiTokens } from '../src/auth/api-tokens.js';
 import { Authenticator } from '../src/auth/authenticator.js';
-import { Authorizer, type SystemBinding } from '../src/auth/authorizer.js';
+import { Authorizer, storeRoleSource, type SystemBinding } from '../src/auth/authorizer.js';
 import { Sessions } from '../src/auth/sessions.js';
-import type { Role } from '../src/api/role.js';
 import { AuditLog } from '../src/audit/audit-log.js';
 import type { AppOptions } from '../src/server/app.js';
 import type { Store } from '../src/store/store.js';
@@ -26,10 +25,7 @@ export async function testAuth(
   const sessions = new Sessions({ store });
   const audit = new AuditLog({ store });
   const authorizer = new Authorizer({
-    roles: {
-      roles: async (project) =>
-        (await store.list('Role', { namespace: project })).items as unknown as Role[],
-    },
+    roles: storeRoleSource(store),
     systemBindings: options.systemBindings,
   });
   const authenticator = new Authenticator({ tokens, sessions, oidc: options.oidc });
@@ -59,3 +55,32 @@ export async function testAuth(
 
 /** `Authorization` header for a token. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A small promotable project for authorization tests: project `shop`, Warehouse `app`, Stage
+ * `dev` (one compose-output step) and Freight `first-freight`. Tests append their own documents.
+ */
+export const SHOP_PIPELINE = `apiVersion: kargo.akuity.io/v1alpha1
+kind: Project
+metadata: {name: shop}
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: {name: app, namespace: shop}
+spec:
+  subscriptions: [{image: {repoURL: 127.0.0.1:1/shop/app}}]
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: {name: dev, namespace: shop}
+spec:
+  requestedFreight: [{origin: {kind: Warehouse, name: app}, sources: {direct: true}}]
+  promotionTemplate: {spec: {steps: [{uses: compose-output, config: {ok: true}}]}}
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Freight
+metadata: {name: manual, namespace: shop}
+alias: first-freight
+origin: {kind: Warehouse, name: app}
+images: [{repoURL: 127.0.0.1:1/shop/app, tag: '1.0.0', digest: 'sha256:0123'}]
+`;

@@ -9,34 +9,11 @@ import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureUiBuilt } from './chromium.js';
+import { SHOP_PIPELINE } from './auth-fixtures.js';
 import { until } from './in-process-cli.js';
 import { signInWithFetch, startOidcProvider, type TestOidcProvider } from './oidc-provider.js';
 
-const PIPELINE = `
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Project
-metadata: {name: shop}
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Warehouse
-metadata: {name: app, namespace: shop}
-spec:
-  subscriptions: [{image: {repoURL: 127.0.0.1:1/shop/app}}]
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: {name: dev, namespace: shop}
-spec:
-  requestedFreight: [{origin: {kind: Warehouse, name: app}, sources: {direct: true}}]
-  promotionTemplate: {spec: {steps: [{uses: compose-output, config: {ok: true}}]}}
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Freight
-metadata: {name: manual, namespace: shop}
-alias: first-freight
-origin: {kind: Warehouse, name: app}
-images: [{repoURL: 127.0.0.1:1/shop/app, tag: '1.0.0', digest: 'sha256:0123'}]
----
+const PIPELINE = `${SHOP_PIPELINE}---
 apiVersion: rbac.kargo.akuity.io/v1alpha1
 kind: Role
 metadata: {name: kargo-promoter, namespace: shop}

@@ -1,6 +1,7 @@
 import type { Claim, PolicyRule, Role } from '../api/role.js';
 import { CLAIMS_MATCH_ANNOTATION } from '../api/role.js';
 import { notAllowedError } from '../errors.js';
+import type { Store } from '../store/store.js';
 import { PROJECT_ROLES, SYSTEM_ROLES } from './builtin-roles.js';
 import { rulesAllow, type AccessRequest, type Verb } from './policy-rules.js';
 import type { Principal } from './principal.js';
@@ -242,4 +243,12 @@ function describeRefusal(principal: Principal, request: AccessRequest): string {
   const object = request.name ? ` "${request.name}"` : '';
   const where = request.project ? ` in project "${request.project}"` : '';
   return `${principal.actor} may not ${request.verb} ${request.resource}${object}${where}`;
+}
+
+/** The project Roles as the store holds them (`rbac.kargo.akuity.io` Role objects). */
+export function storeRoleSource(store: Pick<Store, 'list'>): RoleSource {
+  return {
+    roles: async (project) =>
+      (await store.list('Role', { namespace: project })).items as unknown as Role[],
+  };
 }
