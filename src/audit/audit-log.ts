@@ -67,10 +67,16 @@ export class AuditLog {
     if (entries.length > 0) await this.#store.write(entries.map((entry) => this.op(entry)));
   }
 
-  /** Newest first. `project` undefined: every project (the caller filters what it may see). */
+  /**
+   * Newest first. `project` undefined: every project (the caller filters what it may see).
+   * `kind` and `name` narrow to the events of one object (a Freight's approvals, a Stage's
+   * verifications); `limit` applies after every filter.
+   */
   async list(filter: {
     project?: string | undefined;
     actor?: string | undefined;
+    kind?: string | undefined;
+    name?: string | undefined;
     limit?: number | undefined;
   }): Promise<AuditEvent[]> {
     const { items } = await this.#store.list(AUDIT_EVENT_KIND, {
@@ -81,7 +87,12 @@ export class AuditLog {
     });
     const events = items
       .map((item) => item.spec as AuditEvent)
-      .filter((event) => filter.actor === undefined || event.actor === filter.actor)
+      .filter(
+        (event) =>
+          (filter.actor === undefined || event.actor === filter.actor) &&
+          (filter.kind === undefined || event.kind === filter.kind) &&
+          (filter.name === undefined || event.name === filter.name),
+      )
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return filter.limit === undefined ? events : events.slice(0, filter.limit);
   }

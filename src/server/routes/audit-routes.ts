@@ -5,7 +5,8 @@ import { principalOf, type RouteGuard } from '../guarded-routes.js';
 
 /**
  * The audit trail, newest first: `GET /v1/projects/:project/events` and, across the projects
- * the caller may read, `GET /v1/events`. Both take `actor` and `limit` (default 100, max 1000).
+ * the caller may read, `GET /v1/events`. Both take `actor`, `kind` and `name` (the events of one
+ * object: `kind=Freight&name=…` lists who approved it) and `limit` (default 100, max 1000).
  */
 export function registerAuditRoutes(
   routes: RouteGuard,
@@ -22,6 +23,8 @@ export function registerAuditRoutes(
         items: await deps.audit.list({
           project: c.req.param('project'),
           actor: c.req.query('actor') || undefined,
+          kind: c.req.query('kind') || undefined,
+          name: c.req.query('name') || undefined,
           limit: limitOf(c.req.query('limit')),
         }),
       }),
@@ -35,6 +38,8 @@ export function registerAuditRoutes(
       const events = await deps.audit.list({
         project: c.req.query('project') || undefined,
         actor: c.req.query('actor') || undefined,
+        kind: c.req.query('kind') || undefined,
+        name: c.req.query('name') || undefined,
       });
       const shown = events.filter((event) => visible('events', event.project || undefined));
       return c.json({ items: shown.slice(0, limit) });
