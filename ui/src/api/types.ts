@@ -40,8 +40,10 @@ export interface Image {
 export interface Commit {
   repoURL?: string;
   id?: string;
+  branch?: string;
   tag?: string;
   message?: string;
+  author?: string;
 }
 
 export interface Chart {
@@ -52,14 +54,15 @@ export interface Chart {
 
 export interface Freight extends Resource {
   alias?: string;
+  discoveredAt?: string;
   origin?: FreightOrigin;
   images?: Image[];
   commits?: Commit[];
   charts?: Chart[];
   status?: {
-    verifiedIn?: Record<string, unknown>;
-    approvedFor?: Record<string, unknown>;
-    currentlyIn?: Record<string, unknown>;
+    verifiedIn?: Record<string, { verifiedAt?: string; longestSoak?: string }>;
+    approvedFor?: Record<string, { approvedAt?: string }>;
+    currentlyIn?: Record<string, { since?: string }>;
   };
 }
 
@@ -73,6 +76,8 @@ export interface FreightReference {
 
 export interface VerificationInfo {
   id?: string;
+  /** Who asked for it again (`Verify`); none for the one that follows a promotion. */
+  actor?: string;
   phase?: string;
   message?: string;
   startTime?: string;
