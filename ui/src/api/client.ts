@@ -97,8 +97,12 @@ export const api = {
   whoami: () => call<Identity>('GET', '/v1/auth/whoami'),
   permissions: (projectName: string) =>
     call<Permissions>('GET', `${project(projectName)}/permissions`),
-  events: (projectName: string, limit: number) =>
-    call<{ items: AuditEvent[] }>('GET', `${project(projectName)}/events?limit=${limit}`),
+  /** The newest events; `filter` narrows to one object's (`{kind: 'Freight', name}`). */
+  events: (projectName: string, limit: number, filter: { kind?: string; name?: string } = {}) =>
+    call<{ items: AuditEvent[] }>(
+      'GET',
+      `${project(projectName)}/events?${new URLSearchParams({ limit: String(limit), ...filter }).toString()}`,
+    ),
   list: <T extends Resource>(plural: string, projectName?: string) =>
     call<List<T>>('GET', projectName ? `${project(projectName)}/${plural}` : `/v1/${plural}`),
   get: <T extends Resource>(projectName: string, plural: string, name: string) =>
@@ -129,8 +133,12 @@ export const api = {
     ),
   resume: (projectName: string, stage: string) =>
     call<Resource>('POST', `${item(projectName, 'stages', stage)}/resume`, {}),
+  /** Answers the token the Warehouse echoes in `status.lastHandledRefresh` once it looked. */
   refresh: (projectName: string, warehouse: string) =>
-    call<Resource>('POST', `${item(projectName, 'warehouses', warehouse)}/refresh`),
+    call<{ token: string; warehouse: Resource }>(
+      'POST',
+      `${item(projectName, 'warehouses', warehouse)}/refresh`,
+    ),
   freeze: (projectName: string, reason: string) =>
     call<Resource>('POST', `${project(projectName)}/freeze`, { reason }),
   unfreeze: (projectName: string) => call<Resource>('POST', `${project(projectName)}/unfreeze`),

@@ -3,7 +3,11 @@ import { IdentityContext, useSession } from '../features/auth/session.js';
 import { WhoAmI } from '../features/auth/who-am-i.js';
 import { ProjectPage } from '../features/project/project-page.js';
 import { ProjectsPage } from '../features/projects/projects-page.js';
+import { FreightPage } from '../features/freight/freight-page.js';
 import { PromotionPage } from '../features/promotion/promotion-page.js';
+import { StagePage } from '../features/stage/stage-page.js';
+import { WarehousePage } from '../features/warehouse/warehouse-page.js';
+import { YamlPage } from '../features/yaml/yaml-page.js';
 import { Link, paths, useLocation, useRoute } from './router.js';
 
 /**
@@ -35,6 +39,30 @@ export function App() {
                 <span>{route.promotion}</span>
               </>
             )}
+            {route.page === 'stage' && (
+              <>
+                <span>/</span>
+                <span>stage {route.stage}</span>
+              </>
+            )}
+            {route.page === 'freight' && (
+              <>
+                <span>/</span>
+                <span>freight {route.freight}</span>
+              </>
+            )}
+            {route.page === 'warehouse' && (
+              <>
+                <span>/</span>
+                <span>{route.warehouse}</span>
+              </>
+            )}
+            {route.page === 'yaml' && (
+              <>
+                <span>/</span>
+                <span>{route.name ?? 'project'} (YAML)</span>
+              </>
+            )}
           </nav>
         )}
         <span className="spacer" />
@@ -50,6 +78,16 @@ export function App() {
             {route.page === 'project' && <ProjectPage project={route.project} />}
             {route.page === 'promotion' && (
               <PromotionPage project={route.project} promotion={route.promotion} />
+            )}
+            {route.page === 'stage' && <StagePage project={route.project} stage={route.stage} />}
+            {route.page === 'freight' && (
+              <FreightPage project={route.project} freight={route.freight} />
+            )}
+            {route.page === 'warehouse' && (
+              <WarehousePage project={route.project} warehouse={route.warehouse} />
+            )}
+            {route.page === 'yaml' && (
+              <YamlPage project={route.project} plural={route.plural} name={route.name} />
             )}
             {route.page === 'not-found' && (
               <div className="empty">
