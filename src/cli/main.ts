@@ -421,6 +421,75 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await versionCommand(context(), options);
     });
 
+  program
+    .command('wait')
+    .description('wait until Freight is promoted or verified in a Stage: gantry wait stage NAME')
+    .argument('<kind>', 'stage')
+    .argument('<name>', 'the Stage')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
+    .option('--freight <name>', 'the Freight, by name or alias')
+    .option('--for <condition>', 'promoted, or verified (the default)')
+    .option('--timeout <seconds>', 'how long to wait (default 300)')
+    .action(async (kind: string, name: string, options: Record<string, unknown>) => {
+      const { waitCommand } = await import('./commands/wait.js');
+      await waitCommand(context(), kind, name, options);
+    });
+
+  const quickstart = program
+    .command('quickstart')
+    .description(
+      'run the example project on this machine: demo GitOps repository, registry and health endpoint, until Ctrl-C',
+    )
+    .option(
+      '--dir <dir>',
+      'where it keeps its repository, images and state (env GANTRY_QUICKSTART_DIR; default DATA_DIR/quickstart)',
+    )
+    .option(
+      '--git-port <port>',
+      'the GitOps repository (env GANTRY_QUICKSTART_GIT_PORT; default 8418; 0 any)',
+    )
+    .option(
+      '--registry-port <port>',
+      'the demo registry (env GANTRY_QUICKSTART_REGISTRY_PORT; default 5000; 0 any)',
+    )
+    .option(
+      '--health-port <port>',
+      "dev's health endpoint (env GANTRY_QUICKSTART_HEALTH_PORT; default 3000; 0 any)",
+    )
+    .option('--registry <host:port>', 'use this registry instead of starting docker-registry')
+    .action(async (options: Record<string, unknown>) => {
+      const { quickstartCommand } = await import('./commands/quickstart.js');
+      await quickstartCommand(context(), options);
+    });
+  quickstart
+    .command('push')
+    .description("publish an image tag to the quickstart's registry, without Docker")
+    .argument('<tag>', 'the tag, such as 1.3.0')
+    .option('--repository <name>', 'the image repository (default acme/frontend)')
+    .action(async (tag: string, options: Record<string, unknown>) => {
+      const { quickstartPushCommand } = await import('./commands/quickstart.js');
+      await quickstartPushCommand(context(), tag, { ...quickstart.opts(), ...options });
+    });
+  quickstart
+    .command('git')
+    .description("run git in the quickstart's GitOps repository: gantry quickstart git log")
+    .argument('[args...]', 'git arguments')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (args: string[]) => {
+      const { quickstartGitCommand } = await import('./commands/quickstart.js');
+      quickstartGitCommand(context(), args, quickstart.opts());
+    });
+  quickstart
+    .command('health')
+    .description("what dev's demo health endpoint answers: ok, or degraded to fail verification")
+    .argument('<status>', 'ok or degraded')
+    .action(async (status: string) => {
+      const { quickstartHealthCommand } = await import('./commands/quickstart.js');
+      await quickstartHealthCommand(context(), status, quickstart.opts());
+    });
+
   program.version(gantryVersion(), '-v, --version', 'print the client version');
 
   try {
