@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageStatus } from '../src/api/stage.js';
 import type { RunningGantry } from '../src/main.js';
@@ -16,8 +18,12 @@ import { until as waitUntil } from './in-process-cli.js';
  * Freight from being verified.
  *
  * The example runs as test/example-project.ts starts it, with prod's soak 10 s, not an hour.
+ *
+ * Nothing here waits for a duration: the tests wait for the state they expect, and where they
+ * assert that something did NOT happen they first wait for evidence that the controller had
+ * its chance (a probe Stage verified by the same auto-promotion pass, a new health check).
  */
-describe('the example pipeline end to end', () => {
+describe('the example pipeline end to end', { timeout: 180_000 }, () => {
   let example: ExampleProject;
   let gantry: RunningGantry;
   let git: TestGitServer;
@@ -34,8 +40,13 @@ describe('the example pipeline end to end', () => {
   const verified = async (name: string) =>
     (await stage(name))?.freightHistory?.[0]?.verificationHistory?.[0]?.phase;
   /** Longer waits, polled less often: this pipeline verifies for real. */
-  const until = (check: () => Promise<boolean>, what: string, seconds = 30) =>
+  const until = (check: () => Promise<boolean>, what: string, seconds = 60) =>
     waitUntil(check, what, seconds, 50);
+  /** The names of the project's Promotions, sorted (they sort by creation). */
+  const promotionNames = async () =>
+    (await gantry.store.list('Promotion', { namespace: 'frontend' })).items
+      .map((p) => p.metadata.name)
+      .sort();
 
   beforeAll(async () => {
     example = await startExampleProject({ soak: '10s' });
@@ -44,20 +55,35 @@ describe('the example pipeline end to end', () => {
   afterAll(() => example.stop());
 
   it('moves a pushed image through dev and staging on its own, synced by Argo CD and verified on the way', async () => {
+    // The tag found at start (1.2.1) goes through dev to staging first. Waiting for that makes
+    // the Promotions below exact: pushed before it settles, 1.2.2 could overtake 1.2.1 (one
+    // Promotion to staging, or even one to dev) depending on how busy the machine is.
+    await until(async () => (await tagIn('staging')) === '1.2.1', '1.2.1 in staging');
+    await until(
+      async () => (await stage('staging'))?.lastPromotion?.status?.phase === 'Succeeded',
+      "staging's first Promotion to end",
+    );
     await push('1.2.2');
     await until(async () => (await tagIn('staging')) === '1.2.2', '1.2.2 in staging');
+    // Right away (a soak of 10 s started when staging took it): prod must wait for the soak.
+    const early = await cli(['promote', '--stage', 'prod', '--freight', await aliasOf('1.2.2')]);
+    expect(early.code).toBe(1);
+    expect(early.err).toMatch(/not available to Stage "prod": soaking in staging: \d+s of 10s/);
     expect(await verified('dev')).toBe('Successful');
     expect(gitTag('develop')).toBe('1.2.2');
     expect(gitTag('staging')).toBe('1.2.2');
     expect(gitTag('production')).toBe('1.2.1');
     expect(await tagIn('prod')).toBeUndefined();
 
-    // Each promotion synced its own Stage's app, once (dev also took 1.2.1, found at start),
-    // to the commit it pushed; prod's app was never touched.
-    const promotions = (await gantry.store.list('Promotion', { namespace: 'frontend' })).items
-      .map((p) => p.metadata.name)
-      .sort();
-    expect(promotions.map((name) => name.split('.')[0])).toEqual(['dev', 'dev', 'staging']);
+    // Each promotion synced its own Stage's app, once (1.2.1 then 1.2.2 in each), to the commit
+    // it pushed; prod's app was never touched.
+    const promotions = await promotionNames();
+    expect(promotions.map((name) => name.split('.')[0])).toEqual([
+      'dev',
+      'dev',
+      'staging',
+      'staging',
+    ]);
     expect(syncedFor('frontend-dev')).toEqual(promotions.slice(0, 2));
     expect(syncedFor('frontend-staging')).toEqual(promotions.slice(2));
     expect(syncedFor('frontend-prod')).toEqual([]);
@@ -89,17 +115,17 @@ describe('the example pipeline end to end', () => {
     );
   });
 
-  it('refuses prod until the soak is done, then promotes it by hand', async () => {
-    const early = await cli(['promote', '--stage', 'prod', '--freight', await aliasOf('1.2.2')]);
-    expect(early.code).toBe(1);
-    expect(early.err).toMatch(/not available to Stage "prod": soaking in staging: \d+s of 10s/);
+  it('promotes prod by hand once the soak is done', async () => {
+    const alias = await aliasOf('1.2.2');
     await until(
       async () =>
-        (await cli(['get', 'freight', '--stage', 'prod'])).out.includes(
-          'verified and soaked in staging',
-        ),
-      'the soak',
-      20,
+        (await cli(['get', 'freight', '--stage', 'prod'])).out
+          .split('\n')
+          .some(
+            (line) =>
+              line.split(/\s+/)[1] === alias && line.includes('verified and soaked in staging'),
+          ),
+      'the soak of 1.2.2',
     );
     const promoted = await cli([
       'promote',
@@ -130,9 +156,42 @@ describe('the example pipeline end to end', () => {
 
   it('pauses auto-promotion during a freeze', async () => {
     expect((await cli(['freeze', '--reason', 'launch day'])).code).toBe(0);
+    // A control-flow Stage (no steps) named to come after dev: auto-promotion verifies Freight
+    // there in the same pass in which it decides dev's promotions (Stages in name order). Once
+    // 1.2.4 is verified in the probe, a pass has seen 1.2.4 while frozen.
+    const probe = join(example.dir, 'zz-probe.yaml');
+    writeFileSync(
+      probe,
+      `apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: {name: zz-probe, namespace: frontend}
+spec:
+  requestedFreight:
+  - origin: {kind: Warehouse, name: frontend}
+    sources: {direct: true}
+`,
+    );
+    expect((await cli(['apply', '-f', probe])).err).toBe('');
     await push('1.2.4');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await until(async () => {
+      const freight = await gantry.store.list('Freight', { namespace: 'frontend' });
+      return freight.items.some(
+        (f) =>
+          (f as { images?: Array<{ tag?: string }> }).images?.[0]?.tag === '1.2.4' &&
+          (f.status as { verifiedIn?: Record<string, unknown> } | undefined)?.verifiedIn?.[
+            'zz-probe'
+          ] !== undefined,
+      );
+    }, 'an auto-promotion pass to see 1.2.4');
     expect(await tagIn('dev')).toBe('1.2.3');
+    const name = (await gantry.store.list('Freight', { namespace: 'frontend' })).items.find(
+      (f) => (f as { images?: Array<{ tag?: string }> }).images?.[0]?.tag === '1.2.4',
+    )?.metadata.name;
+    const promotions = await gantry.store.list('Promotion', { namespace: 'frontend' });
+    expect(
+      promotions.items.filter((p) => (p.spec as { freight?: string }).freight === name),
+    ).toEqual([]);
+    expect((await cli(['delete', '-f', probe])).err).toBe('');
     expect((await cli(['unfreeze'])).code).toBe(0);
     await until(
       async () => (await tagIn('staging')) === '1.2.4',
@@ -194,8 +253,16 @@ describe('the example pipeline end to end', () => {
     expect(verification?.phase).toBe('Pending');
     expect(verification?.message).toMatch(/^waiting for the Stage to be healthy: Unhealthy/);
     expect(dev?.lastPromotion?.status?.phase).toBe('Succeeded');
-    // Not verified in dev, so staging does not get it.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Not verified in dev, so staging does not get it: not after two more health checks of
+    // the app either (the health controller polls it; the app stays Degraded).
+    const checked = appReads('frontend-dev');
+    await until(
+      () => Promise.resolve(appReads('frontend-dev') >= checked + 2),
+      'two more health checks of frontend-dev',
+    );
+    expect((await stage('dev'))?.freightHistory?.[0]?.verificationHistory?.[0]?.phase).toBe(
+      'Pending',
+    );
     expect(await tagIn('staging')).toBe(staged);
     const freight = await gantry.store.list('Freight', { namespace: 'frontend' });
     const broken = freight.items.find(
@@ -204,6 +271,10 @@ describe('the example pipeline end to end', () => {
     expect((broken?.status as { verifiedIn?: object } | undefined)?.verifiedIn ?? {}).toEqual({});
   });
 
+  /** How many times the Argo CD double was asked for the app (either front). */
+  const appReads = (app: string) =>
+    argocd.requests.filter((r) => r.method === 'GET' && r.path.includes(`/applications/${app}`))
+      .length;
   /** The Promotions that asked Argo CD to sync the app, from the sync requests' infos. */
   const syncedFor = (app: string) =>
     argocd.requests

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export interface ExampleProject {
   argocd: FakeArgoCd;
   /** The GitOps repository's URL. */
   gitops: string;
+  /** A scratch directory for the test's own files (removed by `stop`). */
+  dir: string;
   /** What the health endpoint answers: ok, or degraded (dev's verification fails). */
   healthy: boolean;
   cli(args: string[]): Promise<CliResult>;
@@ -64,7 +66,7 @@ export async function startExampleProject(
   const gitops = git.createRepo('gitops', files);
   const apps = parseAllDocuments(
     readFileSync(join(ROOT, 'examples/frontend/argocd/applications.yaml'), 'utf8').replaceAll(
-      'http://127.0.0.1:8418/gitops.git',
+      EXAMPLE_ADDRESSES.gitops,
       gitops,
     ),
   );
@@ -83,6 +85,7 @@ export async function startExampleProject(
     git,
     argocd,
     gitops,
+    dir,
     healthy: true,
     cli,
     async push(tag) {
@@ -104,18 +107,49 @@ export async function startExampleProject(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  const exampleDir = join(ROOT, 'examples/frontend');
-  const manifests = readdirSync(exampleDir)
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .map((name) => readFileSync(join(exampleDir, name), 'utf8'))
-    .join('\n---\n')
-    .replaceAll('127.0.0.1:5000', registry.host)
-    .replaceAll('http://127.0.0.1:8418/gitops.git', gitops)
-    .replaceAll('http://127.0.0.1:3000/healthz', `http://127.0.0.1:${healthPort}/healthz`)
-    .replace('requiredSoakTime: 1h', `requiredSoakTime: ${options.soak ?? '1h'}`);
-  writeFileSync(join(dir, 'frontend.yaml'), manifests);
-  const applied = await cli(['apply', '-f', join(dir, 'frontend.yaml')]);
+  const manifests = writeExampleManifests(join(dir, 'manifests'), {
+    registry: registry.host,
+    gitops,
+    healthUrl: `http://127.0.0.1:${healthPort}/healthz`,
+    soak: options.soak,
+  });
+  const applied = await cli(['apply', '-f', manifests]);
   if (applied.code !== 0) throw new Error(`apply failed: ${applied.err}`);
   return example;
+}
+
+/** The example's own addresses, which a user's machine may serve (the README's local set-up). */
+export const EXAMPLE_ADDRESSES = {
+  registry: '127.0.0.1:5000',
+  gitops: 'http://127.0.0.1:8418/gitops.git',
+  healthUrl: 'http://127.0.0.1:3000/healthz',
+} as const;
+
+/**
+ * Writes the example's manifests (examples/frontend/*.yaml, same file names) into `dir` with
+ * its addresses replaced by the test's own servers, so a test never reaches, or pushes to,
+ * whatever the machine runs at the README's addresses; `soak` replaces prod's hour. Returns
+ * `dir`, for `gantry apply -f`.
+ */
+export function writeExampleManifests(
+  dir: string,
+  addresses: { registry: string; gitops: string; healthUrl: string; soak?: string | undefined },
+): string {
+  const exampleDir = join(ROOT, 'examples/frontend');
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(exampleDir).filter((file) => file.endsWith('.yaml'))) {
+    let text = readFileSync(join(exampleDir, name), 'utf8')
+      .replaceAll(EXAMPLE_ADDRESSES.registry, addresses.registry)
+      .replaceAll(EXAMPLE_ADDRESSES.gitops, addresses.gitops)
+      .replaceAll(EXAMPLE_ADDRESSES.healthUrl, addresses.healthUrl);
+    if (addresses.soak)
+      text = text.replace('requiredSoakTime: 1h', `requiredSoakTime: ${addresses.soak}`);
+    for (const address of Object.values(EXAMPLE_ADDRESSES))
+      if (text.includes(address.replace(/^http:\/\//, '').split('/')[0]!))
+        throw new Error(
+          `examples/frontend/${name} names ${address} in a form this helper does not rewrite`,
+        );
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
 }

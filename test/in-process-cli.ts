@@ -29,6 +29,9 @@ export function cliAgainst(
         GANTRY_SERVER: target.url,
         GANTRY_PROJECT: project,
         GANTRY_CONFIG: '/nonexistent/gantry-test-config',
+        // Without a token, never the initial admin token of a server the user runs in this
+        // directory (./.gantry, the CLI's last resort).
+        GANTRY_DATA_DIR: '/nonexistent/gantry-test-data',
         ...(target.adminToken ? { GANTRY_TOKEN: target.adminToken } : {}),
       },
     });

@@ -2,20 +2,32 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../test/free-port.js';
+import { startDeadEndServer, type DeadEndServer } from '../../test/dead-end-server.js';
+import { writeExampleManifests } from '../../test/example-project.js';
+import { until } from '../../test/in-process-cli.js';
 import { resolveServerConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { startGantry, type RunningGantry } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './main.js';
 
-const EXAMPLES = new URL('../../examples/frontend', import.meta.url).pathname;
-
 describe('gantry CLI', () => {
   let gantry: RunningGantry;
   let dir: string;
+  /** Where the example's registry, repository and health check point: nothing is found there. */
+  let nowhere: DeadEndServer;
+  /** The example project (examples/frontend), its addresses at `nowhere`. */
+  let EXAMPLES: string;
+  let IMAGE: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-cli-'));
+    nowhere = await startDeadEndServer();
+    IMAGE = `${nowhere.host}/acme/frontend`;
+    EXAMPLES = writeExampleManifests(join(dir, 'example'), {
+      registry: nowhere.host,
+      gitops: `${nowhere.url}/gitops.git`,
+      healthUrl: `${nowhere.url}/healthz`,
+    });
     gantry = await startGantry(
       resolveServerConfig({ port: '0', dataDir: join(dir, 'data') }, {}),
       silentLogger,
@@ -23,6 +35,7 @@ describe('gantry CLI', () => {
   });
   afterAll(async () => {
     await gantry.stop();
+    await nowhere.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -36,6 +49,7 @@ describe('gantry CLI', () => {
         GANTRY_SERVER: gantry.url,
         GANTRY_TOKEN: gantry.adminToken,
         GANTRY_CONFIG: '/nonexistent/gantry-test-config',
+        GANTRY_DATA_DIR: '/nonexistent/gantry-test-data',
         ...env,
       },
       now: () => new Date(Date.now() + 3_600_000),
@@ -65,6 +79,11 @@ describe('gantry CLI', () => {
         'warehouse.kargo.akuity.io/frontend created',
       ].join('\n'),
     });
+    // The Warehouse looks for images at the test's own server, not at the README's registry.
+    await until(
+      () => Promise.resolve(nowhere.requests.some((r) => r.path.startsWith('/v2/'))),
+      'the Warehouse to look for images at the test registry',
+    );
     const second = await cli(['apply', '-f', EXAMPLES]);
     expect(second.out.split('\n').every((line) => line.endsWith(' unchanged'))).toBe(true);
   });
@@ -156,8 +175,9 @@ describe('gantry CLI', () => {
       err: `error: ${twice}: document 2 (Stage "twin"): metadata.name: Stage "twin" appears twice in this request (also document 1)`,
     });
     const freight = (tag: string, name = 'f') =>
-      `apiVersion: kargo.akuity.io/v1alpha1\nkind: Freight\nmetadata: {name: ${name}, namespace: frontend}\norigin: {kind: Warehouse, name: frontend}\nimages:\n- {repoURL: 127.0.0.1:5000/acme/frontend, tag: '${tag}', digest: 'sha256:${tag.replace(/\./g, '')}'}\n`;
-    const created = await cli(['apply', '-f', file('freight.yaml', freight('1.2.1'))]);
+      `apiVersion: kargo.akuity.io/v1alpha1\nkind: Freight\nmetadata: {name: ${name}, namespace: frontend}\norigin: {kind: Warehouse, name: frontend}\nimages:\n- {repoURL: ${IMAGE}, tag: '${tag}', digest: 'sha256:${tag.replace(/\./g, '')}'}\n`;
+    // Hand-made Freight of an image no registry serves: --force skips the registry check.
+    const created = await cli(['apply', '--force', '-f', file('freight.yaml', freight('1.2.1'))]);
     expect(created.out).toMatch(/^freight\.kargo\.akuity\.io\/[0-9a-f]{40} created$/);
     const name = created.out.split('/')[1]!.split(' ')[0]!;
     const changed = file('freight-changed.yaml', freight('1.2.2', name));
@@ -170,7 +190,7 @@ describe('gantry CLI', () => {
     expect(listed.out.split('\n')[0]).toMatch(
       /^NAME +ALIAS +ORIGIN \(KIND\) +ORIGIN \(NAME\) +ARTIFACTS +AGE$/,
     );
-    expect(listed.out).toContain('127.0.0.1:5000/acme/frontend:1.2.1');
+    expect(listed.out).toContain(`${IMAGE}:1.2.1`);
   });
 
   it('evaluates expressions against the real context, or locally', async () => {
@@ -181,7 +201,7 @@ describe('gantry CLI', () => {
     ).items[0];
     const tag = await cli([
       'expr',
-      'imageFrom("127.0.0.1:5000/acme/frontend").Tag',
+      `imageFrom("${IMAGE}").Tag`,
       '--project',
       'frontend',
       '--stage',
@@ -296,13 +316,12 @@ describe('gantry CLI', () => {
     expect(version.out).toMatch(
       /^Client Version: \d+\.\d+\.\d+\nServer Version: \d+\.\d+\.\d+ \(store: sqlite\)$/,
     );
-    const port = await freePort();
-    const unreachable = await cli(['get', 'projects'], {
-      GANTRY_SERVER: `http://127.0.0.1:${port}`,
-    });
+    // Nothing can listen on port 0, so connecting to it is refused on every machine (a port
+    // that was free a moment ago may be taken by the time the CLI connects).
+    const unreachable = await cli(['get', 'projects'], { GANTRY_SERVER: 'http://127.0.0.1:0' });
     expect(unreachable.code).toBe(EXIT_FAILURE);
     expect(unreachable.err).toBe(
-      `error: cannot reach the Gantry server at http://127.0.0.1:${port} (connection refused); is \`gantry server\` running? Set --server or GANTRY_SERVER to use another`,
+      'error: cannot reach the Gantry server at http://127.0.0.1:0 (connection refused); is `gantry server` running? Set --server or GANTRY_SERVER to use another',
     );
     const flag = await cli(['--version']);
     expect(flag).toEqual({
