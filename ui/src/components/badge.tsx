@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 
-export type Tone = 'good' | 'bad' | 'busy' | 'info' | 'muted' | 'warn';
+/** `frozen` is for a frozen project only: filled, so it never reads as `auto`. */
+export type Tone = 'good' | 'bad' | 'busy' | 'info' | 'muted' | 'warn' | 'frozen';
 
 /** A small label; the tone says good, bad, in progress, … */
 export function Badge({

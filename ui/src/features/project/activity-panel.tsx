@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { AuditEvent } from '../../api/types.js';
+import { ExpandableText } from '../../components/expandable-text.js';
 import { age } from '../../components/format.js';
 
 /** The audit trail's newest events in a project: when, who, what, on which object, and why. */
@@ -37,7 +38,9 @@ export const ActivityPanel = memo(function ActivityPanel(props: {
                 <td>
                   {event.kind} {event.name}
                 </td>
-                <td className="muted">{event.message ?? ''}</td>
+                <td className="muted">
+                  {event.message && <ExpandableText text={event.message} max={140} />}
+                </td>
               </tr>
             ))}
           </tbody>

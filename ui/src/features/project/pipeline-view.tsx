@@ -69,6 +69,7 @@ export const PipelineView = memo(function PipelineView(props: {
             return warehouse ? (
               <WarehouseCard
                 key={node.id}
+                project={props.project}
                 warehouse={warehouse}
                 onRefresh={props.allowed.refresh ? props.onRefresh : undefined}
                 style={position(node)}

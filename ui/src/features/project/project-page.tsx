@@ -118,8 +118,8 @@ export function ProjectPage({ project }: { project: string }) {
       <div className="page-head">
         <h1>{project}</h1>
         {frozen !== undefined && (
-          <Badge tone="info" title={frozen}>
-            FROZEN: {frozen}
+          <Badge tone="frozen" title={frozen}>
+            ❄ FROZEN: {frozen}
           </Badge>
         )}
         <span className="spacer" />

@@ -4,7 +4,9 @@ import type { VisibleActions } from '../auth/permissions.js';
 import { Link, paths } from '../../app/router.js';
 import { Badge, toneOf } from '../../components/badge.js';
 import { versionsOf } from '../../components/format.js';
+import { ExpandableText } from '../../components/expandable-text.js';
 import { currentFreightOf } from './project-data.js';
+import { promotionMode, shownVerification } from './stage-badges.js';
 
 export interface StageActions {
   promote(stage: string, freight?: string): void;
@@ -32,7 +34,8 @@ export function StageCard(props: {
   const name = stage.metadata.name;
   const status = stage.status ?? {};
   const current = currentFreightOf(stage);
-  const verification = status.freightHistory?.[0]?.verificationHistory?.[0];
+  const verification = shownVerification(stage);
+  const mode = promotionMode(stage, props.frozen);
   const health = status.health?.status;
   const holds = Object.values(status.autoPromotionHolds ?? {});
   const running = status.currentPromotion;
@@ -79,13 +82,24 @@ export function StageCard(props: {
               {health}
             </Badge>
           )}
-          {status.autoPromotionEnabled && <Badge tone="info">auto</Badge>}
+          {mode === 'auto' && (
+            <Badge tone="info" title="promotes new Freight on its own">
+              ↻ auto
+            </Badge>
+          )}
           {holds.length > 0 && (
             <Badge tone="warn" title={holds.map((h) => h.reason ?? '').join('\n')}>
               held
             </Badge>
           )}
-          {props.frozen && <Badge tone="info">frozen</Badge>}
+          {mode === 'frozen' && (
+            <Badge
+              tone="frozen"
+              title={`the project is frozen: nothing promotes${status.autoPromotionEnabled ? ' (auto-promotion waits)' : ''}`}
+            >
+              ❄ frozen
+            </Badge>
+          )}
         </span>
       </div>
       <div className="stage-freight" data-testid={`stage-${name}-freight`}>
@@ -136,9 +150,13 @@ export function StageCard(props: {
         </div>
       )}
       {problem && (
-        <div className="stage-problem" title={problem} data-testid={`stage-${name}-problem`}>
-          {problem}
-        </div>
+        <ExpandableText
+          text={problem}
+          float
+          className="stage-problem"
+          testId={`stage-${name}-problem`}
+          max={60}
+        />
       )}
       <div className="stage-actions">
         {!controlFlow && allowed.promote && (

@@ -5,9 +5,12 @@ import { Link, paths } from '../../app/router.js';
 import { ActionStatus } from '../../components/action-status.js';
 import { Badge, toneOf } from '../../components/badge.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { ExpandableText } from '../../components/expandable-text.js';
 import { duration, versionsOf } from '../../components/format.js';
 import { useAction } from '../../components/use-action.js';
 import { useExplainRefusal, usePermissions } from '../auth/use-permissions.js';
+import { YamlLink } from '../yaml/yaml-page.js';
+import { formatMs, stepTimings, type StepTiming } from './step-timings.js';
 import { usePromotionLogs } from './use-promotion-logs.js';
 
 const KINDS = ['promotions'] as const;
@@ -49,6 +52,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
   const steps = status.stepExecutionMetadata ?? [];
   const outputs = status.state ?? {};
   const running = phase === 'Running' || phase === 'Pending';
+  const timings = stepTimings(steps, status, Date.now());
   return (
     <section className="page">
       <ConnectionBanner snapshot={live} />
@@ -56,6 +60,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
         <h1>Promotion</h1>
         <Badge tone={toneOf(phase)}>{phase}</Badge>
         <span className="spacer" />
+        <YamlLink project={project} plural="promotions" name={promotion} />
         {running && allowed.abort && (
           <button
             type="button"
@@ -90,7 +95,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
           className={`banner ${toneOf(phase) === 'bad' ? 'banner-error' : 'banner-info'}`}
           data-testid="promotion-message"
         >
-          {status.message}
+          <ExpandableText text={status.message} />
         </div>
       )}
       <h2>Steps</h2>
@@ -100,6 +105,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
             key={`${step.alias ?? i}`}
             index={i}
             step={step}
+            timing={timings[i]}
             uses={object.spec?.steps?.[i]?.uses}
             current={running && status.currentStep === i}
             output={outputs[step.alias ?? '']}
@@ -115,6 +121,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
 function StepRow(props: {
   index: number;
   step: StepExecution;
+  timing: StepTiming | undefined;
   /** The step's kind (git-push, …), from the Promotion's own steps. */
   uses?: string | undefined;
   current: boolean;
@@ -132,16 +139,35 @@ function StepRow(props: {
         <strong>{step.alias ?? `step ${props.index + 1}`}</strong>
         {props.uses && <code>{props.uses}</code>}
         <Badge tone={toneOf(step.status)}>{step.status ?? 'Pending'}</Badge>
-        <span className="muted">{duration(step.startedAt, step.finishedAt)}</span>
+        {props.timing?.offsetMs !== undefined && (
+          <span
+            className="muted step-time"
+            data-testid="step-time"
+            title={`started ${step.startedAt ?? ''}${step.finishedAt ? `, finished ${step.finishedAt}` : ''}`}
+          >
+            started +{formatMs(props.timing.offsetMs)}
+            {props.timing.running ? ', running for ' : ', took '}
+            {formatMs(props.timing.durationMs ?? 0)}
+          </span>
+        )}
         {(step.errorCount ?? 0) > 0 && <span className="muted">{step.errorCount} errors</span>}
       </div>
-      {step.message && (
-        <div
-          className={failed ? 'step-error' : 'muted'}
-          data-testid={failed ? 'step-error' : undefined}
-        >
-          {step.message}
+      {props.timing && props.timing.offsetMs !== undefined && (
+        <div className="step-bar" aria-hidden="true">
+          <span
+            className={props.timing.running ? 'running' : undefined}
+            style={{ left: `${props.timing.left}%`, width: `${props.timing.width}%` }}
+          />
         </div>
+      )}
+      {step.message && (
+        <ExpandableText
+          text={step.message}
+          mono={failed}
+          className={failed ? 'step-error' : 'muted'}
+          testId={failed ? 'step-error' : undefined}
+          max={200}
+        />
       )}
       {props.lines.length > 0 && (
         <pre className="log" data-testid="step-log">
