@@ -105,9 +105,37 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     const adminToken = existsSync(adminTokenFile)
       ? readFileSync(adminTokenFile, 'utf8').trim() || undefined
       : undefined;
-    const service = new ResourceService({ store, audit });
-    const logs = new PromotionLogs(config.dataDir);
     const credentials = createCredentialResolver(store);
+    const http = new HttpGetter();
+    const registry = new RegistryClient({
+      http,
+      maxConcurrentPerRegistry: config.registryConcurrency,
+    });
+    const images = new ImageDiscovery(registry);
+    const charts = new ChartDiscovery(http, registry);
+    // Hand-made Freight is checked with the clients and credentials discovery uses.
+    const service = new ResourceService({
+      store,
+      audit,
+      freightLookups: {
+        image: (project, sub, reference) =>
+          images.lookUp(sub, reference, {
+            credentialsFor: (kind, url) => credentials(project, url, kind),
+            signal: shutdown.signal,
+          }),
+        chartVersions: async (project, sub) =>
+          (
+            await charts.discover({ ...sub, discoveryLimit: Number.MAX_SAFE_INTEGER }, undefined, {
+              project,
+              credentialsFor: (kind, url) => credentials(project, url, kind),
+              signal: shutdown.signal,
+              revalidate: true,
+              now: () => new Date(),
+            })
+          ).versions ?? [],
+      },
+    });
+    const logs = new PromotionLogs(config.dataDir);
     const argocd = connectArgoCd(config.argocd);
     const healthCheckers = [argocdHealthChecker((instance) => argocd.get(instance))];
     // What manifests may call (http step, web and prometheus metrics): the operator's policy.
@@ -129,13 +157,6 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
         sleep(ms, undefined, { signal }).catch(() => undefined),
     };
     const replica = replicaId(config.dataDir);
-    const http = new HttpGetter();
-    const registry = new RegistryClient({
-      http,
-      maxConcurrentPerRegistry: config.registryConcurrency,
-    });
-    const images = new ImageDiscovery(registry);
-    const charts = new ChartDiscovery(http, registry);
     const warehouses = new WarehouseController({
       store,
       service,

@@ -128,7 +128,9 @@ describe('promotions end to end', () => {
     });
     expect((await gantry(['apply', '-f', '-'], server!.url, manifests(repo))).code).toBe(0);
     expect(
-      (await gantry(['apply', '-f', '-'], server!.url, freight('1.2.2', 'brave-bison'))).code,
+      // Hand-made Freight of an image no registry serves: --force skips the registry check.
+      (await gantry(['apply', '--force', '-f', '-'], server!.url, freight('1.2.2', 'brave-bison')))
+        .code,
     ).toBe(0);
 
     const before = git.git('gitops', ['rev-parse', 'main']).trim();
@@ -260,7 +262,8 @@ spec:
 
   it('resumes a promotion after the server is killed in the middle of it', async () => {
     expect(
-      (await gantry(['apply', '-f', '-'], server!.url, freight('1.2.3', 'calm-crane'))).code,
+      (await gantry(['apply', '--force', '-f', '-'], server!.url, freight('1.2.3', 'calm-crane')))
+        .code,
     ).toBe(0);
     git.pushDelayMs = 2_000;
     const started = await gantry(

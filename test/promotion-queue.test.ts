@@ -95,7 +95,8 @@ images: [{repoURL: ${IMAGE}, tag: '${tag}', digest: 'sha256:${i}'}]`,
   )
   .join('\n')}
 `;
-    const applied = await cli(['apply', '-f', '-'], manifests);
+    // Hand-made Freight of an image no registry serves: --force skips the registry check.
+    const applied = await cli(['apply', '--force', '-f', '-'], manifests);
     expect(applied.err).toBe('');
   });
   afterAll(async () => {
@@ -141,7 +142,7 @@ images: [{repoURL: ${IMAGE}, tag: '${tag}', digest: 'sha256:${i}'}]`,
 
   it('follows logs until the promotion ends', async () => {
     await cli(
-      ['apply', '-f', '-'],
+      ['apply', '--force', '-f', '-'],
       `apiVersion: kargo.akuity.io/v1alpha1\nkind: Freight\nmetadata: {name: f9, namespace: queue}\nalias: tag-2-1-0\norigin: {kind: Warehouse, name: w}\nimages: [{repoURL: ${IMAGE}, tag: '2.1.0', digest: 'sha256:9'}]\n`,
     );
     git.pushDelayMs = 500;

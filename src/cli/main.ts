@@ -208,6 +208,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { applyCommand } = await import('./commands/apply.js');
       await applyCommand(context(), options);
     });
+    .option('--force', 'create hand-made Freight without checking its registries (it is marked)')
 
   program
     .command('get')
@@ -304,6 +305,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('approve')
+    .option('--force', 'freight: create it without checking the registries (it is marked)')
     .description(
       'approve Freight for a Stage: it becomes available there without verification or soak',
     )

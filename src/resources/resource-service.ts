@@ -1,5 +1,5 @@
 import type { Freight } from '../api/freight.js';
-import { ALIAS_LABEL, SHARD_LABEL } from '../api/labels.js';
+import { ALIAS_LABEL, FORCED_BY_ANNOTATION, SHARD_LABEL } from '../api/labels.js';
 import { kindInfo, kindOrder, type KindInfo } from '../api/kinds.js';
 import {
   describeKey,
@@ -39,6 +39,11 @@ import {
   freightImmutable,
   freightMatchesWarehouse,
 } from './freight-admission.js';
+import {
+  checkFreightSources,
+  type FreightSourceLookups,
+  type FreightSourceMode,
+} from './freight-sources.js';
 
 export type WriteMode = 'apply' | 'create' | 'update';
 
@@ -60,6 +65,12 @@ export interface ApplyRequest {
    * anything is admitted. Absent only for the server's own writes.
    */
   authorize?: WriteAuthorization | undefined;
+  /**
+   * Hand-made Freight (the API and the CLI): `check` checks new Freight against its sources
+   * (the registry has the tag; digests filled in), `force` skips the lookups and marks it.
+   * Absent for the server's own Freight, which comes from discovery.
+   */
+  freightSources?: FreightSourceMode | undefined;
 }
 
 export interface AppliedObject {
@@ -75,6 +86,8 @@ export interface ResourceServiceOptions {
   ulid?: () => string;
   /** Where every change is recorded with who made it. */
   audit?: AuditLog | undefined;
+  /** The registry lookups that check hand-made Freight (absent: structural checks only). */
+  freightLookups?: FreightSourceLookups | undefined;
 }
 
 /**
@@ -89,10 +102,12 @@ export class ResourceService {
   readonly #random: () => number;
   readonly #ulid: () => string;
   readonly #audit: AuditLog | undefined;
+  readonly #freightLookups: FreightSourceLookups | undefined;
 
   constructor(options: ResourceServiceOptions) {
     this.#store = options.store;
     this.#audit = options.audit;
+    this.#freightLookups = options.freightLookups;
     this.#now = options.now ?? (() => new Date());
     this.#random = options.random ?? Math.random;
     this.#ulid = options.ulid ?? createUlidGenerator();
@@ -451,11 +466,9 @@ export class ResourceService {
         break;
       }
       case 'Freight': {
-        const freight = object as unknown as Freight;
+        let freight = object as unknown as Freight;
         const givenKey = { kind: 'Freight', namespace, name: object.metadata.name };
         const existing = await this.#store.get(givenKey);
-        const name = existing ? existing.metadata.name : admittedFreightName(freight);
-        const fromStore = existing ?? (await this.#store.get({ ...givenKey, name }));
         const warehouse = await this.#findWarehouse(namespace, freight.origin.name, batch);
         if (!warehouse) {
           throw invalidDocuments([
@@ -466,11 +479,30 @@ export class ResourceService {
             },
           ]);
         }
+        let fromStore =
+          existing ?? (await this.#store.get({ ...givenKey, name: admittedFreightName(freight) }));
         if (!fromStore) {
           const mismatches = freightMatchesWarehouse(freight, warehouse);
           if (mismatches.length > 0)
             throw invalidDocuments(mismatches.map((issue) => ({ ...issue, document })));
+          if (request.freightSources) {
+            try {
+              freight = await checkFreightSources(freight, warehouse, {
+                project: namespace,
+                mode: request.freightSources,
+                actor: request.actor,
+                lookups: this.#freightLookups,
+              });
+            } catch (err) {
+              if (isInputIssues(err))
+                throw invalidDocuments(err.issues.map((issue) => ({ ...issue, document })));
+              throw err;
+            }
+            // A filled-in digest is part of the name: the same Freight may exist already.
+            fromStore = await this.#store.get({ ...givenKey, name: admittedFreightName(freight) });
+          }
         }
+        const name = existing ? existing.metadata.name : admittedFreightName(freight);
         const taken =
           freight.alias || fromStore
             ? new Set<string>()
@@ -481,6 +513,13 @@ export class ResourceService {
           { now: this.#now(), takenAliases: taken, random: this.#random },
         );
         if (defaulted.alias) batchAliases.add(defaulted.alias);
+        // Once forced, always marked: a later apply of the manifest does not wash it off.
+        const forcedBy = fromStore?.metadata.annotations?.[FORCED_BY_ANNOTATION];
+        if (forcedBy && !defaulted.metadata.annotations?.[FORCED_BY_ANNOTATION])
+          defaulted.metadata.annotations = {
+            ...defaulted.metadata.annotations,
+            [FORCED_BY_ANNOTATION]: forcedBy,
+          };
         admitted = defaulted;
         check = freightImmutable;
         ops.push({
@@ -649,7 +688,11 @@ function auditEntryOf(
     message:
       object.kind === 'Promotion'
         ? `Freight ${(object.spec as { freight?: string }).freight ?? ''} to Stage ${(object.spec as { stage?: string }).stage ?? ''}`
-        : undefined,
+        : object.kind === 'Freight' &&
+            outcome === 'created' &&
+            object.metadata.annotations?.[FORCED_BY_ANNOTATION]
+          ? 'forced: created without checking its artifacts against their registries'
+          : undefined,
   };
 }
 

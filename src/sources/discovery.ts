@@ -37,11 +37,14 @@ export type DiscoveredCharts = NonNullable<Discovered['charts']>[number];
  */
 export class DiscoveryError extends Error {
   override readonly name = 'DiscoveryError';
+  /** The registry or repository answered that the thing asked for does not exist (404). */
+  readonly notFound: boolean;
   constructor(
     message: string,
     readonly transient: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; notFound?: boolean },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.notFound = options?.notFound ?? false;
   }
 }

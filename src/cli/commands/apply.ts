@@ -11,6 +11,8 @@ export interface ApplyOptions {
   recursive?: boolean;
   project?: string;
   dryRun?: boolean;
+  /** Create hand-made Freight without checking its registries (the server marks it). */
+  force?: boolean;
 }
 
 /**
@@ -52,9 +54,10 @@ export async function applyCommand(
   const query = new URLSearchParams();
   if (project) query.set('project', project);
   if (options.dryRun) query.set('dryRun', 'true');
-  let response: { items: BatchItem[] };
+  if (options.force) query.set('force', 'true');
+  let response: { items: BatchItem[]; warnings?: string[] };
   try {
-    response = await ctx.client.request<{ items: BatchItem[] }>(
+    response = await ctx.client.request<{ items: BatchItem[]; warnings?: string[] }>(
       mode === 'apply' ? 'PUT' : 'POST',
       `/v1/resources${query.size > 0 ? `?${query.toString()}` : ''}`,
       { items: documents.map((doc) => doc.value) },
@@ -68,6 +71,8 @@ export async function applyCommand(
     throw err;
   }
   const suffix = options.dryRun ? ' (dry run)' : '';
+  // As kubectl prints admission warnings: on standard error, before the results.
+  for (const warning of response.warnings ?? []) ctx.err(`Warning: ${warning}`);
   for (const item of response.items)
     ctx.out(`${qualifiedName(item.kind, item.group, item.name)} ${item.outcome}${suffix}`);
 }

@@ -15,13 +15,16 @@ export interface CreateFreightOptions {
   commit?: string[];
   chart?: string[];
   alias?: string;
+  /** Skip the registry lookups (the server still checks the Warehouse and marks the Freight). */
+  force?: boolean;
 }
 
 /**
  * `gantry create freight --warehouse W --image REPO:TAG --commit URL@ID --chart URL/NAME:VERSION`:
  * assembles Freight by hand (the only way with `freightCreationPolicy: Manual`). Digests,
  * commit subjects and the like are taken from what the Warehouse discovered, when it did; the
- * server checks the contents against the Warehouse's subscriptions.
+ * server checks the contents against the Warehouse's subscriptions and each image against its
+ * registry (filling in the digest), unless `--force`.
  */
 export async function createFreightCommand(
   ctx: CliContext,
@@ -108,10 +111,10 @@ export async function createFreightCommand(
   freight.metadata.name = freightName(freight);
   const created = await ctx.client.request<StoredResource & { alias?: string }>(
     'POST',
-    `${base}/freight`,
+    `${base}/freight${options.force ? '?force=true' : ''}`,
     freight,
   );
   ctx.out(
-    `${qualifiedName('Freight', 'kargo.akuity.io', created.metadata.name)} created (alias ${created.alias ?? ''})`,
+    `${qualifiedName('Freight', 'kargo.akuity.io', created.metadata.name)} created (alias ${created.alias ?? ''}${options.force ? '; forced: its registries were not checked' : ''})`,
   );
 }

@@ -22,7 +22,8 @@ export interface BatchResultItem {
  * Multi-document writes, as `gantry apply -f` and `delete -f` use them:
  * `PUT /v1/resources` applies (create or update), `POST` creates, `DELETE` deletes. Every
  * document is validated before anything is written, and the whole request commits
- * atomically. `?project=P` fills a missing namespace; `?dryRun=true` checks without writing.
+ * atomically. `?project=P` fills a missing namespace; `?dryRun=true` checks without writing;
+ * `?force=true` creates hand-made Freight without asking its registries (marked as forced).
  */
 export function registerBatchRoutes(
   routes: RouteGuard,
@@ -38,6 +39,7 @@ export function registerBatchRoutes(
       defaultProject: c.req.query('project') || undefined,
       actor: principal.actor,
       authorize: writeAuthorization(deps.authorizer, principal),
+      freightSources: booleanQuery(c, 'force') ? 'force' : 'check',
     });
     return c.json({ items: results.map((r) => summary(r.object, r.outcome)) });
   };

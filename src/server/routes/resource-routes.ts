@@ -320,6 +320,7 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
   });
   c.header('Gantry-Outcome', result!.outcome);
   return c.json(present(result!.object), result!.outcome === 'created' ? 201 : 200);
+    freightSources: booleanQuery(c, 'force') ? 'force' : 'check',
 }
 
 /** Takes a field from the URL; a body that says otherwise is an error rather than a surprise. */

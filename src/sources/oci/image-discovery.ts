@@ -59,6 +59,26 @@ export class ImageDiscovery {
     };
   }
 
+  /**
+   * One tag (or digest) as the registry has it now, for checking hand-made Freight: its
+   * digest and annotations as discovery would record them, or undefined when it is not built
+   * for the subscription's `platform`. A missing tag throws a DiscoveryError with `notFound`.
+   */
+  async lookUp(
+    subscription: ImageSubscription,
+    reference: string,
+    context: Pick<DiscoveryContext, 'credentialsFor' | 'signal'>,
+  ): Promise<Reference | undefined> {
+    const call: RegistryCall = {
+      repository: parseImageRepository(subscription.repoURL),
+      credentials: await context.credentialsFor('image', subscription.repoURL),
+      signal: context.signal,
+      insecure: subscription.insecureSkipTLSVerify,
+    };
+    const manifest = await this.#registry.manifest(call, reference);
+    return this.#describe(call, subscription, reference, manifest.digest, manifest);
+  }
+
   async #followTag(call: RegistryCall, subscription: ImageSubscription): Promise<Reference[]> {
     const tag = subscription.constraint ?? '';
     const digest = await this.#registry.resolveTag(call, tag);

@@ -122,7 +122,9 @@ export class RegistryClient {
       accept: MANIFEST_ACCEPT,
     });
     if (response.status === 404)
-      throw new DiscoveryError(`registry answered 404: tag ${tag} not found`, false);
+      throw new DiscoveryError(`registry answered 404: tag ${tag} not found`, false, {
+        notFound: true,
+      });
     const digest = header(response.headers['docker-content-digest']);
     if (digest) return digest;
     // A registry that does not say: fetch the manifest and hash it.
@@ -137,7 +139,9 @@ export class RegistryClient {
       accept: MANIFEST_ACCEPT,
     });
     if (response.status === 404)
-      throw new DiscoveryError(`registry answered 404: manifest ${reference} not found`, false);
+      throw new DiscoveryError(`registry answered 404: manifest ${reference} not found`, false, {
+        notFound: true,
+      });
     const body = parseJson(response.body, `manifest ${reference}`) as ManifestBody;
     const digest = `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
     const manifest: Manifest = {
