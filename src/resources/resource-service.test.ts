@@ -290,6 +290,48 @@ describe('ResourceService', () => {
         `Freight "${name}" is in use by Stage "dev"; promote other Freight there before deleting it`,
       );
     });
+
+    it('asks the registry about hand-made Freight only, all or nothing', async () => {
+      const asked: string[] = [];
+      const checking = new ResourceService({
+        store,
+        freightLookups: {
+          image: (_project, _sub, reference) => {
+            asked.push(reference);
+            return reference === '1.0.0'
+              ? Promise.resolve({ digest: `sha256:${'c'.repeat(64)}` })
+              : Promise.reject(Object.assign(new Error('404'), { notFound: true }));
+          },
+          chartVersions: () => Promise.resolve([]),
+        },
+      });
+      // Freight from discovery (no freightSources) is not re-checked.
+      await checking.apply({ documents: [freight('7.7.7')], mode: 'create' });
+      expect(asked).toEqual([]);
+      const hand = (tag: string) => ({
+        ...freight(tag),
+        images: [{ repoURL: 'ghcr.io/acme/web', tag }],
+      });
+      const err = await failure(
+        checking.apply({
+          documents: [hand('1.0.0'), hand('1.9.9')],
+          mode: 'create',
+          freightSources: 'check',
+        }),
+      );
+      expect(err.message).toBe(
+        'document 2: images[0]: ghcr.io/acme/web:1.9.9: tag not found in the registry',
+      );
+      expect((await store.list('Freight', { namespace: 'demo' })).items).toHaveLength(1);
+      const [created] = await checking.apply({
+        documents: [hand('1.0.0')],
+        mode: 'create',
+        freightSources: 'check',
+      });
+      expect((created!.object as { images?: unknown }).images).toEqual([
+        { repoURL: 'ghcr.io/acme/web', tag: '1.0.0', digest: `sha256:${'c'.repeat(64)}` },
+      ]);
+    });
   });
 
   describe('Promotions', () => {
