@@ -35,7 +35,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'API token (env GANTRY_TOKEN; else what gantry login saved; else a local server initial admin token)',
     )
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      // One line, as kubectl: `error: unknown command 'prmote' (Did you mean promote?)`.
+      writeErr: (s) => io.err(s.trimEnd().replace(/\n\(Did you mean/g, ' (Did you mean')),
+    })
     .showSuggestionAfterError(true);
 
   const serverUrl = () =>
@@ -227,6 +231,40 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (kind: string, name: string | undefined, options: Record<string, unknown>) => {
       const { getCommand } = await import('./commands/get.js');
       await getCommand(context(), kind, name, options);
+    });
+
+  program
+    .command('describe')
+    .description('a readable report on objects: gantry describe KIND [NAME]')
+    .argument('<kind>', 'kind, plural or short name (stage, freight, warehouse, promo, …)')
+    .argument('[name]', 'one object (Freight by name or alias); all of the kind without it')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
+    .option('-l, --selector <selector>', 'without NAME: only objects matching these labels')
+    .action(async (kind: string, name: string | undefined, options: Record<string, unknown>) => {
+      const { describeCommand } = await import('./commands/describe.js');
+      await describeCommand(context(), kind, name, options);
+    });
+
+  program
+    .command('edit')
+    .description('edit an object in $EDITOR and apply it on save: gantry edit KIND NAME')
+    .argument('<kind>', 'kind, plural or short name')
+    .argument('<name>', 'the object (Freight by name or alias)')
+    .option('--project <name>', 'the project (env GANTRY_PROJECT)')
+    .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
+    .action(async (kind: string, name: string, options: Record<string, unknown>) => {
+      const { editCommand } = await import('./commands/edit.js');
+      await editCommand(context(), kind, name, options);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(gantry completion bash)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      const { completionCommand } = await import('./commands/completion.js');
+      completionCommand(context(), shell);
     });
 
   program
@@ -493,6 +531,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   program.version(gantryVersion(), '-v, --version', 'print the client version');
+
+  // `gantry __complete WORD…`: what the completion scripts ask (hidden; never fails loudly).
+  if (argv[0] === '__complete') {
+    const { completeWords } = await import('./completion/complete-words.js');
+    for (const candidate of await completeWords(program, argv.slice(1), context)) io.out(candidate);
+    return EXIT_OK;
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
