@@ -35,7 +35,8 @@ export async function startDockerRegistry(options: {
 }): Promise<DockerRegistry> {
   mkdirSync(options.dir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    const port = options.port === 0 ? await freePort(options.host) : options.port;
+    // Checked before it starts: whatever holds the port might answer /v2/ in its place.
+    const port = await freePort(options.host, options.port);
     writeFileSync(
       join(options.dir, 'config.yml'),
       stringify(config(options.dir, options.host, port)),
@@ -117,7 +118,7 @@ async function untilServing(registry: RegistryProcess, url: string): Promise<voi
       );
     }
     try {
-      const response = await fetch(`${url}/v2/`);
+      const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
       return;
     } catch {
@@ -137,12 +138,23 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A port free on `host` right now (bound and released). */
-async function freePort(host: string): Promise<number> {
+/**
+ * `port` (0: any) if it is free on `host` right now (bound and released); a taken port is an
+ * error naming it.
+ */
+async function freePort(host: string, wanted: number): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? inputError(
+              `the demo registry cannot listen on ${host}:${wanted}: the port is in use (another registry?); stop what uses it, or choose another port (0 picks a free one)`,
+            )
+          : err,
+      ),
+    );
+    server.listen(wanted, host, resolve);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
