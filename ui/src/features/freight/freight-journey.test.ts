@@ -94,7 +94,11 @@ describe('where a Freight has been', () => {
     const journey = journeyOf(f1, stages, promotions, events);
     expect(journey.map((v) => v.stage)).toEqual(['dev', 'qa', 'staging', 'prod']);
     const [dev, qa, staging, prod] = journey;
-    expect(dev).toMatchObject({ current: false, verifiedAt: '2025-01-01T11:00:00Z' });
+    expect(dev).toMatchObject({
+      current: false,
+      verified: true,
+      verifiedAt: '2025-01-01T11:00:00Z',
+    });
     expect(dev!.promotions.map((p) => [p.name, p.actor])).toEqual([
       ['dev.01a.f1', 'system:auto-promotion'],
     ]);
@@ -102,12 +106,14 @@ describe('where a Freight has been', () => {
       stage: 'qa',
       current: false,
       since: undefined,
+      verified: false,
       verifiedAt: undefined,
       approvedAt: undefined,
       approvedBy: undefined,
       promotions: [],
     });
-    expect(staging).toMatchObject({ current: true, since: '2025-01-01T12:00:00Z' });
+    // Verified there with no time recorded: still verified.
+    expect(staging).toMatchObject({ current: true, since: '2025-01-01T12:00:00Z', verified: true });
     expect(staging!.promotions.map((p) => p.actor)).toEqual(['token:shop/ci']);
     // The newest approval names who approved it.
     expect(prod).toMatchObject({

@@ -9,6 +9,7 @@ export interface StageVisit {
   current: boolean;
   /** Since when it runs there (the Freight's `currentlyIn`). */
   since?: string | undefined;
+  verified: boolean;
   verifiedAt?: string | undefined;
   approvedAt?: string | undefined;
   /** Who approved it for the Stage, from the audit trail (when the caller may read it). */
@@ -46,6 +47,7 @@ export function journeyOf(
       stage: stageName,
       current,
       since: status.currentlyIn?.[stageName]?.since,
+      verified: stageName in (status.verifiedIn ?? {}),
       verifiedAt: status.verifiedIn?.[stageName]?.verifiedAt,
       approvedAt: status.approvedFor?.[stageName]?.approvedAt,
       approvedBy: approvers.get(stageName),
@@ -56,7 +58,7 @@ export function journeyOf(
     );
     const recorded =
       current ||
-      stageName in (status.verifiedIn ?? {}) ||
+      visit.verified ||
       stageName in (status.approvedFor ?? {}) ||
       visit.promotions.length > 0;
     return requests || recorded ? [visit] : [];

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { Freight, Stage } from '../../api/types.js';
+import { Link, paths } from '../../app/router.js';
 import { age, versionsOf } from '../../components/format.js';
 import { markersOf } from './project-data.js';
 
@@ -9,6 +10,7 @@ import { markersOf } from './project-data.js';
  * caller may promote), or click it to pick it for the next Promote.
  */
 export const FreightTimeline = memo(function FreightTimeline(props: {
+  project: string;
   freight: Freight[];
   stages: Stage[];
   selected?: string | undefined;
@@ -42,7 +44,15 @@ export const FreightTimeline = memo(function FreightTimeline(props: {
             data-testid={`freight-${f.alias ?? f.metadata.name}`}
             title={f.metadata.name}
           >
-            <div className="alias">{f.alias ?? f.metadata.name.slice(0, 7)}</div>
+            <div className="alias">
+              <Link
+                to={paths.freight(props.project, f.metadata.name)}
+                draggable={false}
+                title={`${f.alias ?? f.metadata.name}: its artifacts, where it has been, a diff`}
+              >
+                {f.alias ?? f.metadata.name.slice(0, 7)}
+              </Link>
+            </div>
             <div className="versions">{versionsOf(f).join(', ')}</div>
             <div className="muted">{age(f.metadata.creationTimestamp)} ago</div>
             <div className="markers">

@@ -11,7 +11,7 @@ import { freezeReason } from '../projects/project-summary.js';
 import { ActivityPanel } from './activity-panel.js';
 import { FreightTimeline } from './freight-timeline.js';
 import { PipelineView } from './pipeline-view.js';
-import { aliasIndex, newestFirst } from './project-data.js';
+import { aliasIndex, currentFreightOf, newestFirst } from './project-data.js';
 import { PromoteDialog } from './promote-dialog.js';
 import type { StageActions } from './stage-card.js';
 import { useActivity } from './use-activity.js';
@@ -184,6 +184,7 @@ export function ProjectPage({ project }: { project: string }) {
           />
           <h2>Freight</h2>
           <FreightTimeline
+            project={project}
             freight={freight}
             stages={stages}
             selected={selected}
@@ -203,6 +204,10 @@ export function ProjectPage({ project }: { project: string }) {
           project={project}
           stage={dialog.stage}
           freight={dialog.freight}
+          current={(() => {
+            const target = stages.find((s) => s.metadata.name === dialog.stage);
+            return target && currentFreightOf(target)[0]?.name;
+          })()}
           allowed={allowed}
           onClose={() => setDialog(undefined)}
         />

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { Availability, PromotionPlan, Resource } from '../../api/types.js';
-import { navigate, paths } from '../../app/router.js';
+import { Link, navigate, paths } from '../../app/router.js';
 import { Badge, toneOf } from '../../components/badge.js';
 import { versionsOf } from '../../components/format.js';
 import { messageOf } from '../../components/use-action.js';
@@ -17,6 +17,8 @@ export function PromoteDialog(props: {
   project: string;
   stage: string;
   freight?: string | undefined;
+  /** The Freight the Stage runs now: each choice links to its diff against it. */
+  current?: string | undefined;
   allowed: VisibleActions;
   onClose: () => void;
 }) {
@@ -99,7 +101,16 @@ export function PromoteDialog(props: {
                   ) : (
                     <Badge tone="muted">not available</Badge>
                   )}
-                </label>
+                </label>{' '}
+                {props.current && props.current !== o.freight.metadata.name && (
+                  <Link
+                    to={paths.freight(project, o.freight.metadata.name, props.current)}
+                    className="compare-link"
+                    title={`what changes from the Freight ${stage} runs now`}
+                  >
+                    compare with current
+                  </Link>
+                )}
               </li>
             ))}
           </ul>

@@ -75,7 +75,13 @@ export function StageCard(props: {
       onDrop={onDrop}
     >
       <div className="stage-head">
-        <strong className="stage-name">{name}</strong>
+        <Link
+          to={paths.stage(project, name)}
+          className="stage-name"
+          title={`${name}: its history, health and verifications`}
+        >
+          <strong>{name}</strong>
+        </Link>
         <span className="badges">
           {health && health !== 'NotApplicable' && (
             <Badge tone={toneOf(health)} title={(status.health?.issues ?? []).join('\n')}>
@@ -198,7 +204,7 @@ export function StageCard(props: {
 }
 
 /** The Argo CD apps behind a Stage's health (its checks' output), with their links. */
-function argoApps(output: unknown): Array<{ app: string; health: string; url?: string }> {
+export function argoApps(output: unknown): Array<{ app: string; health: string; url?: string }> {
   const entries = (Array.isArray(output) ? output.flat() : []) as unknown[];
   return entries.flatMap((entry) => {
     const e = entry as { app?: unknown; health?: unknown; url?: unknown };
