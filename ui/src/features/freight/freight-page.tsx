@@ -12,6 +12,7 @@ import { FreightDiffView } from './freight-diff-view.js';
 import { journeyOf, type StageVisit } from './freight-journey.js';
 import { findFreight, labelOf, previousOf } from './freight-lookup.js';
 import { useFreightEvents } from './use-freight-events.js';
+import { YamlLink } from '../yaml/yaml-page.js';
 
 const KINDS = ['freight', 'stages', 'promotions'] as const;
 
@@ -92,6 +93,7 @@ export function FreightPage({ project, freight: wanted }: { project: string; fre
           <span className="muted">Freight</span> {labelOf(freight)}
         </h1>
         <span className="spacer" />
+        <YamlLink project={project} plural="freight" name={freight.metadata.name} />
         <Link to={paths.project(project)}>Pipeline</Link>
       </div>
       <dl className="facts" data-testid="freight-facts">

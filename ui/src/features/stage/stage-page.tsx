@@ -4,6 +4,7 @@ import { objectsOf, useLive } from '../../api/use-live.js';
 import { Link, paths } from '../../app/router.js';
 import { Badge, toneOf } from '../../components/badge.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { ExpandableText } from '../../components/expandable-text.js';
 import { age, duration, versionsOf } from '../../components/format.js';
 import { ArtifactList } from '../freight/artifact-list.js';
 import { aliasIndex, currentFreightOf } from '../project/project-data.js';
@@ -15,6 +16,7 @@ import {
   type PromotionRow,
   type VerificationRow,
 } from './stage-history.js';
+import { YamlLink } from '../yaml/yaml-page.js';
 
 const KINDS = ['stages', 'freight', 'promotions'] as const;
 
@@ -77,6 +79,7 @@ export function StagePage({ project, stage }: { project: string; stage: string }
         {health && health !== 'NotApplicable' && <Badge tone={toneOf(health)}>{health}</Badge>}
         {controlFlow && <Badge tone="muted">control flow</Badge>}
         <span className="spacer" />
+        <YamlLink project={project} plural="stages" name={stage} />
         <Link to={paths.project(project)}>Pipeline</Link>
       </div>
 
@@ -196,7 +199,7 @@ export function StagePage({ project, stage }: { project: string; stage: string }
                   <td>{c.type}</td>
                   <td>{c.status}</td>
                   <td>{c.reason ?? ''}</td>
-                  <td className="pre-wrap">{c.message ?? ''}</td>
+                  <td>{c.message && <ExpandableText text={c.message} />}</td>
                 </tr>
               ))}
             </tbody>
@@ -266,7 +269,7 @@ function PromotionHistory(props: {
             <td>
               <Badge tone={toneOf(row.phase)}>{row.phase}</Badge>
               {row.message && row.phase !== 'Succeeded' && (
-                <div className="muted pre-wrap">{row.message}</div>
+                <ExpandableText text={row.message} mono className="muted" />
               )}
             </td>
             <td>
@@ -335,7 +338,7 @@ function VerificationHistory(props: {
               <td className="mono">
                 {row.actor ?? <span className="muted">after promotion</span>}
               </td>
-              <td className="pre-wrap">{row.message ?? ''}</td>
+              <td>{row.message && <ExpandableText text={row.message} />}</td>
             </tr>
           ))}
         </tbody>

@@ -43,6 +43,12 @@ export function YamlPage(props: { project: string; plural?: string; name?: strin
         {plural === 'promotions' && name !== undefined && (
           <Link to={paths.promotion(project, name)}>Promotion page</Link>
         )}
+        {plural === 'stages' && name !== undefined && (
+          <Link to={paths.stage(project, name)}>Stage page</Link>
+        )}
+        {plural === 'freight' && name !== undefined && (
+          <Link to={paths.freight(project, name)}>Freight page</Link>
+        )}
         <Link to={paths.project(project)}>Back to {project}</Link>
         <button type="button" onClick={load}>
           Reload
