@@ -1,13 +1,15 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gitHttpHandler } from '../src/quickstart/git-http-server.js';
 
 /**
  * Real git repositories served over smart HTTP by `git http-backend` (the CGI program that
- * ships with git), behind a small Node HTTP server. Pushes are allowed. Optionally requires
+ * ships with git), behind a small Node HTTP server (the quickstart's handler,
+ * src/quickstart/git-http-server.ts). Pushes are allowed. Optionally requires
  * basic auth, to test credentials.
  */
 export interface TestGitServer {
@@ -77,6 +79,8 @@ export async function startGitServer(
     handle(req, res);
   };
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
+  // http-backend accepts pushes only from an authenticated user.
+  const backend = gitHttpHandler({ root: repos, remoteUser: 'gantry-test' });
   const handle = (
     req: import('node:http').IncomingMessage,
     res: import('node:http').ServerResponse,
@@ -88,52 +92,7 @@ export async function startGitServer(
         return;
       }
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      GIT_PROJECT_ROOT: repos,
-      GIT_HTTP_EXPORT_ALL: '1',
-      REQUEST_METHOD: req.method,
-      PATH_INFO: decodeURIComponent(url.pathname),
-      QUERY_STRING: url.search.slice(1),
-      CONTENT_TYPE: req.headers['content-type'] ?? '',
-      REMOTE_ADDR: req.socket.remoteAddress,
-      // http-backend accepts pushes only from an authenticated user.
-      REMOTE_USER: 'gantry-test',
-      GIT_HTTP_MAX_REQUEST_BUFFER: '100M',
-    };
-    if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
-    if (req.headers['content-encoding'])
-      env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
-    if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
-    const cgi = spawn('git', ['http-backend'], { env });
-    req.pipe(cgi.stdin);
-    let head = Buffer.alloc(0);
-    let headersSent = false;
-    cgi.stdout.on('data', (chunk: Buffer) => {
-      if (headersSent) {
-        res.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const crlf = head.indexOf('\r\n\r\n');
-      const lf = head.indexOf('\n\n');
-      const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf : lf;
-      if (end < 0) return;
-      let status = 200;
-      for (const line of head.subarray(0, end).toString().split(/\r?\n/)) {
-        const colon = line.indexOf(':');
-        const name = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (name.toLowerCase() === 'status') status = parseInt(value, 10);
-        else if (name) res.setHeader(name, value);
-      }
-      res.writeHead(status);
-      headersSent = true;
-      res.write(head.subarray(end + (end === crlf ? 4 : 2)));
-    });
-    cgi.stdout.on('end', () => res.end());
-    cgi.on('error', () => res.destroy());
+    backend(req, res);
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

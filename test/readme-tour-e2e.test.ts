@@ -143,7 +143,7 @@ describe("the README's quickstart tour", () => {
     quickstart.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(quickstartOutput).toContain('Stopped.');
-  }, 300_000);
+  }, 600_000);
 });
 
 function runBash(
