@@ -69,6 +69,12 @@ const FORBIDDEN: Array<{ from: string; to: string[]; except?: string[]; why: str
     why: 'the outbound policy and its client depend on nothing else of ours',
   },
   {
+    from: 'quickstart',
+    to: [''],
+    except: ['quickstart', 'errors.ts'],
+    why: "the quickstart's demo components stand apart from the server; the CLI applies the example through the API",
+  },
+  {
     from: 'server',
     to: ['cli', 'store/sqlite', 'store/postgres'],
     why: 'only main.ts picks a store backend',
