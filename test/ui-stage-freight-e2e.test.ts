@@ -272,5 +272,17 @@ describe('the Stage and Freight pages', () => {
     // Picking another Freight keeps it in the address.
     await page.getByTestId('compare-with').selectOption(v2.metadata.name);
     expect(new URL(page.url()).searchParams.get('compare')).toBe(v2.metadata.name);
+
+    // The system's dark setting: the tables follow the theme's colours.
+    const background = () =>
+      diff.evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundColor as string);
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).not.toBe(light);
+    await shot('dark-freight-compare');
+    await page.goto(`${example.gantry.url}/projects/frontend/stages/dev`);
+    await expect.poll(() => page.getByTestId('stage-verification').count()).toBeGreaterThan(0);
+    await shot('dark-stage-page');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 });
