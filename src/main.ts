@@ -9,6 +9,7 @@ import { RepositoryCache } from './git/repository-cache.js';
 import { BUILTIN_STEPS } from './steps/index.js';
 import { WarehouseController } from './controllers/warehouse-controller.js';
 import { ProjectConfigController } from './controllers/project-config-controller.js';
+import { StageReferencesController } from './controllers/stage-references-controller.js';
 import { VerificationController } from './controllers/verification-controller.js';
 import { StageHealthController } from './controllers/stage-health-controller.js';
 import { argocdHealthChecker } from './integrations/argocd/argocd-health-checker.js';
@@ -239,6 +240,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       logger,
       externalUrl: () => config.externalUrl ?? listening,
     });
+    const stageReferences = new StageReferencesController({ store, logger });
     const app = createApp({
       webhooks,
       freight: freightService,
@@ -276,6 +278,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     await promotions.start();
     await warehouses.start();
     await projectConfigs.start();
+    await stageReferences.start();
     await verifications.start();
     await stageHealth.start();
     await autoPromotions.start();
@@ -298,6 +301,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
             promotions.stop(),
             warehouses.stop(),
             projectConfigs.stop(),
+            stageReferences.stop(),
             verifications.stop(),
             stageHealth.stop(),
             autoPromotions.stop(),

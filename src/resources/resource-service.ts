@@ -8,6 +8,8 @@ import {
   type StoredResource,
 } from '../api/resource.js';
 import { describeDocument, validateManifest } from '../api/validate-manifest.js';
+import type { StageSpec } from '../api/stage.js';
+import { stageReferenceProblems } from '../api/stage-references.js';
 import type { WarehouseSpec } from '../api/warehouse.js';
 import { fieldIssuesFromZod } from '../api/zod-issues.js';
 import { createUlidGenerator } from '../ids/ulid.js';
@@ -76,6 +78,11 @@ export interface ApplyRequest {
 export interface AppliedObject {
   outcome: WriteOutcome;
   object: StoredResource;
+  /**
+   * What was accepted but looks wrong, as Kubernetes admission warnings: a Stage requesting
+   * Freight from a Warehouse or Stage that does not exist (`stage "dev" requests Freight from …`).
+   */
+  warnings?: string[] | undefined;
 }
 
 export interface ResourceServiceOptions {
@@ -130,12 +137,17 @@ export class ResourceService {
       if (object.kind === 'Freight' && typeof object.alias === 'string' && object.alias)
         batchAliases.add(object.alias);
 
-    const planned: Array<{ index: number; ops: WriteOp[]; main: number }> = [];
+    const planned: Array<{ index: number; ops: WriteOp[]; main: number; warnings: string[] }> = [];
     const issues: FieldIssue[] = [];
     for (const [index, { object, info }] of validated.entries()) {
       try {
         const ops = await this.#admit(object, info, index, request, batch, batchAliases);
-        planned.push({ index, ops, main: ops.findIndex((op) => op.op === request.mode) });
+        planned.push({
+          index,
+          ops,
+          main: ops.findIndex((op) => op.op === request.mode),
+          warnings: await this.#warnings(object, batch),
+        });
       } catch (err) {
         if (isInputIssues(err)) issues.push(...err.issues);
         else throw err;
@@ -177,7 +189,11 @@ export class ResourceService {
     let offset = 0;
     for (const p of planned) {
       const result = results[offset + p.main]!;
-      byDocument.set(p.index, { outcome: result.outcome, object: result.object! });
+      byDocument.set(p.index, {
+        outcome: result.outcome,
+        object: result.object!,
+        ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}),
+      });
       offset += p.ops.length;
     }
     return validated.map((_, index) => byDocument.get(index)!);
@@ -537,6 +553,36 @@ export class ResourceService {
     }
     ops.push({ op: request.mode, object: admitted, check, source: { document } });
     return ops;
+  }
+
+  /**
+   * Warnings about an accepted object: a Stage requesting Freight from a Warehouse or Stage
+   * that neither exists nor comes in the same request (Kargo accepts it; so do we).
+   */
+  async #warnings(object: Resource, batch: Map<string, Resource>): Promise<string[]> {
+    if (object.kind !== 'Stage') return [];
+    const namespace = object.metadata.namespace ?? '';
+    const spec = object.spec as StageSpec;
+    const names = (kind: string) => [
+      ...new Set(
+        kind === 'Warehouse'
+          ? spec.requestedFreight.map((r) => r.origin.name)
+          : spec.requestedFreight.flatMap((r) => r.sources.stages ?? []),
+      ),
+    ];
+    const present = async (kind: string) => {
+      const found = new Set<string>();
+      for (const name of names(kind)) {
+        const key = { kind, namespace, name };
+        if (batch.has(mapKeyOf(key)) || (await this.#store.get(key))) found.add(name);
+      }
+      return found;
+    };
+    const [warehouses, stages] = await Promise.all([present('Warehouse'), present('Stage')]);
+    return stageReferenceProblems(namespace, spec, {
+      warehouse: (name) => warehouses.has(name),
+      stage: (name) => stages.has(name),
+    }).map((problem) => `stage "${object.metadata.name}" ${problem.message}`);
   }
 
   #promotionLookups(namespace: string, batch: Map<string, Resource>): PromotionLookups {

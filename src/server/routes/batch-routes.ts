@@ -7,6 +7,7 @@ import type { StoredResource } from '../../api/resource.js';
 import { inputError, isGantryError, type FieldIssue } from '../../errors.js';
 import type { ResourceService, WriteMode } from '../../resources/resource-service.js';
 import { booleanQuery, readDocuments } from '../request-body.js';
+import { addWarningHeaders } from '../warning-headers.js';
 
 /** What a batch request reports per document, in document order. */
 export interface BatchResultItem {
@@ -24,6 +25,7 @@ export interface BatchResultItem {
  * document is validated before anything is written, and the whole request commits
  * atomically. `?project=P` fills a missing namespace; `?dryRun=true` checks without writing;
  * `?force=true` creates hand-made Freight without asking its registries (marked as forced).
+ * What was accepted but looks wrong comes back as `warnings` and `Warning` headers.
  */
 export function registerBatchRoutes(
   routes: RouteGuard,
@@ -41,7 +43,12 @@ export function registerBatchRoutes(
       authorize: writeAuthorization(deps.authorizer, principal),
       freightSources: booleanQuery(c, 'force') ? 'force' : 'check',
     });
-    return c.json({ items: results.map((r) => summary(r.object, r.outcome)) });
+    const warnings = results.flatMap((r) => r.warnings ?? []);
+    addWarningHeaders(c, warnings);
+    return c.json({
+      items: results.map((r) => summary(r.object, r.outcome)),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    });
   };
   // Each document is checked against its own project by admission (per-object).
   routes.put('/v1/resources', { kind: 'per-object' }, write('apply'));

@@ -11,6 +11,7 @@ import { booleanQuery, readJsonBody } from '../request-body.js';
 import { present } from '../presentation.js';
 import { watchStream } from '../watch-stream.js';
 import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
+import { addWarningHeaders } from '../warning-headers.js';
 import type { AccessRequest, Verb } from '../../auth/policy-rules.js';
 import type { Authorizer } from '../../auth/authorizer.js';
 import { writeAuthorization } from '../../auth/write-authorization.js';
@@ -323,6 +324,7 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
     freightSources: booleanQuery(c, 'force') ? 'force' : 'check',
 }
 
+  addWarningHeaders(c, result!.warnings ?? []);
 /** Takes a field from the URL; a body that says otherwise is an error rather than a surprise. */
 function fillFromUrl(
   metadata: Resource['metadata'],

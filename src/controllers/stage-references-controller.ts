@@ -1,0 +1,179 @@
+import type { Condition } from '../api/meta.js';
+import type { StoredResource } from '../api/resource.js';
+import type { StageSpec, StageStatus } from '../api/stage.js';
+import {
+  REFERENCE_REASONS,
+  stageReferenceProblems,
+  type StageReferenceProblem,
+} from '../api/stage-references.js';
+import { formatTimestamp } from '../api/timestamp.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { updateStatus } from '../store/update-status.js';
+
+const READY = 'Ready';
+
+/**
+ * Shows in each Stage's status what it requests Freight from that does not exist: a `Ready`
+ * condition with status False, reason `MissingWarehouse` or `MissingUpstreamStage` and a
+ * message naming them. The condition goes away by itself once they exist, and comes back when
+ * one is deleted. A Stage whose references are fine keeps whatever Ready condition it has (this
+ * controller removes only the ones it wrote).
+ *
+ * Level-triggered per project: any Stage created, deleted or changed (spec) and any Warehouse
+ * created or deleted re-checks every Stage of its project.
+ */
+export class StageReferencesController {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  readonly #stop = new AbortController();
+  readonly #queue = new Map<string, Promise<void>>();
+  /** Each Stage's generation as last seen, so status-only writes do not re-check a project. */
+  readonly #generations = new Map<string, number | undefined>();
+  #watching: Promise<void> | undefined;
+
+  constructor(options: { store: Store; logger: Logger; now?: () => Date }) {
+    this.#store = options.store;
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async start(): Promise<void> {
+    const list = await this.#store.list('Stage');
+    this.#watching = this.#watch(list.resourceVersion);
+    const projects = new Set<string>();
+    for (const stage of list.items) {
+      this.#generations.set(keyOf(stage), stage.metadata.generation);
+      projects.add(stage.metadata.namespace ?? '');
+    }
+    for (const project of projects) this.#schedule(project);
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#watching?.catch(() => undefined);
+    await Promise.allSettled([...this.#queue.values()]);
+  }
+
+  async #watch(from: string): Promise<void> {
+    try {
+      for await (const event of this.#store.watch({
+        kinds: ['Stage', 'Warehouse'],
+        fromResourceVersion: from,
+        signal: this.#stop.signal,
+      })) {
+        const object = event.object;
+        if (object.kind === 'Stage') {
+          const key = keyOf(object);
+          if (event.type === 'DELETED') this.#generations.delete(key);
+          else if (
+            this.#generations.has(key) &&
+            this.#generations.get(key) === object.metadata.generation
+          )
+            continue; // a status write (ours included): the references did not change
+          else this.#generations.set(key, object.metadata.generation);
+        } else if (event.type === 'MODIFIED') continue; // a Warehouse's existence did not change
+        this.#schedule(object.metadata.namespace ?? '');
+      }
+    } catch (err) {
+      if (this.#stop.signal.aborted) return;
+      this.#logger.error('stage references watch ended; restarting', { error: errorMessage(err) });
+      const list = await this.#store.list('Stage');
+      this.#watching = this.#watch(list.resourceVersion);
+    }
+  }
+
+  #schedule(project: string): void {
+    if (this.#stop.signal.aborted || !project) return;
+    const previous = this.#queue.get(project) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#reconcile(project))
+      .catch((err: unknown) =>
+        this.#logger.error('checking what Stages request Freight from failed', {
+          project,
+          error: errorMessage(err),
+        }),
+      );
+    this.#queue.set(project, next);
+    void next.finally(() => {
+      if (this.#queue.get(project) === next) this.#queue.delete(project);
+    });
+  }
+
+  async #reconcile(project: string): Promise<void> {
+    const [stages, warehouses] = await Promise.all([
+      this.#store.list('Stage', { namespace: project }),
+      this.#store.list('Warehouse', { namespace: project }),
+    ]);
+    const stageNames = new Set(stages.items.map((s) => s.metadata.name));
+    const warehouseNames = new Set(warehouses.items.map((w) => w.metadata.name));
+    for (const stage of stages.items) {
+      const problems = stageReferenceProblems(project, stage.spec as StageSpec, {
+        warehouse: (name) => warehouseNames.has(name),
+        stage: (name) => stageNames.has(name),
+      });
+      await updateStatus<StageStatus>(
+        this.#store,
+        { kind: 'Stage', namespace: project, name: stage.metadata.name },
+        (status) => {
+          const conditions = referenceConditions(
+            status?.conditions,
+            problems,
+            stage.metadata.generation,
+            this.#now(),
+          );
+          if (!conditions) return undefined;
+          const next: StageStatus = { ...status, conditions };
+          if (conditions.length === 0) delete next.conditions;
+          return next;
+        },
+      );
+    }
+  }
+}
+
+/**
+ * The Stage's conditions given what it requests that is missing, or undefined when they stay
+ * as they are: `Ready=False` naming the problems, or no Ready condition of ours once they are
+ * gone. The transition time moves only when the status does.
+ */
+export function referenceConditions(
+  conditions: Condition[] | undefined,
+  problems: StageReferenceProblem[],
+  generation: number | undefined,
+  now: Date,
+): Condition[] | undefined {
+  const current = conditions ?? [];
+  const ready = current.find((c) => c.type === READY);
+  const others = current.filter((c) => c.type !== READY);
+  if (problems.length === 0) {
+    if (!ready || !REFERENCE_REASONS.has(ready.reason ?? '')) return undefined;
+    return others;
+  }
+  const next: Condition = {
+    type: READY,
+    status: 'False',
+    reason: problems[0]!.reason,
+    message: problems.map((p) => p.message).join('; '),
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    lastTransitionTime:
+      ready?.status === 'False' && ready.lastTransitionTime
+        ? ready.lastTransitionTime
+        : formatTimestamp(now),
+  };
+  if (
+    ready &&
+    ready.status === next.status &&
+    ready.reason === next.reason &&
+    ready.message === next.message &&
+    ready.observedGeneration === next.observedGeneration
+  )
+    return undefined;
+  return [...others, next];
+}
+
+function keyOf(object: StoredResource): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
