@@ -260,9 +260,11 @@ spec:
       () => Promise.resolve(appReads('frontend-dev') >= checked + 2),
       'two more health checks of frontend-dev',
     );
-    expect((await stage('dev'))?.freightHistory?.[0]?.verificationHistory?.[0]?.phase).toBe(
-      'Pending',
-    );
+    const after = await stage('dev');
+    expect(
+      after?.freightHistory?.[0]?.verificationHistory?.[0]?.phase,
+      JSON.stringify(after?.freightHistory?.slice(0, 2)),
+    ).toBe('Pending');
     expect(await tagIn('staging')).toBe(staged);
     const freight = await gantry.store.list('Freight', { namespace: 'frontend' });
     const broken = freight.items.find(

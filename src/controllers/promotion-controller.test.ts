@@ -18,6 +18,24 @@ const api = 'kargo.akuity.io/v1alpha1';
 describe('PromotionController', () => {
   let dir: string;
   let store: SqliteStore;
+  /** The store's clock (leases run out by it): real time, unless a test stops it. */
+  let storeTime: () => number;
+  /** Every lease the controllers asked the store for, and whether they got it. */
+  let leaseAttempts: Array<{ name: string; holder: string; got: boolean }>;
+  /** The store as the controllers see it: every acquireLease recorded in `leaseAttempts`. */
+  const recordingStore = (): SqliteStore =>
+    new Proxy(store, {
+      get(target, property) {
+        if (property === 'acquireLease')
+          return async (name: string, holder: string, ttlMs: number) => {
+            const got = await target.acquireLease(name, holder, ttlMs);
+            leaseAttempts.push({ name, holder, got });
+            return got;
+          };
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
 
   /** A controller as one replica runs it, with its own data directory. */
   const newController = (
@@ -26,7 +44,7 @@ describe('PromotionController', () => {
     leaseTtlMs = 30_000,
   ) =>
     new PromotionController({
-      store,
+      store: recordingStore(),
       logs: new PromotionLogs(join(dir, replicaId)),
       logger: silentLogger,
       runner: {
@@ -101,18 +119,25 @@ describe('PromotionController', () => {
   };
 
   const waitForPhase = async (key: ObjectKey, done: (phase?: string) => boolean) => {
+    // The deadline only detects a hang (generous for a busy machine); the loop waits for `done`.
+    const deadline = Date.now() + 30_000;
     let status: { phase?: string; message?: string } = {};
-    for (let i = 0; i < 250; i++) {
+    for (;;) {
       status = ((await store.get(key))?.status as typeof status | undefined) ?? {};
-      if (done(status.phase)) break;
+      if (done(status.phase) || Date.now() > deadline) return status;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return status;
   };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-controller-'));
-    store = openSqliteStore({ path: ':memory:', pollIntervalMs: 20 });
+    storeTime = Date.now;
+    leaseAttempts = [];
+    store = openSqliteStore({
+      path: ':memory:',
+      pollIntervalMs: 20,
+      now: () => new Date(storeTime()),
+    });
   });
   afterEach(async () => {
     await store.close();
@@ -180,15 +205,26 @@ describe('PromotionController', () => {
 
   it('takes over a Stage once the lease of a replica that died runs out', async () => {
     const service = await setUpProject(['dev'], [{ uses: 'compose-output', config: {} }]);
-    // A replica took the Stage and then vanished without giving it up.
+    // A replica took the Stage and then vanished without giving it up. The store's clock stands
+    // still until the test lets the lease run out: however slow the machine, it holds till then.
+    const start = Date.now();
+    storeTime = () => start;
     expect(await store.acquireLease('promotions/demo/dev', 'replica-gone', 300)).toBe(true);
     const key = await promote(service, 'dev');
     const survivor = newController('replica-b', [], 300);
     await survivor.start();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The survivor asked for the Stage and was refused: it does not run the Promotion.
+    const refused = () =>
+      leaseAttempts.some(
+        (a) => a.name === 'promotions/demo/dev' && a.holder === 'replica-b' && !a.got,
+      );
+    for (const deadline = Date.now() + 30_000; !refused() && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(refused()).toBe(true);
     expect(
       ((await store.get(key))?.status as { phase?: string } | undefined)?.phase,
     ).toBeUndefined();
+    storeTime = () => start + 300; // the lease runs out
     const status = await waitForPhase(key, (p) => p === 'Succeeded');
     await survivor.stop();
     expect(status.phase).toBe('Succeeded');

@@ -98,7 +98,11 @@ describe('StageHealthController', () => {
   it('marks a Stage whose last Promotion failed Unhealthy at once', async () => {
     await controller.start();
     await promoted('plain', 'Failed', []);
-    for (let i = 0; i < 200 && (await health('plain'))?.status === undefined; i++)
+    // Waits for the write; the deadline only detects a hang.
+    for (
+      const deadline = Date.now() + 30_000;
+      (await health('plain'))?.status === undefined && Date.now() < deadline;
+    )
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await health('plain')).toEqual({
       status: 'Unhealthy',
@@ -113,6 +117,8 @@ describe('StageHealthController', () => {
     await promoted('checked', 'Succeeded', [{ uses: 'argocd-update' }]);
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const checking = new Promise<void>((resolve) => (entered = resolve));
     result = {
       status: 'Unhealthy',
       issues: ['Application argocd/web is synced to a newer revision'],
@@ -122,10 +128,12 @@ describe('StageHealthController', () => {
       logger: silentLogger,
       replicaId: 'r2',
       intervalMs: 60_000,
-      healthCheckers: [{ uses: 'argocd-update', check: async () => (await slow, result) }],
+      healthCheckers: [
+        { uses: 'argocd-update', check: async () => (entered(), await slow, result) },
+      ],
     });
     const round = gate.assessAll();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await checking; // the round judges the first Promotion's checks now
     await promoted('checked', 'Succeeded', [{ uses: 'argocd-update' }]); // finished meanwhile
     release();
     await round;

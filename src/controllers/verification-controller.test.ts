@@ -117,8 +117,9 @@ describe('VerificationController', () => {
       (await store.get({ kind: 'Freight', namespace: 'demo', name: freightName }))
         ?.status as FreightStatus
     )?.verifiedIn ?? {};
+  /** Waits for `check`; the deadline only detects a hang (generous for a busy machine). */
   const until = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 200; i++) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       if (await check()) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

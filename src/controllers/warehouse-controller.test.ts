@@ -79,10 +79,10 @@ describe('WarehouseController', () => {
 
   const key = (name: string): ObjectKey => ({ kind: 'Warehouse', namespace: 'demo', name });
 
-  /** Polls until `done` holds for the Warehouse (2 s at most). */
+  /** Polls until `done` holds for the Warehouse (the deadline only detects a hang). */
   const waitFor = async (name: string, done: (w: StoredResource) => boolean) => {
     let current: StoredResource | undefined;
-    for (let i = 0; i < 200; i++) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       current = await store.get(key(name));
       if (current && done(current)) return current;
       await new Promise((resolve) => setTimeout(resolve, 10));
