@@ -30,13 +30,15 @@ export async function startDockerRegistry(options: {
   dir: string;
   host: string;
   port: number;
+  /** What it is called in errors; default "demo registry". */
+  what?: string;
   /** The program to run (tests point it elsewhere); default `docker-registry` on PATH. */
   program?: string;
 }): Promise<DockerRegistry> {
   mkdirSync(options.dir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     // Checked before it starts: whatever holds the port might answer /v2/ in its place.
-    const port = await freePort(options.host, options.port);
+    const port = await freePort(options.host, options.port, options.what ?? 'demo registry');
     writeFileSync(
       join(options.dir, 'config.yml'),
       stringify(config(options.dir, options.host, port)),
@@ -50,7 +52,7 @@ export async function startDockerRegistry(options: {
       if (inUse && options.port === 0 && attempt < 3) continue;
       if (inUse)
         throw inputError(
-          `the demo registry cannot listen on ${options.host}:${port}: the port is in use (another registry?); stop what uses it, or choose another port (0 picks a free one)`,
+          `the ${options.what ?? 'demo registry'} cannot listen on ${options.host}:${port}: the port is in use (another registry?); stop what uses it, or choose another port (0 picks a free one)`,
         );
       throw err;
     }
@@ -142,14 +144,14 @@ async function stop(child: ChildProcess): Promise<void> {
  * `port` (0: any) if it is free on `host` right now (bound and released); a taken port is an
  * error naming it.
  */
-async function freePort(host: string, wanted: number): Promise<number> {
+async function freePort(host: string, wanted: number, what: string): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
           ? inputError(
-              `the demo registry cannot listen on ${host}:${wanted}: the port is in use (another registry?); stop what uses it, or choose another port (0 picks a free one)`,
+              `the ${what} cannot listen on ${host}:${wanted}: the port is in use (another registry?); stop what uses it, or choose another port (0 picks a free one)`,
             )
           : err,
       ),

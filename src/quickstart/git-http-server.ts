@@ -78,6 +78,12 @@ export async function startGitHttpServer(options: {
   root: string;
   host: string;
   port: number;
+  /** What it is called in errors; default "git server". */
+  what?: string;
 }): Promise<Listening> {
-  return listenOn(createServer(gitHttpHandler({ root: options.root })), options, 'git server');
+  return listenOn(
+    createServer(gitHttpHandler({ root: options.root })),
+    options,
+    options.what ?? 'git server',
+  );
 }

@@ -16,6 +16,8 @@ export interface HealthEndpoint extends Listening {
 export async function startHealthEndpoint(options: {
   host: string;
   port: number;
+  /** What it is called in errors; default "health endpoint". */
+  what?: string;
 }): Promise<HealthEndpoint> {
   let status: HealthStatus = 'ok';
   const server = createServer((req, res) => {
@@ -49,7 +51,7 @@ export async function startHealthEndpoint(options: {
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
   });
-  const listening = await listenOn(server, options, 'health endpoint');
+  const listening = await listenOn(server, options, options.what ?? 'health endpoint');
   return {
     ...listening,
     get status() {

@@ -62,12 +62,17 @@ export async function startQuickstartComponents(options: {
   try {
     const reposRoot = join(options.dir, 'repos');
     const gitServer: Listening = await startGitHttpServer({
+      what: 'GitOps repository (--git-port)',
       root: reposRoot,
       host,
       port: options.ports.git,
     });
     started.push(gitServer);
-    const health = await startHealthEndpoint({ host, port: options.ports.health });
+    const health = await startHealthEndpoint({
+      host,
+      port: options.ports.health,
+      what: 'health endpoint (--health-port)',
+    });
     started.push(health);
     let registry: QuickstartComponents['registry'];
     if (options.registry) {
@@ -77,6 +82,7 @@ export async function startQuickstartComponents(options: {
         dir: join(options.dir, 'registry'),
         host,
         port: options.ports.registry,
+        what: 'demo registry (--registry-port)',
       });
       started.push(running);
       registry = { host: running.host, url: running.url, demo: true };

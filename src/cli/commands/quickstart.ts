@@ -129,7 +129,7 @@ export async function quickstartCommand(
     });
     ctx.out('');
     ctx.out(
-      `Ready. dev takes ${FIRST_TAG} now, is verified, and staging follows. In another terminal:`,
+      'Ready. dev takes new Freight on its own and is verified; staging follows. In another terminal:',
     );
     ctx.out('  npx gantry get stages -n frontend');
     ctx.out('  npx gantry quickstart push 1.3.0     # publish a new tag, no Docker needed');
