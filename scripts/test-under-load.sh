@@ -33,7 +33,7 @@ for run in $(seq 1 "$runs"); do
   npx vitest run "$@" >"$logs/run-$run.log" 2>&1
   status=$?
   seconds=$(($(date +%s) - start))
-  summary=$(grep -E '^ *(Test Files|Tests) ' "$logs/run-$run.log" | sed -E 's/\x1b\[[0-9;]*m//g; s/ +/ /g' | tr '\n' ';')
+  summary=$(sed -E 's/\x1b\[[0-9;]*m//g' "$logs/run-$run.log" | grep -E '^ *(Test Files|Tests) ' | sed -E 's/^ +//; s/ +/ /g' | tr '\n' ';')
   if [ "$status" -eq 0 ]; then result=passed; else result=FAILED; failed=$((failed + 1)); fi
   printf 'run %d/%d: %s in %ds (%s) log: %s\n' "$run" "$runs" "$result" "$seconds" "$summary" "$logs/run-$run.log"
   if [ "$status" -ne 0 ]; then

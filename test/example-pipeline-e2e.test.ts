@@ -23,7 +23,7 @@ import { until as waitUntil } from './in-process-cli.js';
  * assert that something did NOT happen they first wait for evidence that the controller had
  * its chance (a probe Stage verified by the same auto-promotion pass, a new health check).
  */
-describe('the example pipeline end to end', { timeout: 180_000 }, () => {
+describe('the example pipeline end to end', { timeout: 600_000 }, () => {
   let example: ExampleProject;
   let gantry: RunningGantry;
   let git: TestGitServer;
@@ -39,8 +39,11 @@ describe('the example pipeline end to end', { timeout: 180_000 }, () => {
     (await stage(name))?.freightHistory?.[0]?.items?.['Warehouse/frontend']?.images?.[0]?.tag;
   const verified = async (name: string) =>
     (await stage(name))?.freightHistory?.[0]?.verificationHistory?.[0]?.phase;
-  /** Longer waits, polled less often: this pipeline verifies for real. */
-  const until = (check: () => Promise<boolean>, what: string, seconds = 60) =>
+  /**
+   * Longer waits, polled less often: this pipeline verifies for real (git, Argo CD, the health
+   * endpoint measured three times a second apart), which takes minutes on a busy machine.
+   */
+  const until = (check: () => Promise<boolean>, what: string, seconds = 180) =>
     waitUntil(check, what, seconds, 50);
   /** The names of the project's Promotions, sorted (they sort by creation). */
   const promotionNames = async () =>
@@ -241,9 +244,13 @@ spec:
     const staged = await tagIn('staging');
     await push('1.2.5');
     await until(async () => (await tagIn('dev')) === '1.2.5', '1.2.5 in dev');
+    // Health is judged first, then the verification controller records why it waits.
     await until(
-      async () => (await stage('dev'))?.health?.status === 'Unhealthy',
-      'dev to be unhealthy',
+      async () =>
+        (await stage('dev'))?.freightHistory?.[0]?.verificationHistory?.[0]?.message?.startsWith(
+          'waiting for the Stage to be healthy: Unhealthy',
+        ) === true,
+      'dev verification to wait for an unhealthy dev',
     );
     const dev = await stage('dev');
     expect(dev?.health?.issues).toEqual([
