@@ -138,6 +138,22 @@ describe("the README's quickstart tour", () => {
     expect(gitLog).toMatch(/stage\.kargo\.akuity\.io\/prod: Freight \S+ verified/);
     expect(gitLog).not.toMatch(/no Argo CD is configured/);
 
+    // The failed verification the README mentions: a broken health endpoint fails dev's
+    // verification of the next Freight, and gantry wait says so instead of waiting on.
+    const broken = await runBash(
+      [
+        'set -euo pipefail',
+        'npx gantry quickstart health degraded',
+        'npx gantry quickstart push 1.4.0',
+        'npx gantry refresh warehouse frontend -n frontend',
+        `BAD=$(npx gantry get warehouse frontend -n frontend -o jsonpath='{.status.lastFreightID}')`,
+        'npx gantry wait stage dev --freight "$BAD" -n frontend',
+      ].join('\n'),
+      env,
+    );
+    expect(broken.code, broken.output).toBe(1);
+    expect(broken.output).toMatch(/stage\.kargo\.akuity\.io\/dev: Freight \S+ failed verification/);
+
     // Ctrl-C stops the demo components and says so.
     const exited = new Promise<number | null>((resolve) => quickstart!.once('exit', resolve));
     quickstart.kill('SIGINT');
