@@ -7,6 +7,7 @@ import { versionsOf } from '../../components/format.js';
 import { ExpandableText } from '../../components/expandable-text.js';
 import { currentFreightOf } from './project-data.js';
 import { promotionMode, shownVerification } from './stage-badges.js';
+import { missingReference } from './stage-problems.js';
 
 export interface StageActions {
   promote(stage: string, freight?: string): void;
@@ -44,13 +45,15 @@ export function StageCard(props: {
   const controlFlow = (stage.spec?.promotionTemplate?.spec?.steps ?? []).length === 0;
   const droppable = !controlFlow && allowed.promote;
   const apps = argoApps(status.health?.output);
-  // What is wrong, in words, on the card itself: a failed verification, else a health issue.
+  // What is wrong, in words, on the card itself: a Warehouse or upstream Stage that does not
+  // exist, else a failed verification, else a health issue.
   const problem =
-    verification && toneOf(verification.phase) === 'bad'
+    missingReference(stage) ??
+    (verification && toneOf(verification.phase) === 'bad'
       ? `verification ${verification.phase}: ${verification.message ?? 'no message'}`
       : health === 'Unhealthy'
         ? (status.health?.issues ?? [])[0]
-        : undefined;
+        : undefined);
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     const freight = event.dataTransfer.getData('application/x-gantry-freight');
