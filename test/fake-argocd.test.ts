@@ -127,7 +127,7 @@ describe('fake Argo CD', () => {
     expect((await call('POST', '/api/v1/applications/multi/sync', {})).json).toMatchObject({
       code: 9,
     });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await argocd.idle();
     const app = argocd.app('multi')!;
     expect(app.operation).toBeUndefined();
     expect(app.status).toMatchObject({
@@ -150,7 +150,7 @@ describe('fake Argo CD', () => {
 
     argocd.setHealthAfterSync('Suspended');
     await call('POST', '/api/v1/applications/solo/sync', { appNamespace: 'team-a' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await argocd.idle();
     expect(argocd.app('solo', 'team-a')!.status).toMatchObject({
       sync: { revision: 'HEAD' },
       health: { status: 'Suspended' },
@@ -359,10 +359,11 @@ describe('fake Argo CD syncing from a real git server', () => {
     });
     addGitApp('broken', { targetRevision: 'main', path: 'envs/broken' });
     await sync('broken');
+    // Polled on a timer due long before the 500 ms health timer, so it runs first however
+    // slow the machine; the deadline only detects a sync that never ends.
     for (
-      let i = 0;
-      i < 100 && argocd.app('broken')!.status?.operationState?.phase === 'Running';
-      i++
+      const deadline = Date.now() + 60_000;
+      argocd.app('broken')!.status?.operationState?.phase === 'Running' && Date.now() < deadline;
     ) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -32,7 +32,8 @@ export interface StepHarness {
   /**
    * Runs a step the way the engine does until it stops answering Running: its memo handed
    * back, its retryAfterMs honoured, transient errors retried up to its error threshold.
-   * Every outcome is kept in `outcomes`; gives up after `timeoutMs` (default 10 s).
+   * Every outcome is kept in `outcomes`; gives up after `timeoutMs` (default 60 s: it only
+   * detects a step that never ends, on however busy a machine).
    */
   runToEnd(
     step: StepDefinition,
@@ -42,6 +43,11 @@ export interface StepHarness {
   ): Promise<StepOutcome>;
   /** Outcomes and errors of the last runToEnd, in order. */
   outcomes: Array<StepOutcome | Error>;
+  /**
+   * Resolves once the running runToEnd has recorded an outcome (or error) that `match`
+   * accepts: how a test waits until a step has seen a state before it changes it.
+   */
+  untilOutcome(match: (outcome: StepOutcome | Error) => boolean): Promise<void>;
   cleanup(): void;
 }
 
@@ -80,7 +86,14 @@ export function createStepHarness(
     logs,
     metadataWrites,
     outcomes,
-    async runToEnd(step, config, overrides = {}, timeoutMs = 10_000) {
+    async untilOutcome(match) {
+      const deadline = Date.now() + 60_000;
+      while (!outcomes.some(match)) {
+        if (Date.now() > deadline) throw new Error('no matching step outcome within 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async runToEnd(step, config, overrides = {}, timeoutMs = 60_000) {
       outcomes.length = 0;
       const deadline = Date.now() + timeoutMs;
       const threshold = step.defaultErrorThreshold ?? 1;

@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeArgoCd, type FakeApplication, type FakeArgoCd } from '../../test/fake-argocd.js';
 import { createStepHarness, stepError, type StepHarness } from '../../test/step-harness.js';
+import type { StepOutcome } from '../engine/step.js';
 import { ArgoCdApiClient } from '../integrations/argocd/argocd-api-client.js';
 import { argoCdInstances, type ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import { argocdUpdateStep } from './argocd-update.js';
 import { argocdWaitStep } from './argocd-wait.js';
+
+/** A step still waiting on an app that is Progressing. */
+const progressing = (outcome: StepOutcome | Error) =>
+  'status' in outcome && outcome.status === 'Running' && /Progressing/.test(outcome.message ?? '');
 
 const REPO = 'https://git.example/frontend.git';
 
@@ -352,7 +357,7 @@ describe('argocd steps', () => {
     argocd.addApp(app('frontend-dev'));
     argocd.setHealthAfterSync('Progressing');
     const running = harness.runToEnd(argocdUpdateStep, { apps: [{ name: 'frontend-dev' }] });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.untilOutcome(progressing);
     argocd.setHealth('frontend-dev', 'Degraded');
     const outcome = await running;
     expect(outcome.status).toBe('Succeeded');
@@ -413,7 +418,7 @@ describe('argocd steps', () => {
       argocd.addApp(app('frontend-dev', { stage: null }));
       argocd.setHealth('frontend-dev', 'Progressing');
       const running = harness.runToEnd(argocdWaitStep, { apps: [{ name: 'frontend-dev' }] });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await harness.untilOutcome(progressing);
       argocd.setHealth('frontend-dev', 'Healthy');
       const outcome = await running;
       expect(outcome).toMatchObject({ status: 'Succeeded', message: 'argocd/frontend-dev ready' });
@@ -428,7 +433,7 @@ describe('argocd steps', () => {
       argocd.addApp(app('frontend-dev'));
       argocd.setHealth('frontend-dev', 'Progressing');
       const running = harness.runToEnd(argocdWaitStep, { apps: [{ name: 'frontend-dev' }] });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await harness.untilOutcome(progressing);
       argocd.setHealth('frontend-dev', 'Degraded');
       const err = await stepError(running);
       expect(err.terminal).toBe(true);

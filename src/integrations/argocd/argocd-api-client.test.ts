@@ -11,7 +11,8 @@ async function waitFor(
   read: () => Promise<Application>,
   done: (app: Application) => boolean,
 ): Promise<Application> {
-  for (let i = 0; i < 100; i++) {
+  // The deadline only detects a hang (generous for a busy machine).
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const app = await read();
     if (done(app)) return app;
     await new Promise((resolve) => setTimeout(resolve, 10));
