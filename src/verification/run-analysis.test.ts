@@ -588,7 +588,7 @@ describe('runAnalysis: abort, progress and resume', () => {
               provider: {
                 job: {
                   spec: {
-                    template: { spec: { containers: [{ name: 'c', command: ['sleep', '10'] }] } },
+                    template: { spec: { containers: [{ name: 'c', command: ['sleep', '120'] }] } },
                   },
                 },
               },
@@ -600,7 +600,8 @@ describe('runAnalysis: abort, progress and resume', () => {
     );
     expect(status.phase).toBe('Aborted');
     expect(metric?.measurements).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Far less than the two minutes the job would take, with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('reports progress after every measurement with snapshots', async () => {

@@ -111,10 +111,12 @@ describe('web provider', () => {
   });
 
   it('reports a refused connection as an Error, without the query string', async () => {
-    const closed = createServer();
-    const url = await listen(closed, 'http');
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const outcome = await webProvider.prepare({ url: `${url}/x?token=abc` }, 'm')(context());
+    // Port 0: nothing can listen there, so the connection is refused on every machine (a port
+    // freed a moment ago may be taken again by then).
+    const outcome = await webProvider.prepare(
+      { url: 'http://127.0.0.1:0/x?token=abc' },
+      'm',
+    )(context());
     expect(outcome).toMatchObject({
       type: 'error',
       message: expect.stringContaining('ECONNREFUSED') as string,
@@ -124,8 +126,15 @@ describe('web provider', () => {
 
   it('ends a measurement in flight when the signal aborts', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    const outcome = await measure({ path: '/hang' }, controller.signal);
+    const hanging = received.length;
+    const measuring = measure({ path: '/hang' }, controller.signal);
+    // Aborted once the request has reached the server, so it is in flight, however slow.
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      if (received.slice(hanging).some((r) => r.url === '/hang')) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    controller.abort();
+    const outcome = await measuring;
     expect(outcome).toMatchObject({
       type: 'error',
       message: expect.stringContaining('aborted') as string,
