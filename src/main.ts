@@ -23,6 +23,7 @@ import { localCommandRunner } from './verification/local-command-runner.js';
 import { createGuardedHttp } from './outbound/guarded-http.js';
 import { createOutboundPolicy } from './outbound/outbound-policy.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
+import { lookUpCommit } from './sources/git/commit-lookup.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
 import { HttpGetter } from './sources/http-get.js';
@@ -114,6 +115,9 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
     });
     const images = new ImageDiscovery(registry);
     const charts = new ChartDiscovery(http, registry);
+    const repositories = new RepositoryCache(config.dataDir, {
+      allowLocalRepositories: config.security.allowLocalRepositories,
+    });
     // Hand-made Freight is checked with the clients and credentials discovery uses.
     const service = new ResourceService({
       store,
@@ -134,6 +138,13 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
               now: () => new Date(),
             })
           ).versions ?? [],
+        commit: async (project, sub, id) =>
+          lookUpCommit(repositories, sub.repoURL, id, {
+            credentials: await credentials(project, sub.repoURL, 'git'),
+            // A repository that does not answer must not hold the request for long.
+            signal: AbortSignal.any([shutdown.signal, AbortSignal.timeout(30_000)]),
+            insecure: sub.insecureSkipTLSVerify,
+          }),
       },
     });
     const logs = new PromotionLogs(config.dataDir);
@@ -148,9 +159,7 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
         instance.kind === 'api' ? [instance.token] : [],
       ),
       steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
-      repositories: new RepositoryCache(config.dataDir, {
-        allowLocalRepositories: config.security.allowLocalRepositories,
-      }),
+      repositories,
       credentialsFor: (project: string, url: string) => credentials(project, url, 'git'),
       workRoot: join(config.dataDir, 'work'),
       now: () => new Date(),

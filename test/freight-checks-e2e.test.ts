@@ -8,6 +8,7 @@ import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
 import { cliAgainst } from './in-process-cli.js';
+import { startGitServer, type TestGitServer } from './git-server.js';
 import { startRegistry, type TestRegistry } from './registry.js';
 
 type Image = { repoURL?: string; tag?: string; digest?: string };
@@ -17,11 +18,15 @@ type Image = { repoURL?: string; tag?: string; digest?: string };
  * a real server with a real registry (Debian's docker-registry): a tag that exists gets its
  * digest, a missing tag, a wrong digest or a tag outside the subscription is refused and
  * changes nothing, `--force` skips the registry (not the subscription) and marks the Freight,
- * and a registry that cannot be reached says so.
+ * and a registry that cannot be reached says so. Git commits must exist in their repository
+ * (a real git http-backend).
  */
 describe('hand-made Freight checked against its sources', () => {
   let dir: string;
   let registry: TestRegistry;
+  let git: TestGitServer;
+  let repo: string;
+  let commit: string;
   let gantry: RunningGantry;
   /** Accepts connections and drops them: a registry that cannot be reached. */
   let deaf: Server;
@@ -60,7 +65,9 @@ images: [${image}]
     deaf = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve));
     deafHost = `127.0.0.1:${(deaf.address() as { port: number }).port}`;
-    registry = await startRegistry();
+    [registry, git] = await Promise.all([startRegistry(), startGitServer()]);
+    repo = git.createRepo('app', { 'README.md': 'hi\n' });
+    commit = git.commitFiles('app', { 'README.md': 'hello\n' }, 'say hello');
     gantry = await startGantry(
       resolveServerConfig(
         { port: '0', dataDir: join(dir, 'data'), minWarehouseInterval: '1h' },
@@ -99,6 +106,7 @@ spec:
             `chart: {repoURL: 'oci://${registry.host}/charts/web', semverConstraint: ^1.0.0}`,
           ),
           warehouse('gone', `image: {repoURL: ${deafHost}/acme/app}`),
+          warehouse('config', `git: {repoURL: '${repo}'}`),
         ].join(''),
       ),
     ]);
@@ -107,6 +115,7 @@ spec:
   afterAll(async () => {
     await gantry?.stop();
     await registry?.stop();
+    await git?.stop();
     await new Promise((resolve) => deaf?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -279,5 +288,43 @@ spec:
       }),
     });
     expect(forcedApi.status).toBe(201);
+  });
+
+  it('checks a commit against its repository, and fills in its id and message', async () => {
+    const missing = await cli([
+      'create',
+      'freight',
+      '--warehouse',
+      'config',
+      '--commit',
+      `${repo}@${'0'.repeat(40)}`,
+    ]);
+    expect(missing.err).toContain(
+      `commits[0]: ${repo}@${'0'.repeat(40)}: commit not found in the repository`,
+    );
+    const odd = await cli([
+      'create',
+      'freight',
+      '--warehouse',
+      'config',
+      '--commit',
+      `${repo}@HEAD`,
+    ]);
+    expect(odd.err).toContain(
+      `commits[0]: ${repo}@HEAD: the commit id must be a hexadecimal commit SHA`,
+    );
+    const created = await cli([
+      'create',
+      'freight',
+      '--warehouse',
+      'config',
+      '--commit',
+      `${repo}@${commit.slice(0, 10)}`,
+    ]);
+    expect(created.err).toBe('');
+    const made = (await freightList()).find(
+      (f) => (f as { commits?: unknown[] }).commits !== undefined,
+    ) as { commits?: Array<{ id?: string; message?: string }> } | undefined;
+    expect(made?.commits?.[0]).toMatchObject({ id: commit, message: 'say hello' });
   });
 });

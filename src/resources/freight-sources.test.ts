@@ -137,4 +137,55 @@ describe('checkFreightSources', () => {
     const checked = await run(freight({ tag: '1.9.9' }), 'check');
     expect(checked.images?.[0]?.digest).toBeUndefined();
   });
+
+  describe('git commits', () => {
+    const GIT = 'https://git.example.com/acme/config.git';
+    const FULL = 'abcdef0123456789abcdef0123456789abcdef01';
+    const gitWarehouse = {
+      subscriptions: [{ git: { repoURL: GIT } }],
+    } as unknown as WarehouseSpec;
+    const withCommit = (id: string): Freight => ({
+      apiVersion: 'kargo.akuity.io/v1alpha1',
+      kind: 'Freight',
+      metadata: { name: 'x', namespace: 'shop' },
+      origin: { kind: 'Warehouse', name: 'config' },
+      commits: [{ repoURL: GIT, id }],
+    });
+    const repository = (reachable: boolean): FreightSourceLookups => ({
+      ...registry().lookups,
+      commit: (_project, _sub, id) =>
+        !reachable
+          ? Promise.reject(new Error('could not fetch'))
+          : Promise.resolve(
+              FULL.startsWith(id)
+                ? { id: FULL, subject: 'say hello', author: 'Ana <ana@example.com>' }
+                : undefined,
+            ),
+    });
+    const check = (id: string, lookups: FreightSourceLookups) =>
+      checkFreightSources(withCommit(id), gitWarehouse, {
+        project: 'shop',
+        mode: 'check',
+        lookups,
+      });
+
+    it('fills in the full id, message and author of a commit that exists', async () => {
+      const checked = await check(FULL.slice(0, 8), repository(true));
+      expect(checked.commits).toEqual([
+        { repoURL: GIT, id: FULL, message: 'say hello', author: 'Ana <ana@example.com>' },
+      ]);
+    });
+
+    it.each([
+      ['0'.repeat(40), `commits[0]: ${GIT}@${'0'.repeat(40)}: commit not found in the repository`],
+      ['main', `commits[0]: ${GIT}@main: the commit id must be a hexadecimal commit SHA`],
+    ])('refuses %s', async (id, message) => {
+      expect((await failure(check(id, repository(true)))).message).toBe(message);
+    });
+
+    it('leaves a commit unchecked when its repository cannot be fetched', async () => {
+      const checked = await check(FULL, repository(false));
+      expect(checked.commits).toEqual([{ repoURL: GIT, id: FULL }]);
+    });
+  });
 });

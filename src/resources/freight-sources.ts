@@ -1,9 +1,14 @@
 import type { Freight } from '../api/freight.js';
 import { FORCED_BY_ANNOTATION } from '../api/labels.js';
 import { redactUrl } from '../api/redact-url.js';
-import { normalizeChartUrl } from '../api/repo-urls.js';
+import { normalizeChartUrl, normalizeGitUrl } from '../api/repo-urls.js';
 import { parseConstraint, parseVersion } from '../api/semver-constraint.js';
-import type { ChartSubscription, ImageSubscription, WarehouseSpec } from '../api/warehouse.js';
+import type {
+  ChartSubscription,
+  GitSubscription,
+  ImageSubscription,
+  WarehouseSpec,
+} from '../api/warehouse.js';
 import { errorMessage, inputError, unavailableError, type FieldIssue } from '../errors.js';
 import { filterTags, orderTags } from '../sources/oci/tag-order.js';
 
@@ -28,6 +33,15 @@ export interface FreightSourceLookups {
   ): Promise<{ digest: string; annotations?: Record<string, string> | undefined } | undefined>;
   /** Every version the chart repository publishes (throws as `image` does). */
   chartVersions(project: string, subscription: ChartSubscription): Promise<string[]>;
+  /**
+   * The commit `id` (possibly abbreviated) of the subscription's repository, or undefined when
+   * the repository has no such commit. Throws when the repository cannot be fetched.
+   */
+  commit?(
+    project: string,
+    subscription: GitSubscription,
+    id: string,
+  ): Promise<{ id: string; subject?: string; author?: string; committer?: string } | undefined>;
 }
 
 export interface FreightSourceCheck {
@@ -50,7 +64,8 @@ export interface FreightSourceCheck {
  * and a given digest is the tag's digest; a chart version is published.
  * Problems are input errors naming the artifact (`images[0] repo:9.9.9: tag not found in the
  * registry`); a registry that cannot be asked is an Unavailable error suggesting --force.
- * Git commits are not looked up: that would need a clone of the repository.
+ * A git commit must exist in its repository when the repository can be fetched (its full id,
+ * message and authors are filled in); one that cannot be fetched leaves the commit unchecked.
  */
 export async function checkFreightSources(
   freight: Freight,
@@ -131,6 +146,35 @@ export async function checkFreightSources(
       else unreachable.push(`${path} ${ref}: ${errorMessage(err)}`);
     }
   }
+  const commits = [...(freight.commits ?? [])];
+  for (const [index, commit] of commits.entries()) {
+    const path = `commits[${index}]`;
+    const subscription = gitSubscriptionFor(warehouse, commit.repoURL);
+    if (!subscription) continue;
+    const ref = `${redactUrl(commit.repoURL ?? '')}@${commit.id ?? ''}`;
+    if (!commit.id || !/^[0-9a-f]{4,64}$/i.test(commit.id)) {
+      issues.push({ path, message: `${ref}: the commit id must be a hexadecimal commit SHA` });
+      continue;
+    }
+    if (!ask?.commit) continue;
+    let found;
+    try {
+      found = await ask.commit(check.project, subscription, commit.id);
+    } catch {
+      continue; // a repository that cannot be fetched: checked when it can be (see above)
+    }
+    if (!found) {
+      issues.push({ path, message: `${ref}: commit not found in the repository` });
+      continue;
+    }
+    commits[index] = {
+      ...commit,
+      id: found.id,
+      ...(!commit.message && found.subject ? { message: found.subject } : {}),
+      ...(!commit.author && found.author ? { author: found.author } : {}),
+      ...(!commit.committer && found.committer ? { committer: found.committer } : {}),
+    };
+  }
   if (issues.length > 0) {
     const first = issues[0]!;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
@@ -151,7 +195,24 @@ export async function checkFreightSources(
         },
       },
     };
-  return images.length > 0 ? { ...freight, images } : freight;
+  return {
+    ...freight,
+    ...(images.length > 0 ? { images } : {}),
+    ...(commits.length > 0 ? { commits } : {}),
+  };
+}
+
+function gitSubscriptionFor(
+  warehouse: WarehouseSpec,
+  repoURL: string | undefined,
+): GitSubscription | undefined {
+  // Freight names repositories without credentials (redactUrl); subscriptions may not.
+  const url = normalizeGitUrl(redactUrl(repoURL ?? ''));
+  for (const sub of warehouse.subscriptions) {
+    const git = 'git' in sub ? (sub.git as GitSubscription | undefined) : undefined;
+    if (git && normalizeGitUrl(redactUrl(git.repoURL)) === url) return git;
+  }
+  return undefined;
 }
 
 function imageSubscriptionFor(
