@@ -34,7 +34,11 @@ export interface GantryServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `gantry server` on a free port and waits until it is serving. */
+/**
+ * Starts `gantry server` and waits until it is serving. With `port` 0 (best: no other process
+ * can take the port between choosing and binding it) the system picks the port, and the URL is
+ * read from the server's "gantry is serving url=…" log line.
+ */
 export async function startGantryServer(
   args: string[],
   port: number,
@@ -49,10 +53,12 @@ export async function startGantryServer(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
-  const url = `http://127.0.0.1:${port}`;
+  let url = port === 0 ? '' : `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
+    if (!url) url = /gantry is serving url=(http:\/\/\S+)/.exec(log)?.[1] ?? '';
     try {
+      if (!url) throw new Error('not serving yet');
       const response = await fetch(`${url}/healthz`);
       if (response.ok) break;
     } catch {

@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
+import { startDeadEndServer } from './dead-end-server.js';
+import { writeExampleManifests } from './example-project.js';
 import { freePort } from './free-port.js';
 import {
   ROOT,
@@ -55,8 +58,7 @@ describe('the gantry server process', () => {
 
   it('keeps every acknowledged write when killed with SIGKILL mid-stream', async () => {
     const dataDir = tempDir();
-    const port = await freePort();
-    const server = await startGantryServer(['--data-dir', dataDir], port);
+    const server = await startGantryServer(['--data-dir', dataDir], 0);
     servers.push(server);
     const post = (path: string, body: unknown) =>
       fetch(`${server.url}${path}`, {
@@ -89,7 +91,7 @@ describe('the gantry server process', () => {
     stop = true;
     await writers;
 
-    const restarted = await startGantryServer(['--data-dir', dataDir], port);
+    const restarted = await startGantryServer(['--data-dir', dataDir], 0);
     servers.push(restarted);
     const list = (await (
       await fetch(`${restarted.url}/v1/projects/demo/stages`, { headers: restarted.auth })
@@ -121,7 +123,7 @@ describe('the gantry server process', () => {
   });
 
   it('shuts down gracefully on SIGTERM, ending watch streams', async () => {
-    const server = await startGantryServer(['--data-dir', tempDir()], await freePort());
+    const server = await startGantryServer(['--data-dir', tempDir()], 0);
     servers.push(server);
     const events = sseReader(
       (await fetch(`${server.url}/v1/watch`, { headers: server.auth })).body!,
@@ -156,7 +158,7 @@ describe('the gantry server process', () => {
 
   it('is closed to anonymous callers, and the CLI on its machine signs in with the initial admin token', async () => {
     const dataDir = tempDir();
-    const server = await startGantryServer(['--data-dir', dataDir], await freePort());
+    const server = await startGantryServer(['--data-dir', dataDir], 0);
     servers.push(server);
     const anonymous = await fetch(`${server.url}/v1/projects`);
     expect(anonymous.status).toBe(401);
@@ -213,13 +215,17 @@ describe('the gantry server process', () => {
 
     it('serves the example project from PostgreSQL', async () => {
       const url = await postgres.createDatabase();
-      const server = await startGantryServer(
-        ['--store', url, '--data-dir', tempDir()],
-        await freePort(),
-      );
+      const server = await startGantryServer(['--store', url, '--data-dir', tempDir()], 0);
       servers.push(server);
       const signedIn = { GANTRY_SERVER: server.url, GANTRY_TOKEN: server.adminToken };
-      const applied = await run(['apply', '-f', 'examples/frontend'], signedIn);
+      // The example's addresses at a server of this test's: never the README's registry.
+      const nowhere = await startDeadEndServer();
+      const example = writeExampleManifests(join(tempDir(), 'example'), {
+        registry: nowhere.host,
+        gitops: `${nowhere.url}/gitops.git`,
+        healthUrl: `${nowhere.url}/healthz`,
+      });
+      const applied = await run(['apply', '-f', example], signedIn).finally(() => nowhere.stop());
       expect(applied.code).toBe(0);
       expect(applied.out).toContain('stage.kargo.akuity.io/prod created');
       const version = await run(['version'], signedIn);
@@ -229,14 +235,18 @@ describe('the gantry server process', () => {
     });
 
     it('names an unreachable database without revealing its password', async () => {
-      const port = await freePort();
+      // A TCP server of this test's that hangs up on every connection: the same answer on any
+      // machine, where a port free a moment ago might be someone's by now.
+      const hangUp = createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+      const { port } = hangUp.address() as AddressInfo;
       const result = await run([
         'server',
         '--port',
-        String(await freePort()),
+        '0',
         '--store',
         `postgres://gantry:hunter2@127.0.0.1:${port}/gantry`,
-      ]);
+      ]).finally(() => new Promise<void>((resolve) => hangUp.close(() => resolve())));
       expect(result.code).toBe(1);
       expect(result.err).toContain(
         `error: cannot open the PostgreSQL store at postgres://***@127.0.0.1:${port}/gantry`,
