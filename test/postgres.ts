@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -58,18 +58,29 @@ export async function startPostgres(): Promise<TestPostgres> {
     '--locale=C.UTF-8',
     '--no-sync',
   ]);
-  const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  runAs(user, join(bin, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'server.log'),
-    '-w',
-    '-o',
-    options,
-    'start',
-  ]);
+  // PostgreSQL cannot report a port-0 choice: the port is chosen before it binds, so another
+  // process may take it meanwhile; then it starts again on a new port.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    try {
+      runAs(user, join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'server.log'),
+        '-w',
+        '-o',
+        options,
+        'start',
+      ]);
+      break;
+    } catch (error) {
+      const log = readFileSync(join(dir, 'server.log'), 'utf8');
+      if (attempt >= 3 || !/could not (bind|create listen socket)/.test(log)) throw error;
+    }
+  }
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let counter = 0;
   return {

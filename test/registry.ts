@@ -252,6 +252,8 @@ function authConfig(
 interface RegistryProcess {
   child: ChildProcess;
   port: number;
+  /** Sent back in every response's X-Gantry-Test-Registry header: this process, no other. */
+  id: string;
   /** Resolves when the process has exited (or failed to start). */
   exited: Promise<void>;
   /** What the registry printed so far (log level warn, so mostly startup errors). */
@@ -269,8 +271,9 @@ async function spawnRegistry(
 ): Promise<RegistryProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    writeFileSync(join(dir, 'config.yml'), stringify(registryConfig(dir, port, auth)));
-    const registry = launch(dir, port);
+    const id = randomBytes(8).toString('hex');
+    writeFileSync(join(dir, 'config.yml'), stringify(registryConfig(dir, port, id, auth)));
+    const registry = launch(dir, port, id);
     try {
       await waitUntilServing(registry);
       return registry;
@@ -285,6 +288,7 @@ async function spawnRegistry(
 function registryConfig(
   dir: string,
   port: number,
+  id: string,
   auth: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
   return {
@@ -296,12 +300,16 @@ function registryConfig(
       cache: { blobdescriptor: 'inmemory' },
     },
     // Without a secret the registry warns and makes one up; upload state is signed with it.
-    http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex') },
+    http: {
+      addr: `127.0.0.1:${port}`,
+      secret: randomBytes(16).toString('hex'),
+      headers: { 'X-Gantry-Test-Registry': [id] },
+    },
     ...(auth ? { auth } : {}),
   };
 }
 
-function launch(dir: string, port: number): RegistryProcess {
+function launch(dir: string, port: number, id: string): RegistryProcess {
   const child = spawn('docker-registry', ['serve', 'config.yml'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -320,27 +328,30 @@ function launch(dir: string, port: number): RegistryProcess {
       resolve();
     });
   });
-  return { child, port, exited, output: () => output };
+  return { child, port, id, exited, output: () => output };
 }
 
 async function waitUntilServing(registry: RegistryProcess): Promise<void> {
   let running = true;
   void registry.exited.then(() => (running = false));
-  const deadline = Date.now() + 10_000;
+  // The deadline only detects a registry that never serves (generous for a busy machine).
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (!running) {
       throw new Error(`docker-registry exited before serving:\n${registry.output()}`);
     }
     try {
-      // Any answer will do: with auth on, /v2/ is a 401 challenge.
+      // Any answer of this registry will do (with auth on, /v2/ is a 401 challenge); another
+      // process that took the port meanwhile does not send its id.
       const response = await fetch(`http://127.0.0.1:${registry.port}/v2/`);
       await response.arrayBuffer();
-      return;
+      if (response.headers.get('x-gantry-test-registry') === registry.id) return;
+      await sleep(10);
     } catch {
       await sleep(10);
     }
   }
-  throw new Error(`docker-registry did not serve within 10 s:\n${registry.output()}`);
+  throw new Error(`docker-registry did not serve within 60 s:\n${registry.output()}`);
 }
 
 /** SIGTERM, then SIGKILL if it lingers; resolves once the process is gone. */
