@@ -232,7 +232,7 @@ spec:
       expect(
         (
           await gantry(
-            ['apply', '-f', '-'],
+            ['apply', '--force', '-f', '-'],
             server!.url,
             freight('2.0.0', 'deep-dingo').replace('namespace: frontend', 'namespace: private'),
           )
