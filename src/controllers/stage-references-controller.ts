@@ -30,6 +30,8 @@ export class StageReferencesController {
   readonly #now: () => Date;
   readonly #stop = new AbortController();
   readonly #queue = new Map<string, Promise<void>>();
+  /** Projects with a check queued and not started: more changes need no second check. */
+  readonly #pending = new Set<string>();
   /** Each Stage's generation as last seen, so status-only writes do not re-check a project. */
   readonly #generations = new Map<string, number | undefined>();
   #watching: Promise<void> | undefined;
@@ -86,10 +88,14 @@ export class StageReferencesController {
   }
 
   #schedule(project: string): void {
-    if (this.#stop.signal.aborted || !project) return;
+    if (this.#stop.signal.aborted || !project || this.#pending.has(project)) return;
+    this.#pending.add(project);
     const previous = this.#queue.get(project) ?? Promise.resolve();
     const next = previous
-      .then(() => this.#reconcile(project))
+      .then(() => {
+        this.#pending.delete(project);
+        return this.#reconcile(project);
+      })
       .catch((err: unknown) =>
         this.#logger.error('checking what Stages request Freight from failed', {
           project,
@@ -114,6 +120,9 @@ export class StageReferencesController {
         warehouse: (name) => warehouseNames.has(name),
         stage: (name) => stageNames.has(name),
       });
+      // Most Stages need nothing: decide on the listed status before reading it again to write.
+      const listed = (stage.status as StageStatus | undefined)?.conditions;
+      if (!referenceConditions(listed, problems, stage.metadata.generation, this.#now())) continue;
       await updateStatus<StageStatus>(
         this.#store,
         { kind: 'Stage', namespace: project, name: stage.metadata.name },
