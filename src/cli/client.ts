@@ -26,9 +26,20 @@ export class ApiClient {
   /** Sent as `Authorization: Bearer …` on every request. */
   readonly token: string | undefined;
 
-  constructor(baseUrl: string, token?: string) {
+  readonly #onWarning: ((text: string) => void) | undefined;
+
+  /**
+   * `onWarning` hears each warning the server sends with an answer (`Warning: 299 - "…"`
+   * headers, as the Kubernetes API sends admission warnings); the CLI prints them as kubectl.
+   */
+  constructor(
+    baseUrl: string,
+    token?: string,
+    options: { onWarning?: ((text: string) => void) | undefined } = {},
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.token = token;
+    this.#onWarning = options.onWarning;
   }
 
   /** Headers every request carries (the bearer token), for streams opened outside `request`. */
@@ -38,7 +49,7 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    let response: { status: number; text: string };
+    let response: { status: number; text: string; warnings: string[] };
     try {
       response = await send(new URL(`${this.baseUrl}${path}`), method, payload, this.headers());
     } catch (err) {
@@ -47,6 +58,7 @@ export class ApiClient {
         err,
       );
     }
+    for (const warning of response.warnings) this.#onWarning?.(warning);
     let parsed: unknown;
     try {
       parsed = response.text === '' ? undefined : JSON.parse(response.text);
@@ -74,7 +86,7 @@ function send(
   method: string,
   payload: string | undefined,
   extraHeaders: Record<string, string>,
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; warnings: string[] }> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
@@ -94,7 +106,11 @@ function send(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            warnings: (res.headersDistinct.warning ?? []).flatMap(warningText),
+          }),
         );
         res.on('error', reject);
       },
@@ -110,4 +126,14 @@ function describeNetworkError(err: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
   if (code === 'ECONNRESET') return 'connection reset';
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The texts of one `Warning` header: `299 - "text"` (RFC 7234), several joined by commas when
+ * a proxy or the server's Headers object combined them.
+ */
+export function warningText(header: string): string[] {
+  return [...header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((match) =>
+    match[1]!.replace(/\\(.)/g, '$1'),
+  );
 }

@@ -54,6 +54,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }),
     ),
     out: io.out,
+      // As kubectl prints the API's warnings: on standard error, as they come.
+      { onWarning: (text) => io.err(`Warning: ${text}`) },
     err: io.err,
     env: io.env,
     now: io.now ?? (() => new Date()),

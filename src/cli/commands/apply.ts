@@ -55,9 +55,9 @@ export async function applyCommand(
   if (project) query.set('project', project);
   if (options.dryRun) query.set('dryRun', 'true');
   if (options.force) query.set('force', 'true');
-  let response: { items: BatchItem[]; warnings?: string[] };
+  let response: { items: BatchItem[] };
   try {
-    response = await ctx.client.request<{ items: BatchItem[]; warnings?: string[] }>(
+    response = await ctx.client.request<{ items: BatchItem[] }>(
       mode === 'apply' ? 'PUT' : 'POST',
       `/v1/resources${query.size > 0 ? `?${query.toString()}` : ''}`,
       { items: documents.map((doc) => doc.value) },
@@ -71,8 +71,7 @@ export async function applyCommand(
     throw err;
   }
   const suffix = options.dryRun ? ' (dry run)' : '';
-  // As kubectl prints admission warnings: on standard error, before the results.
-  for (const warning of response.warnings ?? []) ctx.err(`Warning: ${warning}`);
+  // Warnings (response.warnings) came as Warning headers too: the client printed them.
   for (const item of response.items)
     ctx.out(`${qualifiedName(item.kind, item.group, item.name)} ${item.outcome}${suffix}`);
 }
