@@ -52,10 +52,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         env: io.env,
         server: serverUrl(),
       }),
-    ),
-    out: io.out,
       // As kubectl prints the API's warnings: on standard error, as they come.
       { onWarning: (text) => io.err(`Warning: ${text}`) },
+    ),
+    out: io.out,
     err: io.err,
     env: io.env,
     now: io.now ?? (() => new Date()),
@@ -210,11 +210,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--project <name>', 'project for documents without metadata.namespace')
     .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('--dry-run', 'validate and report without changing anything')
+    .option('--force', 'create hand-made Freight without checking its registries (it is marked)')
     .action(async (options: Record<string, unknown>) => {
       const { applyCommand } = await import('./commands/apply.js');
       await applyCommand(context(), options);
     });
-    .option('--force', 'create hand-made Freight without checking its registries (it is marked)')
 
   program
     .command('get')
@@ -307,6 +307,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--commit <url@id>', 'freight: a git commit (repeatable)', collect)
     .option('--chart <url/name:version>', 'freight: a Helm chart (repeatable)', collect)
     .option('--alias <alias>', 'freight: its alias (default: generated)')
+    .option('--force', 'freight: create it without checking the registries (it is marked)')
     .option('--role <role>', 'token: viewer, developer or admin (or a Role of the project)')
     .option('--expires <when>', 'token: a duration such as 30d or 12h, or a time (default never)')
     .option('--system', 'token: a system-wide token (role admin, viewer, user or project-creator)')
@@ -345,7 +346,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('approve')
-    .option('--force', 'freight: create it without checking the registries (it is marked)')
     .description(
       'approve Freight for a Stage: it becomes available there without verification or soak',
     )

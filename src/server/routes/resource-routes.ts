@@ -318,13 +318,13 @@ async function writeOne(c: Context, info: KindInfo, deps: ResourceRouteDeps, mod
     honorResourceVersion: true,
     actor: principalOf(c).actor,
     authorize: writeAuthorization(deps.authorizer, principalOf(c)),
+    freightSources: booleanQuery(c, 'force') ? 'force' : 'check',
   });
   c.header('Gantry-Outcome', result!.outcome);
+  addWarningHeaders(c, result!.warnings ?? []);
   return c.json(present(result!.object), result!.outcome === 'created' ? 201 : 200);
-    freightSources: booleanQuery(c, 'force') ? 'force' : 'check',
 }
 
-  addWarningHeaders(c, result!.warnings ?? []);
 /** Takes a field from the URL; a body that says otherwise is an error rather than a surprise. */
 function fillFromUrl(
   metadata: Resource['metadata'],
