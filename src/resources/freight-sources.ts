@@ -54,9 +54,10 @@ export interface FreightSourceCheck {
 }
 
 /**
- * Checks each image and chart of a hand-made Freight against its Warehouse subscription and
- * the registry, and returns the Freight as it will be stored: image digests filled in (a
- * Freight names what a pull resolves to), and, when forced, `gantry.io/forced-by` set.
+ * Checks each image, chart and commit of a hand-made Freight against its Warehouse
+ * subscription and where it comes from, and returns the Freight as it will be stored: image
+ * digests filled in (a Freight names what a pull resolves to), commits completed, and, when
+ * forced, `gantry.io/forced-by` set.
  *
  * Structural checks (always): the artifact is within the subscription's constraint
  * (semver, allowTagsRegexes/ignoreTagsRegexes, the one tag a Digest subscription follows).
