@@ -28,6 +28,12 @@ export interface TestGitServer {
   commitFiles(name: string, files: Record<string, string | null>, message?: string): string;
   /** Delays every push (receive-pack request) by this many ms: to catch a promotion mid-push. */
   pushDelayMs: number;
+  /**
+   * Holds every push (receive-pack request) from now until `release` (apply them) or `drop`
+   * (refuse them, 503, as a server that went away mid-push): to catch a promotion mid-push
+   * however slow the machine. `waiting` counts the pushes held so far.
+   */
+  holdPushes(): { waiting(): number; release(): void; drop(): void };
   stop(): Promise<void>;
 }
 
@@ -42,7 +48,10 @@ export async function startGitServer(
   const root = mkdtempSync(join(tmpdir(), 'gantry-git-'));
   const repos = join(root, 'repos');
   mkdirSync(repos);
-  const state = { pushDelayMs: 0 };
+  const state = {
+    pushDelayMs: 0,
+    held: undefined as Array<(apply: boolean) => void> | undefined,
+  };
   let tls: { key: Buffer; cert: Buffer } | undefined;
   if (options.tls) {
     execFileSync(
@@ -68,6 +77,16 @@ export async function startGitServer(
   }
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const isPush = req.method === 'POST' && (req.url ?? '').endsWith('/git-receive-pack');
+    if (isPush && state.held) {
+      req.pause();
+      state.held.push((apply) => {
+        if (req.socket.destroyed) return;
+        req.resume();
+        if (apply) handle(req, res);
+        else res.writeHead(503).end('push dropped by the test');
+      });
+      return;
+    }
     if (isPush && state.pushDelayMs > 0) {
       req.pause();
       setTimeout(() => {
@@ -116,6 +135,18 @@ export async function startGitServer(
     },
     set pushDelayMs(ms: number) {
       state.pushDelayMs = ms;
+    },
+    holdPushes() {
+      const held: Array<(apply: boolean) => void> = [];
+      state.held = held;
+      let count = 0;
+      const original = held.push.bind(held);
+      held.push = (...resumes) => ((count += resumes.length), original(...resumes));
+      const end = (apply: boolean) => {
+        if (state.held === held) state.held = undefined;
+        for (const resume of held.splice(0)) resume(apply);
+      };
+      return { waiting: () => count, release: () => end(true), drop: () => end(false) };
     },
     createRepo(name, files) {
       const bare = join(repos, `${name}.git`);

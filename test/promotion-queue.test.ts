@@ -6,12 +6,14 @@ import { runCli } from '../src/cli/main.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
+import { startDeadEndServer, type DeadEndServer } from './dead-end-server.js';
 import { ROOT } from './gantry-process.js';
 import { startGitServer, type TestGitServer } from './git-server.js';
 
-const IMAGE = '127.0.0.1:5000/acme/frontend';
-
 describe('the promotion queue', () => {
+  /** The Warehouse's registry: a server of this test's that has nothing (no discovery). */
+  let nowhere: DeadEndServer;
+  let IMAGE: string;
   let git: TestGitServer;
   let gantry: RunningGantry;
   let dir: string;
@@ -28,15 +30,21 @@ describe('the promotion queue', () => {
     const code = await runCli(input, {
       out: (t) => out.push(t),
       err: (t) => err.push(t),
-      env: { GANTRY_SERVER: gantry.url, GANTRY_PROJECT: 'queue', GANTRY_TOKEN: gantry.adminToken },
+      env: {
+        GANTRY_SERVER: gantry.url,
+        GANTRY_PROJECT: 'queue',
+        GANTRY_TOKEN: gantry.adminToken,
+        GANTRY_CONFIG: '/nonexistent/gantry-test-config',
+      },
     });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
   const phase = async (name: string) =>
     JSON.parse((await cli(['get', 'promo', name, '-o', 'json'])).out).status?.phase as
       string | undefined;
+  /** Waits for `predicate`; the deadline only detects a hang (generous for a busy machine). */
   async function until(predicate: () => Promise<boolean>, what: string) {
-    for (let i = 0; i < 300; i++) {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
       if (await predicate()) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -48,6 +56,8 @@ describe('the promotion queue', () => {
     )![1]!;
 
   beforeAll(async () => {
+    nowhere = await startDeadEndServer();
+    IMAGE = `${nowhere.host}/acme/frontend`;
     git = await startGitServer();
     dir = mkdtempSync(join(tmpdir(), 'gantry-queue-'));
     gantry = await startGantry(
@@ -102,32 +112,33 @@ images: [{repoURL: ${IMAGE}, tag: '${tag}', digest: 'sha256:${i}'}]`,
   afterAll(async () => {
     await gantry.stop();
     await git.stop();
+    await nowhere.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs one Promotion per Stage at a time, in creation order, and lets a running one be aborted', async () => {
-    git.pushDelayMs = 1_500;
+    // Pushes wait until released: the first Promotion stays Running as long as the test needs.
+    let pushes = git.holdPushes();
     const first = await promote('tag-2-0-0');
     const second = await promote('tag-2-0-1');
     const third = await promote('tag-2-0-2');
-    await until(async () => (await phase(first)) === 'Running', 'the first promotion to run');
+    await until(() => Promise.resolve(pushes.waiting() === 1), 'the first promotion to push');
+    expect(await phase(first)).toBe('Running');
     expect(await phase(second)).toBe('Pending');
     expect(await phase(third)).toBe('Pending');
+    const firstPush = pushes;
+    pushes = git.holdPushes(); // the second's push will wait
+    firstPush.release();
     await until(async () => (await phase(first)) === 'Succeeded', 'the first promotion to succeed');
     await until(async () => (await phase(second)) === 'Running', 'the second promotion to run');
+    expect(await phase(third)).toBe('Pending');
     // Abort the second while it pushes; the third then runs.
-    git.pushDelayMs = 3_000;
-    await until(
-      async () =>
-        JSON.parse((await cli(['get', 'promo', second, '-o', 'json'])).out).status?.currentStep ===
-        3,
-      'the push',
-    );
+    await until(() => Promise.resolve(pushes.waiting() === 1), 'the second promotion to push');
     expect((await cli(['promote', '--abort', second])).out).toBe(
       `promotion.kargo.akuity.io/${second} aborted`,
     );
     await until(async () => (await phase(second)) === 'Aborted', 'the abort');
-    git.pushDelayMs = 0;
+    pushes.drop(); // the aborted push never lands
     await until(async () => (await phase(third)) === 'Succeeded', 'the third promotion');
     const subjects = git.git('queue', ['log', '--format=%s', 'main']).trim().split('\n');
     expect(subjects.slice(0, 2)).toEqual(['deploy 2.0.2', 'deploy 2.0.0']);
