@@ -207,7 +207,7 @@ spec:
       'dev was rolled back to v1-0-0',
     );
     expect((await cli(['get', 'freight', '--stage', 'dev'])).out).toMatch(
-      /v4-0-0\s+\S+\s+yes\s+held: dev was rolled back to v1-0-0/,
+      /v4-0-0\s+\S+\s+yes\s+.+\s{3}skipped: dev was rolled back to v1-0-0/,
     );
     const rollbackPromotion = (await promotions('dev')).find(
       (p) => p.metadata.annotations?.['kargo.akuity.io/rollback'] === 'true',
@@ -228,7 +228,7 @@ spec:
     const stages = await cli(['get', 'stages']);
     const [header, ...rows] = stages.out.split('\n');
     expect(header).toMatch(
-      /^NAME\s+SHARD\s+CURRENT FREIGHT\s+HEALTH\s+VERIFICATION\s+HOLD\s+LAST PROMOTION\s+AGE$/,
+      /^NAME\s+SHARD\s+CURRENT FREIGHT\s+HEALTH\s+VERIFICATION\s+HOLD\s+LAST PROMOTION\s+READY\s+AGE$/,
     );
     expect(rows.find((r) => r.startsWith('dev '))).toMatch(
       /dev\s+v3-0-0 \(127\.0\.0\.1:9\/auto\/app:3\.0\.0\)\s+NotApplicable\s+Successful\s+Succeeded /,

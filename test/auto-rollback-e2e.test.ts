@@ -124,7 +124,7 @@ images: [{repoURL: 127.0.0.1:9/safe/app, tag: '2'}]`,
     const hold = (await qa())?.autoPromotionHolds?.['Warehouse/app'];
     expect(hold?.actor).toBe('system:auto-rollback');
     const listed = await cli(['get', 'freight', '--stage', 'qa']);
-    expect(listed.out).toMatch(/build-2\s+\S+\s+yes\s+held: verification Failed in qa: /);
+    expect(listed.out).toMatch(/build-2\s+\S+\s+yes\s+.+\s{3}skipped: verification Failed in qa: /);
     healthy = true;
   });
 });

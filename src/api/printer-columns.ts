@@ -1,5 +1,6 @@
 import { ALIAS_LABEL, SHARD_LABEL } from './labels.js';
 import type { StoredResource } from './resource.js';
+import { stageReadiness } from './stage-readiness.js';
 
 /**
  * The columns `gantry get` shows per kind (Kargo's printer columns, plus a few wide ones),
@@ -175,7 +176,9 @@ export const COLUMNS: Record<string, Column[]> = {
         return `${text(at(last, 'status', 'phase'))} ${text(last.finishedAt)}`.trim();
       },
     },
-    { header: 'READY', value: condition('Ready', 'status'), wide: true },
+    // Kargo's Ready and Status columns: the Ready condition, or what it would say.
+    { header: 'READY', value: (o) => stageReadiness(o).status },
+    { header: 'STATUS', value: (o) => stageReadiness(o).message, wide: true },
     age,
   ],
   Freight: [
@@ -193,8 +196,16 @@ export const COLUMNS: Record<string, Column[]> = {
     name,
     { header: 'SHARD', value: (o) => text(o.metadata.labels?.[SHARD_LABEL]) },
     { header: 'STAGE', value: (o) => text(at(o, 'spec', 'stage')) },
-    { header: 'FREIGHT', value: (o) => text(at(o, 'spec', 'freight')) },
+    // By alias, as people name Freight; its name with -o wide.
+    {
+      header: 'FREIGHT',
+      value: (o, context) => {
+        const name = text(at(o, 'spec', 'freight'));
+        return context.freightAlias?.(name) ?? name;
+      },
+    },
     { header: 'PHASE', value: (o) => text(at(o, 'status', 'phase')) },
+    { header: 'FREIGHT NAME', value: (o) => text(at(o, 'spec', 'freight')), wide: true },
     age,
   ],
 };

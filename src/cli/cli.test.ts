@@ -92,10 +92,11 @@ describe('gantry CLI', () => {
     const table = await cli(['get', 'stages', '--project', 'frontend']);
     expect(table.code).toBe(EXIT_OK);
     expect(table.out.split('\n')).toEqual([
-      'NAME      SHARD   CURRENT FREIGHT   HEALTH   VERIFICATION   HOLD   LAST PROMOTION   AGE',
-      'dev                                                                                 60m',
-      'prod                                                                                60m',
-      'staging                                                                             60m',
+      // In pipeline order; not READY before any Freight.
+      'NAME      SHARD   CURRENT FREIGHT   HEALTH   VERIFICATION   HOLD   LAST PROMOTION   READY   AGE',
+      'dev                                                                                 False   60m',
+      'staging                                                                             False   60m',
+      'prod                                                                                False   60m',
     ]);
     const list = JSON.parse(
       (await cli(['get', 'warehouses', '--project', 'frontend', '-o', 'json'])).out,

@@ -9,6 +9,8 @@ export interface CliContext {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** Ends long-running commands (`get -w`) cleanly; Ctrl-C otherwise ends the process. */
+  signal?: AbortSignal | undefined;
 }
 
 export function kindArgument(name: string): KindName {

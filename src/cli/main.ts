@@ -16,6 +16,8 @@ export interface CliIo {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** Aborting it ends a command that runs until stopped (`get -w`) with success. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_SERVER = 'http://127.0.0.1:8080';
@@ -59,6 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     err: io.err,
     env: io.env,
     now: io.now ?? (() => new Date()),
+    signal: io.signal,
   });
 
   // kubectl's -n/--namespace means --project; both at once must agree.
@@ -218,13 +221,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('get')
-    .description('show objects: gantry get KIND [NAME]')
-    .argument('<kind>', 'kind, plural or short name (stages, freight, promo, …)')
+    .description('show objects: gantry get KIND[,KIND…] [NAME], or KIND/NAME')
+    .argument(
+      '<kind>',
+      'kind, plural or short name (stages, freight, promo, …); several: stages,warehouses; all',
+    )
     .argument('[name]', 'one object')
     .option('--project <name>', 'the project (env GANTRY_PROJECT)')
     .option('-n, --namespace <name>', 'the project, as kubectl says it (same as --project)')
     .option('-A, --all-projects', 'list across all projects')
-    .option('-o, --output <format>', 'table, wide, yaml or json', 'table')
+    .option(
+      '-o, --output <format>',
+      'table, wide, yaml, json, name, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC or custom-columns-file=FILE',
+      'table',
+    )
+    .option('-w, --watch', 'after listing, print each change as it happens (until Ctrl-C)')
+    .option('--watch-only', 'print only the changes, not the current objects')
     .option('-l, --selector <selector>', 'label selector, e.g. tier=web,env!=prod')
     .option('--stage <name>', 'freight: as this Stage sees it (available or not, and why)')
     .option('--system', 'tokens: the system-wide tokens instead of a project')

@@ -13,6 +13,12 @@ import { updateStatus } from '../store/update-status.js';
 export interface FreightForStage {
   freight: StoredResource;
   availability: Availability;
+  /**
+   * What auto-promotion does about it, when that differs from what availability suggests:
+   * `skipped: prod was rolled back to quiet-quokka` (rejected for the Stage; a person may still
+   * promote it) or `held at quiet-quokka` (the Stage's auto-promotion is held elsewhere).
+   */
+  autoPromotion?: string;
 }
 
 /**
@@ -85,22 +91,27 @@ export class FreightService {
         );
       })
       .sort(newestFirst)
-      .map((freight) => ({
-        freight,
-        availability: annotate(
+      .map((freight) => {
+        const availability = freightAvailability(
+          { name: stageName, spec },
+          {
+            origin: (freight as unknown as Freight).origin,
+            status: freight.status as FreightStatus | undefined,
+          },
+          now,
+        );
+        const autoPromotion = autoPromotionNote(
           freight,
           stageName,
           (stage.status as StageStatus | undefined)?.autoPromotionHolds,
-          freightAvailability(
-            { name: stageName, spec },
-            {
-              origin: (freight as unknown as Freight).origin,
-              status: freight.status as FreightStatus | undefined,
-            },
-            now,
-          ),
-        ),
-      }));
+          availability,
+          (name) => {
+            const held = items.find((item) => item.metadata.name === name);
+            return (held as { alias?: string } | undefined)?.alias ?? name.slice(0, 7);
+          },
+        );
+        return { freight, availability, ...(autoPromotion ? { autoPromotion } : {}) };
+      });
   }
 
   async #stage(project: string, name: string): Promise<StoredResource> {
@@ -111,24 +122,23 @@ export class FreightService {
 }
 
 /**
- * What else a person deciding about a Freight should know: it was rejected in this Stage
- * (rolled back from), or the Stage's auto-promotion is held at another Freight.
+ * What auto-promotion does about an available Freight, when that is not simply "promotes it":
+ * it was rejected in this Stage (rolled back from), which auto-promotion never picks again
+ * though a person may, or the Stage's auto-promotion is held at another Freight.
  */
-function annotate(
+function autoPromotionNote(
   freight: StoredResource,
   stage: string,
   holds: StageStatus['autoPromotionHolds'],
   availability: Availability,
-): Availability {
+  aliasOf: (name: string) => string,
+): string | undefined {
   const rejected = freight.metadata.annotations?.[`rejected.gantry.io/${stage}`];
-  if (rejected) return { ...availability, reason: `held: ${rejected}` };
+  if (rejected) return `skipped: ${rejected}`;
   const hold = Object.values(holds ?? {}).find(
     (h) => h.origin.name === (freight as unknown as Freight).origin.name,
   );
   if (hold && hold.freightName !== freight.metadata.name && availability.available)
-    return {
-      ...availability,
-      reason: `${availability.reason}; auto-promotion is held at ${hold.freightName.slice(0, 7)}`,
-    };
-  return availability;
+    return `held at ${aliasOf(hold.freightName)}`;
+  return undefined;
 }

@@ -27,12 +27,26 @@ export async function printObjects(
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
+export interface TableOptions {
+  wide: boolean;
+  allProjects: boolean;
+  now: Date;
+  /** Several kinds listed together: names as `stage.kargo.akuity.io/dev`, as kubectl does. */
+  qualify?: (name: string) => string;
+}
+
 /** A table from the server (or built here for one object), kubectl-style; '' when empty. */
-export function printTable(
-  table: Table,
-  options: { wide: boolean; allProjects: boolean; now: Date },
-): string {
+export function printTable(table: Table, options: TableOptions): string {
   if (table.rows.length === 0) return '';
+  const { headers, rows } = tableCells(table, options);
+  return renderTable(headers, rows);
+}
+
+/** The headers and cells `printTable` shows (`-w` prints more rows in the same columns). */
+export function tableCells(
+  table: Table,
+  options: TableOptions,
+): { headers: string[]; rows: string[][] } {
   const shown = table.columns
     .map((column, index) => ({ column, index }))
     .filter(({ column }) => options.wide || column.priority === 0);
@@ -50,6 +64,7 @@ export function printTable(
   const rows = table.rows.map((row) =>
     shown.map(({ column, index }) => {
       const cell = row.cells[index] ?? '';
+      if (index === 0 && options.qualify) return options.qualify(cell);
       return column.type === 'age' ? age(cell) : cell;
     }),
   );
@@ -57,7 +72,7 @@ export function printTable(
     headers.unshift('PROJECT');
     table.rows.forEach((row, i) => rows[i]!.unshift(row.namespace ?? ''));
   }
-  return renderTable(headers, rows);
+  return { headers, rows };
 }
 
 export { tableOf };

@@ -8,7 +8,8 @@ import { readJsonBody } from '../request-body.js';
  * - `POST /v1/projects/:project/freight/:freight/approve` with `{"stage": "prod"}`: manual
  *   approval (by name or alias), which makes the Freight available to that Stage.
  * - `GET /v1/projects/:project/stages/:stage/freight`: every Freight the Stage requests,
- *   newest first, each with `available` and `reason`.
+ *   newest first, each with `available` and `reason`, and `autoPromotion` when auto-promotion
+ *   skips it (rejected there) or is held at another Freight.
  */
 export function registerFreightRoutes(
   routes: RouteGuard,
@@ -66,10 +67,11 @@ export function registerFreightRoutes(
       if (!deps.freight) throw inputError('availability is not available on this server');
       const entries = await deps.freight.forStage(c.req.param('project'), c.req.param('stage'));
       return c.json({
-        items: entries.map(({ freight, availability }) => ({
+        items: entries.map(({ freight, availability, autoPromotion }) => ({
           freight,
           available: availability.available,
           reason: availability.reason,
+          ...(autoPromotion ? { autoPromotion } : {}),
         })),
       });
     },

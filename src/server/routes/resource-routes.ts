@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { KINDS, type KindInfo } from '../../api/kinds.js';
 import { parseLabelSelector } from '../../api/label-selector.js';
+import { pipelineOrder } from '../../api/pipeline-order.js';
 import { tableOf } from '../../api/printer-columns.js';
 import type { ObjectKey, Resource, StoredResource } from '../../api/resource.js';
 import type { LabelSelector } from '../../api/label-selector.js';
@@ -10,8 +11,8 @@ import type { Store } from '../../store/store.js';
 import { booleanQuery, readJsonBody } from '../request-body.js';
 import { present } from '../presentation.js';
 import { watchStream } from '../watch-stream.js';
-import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
 import { addWarningHeaders } from '../warning-headers.js';
+import { principalOf, type RouteAccess, type RouteGuard } from '../guarded-routes.js';
 import type { AccessRequest, Verb } from '../../auth/policy-rules.js';
 import type { Authorizer } from '../../auth/authorizer.js';
 import { writeAuthorization } from '../../auth/write-authorization.js';
@@ -211,16 +212,18 @@ async function listOrWatch(
       limit: limitQuery(c),
       continue: c.req.query('continue') || undefined,
     });
-    // Stages show their Freight by alias: look the aliases up once for the page.
+    // Stages and Promotions show Freight by alias: look the aliases up once for the page.
     let aliases: Map<string, string> | undefined;
-    if (info.kind === 'Stage') {
+    if (info.kind === 'Stage' || info.kind === 'Promotion') {
       const freight = await deps.service.list('Freight', { namespace });
       aliases = new Map(
         freight.items.map((f) => [f.metadata.name, (f as { alias?: string }).alias ?? '']),
       );
     }
+    // Stages in the order Freight flows through them, as a pipeline is read.
+    const rows = info.kind === 'Stage' ? pipelineOrder(page.items) : page.items;
     return c.json({
-      ...tableOf(info.kind, page.items, {
+      ...tableOf(info.kind, rows, {
         freightAlias: (name) => aliases?.get(name) || undefined,
       }),
       metadata: {
@@ -277,7 +280,7 @@ async function filteredList(
   const shown = items;
   if (c.req.query('as') === 'table')
     return c.json({
-      ...tableOf(info.kind, shown, {}),
+      ...tableOf(info.kind, info.kind === 'Stage' ? pipelineOrder(shown) : shown, {}),
       metadata: { resourceVersion, ...(token ? { continue: token } : {}) },
     });
   return c.json({
