@@ -39,11 +39,14 @@ export function cliAgainst(
   };
 }
 
-/** Polls `check` until it holds; fails naming `what` after `seconds`. */
+/**
+ * Polls `check` until it holds; fails naming `what` after `seconds`. The deadline only detects
+ * a hang: generous, so that a machine whose cores are all busy slows a test but never fails it.
+ */
 export async function until(
   check: () => Promise<boolean>,
   what: string,
-  seconds = 8,
+  seconds = 60,
   intervalMs = 20,
 ): Promise<void> {
   const deadline = Date.now() + seconds * 1000;

@@ -150,7 +150,8 @@ spec:
 
   it('publishes webhook URLs and refreshes exactly the subscribed Warehouses on a signed push', async () => {
     let url: string | undefined;
-    for (let i = 0; i < 100 && !url; i++) {
+    // Deadlines here only detect a hang (generous for a busy machine).
+    for (const deadline = Date.now() + 60_000; !url && Date.now() < deadline;) {
       const { body } = await api('/v1/projects/shop/projectconfigs/shop');
       url = (body.status as { webhookReceivers?: Array<{ url?: string }> } | undefined)
         ?.webhookReceivers?.[0]?.url;
@@ -207,7 +208,7 @@ spec:
     const head = git.git('gitops', ['rev-parse', 'main']).trim();
     type Commit = { id?: string; message?: string };
     let newest: Commit | undefined;
-    for (let i = 0; i < 200 && newest?.id !== head; i++) {
+    for (const deadline = Date.now() + 60_000; newest?.id !== head && Date.now() < deadline;) {
       const { items } = await gantry.store.list('Freight', { namespace: 'shop' });
       newest = items
         .flatMap((f) => (f as { commits?: Commit[] }).commits ?? [])
