@@ -72,6 +72,8 @@ export class FakeArgoCdControlPlane {
   readonly #running = new Map<string, number>();
   readonly #healthTimers = new Map<string, NodeJS.Timeout>();
   readonly #timers = new Map<NodeJS.Timeout, () => void>();
+  /** While set, operations that started keep running until it resolves (holdSyncs). */
+  #held: Promise<void> | undefined;
   readonly #inflight = new Set<Promise<void>>();
   readonly #failingSyncs = new Map<string, { count: number; message: string }>();
   #version = 1;
@@ -216,6 +218,17 @@ export class FakeArgoCdControlPlane {
   }
 
   /** Resolves once no operation runs and no app waits to become healthy. */
+  /** Operations started from now on run until the returned function is called. */
+  holdSyncs(): () => void {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.#held = held;
+    return () => {
+      if (this.#held === held) this.#held = undefined;
+      release();
+    };
+  }
+
   async idle(): Promise<void> {
     while (this.#inflight.size > 0 || this.#healthTimers.size > 0) {
       if (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
@@ -271,6 +284,7 @@ export class FakeArgoCdControlPlane {
     const work = Promise.all([
       this.#render(sources, wanted, destination),
       this.#sleep(this.#options.syncDelayMs),
+      this.#held,
     ]).then(([outcome]) => this.#finish(k, id, outcome, multi, previousHealth));
     this.#inflight.add(work);
     void work.finally(() => this.#inflight.delete(work));

@@ -118,6 +118,8 @@ describe('fake Argo CD', () => {
   });
 
   it('runs a multi-source sync to completion with per-source revisions', async () => {
+    // Held, so the operation still runs when the second sync arrives, however slow the machine.
+    const release = argocd.holdSyncs();
     const started = await call('POST', '/api/v1/applications/multi/sync', { revisions: ['abc'] });
     expect(started.json.status.operationState).toMatchObject({
       phase: 'Running',
@@ -127,6 +129,7 @@ describe('fake Argo CD', () => {
     expect((await call('POST', '/api/v1/applications/multi/sync', {})).json).toMatchObject({
       code: 9,
     });
+    release();
     await argocd.idle();
     const app = argocd.app('multi')!;
     expect(app.operation).toBeUndefined();

@@ -136,6 +136,11 @@ export interface FakeArgoCd {
   respondWithHugeError(bytes: number, status?: number): void;
   /** Resolves once no operation runs and no app waits to become healthy. */
   idle(): Promise<void>;
+  /**
+   * Operations started from now on stay Running until the returned function is called: to
+   * see an operation in progress however slow the machine.
+   */
+  holdSyncs(): () => void;
   /** A kubeconfig (YAML) for the Kubernetes front: plain http, the token (default the right one). */
   kubeconfig(options?: { token?: string }): string;
   /** Writes `kubeconfig(options)` to `path` and returns `path`. */
@@ -232,6 +237,9 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions = {}): Promise<
     },
     idle() {
       return plane.idle();
+    },
+    holdSyncs() {
+      return plane.holdSyncs();
     },
     kubeconfig,
     writeKubeconfig(path, opts) {

@@ -8,6 +8,7 @@ import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
 import { cliAgainst, until } from './in-process-cli.js';
+import { startDeadEndServer, type DeadEndServer } from './dead-end-server.js';
 
 /**
  * A pipeline through a real server and the CLI: Freight moves dev → staging only once it is
@@ -27,8 +28,12 @@ describe('pipelines end to end', () => {
   const verification = async (stage: string) =>
     (await stageStatus(stage))?.freightHistory?.[0]?.verificationHistory?.[0];
 
+  /** The Warehouse's registry: a server of this test's that has nothing. */
+  let nowhere: DeadEndServer;
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-pipeline-e2e-'));
+    nowhere = await startDeadEndServer();
     health = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'down' }));
@@ -64,13 +69,13 @@ kind: Warehouse
 metadata: {name: app, namespace: pipe}
 spec:
   freightCreationPolicy: Manual
-  subscriptions: [{image: {repoURL: 127.0.0.1:9/pipe/app}}]`,
+  subscriptions: [{image: {repoURL: ${nowhere.host}/pipe/app}}]`,
         `apiVersion: kargo.akuity.io/v1alpha1
 kind: Freight
 metadata: {name: first, namespace: pipe}
 alias: first-flight
 origin: {kind: Warehouse, name: app}
-images: [{repoURL: 127.0.0.1:9/pipe/app, tag: 1.0.0}]`,
+images: [{repoURL: ${nowhere.host}/pipe/app, tag: 1.0.0}]`,
         `apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
 metadata: {name: smoke, namespace: pipe}
@@ -99,6 +104,7 @@ spec:
   afterAll(async () => {
     await gantry.stop();
     await new Promise<void>((resolve) => health.close(() => resolve()));
+    await nowhere.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,6 +9,7 @@ import { createLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
 import { until } from './in-process-cli.js';
 import { sseReader } from './sse.js';
+import { startDeadEndServer, type DeadEndServer } from './dead-end-server.js';
 
 /** Spaces, `$`, `/` and `+` make its base64 and URL-encoded spellings differ from it. */
 const SECRET = 'Tk-9f8$e/7+never shown';
@@ -20,7 +21,9 @@ const SPELLINGS = {
   formEncoded: new URLSearchParams({ q: SECRET }).toString().slice(2),
 };
 const URL_PASSWORD = 's3cret-in-url';
-const IMAGE = '127.0.0.1:5000/acme/app';
+/** The Warehouse's registry: a server of this test's that has nothing (never the README's). */
+let nowhere: DeadEndServer;
+let IMAGE: string;
 
 /** Fails naming the spelling and a little context when `text` holds the secret in any form. */
 function expectNoSecret(where: string, text: string): void {
@@ -61,6 +64,8 @@ describe('secrets are masked wherever they would be stored or shown', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-secret-masking-'));
+    nowhere = await startDeadEndServer();
+    IMAGE = `${nowhere.host}/acme/app`;
     // Answers with what it was sent: the Authorization header and the query.
     echo = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -186,6 +191,7 @@ describe('secrets are masked wherever they would be stored or shown', () => {
   afterAll(async () => {
     await gantry?.stop();
     await new Promise((resolve) => echo?.close(resolve));
+    await nowhere?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -211,8 +211,10 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   it('refuses a second sync while an operation runs', async () => {
     const app = await client.getApplication('frontend-dev', 'argocd');
     const request = { revisions: ['v1'], initiator: 'alice', info: [] };
+    const release = argocd.holdSyncs(); // still running when the second sync arrives
     await client.sync(app, request);
     const err = await argoCdErrorOf(client.sync(app, request));
+    release();
     expect(err).toMatchObject({ status: 400, transient: false });
     expect(err.message).toContain('another operation is already in progress');
   });

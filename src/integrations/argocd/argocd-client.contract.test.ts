@@ -178,9 +178,11 @@ describe.each(adapters)('ArgoCdClient contract: $name', (adapter) => {
   it('refuses a second sync while the first runs', async () => {
     const target = await client.getApplication('frontend-prod', 'argocd');
     const request = { revisions: ['main'], initiator: 'alice', info: [] };
+    const release = argocd.holdSyncs(); // still running when the second sync is tried
     await client.sync(target, request);
     const running = await client.getApplication('frontend-prod', 'argocd');
     const err = await argoCdErrorOf(client.sync(running, request));
+    release();
     expect(err.transient).toBe(false);
     expect(err.message).toContain('another operation is already in progress');
     expect(err.message).toContain('argocd/frontend-prod');

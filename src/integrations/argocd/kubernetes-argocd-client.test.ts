@@ -108,6 +108,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
   it("syncs with Kargo's patch: hard refresh annotation and operation", async () => {
     const app = await client.getApplication('frontend-dev', 'argocd');
     const info = [{ name: 'gantry.io/promotion', value: 'dev.01abc' }];
+    const release = argocd.holdSyncs(); // still running when the second sync is tried
     const started = await client.sync(app, { revisions: ['v2'], initiator: 'alice', info });
     expect(argocd.requests.at(-1)).toMatchObject({
       method: 'PATCH',
@@ -140,6 +141,7 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
     );
     expect(argocd.requests).toHaveLength(sent);
 
+    release();
     await argocd.idle();
     const done = await client.getApplication('frontend-dev', 'argocd');
     expect(done.status?.sync).toEqual({ status: 'Synced', revision: 'v2' });
