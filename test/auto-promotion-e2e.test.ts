@@ -168,9 +168,34 @@ spec:
         ?.status as StageStatus;
       return !!status.autoPromotionHolds?.['Warehouse/app'];
     }, 'a hold on dev');
+    // A control-flow Stage named to come after dev: auto-promotion verifies Freight there in
+    // the same pass in which it decides dev's promotions (Stages in name order). Once 4.0.0 is
+    // verified in the probe, a pass has seen it while dev was held.
+    await apply(
+      'probe.yaml',
+      `apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: {name: zz-probe, namespace: auto}
+spec:
+  requestedFreight: [{origin: {kind: Warehouse, name: app}, sources: {direct: true}}]`,
+    );
     await apply('f4.yaml', freight('4.0.0', '2026-11-04T00:00:00Z'));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const f4 = async () =>
+      (await gantry.store.list('Freight', { namespace: 'auto' })).items.find(
+        (f) => (f as { alias?: string }).alias === 'v4-0-0',
+      );
+    await until(
+      async () =>
+        ((await f4())?.status as { verifiedIn?: Record<string, unknown> } | undefined)
+          ?.verifiedIn?.['zz-probe'] !== undefined,
+      'an auto-promotion pass to see 4.0.0',
+    );
+    expect((await cli(['delete', 'stage', 'zz-probe'])).err).toBe('');
     expect(await tagIn('dev')).toBe('1.0.0');
+    const name = (await f4())?.metadata.name;
+    expect(
+      (await promotions('dev')).filter((p) => (p.spec as { freight: string }).freight === name),
+    ).toEqual([]);
     expect(await cli(['promote', '--stage', 'dev', '--freight', 'v4-0-0', '--wait'])).toMatchObject(
       { code: 0 },
     );

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './free-port.js';
 import {
   ROOT,
   spawnGantry,
@@ -106,15 +105,13 @@ async function gantry(
 describe('promotions end to end', () => {
   let git: TestGitServer;
   let dataDir: string;
-  let port: number;
   let server: GantryServerProcess | undefined;
 
   beforeAll(async () => {
     git = await startGitServer();
     dataDir = mkdtempSync(join(tmpdir(), 'gantry-e2e-'));
     serverDataDir = dataDir;
-    port = await freePort();
-    server = await startGantryServer(['--data-dir', dataDir], port);
+    server = await startGantryServer(['--data-dir', dataDir], 0);
   });
   afterAll(async () => {
     server?.child.kill('SIGKILL');
@@ -265,27 +262,26 @@ spec:
       (await gantry(['apply', '--force', '-f', '-'], server!.url, freight('1.2.3', 'calm-crane')))
         .code,
     ).toBe(0);
-    git.pushDelayMs = 2_000;
+    const pushes = git.holdPushes(); // the push waits until the server has been killed
     const started = await gantry(
       ['promote', '--project', 'frontend', '--stage', 'dev', '--freight', 'calm-crane'],
       server!.url,
     );
     const name = /promotion\.kargo\.akuity\.io\/(\S+) created/.exec(started.out)![1]!;
-    // Wait until the push (the last step) is under way, then kill the server.
-    for (let i = 0; i < 200; i++) {
-      const promotion = JSON.parse(
-        (await gantry(['get', 'promo', name, '--project', 'frontend', '-o', 'json'], server!.url))
-          .out,
-      );
-      if (promotion.status?.currentStep === 4) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // Wait until the push (the last step) has reached the git server, then kill the server.
+    for (const deadline = Date.now() + 120_000; pushes.waiting() === 0;) {
+      if (Date.now() > deadline) throw new Error(`promotion ${name} never pushed`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     server!.child.kill('SIGKILL');
     await server!.exited;
-    git.pushDelayMs = 0;
-    server = await startGantryServer(['--data-dir', dataDir], port);
+    pushes.release();
+    server = await startGantryServer(['--data-dir', dataDir], 0);
     let phase = '';
-    for (let i = 0; i < 200 && !['Succeeded', 'Failed', 'Errored'].includes(phase); i++) {
+    for (
+      const deadline = Date.now() + 120_000;
+      !['Succeeded', 'Failed', 'Errored'].includes(phase) && Date.now() < deadline;
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       phase =
         JSON.parse(
