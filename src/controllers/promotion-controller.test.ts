@@ -173,6 +173,34 @@ describe('PromotionController', () => {
     );
   });
 
+  it('ends Errored a Promotion written without steps, instead of retrying it in a loop', async () => {
+    await setUpProject();
+    const [freight] = (await store.list('Freight', { namespace: 'demo' })).items;
+    // Written around admission (which copies the Stage's steps), as a restore or a bug might.
+    const key = { kind: 'Promotion', namespace: 'demo', name: 'dev.by-hand' };
+    await store.write([
+      {
+        op: 'create',
+        object: {
+          apiVersion: api,
+          kind: 'Promotion',
+          metadata: { name: key.name, namespace: 'demo' },
+          spec: { stage: 'dev', freight: freight!.metadata.name },
+        },
+      },
+    ]);
+    const controller = newController('replica-a');
+    await controller.start();
+    const status = await waitForPhase(key, (phase) => phase === 'Errored');
+    // The event loop is free: a timer fires (a spinning retry would starve it).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await controller.stop();
+    expect(status).toMatchObject({
+      phase: 'Errored',
+      message: 'the Promotion has no steps to run',
+    });
+  });
+
   it('runs each Promotion on exactly one of several replicas sharing a store', async () => {
     const runs: string[] = [];
     const counting = defineStep({

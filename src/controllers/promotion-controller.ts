@@ -294,16 +294,21 @@ export class PromotionController {
     // The Promotion's secret set: what its steps read from Secrets is masked in its status,
     // its log, and the server's log.
     const secrets = new SecretSet(this.#options.runner.knownSecrets ?? []);
+    let failed = false;
     entry.done = this.#execute(promotion, controller, lost.signal, secrets)
-      .catch((err: unknown) =>
+      .catch((err: unknown) => {
+        failed = true;
         this.#options.logger.error('promotion failed to run', {
           promotion: promotion.metadata.name,
           error: secrets.maskText(errorMessage(err)),
-        }),
-      )
+        });
+      })
       .finally(() => {
         this.#running.delete(stageKey);
-        this.#schedule(stageKey);
+        // A run that threw (the store unavailable, say) is tried again later, never at once:
+        // an error that repeats must not spin.
+        if (failed) this.#retryLater(stageKey);
+        else this.#schedule(stageKey);
       });
     this.#running.set(stageKey, entry);
   }
@@ -320,7 +325,7 @@ export class PromotionController {
       stage: string;
       freight: string;
       vars?: [];
-      steps: PromotionStep[];
+      steps?: PromotionStep[];
     };
     const previous = (promotion.status ?? {}) as PromotionStatus;
     const log = (step: string, line: string) =>
@@ -332,6 +337,11 @@ export class PromotionController {
         promotion,
         `${!freight ? `Freight "${spec.freight}"` : `Stage "${spec.stage}"`} no longer exists`,
       );
+      return;
+    }
+    if (!Array.isArray(spec.steps) || spec.steps.length === 0) {
+      // Admission copies the Stage's steps; a Promotion without them was written around it.
+      await this.#finishWithoutRunning(promotion, 'the Promotion has no steps to run');
       return;
     }
     if (
