@@ -177,13 +177,13 @@ describe('JwtBearerVerifier against a real OpenID provider', () => {
 
   it('answers 503 when the key set cannot be fetched (the token may be fine)', async () => {
     const verifier = new JwtBearerVerifier({
-      provider: () => ({ issuer: provider.issuer, jwksUri: 'http://127.0.0.1:1/jwks' }),
+      provider: () => ({ issuer: provider.issuer, jwksUri: 'http://127.0.0.1:0/jwks' }),
       audiences: ['gantry'],
     });
     const err = await refusalOf(verifier.verify(await provider.mint(claims({ aud: 'gantry' }))));
     expect(isGantryError(err, 'Unavailable')).toBe(true);
     expect(err.message).toMatch(
-      /provider's keys at http:\/\/127\.0\.0\.1:1\/jwks could not be fetched/,
+      /provider's keys at http:\/\/127\.0\.0\.1:0\/jwks could not be fetched/,
     );
   });
 });

@@ -28,7 +28,7 @@ describe('refreshSavedLogin', () => {
     await refresh('2030-01-01T00:00:00Z'); // nothing saved
     saved({ token: 'gty_abc', user: 'token:ci' });
     await refresh('2030-01-01T00:00:00Z');
-    const unreachable = { issuer: 'http://127.0.0.1:1', clientID: 'gantry-cli' };
+    const unreachable = { issuer: 'http://127.0.0.1:0', clientID: 'gantry-cli' };
     saved({ token: 'a.b.c', sso: { ...unreachable, expiresAt: '2030-01-01T00:00:00Z' } });
     await refresh('2030-01-01T00:00:00Z'); // no refresh token
     saved({
@@ -45,7 +45,7 @@ describe('refreshSavedLogin', () => {
     saved({
       token: 'a.b.c',
       sso: {
-        issuer: 'http://127.0.0.1:1',
+        issuer: 'http://127.0.0.1:0',
         clientID: 'gantry-cli',
         refreshToken: 'r',
         expiresAt: '2030-01-01T00:00:30Z',
@@ -56,7 +56,7 @@ describe('refreshSavedLogin', () => {
     expect(file()).toBe(before);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(
-      /^warning: could not refresh the single sign-on for http:\/\/127\.0\.0\.1:8080 \(cannot reach the single sign-on provider http:\/\/127\.0\.0\.1:1 .*\): run gantry login --sso$/,
+      /^warning: could not refresh the single sign-on for http:\/\/127\.0\.0\.1:8080 \(cannot reach the single sign-on provider http:\/\/127\.0\.0\.1:0 .*\): run gantry login --sso$/,
     );
   });
 });

@@ -167,12 +167,12 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   });
 
   it('reports a network failure as transient, and an abort as not', async () => {
-    const down = new ArgoCdApiClient({ url: 'http://127.0.0.1:1', token: argocd.token });
+    const down = new ArgoCdApiClient({ url: 'http://127.0.0.1:0', token: argocd.token });
     try {
       const err = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd'));
       expect(err).toMatchObject({ status: undefined, transient: true });
       expect(err.message).toMatch(
-        /^could not get Application argocd\/frontend-dev at Argo CD http:\/\/127\.0\.0\.1:1: /,
+        /^could not get Application argocd\/frontend-dev at Argo CD http:\/\/127\.0\.0\.1:0: /,
       );
     } finally {
       down.close();

@@ -217,11 +217,11 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
   });
 
   it('reports a refused connection and a timeout as transient, an abort as not', async () => {
-    const down = connect({ server: 'http://127.0.0.1:1' });
+    const down = connect({ server: 'http://127.0.0.1:0' });
     const refused = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd'));
     expect(refused).toMatchObject({ status: undefined, transient: true });
     expect(refused.message).toMatch(
-      /^could not get Application argocd\/frontend-dev at Kubernetes http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
+      /^could not get Application argocd\/frontend-dev at Kubernetes http:\/\/127\.0\.0\.1:0: .*ECONNREFUSED/,
     );
 
     const aborted = await argoCdErrorOf(
