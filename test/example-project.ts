@@ -35,8 +35,11 @@ export interface ExampleProject {
   cli(args: string[]): Promise<CliResult>;
   /** Pushes `acme/frontend:<tag>` and refreshes the Warehouse. */
   push(tag: string): Promise<void>;
-  /** Stops the server and starts it again on the same port and data (a restart, or a crash). */
-  restart(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port and data (a restart, or a crash);
+   * `whileDown` runs in between, to see what clients do while the server is away.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   /** The tag in an environment's instance.yaml on main. */
   gitTag(env: 'develop' | 'staging' | 'production'): string | undefined;
   stop(): Promise<void>;
@@ -93,9 +96,10 @@ export async function startExampleProject(
       const refreshed = await cli(['refresh', 'warehouse', 'frontend']);
       if (refreshed.code !== 0) throw new Error(`refresh failed: ${refreshed.err}`);
     },
-    async restart() {
+    async restart(whileDown) {
       const port = new URL(example.gantry.url).port;
       await example.gantry.stop();
+      await whileDown?.();
       example.gantry = await startGantry(config(port), silentLogger);
     },
     gitTag: (env) =>

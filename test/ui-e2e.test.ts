@@ -29,7 +29,9 @@ async function signIn(context: BrowserContext, url: string, token: string): Prom
  * shows its steps and logs, a viewer sees no actions, a refusal says which role it takes, and
  * the plain states show. Screenshots go to test-artifacts/ui/.
  */
-describe('the web UI', () => {
+// Waits below are failure detectors sized for a busy machine (the pipeline verifies for real);
+// each test may take minutes there, never seconds-tight.
+describe('the web UI', { timeout: 300_000 }, () => {
   let example: ExampleProject;
   let browser: Browser;
   let context: BrowserContext;
@@ -97,7 +99,7 @@ describe('the web UI', () => {
       await expect.poll(() => page.getByTestId(id).isVisible(), { message: id }).toBe(true);
     // The 1.2.1 found at start reaches dev on its own; the card follows.
     await expect
-      .poll(() => card('dev').innerText(), { timeout: 20_000 })
+      .poll(() => card('dev').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.1');
     await shot('pipeline');
   });
@@ -286,13 +288,13 @@ describe('the web UI', () => {
   it('follows new Freight and auto-promotions live, without reloading', async () => {
     await example.push('1.2.2');
     await expect
-      .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.2');
     await expect
-      .poll(() => card('dev').innerText(), { timeout: 20_000 })
+      .poll(() => card('dev').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.2');
     await expect
-      .poll(() => card('staging').innerText(), { timeout: 30_000 })
+      .poll(() => card('staging').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.2');
     await expect.poll(() => page.getByTestId('stage-dev').innerText()).toContain('Healthy');
     // Its Argo CD app, linked to Argo CD's UI.
@@ -327,7 +329,7 @@ describe('the web UI', () => {
     await expect.poll(() => dialog.getByTestId('unavailable-reason').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Show plan' }).click();
     await expect
-      .poll(() => dialog.getByTestId('plan-diff').innerText(), { timeout: 20_000 })
+      .poll(() => dialog.getByTestId('plan-diff').innerText(), { timeout: 90_000 })
       .toMatch(/-\s+tag: '1\.2\.1'[\s\S]*\+\s+tag: '1\.2\.2'/);
     expect(example.gitTag('production')).toBe('1.2.1'); // the plan pushed nothing
     await shot('promote-plan');
@@ -337,7 +339,7 @@ describe('the web UI', () => {
       .poll(() => new URL(page.url()).pathname)
       .toMatch(/^\/projects\/frontend\/promotions\/prod\./);
     await expect
-      .poll(() => page.locator('.page-head').innerText(), { timeout: 30_000 })
+      .poll(() => page.locator('.page-head').innerText(), { timeout: 90_000 })
       .toContain('Succeeded');
     expect(example.gitTag('production')).toBe('1.2.2');
     // Every step is listed, each Succeeded; the steps that log show their lines.
@@ -359,7 +361,7 @@ describe('the web UI', () => {
 
     // The other tab saw the prod card change without a reload.
     await expect
-      .poll(() => card('prod', watcher).innerText(), { timeout: 10_000 })
+      .poll(() => card('prod', watcher).innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.2');
     await shot('pipeline-after-promotion', watcher);
     // The other tab's Activity panel lists the promotion, made by the admin, without a reload.
@@ -388,7 +390,7 @@ describe('the web UI', () => {
     await expect.poll(() => dialog.getByTestId('unavailable-reason').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
     await expect
-      .poll(() => page.locator('.page-head').innerText(), { timeout: 30_000 })
+      .poll(() => page.locator('.page-head').innerText(), { timeout: 90_000 })
       .toContain('Errored');
     const error = await page.getByTestId('step-error').innerText();
     expect(error).toContain(
@@ -425,16 +427,16 @@ describe('the web UI', () => {
     // it, and Resume lifts the hold.
     await example.push('1.2.3');
     await expect
-      .poll(() => card('staging').innerText(), { timeout: 30_000 })
+      .poll(() => card('staging').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.3');
     const staging = page.getByTestId('stage-staging');
     await staging.getByRole('button', { name: 'Rollback' }).click();
     await expect
       .poll(() => page.locator('.banner').innerText())
       .toMatch(/^rollback staging\.\S+ created$/);
-    await expect.poll(() => staging.innerText(), { timeout: 20_000 }).toContain('held');
+    await expect.poll(() => staging.innerText(), { timeout: 90_000 }).toContain('held');
     await expect
-      .poll(() => card('staging').innerText(), { timeout: 20_000 })
+      .poll(() => card('staging').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.2');
     await shot('rolled-back');
     await staging.getByRole('button', { name: 'Resume' }).click();
@@ -454,7 +456,7 @@ describe('the web UI', () => {
     try {
       await example.push('1.2.4');
       await expect
-        .poll(() => page.getByTestId('stage-dev').innerText(), { timeout: 30_000 })
+        .poll(() => page.getByTestId('stage-dev').innerText(), { timeout: 90_000 })
         .toContain('verification Failed');
       expect(await page.getByTestId('stage-dev-problem').innerText()).toMatch(
         /^verification Failed: /,
@@ -468,19 +470,20 @@ describe('the web UI', () => {
   it('says when the connection is lost, and recovers after the server restarts', async () => {
     await page.goto(`${example.gantry.url}/projects/frontend`);
     await expect.poll(() => page.getByTestId('stage-dev').isVisible()).toBe(true);
-    const restarted = example.restart();
+    // The page must notice while the server is down (however quickly it could come back).
+    await example.restart(async () => {
+      await expect
+        .poll(() => page.getByTestId('connection-lost').isVisible(), { timeout: 90_000 })
+        .toBe(true);
+      await shot('connection-lost');
+    });
     await expect
-      .poll(() => page.getByTestId('connection-lost').isVisible(), { timeout: 10_000 })
-      .toBe(true);
-    await shot('connection-lost');
-    await restarted;
-    await expect
-      .poll(() => page.getByTestId('connection-lost').count(), { timeout: 15_000 })
+      .poll(() => page.getByTestId('connection-lost').count(), { timeout: 90_000 })
       .toBe(0);
     // Live again: a change made meanwhile shows up.
     await example.push('1.2.5');
     await expect
-      .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 15_000 })
+      .poll(() => page.getByTestId('freight-timeline').innerText(), { timeout: 90_000 })
       .toContain('frontend:1.2.5');
   });
 
