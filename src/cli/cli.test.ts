@@ -9,6 +9,7 @@ import { resolveServerConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { startGantry, type RunningGantry } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './main.js';
+import { refusedAddress } from '../../test/refused-address.js';
 
 describe('gantry CLI', () => {
   let gantry: RunningGantry;
@@ -317,12 +318,14 @@ describe('gantry CLI', () => {
     expect(version.out).toMatch(
       /^Client Version: \d+\.\d+\.\d+\nServer Version: \d+\.\d+\.\d+ \(store: sqlite\)$/,
     );
-    // Nothing can listen on port 0, so connecting to it is refused on every machine (a port
-    // that was free a moment ago may be taken by the time the CLI connects).
-    const unreachable = await cli(['get', 'projects'], { GANTRY_SERVER: 'http://127.0.0.1:0' });
+    // A port this process holds without listening: refused on every machine.
+    const refused = await refusedAddress();
+    const unreachable = await cli(['get', 'projects'], { GANTRY_SERVER: refused.url }).finally(() =>
+      refused.close(),
+    );
     expect(unreachable.code).toBe(EXIT_FAILURE);
     expect(unreachable.err).toBe(
-      'error: cannot reach the Gantry server at http://127.0.0.1:0 (connection refused); is `gantry server` running? Set --server or GANTRY_SERVER to use another',
+      `error: cannot reach the Gantry server at ${refused.url} (connection refused); is \`gantry server\` running? Set --server or GANTRY_SERVER to use another`,
     );
     const flag = await cli(['--version']);
     expect(flag).toEqual({

@@ -11,6 +11,7 @@ import { createGuardedHttp } from '../outbound/guarded-http.js';
 import { createOutboundPolicy, DEFAULT_OUTBOUND_POLICY } from '../outbound/outbound-policy.js';
 import type { MeasureContext } from './metric-provider.js';
 import { webProvider, type WebMetric } from './web-provider.js';
+import { refusedAddress } from '../../test/refused-address.js';
 
 interface Received {
   method: string;
@@ -111,12 +112,14 @@ describe('web provider', () => {
   });
 
   it('reports a refused connection as an Error, without the query string', async () => {
-    // Port 0: nothing can listen there, so the connection is refused on every machine (a port
-    // freed a moment ago may be taken again by then).
-    const outcome = await webProvider.prepare(
-      { url: 'http://127.0.0.1:0/x?token=abc' },
-      'm',
-    )(context());
+    // A port this process holds without listening: refused on every machine.
+    const refused = await refusedAddress();
+    const outcome = await webProvider
+      .prepare(
+        { url: `${refused.url}/x?token=abc` },
+        'm',
+      )(context())
+      .finally(() => refused.close());
     expect(outcome).toMatchObject({
       type: 'error',
       message: expect.stringContaining('ECONNREFUSED') as string,

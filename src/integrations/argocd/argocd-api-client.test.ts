@@ -3,6 +3,7 @@ import { argoCdErrorOf, frontendApp } from '../../../test/argocd-fixtures.js';
 import { startFakeArgoCd, type FakeArgoCd } from '../../../test/fake-argocd.js';
 import { appHealth, type Application } from './application.js';
 import { ArgoCdApiClient } from './argocd-api-client.js';
+import { refusedAddress } from '../../../test/refused-address.js';
 
 const frontend = (name: string, env: string, namespace = 'argocd') =>
   frontendApp(name, env, { namespace, authorizedProject: 'shop' });
@@ -167,15 +168,18 @@ describe('ArgoCdApiClient against the fake Argo CD', () => {
   });
 
   it('reports a network failure as transient, and an abort as not', async () => {
-    const down = new ArgoCdApiClient({ url: 'http://127.0.0.1:0', token: argocd.token });
+    const refused = await refusedAddress();
+    const down = new ArgoCdApiClient({ url: refused.url, token: argocd.token });
     try {
       const err = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd'));
       expect(err).toMatchObject({ status: undefined, transient: true });
       expect(err.message).toMatch(
-        /^could not get Application argocd\/frontend-dev at Argo CD http:\/\/127\.0\.0\.1:0: /,
+        /^could not get Application argocd\/frontend-dev at Argo CD http:\/\/127\.0\.0\.1:\d+: /,
       );
+      expect(err.message).toContain(refused.url);
     } finally {
       down.close();
+      await refused.close();
     }
     const aborted = await argoCdErrorOf(
       client.getApplication('frontend-dev', 'argocd', { signal: AbortSignal.abort() }),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { argoCdErrorOf, frontendApp } from '../../../test/argocd-fixtures.js';
 import { startFakeArgoCd, type FakeArgoCd } from '../../../test/fake-argocd.js';
 import { KubernetesArgoCdClient } from './kubernetes-argocd-client.js';
+import { refusedAddress } from '../../../test/refused-address.js';
 
 /**
  * What is particular to the Kubernetes adapter: the requests it makes (merge patches with a
@@ -217,12 +218,16 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
   });
 
   it('reports a refused connection and a timeout as transient, an abort as not', async () => {
-    const down = connect({ server: 'http://127.0.0.1:0' });
-    const refused = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd'));
+    const address = await refusedAddress();
+    const down = connect({ server: address.url });
+    const refused = await argoCdErrorOf(down.getApplication('frontend-dev', 'argocd')).finally(() =>
+      address.close(),
+    );
     expect(refused).toMatchObject({ status: undefined, transient: true });
     expect(refused.message).toMatch(
-      /^could not get Application argocd\/frontend-dev at Kubernetes http:\/\/127\.0\.0\.1:0: .*ECONNREFUSED/,
+      /^could not get Application argocd\/frontend-dev at Kubernetes http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
     );
+    expect(refused.message).toContain(address.url);
 
     const aborted = await argoCdErrorOf(
       client.getApplication('frontend-dev', 'argocd', { signal: AbortSignal.abort() }),
