@@ -8,6 +8,7 @@ import { resolveServerConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { startGantry, type RunningGantry } from '../main.js';
 import { EXIT_OK, EXIT_USAGE, runCli } from './main.js';
+import { refusedAddress } from '../../test/refused-address.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REPO = 'http://127.0.0.1:9/complete/app.git';
@@ -136,9 +137,10 @@ describe('gantry completion', () => {
   }, 120_000);
 
   it('completes nothing, quietly, when the server cannot be reached', async () => {
+    const refused = await refusedAddress();
     const result = await bashComplete(['gantry describe stage '], {
-      GANTRY_SERVER: 'http://127.0.0.1:1',
-    });
+      GANTRY_SERVER: refused.url,
+    }).finally(() => refused.close());
     expect(result).toEqual({ code: 0, stderr: '', replies: [''] });
   }, 60_000);
 

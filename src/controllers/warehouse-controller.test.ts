@@ -1,4 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  onTestFinished,
+} from 'vitest';
 import type { ObjectKey, StoredResource } from '../api/resource.js';
 import type { WarehouseStatus } from '../api/warehouse.js';
 import { REFRESH_ANNOTATION } from '../api/labels.js';
@@ -11,6 +20,7 @@ import { RegistryClient } from '../sources/oci/registry-client.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { startRegistry, type TestRegistry } from '../../test/registry.js';
 import { WarehouseController, type WarehouseControllerOptions } from './warehouse-controller.js';
+import { refusedAddress } from '../../test/refused-address.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 
@@ -140,12 +150,14 @@ describe('WarehouseController', () => {
 
   it('reports each failing subscription in plain words and still reports the others', async () => {
     await registry.pushImage('ctl/ok', '1.0.0');
+    const refused = await refusedAddress();
+    onTestFinished(() => refused.close());
     await start();
     await warehouse('mixed', {
       subscriptions: [
         { image: { repoURL: `${registry.host}/ctl/ok` } },
         { image: { repoURL: `${registry.host}/ctl/missing` } },
-        { image: { repoURL: '127.0.0.1:1/ctl/unreachable' } },
+        { image: { repoURL: `${refused.host}/ctl/unreachable` } },
       ],
     });
     const failed = await waitFor('mixed', (w) => !!statusOf(w).conditions?.length);
@@ -155,8 +167,8 @@ describe('WarehouseController', () => {
     expect(ready?.message).toContain(
       `image ${registry.host}/ctl/missing: registry answered 404: repository not found`,
     );
-    expect(ready?.message).toMatch(
-      /image 127\.0\.0\.1:1\/ctl\/unreachable: cannot reach registry 127\.0\.0\.1:1/,
+    expect(ready?.message).toContain(
+      `image ${refused.host}/ctl/unreachable: cannot reach registry ${refused.host}`,
     );
     expect(statusOf(failed).discoveredArtifacts?.images?.map((i) => i.repoURL)).toEqual([
       `${registry.host}/ctl/ok`,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerRegistry, type DockerRegistry } from './docker-registry.js';
 import { imageExists, pushImage } from './push-image.js';
+import { refusedAddress } from '../../test/refused-address.js';
 
 /** Against Debian's docker-registry, run as the quickstart runs it, on a free port. */
 describe('pushImage and startDockerRegistry', () => {
@@ -58,9 +59,12 @@ describe('pushImage and startDockerRegistry', () => {
   });
 
   it('says when nothing listens at the registry address', async () => {
+    const refused = await refusedAddress();
     await expect(
-      pushImage({ registryUrl: 'http://127.0.0.1:1', repository: 'acme/frontend', tag: '1.0.0' }),
-    ).rejects.toThrow(/could not push 127\.0\.0\.1:1\/acme\/frontend:1\.0\.0/);
+      pushImage({ registryUrl: refused.url, repository: 'acme/frontend', tag: '1.0.0' }).finally(
+        () => refused.close(),
+      ),
+    ).rejects.toThrow(`could not push ${refused.host}/acme/frontend:1.0.0`);
   });
 
   it('a taken port is an error naming it; a missing program says how to install it', async () => {
