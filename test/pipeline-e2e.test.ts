@@ -110,9 +110,11 @@ spec:
 
   it('moves Freight downstream only once it is verified, and says why not before', async () => {
     const before = await cli(['get', 'freight', '--stage', 'staging']);
-    expect(before.out.split('\n')[0]).toMatch(/^NAME\s+ALIAS\s+ARTIFACTS\s+AVAILABLE\s+WHY\s+AGE$/);
+    expect(before.out.split('\n')[0]).toMatch(
+      /^NAME\s+ALIAS\s+ARTIFACTS\s+AVAILABLE\s+WHY\s+AUTO-PROMOTION\s+AGE$/,
+    );
     expect(before.out).toMatch(
-      /first-flight\s+127\.0\.0\.1:9\/pipe\/app:1\.0\.0\s+no\s+not verified in dev/,
+      /first-flight\s+127\.0\.0\.1:\d+\/pipe\/app:1\.0\.0\s+no\s+not verified in dev/,
     );
     const refused = await cli(['promote', '--stage', 'staging', '--freight', 'first-flight']);
     expect(refused.code).toBe(1);
