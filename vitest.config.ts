@@ -9,6 +9,10 @@ export default defineConfig({
     // Timeouts detect a hung test; they are not how tests wait. Generous, so that a machine
     // whose cores are all busy (another build, a CPU burner) slows the suite but never fails it.
     testTimeout: 60_000,
+    // Two files at once on a 2-core machine (vitest would run one): a file waiting on a server,
+    // a git push or a browser leaves the other core to the next file. Nothing here depends on
+    // having a core to itself (scripts/test-under-load.sh runs the suite with every core busy).
+    maxWorkers: 2,
     hookTimeout: 120_000,
   },
 });
