@@ -139,6 +139,9 @@ export class ResourceService {
 
     const planned: Array<{ index: number; ops: WriteOp[]; main: number; warnings: string[] }> = [];
     const issues: FieldIssue[] = [];
+    // Whether each object Stages name exists, looked up once per request (1,000 Stages naming
+    // one Warehouse make one read, not 1,000).
+    const existing = new Map<string, Promise<boolean>>();
     for (const [index, { object, info }] of validated.entries()) {
       try {
         const ops = await this.#admit(object, info, index, request, batch, batchAliases);
@@ -146,7 +149,7 @@ export class ResourceService {
           index,
           ops,
           main: ops.findIndex((op) => op.op === request.mode),
-          warnings: await this.#warnings(object, batch),
+          warnings: await this.#warnings(object, batch, existing),
         });
       } catch (err) {
         if (isInputIssues(err)) issues.push(...err.issues);
@@ -559,7 +562,11 @@ export class ResourceService {
    * Warnings about an accepted object: a Stage requesting Freight from a Warehouse or Stage
    * that neither exists nor comes in the same request (Kargo accepts it; so do we).
    */
-  async #warnings(object: Resource, batch: Map<string, Resource>): Promise<string[]> {
+  async #warnings(
+    object: Resource,
+    batch: Map<string, Resource>,
+    existing: Map<string, Promise<boolean>>,
+  ): Promise<string[]> {
     if (object.kind !== 'Stage') return [];
     const namespace = object.metadata.namespace ?? '';
     const spec = object.spec as StageSpec;
@@ -574,7 +581,17 @@ export class ResourceService {
       const found = new Set<string>();
       for (const name of names(kind)) {
         const key = { kind, namespace, name };
-        if (batch.has(mapKeyOf(key)) || (await this.#store.get(key))) found.add(name);
+        const mapKey = mapKeyOf(key);
+        if (batch.has(mapKey)) {
+          found.add(name);
+          continue;
+        }
+        let exists = existing.get(mapKey);
+        if (!exists) {
+          exists = this.#store.get(key).then((stored) => !!stored);
+          existing.set(mapKey, exists);
+        }
+        if (await exists) found.add(name);
       }
       return found;
     };
