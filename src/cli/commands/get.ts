@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { isGantryError, notFoundError } from '../../errors.js';
-import { ALIAS_LABEL } from '../../api/labels.js';
 import type { KindName } from '../../api/kind-names.js';
 import type { Table } from '../../api/printer-columns.js';
 import type { StoredResource } from '../../api/resource.js';
@@ -8,6 +7,7 @@ import type { ListResponse } from '../client.js';
 import { kindArgument, pathFor, projectFor, qualifiedName, type CliContext } from '../context.js';
 import { parseGetOutput, renderDocuments } from '../output/get-output.js';
 import { printTable, tableOf, type TableOptions } from '../output/print-objects.js';
+import { freightNameOf } from '../freight-name-of.js';
 import { usageError } from '../usage-error.js';
 import { freightAliases, type Listed } from './listed-kinds.js';
 
@@ -194,22 +194,4 @@ async function reportNothingFound(ctx: CliContext, listed: Listed[]): Promise<vo
       });
   const what = listed.length === 1 ? listed[0]!.info.plural : 'resources';
   ctx.err(project ? `No ${what} found in project ${project}.` : `No ${what} found.`);
-}
-
-async function freightNameOf(ctx: CliContext, project: string, nameOrAlias: string) {
-  try {
-    await ctx.client.request('GET', pathFor(kindArgument('freight'), project, nameOrAlias));
-    return nameOrAlias;
-  } catch (err) {
-    if (!isGantryError(err, 'NotFound')) throw err;
-    const selector = encodeURIComponent(`${ALIAS_LABEL}=${nameOrAlias}`);
-    const { items } = await ctx.client.request<ListResponse>(
-      'GET',
-      `${pathFor(kindArgument('freight'), project)}?labelSelector=${selector}`,
-    );
-    if (items[0]) return items[0].metadata.name;
-    throw notFoundError(
-      `Freight "${nameOrAlias}" does not exist in project "${project}" (by name or alias)`,
-    );
-  }
 }
