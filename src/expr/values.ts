@@ -11,6 +11,10 @@ export abstract class MethodHost {
   readonly fields: Readonly<Record<string, unknown>> = {};
   /** How the value prints, e.g. in string concatenation or toJSON. */
   abstract toString(): string;
+  /** The Go type the value stands for (`%T`), e.g. `time.Time`. */
+  get goType(): string {
+    return this.constructor.name;
+  }
 }
 
 /**
@@ -29,6 +33,60 @@ export class StrictRecord extends MethodHost {
   override toString(): string {
     return JSON.stringify(toJsonValue(this.fields));
   }
+}
+
+/**
+ * A Go float64 whose value is whole (`1.0`, `3 / 1`). expr-lang keeps ints and floats apart
+ * (`type(1.0)` is `float`, `1.0 % 2` is an error), while JavaScript has one number type: plain
+ * numbers that are whole are ints, plain numbers that are not are floats, and a whole float is
+ * boxed in a GoFloat. Arithmetic makes floats through `floatValue`.
+ */
+export class GoFloat {
+  constructor(readonly value: number) {}
+  toString(): string {
+    return formatGoFloat(this.value);
+  }
+}
+
+/** A float64 result: boxed when whole, so it stays a float. */
+export function floatValue(n: number): number | GoFloat {
+  return Number.isInteger(n) ? new GoFloat(n) : n;
+}
+
+/** Whether a value is a number of either kind. */
+export function isNumeric(value: unknown): value is number | GoFloat {
+  return typeof value === 'number' || value instanceof GoFloat;
+}
+
+/** An int: a plain whole number. */
+export function isInt(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+/** A float: a boxed whole float, or a plain number that is not whole (NaN and ±Inf included). */
+export function isFloat(value: unknown): value is number | GoFloat {
+  return value instanceof GoFloat || (typeof value === 'number' && !Number.isInteger(value));
+}
+
+/** The number inside a numeric value. */
+export function numberOf(value: number | GoFloat): number {
+  return typeof value === 'number' ? value : value.value;
+}
+
+/** How Go's %v prints a float64: shortest form, exponent from 1e21 up and below 1e-4. */
+export function formatGoFloat(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const abs = Math.abs(n);
+  if (abs < 1e-4 || abs >= 1e21) {
+    const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+    const sign = exponent.startsWith('-') ? '-' : '+';
+    const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
+    return `${mantissa}e${sign}${digits}`;
+  }
+  return String(n);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
