@@ -1,15 +1,34 @@
 import type { Node } from './ast.js';
 import { ExprError } from './expr-error.js';
 import { compileExprRegex, type ExprRegex } from './expr-regex.js';
-import { equal, isPlainObject, MethodHost, StrictRecord, stringify, typeName } from './values.js';
+import {
+  arithmetic,
+  assertBool,
+  assertString,
+  BoundMethod,
+  contains,
+  equal,
+  fetch,
+  goType,
+  isNil,
+  less,
+  makeRange,
+  negate,
+  RuntimeError,
+  slice,
+} from './runtime.js';
+import { anyKeyedMap, goKey } from './any-keyed-map.js';
+import { GoFloat, toPlainValue } from './values.js';
 
-/** A function callable from expressions. Closures (predicates) arrive as `Predicate`s. */
+/** A function callable from expressions. Predicates arrive as `Predicate`s. */
 export type ExprFunction = (args: unknown[], call: CallContext) => unknown;
 
 export interface CallContext {
   column: number;
   /** Counts work done by a builtin (e.g. per element), so loops stay bounded. */
   tick(amount?: number): void;
+  /** Counts memory a builtin allocates (elements, characters), as expr-lang's memory budget. */
+  grow(amount: number): void;
 }
 
 /** A predicate argument (`filter(xs, # > 1)`), called once per element. */
@@ -18,8 +37,9 @@ export class Predicate {
 }
 
 export interface Environment {
-  /** Top-level names: `ctx`, `vars`, `outputs`, … */
+  /** The environment map (`expr.Run`'s env): `ctx`, `vars`, `outputs`, … (`$env` is all of it). */
   variables: Readonly<Record<string, unknown>>;
+  /** Builtins and the caller's functions (`expr.Function`s). */
   functions: Readonly<Record<string, ExprFunction>>;
 }
 
@@ -29,25 +49,50 @@ export interface EvaluateOptions {
 }
 
 const MAX_STRING = 1_000_000;
-const MAX_RANGE = 100_000;
+/** expr-lang's default memory budget (conf.DefaultMemoryBudget). */
+const MEMORY_BUDGET = 1_000_000;
 const MAX_CACHED_REGEXES = 100;
 
+/** Returned by a member access on nil inside an optional chain; the chain's end makes it nil. */
+const CHAIN_NIL: unique symbol = Symbol('chain-nil');
+
 /**
- * Evaluates a parsed expression. Sandboxed by construction: no JavaScript is executed from the
- * expression, names resolve only to the given variables and functions, member access reads
- * only own properties of data (never prototypes), and the work is bounded.
+ * Evaluates a parsed expression as expr-lang's VM runs it. Sandboxed by construction: no
+ * JavaScript is executed from the expression, names resolve only to the given variables and
+ * functions, member access reads only own properties of data (never prototypes), and the work
+ * is bounded.
  */
 export function evaluate(
   node: Node,
   environment: Environment,
   options: EvaluateOptions = {},
 ): unknown {
-  return new Evaluator(environment, options.maxSteps ?? 1_000_000).run(node);
+  return toPlainValue(evaluateGo(node, environment, options));
+}
+
+/**
+ * Evaluates keeping Go's types visible: whole floats stay `GoFloat`s (`evaluate` makes them plain
+ * numbers for the rest of Gantry).
+ */
+export function evaluateGo(
+  node: Node,
+  environment: Environment,
+  options: EvaluateOptions = {},
+): unknown {
+  return new Evaluator(environment, options.maxSteps ?? 10_000_000).run(node);
+}
+
+interface Scope {
+  item: unknown;
+  index: number;
+  acc?: unknown;
 }
 
 class Evaluator {
   #steps = 0;
-  readonly #scopes: Array<Record<string, unknown>> = [];
+  #memory = 0;
+  readonly #variables: Array<{ name: string; value: unknown }> = [];
+  readonly #scopes: Scope[] = [];
   readonly #regexes = new Map<string, ExprRegex>();
 
   constructor(
@@ -56,7 +101,8 @@ class Evaluator {
   ) {}
 
   run(node: Node): unknown {
-    return this.eval(node);
+    const value = this.eval(node);
+    return value === CHAIN_NIL ? null : value;
   }
 
   tick(amount = 1, column = 1): void {
@@ -65,205 +111,326 @@ class Evaluator {
       throw new ExprError(`expression does too much work (over ${this.maxSteps} steps)`, column);
   }
 
+  grow(amount: number): void {
+    this.#memory += amount;
+    if (this.#memory >= MEMORY_BUDGET) throw new RuntimeError('memory budget exceeded');
+  }
+
+  fail(err: unknown, column: number): never {
+    if (err instanceof ExprError) throw err;
+    if (err instanceof RuntimeError) throw new ExprError(err.message, column);
+    throw err;
+  }
+
   eval(node: Node): unknown {
     this.tick(1, node.column);
+    try {
+      return this.evalNode(node);
+    } catch (err) {
+      return this.fail(err, node.column);
+    }
+  }
+
+  evalNode(node: Node): unknown {
     switch (node.type) {
-      case 'literal':
+      case 'nil':
+        return null;
+      case 'bool':
+      case 'int':
+      case 'string':
+        return node.value;
+      case 'float':
+        return Number.isInteger(node.value) ? new GoFloat(node.value) : node.value;
+      case 'bytes':
         return node.value;
       case 'identifier':
-        return this.lookup(node.name, node.column);
+        return this.lookup(node.name);
       case 'pointer':
-        return this.pointer(node.name, node.column);
+        return this.pointer(node.name);
       case 'array':
-        return node.elements.map((element) => this.eval(element));
+        return node.elements.map((element) => this.value(element));
       case 'map': {
-        const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-        for (const entry of node.entries)
-          out[stringify(this.eval(entry.key))] = this.eval(entry.value);
-        return { ...out };
+        const out: Record<string, unknown> = {};
+        for (const entry of node.entries) {
+          const key = this.value(entry.key);
+          out[typeof key === 'string' ? key : goKey(key)] = this.value(entry.value);
+        }
+        return out;
+      }
+      case 'chain': {
+        const value = this.eval(node.node);
+        return value === CHAIN_NIL ? null : value;
       }
       case 'member':
         return this.member(node);
-      case 'slice':
-        return this.slice(node);
+      case 'slice': {
+        const object = this.value(node.object);
+        const from = node.from ? this.value(node.from) : undefined;
+        const to = node.to ? this.value(node.to) : undefined;
+        return slice(object, from, to);
+      }
       case 'call':
-        return this.call(node.callee, node.args, node.column);
-      case 'method':
-        return this.method(node);
+        return this.call(node);
+      case 'builtin':
+        return this.builtin(node);
+      case 'predicate':
+        throw new ExprError('a predicate can only be an argument of a builtin', node.column);
       case 'unary':
-        return this.unary(node.operator, this.eval(node.operand), node.column);
+        return this.unary(node);
       case 'binary':
         return this.binary(node);
       case 'conditional': {
-        const test = this.eval(node.test);
-        if (node.consequent === node.test)
-          return test !== null && test !== undefined && test !== false
-            ? test
-            : this.eval(node.alternate);
-        return this.bool(test, node.column, 'the condition of ?:')
-          ? this.eval(node.consequent)
-          : this.eval(node.alternate);
+        const test = this.value(node.test);
+        if (node.ternary && node.consequent === node.test)
+          return assertBool(test) ? test : this.value(node.alternate);
+        return assertBool(test) ? this.value(node.consequent) : this.value(node.alternate);
       }
-      case 'closure':
-        throw new ExprError(
-          'a predicate can only be an argument of a function such as filter or map',
-          node.column,
-        );
       case 'let': {
-        const value = this.eval(node.value);
-        this.#scopes.push({ [node.name]: value });
+        this.#variables.push({ name: node.name, value: this.value(node.value) });
         try {
-          return this.eval(node.body);
+          return this.value(node.body);
         } finally {
-          this.#scopes.pop();
+          this.#variables.pop();
         }
       }
+      case 'sequence': {
+        let last: unknown = null;
+        for (const item of node.nodes) last = this.value(item);
+        return last;
+      }
     }
   }
 
-  lookup(name: string, column: number): unknown {
-    for (let i = this.#scopes.length - 1; i >= 0; i--) {
-      const scope = this.#scopes[i]!;
-      if (Object.hasOwn(scope, name)) return scope[name];
-    }
-    if (Object.hasOwn(this.environment.variables, name)) return this.environment.variables[name];
-    throw new ExprError(`unknown name "${name}"`, column);
+  /** A node's value, a nil met in an optional chain inside it being nil. */
+  value(node: Node): unknown {
+    const value = this.eval(node);
+    return value === CHAIN_NIL ? null : value;
   }
 
-  pointer(name: string, column: number): unknown {
-    const key = `#${name}`;
-    for (let i = this.#scopes.length - 1; i >= 0; i--) {
-      const scope = this.#scopes[i]!;
-      if (Object.hasOwn(scope, key)) return scope[key];
+  lookup(name: string): unknown {
+    for (let i = this.#variables.length - 1; i >= 0; i--) {
+      const variable = this.#variables[i]!;
+      if (variable.name === name) return variable.value;
     }
-    throw new ExprError(
-      name
-        ? `#${name} is only defined inside a predicate`
-        : '# is only defined inside a predicate (e.g. filter(list, # > 1))',
-      column,
-    );
+    const { variables } = this.environment;
+    if (name === '$env') return variables;
+    return Object.hasOwn(variables, name) ? variables[name] : null;
+  }
+
+  pointer(name: string): unknown {
+    const scope = this.#scopes[this.#scopes.length - 1];
+    if (!scope) throw new RuntimeError('cannot use pointer accessor outside predicate');
+    if (name === '') return scope.item;
+    if (name === 'index') return scope.index;
+    if (name === 'acc') return scope.acc ?? null;
+    throw new RuntimeError(`unknown pointer #${name}`);
   }
 
   member(node: Extract<Node, { type: 'member' }>): unknown {
     const object = this.eval(node.object);
-    if (object === null || object === undefined) {
-      if (node.optional || this.isOptionalChain(node.object)) return null;
-      throw new ExprError(`cannot read ${describeProperty(node.property)} of nil`, node.column);
+    if (object === CHAIN_NIL) return CHAIN_NIL;
+    if (node.optional && isNil(object)) return CHAIN_NIL;
+    const key = this.value(node.property);
+    return fetch(object, key);
+  }
+
+  call(node: Extract<Node, { type: 'call' }>): unknown {
+    const { callee } = node;
+    let fn: unknown;
+    let name: string;
+    if (callee.type === 'identifier') {
+      name = callee.name;
+      const scoped = this.#variables.some((v) => v.name === name);
+      if (!scoped && Object.hasOwn(this.environment.functions, name)) {
+        fn = this.environment.functions[name];
+        return this.invoke(name, fn as ExprFunction, node.args, node.column);
+      }
+      fn = this.lookup(name);
+    } else {
+      const target = this.eval(callee);
+      if (target === CHAIN_NIL) return CHAIN_NIL;
+      fn = target;
+      name =
+        callee.type === 'member' && callee.property.type === 'string'
+          ? callee.property.value
+          : 'function';
     }
-    const key = this.eval(node.property);
-    return readMember(object, key, node.column);
-  }
-
-  /** `a?.b.c`: once an optional step found nil, the rest of the chain is nil too. */
-  isOptionalChain(node: Node): boolean {
-    if (node.type === 'member' || node.type === 'method')
-      return node.optional || this.isOptionalChain(node.object);
-    if (node.type === 'slice') return this.isOptionalChain(node.object);
-    return false;
-  }
-
-  slice(node: Extract<Node, { type: 'slice' }>): unknown {
-    const object = this.eval(node.object);
-    if (typeof object !== 'string' && !Array.isArray(object)) {
-      throw new ExprError(`cannot slice ${typeName(object)}`, node.column);
+    if (fn instanceof BoundMethod) {
+      const args = node.args.map((arg) => this.value(arg));
+      const method = fn.host.methods[fn.name]!;
+      try {
+        return method(args);
+      } catch (err) {
+        if (err instanceof ExprError || err instanceof RuntimeError) throw err;
+        throw new RuntimeError(err instanceof Error ? err.message : String(err));
+      }
     }
-    const length = object.length;
-    const bound = (n: Node | undefined, fallback: number) => {
-      if (!n) return fallback;
-      const value = this.eval(n);
-      if (typeof value !== 'number' || !Number.isInteger(value))
-        throw new ExprError('slice bounds must be integers', n.column);
-      return Math.max(0, Math.min(length, value < 0 ? length + value : value));
-    };
-    const from = bound(node.from, 0);
-    const to = bound(node.to, length);
-    return object.slice(from, Math.max(from, to));
+    if (isNil(fn)) throw new RuntimeError('invalid operation: cannot call nil');
+    throw new RuntimeError(`invalid operation: cannot call non-function of type ${goType(fn)}`);
   }
 
-  call(name: string, argNodes: Node[], column: number): unknown {
-    const fn = Object.hasOwn(this.environment.functions, name)
-      ? this.environment.functions[name]
-      : undefined;
-    if (!fn) throw new ExprError(`unknown function "${name}"`, column);
+  invoke(name: string, fn: ExprFunction, argNodes: Node[], column: number): unknown {
     const args = argNodes.map((arg) =>
-      arg.type === 'closure' ? this.predicate(arg) : this.eval(arg),
+      arg.type === 'predicate' ? this.predicate(arg) : this.value(arg),
     );
     try {
-      return fn(args, { column, tick: (amount = 1) => this.tick(amount, column) });
+      return fn(args, {
+        column,
+        tick: (amount = 1) => this.tick(amount, column),
+        grow: (amount) => this.grow(amount),
+      });
     } catch (err) {
       if (err instanceof ExprError) throw err;
-      throw new ExprError(`${name}(): ${err instanceof Error ? err.message : String(err)}`, column);
+      if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError(`${name}(): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
-  predicate(node: Extract<Node, { type: 'closure' }>): Predicate {
-    return new Predicate((element, index, accumulator) => {
-      this.tick(1, node.column);
-      const scope: Record<string, unknown> = { '#': element, '#index': index };
-      if (accumulator !== undefined) scope['#acc'] = accumulator;
-      this.#scopes.push(scope);
-      try {
-        return this.eval(node.body);
-      } finally {
-        this.#scopes.pop();
+  predicate(node: Extract<Node, { type: 'predicate' }>): Predicate {
+    return new Predicate((item, index, acc) => this.inScope({ item, index, acc }, node.body));
+  }
+
+  inScope(scope: Scope, body: Node): unknown {
+    this.tick(1, body.column);
+    this.#scopes.push(scope);
+    try {
+      return this.value(body);
+    } finally {
+      this.#scopes.pop();
+    }
+  }
+
+  builtin(node: Extract<Node, { type: 'builtin' }>): unknown {
+    const { name, args, column } = node;
+    const body = args[1]?.type === 'predicate' ? args[1].body : undefined;
+    if (body) return this.predicateBuiltin(name, args, body, column);
+    if (name === 'count' || name === 'sum')
+      return this.predicateBuiltin(name, args, undefined, column);
+    const fn = Object.hasOwn(this.environment.functions, `::${name}`)
+      ? this.environment.functions[`::${name}`]
+      : this.environment.functions[name];
+    if (!fn) throw new ExprError(`unknown builtin ${name}`, column);
+    return this.invoke(name, fn, args, column);
+  }
+
+  /** The builtins that run a predicate per element, as expr-lang's compiler lays them out. */
+  predicateBuiltin(name: string, args: Node[], body: Node | undefined, column: number): unknown {
+    const collection = this.value(args[0]!);
+    const items = iterable(collection);
+    const test = (item: unknown, index: number, acc?: unknown) =>
+      body ? this.inScope({ item, index, acc }, body) : item;
+    const cond = (item: unknown, index: number) => assertBool(test(item, index));
+    switch (name) {
+      case 'all':
+        return items.every((item, i) => cond(item, i));
+      case 'any':
+        return items.some((item, i) => cond(item, i));
+      case 'none':
+        return !items.some((item, i) => cond(item, i));
+      case 'one': {
+        let count = 0;
+        for (let i = 0; i < items.length; i++) if (cond(items[i], i) && ++count > 1) return false;
+        return count === 1;
       }
-    });
-  }
-
-  method(node: Extract<Node, { type: 'method' }>): unknown {
-    const object = this.eval(node.object);
-    if (
-      (object === null || object === undefined) &&
-      (node.optional || this.isOptionalChain(node.object))
-    )
-      return null;
-    if (!(object instanceof MethodHost) || !Object.hasOwn(object.methods, node.name)) {
-      throw new ExprError(`${typeName(object)} has no method ${node.name}()`, node.column);
+      case 'filter':
+        return items.filter((item, i) => cond(item, i));
+      case 'map':
+        return items.map((item, i) => test(item, i));
+      case 'count':
+        return items.reduce<number>((n, item, i) => (cond(item, i) ? n + 1 : n), 0);
+      case 'sum': {
+        let acc: unknown = 0;
+        items.forEach((item, i) => {
+          acc = arithmetic('+', test(item, i), acc);
+        });
+        return acc;
+      }
+      case 'find': {
+        const i = items.findIndex((item, j) => cond(item, j));
+        return i < 0 ? null : items[i];
+      }
+      case 'findIndex':
+        return items.findIndex((item, j) => cond(item, j));
+      case 'findLast': {
+        for (let i = items.length - 1; i >= 0; i--) if (cond(items[i], i)) return items[i];
+        return null;
+      }
+      case 'findLastIndex': {
+        for (let i = items.length - 1; i >= 0; i--) if (cond(items[i], i)) return i;
+        return -1;
+      }
+      case 'groupBy': {
+        const groups = anyKeyedMap<unknown[]>();
+        items.forEach((item, i) => {
+          const key = goKey(test(item, i));
+          (groups[key] ??= []).push(item);
+        });
+        return groups;
+      }
+      case 'sortBy': {
+        const order = args[2] ? this.value(args[2]) : 'asc';
+        if (typeof order !== 'string')
+          throw new RuntimeError('sortBy order argument must be a string');
+        if (order !== 'asc' && order !== 'desc')
+          throw new RuntimeError(`unknown order ${order}, use asc or desc`);
+        const keyed = items.map((item, i) => ({ item, key: test(item, i) }));
+        const sorted = stableSort(keyed, (a, b) =>
+          less('<', a.key, b.key) ? -1 : less('<', b.key, a.key) ? 1 : 0,
+        );
+        if (order === 'desc') sorted.reverse();
+        return sorted.map((entry) => entry.item);
+      }
+      case 'reduce': {
+        let start = 0;
+        let acc: unknown;
+        if (args[2]) {
+          acc = this.value(args[2]);
+        } else {
+          if (items.length === 0)
+            throw new RuntimeError('reduce of empty array with no initial value');
+          acc = items[0];
+          start = 1;
+        }
+        for (let i = start; i < items.length; i++) acc = test(items[i], i, acc);
+        return acc;
+      }
     }
-    const args = node.args.map((arg) => this.eval(arg));
-    return object.methods[node.name]!(args);
+    throw new ExprError(`unknown builtin ${name}`, column);
   }
 
-  unary(operator: string, value: unknown, column: number): unknown {
-    switch (operator) {
+  unary(node: Extract<Node, { type: 'unary' }>): unknown {
+    const value = this.value(node.operand);
+    switch (node.operator) {
       case 'not':
-        return !this.bool(value, column, 'not');
+      case '!':
+        return !assertBool(value);
       case '-':
-        return -this.number(value, column, '-');
-      case '+':
-        return this.number(value, column, '+');
+        return negate(value);
+      default:
+        return value;
     }
-    throw new ExprError(`unknown operator ${operator}`, column);
   }
 
   binary(node: Extract<Node, { type: 'binary' }>): unknown {
-    const { operator, column } = node;
-    if (operator === 'and' || operator === '&&') {
-      return (
-        this.bool(this.eval(node.left), column, operator) &&
-        this.bool(this.eval(node.right), column, operator)
-      );
-    }
-    if (operator === 'or' || operator === '||') {
-      return (
-        this.bool(this.eval(node.left), column, operator) ||
-        this.bool(this.eval(node.right), column, operator)
-      );
-    }
-    if (operator === '??') {
-      let left: unknown;
-      try {
-        left = this.eval(node.left);
-      } catch (err) {
-        // `a.b ?? x`: a missing step on the left counts as nil, as expr-lang does.
-        if (err instanceof ExprError && /^column \d+: (cannot read|unknown name)/.test(err.message))
-          left = null;
-        else throw err;
+    const { operator } = node;
+    switch (operator) {
+      case 'and':
+      case '&&': {
+        const left = this.value(node.left);
+        return assertBool(left) ? this.value(node.right) : left;
       }
-      return left === null || left === undefined ? this.eval(node.right) : left;
+      case 'or':
+      case '||': {
+        const left = this.value(node.left);
+        return assertBool(left) ? left : this.value(node.right);
+      }
+      case '??': {
+        const left = this.value(node.left);
+        return isNil(left) ? this.value(node.right) : left;
+      }
     }
-    const left = this.eval(node.left);
-    const right = this.eval(node.right);
+    const left = this.value(node.left);
+    const right = this.value(node.right);
     switch (operator) {
       case '==':
         return equal(left, right);
@@ -273,65 +440,43 @@ class Evaluator {
       case '>':
       case '<=':
       case '>=':
-        return compare(operator, left, right, column);
+        return less(operator, left, right);
       case '+':
-        if (typeof left === 'number' && typeof right === 'number') return left + right;
-        if (typeof left === 'string' && typeof right === 'string')
-          return this.boundedString(left + right, column);
-        if (Array.isArray(left) && Array.isArray(right))
-          return [...(left as unknown[]), ...(right as unknown[])];
-        throw mismatch(operator, left, right, column);
       case '-':
-        return this.number(left, column, operator) - this.number(right, column, operator);
       case '*':
-        return this.number(left, column, operator) * this.number(right, column, operator);
-      case '/': {
-        const divisor = this.number(right, column, operator);
-        return this.number(left, column, operator) / divisor;
-      }
-      case '%': {
-        const a = this.number(left, column, operator);
-        const b = this.number(right, column, operator);
-        if (!Number.isInteger(a) || !Number.isInteger(b))
-          throw mismatch(operator, left, right, column);
-        if (b === 0) throw new ExprError('integer divide by zero', column);
-        return a % b;
-      }
+      case '/':
+      case '%':
       case '**':
-      case '^':
-        return this.number(left, column, operator) ** this.number(right, column, operator);
-      case '..': {
-        const from = this.number(left, column, operator);
-        const to = this.number(right, column, operator);
-        if (!Number.isInteger(from) || !Number.isInteger(to))
-          throw mismatch(operator, left, right, column);
-        if (to - from + 1 > MAX_RANGE)
-          throw new ExprError(`range ${from}..${to} is too large`, column);
-        this.tick(Math.max(0, to - from), column);
-        return to < from ? [] : Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      case '^': {
+        const result = arithmetic(operator, left, right);
+        if (typeof result === 'string' && result.length > MAX_STRING)
+          throw new RuntimeError(`string is too long (over ${MAX_STRING} characters)`);
+        return result;
       }
+      case '..':
+        return makeRange(left, right, (n) => {
+          this.grow(n);
+          this.tick(n, node.column);
+        });
       case 'in':
-        if (Array.isArray(right)) return right.some((item) => equal(item, left));
-        if (isPlainObject(right)) return typeof left === 'string' && Object.hasOwn(right, left);
-        if (right instanceof MethodHost)
-          return typeof left === 'string' && Object.hasOwn(right.fields, left);
-        throw new ExprError(
-          `operator in needs an array or a map on its right, not ${typeName(right)}`,
-          column,
-        );
+        return contains(left, right);
       case 'matches': {
-        const text = this.string(left, column, operator);
-        const pattern = this.string(right, column, operator);
-        return this.regex(pattern, column).test(text);
+        if (isNil(left) || isNil(right)) return false;
+        const text =
+          left instanceof Uint8Array ? Buffer.from(left).toString('utf8') : assertString(left);
+        return this.regex(assertString(right), node.column).test(text);
       }
       case 'contains':
-        return this.string(left, column, operator).includes(this.string(right, column, operator));
+        if (isNil(left) || isNil(right)) return false;
+        return assertString(left).includes(assertString(right));
       case 'startsWith':
-        return this.string(left, column, operator).startsWith(this.string(right, column, operator));
+        if (isNil(left) || isNil(right)) return false;
+        return assertString(left).startsWith(assertString(right));
       case 'endsWith':
-        return this.string(left, column, operator).endsWith(this.string(right, column, operator));
+        if (isNil(left) || isNil(right)) return false;
+        return assertString(left).endsWith(assertString(right));
     }
-    throw new ExprError(`unknown operator ${operator}`, column);
+    throw new ExprError(`unknown operator (${operator})`, node.column);
   }
 
   /** `matches` patterns, compiled once per evaluation (a predicate may use one per element). */
@@ -344,89 +489,22 @@ class Evaluator {
     }
     return regex;
   }
-
-  bool(value: unknown, column: number, where: string): boolean {
-    if (typeof value !== 'boolean')
-      throw new ExprError(`${where} needs a bool, got ${typeName(value)}`, column);
-    return value;
-  }
-
-  number(value: unknown, column: number, where: string): number {
-    if (typeof value !== 'number')
-      throw new ExprError(`operator ${where} needs numbers, got ${typeName(value)}`, column);
-    return value;
-  }
-
-  string(value: unknown, column: number, where: string): string {
-    if (typeof value !== 'string')
-      throw new ExprError(`operator ${where} needs strings, got ${typeName(value)}`, column);
-    return value;
-  }
-
-  boundedString(value: string, column: number): string {
-    if (value.length > MAX_STRING)
-      throw new ExprError(`string is too long (over ${MAX_STRING} characters)`, column);
-    return value;
-  }
 }
 
-/** `value[key]` / `value.key` for data: own properties only; a missing map key is nil. */
-export function readMember(object: unknown, key: unknown, column: number): unknown {
-  if (Array.isArray(object) || typeof object === 'string') {
-    if (typeof key !== 'number' || !Number.isInteger(key)) {
-      throw new ExprError(
-        `${typeName(object)} index must be an integer, got ${typeName(key)}`,
-        column,
-      );
-    }
-    const index = key < 0 ? object.length + key : key;
-    if (index < 0 || index >= object.length)
-      throw new ExprError(`index ${key} out of range (length ${object.length})`, column);
-    return object[index];
-  }
-  if (isPlainObject(object)) {
-    const name = stringify(key);
-    return Object.hasOwn(object, name) ? object[name] : null;
-  }
-  if (object instanceof MethodHost) {
-    const name = stringify(key);
-    if (Object.hasOwn(object.fields, name)) return object.fields[name];
-    if (object instanceof StrictRecord)
-      throw new ExprError(`unknown name "${object.label}.${name}"`, column);
-    return null;
-  }
-  throw new ExprError(
-    `cannot read ${JSON.stringify(stringify(key))} of ${typeName(object)}`,
-    column,
+/** What a predicate builtin iterates: arrays only (a map or nil cannot be iterated). */
+function iterable(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value instanceof Uint8Array) return Array.from(value);
+  if (typeof value === 'string') return Array.from(Buffer.from(value, 'utf8'));
+  if (isNil(value)) throw new RuntimeError('reflect: call of reflect.Value.Len on zero Value');
+  throw new RuntimeError(
+    `reflect: call of reflect.Value.Len on ${goType(value).replace(/^map\[.*$/, 'map')} Value`,
   );
 }
 
-function compare(operator: string, left: unknown, right: unknown, column: number): boolean {
-  if (!(
-    (typeof left === 'number' && typeof right === 'number') ||
-    (typeof left === 'string' && typeof right === 'string')
-  )) {
-    throw mismatch(operator, left, right, column);
-  }
-  switch (operator) {
-    case '<':
-      return left < right;
-    case '>':
-      return left > right;
-    case '<=':
-      return left <= right;
-    default:
-      return left >= right;
-  }
-}
-
-function mismatch(operator: string, left: unknown, right: unknown, column: number): ExprError {
-  return new ExprError(
-    `invalid operation: ${typeName(left)} ${operator} ${typeName(right)}`,
-    column,
-  );
-}
-
-function describeProperty(node: Node): string {
-  return node.type === 'literal' ? JSON.stringify(stringify(node.value)) : 'an index';
+function stableSort<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => compare(a.item, b.item) || a.index - b.index)
+    .map((entry) => entry.item);
 }

@@ -1,86 +1,109 @@
 import type { Node } from './ast.js';
+import { BUILTIN_NAMES } from './builtin-names.js';
+import { checkTree } from './checker.js';
 import { ExprError } from './expr-error.js';
-import { compileExprRegex } from './expr-regex.js';
-import { tokenize, type Token } from './lexer.js';
+import { isAlphabetic, isAlphaNumeric, tokenize, type Token, type TokenKind } from './lexer.js';
 
 /**
- * A Pratt parser for expr-lang as Kargo manifests use it. Operator precedences follow
- * expr-lang's: `or` < `and` < comparisons < `..` < `+ -` < `* / %` < `**` < `??`, with unary
- * `not`/`!` below comparisons' operands and `-`/`+` above them; `?:` and `|` bind loosest.
+ * expr-lang's grammar, parsed as expr-lang v1.17.8 parses it (precedence climbing with its
+ * operator table, chained comparisons `a < b < c`, pipes `x | f()`, `let`, `if … { } else { }`,
+ * sequences `a; b`, optional chains, predicates), then type-checked as expr-lang's compiler
+ * checks an expression compiled without an environment (checker.ts).
  */
 
-const BINARY: Record<string, { precedence: number; right?: boolean }> = {
-  or: { precedence: 10 },
-  '||': { precedence: 10 },
-  and: { precedence: 15 },
-  '&&': { precedence: 15 },
-  '==': { precedence: 20 },
-  '!=': { precedence: 20 },
-  '<': { precedence: 20 },
-  '>': { precedence: 20 },
-  '<=': { precedence: 20 },
-  '>=': { precedence: 20 },
-  in: { precedence: 20 },
-  matches: { precedence: 20 },
-  contains: { precedence: 20 },
-  startsWith: { precedence: 20 },
-  endsWith: { precedence: 20 },
-  '..': { precedence: 25 },
-  '+': { precedence: 30 },
-  '-': { precedence: 30 },
-  '*': { precedence: 60 },
-  '/': { precedence: 60 },
-  '%': { precedence: 60 },
+const BINARY: Record<string, { precedence: number; right: boolean }> = {
+  '|': { precedence: 0, right: false },
+  or: { precedence: 10, right: false },
+  '||': { precedence: 10, right: false },
+  and: { precedence: 15, right: false },
+  '&&': { precedence: 15, right: false },
+  '==': { precedence: 20, right: false },
+  '!=': { precedence: 20, right: false },
+  '<': { precedence: 20, right: false },
+  '>': { precedence: 20, right: false },
+  '>=': { precedence: 20, right: false },
+  '<=': { precedence: 20, right: false },
+  in: { precedence: 20, right: false },
+  matches: { precedence: 20, right: false },
+  contains: { precedence: 20, right: false },
+  startsWith: { precedence: 20, right: false },
+  endsWith: { precedence: 20, right: false },
+  '..': { precedence: 25, right: false },
+  '+': { precedence: 30, right: false },
+  '-': { precedence: 30, right: false },
+  '*': { precedence: 60, right: false },
+  '/': { precedence: 60, right: false },
+  '%': { precedence: 60, right: false },
   '**': { precedence: 100, right: true },
   '^': { precedence: 100, right: true },
-  '??': { precedence: 500 },
+  '??': { precedence: 500, right: false },
 };
-const NEGATABLE = new Set(['in', 'matches', 'contains', 'startsWith', 'endsWith']);
 const UNARY: Record<string, number> = { not: 50, '!': 50, '-': 90, '+': 90 };
+const NEGATABLE = new Set(['contains', 'matches', 'startsWith', 'endsWith', 'in']);
+const COMPARISONS = new Set(['<', '>', '>=', '<=']);
 
-/** Builtins whose second argument is a predicate evaluated per element (with `#`). */
-export const CLOSURE_FUNCTIONS = new Set([
-  'all',
-  'any',
-  'none',
-  'one',
-  'filter',
-  'map',
-  'count',
-  'find',
-  'findIndex',
-  'findLast',
-  'findLastIndex',
-  'sum',
-  'groupBy',
-  'sortBy',
-  'reduce',
-]);
+/** Builtins taking predicates: for each argument, whether it is an expression or a predicate. */
+const PREDICATE_BUILTINS: Record<string, Array<{ predicate: boolean; optional: boolean }>> = {
+  all: [arg(), pred()],
+  none: [arg(), pred()],
+  any: [arg(), pred()],
+  one: [arg(), pred()],
+  filter: [arg(), pred()],
+  map: [arg(), pred()],
+  count: [arg(), pred(true)],
+  sum: [arg(), pred(true)],
+  find: [arg(), pred()],
+  findIndex: [arg(), pred()],
+  findLast: [arg(), pred()],
+  findLastIndex: [arg(), pred()],
+  groupBy: [arg(), pred()],
+  sortBy: [arg(), pred(), arg(true)],
+  reduce: [arg(), pred(), arg(true)],
+};
+function arg(optional = false) {
+  return { predicate: false, optional };
+}
+function pred(optional = false) {
+  return { predicate: true, optional };
+}
 
-const MAX_DEPTH = 200;
+/** As expr-lang's default: at most 10,000 nodes. */
+const MAX_NODES = 10_000;
+/** Nesting bounded so that evaluating never exhausts the stack. */
+const MAX_DEPTH = 1000;
 
-export function parse(source: string): Node {
-  const node = new Parser(tokenize(source)).parseAll();
-  checkTreeDepth(node);
+export interface ParseOptions {
+  /** Names the caller defines as functions; a call of one is not a builtin call. */
+  functions?: ReadonlySet<string> | undefined;
+}
+
+/** Parses and checks an expression: expr-lang's `expr.Compile` with no environment. */
+export function parse(source: string, options: ParseOptions = {}): Node {
+  const node = new Parser(tokenize(source), options).parseAll();
+  checkDepth(node);
+  checkTree(node);
   return node;
 }
 
+/** Parses without the type check (for tests of the grammar alone). */
+export function parseSyntax(source: string): Node {
+  return new Parser(tokenize(source), {}).parseAll();
+}
+
 /**
- * Loops build left-nested trees (`a + b + c …`, `a.b.c …`, `x | f() | g() …`) that the
- * parser's own depth count does not see, and the evaluator recurses once per level: the tree
- * itself is bounded too, without recursing over it.
+ * Loops build left-nested trees (`a + b + c …`, `a.b.c …`) the parser's recursion does not
+ * see, and the evaluator recurses once per level: the tree's depth is bounded too.
  */
-function checkTreeDepth(root: Node): void {
+function checkDepth(root: Node): void {
   const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
   while (pending.length > 0) {
     const { value, depth } = pending.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
+    if (typeof value !== 'object' || value === null || value instanceof Uint8Array) continue;
     if (Array.isArray(value)) {
       for (const item of value) pending.push({ value: item, depth });
       continue;
     }
     const node = value as { type?: unknown; column?: unknown };
-    if (node.type === 'literal') continue;
     const isNode = typeof node.type === 'string';
     if (isNode && depth > MAX_DEPTH)
       throw new ExprError('expression is nested too deeply', Number(node.column) || 1);
@@ -91,205 +114,477 @@ function checkTreeDepth(root: Node): void {
 
 class Parser {
   #pos = 0;
+  #nodes = 0;
   #depth = 0;
-  constructor(private readonly tokens: Token[]) {}
+  /** How many predicates enclose the current position (`#` is only valid inside one). */
+  #predicateDepth = 0;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly options: ParseOptions,
+  ) {}
 
   parseAll(): Node {
-    const node = this.parseTop();
-    const next = this.peek();
-    if (next.kind !== 'eof') throw new ExprError(`unexpected ${describe(next)}`, next.column);
+    const node = this.parseSequence();
+    const current = this.current;
+    if (current.kind !== 'eof') throw this.unexpected(current);
     return node;
   }
 
-  parseTop(): Node {
-    const start = this.peek();
-    if (start.kind === 'identifier' && start.text === 'let') {
-      this.#enter();
-      this.next();
-      const name = this.expect('identifier');
-      this.expectText('=');
-      const value = this.parsePipeline();
-      this.expectText(';');
-      const body = this.parseTop();
-      this.#depth--;
-      return { type: 'let', name: name.text, value, body, column: start.column };
-    }
-    return this.parsePipeline();
+  get current(): Token {
+    return this.tokens[this.#pos]!;
   }
 
-  parsePipeline(): Node {
-    let node = this.parseConditional();
-    while (this.peek().text === '|' && this.peek().kind === 'operator') {
-      const bar = this.next();
-      const name = this.expect('identifier');
-      const args = this.peek().text === '(' ? this.parseArguments(name.text, 1) : [];
-      node = { type: 'call', callee: name.text, args: [node, ...args], column: bar.column };
+  next(): void {
+    if (this.#pos < this.tokens.length - 1) this.#pos++;
+  }
+
+  is(kind: TokenKind, ...values: string[]): boolean {
+    const token = this.current;
+    return token.kind === kind && (values.length === 0 || values.includes(token.value));
+  }
+
+  expect(kind: TokenKind, ...values: string[]): void {
+    if (this.is(kind, ...values)) {
+      this.next();
+      return;
     }
+    throw this.unexpected(this.current);
+  }
+
+  unexpected(token: Token): ExprError {
+    if (token.kind === 'eof') return new ExprError('unexpected end of expression', token.column);
+    return new ExprError(`unexpected token ${describe(token)}`, token.column);
+  }
+
+  node<T extends Node>(node: T): T {
+    if (++this.#nodes > MAX_NODES)
+      throw new ExprError(
+        'compilation failed: expression exceeds maximum allowed nodes',
+        node.column,
+      );
     return node;
   }
 
-  parseConditional(): Node {
-    const test = this.parseBinary(0);
-    const next = this.peek();
-    if (next.kind === 'operator' && next.text === '?') {
-      this.#enter();
-      this.next();
-      if (this.peek().text === ':') {
-        // Elvis: `a ?: b` is `a ? a : b`.
-        this.next();
-        const alternate = this.parseConditional();
-        this.#depth--;
-        return { type: 'conditional', test, consequent: test, alternate, column: next.column };
-      }
-      const consequent = this.parseConditional();
-      this.expectText(':');
-      const alternate = this.parseConditional();
-      this.#depth--;
-      return { type: 'conditional', test, consequent, alternate, column: next.column };
-    }
-    return test;
+  enter(): void {
+    if (++this.#depth > MAX_DEPTH)
+      throw new ExprError('expression is nested too deeply', this.current.column);
   }
 
-  parseBinary(minPrecedence: number): Node {
-    this.#enter();
-    let left = this.parseUnary();
-    for (;;) {
-      const token = this.peek();
-      let operator = token.text;
-      let negate = false;
-      if (token.kind === 'identifier' && operator === 'not' && NEGATABLE.has(this.peek(1).text)) {
-        operator = this.peek(1).text;
-        negate = true;
-      } else if (
-        token.kind !== 'operator' &&
-        !(token.kind === 'identifier' && operator in BINARY)
-      ) {
-        break;
-      }
-      const info = BINARY[operator];
-      if (!info || info.precedence <= minPrecedence) break;
+  parseSequence(): Node {
+    this.enter();
+    const nodes = [this.parseExpression(0)];
+    while (this.is('operator', ';')) {
       this.next();
-      if (negate) this.next();
-      const right = this.parseBinary(info.right ? info.precedence - 1 : info.precedence);
-      // As expr-lang's checker: a constant pattern that is not valid RE2 fails the compile.
-      if (operator === 'matches' && right.type === 'literal' && typeof right.value === 'string')
-        compileExprRegex(right.value, token.column);
-      const node: Node = { type: 'binary', operator, left, right, column: token.column };
-      left = negate
-        ? { type: 'unary', operator: 'not', operand: node, column: token.column }
-        : node;
+      if (this.is('eof')) break;
+      nodes.push(this.parseExpression(0));
     }
     this.#depth--;
-    return left;
+    if (nodes.length === 1) return nodes[0]!;
+    return this.node({ type: 'sequence', nodes, column: nodes[0]!.column });
   }
 
-  parseUnary(): Node {
-    const token = this.peek();
-    const precedence =
-      token.kind !== 'string' && token.kind !== 'number' ? UNARY[token.text] : undefined;
-    if (precedence !== undefined && (token.kind === 'operator' || token.text === 'not')) {
-      this.next();
-      const operand = this.parseBinary(precedence);
-      return {
-        type: 'unary',
-        operator: token.text === '!' ? 'not' : token.text,
-        operand,
-        column: token.column,
-      };
+  parseExpression(precedence: number): Node {
+    this.enter();
+    try {
+      if (precedence === 0 && this.is('operator', 'let')) return this.parseLet();
+      if (precedence === 0 && this.is('operator', 'if')) return this.parseIf();
+      let left = this.parsePrimary();
+      let previous = '';
+      for (;;) {
+        let token = this.current;
+        if (token.kind !== 'operator') break;
+        let negate = false;
+        let notColumn = 0;
+        if (token.value === 'not') {
+          const after = this.tokens[this.#pos + 1]!;
+          if (after.kind === 'operator' && NEGATABLE.has(after.value)) {
+            if (BINARY[after.value]!.precedence >= precedence) {
+              this.next();
+              negate = true;
+              notColumn = after.column;
+              token = this.current;
+            } else {
+              break;
+            }
+          } else {
+            throw this.unexpected(after);
+          }
+        }
+        const info = BINARY[token.value];
+        if (!info || info.precedence < precedence) break;
+        this.next();
+        if (token.value === '|') {
+          const name = this.current;
+          this.expect('identifier');
+          left = this.parseCall(name, [left], true);
+          previous = token.value;
+          continue;
+        }
+        if (previous === '??' && token.value !== '??') {
+          throw new ExprError(
+            `Operator (${token.value}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.`,
+            token.column,
+          );
+        }
+        if (COMPARISONS.has(token.value)) {
+          left = this.parseComparison(left, token, info.precedence);
+          previous = token.value;
+          continue;
+        }
+        const right = this.parseExpression(info.right ? info.precedence : info.precedence + 1);
+        left = this.node({
+          type: 'binary',
+          operator: token.value,
+          left,
+          right,
+          column: token.column,
+        });
+        if (negate)
+          left = this.node({ type: 'unary', operator: 'not', operand: left, column: notColumn });
+        previous = token.value;
+      }
+      if (precedence === 0) left = this.parseTernary(left);
+      return left;
+    } finally {
+      this.#depth--;
     }
-    return this.parsePostfix(this.parsePrimary());
+  }
+
+  /** `a < b < c` is `a < b && b < c`, `b` evaluated once per comparison as in expr-lang. */
+  parseComparison(left: Node, token: Token, precedence: number): Node {
+    let root: Node | undefined;
+    let operatorToken = token;
+    for (;;) {
+      const right = this.parseExpression(precedence + 1);
+      const comparison = this.node<Node>({
+        type: 'binary',
+        operator: operatorToken.value,
+        left,
+        right,
+        column: operatorToken.column,
+      });
+      root = root
+        ? this.node({
+            type: 'binary',
+            operator: '&&',
+            left: root,
+            right: comparison,
+            column: operatorToken.column,
+          })
+        : comparison;
+      left = right;
+      const next = this.current;
+      if (!(next.kind === 'operator' && COMPARISONS.has(next.value))) break;
+      operatorToken = next;
+      this.next();
+    }
+    return root;
+  }
+
+  parseLet(): Node {
+    this.expect('operator', 'let');
+    const name = this.current;
+    this.expect('identifier');
+    this.expect('operator', '=');
+    const value = this.parseExpression(0);
+    this.expect('operator', ';');
+    const body = this.parseSequence();
+    return this.node({ type: 'let', name: name.value, value, body, column: name.column });
+  }
+
+  parseIf(): Node {
+    const start = this.current;
+    this.next();
+    const test = this.parseExpression(0);
+    this.expect('bracket', '{');
+    const consequent = this.parseSequence();
+    this.expect('bracket', '}');
+    this.expect('operator', 'else');
+    let alternate: Node;
+    if (this.is('operator', 'if')) {
+      alternate = this.parseIf();
+    } else {
+      this.expect('bracket', '{');
+      alternate = this.parseSequence();
+      this.expect('bracket', '}');
+    }
+    return this.node({
+      type: 'conditional',
+      test,
+      consequent,
+      alternate,
+      ternary: false,
+      column: start.column,
+    });
+  }
+
+  parseTernary(node: Node): Node {
+    while (this.is('operator', '?')) {
+      const column = this.current.column;
+      this.next();
+      let consequent: Node;
+      let alternate: Node;
+      if (!this.is('operator', ':')) {
+        consequent = this.parseExpression(0);
+        this.expect('operator', ':');
+        alternate = this.parseExpression(0);
+      } else {
+        this.next();
+        consequent = node;
+        alternate = this.parseExpression(0);
+      }
+      node = this.node({
+        type: 'conditional',
+        test: node,
+        consequent,
+        alternate,
+        ternary: true,
+        column,
+      });
+    }
+    return node;
   }
 
   parsePrimary(): Node {
-    const token = this.next();
-    switch (token.kind) {
-      case 'number':
-      case 'string':
-        return { type: 'literal', value: token.value, column: token.column };
-      case 'identifier': {
-        if (token.text === 'true' || token.text === 'false')
-          return { type: 'literal', value: token.text === 'true', column: token.column };
-        if (token.text === 'nil') return { type: 'literal', value: null, column: token.column };
-        if (this.peek().text === '(') {
-          return {
-            type: 'call',
-            callee: token.text,
-            args: this.parseArguments(token.text, 0),
-            column: token.column,
-          };
-        }
-        return { type: 'identifier', name: token.text, column: token.column };
+    const token = this.current;
+    if (token.kind === 'operator') {
+      const precedence = UNARY[token.value];
+      if (precedence !== undefined) {
+        this.next();
+        const operand = this.parseExpression(precedence);
+        return this.parsePostfix(
+          this.node({ type: 'unary', operator: token.value, operand, column: token.column }),
+        );
       }
-      case 'punct':
-        if (token.text === '(') {
-          const inner = this.parseTop();
-          this.expectText(')');
-          return inner;
-        }
-        if (token.text === '[') return this.parseArray(token);
-        if (token.text === '{') return this.parseMap(token);
-        if (token.text === '#') {
-          const next = this.peek();
-          if (next.kind === 'identifier' && next.column === token.column + 1) {
-            this.next();
-            return { type: 'pointer', name: next.text, column: token.column };
-          }
-          return { type: 'pointer', name: '', column: token.column };
-        }
-        break;
-      case 'operator':
-        if (token.text === '.') {
-          // `.Field` inside a predicate means `#.Field`.
-          const name = this.expect('identifier');
-          return {
-            type: 'member',
-            object: { type: 'pointer', name: '', column: token.column },
-            property: { type: 'literal', value: name.text, column: name.column },
-            optional: false,
-            column: token.column,
-          };
-        }
-        break;
-      case 'eof':
-        throw new ExprError('unexpected end of expression', token.column);
     }
-    throw new ExprError(`unexpected ${describe(token)}`, token.column);
+    if (token.kind === 'bracket' && token.value === '(') {
+      this.next();
+      const inner = this.parseSequence();
+      this.expect('bracket', ')');
+      return this.parsePostfix(inner);
+    }
+    if (
+      this.#predicateDepth > 0 &&
+      token.kind === 'operator' &&
+      (token.value === '#' || token.value === '.')
+    ) {
+      let name = '';
+      if (token.value === '#') {
+        this.next();
+        if (this.is('identifier')) {
+          name = this.current.value;
+          this.next();
+        }
+      }
+      return this.parsePostfix(this.node({ type: 'pointer', name, column: token.column }));
+    }
+    if (token.kind === 'operator' && token.value === '::') {
+      this.next();
+      const name = this.current;
+      this.expect('identifier');
+      return this.parsePostfix(this.parseCall(name, [], false));
+    }
+    return this.parseSecondary();
+  }
+
+  parseSecondary(): Node {
+    const token = this.current;
+    let node: Node;
+    switch (token.kind) {
+      case 'identifier':
+        this.next();
+        if (token.value === 'true' || token.value === 'false')
+          return this.node({ type: 'bool', value: token.value === 'true', column: token.column });
+        if (token.value === 'nil') return this.node({ type: 'nil', column: token.column });
+        node = this.is('bracket', '(')
+          ? this.parseCall(token, [], true)
+          : this.node({ type: 'identifier', name: token.value, column: token.column });
+        break;
+      case 'number':
+        this.next();
+        // As expr-lang: a number is not followed by postfix operators.
+        return this.node(parseNumber(token));
+      case 'string':
+        this.next();
+        node = this.node({ type: 'string', value: token.value, column: token.column });
+        break;
+      case 'bytes':
+        this.next();
+        node = this.node({
+          type: 'bytes',
+          value: Buffer.from(token.value, 'latin1'),
+          column: token.column,
+        });
+        break;
+      default:
+        if (token.kind === 'bracket' && token.value === '[') node = this.parseArray(token);
+        else if (token.kind === 'bracket' && token.value === '{') node = this.parseMap(token);
+        else throw this.unexpected(token);
+    }
+    return this.parsePostfix(node);
+  }
+
+  parseCall(token: Token, args: Node[], checkOverrides: boolean): Node {
+    const name = token.value;
+    const overridden = checkOverrides && (this.options.functions?.has(name) ?? false);
+    const predicateArgs = Object.hasOwn(PREDICATE_BUILTINS, name)
+      ? PREDICATE_BUILTINS[name]
+      : undefined;
+    if (predicateArgs && !overridden) {
+      this.expect('bracket', '(');
+      const remaining = predicateArgs.slice(args.length);
+      for (let i = 0; i < remaining.length; i++) {
+        const spec = remaining[i]!;
+        if (this.is('bracket', ')')) {
+          if (spec.optional) break;
+          throw new ExprError(
+            `expected at least ${remaining.length} arguments`,
+            this.current.column,
+          );
+        }
+        if (i > 0) this.expect('operator', ',');
+        args.push(spec.predicate ? this.parsePredicate() : this.parseExpression(0));
+      }
+      if (this.is('operator', ',')) this.next();
+      this.expect('bracket', ')');
+      return this.node({ type: 'builtin', name, args, column: token.column });
+    }
+    if (BUILTIN_NAMES.has(name) && !overridden) {
+      return this.node({
+        type: 'builtin',
+        name,
+        args: this.parseArguments(args),
+        column: token.column,
+      });
+    }
+    const callee = this.node<Node>({ type: 'identifier', name, column: token.column });
+    return this.node({
+      type: 'call',
+      callee,
+      args: this.parseArguments(args),
+      column: token.column,
+    });
+  }
+
+  parseArguments(args: Node[]): Node[] {
+    const offset = args.length;
+    this.expect('bracket', '(');
+    while (!this.is('bracket', ')')) {
+      if (args.length > offset) this.expect('operator', ',');
+      if (this.is('bracket', ')')) break;
+      args.push(this.parseExpression(0));
+    }
+    this.expect('bracket', ')');
+    return args;
+  }
+
+  parsePredicate(): Node {
+    const start = this.current;
+    const braced = this.is('bracket', '{');
+    if (braced) this.next();
+    this.#predicateDepth++;
+    let body: Node;
+    if (braced) {
+      body = this.parseSequence();
+    } else {
+      body = this.parseExpression(0);
+      if (this.is('operator', ';'))
+        throw new ExprError('wrap predicate with brackets { and }', this.current.column);
+    }
+    this.#predicateDepth--;
+    if (braced) this.expect('bracket', '}');
+    return this.node({ type: 'predicate', body, column: start.column });
+  }
+
+  parseArray(open: Token): Node {
+    const elements: Node[] = [];
+    this.expect('bracket', '[');
+    while (!this.is('bracket', ']')) {
+      if (elements.length > 0) {
+        this.expect('operator', ',');
+        if (this.is('bracket', ']')) break;
+      }
+      elements.push(this.parseExpression(0));
+    }
+    this.expect('bracket', ']');
+    return this.node({ type: 'array', elements, column: open.column });
+  }
+
+  parseMap(open: Token): Node {
+    this.expect('bracket', '{');
+    const entries: Array<{ key: Node; value: Node }> = [];
+    while (!this.is('bracket', '}')) {
+      if (entries.length > 0) {
+        this.expect('operator', ',');
+        if (this.is('bracket', '}')) break;
+        if (this.is('operator', ',')) throw this.unexpected(this.current);
+      }
+      let key: Node;
+      const token = this.current;
+      if (token.kind === 'number' || token.kind === 'string' || token.kind === 'identifier') {
+        key = this.node({ type: 'string', value: token.value, column: token.column });
+        this.next();
+      } else if (token.kind === 'bracket' && token.value === '(') {
+        key = this.parseExpression(0);
+      } else {
+        throw new ExprError(
+          `a map key must be a quoted string, a number, a identifier, or an expression enclosed in parentheses (unexpected token ${describe(token)})`,
+          token.column,
+        );
+      }
+      this.expect('operator', ':');
+      entries.push({ key, value: this.parseExpression(0) });
+    }
+    this.expect('bracket', '}');
+    return this.node({ type: 'map', entries, column: open.column });
   }
 
   parsePostfix(node: Node): Node {
     for (;;) {
-      const token = this.peek();
-      if (token.kind === 'operator' && (token.text === '.' || token.text === '?.')) {
+      const token = this.current;
+      if (token.kind !== 'operator' && token.kind !== 'bracket') return node;
+      const optional = token.value === '?.';
+      if (token.value === '.' || token.value === '?.') {
         this.next();
-        const optional = token.text === '?.';
-        if (optional && this.peek().text === '[') {
-          this.next();
-          node = this.parseIndex(node, token, true);
+        const property = this.current;
+        if (optional && property.kind === 'bracket' && property.value === '[') {
+          node = this.parseIndex(node, property, true);
           continue;
         }
-        const name = this.expect('identifier');
-        if (this.peek().text === '(') {
-          node = {
-            type: 'method',
-            object: node,
-            name: name.text,
-            args: this.parseArguments(name.text, -1),
-            optional,
-            column: name.column,
-          };
-        } else {
-          node = {
-            type: 'member',
-            object: node,
-            property: { type: 'literal', value: name.text, column: name.column },
-            optional,
-            column: name.column,
-          };
+        this.next();
+        // Word operators such as `not` and `matches` are valid property names.
+        if (
+          property.kind !== 'identifier' &&
+          !(property.kind === 'operator' && isValidIdentifier(property.value))
+        ) {
+          throw new ExprError('expected name', property.column);
         }
+        const inChain = node.type === 'chain';
+        const object = node.type === 'chain' ? node.node : node;
+        const member: Extract<Node, { type: 'member' }> = this.node({
+          type: 'member',
+          object,
+          property: this.node({ type: 'string', value: property.value, column: property.column }),
+          optional,
+          method: false,
+          column: property.column,
+        });
+        if (this.is('bracket', '(')) {
+          member.method = true;
+          node = this.node({
+            type: 'call',
+            callee: member,
+            args: this.parseArguments([]),
+            column: property.column,
+          });
+        } else {
+          node = member;
+        }
+        if (inChain || optional) node = this.node({ type: 'chain', node, column: property.column });
         continue;
       }
-      if (token.kind === 'punct' && token.text === '[') {
-        this.next();
+      if (token.kind === 'bracket' && token.value === '[') {
         node = this.parseIndex(node, token, false);
         continue;
       }
@@ -297,137 +592,86 @@ class Parser {
     }
   }
 
+  /** After `[` (or `?.[`): an index or a slice. */
   parseIndex(object: Node, open: Token, optional: boolean): Node {
-    if (this.peek().text === ':') {
+    this.next();
+    if (this.is('operator', ':')) {
       this.next();
-      const to = this.peek().text === ']' ? undefined : this.parseTop();
-      this.expectText(']');
-      return { type: 'slice', object, to, column: open.column };
+      const to = this.is('bracket', ']') ? undefined : this.parseExpression(0);
+      const node = this.node<Node>({ type: 'slice', object, to, column: open.column });
+      this.expect('bracket', ']');
+      return node;
     }
-    const index = this.parseTop();
-    if (this.peek().text === ':') {
+    const from = this.parseExpression(0);
+    if (this.is('operator', ':')) {
       this.next();
-      const to = this.peek().text === ']' ? undefined : this.parseTop();
-      this.expectText(']');
-      return { type: 'slice', object, from: index, to, column: open.column };
+      const to = this.is('bracket', ']') ? undefined : this.parseExpression(0);
+      const node = this.node<Node>({ type: 'slice', object, from, to, column: open.column });
+      this.expect('bracket', ']');
+      return node;
     }
-    this.expectText(']');
-    return { type: 'member', object, property: index, optional, column: open.column };
-  }
-
-  /** Arguments of a call; `offset` is how many arguments precede these (a pipe's input). */
-  parseArguments(callee: string, offset: number): Node[] {
-    this.expectText('(');
-    const args: Node[] = [];
-    while (this.peek().text !== ')') {
-      const position = args.length + Math.max(offset, 0);
-      if (offset >= 0 && CLOSURE_FUNCTIONS.has(callee) && position === 1) {
-        const start = this.peek();
-        const braced = start.text === '{' && !this.looksLikeMap();
-        if (braced) this.next();
-        const body = this.parseTop();
-        if (braced) this.expectText('}');
-        args.push({ type: 'closure', body, column: start.column });
-      } else {
-        args.push(this.parseTop());
-      }
-      if (this.peek().text !== ',') break;
-      this.next();
-    }
-    this.expectText(')');
-    return args;
-  }
-
-  /** `{a: 1}` is a map; `{# > 1}` is a predicate. */
-  looksLikeMap(): boolean {
-    const first = this.peek(1);
-    const second = this.peek(2);
-    if (first.text === '}') return true;
-    return (
-      (first.kind === 'identifier' || first.kind === 'string' || first.kind === 'number') &&
-      second.text === ':'
-    );
-  }
-
-  parseArray(open: Token): Node {
-    const elements: Node[] = [];
-    while (this.peek().text !== ']') {
-      elements.push(this.parseTop());
-      if (this.peek().text !== ',') break;
-      this.next();
-    }
-    this.expectText(']');
-    return { type: 'array', elements, column: open.column };
-  }
-
-  parseMap(open: Token): Node {
-    const entries: Array<{ key: Node; value: Node }> = [];
-    while (this.peek().text !== '}') {
-      const keyToken = this.next();
-      let key: Node;
-      if (
-        keyToken.kind === 'identifier' ||
-        keyToken.kind === 'string' ||
-        keyToken.kind === 'number'
-      ) {
-        key = {
-          type: 'literal',
-          value: keyToken.kind === 'identifier' ? keyToken.text : String(keyToken.value),
-          column: keyToken.column,
-        };
-      } else if (keyToken.text === '(') {
-        key = this.parseTop();
-        this.expectText(')');
-      } else {
-        throw new ExprError(
-          `a map key must be a name, a string or a number, not ${describe(keyToken)}`,
-          keyToken.column,
-        );
-      }
-      this.expectText(':');
-      entries.push({ key, value: this.parseTop() });
-      if (this.peek().text !== ',') break;
-      this.next();
-    }
-    this.expectText('}');
-    return { type: 'map', entries, column: open.column };
-  }
-
-  peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.#pos + ahead, this.tokens.length - 1)]!;
-  }
-
-  next(): Token {
-    const token = this.peek();
-    if (this.#pos < this.tokens.length - 1) this.#pos++;
-    return token;
-  }
-
-  expect(kind: Token['kind']): Token {
-    const token = this.next();
-    if (token.kind !== kind)
-      throw new ExprError(
-        `expected ${kind === 'identifier' ? 'a name' : kind}, found ${describe(token)}`,
-        token.column,
-      );
-    return token;
-  }
-
-  expectText(text: string): Token {
-    const token = this.next();
-    if (token.text !== text || token.kind === 'string')
-      throw new ExprError(`expected "${text}", found ${describe(token)}`, token.column);
-    return token;
-  }
-
-  #enter(): void {
-    if (++this.#depth > MAX_DEPTH)
-      throw new ExprError('expression is nested too deeply', this.peek().column);
+    let node: Node = this.node({
+      type: 'member',
+      object,
+      property: from,
+      optional,
+      method: false,
+      column: open.column,
+    });
+    if (optional) node = this.node({ type: 'chain', node, column: open.column });
+    this.expect('bracket', ']');
+    return node;
   }
 }
 
+function isValidIdentifier(text: string): boolean {
+  const chars = Array.from(text);
+  return chars.length > 0 && isAlphabetic(chars[0]!) && chars.every(isAlphaNumeric);
+}
+
+const MAX_INT64 = 2n ** 63n - 1n;
+
+function parseNumber(token: Token): Node {
+  const text = token.value.replace(/_/g, '');
+  const lower = text.toLowerCase();
+  const column = token.column;
+  const integer = (kind: string, digits: string, radix: number): Node => {
+    let value: bigint;
+    try {
+      value =
+        radix === 10 ? BigInt(digits) : BigInt(`0${'xob'[[16, 8, 2].indexOf(radix)]}${digits}`);
+    } catch {
+      throw new ExprError(`invalid ${kind} literal: ${JSON.stringify(token.value)}`, column);
+    }
+    if (digits === '' || value > MAX_INT64)
+      throw new ExprError(
+        `invalid ${kind} literal: strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`,
+        column,
+      );
+    return { type: 'int', value: Number(value), column };
+  };
+  if (lower.startsWith('0x')) return integer('hex', text.slice(2), 16);
+  if (/[.e]/.test(lower)) {
+    const value = Number(text.endsWith('.') ? text.slice(0, -1) : text.replace(/\.e/i, 'e'));
+    if (Number.isNaN(value) || !/^(\d*\.?\d*)(e[+-]?\d+)?$/i.test(text) || text === '.')
+      throw new ExprError(`invalid float literal: ${JSON.stringify(token.value)}`, column);
+    if (!Number.isFinite(value)) throw new ExprError('float literal is too large', column);
+    return { type: 'float', value, column };
+  }
+  if (lower.startsWith('0b')) return integer('binary', text.slice(2), 2);
+  if (lower.startsWith('0o')) return integer('octal', text.slice(2), 8);
+  return integer('integer', text, 10);
+}
+
 function describe(token: Token): string {
-  if (token.kind === 'eof') return 'the end of the expression';
-  if (token.kind === 'string') return `string ${token.text}`;
-  return `"${token.text}"`;
+  if (token.kind === 'eof') return 'EOF';
+  const kind = {
+    identifier: 'Identifier',
+    number: 'Number',
+    string: 'String',
+    bytes: 'Bytes',
+    operator: 'Operator',
+    bracket: 'Bracket',
+  }[token.kind];
+  return `${kind}(${JSON.stringify(token.value)})`;
 }

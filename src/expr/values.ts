@@ -143,3 +143,30 @@ export function toJsonValue(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
   return value ?? null;
 }
+
+/**
+ * A value as the rest of Gantry takes it: whole floats as plain numbers (the int/float
+ * distinction only matters inside an expression). Containers are copied only where they hold one.
+ */
+export function toPlainValue(value: unknown): unknown {
+  if (value instanceof GoFloat) return value.value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const plain = toPlainValue(item);
+      if (plain !== item) (out ??= value.slice())[i] = plain;
+    }
+    return out ?? value;
+  }
+  if (isPlainObject(value)) {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      const plain = toPlainValue(item);
+      if (plain !== item) (out ??= { ...value })[key] = plain;
+    }
+    return out ?? value;
+  }
+  return value;
+}

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../evaluator.js';
+import { evaluateGo } from '../evaluator.js';
 import { standardFunctions } from '../functions/index.js';
 import { parse } from '../parser.js';
 import type { ExprCase } from './expr-case.js';
@@ -25,7 +25,7 @@ async function load(file: string): Promise<ExprCase[]> {
 }
 
 function run(c: ExprCase): unknown {
-  return evaluate(parse(c.expr), { variables: c.env ?? {}, functions: standardFunctions });
+  return evaluateGo(parse(c.expr), { variables: c.env ?? {}, functions: standardFunctions });
 }
 
 for (const file of files) {

@@ -1,210 +1,170 @@
 import type { ExprFunction } from '../evaluator.js';
-import { equal, isPlainObject, MethodHost, stringify, typeName } from '../values.js';
-import { arity, int, list, num, predicate, str } from './arguments.js';
+import { goKey } from '../any-keyed-map.js';
+import { deepEqual, fetch, goType, isNil, less, RuntimeError, toInt } from '../runtime.js';
+import { isPlainObject, MethodHost } from '../values.js';
 
-const truthy = (value: unknown, name: string): boolean => {
-  if (typeof value !== 'boolean')
-    throw new Error(`the predicate of ${name} must return a bool, got ${typeName(value)}`);
-  return value;
-};
+const MAX_DEPTH = 10_000;
 
-function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  throw new Error(`cannot order ${typeName(a)} and ${typeName(b)}`);
+function one(name: string, args: unknown[]): unknown {
+  if (args.length !== 1)
+    throw new RuntimeError(`invalid number of arguments (expected 1, got ${args.length})`);
+  void name;
+  return args[0];
 }
 
-/** expr-lang's builtins over arrays and maps, including the predicate ones (`filter(xs, # > 1)`). */
+function map(name: string, value: unknown, message: string): Record<string, unknown> {
+  if (isPlainObject(value)) return value;
+  if (value instanceof MethodHost && name !== 'toPairs') return { ...value.fields };
+  throw new RuntimeError(`${message} ${kindOf(value)}`);
+}
+
+/** reflect.Kind's name, as the errors of these builtins print it. */
+function kindOf(value: unknown): string {
+  if (isNil(value)) return 'invalid';
+  if (Array.isArray(value)) return 'slice';
+  if (isPlainObject(value)) return 'map';
+  const type = goType(value);
+  return type === 'float64' ? 'float64' : type.startsWith('time.') ? 'struct' : type;
+}
+
+function list(value: unknown, message: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  throw new RuntimeError(`${message} ${kindOf(value)}`);
+}
+
+function flatten(items: unknown[], depth: number, out: unknown[]): unknown[] {
+  if (depth > MAX_DEPTH) throw new RuntimeError('recursion depth exceeded');
+  for (const item of items) {
+    if (Array.isArray(item)) flatten(item, depth + 1, out);
+    else out.push(item);
+  }
+  return out;
+}
+
+/** Go's sort of []any by runtime.Less, stable as sort.SliceStable. */
+function sortValues(items: unknown[], desc: boolean): unknown[] {
+  const indexed = items.map((item, index) => ({ item, index }));
+  indexed.sort((a, b) => {
+    const order = less('<', a.item, b.item) ? -1 : less('<', b.item, a.item) ? 1 : 0;
+    return (desc ? -order : order) || a.index - b.index;
+  });
+  return indexed.map((entry) => entry.item);
+}
+
+/** expr-lang's builtins over arrays and maps (the predicate ones are the evaluator's). */
 export const collectionFunctions: Record<string, ExprFunction> = {
   len: (args) => {
-    arity(args, 1);
-    const value = args[0];
-    if (typeof value === 'string' || Array.isArray(value)) return value.length;
+    const value = one('len', args);
+    if (typeof value === 'string') return Array.from(value).length;
+    if (Array.isArray(value) || value instanceof Uint8Array) return value.length;
     if (isPlainObject(value)) return Object.keys(value).length;
-    throw new Error(`cannot take the length of ${typeName(value)}`);
+    throw new RuntimeError(`invalid argument for len (type ${goType(value)})`);
   },
-  first: (args) => (arity(args, 1), list(args[0], 1)[0] ?? null),
+  first: (args) => {
+    const value = one('first', args);
+    if (isNil(value)) return null;
+    if (!Array.isArray(value))
+      throw new RuntimeError(`cannot get first element from ${goType(value)}`);
+    return value.length > 0 ? (value[0] as unknown) : null;
+  },
   last: (args) => {
-    arity(args, 1);
-    const items = list(args[0], 1);
-    return items[items.length - 1] ?? null;
-  },
-  keys: (args) => {
-    arity(args, 1);
-    if (!isPlainObject(args[0]))
-      throw new Error(`argument 1 must be a map, got ${typeName(args[0])}`);
-    return Object.keys(args[0]);
-  },
-  values: (args) => {
-    arity(args, 1);
-    if (!isPlainObject(args[0]))
-      throw new Error(`argument 1 must be a map, got ${typeName(args[0])}`);
-    return Object.values(args[0]);
-  },
-  toPairs: (args) => {
-    arity(args, 1);
-    if (!isPlainObject(args[0]))
-      throw new Error(`argument 1 must be a map, got ${typeName(args[0])}`);
-    return Object.entries(args[0]).map(([k, v]) => [k, v]);
-  },
-  fromPairs: (args) => {
-    arity(args, 1);
-    const out: Record<string, unknown> = {};
-    for (const pair of list(args[0], 1)) {
-      if (!Array.isArray(pair) || pair.length !== 2)
-        throw new Error('every element must be a [key, value] pair');
-      out[stringify(pair[0])] = pair[1];
-    }
-    return out;
+    const value = one('last', args);
+    if (isNil(value)) return null;
+    if (!Array.isArray(value))
+      throw new RuntimeError(`cannot get last element from ${goType(value)}`);
+    return value.length > 0 ? (value[value.length - 1] as unknown) : null;
   },
   get: (args) => {
-    arity(args, 2);
+    if (args.length < 2)
+      throw new RuntimeError(`invalid number of arguments (expected 2, got ${args.length})`);
     const [from, key] = args;
-    if (Array.isArray(from)) {
-      const index = int(key, 2);
-      const i = index < 0 ? from.length + index : index;
-      return (from as unknown[])[i] ?? null;
+    if (isNil(from)) return null;
+    if (Array.isArray(from) || typeof from === 'string') {
+      const length = typeof from === 'string' ? Buffer.byteLength(from) : from.length;
+      let i = toInt(key);
+      if (i < 0) i = length + i;
+      if (i < 0 || i >= length) return null;
+      return fetch(from, i);
     }
-    if (isPlainObject(from))
-      return Object.hasOwn(from, stringify(key)) ? from[stringify(key)] : null;
-    if (from instanceof MethodHost)
-      return Object.hasOwn(from.fields, stringify(key)) ? from.fields[stringify(key)] : null;
+    if (isPlainObject(from)) {
+      if (!isNil(key) && typeof key !== 'string')
+        throw new RuntimeError(
+          `reflect.Value.MapIndex: value of type ${goType(key)} is not assignable to type string`,
+        );
+      const name = (key as string | null) ?? '';
+      return Object.hasOwn(from, name) ? from[name] : null;
+    }
+    if (from instanceof MethodHost && typeof key === 'string') {
+      if (Object.hasOwn(from.fields, key)) return from.fields[key];
+      if (Object.hasOwn(from.methods, key)) return fetch(from, key);
+    }
     return null;
   },
-  join: (args) => {
-    arity(args, 1, 2);
-    return list(args[0], 1)
-      .map((item) => stringify(item))
-      .join(args.length === 2 ? str(args[1], 2) : '');
+  take: (args) => {
+    if (args.length !== 2)
+      throw new RuntimeError(`invalid number of arguments (expected 2, got ${args.length})`);
+    const items = list(args[0], 'cannot take from');
+    const n = args[1];
+    if (typeof n !== 'number' || !Number.isInteger(n))
+      throw new RuntimeError(`cannot take ${goType(n)} elements`);
+    return n < 0 ? [] : items.slice(0, n);
   },
-  reverse: (args) => (arity(args, 1), [...list(args[0], 1)].reverse()),
-  sort: (args, call) => {
-    arity(args, 1, 2);
-    const items = [...list(args[0], 1)];
-    call.tick(items.length);
-    const order = args.length === 2 ? str(args[1], 2) : 'asc';
-    if (order !== 'asc' && order !== 'desc') throw new Error('the order must be "asc" or "desc"');
-    items.sort(compareValues);
-    return order === 'desc' ? items.reverse() : items;
-  },
-  uniq: (args, call) => {
-    arity(args, 1);
-    const out: unknown[] = [];
-    for (const item of list(args[0], 1)) {
-      call.tick(out.length + 1);
-      if (!out.some((seen) => equal(seen, item))) out.push(item);
+  keys: (args) => Object.keys(map('keys', one('keys', args), 'cannot get keys from')),
+  values: (args) => Object.values(map('values', one('values', args), 'cannot get values from')),
+  toPairs: (args) =>
+    Object.entries(map('toPairs', one('toPairs', args), 'cannot transform')).map(([k, v]) => [
+      k,
+      v,
+    ]),
+  fromPairs: (args) => {
+    const pairs = one('fromPairs', args);
+    if (!Array.isArray(pairs))
+      throw new RuntimeError(`cannot transform ${kindOf(pairs)} from pairs`);
+    const out: Record<string, unknown> = {};
+    for (const pair of pairs) {
+      if (!Array.isArray(pair)) throw new RuntimeError(`invalid pair ${String(pair)}`);
+      if (pair.length !== 2) throw new RuntimeError(`invalid pair length ${pair.length}`);
+      const [key, value] = pair as [unknown, unknown];
+      out[goKey(key)] = value;
     }
     return out;
   },
-  concat: (args) => args.flatMap((arg, i) => list(arg, i + 1)),
+  reverse: (args) => [...list(one('reverse', args), 'cannot reverse')].reverse(),
+  uniq: (args) => {
+    const items = list(one('uniq', args), 'cannot uniq');
+    const out: unknown[] = [];
+    for (const item of items) if (!out.some((seen) => deepEqual(seen, item))) out.push(item);
+    return out;
+  },
+  concat: (args, call) => {
+    if (args.length === 0)
+      throw new RuntimeError('invalid number of arguments (expected at least 1, got 0)');
+    const out: unknown[] = [];
+    for (const arg of args) out.push(...list(arg, 'cannot concat'));
+    call.grow(out.length);
+    call.tick(out.length);
+    return out;
+  },
   flatten: (args, call) => {
-    arity(args, 1);
-    const flat = (items: unknown[]): unknown[] =>
-      items.flatMap((item) => (call.tick(), Array.isArray(item) ? flat(item) : [item]));
-    return flat(list(args[0], 1));
+    const out = flatten(list(one('flatten', args), 'cannot flatten'), 0, []);
+    call.grow(out.length);
+    call.tick(out.length);
+    return out;
   },
-  take: (args) => (arity(args, 2), list(args[0], 1).slice(0, Math.max(0, int(args[1], 2)))),
-
-  all: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return list(args[0], 1).every((item, i) => truthy(test.call(item, i), 'all'));
-  },
-  any: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return list(args[0], 1).some((item, i) => truthy(test.call(item, i), 'any'));
-  },
-  none: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return !list(args[0], 1).some((item, i) => truthy(test.call(item, i), 'none'));
-  },
-  one: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return list(args[0], 1).filter((item, i) => truthy(test.call(item, i), 'one')).length === 1;
-  },
-  filter: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return list(args[0], 1).filter((item, i) => truthy(test.call(item, i), 'filter'));
-  },
-  map: (args) => {
-    arity(args, 2);
-    const transform = predicate(args[1], 2);
-    return list(args[0], 1).map((item, i) => transform.call(item, i));
-  },
-  count: (args) => {
-    arity(args, 1, 2);
-    const items = list(args[0], 1);
-    if (args.length === 1) return items.filter((item) => item === true).length;
-    const test = predicate(args[1], 2);
-    return items.filter((item, i) => truthy(test.call(item, i), 'count')).length;
-  },
-  find: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return list(args[0], 1).find((item, i) => truthy(test.call(item, i), 'find')) ?? null;
-  },
-  findIndex: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    return list(args[0], 1).findIndex((item, i) => truthy(test.call(item, i), 'findIndex'));
-  },
-  findLast: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    const items = list(args[0], 1);
-    for (let i = items.length - 1; i >= 0; i--)
-      if (truthy(test.call(items[i], i), 'findLast')) return items[i];
-    return null;
-  },
-  findLastIndex: (args) => {
-    arity(args, 2);
-    const test = predicate(args[1], 2);
-    const items = list(args[0], 1);
-    for (let i = items.length - 1; i >= 0; i--)
-      if (truthy(test.call(items[i], i), 'findLastIndex')) return i;
-    return -1;
-  },
-  sum: (args) => {
-    arity(args, 1, 2);
-    const items = list(args[0], 1);
-    const transform = args.length === 2 ? predicate(args[1], 2) : undefined;
-    return items.reduce<number>(
-      (total, item, i) => total + num(transform ? transform.call(item, i) : item, 1),
-      0,
-    );
-  },
-  groupBy: (args) => {
-    arity(args, 2);
-    const key = predicate(args[1], 2);
-    const groups: Record<string, unknown[]> = {};
-    list(args[0], 1).forEach((item, i) => {
-      const group = stringify(key.call(item, i));
-      (groups[group] ??= []).push(item);
-    });
-    return groups;
-  },
-  sortBy: (args, call) => {
-    arity(args, 2, 3);
-    const key = predicate(args[1], 2);
-    const items = list(args[0], 1).map((item, i) => ({ item, key: key.call(item, i) }));
+  sort: (args, call) => {
+    if (args.length < 1 || args.length > 2)
+      throw new RuntimeError(`invalid number of arguments (expected 1 or 2, got ${args.length})`);
+    const items = list(args[0], 'cannot sort');
+    let desc = false;
+    if (args.length === 2) {
+      if (typeof args[1] !== 'string')
+        throw new RuntimeError(`sort order argument must be a string (got ${goType(args[1])})`);
+      if (args[1] !== 'asc' && args[1] !== 'desc')
+        throw new RuntimeError(`invalid order ${args[1]}, expected asc or desc`);
+      desc = args[1] === 'desc';
+    }
+    call.grow(items.length);
     call.tick(items.length);
-    const order = args.length === 3 ? str(args[2], 3) : 'asc';
-    items.sort((a, b) => compareValues(a.key, b.key));
-    const sorted = items.map((entry) => entry.item);
-    return order === 'desc' ? sorted.reverse() : sorted;
-  },
-  reduce: (args) => {
-    arity(args, 2, 3);
-    const step = predicate(args[1], 2);
-    const items = list(args[0], 1);
-    let accumulator = args.length === 3 ? args[2] : items[0];
-    const start = args.length === 3 ? 0 : 1;
-    for (let i = start; i < items.length; i++)
-      accumulator = step.call(items[i], i, accumulator ?? null);
-    return accumulator ?? null;
+    return sortValues(items, desc);
   },
 };
