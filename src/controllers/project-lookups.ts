@@ -1,42 +1,79 @@
+import type { StoredResource } from '../api/resource.js';
 import { secretValue } from '../api/secret.js';
+import { SHARED_RESOURCES_PROJECT } from '../api/shared-resources.js';
 import type { ProjectLookups } from '../engine/promotion-functions.js';
+import { matchCredentials } from '../resources/repository-credentials.js';
 import type { Store } from '../store/store.js';
 
 /**
- * The project data expressions may read: Freight and Stage metadata (set-metadata), and,
- * unless `withSecrets` is false, decoded Secret data for secret().
+ * The project data expressions may read: Freight statuses and metadata, Stage metadata
+ * (set-metadata), the project's ConfigMaps and those of the shared resources project
+ * (`kargo-shared-resources`, Kargo's shared namespace), and, unless `withSecrets` is false,
+ * decoded Secret data (secret(), sharedSecret()) and repository credentials
+ * (repoCredentials(), resolved as the steps resolve them).
  */
 export async function projectLookups(
   store: Pick<Store, 'list'>,
   project: string,
   withSecrets = true,
 ): Promise<ProjectLookups> {
-  const metadata = async (kind: string) => {
-    const { items } = await store.list(kind, { namespace: project });
-    return Object.fromEntries(
+  const list = async (kind: string, namespace = project) =>
+    (await store.list(kind, { namespace })).items;
+  const statusOf = (item: StoredResource) =>
+    (item.status as Record<string, unknown> | undefined) ?? {};
+  const metadataByName = (items: StoredResource[]) =>
+    Object.fromEntries(
       items.flatMap((item) => {
-        const value = (item.status as { metadata?: unknown } | undefined)?.metadata;
+        const value = statusOf(item).metadata;
         return value === undefined ? [] : [[item.metadata.name, value]];
       }),
     );
-  };
-  const lookups: ProjectLookups = {
-    freightMetadata: await metadata('Freight'),
-    stageMetadata: await metadata('Stage'),
-  };
-  if (withSecrets) {
-    const { items } = await store.list('Secret', { namespace: project });
-    lookups.secrets = Object.fromEntries(
-      items.map((secret) => [
-        secret.metadata.name,
-        Object.fromEntries(
-          Object.keys((secret.data as Record<string, string> | undefined) ?? {}).map((key) => [
-            key,
-            secretValue(secret, key) ?? '',
-          ]),
-        ),
+  const configMapData = (items: StoredResource[]) =>
+    Object.fromEntries(
+      items.map((item) => [
+        item.metadata.name,
+        { ...((item as { data?: Record<string, string> }).data ?? {}) },
       ]),
     );
+  const shared = project !== SHARED_RESOURCES_PROJECT;
+  const [freight, stages, configMaps, sharedConfigMaps] = await Promise.all([
+    list('Freight'),
+    list('Stage'),
+    list('ConfigMap'),
+    shared ? list('ConfigMap', SHARED_RESOURCES_PROJECT) : Promise.resolve(undefined),
+  ]);
+  const lookups: ProjectLookups = {
+    freightMetadata: metadataByName(freight),
+    stageMetadata: metadataByName(stages),
+    freightStatus: Object.fromEntries(freight.map((item) => [item.metadata.name, statusOf(item)])),
+    configMaps: configMapData(configMaps),
+    sharedConfigMaps: configMapData(sharedConfigMaps ?? configMaps),
+  };
+  if (withSecrets) {
+    const secrets = await list('Secret');
+    const sharedSecrets = shared ? await list('Secret', SHARED_RESOURCES_PROJECT) : secrets;
+    lookups.secrets = Object.fromEntries(
+      secrets.map((secret) => [secret.metadata.name, decodedData(secret)]),
+    );
+    lookups.sharedSecrets = Object.fromEntries(
+      sharedSecrets.map((secret) => [
+        secret.metadata.name,
+        { data: decodedData(secret), labels: secret.metadata.labels },
+      ]),
+    );
+    // Kargo's credentials database: the project's credentials, then the shared ones.
+    lookups.repoCredentials = (url, type) =>
+      matchCredentials(secrets, url, type) ??
+      (shared ? matchCredentials(sharedSecrets, url, type) : undefined);
   }
   return lookups;
+}
+
+function decodedData(secret: StoredResource): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys((secret.data as Record<string, string> | undefined) ?? {}).map((key) => [
+      key,
+      secretValue(secret, key) ?? '',
+    ]),
+  );
 }

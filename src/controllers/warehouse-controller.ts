@@ -14,7 +14,7 @@ import type {
   WarehouseSpec,
   WarehouseStatus,
 } from '../api/warehouse.js';
-import { evaluateInContext } from '../engine/evaluate-in-context.js';
+import { freightCreationCriteriaMet } from '../engine/discovered-artifact-functions.js';
 import { errorMessage, isGantryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResourceService } from '../resources/resource-service.js';
@@ -391,14 +391,14 @@ export class WarehouseController {
       return { message: `newest artifacts are in Freight ${aliasOf(existing)} already` };
     const expression = spec.freightCreationCriteria?.expression;
     if (expression) {
-      let verdict: unknown;
+      let verdict: boolean;
       try {
-        verdict = evaluateInContext(expression, { project, freight: proposal.freight });
+        // As Kargo: over the discovered artifacts (imageFrom(url).Tag, commitFrom(url).Subject).
+        verdict = freightCreationCriteriaMet(expression, artifacts);
       } catch (err) {
         throw new Error(`freightCreationCriteria: ${errorMessage(err)}`);
       }
-      if (verdict !== true)
-        return { message: `no Freight: freightCreationCriteria is ${JSON.stringify(verdict)}` };
+      if (!verdict) return { message: 'no Freight: freightCreationCriteria is false' };
     }
     try {
       const [created] = await this.#options.service.apply({

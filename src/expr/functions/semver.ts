@@ -41,6 +41,11 @@ export class SemVer extends MethodHost {
     };
   }
 
+  /** Kargo's semverParse returns Masterminds' `*semver.Version`. */
+  override get goType(): string {
+    return '*semver.Version';
+  }
+
   override toString(): string {
     return `${this.major}.${this.minor}.${this.patch}${this.prerelease ? `-${this.prerelease}` : ''}${this.metadata ? `+${this.metadata}` : ''}`;
   }

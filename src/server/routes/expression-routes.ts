@@ -77,14 +77,18 @@ export function registerExpressionRoutes(
         );
       freight = { ...freightReference(found), alias: found.alias as string | undefined };
     }
-    const { secrets: projectSecrets, ...lookups } = await projectLookups(
-      deps.service,
-      project,
-      true,
-    );
-    const secrets = new SecretSet(
-      Object.values(projectSecrets ?? {}).flatMap((data) => secretDataValues(data)),
-    );
+    // Secrets are read only to be masked: the expression cannot read them (secret(),
+    // sharedSecret() and repoCredentials() say so), but a value equal to one is still hidden.
+    const {
+      secrets: projectSecrets,
+      sharedSecrets,
+      repoCredentials: _credentials,
+      ...lookups
+    } = await projectLookups(deps.service, project, true);
+    const secrets = new SecretSet([
+      ...Object.values(projectSecrets ?? {}).flatMap((data) => secretDataValues(data)),
+      ...Object.values(sharedSecrets ?? {}).flatMap(({ data }) => secretDataValues(data)),
+    ]);
     try {
       const value = evaluateInContext(body.expression, {
         lookups,
