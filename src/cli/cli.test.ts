@@ -239,13 +239,13 @@ describe('gantry CLI', () => {
     ]);
     expect(templated.err).toBe('');
     expect(templated.out).toBe(`promote dev to ${freight.alias}`);
+    // As in Kargo, a var the Stage does not define is nil.
     expect(
       await cli(['expr', 'vars.imageRepo', '--project', 'frontend', '--stage', 'dev']),
-    ).toEqual({
-      code: EXIT_FAILURE,
-      out: '',
-      err: 'error: column 6: unknown name "vars.imageRepo"',
-    });
+    ).toEqual({ code: EXIT_OK, out: 'null', err: '' });
+    expect(
+      await cli(['expr', 'vars.imageRepo.x', '--project', 'frontend', '--stage', 'dev']),
+    ).toEqual({ code: EXIT_FAILURE, out: '', err: 'error: column 16: cannot fetch x from <nil>' });
     expect((await cli(['expr', '1 +'])).err).toBe('error: column 4: unexpected end of expression');
     expect((await cli(['expr', 'secret("x")', '--project', 'frontend'])).err).toBe(
       'error: column 1: secret(): secrets are not readable here (they would be shown)',

@@ -177,13 +177,13 @@ describe('runPromotion', () => {
       'an unknown function',
       [{ uses: 'compose-output', as: 'x', config: { a: '${{ frobnicate() }}' } }],
       'x',
-      'a: column 5: unknown function "frobnicate"',
+      'a: column 5: invalid operation: cannot call nil',
     ],
     [
       'a missing var',
-      [{ uses: 'compose-output', as: 'x', config: { a: '${{ vars.nope }}' } }],
+      [{ uses: 'compose-output', as: 'x', config: { a: '${{ vars.nope.deeper }}' } }],
       'x',
-      'a: column 10: unknown name "vars.nope"',
+      'a: column 15: cannot fetch deeper from <nil>',
     ],
     [
       'a failing step in the middle',

@@ -6,16 +6,33 @@ import { GoFloat, isPlainObject, MethodHost } from './values.js';
  * objects keyed by the key's text, remembered here so that indexing them converts the key the
  * same way (a JSON map is `map[string]any`: indexing it with a number is an error).
  */
-const ANY_KEYED = new WeakSet<object>();
+const ANY_KEYED = new WeakMap<object, Map<string, unknown>>();
 
 export function anyKeyedMap<T>(): Record<string, T> {
   const map: Record<string, T> = {};
-  ANY_KEYED.add(map);
+  ANY_KEYED.set(map, new Map());
   return map;
 }
 
 export function isAnyKeyed(value: unknown): boolean {
   return typeof value === 'object' && value !== null && ANY_KEYED.has(value);
+}
+
+/** The entry of `key` in an any-keyed map, created with `create` when missing. */
+export function entryOf<T>(map: Record<string, T>, key: unknown, create: () => T): T {
+  const text = goKey(key);
+  if (!Object.hasOwn(map, text)) {
+    map[text] = create();
+    ANY_KEYED.get(map)?.set(text, key);
+  }
+  return map[text]!;
+}
+
+/** A map's keys as values: in an any-keyed map the keys it was given (ints, bools, nil). */
+export function keysOf(map: Record<string, unknown>): unknown[] {
+  const original = ANY_KEYED.get(map);
+  const keys = Object.keys(map);
+  return original ? keys.map((k) => (original.has(k) ? original.get(k) : k)) : keys;
 }
 
 /** A key's text: the value as Go's %v prints it. */

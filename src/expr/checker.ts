@@ -19,6 +19,8 @@ type Kind =
   | 'bytes'
   | 'array'
   | 'map'
+  /** A map keyed by any value (groupBy's `map[any][]any`). */
+  | 'anymap'
   | 'time'
   | 'duration'
   | 'location'
@@ -61,6 +63,8 @@ function typeString(n: Nature): string {
         : '[]interface {}';
     case 'map':
       return 'map[string]interface {}';
+    case 'anymap':
+      return 'map[interface {}][]interface {}';
     case 'bytes':
       return '[]uint8';
     case 'time':
@@ -395,6 +399,8 @@ class Checker {
             `array elements can only be selected using an integer (got ${typeString(prop)})`,
           );
         return elemOf(base);
+      case 'anymap':
+        return ANY_ARRAY;
       case 'time':
       case 'duration':
       case 'location':
@@ -513,7 +519,7 @@ const PREDICATE_RESULTS: Record<string, (collection: Nature, out: Nature) => Nat
   findLast: (c) => elemOf(c),
   findIndex: () => INT,
   findLastIndex: () => INT,
-  groupBy: () => MAP,
+  groupBy: () => ({ kind: 'anymap' }),
   sortBy: (c) => c,
   reduce: (_, out) => out,
 };
@@ -599,7 +605,12 @@ const NUMBERS: Kind[] = ['int', 'float'];
 const BUILTIN_CHECKS = new Map<string, BuiltinCheck>([
   [
     'len',
-    oneOf('len', 'invalid argument for len (type', ['array', 'map', 'string', 'bytes'], () => INT),
+    oneOf(
+      'len',
+      'invalid argument for len (type',
+      ['array', 'map', 'anymap', 'string', 'bytes'],
+      () => INT,
+    ),
   ],
   ['type', signatures('type', [{ params: ['unknown'], out: STRING }])],
   ['abs', oneOf('abs', 'invalid argument for abs (type', NUMBERS, (a) => a)],
@@ -721,9 +732,9 @@ const BUILTIN_CHECKS = new Map<string, BuiltinCheck>([
       return a;
     },
   ],
-  ['keys', oneOf('keys', 'cannot get keys from', ['map'], () => ANY_ARRAY)],
-  ['values', oneOf('values', 'cannot get values from', ['map'], () => ANY_ARRAY)],
-  ['toPairs', oneOf('toPairs', 'cannot transform', ['map'], () => ANY_ARRAY)],
+  ['keys', oneOf('keys', 'cannot get keys from', ['map', 'anymap'], () => ANY_ARRAY)],
+  ['values', oneOf('values', 'cannot get values from', ['map', 'anymap'], () => ANY_ARRAY)],
+  ['toPairs', oneOf('toPairs', 'cannot transform', ['map', 'anymap'], () => ANY_ARRAY)],
   ['fromPairs', oneOf('fromPairs', 'cannot transform', ['array'], () => MAP)],
   ['reverse', oneOf('reverse', 'cannot reverse', ['array'], (a) => a)],
   ['uniq', oneOf('uniq', 'cannot uniq', ['array'], (a) => a)],

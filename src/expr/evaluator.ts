@@ -17,7 +17,7 @@ import {
   RuntimeError,
   slice,
 } from './runtime.js';
-import { anyKeyedMap, goKey } from './any-keyed-map.js';
+import { anyKeyedMap, entryOf, goKey } from './any-keyed-map.js';
 import { GoFloat, toPlainValue } from './values.js';
 
 /** A function callable from expressions. Predicates arrive as `Predicate`s. */
@@ -362,8 +362,7 @@ class Evaluator {
       case 'groupBy': {
         const groups = anyKeyedMap<unknown[]>();
         items.forEach((item, i) => {
-          const key = goKey(test(item, i));
-          (groups[key] ??= []).push(item);
+          entryOf(groups, test(item, i), () => []).push(item);
         });
         return groups;
       }

@@ -251,6 +251,7 @@ export function fetch(from: unknown, key: unknown): unknown {
     if (typeof key === 'string') {
       if (Object.hasOwn(from.fields, key)) return from.fields[key];
       if (Object.hasOwn(from.methods, key)) return new BoundMethod(from, key);
+      if (from.mapLike) return null;
     }
     throw new RuntimeError(`cannot fetch ${goFormat(key)} from ${from.goType}`);
   }

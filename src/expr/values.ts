@@ -11,6 +11,13 @@ export abstract class MethodHost {
   readonly fields: Readonly<Record<string, unknown>> = {};
   /** How the value prints, e.g. in string concatenation or toJSON. */
   abstract toString(): string;
+  /**
+   * Whether the value stands for a Go map (`map[string]any`): reading a name it lacks is nil,
+   * as in Kargo, where `vars`, `outputs` and an http step's `response` are maps.
+   */
+  get mapLike(): boolean {
+    return false;
+  }
   /** The Go type the value stands for (`%T`), e.g. `time.Time`. */
   get goType(): string {
     return this.constructor.name;
@@ -18,12 +25,17 @@ export abstract class MethodHost {
 }
 
 /**
- * A map whose missing keys are errors rather than nil: how `vars` and `outputs` behave, so a
- * misspelt variable is reported (`unknown name "vars.imageRepo"`) instead of silently empty.
- * `??` still supplies a default (`vars.x ?? "y"`).
+ * A named map of the environment (`vars`, `outputs`, `task.outputs`): read as Kargo reads its
+ * `map[string]any`, a name it lacks being nil (`vars.x ?? "y"` supplies a default).
  */
 export class StrictRecord extends MethodHost {
   readonly methods = {};
+  override get mapLike(): boolean {
+    return true;
+  }
+  override get goType(): string {
+    return 'map[string]interface {}';
+  }
   constructor(
     readonly label: string,
     override readonly fields: Readonly<Record<string, unknown>>,

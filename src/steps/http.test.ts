@@ -84,7 +84,7 @@ describe('http and set-metadata steps', () => {
       harness.run(httpStep, { url: `${base}/ok`, successExpression: 'response.nope.x' }),
     );
     expect(bad.terminal).toBe(true);
-    expect(bad.message).toBe('successExpression: column 15: cannot read "x" of nil');
+    expect(bad.message).toBe('successExpression: column 15: cannot fetch x from <nil>');
     expect((await error(harness.run(httpStep, { url: 'ftp://x' }))).message).toContain(
       'url: must be an http(s) URL',
     );

@@ -57,6 +57,10 @@ class HttpResponse extends MethodHost {
     this.fields = { status, headers, body };
     this.methods = { header: ([name]) => headers[String(name).toLowerCase()] ?? '' };
   }
+  /** Kargo's `response` is a map: a name it lacks reads as nil. */
+  override get mapLike(): boolean {
+    return true;
+  }
   override toString(): string {
     return JSON.stringify(this.fields);
   }

@@ -55,7 +55,7 @@ describe('built-in steps', () => {
         })
         .catch((e: unknown) => e);
       expect((missing as StepError).message).toBe(
-        'outputs[0].fromExpression: column 11: cannot read "deeper" of nil',
+        'outputs[0].fromExpression: column 11: cannot fetch deeper from <nil>',
       );
       const absent = await harness
         .run(yamlParseStep, {

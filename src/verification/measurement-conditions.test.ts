@@ -42,7 +42,9 @@ describe('judgeResult', () => {
     expect(judge(0.5, undefined, 'result < 0.9').message).toBe(
       'failureCondition "result < 0.9" is true',
     );
-    expect(judge([], 'result[0] > 1').message).toMatch(/^successCondition: column \d+: index 0/);
+    expect(judge([], 'result[0] > 1').message).toMatch(
+      /^successCondition: column \d+: index out of range: 0/,
+    );
   });
 
   it('refuses a condition that does not parse, naming the metric and field', () => {

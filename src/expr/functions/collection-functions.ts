@@ -1,5 +1,5 @@
 import type { ExprFunction } from '../evaluator.js';
-import { goKey } from '../any-keyed-map.js';
+import { goKey, keysOf } from '../any-keyed-map.js';
 import { deepEqual, fetch, goType, isNil, less, RuntimeError, toInt } from '../runtime.js';
 import { isPlainObject, MethodHost } from '../values.js';
 
@@ -109,13 +109,13 @@ export const collectionFunctions: Record<string, ExprFunction> = {
       throw new RuntimeError(`cannot take ${goType(n)} elements`);
     return n < 0 ? [] : items.slice(0, n);
   },
-  keys: (args) => Object.keys(map('keys', one('keys', args), 'cannot get keys from')),
+  keys: (args) => keysOf(map('keys', one('keys', args), 'cannot get keys from')),
   values: (args) => Object.values(map('values', one('values', args), 'cannot get values from')),
-  toPairs: (args) =>
-    Object.entries(map('toPairs', one('toPairs', args), 'cannot transform')).map(([k, v]) => [
-      k,
-      v,
-    ]),
+  toPairs: (args) => {
+    const entries = map('toPairs', one('toPairs', args), 'cannot transform');
+    const keys = keysOf(entries);
+    return Object.values(entries).map((v, i) => [keys[i], v]);
+  },
   fromPairs: (args) => {
     const pairs = one('fromPairs', args);
     if (!Array.isArray(pairs))
