@@ -41,6 +41,11 @@ export interface Environment {
   variables: Readonly<Record<string, unknown>>;
   /** Builtins and the caller's functions (`expr.Function`s). */
   functions: Readonly<Record<string, ExprFunction>>;
+  /**
+   * An environment that is not a map (json-parse over a list document): names are read from it
+   * as expr-lang reads them (`$env[0]` works, `foo` is an error), and `$env` is it.
+   */
+  root?: unknown;
 }
 
 export interface EvaluateOptions {
@@ -213,6 +218,10 @@ class Evaluator {
       if (variable.name === name) return variable.value;
     }
     const { variables } = this.environment;
+    if ('root' in this.environment) {
+      const { root } = this.environment;
+      return name === '$env' ? root : fetch(root, name);
+    }
     if (name === '$env') return variables;
     return Object.hasOwn(variables, name) ? variables[name] : null;
   }

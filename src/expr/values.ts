@@ -182,3 +182,15 @@ export function toPlainValue(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Data as Go's `json.Unmarshal` into `any` makes it: every number a float64 (whole ones boxed),
+ * as Kargo's json-parse and http steps see a document.
+ */
+export function jsonNumbersAsFloats(value: unknown): unknown {
+  if (typeof value === 'number') return floatValue(value);
+  if (Array.isArray(value)) return value.map(jsonNumbersAsFloats);
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonNumbersAsFloats(v)]));
+  return value;
+}

@@ -30,7 +30,7 @@ export const jsonParseStep = defineStep({
     }
     return Promise.resolve({
       status: 'Succeeded',
-      output: outputsFromDocument(document, config.outputs, (line) => context.log(line)),
+      output: outputsFromDocument(document, config.outputs, (line) => context.log(line), 'json'),
     });
   },
 });

@@ -3,22 +3,27 @@ import { evaluate } from '../expr/evaluator.js';
 import { isExprError } from '../expr/expr-error.js';
 import { standardFunctions } from '../expr/functions/index.js';
 import { parse } from '../expr/parser.js';
-import { isPlainObject } from '../expr/values.js';
+import { isPlainObject, jsonNumbersAsFloats } from '../expr/values.js';
 
-/** Evaluates yaml-parse / json-parse outputs over a parsed document (its top-level keys are names). */
+/**
+ * Evaluates yaml-parse / json-parse outputs over a parsed document, as Kargo runs them: the
+ * document is the environment (a map's keys are names; a list is read with `$env[0]`). A JSON
+ * document's numbers are floats, as Go's json.Unmarshal makes them; a YAML document keeps ints.
+ */
 export function outputsFromDocument(
-  document: unknown,
+  parsed: unknown,
   outputs: Array<{ name: string; fromExpression: string }>,
   log: (line: string) => void,
+  format: 'json' | 'yaml' = 'yaml',
 ): Record<string, unknown> {
-  const variables = isPlainObject(document) ? document : {};
+  const document = format === 'json' ? jsonNumbersAsFloats(parsed) : parsed;
+  const environment = isPlainObject(document)
+    ? { variables: document, functions: standardFunctions }
+    : { variables: {}, root: document, functions: standardFunctions };
   const result: Record<string, unknown> = {};
   for (const [index, item] of outputs.entries()) {
     try {
-      result[item.name] = evaluate(parse(item.fromExpression), {
-        variables,
-        functions: standardFunctions,
-      });
+      result[item.name] = evaluate(parse(item.fromExpression), environment);
     } catch (err) {
       if (isExprError(err)) throw terminalError(`outputs[${index}].fromExpression: ${err.message}`);
       throw err;
