@@ -117,6 +117,15 @@ export const KIND_NAMES: readonly KindName[] = [
     redacted: true,
   },
   {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    group: '',
+    plural: 'configmaps',
+    singular: 'configmap',
+    aliases: ['cm'],
+    namespaced: true,
+  },
+  {
     kind: 'Role',
     apiVersion: KARGO_RBAC_API_VERSION,
     group: 'rbac.kargo.akuity.io',

@@ -6,6 +6,7 @@ import { projectSchema, projectStatusSchema } from './project.js';
 import { projectConfigSchema, projectConfigStatusSchema } from './project-config.js';
 import { promotionSchema, promotionStatusSchema } from './promotion.js';
 import { clusterPromotionTaskSchema, promotionTaskSchema } from './promotion-task.js';
+import { configMapSchema } from './config-map.js';
 import { secretSchema } from './secret.js';
 import { roleSchema } from './role.js';
 import { stageSchema, stageStatusSchema } from './stage.js';
@@ -31,6 +32,7 @@ const SCHEMAS: Record<string, { schema: z.ZodType; statusSchema?: z.ZodType }> =
   Freight: { schema: freightSchema, statusSchema: freightStatusSchema },
   Promotion: { schema: promotionSchema, statusSchema: promotionStatusSchema },
   Secret: { schema: secretSchema },
+  ConfigMap: { schema: configMapSchema },
   Role: { schema: roleSchema },
 };
 

@@ -204,7 +204,7 @@ describe('validateManifest', () => {
       'an unknown kind',
       { ...base, kind: 'Widget', metadata: meta },
       [
-        'kind: unknown kind "Widget" (known kinds: Project, ProjectConfig, ClusterPromotionTask, PromotionTask, ClusterAnalysisTemplate, AnalysisTemplate, Warehouse, Stage, Freight, Secret, Role, Promotion)',
+        'kind: unknown kind "Widget" (known kinds: Project, ProjectConfig, ClusterPromotionTask, PromotionTask, ClusterAnalysisTemplate, AnalysisTemplate, Warehouse, Stage, Freight, Secret, ConfigMap, Role, Promotion)',
       ],
     ],
     [

@@ -15,21 +15,21 @@ const PIPELINE = [
  * Kargo's per-project roles, which every project has (Kargo bootstraps them as ServiceAccounts
  * with Roles). Their rules are fixed; a Role object of the same name binds claims to them.
  * - `kargo-admin`: everything in the project, its Secrets and roles included.
- * - `kargo-promoter`: read the pipeline, promote (create Promotions, approve, abort, verify,
- *   roll back, resume) and refresh; no edits to the pipeline, no Secrets.
- * - `kargo-viewer`: read the pipeline; no Secrets.
+ * - `kargo-promoter`: read the pipeline and ConfigMaps, promote (create Promotions, approve,
+ *   abort, verify, roll back, resume) and refresh; no edits to the pipeline, no Secrets.
+ * - `kargo-viewer`: read the pipeline and ConfigMaps (as Kargo's project roles); no Secrets.
  * Every project role may also read its own Project (the caller adds that rule).
  */
 export const PROJECT_ROLES: Readonly<Record<string, readonly PolicyRule[]>> = {
   'kargo-admin': [{ verbs: ['*'], resources: ['*'] }],
   'kargo-promoter': [
-    { verbs: ['get', 'list', 'watch'], resources: [...PIPELINE, 'roles', 'events'] },
+    { verbs: ['get', 'list', 'watch'], resources: [...PIPELINE, 'configmaps', 'roles', 'events'] },
     { verbs: ['promote'], resources: ['stages'] },
     { verbs: ['create'], resources: ['promotions'] },
     { verbs: ['refresh'], resources: ['warehouses'] },
   ],
   'kargo-viewer': [
-    { verbs: ['get', 'list', 'watch'], resources: [...PIPELINE, 'roles', 'events'] },
+    { verbs: ['get', 'list', 'watch'], resources: [...PIPELINE, 'configmaps', 'roles', 'events'] },
   ],
 };
 

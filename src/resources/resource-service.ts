@@ -32,6 +32,7 @@ import type { PromotionTaskSpec } from '../api/promotion-task.js';
 import type { Claim, Role } from '../api/role.js';
 import { KARGO_RBAC_API_VERSION } from '../api/api-versions.js';
 import { kindName } from '../api/kind-names.js';
+import { SHARED_RESOURCES_PROJECT } from '../api/shared-resources.js';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { PROJECT_ROLES } from '../auth/builtin-roles.js';
 import type { WriteAuthorization } from '../auth/write-authorization.js';
@@ -244,6 +245,18 @@ export class ResourceService {
         project,
         name,
       });
+      if (
+        info.kind === 'Project' &&
+        !exists &&
+        name === SHARED_RESOURCES_PROJECT &&
+        authorize.creator
+      )
+        // Every project reads its ConfigMaps and generic Secrets (sharedConfigMap(),
+        // sharedSecret()): whoever creates it must not be a mere project creator, who would
+        // become its admin.
+        throw notAllowedError(
+          `${authorize.actor} may not create project "${name}": it holds the Secrets and ConfigMaps every project shares; only a system admin may create it`,
+        );
       if (info.kind === 'Project' && !exists && name) newProjects.add(name);
       if (info.kind === 'Promotion') {
         const stage = raw?.spec?.stage;

@@ -107,6 +107,20 @@ describe('project creators', () => {
     );
   });
 
+  it('leaves the shared resources project to system admins', async () => {
+    // Every project reads its ConfigMaps and generic Secrets: a creator would become its admin.
+    const refused = await apply('user:ana:leads', [
+      { apiVersion: KARGO, kind: 'Project', metadata: { name: 'kargo-shared-resources' } },
+    ]);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      'subject:ana may not create project "kargo-shared-resources": it holds the Secrets and ConfigMaps every project shares; only a system admin may create it',
+    );
+    expect(
+      await store.get({ kind: 'Project', namespace: '', name: 'kargo-shared-resources' }),
+    ).toBeUndefined();
+  });
+
   it('refuses project creation to users without the role', async () => {
     const refused = await apply('user:cy:devs', [
       { apiVersion: KARGO, kind: 'Project', metadata: { name: 'nope' } },
