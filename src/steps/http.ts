@@ -5,7 +5,7 @@ import { evaluate } from '../expr/evaluator.js';
 import { isExprError } from '../expr/expr-error.js';
 import { standardFunctions } from '../expr/functions/index.js';
 import { parse } from '../expr/parser.js';
-import { MethodHost } from '../expr/values.js';
+import { jsonNumbersAsFloats, MethodHost } from '../expr/values.js';
 import { isOutboundRefusal, type OutboundResponse } from '../outbound/outbound-http.js';
 
 const nameValue = z.strictObject({ name: z.string().min(1), value: z.string() });
@@ -124,7 +124,8 @@ export const httpStep = defineStep({
     const text = response.body;
     let body: unknown = text;
     try {
-      body = JSON.parse(text) as unknown;
+      // Numbers as Go's json.Unmarshal makes them (float64), as Kargo's expressions see them.
+      body = jsonNumbersAsFloats(JSON.parse(text) as unknown);
     } catch {
       // not JSON (or cut): the body stays text
     }
