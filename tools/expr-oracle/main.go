@@ -17,6 +17,8 @@ import (
 type input struct {
 	Expr string          `json:"expr"`
 	Env  json.RawMessage `json:"env"`
+	// EnvAny: an environment that is any JSON value (a list, a number), as json-parse runs on.
+	EnvAny json.RawMessage `json:"envAny"`
 }
 
 func convert(v any) any {
@@ -62,8 +64,15 @@ func main() {
 			enc.Encode(out)
 			continue
 		}
-		env := map[string]any{}
-		if len(in.Env) > 0 {
+		var env any = map[string]any{}
+		if len(in.EnvAny) > 0 {
+			d := json.NewDecoder(strings.NewReader(string(in.EnvAny)))
+			d.UseNumber()
+			var raw any
+			if err := d.Decode(&raw); err == nil {
+				env = convert(raw)
+			}
+		} else if len(in.Env) > 0 {
 			d := json.NewDecoder(strings.NewReader(string(in.Env)))
 			d.UseNumber()
 			var raw map[string]any
