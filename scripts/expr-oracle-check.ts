@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ExprCase } from '../src/expr/compat/expr-case.js';
 import { goTypeOf, showGoValue, toOracleJson } from '../src/expr/compat/go-values.js';
+import { goFormat } from '../src/expr/runtime.js';
 import { GoFloat, isPlainObject } from '../src/expr/values.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -33,6 +34,15 @@ function expectedJson(value: unknown): unknown {
   if (isPlainObject(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expectedJson(v)]));
   return value;
+}
+
+/** JSON with map keys sorted, so key order does not matter. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    isPlainObject(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
 }
 
 let disagreements = 0;
@@ -68,11 +78,20 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cases.ts') && f.i
         (type.startsWith('[]') && got.type?.startsWith('[]')) ||
         (type.startsWith('map[') && got.type?.startsWith('map['));
       const want = expectedJson(c.want);
+      const marker =
+        isPlainObject(c.want) && typeof c.want.goMarker === 'string' ? c.want : undefined;
       if (!sameType) problem = `expr-lang gives ${got.type} ${got.string}`;
-      else if (want !== undefined && JSON.stringify(want) !== JSON.stringify(got.value))
+      else if (marker?.goMarker === 'bytes') {
+        const bytes = `[${Array.from(Buffer.from(String(marker.text), 'latin1')).join(' ')}]`;
+        if (got.string !== bytes) problem = `expr-lang gives ${got.string}`;
+      } else if (marker) {
+        if (got.string !== String(marker.text))
+          problem = `expr-lang gives ${got.type} ${got.string}`;
+      } else if (got.value === undefined) {
+        // Not JSON (a map with non-string keys, ±Inf, NaN): compare Go's %v text.
+        if (got.string !== goFormat(c.want)) problem = `expr-lang gives ${got.string}`;
+      } else if (canonical(want) !== canonical(got.value))
         problem = `expr-lang gives ${JSON.stringify(got.value)}`;
-      else if (want === undefined && got.string !== String((c.want as { text: string }).text))
-        problem = `expr-lang gives ${got.type} ${got.string}`;
     }
     if (problem) {
       disagreements++;
