@@ -7,15 +7,16 @@ import { formatTimestamp } from '../api/timestamp.js';
 import { isGantryError } from '../errors.js';
 import type { Environment } from '../expr/evaluator.js';
 import { isExprError } from '../expr/expr-error.js';
+import { GoStruct } from '../expr/functions/go-struct.js';
 import { StrictRecord } from '../expr/values.js';
 import { standardFunctions } from '../expr/functions/index.js';
-import { evaluateConfig, evaluateTemplate } from '../expr/template.js';
+import { evaluateConfig, evaluateTemplate, evaluateTemplateGo } from '../expr/template.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
-import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
+import { promotionFunctions, type ProjectLookups, type StepRecord } from './promotion-functions.js';
 import type { StepContext, StepDefinition, StepOutcome } from './step.js';
 import { parseStepConfig } from './step-config.js';
 import { isStepError, terminalError } from './step-error.js';
@@ -33,6 +34,10 @@ export interface PromotionWork {
   freight: { name: string; alias?: string | undefined; origin: { kind: string; name: string } };
   /** The promoted Freight and the Stage's current Freight from its other origins. */
   freightCollection: FreightReference[];
+  /** The UI's base URL, `ctx.uiBaseUrl` (empty when none is configured, as in Kargo). */
+  uiBaseUrl?: string | undefined;
+  /** The Target promoted to, when the Promotion has one: `target.params` and `target.labels`. */
+  target?: { params: Record<string, unknown>; labels: Record<string, string> } | undefined;
 }
 
 export interface RunnerDeps {
@@ -154,23 +159,16 @@ export async function runPromotion(
 
     const log = (line: string) => deps.log(work.name, alias, line);
     const lookups = deps.lookups ? await deps.lookups(work.project) : undefined;
-    const environment = (extra: Record<string, unknown> = {}): Environment => ({
-      variables: { ...baseVariables(work, alias, state), ...extra },
-      functions: {
-        ...standardFunctions,
-        ...promotionFunctions({
-          freight: work.freightCollection,
-          steps: () =>
-            metas.slice(0, index).map((m) => ({
-              alias: m.alias ?? '',
-              status: m.status ?? '',
-              continueOnError: m.continueOnError,
-            })),
-          currentAlias: alias,
-          lookups,
-          secrets,
-        }),
-      },
+    const environment = stepEnvironment(work, alias, state, {
+      steps: () =>
+        metas.slice(0, index).map((m) => ({
+          alias: m.alias ?? '',
+          status: m.status ?? '',
+          continueOnError: m.continueOnError,
+        })),
+      stepMetas: () => metas,
+      lookups,
+      secrets,
     });
 
     const earlierFailed = metas
@@ -227,7 +225,74 @@ export async function runPromotion(
   return finish(status, work, deps, options, workPath, phase, message);
 }
 
-interface StepRun {
+/**
+ * The expressions' environment of one step (Kargo's BuildExprEnv): `ctx`, `outputs`, `task`,
+ * `vars` (given as `extra`), and the standard and promotion functions.
+ */
+export function stepEnvironment(
+  work: PromotionWork,
+  alias: string,
+  state: Record<string, Record<string, unknown>>,
+  context: {
+    steps: () => StepRecord[];
+    /** The Promotion's step execution metadata so far: `stepMetas`, by alias. */
+    stepMetas?: () => StepMeta[];
+    lookups?: ProjectLookups | undefined;
+    secrets?: SecretSet | undefined;
+  },
+): (extra?: Record<string, unknown>) => Environment {
+  return (extra = {}) => ({
+    variables: {
+      ...baseVariables(work, alias, state),
+      stepMetas: stepMetasOf(context.stepMetas?.() ?? []),
+      ...extra,
+    },
+    functions: {
+      ...standardFunctions,
+      ...promotionFunctions({
+        freight: work.freightCollection,
+        steps: context.steps,
+        currentAlias: alias,
+        lookups: context.lookups,
+        secrets: context.secrets,
+      }),
+    },
+  });
+}
+
+/**
+ * Kargo's `stepMetas`: each step's StepExecutionMetadata by alias, read by Go field names
+ * (`stepMetas['build'].Status`).
+ */
+function stepMetasOf(metas: StepMeta[]): Record<string, GoStruct> {
+  // StartedAt and FinishedAt are *metav1.Time in Kargo; here their RFC 3339 text, which is what
+  // a template renders of them.
+  const time = (text: string | undefined) => text ?? null;
+  return Object.fromEntries(
+    metas.map((meta) => [
+      meta.alias ?? '',
+      new GoStruct(
+        'v1alpha1.StepExecutionMetadata',
+        {
+          Alias: meta.alias ?? '',
+          StartedAt: time(meta.startedAt),
+          FinishedAt: time(meta.finishedAt),
+          ErrorCount: meta.errorCount ?? 0,
+          Status: meta.status ?? '',
+          Message: meta.message ?? '',
+          ContinueOnError: meta.continueOnError ?? false,
+        },
+        Object.fromEntries(
+          Object.entries(meta).filter(
+            ([, v]) => v !== undefined && v !== '' && v !== 0 && v !== false,
+          ),
+        ),
+      ),
+    ]),
+  );
+}
+
+export interface StepRun {
   work: PromotionWork;
   deps: RunnerDeps;
   options: RunOptions;
@@ -274,14 +339,7 @@ async function runStep(
     if (options.interrupt?.aborted) return 'interrupted';
     if (options.signal.aborted) return 'aborted';
     try {
-      const inherited = promotionVars(run);
-      const stepVars = evaluateVars(
-        step.vars ?? [],
-        run.environment({ vars: new StrictRecord('vars', inherited) }),
-        inherited,
-      );
-      const environment = run.environment({ vars: new StrictRecord('vars', stepVars) });
-      const config = evaluateConfig(step.config ?? {}, environment);
+      const config = stepConfig(step, run);
       const context: StepContext = {
         workDir: run.workDir,
         project: run.work.project,
@@ -343,23 +401,52 @@ async function runStep(
 }
 
 /** Without `if`, a step runs only while nothing before it failed; `if` decides otherwise. */
-function decide(step: PromotionStep, run: StepRun): boolean {
+export function decide(
+  step: PromotionStep,
+  run: Pick<StepRun, 'work' | 'environment' | 'earlierFailed'>,
+): boolean {
   if (step.if === undefined) return !run.earlierFailed;
   const source = step.if.includes('${') ? step.if : `\${{ ${step.if} }}`;
+  // As Kargo's ShouldSkip: the condition sees the Promotion's vars and the step's own.
   const value = evaluateTemplate(
     source,
-    run.environment({ vars: new StrictRecord('vars', promotionVars(run)) }),
+    run.environment({ vars: new StrictRecord('vars', stepVars(step, run)) }),
   );
   if (typeof value !== 'boolean')
     throw terminalError(`if: must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 
-function promotionVars(run: StepRun): Record<string, unknown> {
+/** A step's vars (Kargo's StepEvaluator.Vars): the Promotion's, then the step's own. */
+export function stepVars(
+  step: PromotionStep,
+  run: Pick<StepRun, 'work' | 'environment'>,
+): Record<string, unknown> {
+  const inherited = promotionVars(run);
+  return evaluateVars(
+    step.vars ?? [],
+    run.environment({ vars: new StrictRecord('vars', inherited) }),
+    inherited,
+  );
+}
+
+/** A step's config with its expressions evaluated (Kargo's StepEvaluator.Config). */
+export function stepConfig(
+  step: PromotionStep,
+  run: Pick<StepRun, 'work' | 'environment'>,
+): unknown {
+  const vars = stepVars(step, run);
+  return evaluateConfig(
+    step.config ?? {},
+    run.environment({ vars: new StrictRecord('vars', vars) }),
+  );
+}
+
+export function promotionVars(run: Pick<StepRun, 'work' | 'environment'>): Record<string, unknown> {
   return evaluateVars(run.work.vars, run.environment(), {});
 }
 
-function evaluateVars(
+export function evaluateVars(
   vars: ExpressionVariable[],
   environment: Environment,
   inherited: Record<string, unknown>,
@@ -368,7 +455,7 @@ function evaluateVars(
   for (const variable of vars) {
     if (variable.value === undefined) continue;
     try {
-      out[variable.name] = evaluateTemplate(variable.value, {
+      out[variable.name] = evaluateTemplateGo(variable.value, {
         ...environment,
         variables: { ...environment.variables, vars: new StrictRecord('vars', { ...out }) },
       });
@@ -380,22 +467,14 @@ function evaluateVars(
   return out;
 }
 
-function baseVariables(
+export function baseVariables(
   work: PromotionWork,
   alias: string,
   state: Record<string, Record<string, unknown>>,
 ): Record<string, unknown> {
-  const taskAlias = alias.includes(TASK_ALIAS_SEPARATOR)
-    ? alias.slice(0, alias.lastIndexOf(TASK_ALIAS_SEPARATOR))
-    : undefined;
-  const taskOutputs: Record<string, unknown> = {};
-  if (taskAlias) {
-    const prefix = `${taskAlias}${TASK_ALIAS_SEPARATOR}`;
-    for (const [key, value] of Object.entries(state))
-      if (key.startsWith(prefix)) taskOutputs[key.slice(prefix.length)] = value;
-  }
-  return {
+  const variables: Record<string, unknown> = {
     ctx: {
+      uiBaseUrl: work.uiBaseUrl ?? '',
       project: work.project,
       stage: work.stage,
       promotion: work.name,
@@ -407,9 +486,21 @@ function baseVariables(
       meta: { promotion: { actor: work.actor ?? '', rollback: !!work.rollback }, step: { alias } },
     },
     outputs: new StrictRecord('outputs', { ...state }),
-    task: { outputs: new StrictRecord('task.outputs', taskOutputs) },
     vars: new StrictRecord('vars', {}),
   };
+  // Kargo: `task` only for a step inflated from a task (alias `task::step`), holding the outputs
+  // of that task's steps by their own aliases; `target` only when promoting to a Target.
+  const parts = alias.split(TASK_ALIAS_SEPARATOR);
+  if (parts.length === 2 && parts[0]) {
+    const prefix = `${parts[0]}${TASK_ALIAS_SEPARATOR}`;
+    const taskOutputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(state))
+      if (key.startsWith(prefix) && key.split(TASK_ALIAS_SEPARATOR).length === 2)
+        taskOutputs[key.slice(prefix.length)] = value;
+    variables.task = { outputs: new StrictRecord('task.outputs', taskOutputs) };
+  }
+  if (work.target) variables.target = { params: work.target.params, labels: work.target.labels };
+  return variables;
 }
 
 function errored(

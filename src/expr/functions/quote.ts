@@ -1,19 +1,35 @@
 import type { ExprFunction } from '../evaluator.js';
-import { stringify } from '../values.js';
+import { goJsonMarshal } from '../go-json.js';
+import { goQuote } from '../go-strconv.js';
 import { arity } from './arguments.js';
 
 /**
- * Kargo's `quote(v)`: keeps a value a string. A template that is one whole expression has its
- * string result read as JSON (`"42"` becomes 42); `quote` returns the value as a JSON string
- * literal, which that reading turns back into exactly the string.
+ * Kargo's `quote(v)`: keeps a template's result a string. A string becomes Go's `%q` of it
+ * (`"a\"b"`, with Go's escapes); anything else is unsafeQuote's. A template whose whole text
+ * is enclosed in double quotes loses them and stays a string, so `${{ quote(42) }}` is "42";
+ * the escapes stay (`${{ quote('a"b') }}` is `a\"b`), as in Kargo.
  */
 export const quote: ExprFunction = (args) => {
   arity(args, 1);
-  return JSON.stringify(stringify(args[0]));
+  const [value] = args;
+  return typeof value === 'string' ? goQuote(value) : unsafeQuoteOf(value);
 };
 
-/** Kargo's `unsafeQuote(v)`: like quote, but the final string keeps its surrounding quotes. */
+/**
+ * Kargo's `unsafeQuote(v)`: Go's json.Marshal of the value between double quotes, so a string
+ * keeps its JSON quotes once the template strips the outer ones (`${{ unsafeQuote('foo') }}` is
+ * `"foo"`).
+ */
 export const unsafeQuote: ExprFunction = (args) => {
   arity(args, 1);
-  return JSON.stringify(JSON.stringify(stringify(args[0])));
+  return unsafeQuoteOf(args[0]);
 };
+
+/** Kargo says quote() in this message for unsafeQuote too. */
+function unsafeQuoteOf(value: unknown): string {
+  try {
+    return `"${goJsonMarshal(value)}"`;
+  } catch (err) {
+    throw new Error(`error applying quote() function: ${(err as Error).message}`);
+  }
+}
