@@ -690,25 +690,18 @@ const BUILTIN_CHECKS = new Map<string, BuiltinCheck>([
   [
     'now',
     (args) =>
-      args.length === 0
+      args.length === 0 || (args.length === 1 && args[0]!.kind === 'location')
         ? TIME
-        : args.length === 1 &&
-            (isUnknown(args[0]!) || args[0]!.kind === 'string' || args[0]!.kind === 'location')
-          ? TIME
-          : args.length > 1
-            ? `invalid number of arguments (expected 0, got ${args.length})`
-            : `cannot use ${typeString(args[0]!)} as argument (type string) to call now`,
+        : `invalid number of arguments (expected 0, got ${args.length})`,
   ],
   ['duration', signatures('duration', [{ params: [S], out: DURATION }])],
   [
     'date',
     (args) => {
       if (args.length < 1) return 'invalid number of arguments (expected at least 1, got 0)';
-      if (args.length > 3)
-        return `invalid number of arguments (expected at most 3, got ${args.length})`;
-      const first = args[0]!;
-      if (!isUnknown(first) && first.kind !== 'string' && first.kind !== 'time')
-        return `cannot use ${typeString(first)} as argument (type string) to call date`;
+      const rest = args[0]!.kind === 'location' ? args.slice(1) : args;
+      if (rest.length > 3)
+        return `invalid number of arguments (expected at most 3, got ${rest.length})`;
       return TIME;
     },
   ],

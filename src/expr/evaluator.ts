@@ -18,7 +18,9 @@ import {
   slice,
 } from './runtime.js';
 import { anyKeyedMap, entryOf, goKey } from './any-keyed-map.js';
-import { GoFloat, toPlainValue } from './values.js';
+import { STRING_SETS } from './optimizer.js';
+import { timeBinary, timeUnary } from './time-arithmetic.js';
+import { GoFloat, isPlainObject, toPlainValue } from './values.js';
 
 /** A function callable from expressions. Predicates arrive as `Predicate`s. */
 export type ExprFunction = (args: unknown[], call: CallContext) => unknown;
@@ -123,7 +125,10 @@ class Evaluator {
 
   fail(err: unknown, column: number): never {
     if (err instanceof ExprError) throw err;
-    if (err instanceof RuntimeError) throw new ExprError(err.message, column);
+    // Every failure inside an evaluation is the expression's: Go panics become errors there too.
+    if (err instanceof Error && !(err instanceof RangeError))
+      throw new ExprError(err.message, column);
+    if (err instanceof RangeError) throw new ExprError('expression is nested too deeply', column);
     throw err;
   }
 
@@ -371,7 +376,10 @@ class Evaluator {
       case 'groupBy': {
         const groups = anyKeyedMap<unknown[]>();
         items.forEach((item, i) => {
-          entryOf(groups, test(item, i), () => []).push(item);
+          const key = test(item, i);
+          if (Array.isArray(key) || isPlainObject(key))
+            throw new RuntimeError(`runtime error: hash of unhashable type ${goType(key)}`);
+          entryOf(groups, key, () => []).push(item);
         });
         return groups;
       }
@@ -412,8 +420,10 @@ class Evaluator {
       case 'not':
       case '!':
         return !assertBool(value);
-      case '-':
-        return negate(value);
+      case '-': {
+        const timed = timeUnary('-', value);
+        return timed ? timed.value : negate(value);
+      }
       default:
         return value;
     }
@@ -441,14 +451,17 @@ class Evaluator {
     const right = this.value(node.right);
     switch (operator) {
       case '==':
-        return equal(left, right);
       case '!=':
-        return !equal(left, right);
       case '<':
       case '>':
       case '<=':
-      case '>=':
+      case '>=': {
+        const timed = timeBinary(operator, left, right);
+        if (timed) return timed.value;
+        if (operator === '==') return equal(left, right);
+        if (operator === '!=') return !equal(left, right);
         return less(operator, left, right);
+      }
       case '+':
       case '-':
       case '*':
@@ -456,6 +469,8 @@ class Evaluator {
       case '%':
       case '**':
       case '^': {
+        const timed = timeBinary(operator, left, right);
+        if (timed) return timed.value;
         const result = arithmetic(operator, left, right);
         if (typeof result === 'string' && result.length > MAX_STRING)
           throw new RuntimeError(`string is too long (over ${MAX_STRING} characters)`);
@@ -467,7 +482,11 @@ class Evaluator {
           this.tick(n, node.column);
         });
       case 'in':
-        return contains(left, right);
+        if (STRING_SETS.has(node) && !isNil(left) && typeof left !== 'string')
+          throw new RuntimeError(
+            `reflect.Value.MapIndex: value of type ${goType(left)} is not assignable to type string`,
+          );
+        return contains(isNil(left) && STRING_SETS.has(node) ? '' : left, right);
       case 'matches': {
         if (isNil(left) || isNil(right)) return false;
         const text =

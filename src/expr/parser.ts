@@ -1,6 +1,7 @@
 import type { Node } from './ast.js';
 import { BUILTIN_NAMES } from './builtin-names.js';
 import { checkTree } from './checker.js';
+import { optimize } from './optimizer.js';
 import { ExprError } from './expr-error.js';
 import { isAlphabetic, isAlphaNumeric, tokenize, type Token, type TokenKind } from './lexer.js';
 
@@ -82,7 +83,7 @@ export function parse(source: string, options: ParseOptions = {}): Node {
   const node = new Parser(tokenize(source), options).parseAll();
   checkDepth(node);
   checkTree(node);
-  return node;
+  return optimize(node);
 }
 
 /** Parses without the type check (for tests of the grammar alone). */

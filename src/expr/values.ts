@@ -85,14 +85,14 @@ export function numberOf(value: number | GoFloat): number {
   return typeof value === 'number' ? value : value.value;
 }
 
-/** How Go's %v prints a float64: shortest form, exponent from 1e21 up and below 1e-4. */
+/** How Go's %v prints a float64: shortest form, exponent from 1e6 up and below 1e-4 (`1e+06`). */
 export function formatGoFloat(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
   if (n === 0) return Object.is(n, -0) ? '-0' : '0';
   const abs = Math.abs(n);
-  if (abs < 1e-4 || abs >= 1e21) {
+  if (abs < 1e-4 || abs >= 1e6) {
     const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
     const sign = exponent.startsWith('-') ? '-' : '+';
     const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluateGo } from '../evaluator.js';
 import { standardFunctions } from '../functions/index.js';
 import { parse } from '../parser.js';
+import { parseGoDuration, parseGoTime } from '../time-values.js';
+import { isPlainObject } from '../values.js';
 import type { ExprCase } from './expr-case.js';
 import { sameGoValue, showGoValue } from './go-values.js';
 
@@ -24,8 +26,24 @@ async function load(file: string): Promise<ExprCase[]> {
   return Object.values(module).flatMap((v) => (Array.isArray(v) ? (v as ExprCase[]) : []));
 }
 
+/** Env values written as go-values markers become the real values (a time, a duration). */
+function goEnv(value: unknown): unknown {
+  if (isPlainObject(value) && typeof value.goMarker === 'string') {
+    const text = String(value.text);
+    if (value.goMarker === 'duration') return parseGoDuration(text);
+    if (value.goMarker === 'time')
+      return parseGoTime(text, '2006-01-02 15:04:05.999999999 -0700 MST');
+    return Buffer.from(text, 'latin1');
+  }
+  if (Array.isArray(value)) return value.map(goEnv);
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, goEnv(v)]));
+  return value;
+}
+
 function run(c: ExprCase): unknown {
-  return evaluateGo(parse(c.expr), { variables: c.env ?? {}, functions: standardFunctions });
+  const variables = goEnv(c.env ?? {}) as Record<string, unknown>;
+  return evaluateGo(parse(c.expr), { variables, functions: standardFunctions });
 }
 
 for (const file of files) {

@@ -63,6 +63,7 @@ export const collectionFunctions: Record<string, ExprFunction> = {
   first: (args) => {
     const value = one('first', args);
     if (isNil(value)) return null;
+    if (typeof value === 'string') return value === '' ? null : Buffer.from(value, 'utf8')[0];
     if (!Array.isArray(value))
       throw new RuntimeError(`cannot get first element from ${goType(value)}`);
     return value.length > 0 ? (value[0] as unknown) : null;
@@ -70,6 +71,10 @@ export const collectionFunctions: Record<string, ExprFunction> = {
   last: (args) => {
     const value = one('last', args);
     if (isNil(value)) return null;
+    if (typeof value === 'string') {
+      const bytes = Buffer.from(value, 'utf8');
+      return bytes.length === 0 ? null : bytes[bytes.length - 1];
+    }
     if (!Array.isArray(value))
       throw new RuntimeError(`cannot get last element from ${goType(value)}`);
     return value.length > 0 ? (value[value.length - 1] as unknown) : null;

@@ -6,6 +6,7 @@ import { quote, unsafeQuote } from './quote.js';
 import { semverDiff } from './semver-diff.js';
 import { semverParse } from './semver-parse.js';
 import { stringFunctions } from './string-functions.js';
+import { timeFunctions } from './time-functions.js';
 import { warehouse } from './warehouse.js';
 
 /**
@@ -18,6 +19,7 @@ export const standardFunctions: Readonly<Record<string, ExprFunction>> = {
   ...collectionFunctions,
   ...numberFunctions,
   ...conversionFunctions,
+  ...timeFunctions,
   quote,
   unsafeQuote,
   semverParse,

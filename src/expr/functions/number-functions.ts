@@ -14,8 +14,6 @@ function numbersIn(
   if (depth > MAX_DEPTH) throw new RuntimeError('recursion depth exceeded');
   for (const value of values) {
     if (isNumeric(value)) out.push(value);
-    else if ((name === 'max' || name === 'min') && (value === null || value === undefined))
-      continue;
     else if (Array.isArray(value)) numbersIn(name, value, depth + 1, out);
     else throw new RuntimeError(`invalid argument for ${name} (type ${goType(value)})`);
   }
@@ -25,6 +23,8 @@ function numbersIn(
 function extreme(name: 'max' | 'min'): ExprFunction {
   return (args) => {
     if (args.length === 0) throw new RuntimeError(`not enough arguments to call ${name}`);
+    // As expr-lang: `max(nil)` is nil, a nil among other arguments an error.
+    if (args.length === 1 && (args[0] === null || args[0] === undefined)) return null;
     let best: number | GoFloat | undefined;
     for (const value of numbersIn(name, args)) {
       if (best === undefined || (name === 'max' ? less('<', best, value) : less('>', best, value)))
