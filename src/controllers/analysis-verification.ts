@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from '../verification/command-runner.js';
 import { runAnalysis } from '../verification/run-analysis.js';
+import { projectLookups } from './project-lookups.js';
 import type { RunVerification } from './verification-controller.js';
 
 /**
@@ -49,6 +50,11 @@ export function analysisVerification(options: {
       (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
     );
     const args: Array<{ name: string; value: string }> = [];
+    // As Kargo: the arguments may read project data (freightMetadata(), configMap(), …);
+    // Secrets are not given to them here (analysis runs record their arguments).
+    const lookups = spec.verification?.args?.some((arg) => hasExpressions(arg.value))
+      ? await projectLookups(store, project, false)
+      : undefined;
     for (const arg of spec.verification?.args ?? []) {
       try {
         // Plain text is a literal; `${{ … }}` parts are evaluated, as in promotion steps.
@@ -59,6 +65,7 @@ export function analysisVerification(options: {
               stage: stage.metadata.name,
               vars: spec.vars,
               otherFreight: items,
+              lookups,
             });
         args.push({
           name: arg.name,
