@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.gantry/', 'test-artifacts/', 'bin/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.gantry/',
+      'test-artifacts/',
+      'bin/',
+      'tools/expr-oracle/expr/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

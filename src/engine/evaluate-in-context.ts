@@ -3,7 +3,7 @@ import type { Environment } from '../expr/evaluator.js';
 import { evaluate } from '../expr/evaluator.js';
 import { standardFunctions } from '../expr/functions/index.js';
 import { parse } from '../expr/parser.js';
-import { evaluateTemplate, hasExpressions } from '../expr/template.js';
+import { evaluateTemplate, evaluateTemplateGo, hasExpressions } from '../expr/template.js';
 import { StrictRecord } from '../expr/values.js';
 import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
 
@@ -56,7 +56,8 @@ export function evaluateInContext(source: string, context: ExpressionContext): u
   const vars: Record<string, unknown> = {};
   for (const variable of context.vars ?? []) {
     if (variable.value !== undefined)
-      vars[variable.name] = evaluateTemplate(variable.value, base(vars));
+      // As Kargo: a var's value is the typed template result (numbers are floats).
+      vars[variable.name] = evaluateTemplateGo(variable.value, base(vars));
   }
   const environment = base(vars);
   return hasExpressions(source)

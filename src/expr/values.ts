@@ -148,7 +148,11 @@ export function stringify(value: unknown): string {
 
 /** Data ready for JSON: MethodHosts become their text. */
 export function toJsonValue(value: unknown): unknown {
+  if (value instanceof GoFloat) return value.value;
   if (value instanceof StrictRecord) return toJsonValue({ ...value.fields });
+  const toJSON = (value as { toJSON?: () => unknown } | null)?.toJSON;
+  if (value instanceof MethodHost && typeof toJSON === 'function')
+    return toJsonValue(toJSON.call(value));
   if (value instanceof MethodHost) return value.toString();
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (isPlainObject(value))
