@@ -2,6 +2,7 @@ import type { ExpressionVariable, FreightReference } from '../api/common.js';
 import type { Environment } from '../expr/evaluator.js';
 import { evaluate } from '../expr/evaluator.js';
 import { standardFunctions } from '../expr/functions/index.js';
+import { declaredFunctions } from '../expr/function-signatures.js';
 import { parse } from '../expr/parser.js';
 import { evaluateTemplate, evaluateTemplateGo, hasExpressions } from '../expr/template.js';
 import { StrictRecord } from '../expr/values.js';
@@ -62,5 +63,5 @@ export function evaluateInContext(source: string, context: ExpressionContext): u
   const environment = base(vars);
   return hasExpressions(source)
     ? evaluateTemplate(source, environment)
-    : evaluate(parse(source), environment);
+    : evaluate(parse(source, { declared: declaredFunctions(environment.functions) }), environment);
 }

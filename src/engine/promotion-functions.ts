@@ -3,6 +3,7 @@ import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../api/r
 import { CRED_TYPE_LABEL } from '../api/secret.js';
 import { secretDataValues, type SecretSet } from '../api/secret-set.js';
 import type { ExprFunction } from '../expr/evaluator.js';
+import { stringMap } from '../expr/any-keyed-map.js';
 import { GoStruct, goTypeOf, isFreightOrigin } from '../expr/functions/go-struct.js';
 import { floatValue, isPlainObject } from '../expr/values.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
@@ -198,12 +199,12 @@ export function promotionFunctions(options: {
       const metadata = lookups?.stageMetadata[name];
       return metadata === undefined || metadata === null ? null : goJson(metadata);
     },
-    configMap: (args) => ({ ...lookups?.configMaps?.[resourceName(args)] }),
-    sharedConfigMap: (args) => ({ ...lookups?.sharedConfigMaps?.[resourceName(args)] }),
+    configMap: (args) => stringMap({ ...lookups?.configMaps?.[resourceName(args)] }),
+    sharedConfigMap: (args) => stringMap({ ...lookups?.sharedConfigMaps?.[resourceName(args)] }),
     secret: (args) => {
       const name = resourceName(args);
       if (!lookups?.secrets) throw new Error('secrets are not readable here (they would be shown)');
-      const data = { ...lookups.secrets[name] };
+      const data = stringMap({ ...lookups.secrets[name] });
       options.secrets?.addAll(secretDataValues(data));
       return data;
     },
@@ -213,8 +214,8 @@ export function promotionFunctions(options: {
         throw new Error('secrets are not readable here (they would be shown)');
       const secret = lookups.sharedSecrets[name];
       // Kargo: only generic credentials are shared with every project's expressions.
-      if (!secret || secret.labels?.[CRED_TYPE_LABEL] !== GENERIC_CREDENTIALS) return {};
-      const data = { ...secret.data };
+      if (!secret || secret.labels?.[CRED_TYPE_LABEL] !== GENERIC_CREDENTIALS) return stringMap({});
+      const data = stringMap({ ...secret.data });
       options.secrets?.addAll(secretDataValues(data));
       return data;
     },
@@ -358,7 +359,7 @@ function imageStruct(image: ImageRef): GoStruct {
       RepoURL: image.repoURL ?? '',
       Tag: image.tag ?? '',
       Digest: image.digest ?? '',
-      Annotations: { ...image.annotations },
+      Annotations: stringMap({ ...image.annotations }),
       SubscriptionName: image.subscriptionName ?? '',
     },
     omitEmpty({

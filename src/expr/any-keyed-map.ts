@@ -45,3 +45,18 @@ export function goKey(key: unknown): string {
   if (isPlainObject(key) || Array.isArray(key)) return JSON.stringify(key);
   return typeof key === 'symbol' ? key.toString() : Object.prototype.toString.call(key);
 }
+
+/**
+ * Maps of strings (Go's `map[string]string`: a Secret's or ConfigMap's data, annotations): a key
+ * they lack reads as "" (Go's zero value), not nil, as Kargo's `secret('s').missing` does.
+ */
+const STRING_MAPS = new WeakSet<object>();
+
+export function stringMap<T extends Record<string, string>>(map: T): T {
+  STRING_MAPS.add(map);
+  return map;
+}
+
+export function isStringMap(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && STRING_MAPS.has(value);
+}

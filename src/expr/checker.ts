@@ -2,6 +2,7 @@ import type { Node } from './ast.js';
 import { BUILTIN_NAMES } from './builtin-names.js';
 import { ExprError } from './expr-error.js';
 import { compileExprRegex } from './expr-regex.js';
+import { FUNCTION_SIGNATURES, type Signature } from './function-signatures.js';
 
 /**
  * The compile-time type check expr-lang runs on an expression compiled with no environment, as
@@ -24,10 +25,14 @@ type Kind =
   | 'time'
   | 'duration'
   | 'location'
-  | 'func';
+  | 'func'
+  /** A Go struct a declared function returns (`v1alpha1.FreightOrigin`): its fields are known. */
+  | 'struct';
 
 interface Nature {
   kind: Kind;
+  /** Structs: the Go type and its fields' natures. */
+  struct?: { type: string; fields: Readonly<Record<string, Nature>> } | undefined;
   /** Arrays: the elements' nature when known. Predicates: what the body returns. */
   elem?: Nature | undefined;
 }
@@ -75,6 +80,8 @@ function typeString(n: Nature): string {
       return '*time.Location';
     case 'func':
       return 'func';
+    case 'struct':
+      return n.struct?.type ?? 'struct';
     default:
       return n.kind;
   }
@@ -126,8 +133,12 @@ function comparable(l: Nature, r: Nature): boolean {
   );
 }
 
-export function checkTree(node: Node): void {
-  new Checker().visit(node);
+/**
+ * @param declared the functions the caller declares (Kargo's `expr.Function`s), whose Go
+ * signatures (function-signatures.ts) are checked as expr-lang checks a declared function's
+ */
+export function checkTree(node: Node, declared?: ReadonlySet<string>): void {
+  new Checker(declared).visit(node);
 }
 
 interface PredicateScope {
@@ -136,6 +147,7 @@ interface PredicateScope {
 }
 
 class Checker {
+  constructor(private readonly declared: ReadonlySet<string> | undefined) {}
   readonly #variables: Array<{ name: string; nature: Nature }> = [];
   readonly #predicates: PredicateScope[] = [];
 
@@ -401,6 +413,16 @@ class Checker {
         return elemOf(base);
       case 'anymap':
         return ANY_ARRAY;
+      case 'struct': {
+        const fields = base.struct?.fields ?? {};
+        if (name !== undefined && Object.hasOwn(fields, name)) return fields[name]!;
+        if (name !== undefined)
+          this.error(
+            node,
+            `type ${typeString(base)} has no ${node.method ? 'method' : 'field'} ${name}`,
+          );
+        return UNKNOWN;
+      }
       case 'time':
       case 'duration':
       case 'location':
@@ -436,6 +458,18 @@ class Checker {
   call(node: Extract<Node, { type: 'call' }>): Nature {
     if (node.callee.type === 'identifier' && node.callee.name === '$env')
       this.error(node, 'map[string]interface {} is not callable');
+    const { callee: target } = node;
+    if (
+      target.type === 'identifier' &&
+      this.declared?.has(target.name) &&
+      Object.hasOwn(FUNCTION_SIGNATURES, target.name) &&
+      !this.#variables.some((v) => v.name === target.name)
+    ) {
+      const natures = node.args.map((arg) => this.visit(arg));
+      const result = checkSignature(target.name, FUNCTION_SIGNATURES[target.name]!, natures);
+      if (typeof result === 'string') this.error(node, result);
+      return result;
+    }
     const callee = this.visit(node.callee);
     for (const arg of node.args) this.visit(arg);
     if (isUnknown(callee)) return UNKNOWN;
@@ -767,4 +801,64 @@ function getNature(base: Nature, prop: Nature): Nature | string {
     return UNKNOWN;
   }
   return `type ${typeString(base)} does not support indexing`;
+}
+
+/** Go's check of a call of a declared function against its signatures (`expr.Function` types). */
+function checkSignature(
+  name: string,
+  overloads: readonly Signature[],
+  args: Nature[],
+): Nature | string {
+  let lastError = '';
+  for (const overload of overloads) {
+    const { params } = overload;
+    if (args.length > params.length) {
+      lastError = `too many arguments to call ${name}`;
+      continue;
+    }
+    if (args.length < params.length) {
+      lastError = `not enough arguments to call ${name}`;
+      continue;
+    }
+    const bad = args.findIndex((a, i) => !accepts(params[i]!, a));
+    if (bad < 0) return natureOf(overload.out);
+    const want = params[bad]!;
+    lastError =
+      args[bad]!.kind === 'nil'
+        ? `cannot use nil as argument (type ${paramTypeString(want)}) to call ${name}`
+        : `cannot use ${typeString(args[bad]!)} as argument (type ${paramTypeString(want)}) to call ${name} `;
+  }
+  return lastError || `no matching overload for ${name}`;
+}
+
+function accepts(param: Signature['params'][number], arg: Nature): boolean {
+  if (isUnknown(arg) || param === 'any') return true;
+  if (param === 'string') return arg.kind === 'string';
+  // A struct parameter (a FreightOrigin) takes that struct only.
+  return arg.kind === 'struct' && arg.struct?.type === param.struct;
+}
+
+function paramTypeString(param: Signature['params'][number]): string {
+  return typeof param === 'string' ? (param === 'any' ? 'interface {}' : param) : param.struct;
+}
+
+function natureOf(out: Signature['out']): Nature {
+  switch (out.kind) {
+    case 'string':
+      return STRING;
+    case 'bool':
+      return BOOL;
+    case 'map':
+      return MAP;
+    case 'unknown':
+      return UNKNOWN;
+    case 'struct':
+      return {
+        kind: 'struct',
+        struct: {
+          type: out.type,
+          fields: Object.fromEntries(out.fields.map((f) => [f, UNKNOWN] as const)),
+        },
+      };
+  }
 }

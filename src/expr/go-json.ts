@@ -40,9 +40,12 @@ class Marshaller {
     if (value instanceof StrictRecord) return this.value({ ...value.fields }, prefix);
     if (value instanceof MethodHost) {
       const custom = (value as { toJSON?: unknown }).toJSON;
-      return typeof custom === 'function'
-        ? this.value((custom as () => unknown).call(value), prefix)
-        : goJsonString(value.toString());
+      if (typeof custom !== 'function') return goJsonString(value.toString());
+      const json = (custom as () => unknown).call(value);
+      // A struct's fields in their declared order, as Go writes them (maps are sorted).
+      if (isPlainObject(json) && value.goType.includes('.') && !value.goType.startsWith('time.'))
+        return this.map(json, prefix, false);
+      return this.value(json, prefix);
     }
     if (Array.isArray(value) || isPlainObject(value)) {
       if (++this.#depth > MAX_DEPTH)
@@ -63,8 +66,8 @@ class Marshaller {
     return this.wrap('[', ']', parts, prefix);
   }
 
-  map(map: Record<string, unknown>, prefix: string): string {
-    const keys = Object.keys(map).sort(compareBytes);
+  map(map: Record<string, unknown>, prefix: string, sorted = true): string {
+    const keys = sorted ? Object.keys(map).sort(compareBytes) : Object.keys(map);
     if (keys.length === 0) return '{}';
     const inner = prefix + this.indent;
     const separator = this.indent ? ': ' : ':';

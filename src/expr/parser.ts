@@ -76,13 +76,18 @@ const MAX_DEPTH = 1000;
 export interface ParseOptions {
   /** Names the caller defines as functions; a call of one is not a builtin call. */
   functions?: ReadonlySet<string> | undefined;
+  /**
+   * Kargo's functions the caller provides (`imageFrom`, `secret`, …): calls of them are checked
+   * against their Go signatures when parsing, as expr-lang checks declared functions.
+   */
+  declared?: ReadonlySet<string> | undefined;
 }
 
 /** Parses and checks an expression: expr-lang's `expr.Compile` with no environment. */
 export function parse(source: string, options: ParseOptions = {}): Node {
   const node = new Parser(tokenize(source), options).parseAll();
   checkDepth(node);
-  checkTree(node);
+  checkTree(node, options.declared);
   return optimize(node);
 }
 

@@ -1,4 +1,5 @@
-import { goKey, isAnyKeyed } from './any-keyed-map.js';
+import { goKey, isAnyKeyed, isStringMap } from './any-keyed-map.js';
+import { GoStruct } from './functions/go-struct.js';
 import { GoFloat, floatValue, isPlainObject, MethodHost, formatGoFloat } from './values.js';
 
 /**
@@ -41,6 +42,11 @@ export function goFormat(value: unknown): string {
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(goFormat).join(' ')}]`;
   if (value instanceof Uint8Array) return `[${Array.from(value).join(' ')}]`;
+  if (value instanceof GoStruct) {
+    // Go's %v of a struct: its fields' values in order (`{Warehouse a}`), `&` before a pointer's.
+    const text = `{${Object.values(value.fields).map(goFormat).join(' ')}}`;
+    return value.goType.startsWith('*') ? `&${text}` : text;
+  }
   if (value instanceof MethodHost) return value.toString();
   if (isPlainObject(value)) {
     const keys = Object.keys(value).sort();
@@ -263,7 +269,8 @@ export function fetch(from: unknown, key: unknown): unknown {
   if (from instanceof Uint8Array) return from[index(key, from.length)];
   if (isPlainObject(from)) {
     const name = isAnyKeyed(from) ? goKey(key) : mapKey(key, 'MapIndex');
-    return Object.hasOwn(from, name) ? from[name] : null;
+    if (Object.hasOwn(from, name)) return from[name];
+    return isStringMap(from) ? '' : null;
   }
   throw new RuntimeError(`cannot fetch ${goFormat(key)} from ${goType(from)}`);
 }

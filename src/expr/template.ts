@@ -3,6 +3,7 @@ import { evaluateGo, type Environment, type EvaluateOptions } from './evaluator.
 import { ExprError } from './expr-error.js';
 import { goJsonMarshal, goJsonUnmarshal } from './go-json.js';
 import { parseGoBool, parseGoFloat } from './go-strconv.js';
+import { declaredFunctions } from './function-signatures.js';
 import { parse } from './parser.js';
 import { floatValue, isPlainObject, toPlainValue } from './values.js';
 
@@ -121,7 +122,11 @@ function run(
   options?: EvaluateOptions,
 ): unknown {
   try {
-    return evaluateGo(parse(source), environment, options);
+    return evaluateGo(
+      parse(source, { declared: declaredFunctions(environment.functions) }),
+      environment,
+      options,
+    );
   } catch (err) {
     throw shift(err, offset);
   }
