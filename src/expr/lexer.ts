@@ -33,14 +33,21 @@ const WORD_OPERATORS = new Set([
 const NEGATABLE = new Set(['in', 'matches', 'contains', 'startsWith', 'endsWith']);
 
 export function isAlphabetic(ch: string): boolean {
-  return ch === '_' || ch === '$' || /^\p{L}$/u.test(ch);
+  const code = ch.charCodeAt(0);
+  if (code < 128)
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
+  return /^\p{L}$/u.test(ch);
 }
 
 export function isAlphaNumeric(ch: string): boolean {
-  return isAlphabetic(ch) || /^\p{Nd}$/u.test(ch);
+  const code = ch.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || isAlphabetic(ch);
+  return /^[\p{L}\p{Nd}]$/u.test(ch);
 }
 
 function isSpace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
   return /^[\s\u0085]$/u.test(ch);
 }
 
@@ -49,13 +56,23 @@ export function tokenize(source: string): Token[] {
 }
 
 class Lexer {
-  /** The source as code points, so columns count characters as expr-lang does. */
-  readonly #chars: string[];
+  /**
+   * The source by code point, so columns count characters as expr-lang does: the string itself
+   * when it is ASCII (no copy), else its code points.
+   */
+  readonly #chars: string | string[];
   #pos = 0;
   readonly #tokens: Token[] = [];
 
   constructor(source: string) {
-    this.#chars = Array.from(source);
+    // eslint-disable-next-line no-control-regex
+    this.#chars = /^[\x00-\x7f]*$/.test(source) ? source : Array.from(source);
+  }
+
+  /** The text from `start` to `end` (code point positions). */
+  #text(start: number, end: number): string {
+    const chars = this.#chars;
+    return typeof chars === 'string' ? chars.slice(start, end) : chars.slice(start, end).join('');
   }
 
   run(): Token[] {
@@ -103,12 +120,7 @@ class Lexer {
         let end = this.#pos;
         while (end < chars.length && isAlphaNumeric(chars[end]!)) end++;
         if (end > this.#pos)
-          this.#emit(
-            'identifier',
-            chars.slice(this.#pos, end).join(''),
-            this.#pos,
-            end - this.#pos,
-          );
+          this.#emit('identifier', this.#text(this.#pos, end), this.#pos, end - this.#pos);
         continue;
       }
       if (ch === '?') {
@@ -161,7 +173,7 @@ class Lexer {
     const chars = this.#chars;
     let end = start;
     while (end < chars.length && isAlphaNumeric(chars[end]!)) end++;
-    const word = chars.slice(start, end).join('');
+    const word = this.#text(start, end);
     if (word === 'not') {
       this.#emit('operator', 'not', start, end - start);
       // `not in`, `not matches`, …: the next word is the negated operator.
@@ -169,7 +181,7 @@ class Lexer {
       while (next < chars.length && isSpace(chars[next]!)) next++;
       let wordEnd = next;
       while (wordEnd < chars.length && isAlphaNumeric(chars[wordEnd]!)) wordEnd++;
-      const following = chars.slice(next, wordEnd).join('');
+      const following = this.#text(next, wordEnd);
       if (NEGATABLE.has(following)) this.#emit('operator', following, next, wordEnd - next);
       return;
     }
@@ -209,11 +221,11 @@ class Lexer {
     }
     if (i < chars.length && isAlphaNumeric(chars[i]!)) {
       throw new ExprError(
-        `bad number syntax: ${JSON.stringify(chars.slice(start, i + 1).join(''))}`,
+        `bad number syntax: ${JSON.stringify(this.#text(start, i + 1))}`,
         start + 1,
       );
     }
-    this.#emit('number', chars.slice(start, i).join(''), start, i - start);
+    this.#emit('number', this.#text(start, i), start, i - start);
   }
 
   /** A quoted string starting at `quoteAt`; `bytes` for `b"…"` (which starts one earlier). */
@@ -292,13 +304,13 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 /** `\x41`, `\u00e9`, `\U0001F600`, `\u{1F600}`, `\101`: the text and where the escape ends. */
 function decodeNumericEscape(
-  chars: string[],
+  chars: string | string[],
   at: number,
   bytes: boolean,
 ): { text: string; end: number } | undefined {
   const kind = chars[at + 1]!;
   const hex = (from: number, count: number): number | undefined => {
-    const text = chars.slice(from, from + count).join('');
+    const text = joined(chars.slice(from, from + count));
     return text.length === count && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined;
   };
   const char = (code: number): string | undefined =>
@@ -325,9 +337,13 @@ function decodeNumericEscape(
     return text === undefined ? undefined : { text, end: at + 2 + width };
   }
   if (/[0-3]/.test(kind)) {
-    const text = chars.slice(at + 1, at + 4).join('');
+    const text = joined(chars.slice(at + 1, at + 4));
     if (!/^[0-7]{3}$/.test(text)) return undefined;
     return { text: String.fromCodePoint(parseInt(text, 8)), end: at + 4 };
   }
   return undefined;
+}
+
+function joined(part: string | string[]): string {
+  return typeof part === 'string' ? part : part.join('');
 }

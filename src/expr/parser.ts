@@ -101,20 +101,73 @@ export function parseSyntax(source: string): Node {
  * see, and the evaluator recurses once per level: the tree's depth is bounded too.
  */
 function checkDepth(root: Node): void {
-  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
-  while (pending.length > 0) {
-    const { value, depth } = pending.pop()!;
-    if (typeof value !== 'object' || value === null || value instanceof Uint8Array) continue;
-    if (Array.isArray(value)) {
-      for (const item of value) pending.push({ value: item, depth });
-      continue;
+  const nodes: Node[] = [root];
+  const depths: number[] = [1];
+  const push = (node: Node | undefined, depth: number) => {
+    if (node) {
+      nodes.push(node);
+      depths.push(depth);
     }
-    const node = value as { type?: unknown; column?: unknown };
-    const isNode = typeof node.type === 'string';
-    if (isNode && depth > MAX_DEPTH)
-      throw new ExprError('expression is nested too deeply', Number(node.column) || 1);
-    for (const child of Object.values(value))
-      pending.push({ value: child, depth: isNode ? depth + 1 : depth });
+  };
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > MAX_DEPTH) throw new ExprError('expression is nested too deeply', node.column);
+    const next = depth + 1;
+    switch (node.type) {
+      case 'unary':
+        push(node.operand, next);
+        break;
+      case 'binary':
+        push(node.left, next);
+        push(node.right, next);
+        break;
+      case 'chain':
+        push(node.node, next);
+        break;
+      case 'member':
+        push(node.object, next);
+        push(node.property, next);
+        break;
+      case 'slice':
+        push(node.object, next);
+        push(node.from, next);
+        push(node.to, next);
+        break;
+      case 'call':
+        push(node.callee, next);
+        for (const arg of node.args) push(arg, next);
+        break;
+      case 'builtin':
+        for (const arg of node.args) push(arg, next);
+        break;
+      case 'predicate':
+        push(node.body, next);
+        break;
+      case 'let':
+        push(node.value, next);
+        push(node.body, next);
+        break;
+      case 'sequence':
+        for (const item of node.nodes) push(item, next);
+        break;
+      case 'conditional':
+        push(node.test, next);
+        push(node.consequent, next);
+        push(node.alternate, next);
+        break;
+      case 'array':
+        for (const element of node.elements) push(element, next);
+        break;
+      case 'map':
+        for (const entry of node.entries) {
+          push(entry.key, next);
+          push(entry.value, next);
+        }
+        break;
+      default:
+        break;
+    }
   }
 }
 
