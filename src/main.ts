@@ -181,12 +181,15 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
         chart: (sub, previous, context) => charts.discover(sub, previous, context),
       },
     });
+    /** The server's own URL once it listens (the external URL when one is configured). */
+    let listening = '';
     const promotions = new PromotionController({
       store,
       logs,
       logger,
       runner,
       replicaId: replica,
+      uiBaseUrl: () => config.externalUrl ?? listening,
     });
     const freightService = new FreightService({ store });
     const stageActions = new StageActions({ store, service, freight: freightService });
@@ -243,7 +246,6 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       ],
     });
     const webhooks = new WebhookReceivers({ store });
-    let listening = '';
     const projectConfigs = new ProjectConfigController({
       store,
       logger,

@@ -43,6 +43,8 @@ export interface PromotionControllerOptions {
   replicaId: string;
   /** How long a Stage's lease lasts without renewal (default 30 s). */
   leaseTtlMs?: number | undefined;
+  /** The UI's base URL, which steps' expressions read as `ctx.uiBaseUrl` (Kargo's UIBaseURL). */
+  uiBaseUrl?: (() => string) | undefined;
 }
 
 interface Running {
@@ -365,7 +367,7 @@ export class PromotionController {
     }));
     let latest = promotion;
     const result = await runPromotion(
-      promotionWork(promotion, freight, stage),
+      { ...promotionWork(promotion, freight, stage), uiBaseUrl: this.#options.uiBaseUrl?.() },
       {
         ...runner,
         log: (_name, step, line) => log(step, line),

@@ -443,7 +443,15 @@ export function stepConfig(
 }
 
 export function promotionVars(run: Pick<StepRun, 'work' | 'environment'>): Record<string, unknown> {
-  return evaluateVars(run.work.vars, run.environment(), {});
+  // Kargo: the Promotion's vars see `ctx` and the vars before them, not the steps' outputs.
+  const environment = run.environment();
+  const {
+    outputs: _outputs,
+    task: _task,
+    stepMetas: _stepMetas,
+    ...variables
+  } = environment.variables;
+  return evaluateVars(run.work.vars, { ...environment, variables }, {});
 }
 
 export function evaluateVars(
