@@ -197,6 +197,14 @@ describe('gantry CLI', () => {
 
   it('evaluates expressions against the real context, or locally', async () => {
     expect(await cli(['expr', '1 + 2 * 3'])).toEqual({ code: EXIT_OK, out: '7', err: '' });
+    // The same results as Kargo: expr-lang's types, Kargo's typing of templates.
+    expect((await cli(['expr', 'type(1.0) + " " + type(7 / 7)'])).out).toBe('float float');
+    expect((await cli(['expr', '${{ 3 }}${{ 3 }}'])).out).toBe('33');
+    expect((await cli(['expr', 'date("2023-08-14").Year()'])).out).toBe('2023');
+    expect((await cli(['expr', 'let x = [1, 2]; x | map(# * 2) | sum()'])).out).toBe('6');
+    expect((await cli(['expr', 'true or 0'])).err).toBe(
+      'error: column 6: invalid operation: or (mismatched types bool and int)',
+    );
     expect((await cli(['expr', 'semverParse("1.2.3").IncMinor()'])).out).toBe('1.3.0');
     const freight = JSON.parse(
       (await cli(['get', 'freight', '--project', 'frontend', '-o', 'json'])).out,
