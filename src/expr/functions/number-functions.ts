@@ -23,8 +23,9 @@ function numbersIn(
 function extreme(name: 'max' | 'min'): ExprFunction {
   return (args) => {
     if (args.length === 0) throw new RuntimeError(`not enough arguments to call ${name}`);
-    // As expr-lang: `max(nil)` is nil, a nil among other arguments an error.
-    if (args.length === 1 && (args[0] === null || args[0] === undefined)) return null;
+    // As expr-lang: one argument that is neither a number nor an array is the answer
+    // (`max(nil)` is nil); among other arguments it is an error.
+    if (args.length === 1 && !isNumeric(args[0]) && !Array.isArray(args[0])) return args[0] ?? null;
     let best: number | GoFloat | undefined;
     for (const value of numbersIn(name, args)) {
       if (best === undefined || (name === 'max' ? less('<', best, value) : less('>', best, value)))
