@@ -157,7 +157,21 @@ const PREDICATES = [
 function gen(depth: number, inPredicate = false): string {
   if (depth <= 0)
     return random() < 0.5 ? pick(LITERALS) : inPredicate && random() < 0.5 ? '#' : pick(NAMES);
-  switch (Math.floor(random() * 10)) {
+  switch (Math.floor(random() * 17)) {
+    case 10:
+      return `let v = ${gen(depth - 1, inPredicate)}; v ${pick(BINARY)} ${gen(depth - 1, inPredicate)}`;
+    case 11:
+      return `if ${gen(depth - 1, inPredicate)} { ${gen(depth - 1, inPredicate)} } else { ${gen(depth - 1, inPredicate)} }`;
+    case 12:
+      return `${gen(depth - 1, inPredicate)} | ${pick(['upper()', 'len()', 'string()', 'first()', 'reverse()', 'sort()', 'toJSON()', 'type()', 'keys()'])}`;
+    case 13:
+      return `reduce(${gen(depth - 1, inPredicate)}, ${pick(['#acc + #', '#acc', '# + #index', '[#acc, #]'])}${pick(['', ', 0', ', ""'])})`;
+    case 14:
+      return `${pick(['date("2023-08-14")', 'date("2023-08-14T10:00:00Z")', 'now()', 'duration("1h30m")', 'duration("-2s")'])}${pick(['', '.Year()', '.Hours()', ' + duration("1h")', ' - date("2023-01-01")', ' > date("2023-01-01")', '.Format("2006-01-02")', ' * 2', '.String()'])}`;
+    case 15:
+      return `sortBy(${gen(depth - 1, inPredicate)}, ${gen(depth - 1, true)}${pick(['', ', "desc"', ', "asc"', ', "x"'])})`;
+    case 16:
+      return `${pick(NAMES)}${pick(['?.', '.', ''])}[${gen(depth - 1, inPredicate)}]${pick(['', ' ?? "d"', '?.x'])}`;
     case 0:
     case 1:
       return `${gen(depth - 1, inPredicate)} ${pick(BINARY)} ${gen(depth - 1, inPredicate)}`;

@@ -426,8 +426,9 @@ class Checker {
       case 'time':
       case 'duration':
       case 'location':
-        // Go's methods of time.Time and time.Duration; the evaluator checks the name.
-        return { kind: 'func', elem: UNKNOWN };
+        // Go's methods of time.Time and time.Duration, with what they return where it is
+        // known; the evaluator checks the name.
+        return { kind: 'func', elem: (name && METHOD_RESULTS[base.kind]?.[name]) || UNKNOWN };
     }
     if (name !== undefined)
       this.error(
@@ -522,6 +523,39 @@ class Checker {
     return result;
   }
 }
+
+const INTS = (...names: string[]) => Object.fromEntries(names.map((n) => [n, INT]));
+/** What Go's methods of times and durations return. */
+const METHOD_RESULTS: Partial<Record<Kind, Record<string, Nature>>> = {
+  time: {
+    ...INTS('Year', 'Day', 'Hour', 'Minute', 'Second', 'Nanosecond', 'YearDay', 'Unix'),
+    ...INTS('UnixMilli', 'UnixMicro', 'UnixNano'),
+    Format: STRING,
+    String: STRING,
+    Add: TIME,
+    AddDate: TIME,
+    UTC: TIME,
+    Local: TIME,
+    In: TIME,
+    Truncate: TIME,
+    Round: TIME,
+    Sub: DURATION,
+    Before: BOOL,
+    After: BOOL,
+    Equal: BOOL,
+    IsZero: BOOL,
+  },
+  duration: {
+    Hours: FLOAT,
+    Minutes: FLOAT,
+    Seconds: FLOAT,
+    ...INTS('Milliseconds', 'Microseconds', 'Nanoseconds'),
+    String: STRING,
+    Round: DURATION,
+    Truncate: DURATION,
+    Abs: DURATION,
+  },
+};
 
 function promote(l: Nature, r: Nature): Nature {
   return l.kind === 'float' || r.kind === 'float' ? FLOAT : INT;

@@ -238,3 +238,34 @@ describe('matches (RE2, as expr-lang with Go regexp)', () => {
     expect((error as Error).message).toBe(message);
   });
 });
+
+describe('found by comparing with expr-lang (scripts/expr-differential.ts)', () => {
+  const run = (source: string, variables: Record<string, unknown> = {}) =>
+    evaluate(parse(source), { variables, functions: standardFunctions });
+  it.each<[string, Record<string, unknown>, unknown]>([
+    ['max(x)', { x: { a: 1 } }, { a: 1 }],
+    ['max(x)', { x: null }, null],
+    ['sort(x)', { x: 1 }, []],
+    ['first(x)', { x: 1 }, null],
+    ['last(x)', { x: { a: 1 } }, null],
+    ['x and true', { x: 1 }, 1],
+    ['x or false', { x: 'a' }, 'a'],
+    ['false and x.y.z', {}, false],
+  ])('%s with %j is %j', (source, variables, expected) => {
+    expect(run(source, variables)).toEqual(expected);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'date("2023-01-01").Year() + "a"',
+      {},
+      'invalid operation: + (mismatched types int and string)',
+    ],
+    ['duration("1h").Hours() % 2', {}, 'invalid operation: % (mismatched types float64 and int)'],
+    ['x in ["a", "b"]', { x: 1 }, 'value of type int is not assignable to type string'],
+    ['max(1, x)', { x: null }, 'invalid argument for max (type <nil>)'],
+    ['groupBy([1], [#])', {}, 'hash of unhashable type []interface {}'],
+  ])('%s fails as in expr-lang', (source, variables, message) => {
+    expect(() => run(source, variables)).toThrow(message);
+  });
+});

@@ -64,8 +64,8 @@ export const collectionFunctions: Record<string, ExprFunction> = {
     const value = one('first', args);
     if (isNil(value)) return null;
     if (typeof value === 'string') return value === '' ? null : Buffer.from(value, 'utf8')[0];
-    if (!Array.isArray(value))
-      throw new RuntimeError(`cannot get first element from ${goType(value)}`);
+    // As expr-lang at run time: anything else has no first element (the check refuses literals).
+    if (!Array.isArray(value)) return null;
     return value.length > 0 ? (value[0] as unknown) : null;
   },
   last: (args) => {
@@ -75,8 +75,7 @@ export const collectionFunctions: Record<string, ExprFunction> = {
       const bytes = Buffer.from(value, 'utf8');
       return bytes.length === 0 ? null : bytes[bytes.length - 1];
     }
-    if (!Array.isArray(value))
-      throw new RuntimeError(`cannot get last element from ${goType(value)}`);
+    if (!Array.isArray(value)) return null;
     return value.length > 0 ? (value[value.length - 1] as unknown) : null;
   },
   get: (args) => {
@@ -159,7 +158,6 @@ export const collectionFunctions: Record<string, ExprFunction> = {
   sort: (args, call) => {
     if (args.length < 1 || args.length > 2)
       throw new RuntimeError(`invalid number of arguments (expected 1 or 2, got ${args.length})`);
-    const items = list(args[0], 'cannot sort');
     let desc = false;
     if (args.length === 2) {
       if (typeof args[1] !== 'string')
@@ -168,6 +166,9 @@ export const collectionFunctions: Record<string, ExprFunction> = {
         throw new RuntimeError(`invalid order ${args[1]}, expected asc or desc`);
       desc = args[1] === 'desc';
     }
+    // As expr-lang: what is not an array sorts to an empty one.
+    if (!Array.isArray(args[0])) return [];
+    const items = args[0] as unknown[];
     call.grow(items.length);
     call.tick(items.length);
     return sortValues(items, desc);
