@@ -5,7 +5,7 @@ import { GoTime, goTypeName, parseGoDuration, parseGoTime } from '../time-values
 export interface TimeFunctionOptions {
   /**
    * The clock `now()` reads: nanoseconds (a bigint) or milliseconds (a number, fractions
-   * kept) since the Unix epoch. Defaults to Date.now().
+   * kept) since the Unix epoch. Defaults to the system clock with sub-millisecond precision.
    */
   now?: () => bigint | number;
 }
@@ -61,7 +61,11 @@ function nanosOf(reading: bigint | number): bigint {
 export function createTimeFunctions(
   options: TimeFunctionOptions = {},
 ): Record<string, ExprFunction> {
-  const clock = options.now ?? (() => Date.now());
+  // Nanoseconds since the epoch, to the microsecond the high-resolution clock gives (Go's
+  // time.Now() is finer than Date.now()'s milliseconds).
+  const clock =
+    options.now ??
+    (() => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n);
   return {
     now: (args) => {
       if (args.length === 0) return new GoTime(nanosOf(clock()), GoLocation.Local);
