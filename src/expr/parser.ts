@@ -85,7 +85,7 @@ export interface ParseOptions {
 
 /** Parses and checks an expression: expr-lang's `expr.Compile` with no environment. */
 export function parse(source: string, options: ParseOptions = {}): Node {
-  const node = new Parser(tokenize(source), options).parseAll();
+  const node = new Parser(tokenize(source), options).program();
   checkDepth(node);
   checkTree(node, options.declared);
   return optimize(node);
@@ -93,7 +93,7 @@ export function parse(source: string, options: ParseOptions = {}): Node {
 
 /** Parses without the type check (for tests of the grammar alone). */
 export function parseSyntax(source: string): Node {
-  return new Parser(tokenize(source), {}).parseAll();
+  return new Parser(tokenize(source), {}).program();
 }
 
 /**
@@ -183,8 +183,8 @@ class Parser {
     private readonly options: ParseOptions,
   ) {}
 
-  parseAll(): Node {
-    const node = this.parseSequence();
+  program(): Node {
+    const node = this.sequence();
     const current = this.current;
     if (current.kind !== 'eof') throw this.unexpected(current);
     return node;
@@ -230,25 +230,25 @@ class Parser {
       throw new ExprError('expression is nested too deeply', this.current.column);
   }
 
-  parseSequence(): Node {
+  sequence(): Node {
     this.enter();
-    const nodes = [this.parseExpression(0)];
+    const nodes = [this.expression(0)];
     while (this.is('operator', ';')) {
       this.next();
       if (this.is('eof')) break;
-      nodes.push(this.parseExpression(0));
+      nodes.push(this.expression(0));
     }
     this.#depth--;
     if (nodes.length === 1) return nodes[0]!;
     return this.node({ type: 'sequence', nodes, column: nodes[0]!.column });
   }
 
-  parseExpression(precedence: number): Node {
+  expression(precedence: number): Node {
     this.enter();
     try {
-      if (precedence === 0 && this.is('operator', 'let')) return this.parseLet();
-      if (precedence === 0 && this.is('operator', 'if')) return this.parseIf();
-      let left = this.parsePrimary();
+      if (precedence === 0 && this.is('operator', 'let')) return this.letBinding();
+      if (precedence === 0 && this.is('operator', 'if')) return this.ifElse();
+      let left = this.operand();
       let previous = '';
       for (;;) {
         let token = this.current;
@@ -276,7 +276,7 @@ class Parser {
         if (token.value === '|') {
           const name = this.current;
           this.expect('identifier');
-          left = this.parseCall(name, [left], true);
+          left = this.callOf(name, [left], true);
           previous = token.value;
           continue;
         }
@@ -287,11 +287,11 @@ class Parser {
           );
         }
         if (COMPARISONS.has(token.value)) {
-          left = this.parseComparison(left, token, info.precedence);
+          left = this.comparisonChain(left, token, info.precedence);
           previous = token.value;
           continue;
         }
-        const right = this.parseExpression(info.right ? info.precedence : info.precedence + 1);
+        const right = this.expression(info.right ? info.precedence : info.precedence + 1);
         left = this.node({
           type: 'binary',
           operator: token.value,
@@ -303,7 +303,7 @@ class Parser {
           left = this.node({ type: 'unary', operator: 'not', operand: left, column: notColumn });
         previous = token.value;
       }
-      if (precedence === 0) left = this.parseTernary(left);
+      if (precedence === 0) left = this.ternaries(left);
       return left;
     } finally {
       this.#depth--;
@@ -311,11 +311,11 @@ class Parser {
   }
 
   /** `a < b < c` is `a < b && b < c`, `b` evaluated once per comparison as in expr-lang. */
-  parseComparison(left: Node, token: Token, precedence: number): Node {
+  comparisonChain(left: Node, token: Token, precedence: number): Node {
     let root: Node | undefined;
     let operatorToken = token;
     for (;;) {
-      const right = this.parseExpression(precedence + 1);
+      const right = this.expression(precedence + 1);
       const comparison = this.node<Node>({
         type: 'binary',
         operator: operatorToken.value,
@@ -341,31 +341,31 @@ class Parser {
     return root;
   }
 
-  parseLet(): Node {
+  letBinding(): Node {
     this.expect('operator', 'let');
     const name = this.current;
     this.expect('identifier');
     this.expect('operator', '=');
-    const value = this.parseExpression(0);
+    const value = this.expression(0);
     this.expect('operator', ';');
-    const body = this.parseSequence();
+    const body = this.sequence();
     return this.node({ type: 'let', name: name.value, value, body, column: name.column });
   }
 
-  parseIf(): Node {
+  ifElse(): Node {
     const start = this.current;
     this.next();
-    const test = this.parseExpression(0);
+    const test = this.expression(0);
     this.expect('bracket', '{');
-    const consequent = this.parseSequence();
+    const consequent = this.sequence();
     this.expect('bracket', '}');
     this.expect('operator', 'else');
     let alternate: Node;
     if (this.is('operator', 'if')) {
-      alternate = this.parseIf();
+      alternate = this.ifElse();
     } else {
       this.expect('bracket', '{');
-      alternate = this.parseSequence();
+      alternate = this.sequence();
       this.expect('bracket', '}');
     }
     return this.node({
@@ -378,20 +378,20 @@ class Parser {
     });
   }
 
-  parseTernary(node: Node): Node {
+  ternaries(node: Node): Node {
     while (this.is('operator', '?')) {
       const column = this.current.column;
       this.next();
       let consequent: Node;
       let alternate: Node;
       if (!this.is('operator', ':')) {
-        consequent = this.parseExpression(0);
+        consequent = this.expression(0);
         this.expect('operator', ':');
-        alternate = this.parseExpression(0);
+        alternate = this.expression(0);
       } else {
         this.next();
         consequent = node;
-        alternate = this.parseExpression(0);
+        alternate = this.expression(0);
       }
       node = this.node({
         type: 'conditional',
@@ -405,23 +405,23 @@ class Parser {
     return node;
   }
 
-  parsePrimary(): Node {
+  operand(): Node {
     const token = this.current;
     if (token.kind === 'operator') {
       const precedence = UNARY[token.value];
       if (precedence !== undefined) {
         this.next();
-        const operand = this.parseExpression(precedence);
-        return this.parsePostfix(
+        const operand = this.expression(precedence);
+        return this.accessors(
           this.node({ type: 'unary', operator: token.value, operand, column: token.column }),
         );
       }
     }
     if (token.kind === 'bracket' && token.value === '(') {
       this.next();
-      const inner = this.parseSequence();
+      const inner = this.sequence();
       this.expect('bracket', ')');
-      return this.parsePostfix(inner);
+      return this.accessors(inner);
     }
     if (
       this.#predicateDepth > 0 &&
@@ -436,18 +436,18 @@ class Parser {
           this.next();
         }
       }
-      return this.parsePostfix(this.node({ type: 'pointer', name, column: token.column }));
+      return this.accessors(this.node({ type: 'pointer', name, column: token.column }));
     }
     if (token.kind === 'operator' && token.value === '::') {
       this.next();
       const name = this.current;
       this.expect('identifier');
-      return this.parsePostfix(this.parseCall(name, [], false));
+      return this.accessors(this.callOf(name, [], false));
     }
-    return this.parseSecondary();
+    return this.atom();
   }
 
-  parseSecondary(): Node {
+  atom(): Node {
     const token = this.current;
     let node: Node;
     switch (token.kind) {
@@ -457,7 +457,7 @@ class Parser {
           return this.node({ type: 'bool', value: token.value === 'true', column: token.column });
         if (token.value === 'nil') return this.node({ type: 'nil', column: token.column });
         node = this.is('bracket', '(')
-          ? this.parseCall(token, [], true)
+          ? this.callOf(token, [], true)
           : this.node({ type: 'identifier', name: token.value, column: token.column });
         break;
       case 'number':
@@ -477,14 +477,14 @@ class Parser {
         });
         break;
       default:
-        if (token.kind === 'bracket' && token.value === '[') node = this.parseArray(token);
-        else if (token.kind === 'bracket' && token.value === '{') node = this.parseMap(token);
+        if (token.kind === 'bracket' && token.value === '[') node = this.arrayLiteral(token);
+        else if (token.kind === 'bracket' && token.value === '{') node = this.mapLiteral(token);
         else throw this.unexpected(token);
     }
-    return this.parsePostfix(node);
+    return this.accessors(node);
   }
 
-  parseCall(token: Token, args: Node[], checkOverrides: boolean): Node {
+  callOf(token: Token, args: Node[], checkOverrides: boolean): Node {
     const name = token.value;
     const overridden = checkOverrides && (this.options.functions?.has(name) ?? false);
     const predicateArgs = Object.hasOwn(PREDICATE_BUILTINS, name)
@@ -503,7 +503,7 @@ class Parser {
           );
         }
         if (i > 0) this.expect('operator', ',');
-        args.push(spec.predicate ? this.parsePredicate() : this.parseExpression(0));
+        args.push(spec.predicate ? this.predicateArgument() : this.expression(0));
       }
       if (this.is('operator', ',')) this.next();
       this.expect('bracket', ')');
@@ -513,7 +513,7 @@ class Parser {
       return this.node({
         type: 'builtin',
         name,
-        args: this.parseArguments(args),
+        args: this.argumentList(args),
         column: token.column,
       });
     }
@@ -521,33 +521,33 @@ class Parser {
     return this.node({
       type: 'call',
       callee,
-      args: this.parseArguments(args),
+      args: this.argumentList(args),
       column: token.column,
     });
   }
 
-  parseArguments(args: Node[]): Node[] {
+  argumentList(args: Node[]): Node[] {
     const offset = args.length;
     this.expect('bracket', '(');
     while (!this.is('bracket', ')')) {
       if (args.length > offset) this.expect('operator', ',');
       if (this.is('bracket', ')')) break;
-      args.push(this.parseExpression(0));
+      args.push(this.expression(0));
     }
     this.expect('bracket', ')');
     return args;
   }
 
-  parsePredicate(): Node {
+  predicateArgument(): Node {
     const start = this.current;
     const braced = this.is('bracket', '{');
     if (braced) this.next();
     this.#predicateDepth++;
     let body: Node;
     if (braced) {
-      body = this.parseSequence();
+      body = this.sequence();
     } else {
-      body = this.parseExpression(0);
+      body = this.expression(0);
       if (this.is('operator', ';'))
         throw new ExprError('wrap predicate with brackets { and }', this.current.column);
     }
@@ -556,7 +556,7 @@ class Parser {
     return this.node({ type: 'predicate', body, column: start.column });
   }
 
-  parseArray(open: Token): Node {
+  arrayLiteral(open: Token): Node {
     const elements: Node[] = [];
     this.expect('bracket', '[');
     while (!this.is('bracket', ']')) {
@@ -564,13 +564,13 @@ class Parser {
         this.expect('operator', ',');
         if (this.is('bracket', ']')) break;
       }
-      elements.push(this.parseExpression(0));
+      elements.push(this.expression(0));
     }
     this.expect('bracket', ']');
     return this.node({ type: 'array', elements, column: open.column });
   }
 
-  parseMap(open: Token): Node {
+  mapLiteral(open: Token): Node {
     this.expect('bracket', '{');
     const entries: Array<{ key: Node; value: Node }> = [];
     while (!this.is('bracket', '}')) {
@@ -585,7 +585,7 @@ class Parser {
         key = this.node({ type: 'string', value: token.value, column: token.column });
         this.next();
       } else if (token.kind === 'bracket' && token.value === '(') {
-        key = this.parseExpression(0);
+        key = this.expression(0);
       } else {
         throw new ExprError(
           `a map key must be a quoted string, a number, a identifier, or an expression enclosed in parentheses (unexpected token ${describe(token)})`,
@@ -593,13 +593,13 @@ class Parser {
         );
       }
       this.expect('operator', ':');
-      entries.push({ key, value: this.parseExpression(0) });
+      entries.push({ key, value: this.expression(0) });
     }
     this.expect('bracket', '}');
     return this.node({ type: 'map', entries, column: open.column });
   }
 
-  parsePostfix(node: Node): Node {
+  accessors(node: Node): Node {
     for (;;) {
       const token = this.current;
       if (token.kind !== 'operator' && token.kind !== 'bracket') return node;
@@ -608,7 +608,7 @@ class Parser {
         this.next();
         const property = this.current;
         if (optional && property.kind === 'bracket' && property.value === '[') {
-          node = this.parseIndex(node, property, true);
+          node = this.indexOrSlice(node, property, true);
           continue;
         }
         this.next();
@@ -634,7 +634,7 @@ class Parser {
           node = this.node({
             type: 'call',
             callee: member,
-            args: this.parseArguments([]),
+            args: this.argumentList([]),
             column: property.column,
           });
         } else {
@@ -644,7 +644,7 @@ class Parser {
         continue;
       }
       if (token.kind === 'bracket' && token.value === '[') {
-        node = this.parseIndex(node, token, false);
+        node = this.indexOrSlice(node, token, false);
         continue;
       }
       return node;
@@ -652,19 +652,19 @@ class Parser {
   }
 
   /** After `[` (or `?.[`): an index or a slice. */
-  parseIndex(object: Node, open: Token, optional: boolean): Node {
+  indexOrSlice(object: Node, open: Token, optional: boolean): Node {
     this.next();
     if (this.is('operator', ':')) {
       this.next();
-      const to = this.is('bracket', ']') ? undefined : this.parseExpression(0);
+      const to = this.is('bracket', ']') ? undefined : this.expression(0);
       const node = this.node<Node>({ type: 'slice', object, to, column: open.column });
       this.expect('bracket', ']');
       return node;
     }
-    const from = this.parseExpression(0);
+    const from = this.expression(0);
     if (this.is('operator', ':')) {
       this.next();
-      const to = this.is('bracket', ']') ? undefined : this.parseExpression(0);
+      const to = this.is('bracket', ']') ? undefined : this.expression(0);
       const node = this.node<Node>({ type: 'slice', object, from, to, column: open.column });
       this.expect('bracket', ']');
       return node;
