@@ -193,9 +193,10 @@ describe('discoverCommits', () => {
         expected: ['m', 'c3', 'c2', 'c1', 'c0'],
       },
       {
+        // As in Kargo, commitDate is a time (time.Time): compared with date(), or its methods.
         name: 'an expression over id, author, committer and date',
         fields: {
-          expressionFilter: `author == "${AUTHOR}" && committer contains "cal@" && commitDate >= "${iso(at(4))}" && id != "${'x'.repeat(40)}"`,
+          expressionFilter: `author == "${AUTHOR}" && committer contains "cal@" && commitDate >= date("${iso(at(4))}") && commitDate.Year() > 2000 && id != "${'x'.repeat(40)}"`,
         },
         expected: ['c4', 'm', 'c3'],
       },
@@ -300,7 +301,10 @@ describe('discoverCommits', () => {
       },
       {
         name: 'an expression over tag fields',
-        fields: { commitSelectionStrategy: 'NewestTag', expressionFilter: 'tagger != ""' },
+        fields: {
+          commitSelectionStrategy: 'NewestTag',
+          expressionFilter: 'tagger != "" && creatorDate.After(date("2001-01-01"))',
+        },
         expected: ['1.2.0', 'v2.0.0'],
       },
       {

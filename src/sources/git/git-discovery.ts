@@ -5,6 +5,7 @@ import { redact } from '../../git/credentials.js';
 import type { RemoteRefs, RepositoryCache } from '../../git/repository-cache.js';
 import { DiscoveryError, type DiscoveredCommits, type DiscoveryContext } from '../discovery.js';
 import { readCommitLog, type LoggedCommit } from './commit-log.js';
+import { parseGoTime } from '../../expr/time-values.js';
 import { ExpressionFilter } from './expression-filter.js';
 import { orderTags } from './order-tags.js';
 import { PathSelector } from './path-selector.js';
@@ -207,7 +208,7 @@ async function branchCandidates(
       const keep =
         accepts(filters.expression, label, {
           id: commit.id,
-          commitDate: commit.commitDate,
+          commitDate: goTimeOf(commit.commitDate),
           author: commit.author,
           committer: commit.committer,
           subject: commit.subject,
@@ -257,8 +258,8 @@ async function tagCandidates(
     accepts(filters.expression, label, {
       tag: tag.tag,
       id: tag.id,
-      creatorDate: tag.creatorDate,
-      commitDate: tag.commitDate,
+      creatorDate: goTimeOf(tag.creatorDate),
+      commitDate: goTimeOf(tag.commitDate),
       author: tag.author,
       committer: tag.committer,
       subject: tag.subject,
@@ -302,6 +303,18 @@ async function tagCandidates(
     creatorDate: tag.creatorDate,
   }));
 }
+
+/** A date as the time.Time Kargo's expressions see (`commitDate.After(date("2024-01-01"))`). */
+function goTimeOf(rfc3339: string | undefined): unknown {
+  if (!rfc3339) return null;
+  try {
+    return parseGoTime(rfc3339, RFC3339);
+  } catch {
+    return rfc3339;
+  }
+}
+
+const RFC3339 = '2006-01-02T15:04:05Z07:00';
 
 function accepts(
   filter: ExpressionFilter | undefined,
