@@ -1,3 +1,4 @@
+import { parseGoTime } from '../expr/time-values.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../api/repo-urls.js';
 import type { WarehouseStatus } from '../api/warehouse.js';
 import { evaluate, type ExprFunction } from '../expr/evaluator.js';
@@ -130,7 +131,7 @@ type DiscoveredImage = NonNullable<DiscoveredArtifacts['images']>[number]['refer
   ? I
   : never;
 
-/** Kargo's `v1alpha1.DiscoveredCommit` (CreatorDate as its RFC 3339 text). */
+/** Kargo's `v1alpha1.DiscoveredCommit` (CreatorDate a time, as Kargo's *metav1.Time). */
 function discoveredCommit(commit: DiscoveredCommit): GoStruct {
   return new GoStruct(
     'v1alpha1.DiscoveredCommit',
@@ -141,7 +142,7 @@ function discoveredCommit(commit: DiscoveredCommit): GoStruct {
       Subject: commit.subject ?? '',
       Author: commit.author ?? '',
       Committer: commit.committer ?? '',
-      CreatorDate: commit.creatorDate ?? null,
+      CreatorDate: goTimeOf(commit.creatorDate),
     },
     Object.fromEntries(
       Object.entries({
@@ -157,7 +158,7 @@ function discoveredCommit(commit: DiscoveredCommit): GoStruct {
   );
 }
 
-/** Kargo's `v1alpha1.DiscoveredImageReference` (CreatedAt as its RFC 3339 text). */
+/** Kargo's `v1alpha1.DiscoveredImageReference` (CreatedAt a time, as Kargo's *metav1.Time). */
 function discoveredImage(image: DiscoveredImage): GoStruct {
   return new GoStruct(
     'v1alpha1.DiscoveredImageReference',
@@ -165,7 +166,7 @@ function discoveredImage(image: DiscoveredImage): GoStruct {
       Tag: image.tag,
       Digest: image.digest,
       Annotations: { ...image.annotations },
-      CreatedAt: image.createdAt ?? null,
+      CreatedAt: goTimeOf(image.createdAt),
     },
     {
       tag: image.tag,
@@ -176,4 +177,14 @@ function discoveredImage(image: DiscoveredImage): GoStruct {
       ...(image.createdAt ? { createdAt: image.createdAt } : {}),
     },
   );
+}
+
+/** An RFC 3339 date as a time value (nil when there is none). */
+function goTimeOf(rfc3339: string | undefined): unknown {
+  if (!rfc3339) return null;
+  try {
+    return parseGoTime(rfc3339, '2006-01-02T15:04:05Z07:00');
+  } catch {
+    return rfc3339;
+  }
 }
