@@ -10,6 +10,7 @@ import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from '../verification/command-runner.js';
 import { runAnalysis } from '../verification/run-analysis.js';
 import { projectLookups } from './project-lookups.js';
+import { requestedOrigins } from './stage-promotion-status.js';
 import type { RunVerification } from './verification-controller.js';
 
 /**
@@ -65,6 +66,7 @@ export function analysisVerification(options: {
               stage: stage.metadata.name,
               vars: spec.vars,
               otherFreight: items,
+              freightRequests: requestedOrigins(stage),
               lookups,
             });
         args.push({

@@ -1,4 +1,5 @@
 import type { StoredResource } from '../api/resource.js';
+import type { Subscription } from '../api/warehouse.js';
 import { secretValue } from '../api/secret.js';
 import { SHARED_RESOURCES_PROJECT } from '../api/shared-resources.js';
 import type { ProjectLookups } from '../engine/promotion-functions.js';
@@ -7,7 +8,8 @@ import type { Store } from '../store/store.js';
 
 /**
  * The project data expressions may read: Freight statuses and metadata, Stage metadata
- * (set-metadata), the project's ConfigMaps and those of the shared resources project
+ * (set-metadata), the Warehouses' subscriptions (which requested origin provides an artifact
+ * to imageFrom() & co.), the project's ConfigMaps and those of the shared resources project
  * (`kargo-shared-resources`, Kargo's shared namespace), and, unless `withSecrets` is false,
  * decoded Secret data (secret(), sharedSecret()) and repository credentials
  * (repoCredentials(), resolved as the steps resolve them).
@@ -36,15 +38,22 @@ export async function projectLookups(
       ]),
     );
   const shared = project !== SHARED_RESOURCES_PROJECT;
-  const [freight, stages, configMaps, sharedConfigMaps] = await Promise.all([
+  const [freight, stages, warehouses, configMaps, sharedConfigMaps] = await Promise.all([
     list('Freight'),
     list('Stage'),
+    list('Warehouse'),
     list('ConfigMap'),
     shared ? list('ConfigMap', SHARED_RESOURCES_PROJECT) : Promise.resolve(undefined),
   ]);
   const lookups: ProjectLookups = {
     freightMetadata: metadataByName(freight),
     stageMetadata: metadataByName(stages),
+    warehouses: Object.fromEntries(
+      warehouses.map((item) => [
+        item.metadata.name,
+        (item.spec as { subscriptions?: Subscription[] } | undefined)?.subscriptions ?? [],
+      ]),
+    ),
     freightStatus: Object.fromEntries(freight.map((item) => [item.metadata.name, statusOf(item)])),
     configMaps: configMapData(configMaps),
     sharedConfigMaps: configMapData(sharedConfigMaps ?? configMaps),

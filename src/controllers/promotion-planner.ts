@@ -4,6 +4,7 @@ import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import type { Store } from '../store/store.js';
+import { projectLookups } from './project-lookups.js';
 import { promotionWork } from './stage-promotion-status.js';
 
 export interface PlanStep {
@@ -50,6 +51,9 @@ export async function planPromotion(
     { ...promotionWork(promotion, freight, stage), name: `${promotion.metadata.name}-plan` },
     {
       ...deps.runner,
+      // Project data (without Secrets, as before): imageFrom() & co. read the Warehouses'
+      // subscriptions to find which requested origin provides an artifact.
+      lookups: deps.runner.lookups ?? ((inProject) => projectLookups(deps.store, inProject, false)),
       workRoot: join(deps.dataDir, 'plans'),
       log: (_p, step, line) => logs.push(`${step}: ${line}`),
     },

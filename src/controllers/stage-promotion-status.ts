@@ -7,7 +7,7 @@ import { originKey } from '../api/common.js';
 import type { Freight, FreightStatus } from '../api/freight.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
-import type { StageStatus } from '../api/stage.js';
+import type { StageSpec, StageStatus } from '../api/stage.js';
 
 const MAX_HISTORY = 10;
 
@@ -102,8 +102,9 @@ export function freightStatusInStage(
 }
 
 /**
- * What the runner needs to run `promotion`: its steps and vars, the Freight it promotes, and
- * the Stage's current Freight from its other origins (for imageFrom & co.).
+ * What the runner needs to run `promotion`: its steps and vars, the Freight it promotes, the
+ * Stage's current Freight from its other origins and the origins it requests (for imageFrom
+ * & co.).
  */
 export function promotionWork(
   promotion: StoredResource,
@@ -133,5 +134,15 @@ export function promotionWork(
       origin: (freight as unknown as Freight).origin,
     },
     freightCollection: [reference, ...others],
+    freightRequests: requestedOrigins(stage),
   };
+}
+
+/** The origins a Stage requests (`spec.requestedFreight[].origin`), Kargo's FreightRequests. */
+export function requestedOrigins(
+  stage: StoredResource,
+): Array<{ origin: { kind: string; name: string } }> {
+  return ((stage.spec as StageSpec | undefined)?.requestedFreight ?? []).map((request) => ({
+    origin: { kind: request.origin.kind, name: request.origin.name },
+  }));
 }

@@ -6,6 +6,7 @@ import { declaredFunctions } from '../expr/function-signatures.js';
 import { parse } from '../expr/parser.js';
 import { evaluateTemplate, evaluateTemplateGo, hasExpressions } from '../expr/template.js';
 import { StrictRecord } from '../expr/values.js';
+import type { FreightRequestRef } from './freight-finder.js';
 import { promotionFunctions, type ProjectLookups } from './promotion-functions.js';
 
 export interface ExpressionContext {
@@ -17,6 +18,13 @@ export interface ExpressionContext {
   freight?: (FreightReference & { alias?: string | undefined }) | undefined;
   /** The Stage's current Freight from other origins. */
   otherFreight?: FreightReference[] | undefined;
+  /**
+   * The origins the Stage requests, when a Stage is given: imageFrom() & co. without
+   * warehouse() then find their artifact as in a promotion (through the Warehouses'
+   * subscriptions in `lookups`). Without a Stage there are none to ask, so they fall back to
+   * the Freight given: its only origin holding the artifact.
+   */
+  freightRequests?: FreightRequestRef[] | undefined;
   /** Freight and Stage metadata (secrets are deliberately not readable here). */
   lookups?: ProjectLookups | undefined;
 }
@@ -51,7 +59,13 @@ export function evaluateInContext(source: string, context: ExpressionContext): u
     },
     functions: {
       ...standardFunctions,
-      ...promotionFunctions({ freight, steps: () => [], lookups: context.lookups }),
+      ...promotionFunctions({
+        freight,
+        steps: () => [],
+        lookups: context.lookups,
+        project: context.project,
+        freightRequests: context.freightRequests,
+      }),
     },
   });
   const vars: Record<string, unknown> = {};

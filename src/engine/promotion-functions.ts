@@ -2,10 +2,20 @@ import type { FreightReference } from '../api/common.js';
 import { normalizeChartUrl, normalizeGitUrl, normalizeImageRepo } from '../api/repo-urls.js';
 import { CRED_TYPE_LABEL } from '../api/secret.js';
 import { secretDataValues, type SecretSet } from '../api/secret-set.js';
+import type { Subscription } from '../api/warehouse.js';
 import type { ExprFunction } from '../expr/evaluator.js';
 import { stringMap } from '../expr/any-keyed-map.js';
 import { GoStruct, goTypeOf, isFreightOrigin } from '../expr/functions/go-struct.js';
 import { floatValue, isPlainObject } from '../expr/values.js';
+import {
+  findArtifact,
+  findChart,
+  findCommit,
+  findImage,
+  type FreightFinderContext,
+  type FreightOriginRef,
+  type FreightRequestRef,
+} from './freight-finder.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
 
 export interface StepRecord {
@@ -39,6 +49,11 @@ export interface ProjectLookups {
   freightMetadata: Record<string, unknown>;
   /** `status.metadata` of each Stage that has some, by name. */
   stageMetadata: Record<string, unknown>;
+  /**
+   * The `spec.subscriptions` of the project's Warehouses, by name: which requested origin can
+   * provide an artifact (imageFrom() & co. without warehouse()).
+   */
+  warehouses?: Record<string, Subscription[]> | undefined;
   /** The `status` of every Freight of the project, by name (`freightStatus()`). */
   freightStatus?: Record<string, Record<string, unknown>> | undefined;
   /** The project's ConfigMaps' `data`, by name (`configMap()`). */
@@ -74,6 +89,15 @@ export function promotionFunctions(options: {
   freight: FreightReference[];
   lookups?: ProjectLookups | undefined;
   steps: () => StepRecord[];
+  /** The project, named in errors about its Warehouses. */
+  project?: string | undefined;
+  /**
+   * The origins the Stage requests (its `spec.requestedFreight`). Given, imageFrom() & co.
+   * without warehouse() find their artifact as Kargo does: the one requested origin whose
+   * Warehouse (`lookups.warehouses`) subscribes to it. Absent (no Stage: `gantry expr` alone),
+   * they look through the Freight itself, and fail when Freight of several origins has it.
+   */
+  freightRequests?: readonly FreightRequestRef[] | undefined;
   /** The alias of the step being evaluated, for status('x') inside a task. */
   currentAlias?: string | undefined;
   /**
@@ -83,11 +107,18 @@ export function promotionFunctions(options: {
   secrets?: SecretSet | undefined;
 }): Record<string, ExprFunction> {
   const lookups = options.lookups;
+  const finder: FreightFinderContext | undefined = options.freightRequests && {
+    project: options.project ?? '',
+    freightRequests: options.freightRequests,
+    warehouses: lookups?.warehouses,
+    freight: options.freight,
+  };
+  // Without the Stage's requests: the origin is the one whose Freight holds the artifact.
   const pick = <T>(
     kind: string,
     repo: string,
     matches: (ref: FreightReference) => T[],
-    origin: GoStruct | undefined,
+    origin: FreightOriginRef | undefined,
   ): T | null => {
     const found = options.freight
       .filter((ref) => origin === undefined || sameOrigin(ref, origin))
@@ -110,39 +141,43 @@ export function promotionFunctions(options: {
   return {
     imageFrom: (args) => {
       const { repo, origin } = repoAndOrigin(args);
-      const image = pick(
-        'image',
-        repo,
-        (ref) =>
-          (ref.images ?? []).filter(
-            (i) => normalizeImageRepo(i.repoURL ?? '') === normalizeImageRepo(repo),
-          ),
-        origin,
-      );
+      const image = finder
+        ? findImage(finder, origin, repo)
+        : pick(
+            'image',
+            repo,
+            (ref) =>
+              (ref.images ?? []).filter(
+                (i) => normalizeImageRepo(i.repoURL ?? '') === normalizeImageRepo(repo),
+              ),
+            origin,
+          );
       return image && imageStruct(image);
     },
     commitFrom: (args) => {
       const { repo, origin } = repoAndOrigin(args);
-      const commit = pick(
-        'repository',
-        repo,
-        (ref) =>
-          (ref.commits ?? []).filter(
-            (c) => normalizeGitUrl(c.repoURL ?? '') === normalizeGitUrl(repo),
-          ),
-        origin,
-      );
+      const commit = finder
+        ? findCommit(finder, origin, repo)
+        : pick(
+            'repository',
+            repo,
+            (ref) =>
+              (ref.commits ?? []).filter(
+                (c) => normalizeGitUrl(c.repoURL ?? '') === normalizeGitUrl(repo),
+              ),
+            origin,
+          );
       return commit && commitStruct(commit);
     },
     chartFrom: (args) => {
       if (args.length === 0 || args.length > 3)
         throw new Error(`expected 1-3 arguments, got ${args.length}`);
       const repo = firstString(args);
-      let name: string | undefined;
-      let origin: GoStruct | undefined;
+      let name = '';
+      let origin: FreightOriginRef | undefined;
       if (args.length >= 2) {
         if (typeof args[1] === 'string') name = args[1];
-        else if (isFreightOrigin(args[1])) origin = args[1];
+        else if (isFreightOrigin(args[1])) origin = originOf(args[1]);
         else
           throw new Error(
             `second argument must be string or FreightOrigin, got ${goTypeOf(args[1])}`,
@@ -155,29 +190,42 @@ export function promotionFunctions(options: {
           );
         if (!isFreightOrigin(args[2]))
           throw new Error(`third argument must be FreightOrigin, got ${goTypeOf(args[2])}`);
-        origin = args[2];
+        origin = originOf(args[2]);
       }
-      const chart = pick(
-        'chart',
-        repo,
-        (ref) =>
-          (ref.charts ?? []).filter(
-            (c) =>
-              normalizeChartUrl(c.repoURL ?? '') === normalizeChartUrl(repo) &&
-              (!name || c.name === name),
-          ),
-        origin,
-      );
+      const chart = finder
+        ? findChart(finder, origin, repo, name)
+        : pick(
+            'chart',
+            repo,
+            (ref) =>
+              (ref.charts ?? []).filter(
+                (c) =>
+                  normalizeChartUrl(c.repoURL ?? '') === normalizeChartUrl(repo) &&
+                  (!name || c.name === name),
+              ),
+            origin,
+          );
       return chart && chartStruct(chart);
     },
     artifactFrom: (args) => {
       const { repo: subscription, origin } = repoAndOrigin(args);
-      const artifact = pick(
-        'artifact',
-        subscription,
-        (ref) => (ref.artifacts ?? []).filter((a) => a.subscriptionName === subscription),
-        origin,
-      );
+      let artifact;
+      try {
+        artifact = finder
+          ? findArtifact(finder, origin, subscription)
+          : pick(
+              'artifact',
+              subscription,
+              (ref) => (ref.artifacts ?? []).filter((a) => a.subscriptionName === subscription),
+              origin,
+            );
+      } catch (err) {
+        // Kargo's wording: artifactFrom() names the subscription in its errors.
+        throw new Error(
+          `error finding artifact from subscription ${subscription}: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
       return artifact && artifactStruct(artifact);
     },
     freightMetadata: (args) => {
@@ -272,11 +320,13 @@ function splitAlias(alias: string): [string, string] {
   return parts.length === 2 ? [parts[0]!, parts[1]!] : ['', alias];
 }
 
-function sameOrigin(ref: FreightReference, origin: GoStruct): boolean {
-  return (
-    (ref.origin?.kind ?? 'Warehouse') === origin.fields.Kind &&
-    ref.origin?.name === origin.fields.Name
-  );
+function sameOrigin(ref: FreightReference, origin: FreightOriginRef): boolean {
+  return (ref.origin?.kind ?? 'Warehouse') === origin.kind && ref.origin?.name === origin.name;
+}
+
+/** A `warehouse("…")` value as an origin. */
+function originOf(value: GoStruct): FreightOriginRef {
+  return { kind: String(value.fields.Kind), name: String(value.fields.Name) };
 }
 
 function oneArgument(args: unknown[]): void {
@@ -294,14 +344,14 @@ function firstString(args: unknown[]): string {
 }
 
 /** `(repoURL)` or `(repoURL, warehouse("…"))`, checked as Kargo checks them. */
-function repoAndOrigin(args: unknown[]): { repo: string; origin: GoStruct | undefined } {
+function repoAndOrigin(args: unknown[]): { repo: string; origin: FreightOriginRef | undefined } {
   if (args.length === 0 || args.length > 2)
     throw new Error(`expected 1-2 arguments, got ${args.length}`);
   const repo = firstString(args);
   if (args.length === 1) return { repo, origin: undefined };
   if (!isFreightOrigin(args[1]))
     throw new Error(`second argument must be FreightOrigin, got ${goTypeOf(args[1])}`);
-  return { repo, origin: args[1] };
+  return { repo, origin: originOf(args[1]) };
 }
 
 function freightName(args: unknown[]): string {

@@ -16,6 +16,7 @@ import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
+import type { FreightRequestRef } from './freight-finder.js';
 import { promotionFunctions, type ProjectLookups, type StepRecord } from './promotion-functions.js';
 import type { StepContext, StepDefinition, StepOutcome } from './step.js';
 import { parseStepConfig } from './step-config.js';
@@ -34,6 +35,12 @@ export interface PromotionWork {
   freight: { name: string; alias?: string | undefined; origin: { kind: string; name: string } };
   /** The promoted Freight and the Stage's current Freight from its other origins. */
   freightCollection: FreightReference[];
+  /**
+   * The origins the Stage requests (`spec.requestedFreight`): imageFrom() & co. without
+   * warehouse() pick the one whose Warehouse subscribes to the artifact, as Kargo does.
+   * Absent, they look through `freightCollection` alone.
+   */
+  freightRequests?: FreightRequestRef[] | undefined;
   /** The UI's base URL, `ctx.uiBaseUrl` (empty when none is configured, as in Kargo). */
   uiBaseUrl?: string | undefined;
   /** The Target promoted to, when the Promotion has one: `target.params` and `target.labels`. */
@@ -251,6 +258,8 @@ export function stepEnvironment(
       ...standardFunctions,
       ...promotionFunctions({
         freight: work.freightCollection,
+        project: work.project,
+        freightRequests: work.freightRequests,
         steps: context.steps,
         currentAlias: alias,
         lookups: context.lookups,

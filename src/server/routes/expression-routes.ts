@@ -2,9 +2,10 @@ import type { RouteGuard } from '../guarded-routes.js';
 import type { ExpressionVariable } from '../../api/common.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 import { SecretSet, secretDataValues } from '../../api/secret-set.js';
-import type { StageSpec } from '../../api/stage.js';
+import type { FreightReference } from '../../api/common.js';
+import type { StageSpec, StageStatus } from '../../api/stage.js';
 import { projectLookups } from '../../controllers/project-lookups.js';
-import { freightReference } from '../../controllers/stage-promotion-status.js';
+import { freightReference, requestedOrigins } from '../../controllers/stage-promotion-status.js';
 import { evaluateInContext } from '../../engine/evaluate-in-context.js';
 import { inputError } from '../../errors.js';
 import { isExprError } from '../../expr/expr-error.js';
@@ -14,8 +15,8 @@ import { readJsonBody } from '../request-body.js';
 
 /**
  * `POST /v1/projects/{project}/expressions` with `{"expression", "stage"?, "freight"?}`:
- * evaluates against the real context — the Stage's vars, the Freight's artifacts — and
- * answers `{"value": …}` without running anything. Freight is named by name or alias.
+ * evaluates against the real context — the Stage's vars, current Freight and requested
+ * origins, the Freight's artifacts — and answers `{"value": …}` without running anything. Freight is named by name or alias.
  * secret() is not available here, and whatever else would answer a value of one of the
  * project's Secrets (metadata a step recorded, a var holding a literal token) is masked.
  */
@@ -46,12 +47,20 @@ export function registerExpressionRoutes(
     }
     await deps.service.get({ kind: 'Project', namespace: '', name: project });
     let vars: ExpressionVariable[] = [];
+    // With a Stage, imageFrom() & co. see what a promotion to it sees: its current Freight and
+    // the origins it requests. Without one they look through the Freight given alone.
+    let stageFreight: FreightReference[] = [];
+    let freightRequests: ReturnType<typeof requestedOrigins> | undefined;
     if (typeof body.stage === 'string') {
       const stage = await deps.service.get({ kind: 'Stage', namespace: project, name: body.stage });
       const spec = stage.spec as StageSpec;
       vars = [...(spec.vars ?? []), ...(spec.promotionTemplate?.spec.vars ?? [])];
+      stageFreight = Object.values(
+        (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {},
+      );
+      freightRequests = requestedOrigins(stage);
     }
-    let freight;
+    let freight: (FreightReference & { alias?: string | undefined }) | undefined;
     if (typeof body.freight === 'string') {
       const found = await deps.service
         .get({ kind: 'Freight', namespace: project, name: body.freight })
@@ -96,6 +105,8 @@ export function registerExpressionRoutes(
         stage: body.stage as string | undefined,
         vars,
         freight,
+        otherFreight: stageFreight.filter((item) => item.origin?.name !== freight?.origin?.name),
+        freightRequests,
       });
       return c.json({ value: secrets.mask(toJsonValue(value)) });
     } catch (err) {
