@@ -52,7 +52,9 @@ describe('WebhookReceivers', () => {
                   actions: [
                     {
                       action: 'Refresh',
-                      whenExpression: "request.body.event == 'built'",
+                      // Kargo's request: body, header(), params(), and normalizeImage().
+                      whenExpression:
+                        "request.body.event == 'built' && request.header('X-Build') != 'skip' && request.params('dry') != 'true' && request.body.count > 0.5",
                       targetSelectionCriteria: [
                         {
                           kind: 'Warehouse',
@@ -61,7 +63,7 @@ describe('WebhookReceivers', () => {
                               {
                                 key: 'subscribedURLs',
                                 operator: 'Equals',
-                                value: '${{ request.body.image }}',
+                                value: '${{ normalizeImage(request.body.image) }}',
                               },
                             ],
                           },
@@ -92,13 +94,13 @@ describe('WebhookReceivers', () => {
     secret: Record<string, string>,
     provider: Record<string, unknown>,
   ) => receiverPath('shop', receiver(name, provider), secret);
-  const call = (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const call = (path: string, body: unknown, headers: Record<string, string> = {}, query = '') => {
     const [, , provider, hash] = path.split('/');
     return receivers.handle(provider!, hash!, {
       headers: { 'content-type': 'application/json', ...headers },
       body: Buffer.from(JSON.stringify(body)),
       method: 'POST',
-      url: `http://gantry.test${path}`,
+      url: `http://gantry.test${path}${query}`,
     });
   };
   const refreshed = async () => {
@@ -195,7 +197,11 @@ describe('WebhookReceivers', () => {
     const path = pathOf('ci', { secret: 'some-random-value' }, { generic: {} });
     const skipped = await call(path, { event: 'tested', image: 'acme/api' });
     expect(skipped.body.refreshed).toEqual([]);
-    const answer = await call(path, { event: 'built', image: 'docker.io/acme/api' });
+    const built = { event: 'built', image: 'docker.io/acme/api', count: 1 };
+    expect((await call(path, built, { 'x-build': 'skip' })).body.refreshed).toEqual([]);
+    // (another body: the same one again would be a duplicate delivery)
+    expect((await call(path, { ...built, count: 2 }, {}, '?dry=true')).body.refreshed).toEqual([]);
+    const answer = await call(path, { ...built, count: 3 });
     expect(answer.body.refreshed).toEqual(['api', 'reports']);
     expect(await refreshed()).toEqual(['api', 'reports']);
     const broken = await receivers

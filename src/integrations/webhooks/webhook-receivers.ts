@@ -21,6 +21,7 @@ import { standardFunctions } from '../../expr/functions/index.js';
 import { parse } from '../../expr/parser.js';
 import { evaluateTemplate } from '../../expr/template.js';
 import { errorMessage, inputError, isGantryError } from '../../errors.js';
+import { jsonNumbersAsFloats } from '../../expr/values.js';
 import { PathSelector } from '../../sources/git/path-selector.js';
 import type { Store, WriteOp } from '../../store/store.js';
 import {
@@ -29,6 +30,7 @@ import {
   deliveryRecord,
   type DeliveryKey,
 } from './webhook-deliveries.js';
+import { GenericWebhookRequest, genericWebhookFunctions } from './generic-request.js';
 import type { RepositoryRef, WebhookRequest } from './webhook-provider.js';
 import { webhookProvider } from './webhook-providers.js';
 
@@ -246,7 +248,8 @@ export class WebhookReceivers {
 
   /**
    * Kargo's generic receiver: each action runs when its `whenExpression` holds (over
-   * `request.body`, `request.headers`, `request.method`, `request.url`), and refreshes the
+   * `request.body`, `request.header(name)`, `request.headers(name)`, `request.params(name)`,
+   * and `normalizeGit()`/`normalizeImage()`/`normalizeChart()`), and refreshes the
    * Warehouses its target selection criteria pick: within one criterion name, labels and
    * indices must all match; the criteria of one action add up.
    */
@@ -259,13 +262,18 @@ export class WebhookReceivers {
       // Depth-bounded: expressions recurse over the body (==, toJSON).
       const parsed = parseJsonText(request.body.toString('utf8'));
       if (!parsed.ok) throw inputError(`generic webhook: the body is not JSON: ${parsed.message}`);
-      body = parsed.value;
+      body = jsonNumbersAsFloats(parsed.value);
     }
     const environment = {
       variables: {
-        request: { body, headers: request.headers, method: request.method, url: request.url },
+        request: new GenericWebhookRequest({
+          body,
+          headers: request.headers,
+          method: request.method,
+          url: request.url,
+        }),
       },
-      functions: standardFunctions,
+      functions: { ...standardFunctions, ...genericWebhookFunctions },
     };
     const actions = found.receiver.generic?.actions ?? [];
     const { items } = await this.#store.list('Warehouse', { namespace: found.project });
