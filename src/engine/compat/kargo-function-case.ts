@@ -3,12 +3,13 @@ import type { Resource } from '../../api/resource.js';
 import type { StepRecord } from '../promotion-functions.js';
 
 /**
- * One row of Kargo's expression-function tests (pkg/expressions/function/functions_test.go):
- * a function called with arguments in a context of fake objects, and what Kargo asserts.
+ * One row of Kargo's expression-function tests (pkg/expressions/function/functions_test.go,
+ * and pkg/controller/freight/finder_test.go, whose finders imageFrom() & co. call): a function
+ * called with arguments in a context of fake objects, and what Kargo asserts.
  * Inputs and expected results are facts about Kargo; the shapes are Gantry's.
  */
 export interface KargoFunctionCase {
-  /** `pkg/expressions/function/functions_test.go Test_<name> <row name>`. */
+  /** `<upstream file> <TestName> <row name>`. */
   upstream: string;
   /**
    * Which set of functions the upstream test exercises: `promotion` (promotionFunctions: the
@@ -25,10 +26,12 @@ export interface KargoFunctionCase {
   /** The Freight the promotion sees (Kargo's freightRefs). */
   freight?: FreightReference[];
   /**
-   * The origins the Stage requests (Kargo's freightReqs). Kept for the record: Gantry finds
-   * artifacts in the Freight it is given, without consulting requests and subscriptions.
+   * The origins the Stage requests (Kargo's freightReqs; none when absent): imageFrom() & co.
+   * without warehouse() pick the one whose Warehouse (in `objects`) subscribes to the artifact.
    */
   freightRequests?: Array<{ kind: string; name: string }>;
+  /** The project (Kargo: the Stage's namespace); `fake-project` when absent. */
+  project?: string;
   /** Steps run so far and the alias of the step being evaluated (status(), success()). */
   steps?: StepRecord[];
   currentAlias?: string;

@@ -7,6 +7,9 @@
  * as expectations: an exact result, the fields of a struct result, or the text of the error.
  *
  * Translation notes:
+ * - The `get*FromFreight` rows give the Stage's requested origins (`freightRequests`) and the
+ *   fake Warehouses (`objects`) as upstream does: without warehouse(), the function finds the
+ *   requested origin whose Warehouse subscribes to the artifact (Kargo's freight finder).
  * - `getSecret(..., hasDirectAccess=false)` is what Kargo's `sharedSecret()` runs: those rows
  *   call sharedSecret() with the Secret in the shared resources project.
  * - Rows that exercise Kargo's cache (a go-cache shared within a step) assert the result; rows
