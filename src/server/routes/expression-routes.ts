@@ -24,14 +24,16 @@ export function registerExpressionRoutes(
   routes: RouteGuard,
   deps: { service: ResourceService },
 ): void {
-  // Evaluation reads the project's Stages and Freight (never its Secrets: secret() is not
-  // given values here).
+  // Evaluation reads the project's Stages, Freight, Warehouses (which origin provides an
+  // artifact) and ConfigMaps (configMap()), never its Secrets: secret() is not given values here.
   const readProject = {
     kind: 'check' as const,
-    requests: (c: import('hono').Context) => [
-      { verb: 'get' as const, resource: 'stages', project: c.req.param('project') },
-      { verb: 'get' as const, resource: 'freight', project: c.req.param('project') },
-    ],
+    requests: (c: import('hono').Context) =>
+      (['stages', 'freight', 'warehouses', 'configmaps'] as const).map((resource) => ({
+        verb: 'get' as const,
+        resource,
+        project: c.req.param('project'),
+      })),
   };
   routes.post('/v1/projects/:project/expressions', readProject, async (c) => {
     const project = c.req.param('project');
