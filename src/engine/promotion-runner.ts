@@ -8,6 +8,7 @@ import { isGantryError } from '../errors.js';
 import type { Environment } from '../expr/evaluator.js';
 import { isExprError } from '../expr/expr-error.js';
 import { GoStruct } from '../expr/functions/go-struct.js';
+import { parseGoTime } from '../expr/time-values.js';
 import { StrictRecord } from '../expr/values.js';
 import { standardFunctions } from '../expr/functions/index.js';
 import { evaluateConfig, evaluateTemplate, evaluateTemplateGo } from '../expr/template.js';
@@ -274,9 +275,15 @@ export function stepEnvironment(
  * (`stepMetas['build'].Status`).
  */
 function stepMetasOf(metas: StepMeta[]): Record<string, GoStruct> {
-  // StartedAt and FinishedAt are *metav1.Time in Kargo; here their RFC 3339 text, which is what
-  // a template renders of them.
-  const time = (text: string | undefined) => text ?? null;
+  // StartedAt and FinishedAt are times (*metav1.Time in Kargo): `.Before()`, `now() - …`.
+  const time = (text: string | undefined) => {
+    if (!text) return null;
+    try {
+      return parseGoTime(text, '2006-01-02T15:04:05Z07:00');
+    } catch {
+      return text;
+    }
+  };
   return Object.fromEntries(
     metas.map((meta) => [
       meta.alias ?? '',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GoFloat } from '../expr/values.js';
 import {
   promotionVars,
   stepEnvironment,
@@ -40,5 +41,33 @@ describe('vars as Kargo evaluates them', () => {
       vars: [{ name: 'tag', value: '${{ outputs.build.tag }}' }],
     };
     expect(stepVars(step, run)).toMatchObject({ sawOutputs: 'none', tag: 'v1' });
+  });
+});
+
+describe('stepMetas as Kargo gives them', () => {
+  it('has the start and finish of each step as times', () => {
+    const environment = stepEnvironment(work, 'deploy', state, {
+      steps: () => [],
+      stepMetas: () => [
+        {
+          alias: 'build',
+          status: 'Succeeded',
+          startedAt: '2026-12-06T10:00:00Z',
+          finishedAt: '2026-12-06T10:01:30Z',
+        },
+      ],
+    });
+    const step = {
+      uses: 'x',
+      as: 'deploy',
+      vars: [
+        {
+          name: 'took',
+          value: '${{ (stepMetas.build.FinishedAt - stepMetas.build.StartedAt).Seconds() }}',
+        },
+      ],
+    };
+    // A var's number is a float64, as Kargo's template typing makes it.
+    expect(stepVars(step, { work, environment })).toMatchObject({ took: new GoFloat(90) });
   });
 });
