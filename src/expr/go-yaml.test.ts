@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { evaluateGo } from './evaluator.js';
+import { standardFunctions } from './functions/index.js';
+import {
+  GO_YAML_EXPRESSION_CASES,
+  GO_YAML_STRING_CASES,
+  GO_YAML_VALUE_CASES,
+} from './go-yaml.cases.js';
 import { goYamlMarshal } from './go-yaml.js';
-import { floatValue } from './values.js';
+import { parse } from './parser.js';
+import { GoLocation } from './time-zone.js';
+import { GoDuration, GoTime } from './time-values.js';
+import { floatValue, StrictRecord } from './values.js';
 
 // Expected texts are yaml.v3's Marshal output for the same Go values.
 describe('goYamlMarshal', () => {
@@ -52,5 +62,41 @@ describe('goYamlMarshal', () => {
     ['nil', null, 'null\n'],
   ])('%s', (_, value, expected) => {
     expect(goYamlMarshal(value)).toBe(expected);
+  });
+});
+
+// The differential tables: expected texts recorded from yaml.v3 (see go-yaml.cases.ts).
+describe('goYamlMarshal as yaml.v3', () => {
+  it.each(GO_YAML_STRING_CASES)('string %j', (value, expected) => {
+    expect(goYamlMarshal(value)).toBe(expected);
+  });
+
+  it.each(GO_YAML_VALUE_CASES)('%s', (_, value, expected) => {
+    expect(goYamlMarshal(value)).toBe(expected);
+  });
+
+  it.each(GO_YAML_EXPRESSION_CASES)('asYAML(%s)', (source, expected) => {
+    const value = evaluateGo(parse(source), { variables: {}, functions: standardFunctions });
+    expect(goYamlMarshal(value)).toBe(expected);
+  });
+});
+
+describe('goYamlMarshal of the other values expressions hold', () => {
+  it.each<[string, unknown, string]>([
+    ['a lone surrogate, U+FFFD once in Go', ['\uD800', 'a\uDC00'], '- \uFFFD\n- a\uFFFD\n'],
+    ['undefined as nil', { a: undefined, b: [undefined] }, 'a: null\nb:\n    - null\n'],
+    ['a named map of the environment', new StrictRecord('vars', { b: 1, a: 'x' }), 'a: x\nb: 1\n'],
+    ['a time.Location: no exported fields', GoLocation.UTC, '{}\n'],
+    [
+      'time.Time in RFC 3339, plain; time.Duration as its String()',
+      { t: new GoTime(1_700_000_000_123_000_000n), d: new GoDuration(90_000_000_000n) },
+      'd: 1m30s\nt: 2023-11-14T22:13:20.123Z\n',
+    ],
+  ])('%s', (_, value, expected) => {
+    expect(goYamlMarshal(value)).toBe(expected);
+  });
+
+  it('refuses what has no Go counterpart', () => {
+    expect(() => goYamlMarshal(() => 1)).toThrow('cannot marshal type: function');
   });
 });

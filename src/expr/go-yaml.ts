@@ -1,545 +1,545 @@
-import { parseGoFloat } from './go-strconv.js';
-import { GoFloat, isPlainObject, MethodHost, StrictRecord } from './values.js';
+import { goKey, keysOf } from './any-keyed-map.js';
+import { formatGoFloat, GoFloat, isPlainObject, MethodHost, StrictRecord } from './values.js';
+import { formatGoTime, GoDuration, GoTime } from './time-values.js';
 
 /**
- * `yaml.Marshal` of gopkg.in/yaml.v3 (what Kargo's `asYAML` returns), for the values expressions
- * make: maps, lists, strings, numbers, bools and nil. Ported from yaml.v3's encoder and its
- * libyaml emitter, keeping what shapes the text:
+ * The text `yaml.Marshal` of gopkg.in/yaml.v3 writes for a value (what Kargo's `asYAML`
+ * returns), for the values expressions make: maps, lists, strings, numbers, bools, nil, times
+ * and durations. Written from yaml.v3's observed output (the table in go-yaml.cases.ts):
  *
- * - block style, 4-space indentation, lists under a key indented too (`a:\n    - 1\n`), a map in a
- *   list continuing after `- `; empty maps and lists as `{}` and `[]`;
- * - map keys in yaml.v3's order (letters by code point, digit runs by value: `a2` before `a10`);
+ * - block style; what a map holds at the next multiple of 4 after the map's column (`a:\n    -
+ *   1\n`, `- a:\n    b: 1\n`), a list's items right after `- ` (`- a: 1\n  b: 2\n`); empty
+ *   maps and lists as `{}` and `[]`;
+ * - map keys in yaml.v3's order (letters by code point, digit runs by value: `a2` before `a10`;
+ *   numbers and bools before nil before strings); keys with a line break or over 128 bytes
+ *   written as `? key` / `: value`;
  * - strings plain when they read back as the same string, otherwise single- or double-quoted
  *   (`"true"`, `"1.5"`, `"yes"` for YAML 1.1, `'a: b'`, `"a\tb"`), multi-line ones as literal
- *   blocks (`|-`, `|`, `|+`, with an indentation hint when they start with a space);
+ *   blocks (`|-`, `|`, `|+`, with the indentation hint `4` when they start with a space);
  * - long lines never folded (yaml.v3 sets no width);
- * - floats as Go's %g (`1e+06`, `1.5`), `.inf`, `.nan`.
+ * - floats as Go's %g (`1e+06`, `1.5`), `.inf`, `.nan`; times in RFC 3339, durations as Go
+ *   prints them (`1h0m0s`).
  */
 export function goYamlMarshal(value: unknown): string {
-  const emitter = new Emitter();
-  emitter.node(value, 'root');
-  emitter.writeIndent();
-  return emitter.out;
+  const out = new BlockWriter();
+  const tree = toTree(value);
+  // A scalar alone is indented (its literal block's lines) as a map's value would be.
+  if (tree.kind === 'scalar') writeScalar(out, tree, mapChildColumn(0));
+  else writeNode(out, tree, 0);
+  if (out.column > 0) out.text += '\n';
+  return out.text;
 }
 
-const BEST_INDENT = 4;
-/** yaml.v3 leaves the emitter's width unset (-1), which libyaml reads as no folding at all. */
-const BEST_WIDTH = 2 ** 31 - 1;
+// ---------------------------------------------------------------------------------------------
+// The value as a tree of YAML nodes
 
-type Parent = 'root' | 'sequence' | 'mappingKey' | 'mappingValue';
-type Style = 'plain' | 'single' | 'double' | 'literal';
+interface ScalarNode {
+  kind: 'scalar';
+  text: string;
+  /** A Go string: quoted when it would read back as something else (`"1"`, `"true"`). */
+  isString: boolean;
+}
+interface MapNode {
+  kind: 'map';
+  entries: { key: ScalarNode; value: TreeNode }[];
+}
+interface ListNode {
+  kind: 'list';
+  items: TreeNode[];
+}
+type TreeNode = ScalarNode | MapNode | ListNode;
 
-class Emitter {
-  out = '';
-  column = 0;
-  indent = -1;
-  readonly indents: number[] = [];
-  whitespace = true;
-  indention = true;
-
-  node(value: unknown, parent: Parent, simpleKey = false): void {
-    const data = toData(value);
-    if (Array.isArray(data)) {
-      if (data.length === 0) this.flowEmpty('[', ']');
-      else this.sequence(data, parent);
-    } else if (isPlainObject(data)) {
-      const keys = Object.keys(data).sort(compareYamlKeys);
-      if (keys.length === 0) this.flowEmpty('{', '}');
-      else this.mapping(data, keys, parent);
-    } else {
-      const [text, style] = scalarOf(data);
-      this.scalar(text, style, parent, simpleKey);
-    }
-  }
-
-  increaseIndent(flow: boolean, parent: Parent): void {
-    this.indents.push(this.indent);
-    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
-    else if (parent === 'sequence') this.indent += 2;
-    else this.indent = BEST_INDENT * Math.floor((this.indent + BEST_INDENT) / BEST_INDENT);
-  }
-
-  popIndent(): void {
-    this.indent = this.indents.pop()!;
-  }
-
-  sequence(items: unknown[], parent: Parent): void {
-    this.increaseIndent(false, parent);
-    for (const item of items) {
-      this.writeIndent();
-      this.indicator('-', true, false, true);
-      this.node(item, 'sequence');
-    }
-    this.popIndent();
-  }
-
-  mapping(map: Record<string, unknown>, keys: string[], parent: Parent): void {
-    this.increaseIndent(false, parent);
-    for (const key of keys) {
-      this.writeIndent();
-      const simple = !key.includes('\n') && !hasBreak(key) && utf8Length(key) <= 128;
-      if (simple) {
-        this.node(key, 'mappingKey', true);
-        this.indicator(':', false, false, false);
-      } else {
-        this.indicator('?', true, false, true);
-        this.node(key, 'mappingKey');
-        this.writeIndent();
-        this.indicator(':', true, false, true);
-      }
-      this.node(map[key], 'mappingValue');
-    }
-    this.popIndent();
-  }
-
-  flowEmpty(open: string, close: string): void {
-    this.indicator(open, true, true, false);
-    this.indicator(close, false, false, false);
-  }
-
-  scalar(text: string, requested: Style, parent: Parent, simpleKey: boolean): void {
-    const analysis = analyze(text);
-    let style = requested;
-    if (simpleKey && analysis.multiline) style = 'double';
-    if (style === 'plain') {
-      if (!analysis.blockPlainAllowed) style = 'single';
-      if (text === '' && simpleKey) style = 'single';
-    }
-    if (style === 'single' && !analysis.singleQuotedAllowed) style = 'double';
-    if (style === 'literal' && (!analysis.blockAllowed || simpleKey)) style = 'double';
-    this.increaseIndent(true, parent);
-    const allowBreaks = !simpleKey;
-    if (style === 'plain') this.plain(text, allowBreaks);
-    else if (style === 'single') this.singleQuoted(text, allowBreaks);
-    else if (style === 'double') this.doubleQuoted(text, allowBreaks);
-    else this.literal(text);
-    this.popIndent();
-  }
-
-  put(text: string): void {
-    this.out += text;
-    this.column += 1;
-  }
-
-  putBreak(): void {
-    this.out += '\n';
-    this.column = 0;
-    this.indention = true;
-  }
-
-  writeBreak(char: string): void {
-    if (char === '\n') {
-      this.putBreak();
-      return;
-    }
-    this.out += char;
-    this.column = 0;
-    this.indention = true;
-  }
-
-  writeIndent(): void {
-    const indent = Math.max(this.indent, 0);
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
-      this.putBreak();
-    while (this.column < indent) this.put(' ');
-    this.whitespace = true;
-  }
-
-  indicator(
-    text: string,
-    needWhitespace: boolean,
-    isWhitespace: boolean,
-    isIndention: boolean,
-  ): void {
-    if (needWhitespace && !this.whitespace) this.put(' ');
-    for (const char of text) this.put(char);
-    this.whitespace = isWhitespace;
-    this.indention = this.indention && isIndention;
-  }
-
-  plain(text: string, allowBreaks: boolean): void {
-    const chars = [...text];
-    if (chars.length > 0 && !this.whitespace) this.put(' ');
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < chars.length; i++) {
-      const c = chars[i]!;
-      if (c === ' ') {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ')
-          this.writeIndent();
-        else this.put(c);
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === '\n') this.putBreak();
-        this.writeBreak(c);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(c);
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
-    if (chars.length > 0) this.whitespace = false;
-    this.indention = false;
-  }
-
-  singleQuoted(text: string, allowBreaks: boolean): void {
-    this.indicator("'", true, false, false);
-    const chars = [...text];
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < chars.length; i++) {
-      const c = chars[i]!;
-      if (c === ' ') {
-        if (
-          allowBreaks &&
-          !spaces &&
-          this.column > BEST_WIDTH &&
-          i > 0 &&
-          i < chars.length - 1 &&
-          chars[i + 1] !== ' '
-        )
-          this.writeIndent();
-        else this.put(c);
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === '\n') this.putBreak();
-        this.writeBreak(c);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        if (c === "'") this.put("'");
-        this.put(c);
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
-    this.indicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-
-  doubleQuoted(text: string, allowBreaks: boolean): void {
-    this.indicator('"', true, false, false);
-    const chars = [...text];
-    // yaml.v3 checks for a byte order mark at the start of the value, not at each character.
-    const bom = chars[0] === '\ufeff';
-    let spaces = false;
-    for (let i = 0; i < chars.length; i++) {
-      const c = chars[i]!;
-      if (bom || !isPrintable(c) || isBreak(c) || c === '"' || c === '\\') {
-        this.put('\\');
-        for (const part of doubleQuotedEscape(c)) this.put(part);
-        spaces = false;
-      } else if (c === ' ') {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1) {
-          this.writeIndent();
-          if (chars[i + 1] === ' ') this.put('\\');
-        } else this.put(c);
-        spaces = true;
-      } else {
-        this.put(c);
-        spaces = false;
-      }
-    }
-    this.indicator('"', false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-
-  literal(text: string): void {
-    this.indicator('|', true, false, false);
-    const chars = [...text];
-    if (chars[0] === ' ' || isBreak(chars[0] ?? ''))
-      this.indicator(`${BEST_INDENT}`, false, false, false);
-    const last = chars.at(-1);
-    let chomp = '';
-    if (last === undefined || !isBreak(last)) chomp = '-';
-    else if (chars.length === 1 || isBreak(chars.at(-2)!)) chomp = '+';
-    if (chomp) this.indicator(chomp, false, false, false);
-    this.whitespace = true;
-    let breaks = true;
-    for (const c of chars) {
-      if (isBreak(c)) {
-        this.writeBreak(c);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(c);
-        this.indention = false;
-        breaks = false;
-      }
-    }
-  }
+/** How a map key sorts: yaml.v3 compares numbers (and bools) by value, other kinds by kind. */
+interface SortKey {
+  /** The Go kind's rank (reflect.Kind's order): bool, int, int64, float64, nil, string, struct. */
+  rank: number;
+  number?: number;
+  /** A string key's text. */
+  text?: string;
 }
 
-/** What of an expression value yaml.v3 sees: StrictRecords as maps, MethodHosts as text. */
-function toData(value: unknown): unknown {
-  if (value instanceof StrictRecord) return { ...value.fields };
-  if (value instanceof MethodHost) {
-    const custom = (value as { toJSON?: unknown }).toJSON;
-    return typeof custom === 'function' ? (custom as () => unknown).call(value) : value.toString();
-  }
-  if (value instanceof Uint8Array) return [...value];
-  return value;
+const RANK = { bool: 1, int: 2, int64: 6, float: 14, nil: 20, string: 24, struct: 25 } as const;
+
+function scalar(text: string, isString = false): ScalarNode {
+  return { kind: 'scalar', text, isString };
 }
 
-/** A scalar's text and the style yaml.v3's encoder asks for. */
-function scalarOf(value: unknown): [string, Style] {
-  if (value === null || value === undefined) return ['null', 'plain'];
-  if (typeof value === 'boolean') return [value ? 'true' : 'false', 'plain'];
-  if (value instanceof GoFloat) return [formatG(value.value), 'plain'];
+function toTree(value: unknown): TreeNode {
+  if (value === null || value === undefined) return scalar('null');
+  if (typeof value === 'string') return scalar(wellFormed(value), true);
+  if (typeof value === 'boolean') return scalar(String(value));
   if (typeof value === 'number')
-    return [Number.isInteger(value) ? String(value) : formatG(value), 'plain'];
-  if (typeof value !== 'string') throw new Error(`cannot marshal type: ${typeof value}`);
-  const text = value;
-  if (text.includes('\n')) return [text, 'literal'];
-  const plain = resolvesToString(text) && !isBase60Float(text) && !isOldBool(text);
-  return [text, plain ? 'plain' : 'double'];
+    return scalar(Number.isInteger(value) ? String(value) : floatText(value));
+  if (value instanceof GoFloat) return scalar(floatText(value.value));
+  if (value instanceof GoTime) return scalar(timeText(value));
+  if (value instanceof GoDuration) return scalar(value.toString(), true);
+  if (Array.isArray(value)) return { kind: 'list', items: value.map(toTree) };
+  if (value instanceof StrictRecord) return mapTree(value.fields);
+  if (isPlainObject(value)) return mapTree(value);
+  if (value instanceof MethodHost) {
+    // Other Go types marshal as their JSON form shows them (a semver as its text, a struct by
+    // its fields); one without (a *time.Location) has no exported fields: `{}`.
+    const json = (value as { toJSON?: () => unknown }).toJSON;
+    return typeof json === 'function' ? toTree(json.call(value)) : { kind: 'map', entries: [] };
+  }
+  throw new Error(`cannot marshal type: ${typeof value}`);
 }
 
-/** Go's strconv.FormatFloat(f, 'g', -1, 64), with yaml's names for the infinities and NaN. */
-export function formatG(n: number): string {
+function mapTree(map: Readonly<Record<string, unknown>>): MapNode {
+  const names = Object.keys(map);
+  const keys = keysOf(map);
+  const rows = names.map((name, i) => {
+    const key = keys[i];
+    return { sort: sortKey(key), key: keyNode(key), value: toTree(map[name]) };
+  });
+  rows.sort((a, b) => compareSortKeys(a.sort, b.sort));
+  return { kind: 'map', entries: rows.map(({ key, value }) => ({ key, value })) };
+}
+
+/** A map key as a scalar: any-keyed maps (`groupBy`) keep ints, bools and nil as they are. */
+function keyNode(key: unknown): ScalarNode {
+  const node = toTree(key);
+  return node.kind === 'scalar' ? node : scalar(goKey(key), true);
+}
+
+function sortKey(key: unknown): SortKey {
+  if (typeof key === 'string') return { rank: RANK.string, text: wellFormed(key) };
+  if (typeof key === 'boolean') return { rank: RANK.bool, number: key ? 1 : 0 };
+  if (typeof key === 'number')
+    return { rank: Number.isInteger(key) ? RANK.int : RANK.float, number: key };
+  if (key instanceof GoFloat) return { rank: RANK.float, number: key.value };
+  if (key instanceof GoDuration) return { rank: RANK.int64, number: Number(key.ns) };
+  if (key === null || key === undefined) return { rank: RANK.nil };
+  return { rank: RANK.struct };
+}
+
+function compareSortKeys(a: SortKey, b: SortKey): number {
+  if (a.number !== undefined && b.number !== undefined && a.number !== b.number)
+    return a.number < b.number ? -1 : 1;
+  if (a.rank !== b.rank || a.rank !== RANK.string) return a.rank - b.rank;
+  return compareKeyTexts(a.text ?? '', b.text ?? '');
+}
+
+/**
+ * yaml.v3's order of string keys (its sorter.go), which reads digit runs as numbers. At the
+ * first code point where the keys differ: two letters compare by code point; a letter and a
+ * non-letter put the letter first only right after a digit (`a1b` < `a1_`, but `_` < `a`);
+ * otherwise the digit runs starting there compare by value, then by length, then by that code
+ * point. A zero where the common prefix ends in a digit run with a non-zero digit compares the
+ * runs by length first (as if both had a leading 1). Runs over 18 digits wrap as Go's int64 does.
+ */
+function compareKeyTexts(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  let at = 0;
+  while (at < x.length && at < y.length && x[at] === y[at]) at++;
+  if (at === x.length || at === y.length) return x.length - y.length;
+  const p = x[at]!;
+  const q = y[at]!;
+  const pLetter = isLetter(p);
+  const qLetter = isLetter(q);
+  if (pLetter && qLetter) return codePoint(p) - codePoint(q);
+  if (pLetter || qLetter) {
+    const afterDigit = at > 0 && isDigit(x[at - 1]!);
+    return pLetter === afterDigit ? -1 : 1;
+  }
+  let seed = 0n;
+  if (p === '0' || q === '0') {
+    for (let i = at - 1; i >= 0 && isDigit(x[i]!); i--)
+      if (x[i] !== '0') {
+        seed = 1n;
+        break;
+      }
+  }
+  const runA = digitRun(x, at, seed);
+  const runB = digitRun(y, at, seed);
+  if (runA.value !== runB.value) return runA.value < runB.value ? -1 : 1;
+  if (runA.length !== runB.length) return runA.length - runB.length;
+  return codePoint(p) - codePoint(q);
+}
+
+/** The digits from `from` on read as a number (each digit worth its code point minus '0'). */
+function digitRun(chars: string[], from: number, seed: bigint): { value: bigint; length: number } {
+  let value = seed;
+  let end = from;
+  while (end < chars.length && isDigit(chars[end]!)) {
+    value = BigInt.asIntN(64, value * 10n + BigInt(codePoint(chars[end]!) - 48));
+    end++;
+  }
+  return { value, length: end - from };
+}
+
+function isLetter(char: string): boolean {
+  return /^\p{L}$/u.test(char);
+}
+
+function isDigit(char: string): boolean {
+  return /^\p{Nd}$/u.test(char);
+}
+
+function codePoint(char: string): number {
+  return char.codePointAt(0)!;
+}
+
+/** Go's strconv.FormatFloat(f, 'g', -1, 64), with YAML's names for the infinities and NaN. */
+function floatText(n: number): string {
   if (Number.isNaN(n)) return '.nan';
   if (n === Infinity) return '.inf';
   if (n === -Infinity) return '-.inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const [mantissa, exponentText] = n.toExponential().split('e') as [string, string];
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 6) {
-    const digits = String(Math.abs(exponent)).padStart(2, '0');
-    return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits}`;
-  }
-  return String(n);
+  return formatGoFloat(n);
 }
 
-const YAML_SPECIALS = new Set([
-  ...['true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
-  ...['', '~', 'null', 'Null', 'NULL'],
-  ...['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'],
-  ...['-.inf', '-.Inf', '-.INF'],
-]);
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-/** Whether yaml.v3 reads the text, written plain, back as this string (resolve() gives !!str). */
-function resolvesToString(text: string): boolean {
-  if (YAML_SPECIALS.has(text)) return false;
-  const first = text[0] ?? '';
-  if (first === '.') return parseGoFloat(text) === undefined;
-  if (!/[+\-0-9]/.test(first)) return true;
-  if (isTimestamp(text)) return false;
-  const plain = text.replaceAll('_', '');
-  if (/^[+-]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/.test(plain)) return false;
-  if (YAML_STYLE_FLOAT.test(plain) && parseGoFloat(plain) !== undefined) return false;
-  return true;
+/** time.Time marshals as RFC 3339 with nanoseconds, written plain. */
+function timeText(t: GoTime): string {
+  return formatGoTime(t, '2006-01-02T15:04:05.999999999Z07:00');
 }
 
-const TIMESTAMP =
-  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?)?$/;
-
-/** yaml.v3's parseTimestamp: the layouts it tries with time.Parse, fields in range. */
-function isTimestamp(text: string): boolean {
-  const match = TIMESTAMP.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const hour = Number(match[4] ?? match[7] ?? 0);
-  const minute = Number(match[5] ?? match[8] ?? 0);
-  const second = Number(match[6] ?? match[9] ?? 0);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return (
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60
+/** Go strings are UTF-8: a lone surrogate (which JSON decoding in Go turns into U+FFFD). */
+function wellFormed(text: string): string {
+  return text.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
   );
 }
 
-function isBase60Float(text: string): boolean {
-  return /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(text);
+// ---------------------------------------------------------------------------------------------
+// Choosing how a scalar is written
+
+type ScalarStyle = 'plain' | 'single' | 'double' | 'literal';
+
+/** Line breaks as YAML counts them. `\r` and U+0085 never get this far: they force `"…"`. */
+const BREAKS = new Set(['\n', '\u2028', '\u2029']);
+
+/** What decides a scalar's style, found in one pass over its text. */
+interface TextFacts {
+  /** A character only double quotes can carry (controls, U+0085, BOM, U+FFFE/F, astral). */
+  unprintable: boolean;
+  tab: boolean;
+  anyBreak: boolean;
+  /** A space right before a line break. */
+  spaceThenBreak: boolean;
+  /** A space right after a line break. */
+  breakThenSpace: boolean;
+  /** Something that would read as YAML syntax if written plain (`- `, `: `, ` #`, `{`…). */
+  syntax: boolean;
 }
 
-function isOldBool(text: string): boolean {
-  return /^(y|Y|yes|Yes|YES|on|On|ON|n|N|no|No|NO|off|Off|OFF)$/.test(text);
+function printable(cp: number): boolean {
+  return (
+    cp === 0x0a ||
+    (cp >= 0x20 && cp <= 0x7e) ||
+    (cp >= 0xa0 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
+  );
 }
 
-interface Analysis {
-  multiline: boolean;
-  blockPlainAllowed: boolean;
-  singleQuotedAllowed: boolean;
-  blockAllowed: boolean;
-}
-
-/** libyaml's yaml_emitter_analyze_scalar, block context. */
-function analyze(text: string): Analysis {
-  if (text === '')
-    return {
-      multiline: false,
-      blockPlainAllowed: true,
-      singleQuotedAllowed: true,
-      blockAllowed: false,
-    };
-  const chars = [...text];
-  let blockIndicators = text.startsWith('---') || text.startsWith('...');
-  let lineBreaks = false;
-  let special = false;
-  let tabs = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let precededByWhitespace = true;
-  let previousSpace = false;
-  let previousBreak = false;
-  chars.forEach((c, i) => {
-    const next = chars[i + 1];
-    const followedByWhitespace = next === undefined || next === ' ' || next === '\t';
-    if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(c)) blockIndicators = true;
-      else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace)
-        blockIndicators = true;
-    } else if (c === ':' && followedByWhitespace) blockIndicators = true;
-    else if (c === '#' && precededByWhitespace) blockIndicators = true;
-    if (c === '\t') tabs = true;
-    else if (!isPrintable(c)) special = true;
-    if (c === ' ') {
-      if (i === 0) leadingSpace = true;
-      if (i === chars.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBreak(c)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === chars.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = false;
-      previousBreak = false;
-    }
-    precededByWhitespace = c === ' ' || c === '\t' || isBreak(c) || c === '\0';
-  });
-  const result: Analysis = {
-    multiline: lineBreaks,
-    blockPlainAllowed: true,
-    singleQuotedAllowed: true,
-    blockAllowed: true,
+function factsOf(text: string): TextFacts {
+  const chars = Array.from(text);
+  const facts: TextFacts = {
+    unprintable: false,
+    tab: false,
+    anyBreak: false,
+    spaceThenBreak: false,
+    breakThenSpace: false,
+    syntax: startsLikeSyntax(chars),
   };
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak)
-    result.blockPlainAllowed = false;
-  if (trailingSpace) result.blockAllowed = false;
-  if (breakSpace || spaceBreak || tabs || special) {
-    result.blockPlainAllowed = false;
-    result.singleQuotedAllowed = false;
+  chars.forEach((char, i) => {
+    const before = chars[i - 1];
+    const after = chars[i + 1];
+    if (char === '\t') facts.tab = true;
+    else if (!printable(codePoint(char))) facts.unprintable = true;
+    if (BREAKS.has(char)) {
+      facts.anyBreak = true;
+      if (before === ' ') facts.spaceThenBreak = true;
+    } else if (char === ' ' && before !== undefined && BREAKS.has(before))
+      facts.breakThenSpace = true;
+    if (i > 0 && char === ':' && (after === undefined || isBlank(after))) facts.syntax = true;
+    if (i > 0 && char === '#' && isBlank(before!)) facts.syntax = true;
+  });
+  return facts;
+}
+
+function isBlank(char: string): boolean {
+  return char === ' ' || char === '\t' || BREAKS.has(char);
+}
+
+function startsLikeSyntax(chars: string[]): boolean {
+  const [first, second] = chars;
+  if (first === undefined) return false;
+  const head = chars.slice(0, 3).join('');
+  if (head === '---' || head === '...') return true;
+  if ('#,[]{}&*!|>\'"%@`'.includes(first)) return true;
+  return '?:-'.includes(first) && (second === undefined || isBlank(second));
+}
+
+/**
+ * The style yaml.v3 writes a scalar in. `isString` marks Go strings, which yaml.v3 double-quotes
+ * when they would read back as another type; other scalars (numbers, times) it asks to be plain.
+ * Strings with `\n` it asks to be literal blocks. What the text contains may then force quotes.
+ */
+function styleOf(node: ScalarNode): ScalarStyle {
+  const { text } = node;
+  const facts = factsOf(text);
+  if (facts.unprintable) return 'double';
+  if (node.isString && readsAsOtherType(text)) return 'double';
+  if (text.includes('\n')) return facts.spaceThenBreak || text.endsWith(' ') ? 'double' : 'literal';
+  const edgeSpace = text.startsWith(' ') || text.endsWith(' ');
+  if (text !== '' && !edgeSpace && !facts.tab && !facts.anyBreak && !facts.syntax) return 'plain';
+  if (facts.tab || facts.spaceThenBreak || facts.breakThenSpace) return 'double';
+  return 'single';
+}
+
+const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const BOOL_WORDS = new Set(
+  'true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF'.split(' '),
+);
+const FLOAT_WORDS = new Set(
+  '.inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF .nan .NaN .NAN'.split(' '),
+);
+/** YAML's float syntax, which yaml.v3 checks before Go's ParseFloat. */
+const DECIMAL_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+/** What Go's strconv.ParseFloat takes that starts with a point: `_` only between digits. */
+const GO_POINT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
+/** YAML 1.1's base-60 numbers (`1:30`, `-1:30:00.5`), which yaml.v3 quotes too. */
+const SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+/** The shapes of isTimestamp's layouts; the fields' ranges are checked after. */
+const TIMESTAMP =
+  /^(\d{4})-(\d\d?)-(\d\d?)(?:([Tt ])(\d\d?):(\d\d?):(\d\d?)(?:[.,](\d+))?(Z|[+-]\d\d:\d\d)?)?$/;
+
+/**
+ * Whether yaml.v3 would read the plain text as something other than a string: null, a bool
+ * (YAML 1.2's and 1.1's `yes`/`on`/…), an int or float (underscores ignored, Go's `0x`/`0o`/`0b`
+ * prefixes, within int64/uint64 and float64 range), a base-60 number (`1:30`) or a timestamp.
+ */
+function readsAsOtherType(text: string): boolean {
+  if (NULL_WORDS.has(text) || BOOL_WORDS.has(text) || FLOAT_WORDS.has(text)) return true;
+  const first = text[0] ?? '';
+  if (first === '.') return GO_POINT_FLOAT.test(text) && finite(text.replaceAll('_', ''));
+  if (!/[-+0-9]/.test(first)) return false;
+  if (SEXAGESIMAL.test(text) || isTimestamp(text)) return true;
+  const bare = text.replaceAll('_', '');
+  return isGoInt(bare) || (DECIMAL_FLOAT.test(bare) && finite(bare));
+}
+
+function finite(text: string): boolean {
+  return Number.isFinite(Number(text));
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** strconv.ParseInt(text, 0, 64) or ParseUint(text, 0, 64) succeeds, or yaml.v3's `0b±…`. */
+function isGoInt(text: string): boolean {
+  const binarySigned = /^0b([-+]?)([01]+)$/.exec(text);
+  if (binarySigned) return inInt64(binarySigned[1]!, BigInt(`0b${binarySigned[2]!}`));
+  const literal = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(
+    text,
+  );
+  if (!literal) return false;
+  const sign = literal[1]!;
+  const digits = literal[2]!;
+  const magnitude = BigInt(/^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits);
+  return inInt64(sign, magnitude) || (sign === '' && magnitude <= UINT64_MAX);
+}
+
+function inInt64(sign: string, magnitude: bigint): boolean {
+  return magnitude <= (sign === '-' ? INT64_MAX + 1n : INT64_MAX);
+}
+
+/**
+ * yaml.v3 reads a timestamp with Go's time.Parse in one of the layouts
+ * `2006-1-2T15:4:5.999999999Z07:00` (also with `t`), `2006-1-2 15:4:5.999999999` and
+ * `2006-1-2`: fields in range, the day existing in that month, at most 9 fraction digits.
+ */
+function isTimestamp(text: string): boolean {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [, year, month, day, separator, hour, minute, second, fraction, zone] = m;
+  const y = Number(year);
+  const mo = Number(month);
+  if (mo < 1 || mo > 12 || Number(day) < 1 || Number(day) > daysInMonth(y, mo)) return false;
+  if (separator === undefined) return true;
+  if ((separator === ' ') !== (zone === undefined)) return false;
+  if ((fraction?.length ?? 0) > 9) return false;
+  return Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** The text so far and the column it ends at (line breaks U+2028/9 count as ending a line). */
+class BlockWriter {
+  text = '';
+  column = 0;
+
+  write(piece: string): void {
+    this.text += piece;
+    for (const char of piece) this.column = BREAKS.has(char) ? 0 : this.column + 1;
   }
-  if (spaceBreak || special) result.blockAllowed = false;
-  if (lineBreaks || blockIndicators) result.blockPlainAllowed = false;
-  return result;
+
+  /** Starts a line at `indent`: breaks the current line unless one just ended. */
+  startLine(indent: number): void {
+    if (this.column > 0) this.write('\n');
+    this.write(' '.repeat(indent));
+  }
 }
 
-function isBreak(c: string): boolean {
-  return c === '\r' || c === '\n' || c === '\u0085' || c === '\u2028' || c === '\u2029';
+/** The column what a map at `column` holds starts at: the next multiple of 4 (as yaml.v3 does). */
+function mapChildColumn(column: number): number {
+  return column + 4 - (column % 4);
 }
 
-function hasBreak(text: string): boolean {
-  return [...text].some(isBreak);
+/**
+ * Writes a node whose first line continues the current one (after `- `, `key:` or `? `).
+ * `column` is where a collection's entries line up; for a scalar, the column its continuation
+ * lines (a literal block's lines) are indented to.
+ */
+function writeNode(out: BlockWriter, node: TreeNode, column: number): void {
+  if (node.kind === 'scalar') return writeScalar(out, node, column);
+  if (node.kind === 'list') {
+    if (node.items.length === 0) return out.write('[]');
+    node.items.forEach((item, i) => {
+      if (i > 0) out.startLine(column);
+      out.write('- ');
+      writeNode(out, item, column + 2);
+    });
+    return;
+  }
+  if (node.entries.length === 0) return out.write('{}');
+  const inner = mapChildColumn(column);
+  node.entries.forEach(({ key, value }, i) => {
+    if (i > 0) out.startLine(column);
+    if (isSimpleKey(key)) {
+      writeScalar(out, key, inner);
+      out.write(':');
+      if (isCollection(value)) out.startLine(inner);
+      else out.write(' ');
+      writeNode(out, value, inner);
+      return;
+    }
+    out.write('? ');
+    writeScalar(out, key, inner);
+    out.startLine(column);
+    out.write(':');
+    if (isCollection(value)) out.write(' '.repeat(inner - out.column));
+    else out.write(' ');
+    writeNode(out, value, inner);
+  });
 }
 
-/** libyaml's is_printable: LF, ASCII printables, and the BMP from U+00A0 save surrogates, U+FEFF, U+FFFE/F. */
-function isPrintable(c: string): boolean {
-  const code = c.codePointAt(0)!;
-  if (code === 0x0a) return true;
-  if (code >= 0x20 && code <= 0x7e) return true;
-  if (code >= 0xa0 && code <= 0xd7ff) return true;
-  if (code >= 0xe000 && code <= 0xfffd) return code !== 0xfeff;
-  return false;
+/** A collection written on lines of its own (an empty one is written inline: `[]`, `{}`). */
+function isCollection(node: TreeNode): boolean {
+  if (node.kind === 'list') return node.items.length > 0;
+  return node.kind === 'map' && node.entries.length > 0;
 }
 
-const SHORT_ESCAPES: Readonly<Record<number, string>> = {
-  0x00: '0',
-  0x07: 'a',
-  0x08: 'b',
-  0x09: 't',
-  0x0a: 'n',
-  0x0b: 'v',
-  0x0c: 'f',
-  0x0d: 'r',
-  0x1b: 'e',
-  0x22: '"',
-  0x5c: '\\',
-  0x85: 'N',
-  0xa0: '_',
-  0x2028: 'L',
-  0x2029: 'P',
-};
-
-function doubleQuotedEscape(c: string): string[] {
-  const code = c.codePointAt(0)!;
-  const short = SHORT_ESCAPES[code];
-  if (short) return [short];
-  const [letter, width] = code <= 0xff ? ['x', 2] : code <= 0xffff ? ['u', 4] : ['U', 8];
-  return [letter, ...code.toString(16).toUpperCase().padStart(width, '0')];
+/**
+ * A key written as `key: value`; one over 128 bytes or with a line break (`\r` and U+0085
+ * included, even though they are written escaped) takes `? key`.
+ */
+function isSimpleKey(key: ScalarNode): boolean {
+  return !/[\n\r\x85\u2028\u2029]/.test(key.text) && utf8Length(key.text) <= 128;
 }
 
 function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+  let bytes = 0;
+  for (const char of text) {
+    const cp = codePoint(char);
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
-/** yaml.v3's key order (sorter.go): letters by code point, runs of digits by their value. */
-export function compareYamlKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  return yamlKeyLess(a, b) ? -1 : yamlKeyLess(b, a) ? 1 : 0;
+function writeScalar(out: BlockWriter, node: ScalarNode, indent: number): void {
+  switch (styleOf(node)) {
+    case 'plain':
+      return out.write(node.text);
+    case 'double':
+      return out.write(doubleQuoted(node.text));
+    case 'single':
+      out.write("'");
+      writeLines(out, node.text.replaceAll("'", "''"), indent);
+      return out.write("'");
+    case 'literal':
+      out.write(`|${literalIndicators(node.text)}`);
+      return writeLines(out, node.text, indent, true);
+  }
 }
 
-const isDigit = (c: string | undefined) => c !== undefined && /^\p{Nd}$/u.test(c);
-const isLetter = (c: string | undefined) => c !== undefined && /^\p{L}$/u.test(c);
-
-function yamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
-  let digits = false;
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    const x = ar[i]!;
-    const y = br[i]!;
-    if (x === y) {
-      digits = isDigit(x);
+/**
+ * Writes text whose line breaks are kept as they are, indenting each line that has something
+ * on it. In a literal block the first line starts after the header's line break.
+ */
+function writeLines(out: BlockWriter, text: string, indent: number, block = false): void {
+  let lineStart = block;
+  for (const char of text) {
+    if (BREAKS.has(char)) {
+      out.write(char);
+      lineStart = true;
       continue;
     }
-    const al = isLetter(x);
-    const bl = isLetter(y);
-    if (al && bl) return x.codePointAt(0)! < y.codePointAt(0)!;
-    if (al || bl) return digits ? al : bl;
-    let an = 0;
-    let bn = 0;
-    if (x === '0' || y === '0') {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== '0') {
-          an = 1;
-          bn = 1;
-          break;
-        }
-      }
-    }
-    let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + digitValue(ar[ai]!);
-    let bi = i;
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + digitValue(br[bi]!);
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return x.codePointAt(0)! < y.codePointAt(0)!;
+    if (lineStart) out.startLine(indent);
+    lineStart = false;
+    out.write(char);
   }
-  return ar.length < br.length;
 }
 
-/** Go's `int64(r - '0')`, which for digits other than ASCII is their offset from '0'. */
-function digitValue(c: string): number {
-  return c.codePointAt(0)! - 0x30;
+/**
+ * A literal block's header after `|`: `4` (the indentation) when the text starts with a space
+ * or a line break, then how trailing line breaks are kept: `-` none, nothing for one, `+` more.
+ */
+function literalIndicators(text: string): string {
+  const chars = Array.from(text);
+  const last = chars.at(-1) ?? '';
+  const beforeLast = chars.at(-2);
+  const hint = text.startsWith(' ') || BREAKS.has(chars[0] ?? '') ? '4' : '';
+  if (!BREAKS.has(last)) return `${hint}-`;
+  if (beforeLast === undefined || BREAKS.has(beforeLast)) return `${hint}+`;
+  return hint;
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = {
+  '\0': '\\0',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\v': '\\v',
+  '\f': '\\f',
+  '\r': '\\r',
+  '\x1b': '\\e',
+  '"': '\\"',
+  '\\': '\\\\',
+  '\x85': '\\N',
+  '\xa0': '\\_',
+  '\u2028': '\\L',
+  '\u2029': '\\P',
+};
+
+/**
+ * A double-quoted scalar: printable characters as they are, the rest escaped (named escapes,
+ * else `\xXX`, `\uXXXX`, `\UXXXXXXXX`). yaml.v3 escapes every character of a text that starts
+ * with a byte order mark, spaces and letters included (`"\uFEFF\x61"` for U+FEFF then `a`).
+ */
+function doubleQuoted(text: string): string {
+  const escapeAll = text.startsWith('\uFEFF');
+  let body = '';
+  for (const char of text) {
+    const cp = codePoint(char);
+    const plain = !escapeAll && printable(cp) && !BREAKS.has(char) && char !== '"' && char !== '\\';
+    body += plain ? char : (NAMED_ESCAPES[char] ?? hexEscape(cp));
+  }
+  return `"${body}"`;
+}
+
+function hexEscape(cp: number): string {
+  const hex = cp.toString(16).toUpperCase();
+  if (cp <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  if (cp <= 0xffff) return `\\u${hex.padStart(4, '0')}`;
+  return `\\U${hex.padStart(8, '0')}`;
 }
