@@ -117,16 +117,13 @@ export function civilOf(instant: Instant): CivilTime {
   };
 }
 
-/** Go's norm: hi*base + lo == nhi*base + nlo with 0 <= nlo < base. */
-function norm(hi: number, lo: number, base: number): [number, number] {
-  const carry = Math.floor(lo / base);
-  return [hi + carry, lo - carry * base];
-}
-
 /**
- * Go's time.Date: the instant at a wall-clock time in a location, every field normalised
- * (October 32 is November 1). In a transition that skips or repeats wall times, the offset
- * is chosen the way Go chooses it.
+ * Go's time.Date: the instant at a wall-clock time in a location. Fields out of their range
+ * carry over (October 32 is November 1, minute -1 the last minute of the hour before): a
+ * month beyond 1–12 moves the year, and the rest, all fixed multiples of a second or of a day
+ * past the first of the month, simply add up. In a transition that skips or repeats wall
+ * times, the offset is chosen as Go chooses it: the offset in effect at the wall time read as
+ * UTC gives a first guess of the instant, and the offset in effect at that guess is used.
  */
 export function dateInLocation(
   year: number,
@@ -138,18 +135,16 @@ export function dateInLocation(
   nanosecond: number,
   location: GoLocation,
 ): bigint {
-  let m: number;
-  [year, m] = norm(year, month - 1, 12);
-  [second, nanosecond] = norm(second, nanosecond, 1e9);
-  [minute, second] = norm(minute, second, 60);
-  [hour, minute] = norm(hour, minute, 60);
-  [day, hour] = norm(day, hour, 24);
-  const days = daysFromCivil(year, m + 1, 1) + day - 1;
-  let unix = days * 86_400 + hour * 3600 + minute * 60 + second;
-  const offset = location.lookup(unix).offset;
-  if (offset !== 0) {
-    // The offset at the wall time read as UTC, corrected by the offset at the instant found.
-    unix -= location.lookup(unix - offset).offset;
-  }
-  return BigInt(unix) * NANOS_PER_SECOND + BigInt(nanosecond);
+  const yearsCarried = Math.floor((month - 1) / 12);
+  const firstOfMonth = daysFromCivil(year + yearsCarried, month - yearsCarried * 12, 1);
+  const wallSeconds =
+    BigInt(firstOfMonth + day - 1) * 86_400n +
+    BigInt(hour) * 3600n +
+    BigInt(minute) * 60n +
+    BigInt(second);
+  const wall = wallSeconds * NANOS_PER_SECOND + BigInt(nanosecond);
+  const wallUnix = Number(floorDiv(wall, NANOS_PER_SECOND));
+  const guess = location.lookup(wallUnix).offset;
+  const offset = guess === 0 ? 0 : location.lookup(wallUnix - guess).offset;
+  return wall - BigInt(offset) * NANOS_PER_SECOND;
 }

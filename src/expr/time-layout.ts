@@ -1,89 +1,38 @@
 import {
+  civilFromDays,
   civilOf,
   dateInLocation,
+  daysFromCivil,
   daysIn,
   isLeap,
   NANOS_PER_SECOND,
   splitSeconds,
+  type CivilTime,
   type Instant,
 } from './time-calendar.js';
 import { GoLocation } from './time-zone.js';
 
 /**
- * Go's time layouts (the reference time `Mon Jan 2 15:04:05 MST 2006`): Time.Format,
- * time.Parse and time.ParseInLocation, element for element as Go's time/format.go reads
- * them, with its error messages. Parsing works on the UTF-8 bytes of the text, as Go does,
- * so offsets and quoted fragments in errors are the same.
+ * Go's time layouts: Time.Format, time.Parse and time.ParseInLocation. A layout shows how Go's
+ * reference time, `Mon Jan 2 15:04:05 MST 2006` (Unix time 1136239445), would be written; the
+ * elements the `time` package documents stand for a field of the time (`2006` the year, `Jan`
+ * the month's name, `_2` the space-padded day, `.000` milliseconds, `Z07:00` the offset or `Z`
+ * …) and every other byte is itself.
+ *
+ * A layout is read once into a list of parts (literal bytes and elements), kept per layout
+ * string. Formatting writes each part in turn; parsing reads the value against the parts from
+ * left to right into the fields of a date, then checks and resolves them. Parsing works on the
+ * UTF-8 bytes of the texts, as Go does, so the fragments quoted in errors are the same bytes.
+ *
+ * Where Go's versions differ, this follows the Go that Kargo is built with (1.2x), not the
+ * oracle's 1.19: a parse error quotes the value from the start of the element that failed,
+ * `Z` stands for UTC in every `Z07…` element, offset digits are plain digits with hours up to
+ * 24 and minutes and seconds up to 60, and a second that fails to read is an error even when a
+ * fraction follows.
  */
 
-const enum Std {
-  None = 0,
-  LongMonth,
-  Month,
-  NumMonth,
-  ZeroMonth,
-  LongWeekDay,
-  WeekDay,
-  Day,
-  UnderDay,
-  ZeroDay,
-  UnderYearDay,
-  ZeroYearDay,
-  Hour,
-  Hour12,
-  ZeroHour12,
-  Minute,
-  ZeroMinute,
-  Second,
-  ZeroSecond,
-  LongYear,
-  Year,
-  PM,
-  pm,
-  TZ,
-  ISO8601TZ,
-  ISO8601SecondsTZ,
-  ISO8601ShortTZ,
-  ISO8601ColonTZ,
-  ISO8601ColonSecondsTZ,
-  NumTZ,
-  NumSecondsTz,
-  NumShortTZ,
-  NumColonTZ,
-  NumColonSecondsTZ,
-  FracSecond0,
-  FracSecond9,
-}
-
-interface Chunk {
-  prefix: string;
-  std: Std;
-  /** Digits of a fractional second. */
-  digits: number;
-  /** `.` or `,` before a fractional second. */
-  separator: string;
-  suffix: string;
-}
-
-const STD_0X = [
-  Std.ZeroMonth,
-  Std.ZeroDay,
-  Std.ZeroHour12,
-  Std.ZeroMinute,
-  Std.ZeroSecond,
-  Std.Year,
-];
-
-const LONG_DAY_NAMES = [
-  'Sunday',
-  'Monday',
-  'Tuesday',
-  'Wednesday',
-  'Thursday',
-  'Friday',
-  'Saturday',
-];
-const SHORT_DAY_NAMES = LONG_DAY_NAMES.map((name) => name.slice(0, 3));
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** English month names, January first (Go's Month.String). */
 export const LONG_MONTH_NAMES = [
   'January',
   'February',
@@ -98,432 +47,626 @@ export const LONG_MONTH_NAMES = [
   'November',
   'December',
 ];
-const SHORT_MONTH_NAMES = LONG_MONTH_NAMES.map((name) => name.slice(0, 3));
-export { LONG_DAY_NAMES };
+/** English day names, Sunday first (Go's Weekday.String). */
+export const LONG_DAY_NAMES: readonly string[] = DAY_NAMES;
 
-function isDigitAt(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  return c >= 48 && c <= 57;
+const abbreviated = (names: readonly string[]) => names.map((name) => name.slice(0, 3));
+const NAME_TABLES = {
+  month: { long: LONG_MONTH_NAMES, short: abbreviated(LONG_MONTH_NAMES) },
+  weekday: { long: DAY_NAMES, short: abbreviated(DAY_NAMES) },
+} as const;
+
+// ---- Byte strings --------------------------------------------------------------------------
+
+/** The UTF-8 encoding of `text`, one char (0–255) per byte: how Go indexes a string. */
+export function toBytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
 
-function startsWithLowerCase(s: string): boolean {
-  const c = s.charCodeAt(0);
-  return c >= 97 && c <= 122;
+/** The text whose UTF-8 encoding is the byte string `bytes` (the inverse of `toBytes`). */
+export function fromBytes(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
-/** Go's nextStdChunk: the text before the first layout element, the element, the rest. */
-function nextStdChunk(layout: string): Chunk {
-  const chunk = (i: number, std: Std, length: number, prefixEnd = i): Chunk => ({
-    prefix: layout.slice(0, prefixEnd),
-    std,
-    digits: 0,
-    separator: '.',
-    suffix: layout.slice(i + length),
-  });
-  const at = (i: number, text: string) => layout.startsWith(text, i);
-  for (let i = 0; i < layout.length; i++) {
-    switch (layout[i]) {
-      case 'J':
-        if (at(i, 'Jan')) {
-          if (at(i, 'January')) return chunk(i, Std.LongMonth, 7);
-          if (!startsWithLowerCase(layout.slice(i + 3))) return chunk(i, Std.Month, 3);
-        }
-        break;
-      case 'M':
-        if (layout.length >= i + 3) {
-          if (at(i, 'Mon')) {
-            if (at(i, 'Monday')) return chunk(i, Std.LongWeekDay, 6);
-            if (!startsWithLowerCase(layout.slice(i + 3))) return chunk(i, Std.WeekDay, 3);
-          }
-          if (at(i, 'MST')) return chunk(i, Std.TZ, 3);
-        }
-        break;
-      case '0': {
-        const next = layout.charCodeAt(i + 1);
-        if (next >= 49 && next <= 54) return chunk(i, STD_0X[next - 49]!, 2);
-        if (at(i, '002')) return chunk(i, Std.ZeroYearDay, 3);
-        break;
-      }
-      case '1':
-        if (layout[i + 1] === '5') return chunk(i, Std.Hour, 2);
-        return chunk(i, Std.NumMonth, 1);
-      case '2':
-        if (at(i, '2006')) return chunk(i, Std.LongYear, 4);
-        return chunk(i, Std.Day, 1);
-      case '_':
-        if (layout[i + 1] === '2') {
-          // _2006 is a literal _ followed by the long year.
-          if (at(i + 1, '2006')) return chunk(i + 1, Std.LongYear, 4, i + 1);
-          return chunk(i, Std.UnderDay, 2);
-        }
-        if (at(i, '__2')) return chunk(i, Std.UnderYearDay, 3);
-        break;
-      case '3':
-        return chunk(i, Std.Hour12, 1);
-      case '4':
-        return chunk(i, Std.Minute, 1);
-      case '5':
-        return chunk(i, Std.Second, 1);
-      case 'P':
-        if (layout[i + 1] === 'M') return chunk(i, Std.PM, 2);
-        break;
-      case 'p':
-        if (layout[i + 1] === 'm') return chunk(i, Std.pm, 2);
-        break;
-      case '-':
-        if (at(i, '-070000')) return chunk(i, Std.NumSecondsTz, 7);
-        if (at(i, '-07:00:00')) return chunk(i, Std.NumColonSecondsTZ, 9);
-        if (at(i, '-0700')) return chunk(i, Std.NumTZ, 5);
-        if (at(i, '-07:00')) return chunk(i, Std.NumColonTZ, 6);
-        if (at(i, '-07')) return chunk(i, Std.NumShortTZ, 3);
-        break;
-      case 'Z':
-        if (at(i, 'Z070000')) return chunk(i, Std.ISO8601SecondsTZ, 7);
-        if (at(i, 'Z07:00:00')) return chunk(i, Std.ISO8601ColonSecondsTZ, 9);
-        if (at(i, 'Z0700')) return chunk(i, Std.ISO8601TZ, 5);
-        if (at(i, 'Z07:00')) return chunk(i, Std.ISO8601ColonTZ, 6);
-        if (at(i, 'Z07')) return chunk(i, Std.ISO8601ShortTZ, 3);
-        break;
-      case '.':
-      case ',': {
-        // ,000 .000 ,999 .999: a fractional second, unless more digits follow.
-        const ch = layout[i + 1];
-        if (ch === '0' || ch === '9') {
-          let j = i + 1;
-          while (j < layout.length && layout[j] === ch) j++;
-          if (!isDigitAt(layout, j)) {
-            return {
-              prefix: layout.slice(0, i),
-              std: ch === '0' ? Std.FracSecond0 : Std.FracSecond9,
-              digits: j - (i + 1),
-              separator: layout[i]!,
-              suffix: layout.slice(j),
-            };
-          }
-        }
-        break;
-      }
+/**
+ * A byte string between double quotes as the time package quotes it in errors: `"` and `\`
+ * escaped with a backslash, control bytes and every byte of a non-ASCII character as `\xNN`.
+ */
+export function goQuote(bytes: string): string {
+  const escaped = bytes.replace(/["\\]|[^\x20-\x7f]/g, (c) =>
+    c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return `"${escaped}"`;
+}
+
+// ---- Layout elements -----------------------------------------------------------------------
+
+/** A field written as a decimal number. */
+type NumberField = 'month' | 'day' | 'yearDay' | 'hour' | 'hour12' | 'minute' | 'second';
+
+/** One element of a layout and how it is written and read. */
+type Element =
+  | {
+      kind: 'number';
+      field: NumberField;
+      /** Formatting: the least number of characters, and what pads up to it ('' = none). */
+      width: number;
+      pad: '' | '0' | ' ';
+      /** Parsing: spaces that may come first, then between `minDigits` and `maxDigits` digits. */
+      spaces: number;
+      minDigits: number;
+      maxDigits: number;
+    }
+  | { kind: 'year'; digits: 2 | 4 }
+  | { kind: 'name'; field: 'month' | 'weekday'; long: boolean }
+  | { kind: 'meridiem'; upper: boolean }
+  | { kind: 'zoneName' }
+  | {
+      kind: 'offset';
+      /** `Z07…`: UTC is written, and may be read, as `Z`. */
+      zulu: boolean;
+      /** 1 = hours, 2 = hours and minutes, 3 = hours, minutes and seconds. */
+      units: 1 | 2 | 3;
+      colons: boolean;
+    }
+  | { kind: 'fraction'; separator: string; digits: number; trimmed: boolean };
+
+function numberElement(
+  field: NumberField,
+  width: number,
+  pad: '' | '0' | ' ',
+  read: { spaces?: number; min: number; max: number },
+): Element {
+  return {
+    kind: 'number',
+    field,
+    width,
+    pad,
+    spaces: read.spaces ?? 0,
+    minDigits: read.min,
+    maxDigits: read.max,
+  };
+}
+
+/** The elements named by a fixed text. `15` is written with two digits but read with one or two. */
+const NAMED_ELEMENTS: ReadonlyMap<string, Element> = new Map<string, Element>([
+  ['2006', { kind: 'year', digits: 4 }],
+  ['06', { kind: 'year', digits: 2 }],
+  ['January', { kind: 'name', field: 'month', long: true }],
+  ['Jan', { kind: 'name', field: 'month', long: false }],
+  ['Monday', { kind: 'name', field: 'weekday', long: true }],
+  ['Mon', { kind: 'name', field: 'weekday', long: false }],
+  ['1', numberElement('month', 0, '', { min: 1, max: 2 })],
+  ['01', numberElement('month', 2, '0', { min: 2, max: 2 })],
+  ['2', numberElement('day', 0, '', { min: 1, max: 2 })],
+  ['02', numberElement('day', 2, '0', { min: 2, max: 2 })],
+  ['_2', numberElement('day', 2, ' ', { spaces: 1, min: 1, max: 2 })],
+  ['__2', numberElement('yearDay', 3, ' ', { spaces: 2, min: 1, max: 3 })],
+  ['002', numberElement('yearDay', 3, '0', { min: 3, max: 3 })],
+  ['15', numberElement('hour', 2, '0', { min: 1, max: 2 })],
+  ['3', numberElement('hour12', 0, '', { min: 1, max: 2 })],
+  ['03', numberElement('hour12', 2, '0', { min: 2, max: 2 })],
+  ['4', numberElement('minute', 0, '', { min: 1, max: 2 })],
+  ['04', numberElement('minute', 2, '0', { min: 2, max: 2 })],
+  ['5', numberElement('second', 0, '', { min: 1, max: 2 })],
+  ['05', numberElement('second', 2, '0', { min: 2, max: 2 })],
+  ['PM', { kind: 'meridiem', upper: true }],
+  ['pm', { kind: 'meridiem', upper: false }],
+  ['MST', { kind: 'zoneName' }],
+]);
+
+/**
+ * Where elements start in a layout. At one position the alternatives are tried in order, so a
+ * longer element wins over its prefix; `Jan` and `Mon` followed by a lower-case letter are
+ * text (`Janet`, `Month`), and `_2006` is a `_` before the year.
+ */
+const ELEMENT_START =
+  /January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|0[1-6]|002|15|1|2006|2|_2(?!006)|__2|[345]|PM|pm|[-Z]07(?::00:00|0000|:00|00)?|[.,](?:0+|9+)(?![0-9])/g;
+
+function elementFor(text: string): Element {
+  const named = NAMED_ELEMENTS.get(text);
+  if (named) return named;
+  const first = text[0]!;
+  if (first === '.' || first === ',') {
+    return {
+      kind: 'fraction',
+      separator: first,
+      digits: text.length - 1,
+      trimmed: text[1] === '9',
+    };
+  }
+  // An offset: -07, -0700, -07:00, -070000, -07:00:00 and the same with Z.
+  const digits = text.replace(/\D/g, '').length;
+  return {
+    kind: 'offset',
+    zulu: first === 'Z',
+    units: digits === 2 ? 1 : digits === 4 ? 2 : 3,
+    colons: text.includes(':'),
+  };
+}
+
+type Part =
+  | { kind: 'text'; text: string; bytes: string }
+  | {
+      kind: 'element';
+      element: Element;
+      text: string;
+      /** Whether the next element (past any text) is a fraction of a second. */
+      fractionNext: boolean;
+    };
+
+function splitLayout(layout: string): Part[] {
+  const parts: Part[] = [];
+  const addText = (text: string) => {
+    if (text !== '') parts.push({ kind: 'text', text, bytes: toBytes(text) });
+  };
+  let end = 0;
+  for (const match of layout.matchAll(ELEMENT_START)) {
+    addText(layout.slice(end, match.index));
+    parts.push({
+      kind: 'element',
+      element: elementFor(match[0]),
+      text: match[0],
+      fractionNext: false,
+    });
+    end = match.index + match[0].length;
+  }
+  addText(layout.slice(end));
+  let fractionAhead = false;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i]!;
+    if (part.kind !== 'element') continue;
+    part.fractionNext = fractionAhead;
+    fractionAhead = part.element.kind === 'fraction';
+  }
+  return parts;
+}
+
+/** Layouts already split, by layout string: programs use a handful of layouts many times. */
+class LayoutCache {
+  readonly #parts = new Map<string, readonly Part[]>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(layout: string): readonly Part[] {
+    let parts = this.#parts.get(layout);
+    if (!parts) {
+      if (this.#parts.size >= this.capacity) this.#parts.clear();
+      parts = splitLayout(layout);
+      this.#parts.set(layout, parts);
+    }
+    return parts;
+  }
+}
+
+// A pure memo: what it holds follows from its keys alone.
+const layouts = new LayoutCache(512);
+
+// ---- Formatting ----------------------------------------------------------------------------
+
+/** `n` in decimal with at least `width` digits (zeros in front), its sign before them. */
+function zeroPadded(n: number, width: number): string {
+  const digits = String(Math.abs(n)).padStart(width, '0');
+  return n < 0 ? `-${digits}` : digits;
+}
+
+function numberValue(field: NumberField, t: CivilTime): number {
+  switch (field) {
+    case 'month':
+      return t.month;
+    case 'day':
+      return t.day;
+    case 'yearDay':
+      return t.yearDay;
+    case 'hour':
+      return t.hour;
+    case 'hour12':
+      return t.hour % 12 === 0 ? 12 : t.hour % 12;
+    case 'minute':
+      return t.minute;
+    case 'second':
+      return t.second;
+  }
+}
+
+/**
+ * An offset east of UTC as `±hh[:mm[:ss]]`. As in Go, the sign is that of the whole minutes,
+ * so an offset of less than a minute west prints as `+00` followed by negative seconds.
+ */
+function writeOffset(offset: number, units: 1 | 2 | 3, colons: boolean): string {
+  const minutes = Math.trunc(offset / 60);
+  const west = minutes < 0;
+  const separator = colons ? ':' : '';
+  let out = (west ? '-' : '+') + zeroPadded(Math.trunc(Math.abs(minutes) / 60), 2);
+  if (units >= 2) out += separator + zeroPadded(Math.abs(minutes) % 60, 2);
+  if (units === 3) out += separator + zeroPadded((west ? -offset : offset) % 60, 2);
+  return out;
+}
+
+function writeElement(element: Element, t: CivilTime): string {
+  switch (element.kind) {
+    case 'number': {
+      const text = String(numberValue(element.field, t));
+      return element.pad === '' ? text : text.padStart(element.width, element.pad);
+    }
+    case 'year':
+      return element.digits === 4 ? zeroPadded(t.year, 4) : zeroPadded(Math.abs(t.year) % 100, 2);
+    case 'name': {
+      const table = NAME_TABLES[element.field];
+      const index = element.field === 'month' ? t.month - 1 : t.weekday;
+      return (element.long ? table.long : table.short)[index]!;
+    }
+    case 'meridiem': {
+      const text = t.hour >= 12 ? 'PM' : 'AM';
+      return element.upper ? text : text.toLowerCase();
+    }
+    case 'zoneName':
+      // A zone without a name (a parsed offset) is written as its offset.
+      return t.zoneName !== '' ? t.zoneName : writeOffset(t.offset, 2, false);
+    case 'offset':
+      if (element.zulu && t.offset === 0) return 'Z';
+      return writeOffset(t.offset, element.units, element.colons);
+    case 'fraction': {
+      const digits = String(t.nanosecond).padStart(9, '0').slice(0, element.digits);
+      if (!element.trimmed) return element.separator + digits;
+      const significant = digits.replace(/0+$/, '');
+      return significant === '' ? '' : element.separator + significant;
     }
   }
-  return { prefix: layout, std: Std.None, digits: 0, separator: '.', suffix: '' };
-}
-
-/** Go's appendInt: decimal, zero-padded to `width` digits (the sign not counted). */
-function pad(x: number, width: number): string {
-  const digits = String(Math.abs(x)).padStart(width, '0');
-  return x < 0 ? `-${digits}` : digits;
-}
-
-function formatNano(nanosecond: number, digits: number, separator: string, trim: boolean): string {
-  if (trim && (digits === 0 || nanosecond === 0)) return '';
-  let fraction = pad(nanosecond, 9);
-  if (digits < 9) fraction = fraction.slice(0, digits);
-  if (trim) fraction = fraction.replace(/0+$/, '');
-  return fraction === '' ? '' : separator + fraction;
-}
-
-function formatOffset(std: Std, offset: number): string {
-  const iso =
-    std === Std.ISO8601TZ ||
-    std === Std.ISO8601ColonTZ ||
-    std === Std.ISO8601SecondsTZ ||
-    std === Std.ISO8601ShortTZ ||
-    std === Std.ISO8601ColonSecondsTZ;
-  if (offset === 0 && iso) return 'Z';
-  const colon =
-    std === Std.ISO8601ColonTZ ||
-    std === Std.NumColonTZ ||
-    std === Std.ISO8601ColonSecondsTZ ||
-    std === Std.NumColonSecondsTZ;
-  const short = std === Std.NumShortTZ || std === Std.ISO8601ShortTZ;
-  const withSeconds =
-    std === Std.ISO8601SecondsTZ ||
-    std === Std.NumSecondsTz ||
-    std === Std.NumColonSecondsTZ ||
-    std === Std.ISO8601ColonSecondsTZ;
-  const zone = Math.trunc(offset / 60);
-  const absZone = Math.abs(zone);
-  // As Go: the seconds keep their sign when the offset is under a minute west.
-  const absOffset = zone < 0 ? -offset : offset;
-  let out = (zone < 0 ? '-' : '+') + pad(Math.floor(absZone / 60), 2);
-  if (colon) out += ':';
-  if (!short) out += pad(absZone % 60, 2);
-  if (withSeconds) {
-    if (colon) out += ':';
-    out += pad(absOffset % 60, 2);
-  }
-  return out;
 }
 
 /** Go's Time.Format. */
 export function formatLayout(instant: Instant, layout: string): string {
   const t = civilOf(instant);
   let out = '';
-  for (;;) {
-    const { prefix, std, digits, separator, suffix } = nextStdChunk(layout);
-    out += prefix;
-    if (std === Std.None) break;
-    layout = suffix;
-    switch (std) {
-      case Std.Year:
-        out += pad(Math.abs(t.year) % 100, 2);
-        break;
-      case Std.LongYear:
-        out += pad(t.year, 4);
-        break;
-      case Std.Month:
-        out += SHORT_MONTH_NAMES[t.month - 1]!;
-        break;
-      case Std.LongMonth:
-        out += LONG_MONTH_NAMES[t.month - 1]!;
-        break;
-      case Std.NumMonth:
-        out += String(t.month);
-        break;
-      case Std.ZeroMonth:
-        out += pad(t.month, 2);
-        break;
-      case Std.WeekDay:
-        out += SHORT_DAY_NAMES[t.weekday]!;
-        break;
-      case Std.LongWeekDay:
-        out += LONG_DAY_NAMES[t.weekday]!;
-        break;
-      case Std.Day:
-        out += String(t.day);
-        break;
-      case Std.UnderDay:
-        out += (t.day < 10 ? ' ' : '') + String(t.day);
-        break;
-      case Std.ZeroDay:
-        out += pad(t.day, 2);
-        break;
-      case Std.UnderYearDay:
-        out += String(t.yearDay).padStart(3, ' ');
-        break;
-      case Std.ZeroYearDay:
-        out += pad(t.yearDay, 3);
-        break;
-      case Std.Hour:
-        out += pad(t.hour, 2);
-        break;
-      case Std.Hour12:
-        out += String(t.hour % 12 || 12);
-        break;
-      case Std.ZeroHour12:
-        out += pad(t.hour % 12 || 12, 2);
-        break;
-      case Std.Minute:
-        out += String(t.minute);
-        break;
-      case Std.ZeroMinute:
-        out += pad(t.minute, 2);
-        break;
-      case Std.Second:
-        out += String(t.second);
-        break;
-      case Std.ZeroSecond:
-        out += pad(t.second, 2);
-        break;
-      case Std.PM:
-        out += t.hour >= 12 ? 'PM' : 'AM';
-        break;
-      case Std.pm:
-        out += t.hour >= 12 ? 'pm' : 'am';
-        break;
-      case Std.TZ:
-        if (t.zoneName !== '') {
-          out += t.zoneName;
-        } else {
-          // No zone name known: the -0700 form.
-          const zone = Math.trunc(t.offset / 60);
-          const abs = Math.abs(zone);
-          out += (zone < 0 ? '-' : '+') + pad(Math.floor(abs / 60), 2) + pad(abs % 60, 2);
-        }
-        break;
-      case Std.FracSecond0:
-      case Std.FracSecond9:
-        out += formatNano(t.nanosecond, digits, separator, std === Std.FracSecond9);
-        break;
-      default:
-        out += formatOffset(std, t.offset);
-    }
+  for (const part of layouts.get(layout)) {
+    out += part.kind === 'text' ? part.text : writeElement(part.element, t);
   }
   return out;
 }
 
 // ---- Parsing -------------------------------------------------------------------------------
 
-/** A string of the UTF-8 bytes of `text`, one char per byte (how Go indexes strings). */
-export function toBytes(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
+/** The fields read from a value: -1 (or undefined) where the layout has no such element. */
+interface ParsedFields {
+  year: number;
+  month: number;
+  day: number;
+  yearDay: number;
+  hour: number;
+  minute: number;
+  second: number;
+  nanosecond: number;
+  am: boolean;
+  pm: boolean;
+  /** `Z` or `UTC` was read. */
+  utc: boolean;
+  /** A numeric offset, seconds east of UTC. */
+  offset: number | undefined;
+  /** A zone abbreviation (`CEST`, `GMT+3`, `+03`). */
+  zoneName: string | undefined;
 }
 
-export function fromBytes(bytes: string): string {
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-/** Go's time.quote, on a byte string: `"…"` with bytes outside printable ASCII as \xNN. */
-export function goQuote(bytes: string): string {
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes.charCodeAt(i);
-    if (c >= 0x80 || c < 0x20) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += (c === 0x22 || c === 0x5c ? '\\' : '') + bytes[i]!;
+/**
+ * Why an element could not be read: its text does not fit (Go's "cannot parse"), or the field
+ * it gives is out of range (`outOfRange` names the field as Go's message does).
+ */
+class Unreadable extends Error {
+  constructor(readonly outOfRange?: string) {
+    super(outOfRange ? `${outOfRange} out of range` : 'does not fit the layout');
+    this.name = 'Unreadable';
   }
-  return `${out}"`;
 }
 
-class ParseError extends Error {
-  constructor(layout: string, value: string, layoutElem: string, valueElem: string, message = '') {
-    super(
-      message === ''
-        ? `parsing time ${goQuote(value)} as ${goQuote(layout)}: cannot parse ${goQuote(valueElem)} as ${goQuote(layoutElem)}`
-        : `parsing time ${goQuote(value)}${message}`,
+/** The value being parsed (a byte string) and how far it has been read. */
+class ValueReader {
+  position = 0;
+
+  constructor(readonly bytes: string) {}
+
+  get rest(): string {
+    return this.bytes.slice(this.position);
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.position;
+  }
+
+  peek(offset = 0): string {
+    return this.bytes[this.position + offset] ?? '';
+  }
+
+  isDigitAt(offset: number): boolean {
+    const c = this.peek(offset);
+    return c >= '0' && c <= '9';
+  }
+
+  /** Reads `length` bytes, or fails when fewer are left. */
+  take(length: number): string {
+    if (this.remaining < length) throw new Unreadable();
+    const text = this.bytes.slice(this.position, this.position + length);
+    this.position += length;
+    return text;
+  }
+
+  /** The number of digits in a row from `offset` on, at most `limit`. */
+  digitRun(offset: number, limit = Infinity): number {
+    let n = 0;
+    while (n < limit && this.isDigitAt(offset + n)) n++;
+    return n;
+  }
+
+  startsWithIgnoringCase(word: string): boolean {
+    return (
+      asciiLower(this.bytes.slice(this.position, this.position + word.length)) === asciiLower(word)
     );
   }
 }
 
-/** A sentinel for "bad value for field", turned into a ParseError by the caller. */
-const BAD = Symbol('bad');
-
-function getnum(s: string, fixed: boolean): [number, string] | typeof BAD {
-  if (!isDigitAt(s, 0)) return BAD;
-  if (!isDigitAt(s, 1)) {
-    if (fixed) return BAD;
-    return [s.charCodeAt(0) - 48, s.slice(1)];
-  }
-  return [(s.charCodeAt(0) - 48) * 10 + s.charCodeAt(1) - 48, s.slice(2)];
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
-function getnum3(s: string, fixed: boolean): [number, string] | typeof BAD {
-  let n = 0;
+/** A whole decimal with an optional sign, as the time package reads short fields. */
+function signedDecimal(text: string): number {
+  const match = /^([+-]?)(\d*)$/.exec(text);
+  if (!match) throw new Unreadable();
+  const n = Number(match[2] || '0');
+  return match[1] === '-' ? -n : n;
+}
+
+const UPPER = /[A-Z]/;
+
+/**
+ * `+h` or `-hh`: a signed number of hours from 0 to 23, as zone abbreviations without letters
+ * are written (`+03`, `GMT-7`). Its length, or 0.
+ */
+function signedHoursLength(text: string): number {
+  if (text[0] !== '+' && text[0] !== '-') return 0;
+  const digits = /^\d+/.exec(text.slice(1))?.[0];
+  if (digits === undefined || BigInt(digits) > 23n) return 0;
+  return 1 + digits.length;
+}
+
+/**
+ * The length of the zone abbreviation `text` starts with, or 0: three upper-case letters,
+ * four ending in T (or WITA), five ending in T, ChST or MeST, GMT with an optional signed hour,
+ * or a signed hour alone.
+ */
+function zoneAbbreviationLength(text: string): number {
+  if (text.length < 3) return 0;
+  if (text.startsWith('ChST') || text.startsWith('MeST')) return 4;
+  if (text.startsWith('GMT')) return 3 + signedHoursLength(text.slice(3));
+  if (text[0] === '+' || text[0] === '-') return signedHoursLength(text);
+  let letters = 0;
+  while (letters < 6 && UPPER.test(text[letters] ?? '')) letters++;
+  switch (letters) {
+    case 3:
+      return 3;
+    case 4:
+      return text[3] === 'T' || text.startsWith('WITA') ? 4 : 0;
+    case 5:
+      return text[4] === 'T' ? 5 : 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The nanoseconds of a fraction of a second: a `.` or `,` and the digits after it (or a sign
+ * and digits, which Go reads too), the first nine of them counting.
+ */
+function readFraction(text: string): number {
+  if (text[0] !== '.' && text[0] !== ',') throw new Unreadable();
+  const digits = text.slice(1, 10);
+  const n = signedDecimal(digits);
+  if (n < 0) throw new Unreadable('fractional second');
+  return n * 10 ** (9 - digits.length);
+}
+
+function checkRange(value: number, low: number, high: number, name: string): void {
+  if (value < low || value > high) throw new Unreadable(name);
+}
+
+function readNumber(
+  element: Extract<Element, { kind: 'number' }>,
+  reader: ValueReader,
+  fields: ParsedFields,
+): void {
+  for (let i = 0; i < element.spaces && reader.peek() === ' '; i++) reader.position++;
+  const count = reader.digitRun(0, element.maxDigits);
+  if (count < element.minDigits) throw new Unreadable();
+  const n = Number(reader.take(count));
+  switch (element.field) {
+    case 'month':
+      checkRange(n, 1, 12, 'month');
+      fields.month = n;
+      break;
+    case 'day':
+      // Any one or two digits: the date as a whole is checked at the end.
+      fields.day = n;
+      break;
+    case 'yearDay':
+      fields.yearDay = n;
+      break;
+    case 'hour':
+      checkRange(n, 0, 23, 'hour');
+      fields.hour = n;
+      break;
+    case 'hour12':
+      checkRange(n, 0, 12, 'hour');
+      fields.hour = n;
+      break;
+    case 'minute':
+      checkRange(n, 0, 59, 'minute');
+      fields.minute = n;
+      break;
+    case 'second':
+      checkRange(n, 0, 59, 'second');
+      fields.second = n;
+      break;
+  }
+}
+
+/** The offset of `±hh`, `±hhmm`, `±hh:mm`, `±hhmmss` or `±hh:mm:ss`, in seconds east. */
+function readOffset(element: Extract<Element, { kind: 'offset' }>, reader: ValueReader): number {
+  const { units, colons } = element;
+  const step = colons ? 3 : 2;
+  const length = 1 + units * step - (colons ? 1 : 0);
+  if (reader.remaining < length) throw new Unreadable();
+  if (colons && (reader.peek(3) !== ':' || (units === 3 && reader.peek(6) !== ':'))) {
+    throw new Unreadable();
+  }
+  const text = reader.take(length);
+  // Hours, minutes, seconds: two digits each, read until one is not.
+  const amounts = [0, 0, 0];
+  let digitsOk = true;
+  for (let unit = 0; unit < units && digitsOk; unit++) {
+    const pair = text.slice(1 + unit * step, 3 + unit * step);
+    digitsOk = /^\d\d$/.test(pair);
+    if (digitsOk) amounts[unit] = Number(pair);
+  }
+  const [hours = 0, minutes = 0, seconds = 0] = amounts;
+  // Up to 24 hours and 60 minutes or seconds: some write those.
+  let outOfRange: string | undefined;
+  if (hours > 24) outOfRange = 'time zone offset hour';
+  if (minutes > 60) outOfRange = 'time zone offset minute';
+  if (seconds > 60) outOfRange = 'time zone offset second';
+  if (outOfRange) throw new Unreadable(outOfRange);
+  const sign = text[0];
+  if (!digitsOk || (sign !== '+' && sign !== '-')) throw new Unreadable();
+  const offset = (hours * 60 + minutes) * 60 + seconds;
+  return sign === '-' ? -offset : offset;
+}
+
+function readElement(
+  part: Extract<Part, { kind: 'element' }>,
+  reader: ValueReader,
+  fields: ParsedFields,
+): void {
+  const { element } = part;
+  switch (element.kind) {
+    case 'number':
+      readNumber(element, reader, fields);
+      if (
+        element.field === 'second' &&
+        !part.fractionNext &&
+        (reader.peek() === '.' || reader.peek() === ',') &&
+        reader.isDigitAt(1)
+      ) {
+        // A fraction the layout does not show is read with the seconds.
+        fields.nanosecond = readFraction(reader.take(1 + reader.digitRun(1)));
+      }
+      return;
+    case 'year': {
+      if (element.digits === 4) {
+        if (!reader.isDigitAt(0)) throw new Unreadable();
+        const text = reader.take(4);
+        if (!/^\d{4}$/.test(text)) throw new Unreadable();
+        fields.year = Number(text);
+      } else {
+        const n = signedDecimal(reader.take(2));
+        fields.year = n >= 69 ? 1900 + n : 2000 + n;
+      }
+      return;
+    }
+    case 'name': {
+      const table = NAME_TABLES[element.field];
+      const names = element.long ? table.long : table.short;
+      const index = names.findIndex((name) => reader.startsWithIgnoringCase(name));
+      if (index < 0) throw new Unreadable();
+      reader.position += names[index]!.length;
+      // A weekday is read and otherwise ignored.
+      if (element.field === 'month') fields.month = index + 1;
+      return;
+    }
+    case 'meridiem': {
+      const text = reader.take(2);
+      const [am, pm] = element.upper ? ['AM', 'PM'] : ['am', 'pm'];
+      if (text === am) fields.am = true;
+      else if (text === pm) fields.pm = true;
+      else throw new Unreadable();
+      return;
+    }
+    case 'zoneName': {
+      if (reader.rest.startsWith('UTC')) {
+        reader.position += 3;
+        fields.utc = true;
+        return;
+      }
+      const length = zoneAbbreviationLength(reader.rest);
+      if (length === 0) throw new Unreadable();
+      fields.zoneName = reader.take(length);
+      return;
+    }
+    case 'offset':
+      if (element.zulu && reader.peek() === 'Z') {
+        reader.position++;
+        fields.utc = true;
+        return;
+      }
+      fields.offset = readOffset(element, reader);
+      return;
+    case 'fraction': {
+      let text: string;
+      if (element.trimmed) {
+        // Optional, and as many digits as there are.
+        const isFraction = (reader.peek() === '.' || reader.peek() === ',') && reader.isDigitAt(1);
+        if (!isFraction) return;
+        text = reader.take(1 + reader.digitRun(1));
+      } else {
+        text = reader.take(1 + element.digits);
+      }
+      fields.nanosecond = readFraction(text);
+      return;
+    }
+  }
+}
+
+/**
+ * Matches literal layout text: bytes match themselves, and a run of spaces matches any
+ * non-empty run of spaces (or the end of the value). The reader is left where matching stopped.
+ */
+function matchText(bytes: string, reader: ValueReader): boolean {
   let i = 0;
-  for (; i < 3 && isDigitAt(s, i); i++) n = n * 10 + s.charCodeAt(i) - 48;
-  if (i === 0 || (fixed && i !== 3)) return BAD;
-  return [n, s.slice(i)];
-}
-
-/** Go's leadingInt: the leading digits as an integer (BAD on overflow of int64). */
-function leadingInt(s: string): [bigint, string] | typeof BAD {
-  let i = 0;
-  let x = 0n;
-  for (; i < s.length && isDigitAt(s, i); i++) {
-    if (x > (1n << 63n) / 10n) return BAD;
-    x = x * 10n + BigInt(s.charCodeAt(i) - 48);
-    if (x > 1n << 63n) return BAD;
-  }
-  return [x, s.slice(i)];
-}
-
-/** Go's atoi: an optionally signed decimal integer, all of `s`. */
-function atoi(s: string): number | typeof BAD {
-  let negative = false;
-  if (s[0] === '-' || s[0] === '+') {
-    negative = s[0] === '-';
-    s = s.slice(1);
-  }
-  const result = leadingInt(s);
-  if (result === BAD || result[1] !== '') return BAD;
-  const x = Number(result[0]);
-  return negative ? -x : x;
-}
-
-function skip(value: string, prefix: string): string | typeof BAD {
-  while (prefix.length > 0) {
-    if (prefix[0] === ' ') {
-      if (value.length > 0 && value[0] !== ' ') return BAD;
-      prefix = prefix.replace(/^ +/, '');
-      value = value.replace(/^ +/, '');
+  while (i < bytes.length) {
+    if (bytes[i] === ' ') {
+      if (reader.remaining > 0 && reader.peek() !== ' ') return false;
+      while (bytes[i] === ' ') i++;
+      while (reader.peek() === ' ') reader.position++;
       continue;
     }
-    if (value.length === 0 || value[0] !== prefix[0]) return BAD;
-    prefix = prefix.slice(1);
-    value = value.slice(1);
-  }
-  return value;
-}
-
-/** Case-insensitive match of the start of `value` against a table of names. */
-function lookupName(table: string[], value: string): [number, string] | typeof BAD {
-  for (let i = 0; i < table.length; i++) {
-    const name = table[i]!;
-    if (value.length >= name.length && matchFold(value.slice(0, name.length), name))
-      return [i, value.slice(name.length)];
-  }
-  return BAD;
-}
-
-function matchFold(a: string, b: string): boolean {
-  for (let i = 0; i < a.length; i++) {
-    let c1 = a.charCodeAt(i);
-    let c2 = b.charCodeAt(i);
-    if (c1 !== c2) {
-      c1 |= 0x20;
-      c2 |= 0x20;
-      if (c1 !== c2 || c1 < 97 || c1 > 122) return false;
-    }
+    if (reader.peek() !== bytes[i]) return false;
+    reader.position++;
+    i++;
   }
   return true;
 }
 
-function commaOrPeriod(c: string | undefined): boolean {
-  return c === '.' || c === ',';
-}
+/** Builds Go's ParseError messages for one call. */
+class ParseErrors {
+  constructor(
+    private readonly layout: string,
+    private readonly value: string,
+  ) {}
 
-/** Go's parseNanoseconds: `.123` (the separator included in `length`) as nanoseconds. */
-function parseNanoseconds(
-  value: string,
-  length: number,
-): { ns: number; rangeError: string } | typeof BAD {
-  if (!commaOrPeriod(value[0])) return BAD;
-  if (length > 10) {
-    value = value.slice(0, 10);
-    length = 10;
+  cannotParse(valueElement: string, layoutElement: string): Error {
+    return new Error(
+      `parsing time ${goQuote(this.value)} as ${goQuote(this.layout)}: cannot parse ${goQuote(valueElement)} as ${goQuote(layoutElement)}`,
+    );
   }
-  const n = atoi(value.slice(1, length));
-  if (n === BAD) return BAD;
-  if (n < 0) return { ns: 0, rangeError: 'fractional second' };
-  return { ns: n * 10 ** (10 - length), rangeError: '' };
-}
 
-/** Go's parseSignedOffset: the length of `+03`/`-4` (hours up to 23), 0 when there is none. */
-function parseSignedOffset(value: string): number {
-  if (value[0] !== '-' && value[0] !== '+') return 0;
-  const result = leadingInt(value.slice(1));
-  if (result === BAD || result[1] === value.slice(1)) return 0;
-  if (result[0] > 23n) return 0;
-  return value.length - result[1].length;
-}
-
-/** Go's parseTimeZone: the length of a zone abbreviation at the start of `value`. */
-function parseTimeZone(value: string): number | undefined {
-  if (value.length < 3) return undefined;
-  if (value.startsWith('ChST') || value.startsWith('MeST')) return 4;
-  if (value.startsWith('GMT'))
-    return value.length === 3 ? 3 : 3 + parseSignedOffset(value.slice(3));
-  if (value[0] === '+' || value[0] === '-') {
-    const length = parseSignedOffset(value);
-    return length > 0 ? length : undefined;
-  }
-  let upper = 0;
-  for (; upper < 6 && upper < value.length; upper++) {
-    const c = value.charCodeAt(upper);
-    if (c < 65 || c > 90) break;
-  }
-  switch (upper) {
-    case 5:
-      return value[4] === 'T' ? 5 : undefined;
-    case 4:
-      return value[3] === 'T' || value.startsWith('WITA') ? 4 : undefined;
-    case 3:
-      return 3;
-    default:
-      return undefined;
+  because(message: string): Error {
+    return new Error(`parsing time ${goQuote(this.value)}${message}`);
   }
 }
 
-const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+/** The month and day of a day of the year, or undefined when the year has no such day. */
+function dateOfYearDay(year: number, yearDay: number): { month: number; day: number } | undefined {
+  if (yearDay < 1 || yearDay > (isLeap(year) ? 366 : 365)) return undefined;
+  const { month, day } = civilFromDays(daysFromCivil(year, 1, 1) + yearDay - 1);
+  return { month, day };
+}
 
 /**
  * Go's time.parse. `defaultLocation` is where a time without a zone is read (UTC for
@@ -536,344 +679,109 @@ export function parseLayout(
   defaultLocation: GoLocation,
   local: GoLocation,
 ): Instant {
-  const alayout = toBytes(layoutText);
-  const avalue = toBytes(valueText);
-  let layout = alayout;
-  let value = avalue;
-  let rangeError = '';
-  let amSet = false;
-  let pmSet = false;
-  let year = 0;
-  let month = -1;
-  let day = -1;
-  let yday = -1;
-  let hour = 0;
-  let min = 0;
-  let sec = 0;
-  let nsec = 0;
-  let z: GoLocation | undefined;
-  let zoneOffset = -1;
-  let zoneName = '';
-
-  for (;;) {
-    const { prefix, std, digits, suffix } = nextStdChunk(layout);
-    const stdstr = layout.slice(prefix.length, layout.length - suffix.length);
-    const skipped = skip(value, prefix);
-    if (skipped === BAD) throw new ParseError(alayout, avalue, prefix, value);
-    value = skipped;
-    if (std === Std.None) {
-      if (value.length !== 0)
-        throw new ParseError(alayout, avalue, '', value, `: extra text: ${goQuote(value)}`);
-      break;
-    }
-    layout = suffix;
-    const hold = value;
-    let bad = false;
-    const num = (result: [number, string] | typeof BAD): number => {
-      if (result === BAD) {
-        bad = true;
-        return 0;
-      }
-      value = result[1];
-      return result[0];
-    };
-    switch (std) {
-      case Std.Year: {
-        if (value.length < 2) {
-          bad = true;
-          break;
-        }
-        const n = atoi(value.slice(0, 2));
-        value = value.slice(2);
-        if (n === BAD) {
-          bad = true;
-          break;
-        }
-        year = n >= 69 ? n + 1900 : n + 2000;
-        break;
-      }
-      case Std.LongYear: {
-        if (value.length < 4 || !isDigitAt(value, 0)) {
-          bad = true;
-          break;
-        }
-        const n = atoi(value.slice(0, 4));
-        value = value.slice(4);
-        if (n === BAD) bad = true;
-        else year = n;
-        break;
-      }
-      case Std.Month:
-      case Std.LongMonth: {
-        const found = lookupName(std === Std.Month ? SHORT_MONTH_NAMES : LONG_MONTH_NAMES, value);
-        month = num(found) + 1;
-        break;
-      }
-      case Std.NumMonth:
-      case Std.ZeroMonth:
-        month = num(getnum(value, std === Std.ZeroMonth));
-        if (!bad && (month <= 0 || month > 12)) rangeError = 'month';
-        break;
-      case Std.WeekDay:
-      case Std.LongWeekDay:
-        // The day of the week is checked for syntax only.
-        num(lookupName(std === Std.WeekDay ? SHORT_DAY_NAMES : LONG_DAY_NAMES, value));
-        break;
-      case Std.Day:
-      case Std.UnderDay:
-      case Std.ZeroDay:
-        if (std === Std.UnderDay && value[0] === ' ') value = value.slice(1);
-        day = num(getnum(value, std === Std.ZeroDay));
-        break;
-      case Std.UnderYearDay:
-      case Std.ZeroYearDay:
-        for (let i = 0; i < 2; i++) {
-          if (std === Std.UnderYearDay && value[0] === ' ') value = value.slice(1);
-        }
-        yday = num(getnum3(value, std === Std.ZeroYearDay));
-        break;
-      case Std.Hour:
-        hour = num(getnum(value, false));
-        if (hour < 0 || hour >= 24) rangeError = 'hour';
-        break;
-      case Std.Hour12:
-      case Std.ZeroHour12:
-        hour = num(getnum(value, std === Std.ZeroHour12));
-        if (hour < 0 || hour > 12) rangeError = 'hour';
-        break;
-      case Std.Minute:
-      case Std.ZeroMinute:
-        min = num(getnum(value, std === Std.ZeroMinute));
-        if (min < 0 || min >= 60) rangeError = 'minute';
-        break;
-      case Std.Second:
-      case Std.ZeroSecond: {
-        sec = num(getnum(value, std === Std.ZeroSecond));
-        if (bad) break;
-        if (sec < 0 || sec >= 60) {
-          rangeError = 'second';
-          break;
-        }
-        // A fractional second in the text that the layout does not have.
-        if (value.length >= 2 && commaOrPeriod(value[0]) && isDigitAt(value, 1)) {
-          const next = nextStdChunk(layout).std;
-          if (next === Std.FracSecond0 || next === Std.FracSecond9) break;
-          let n = 2;
-          while (n < value.length && isDigitAt(value, n)) n++;
-          const fraction = parseNanoseconds(value, n);
-          if (fraction === BAD) bad = true;
-          else ({ ns: nsec, rangeError } = fraction);
-          value = value.slice(n);
-        }
-        break;
-      }
-      case Std.PM:
-      case Std.pm: {
-        if (value.length < 2) {
-          bad = true;
-          break;
-        }
-        const p = value.slice(0, 2);
-        value = value.slice(2);
-        const [upper, lower] = std === Std.PM ? ['PM', 'AM'] : ['pm', 'am'];
-        if (p === upper) pmSet = true;
-        else if (p === lower) amSet = true;
-        else bad = true;
-        break;
-      }
-      case Std.ISO8601TZ:
-      case Std.ISO8601ShortTZ:
-      case Std.ISO8601ColonTZ:
-      case Std.ISO8601SecondsTZ:
-      case Std.ISO8601ColonSecondsTZ:
-      case Std.NumTZ:
-      case Std.NumShortTZ:
-      case Std.NumColonTZ:
-      case Std.NumSecondsTz:
-      case Std.NumColonSecondsTZ: {
-        const iso =
-          std === Std.ISO8601TZ ||
-          std === Std.ISO8601ShortTZ ||
-          std === Std.ISO8601ColonTZ ||
-          std === Std.ISO8601SecondsTZ ||
-          std === Std.ISO8601ColonSecondsTZ;
-        if (iso && value[0] === 'Z') {
-          value = value.slice(1);
-          z = GoLocation.UTC;
-          break;
-        }
-        let sign: string;
-        let hh: string;
-        let mm: string;
-        let ss: string;
-        if (std === Std.ISO8601ColonTZ || std === Std.NumColonTZ) {
-          if (value.length < 6 || value[3] !== ':') {
-            bad = true;
-            break;
-          }
-          [sign, hh, mm, ss] = [value[0]!, value.slice(1, 3), value.slice(4, 6), '00'];
-          value = value.slice(6);
-        } else if (std === Std.NumShortTZ || std === Std.ISO8601ShortTZ) {
-          if (value.length < 3) {
-            bad = true;
-            break;
-          }
-          [sign, hh, mm, ss] = [value[0]!, value.slice(1, 3), '00', '00'];
-          value = value.slice(3);
-        } else if (std === Std.ISO8601ColonSecondsTZ || std === Std.NumColonSecondsTZ) {
-          if (value.length < 9 || value[3] !== ':' || value[6] !== ':') {
-            bad = true;
-            break;
-          }
-          [sign, hh, mm, ss] = [value[0]!, value.slice(1, 3), value.slice(4, 6), value.slice(7, 9)];
-          value = value.slice(9);
-        } else if (std === Std.ISO8601SecondsTZ || std === Std.NumSecondsTz) {
-          if (value.length < 7) {
-            bad = true;
-            break;
-          }
-          [sign, hh, mm, ss] = [value[0]!, value.slice(1, 3), value.slice(3, 5), value.slice(5, 7)];
-          value = value.slice(7);
-        } else {
-          if (value.length < 5) {
-            bad = true;
-            break;
-          }
-          [sign, hh, mm, ss] = [value[0]!, value.slice(1, 3), value.slice(3, 5), '00'];
-          value = value.slice(5);
-        }
-        // Each part read only if the one before was (Go leaves the rest 0).
-        const field = (text: string): number => {
-          const result = bad ? BAD : getnum(text, true);
-          if (result === BAD) {
-            bad = true;
-            return 0;
-          }
-          return result[0];
-        };
-        const hr = field(hh);
-        const mi = field(mm);
-        const se = field(ss);
-        // Offsets of 24 hours, 60 minutes or 60 seconds are written by some.
-        if (hr > 24) rangeError = 'time zone offset hour';
-        if (mi > 60) rangeError = 'time zone offset minute';
-        if (se > 60) rangeError = 'time zone offset second';
-        zoneOffset = (hr * 60 + mi) * 60 + se;
-        if (sign === '-') zoneOffset = -zoneOffset;
-        else if (sign !== '+') bad = true;
-        break;
-      }
-      case Std.TZ: {
-        if (value.startsWith('UTC')) {
-          z = GoLocation.UTC;
-          value = value.slice(3);
-          break;
-        }
-        const n = parseTimeZone(value);
-        if (n === undefined) {
-          bad = true;
-          break;
-        }
-        zoneName = value.slice(0, n);
-        value = value.slice(n);
-        break;
-      }
-      case Std.FracSecond0: {
-        // Exactly as many digits as the layout has.
-        const length = 1 + digits;
-        if (value.length < length) {
-          bad = true;
-          break;
-        }
-        const fraction = parseNanoseconds(value, length);
-        if (fraction === BAD) bad = true;
-        else ({ ns: nsec, rangeError } = fraction);
-        value = value.slice(length);
-        break;
-      }
-      case Std.FracSecond9: {
-        if (value.length < 2 || !commaOrPeriod(value[0]) || !isDigitAt(value, 1)) break; // omitted
-        // Any number of digits, even more than the layout has.
-        let i = 0;
-        while (i + 1 < value.length && isDigitAt(value, i + 1)) i++;
-        const fraction = parseNanoseconds(value, 1 + i);
-        if (fraction === BAD) bad = true;
-        else ({ ns: nsec, rangeError } = fraction);
-        value = value.slice(1 + i);
-        break;
-      }
-    }
-    if (rangeError !== '')
-      throw new ParseError(alayout, avalue, stdstr, value, `: ${rangeError} out of range`);
-    if (bad) throw new ParseError(alayout, avalue, stdstr, hold);
-  }
-
-  if (pmSet && hour < 12) hour += 12;
-  else if (amSet && hour === 12) hour = 0;
-
-  if (yday >= 0) {
-    let d = 0;
-    let m = 0;
-    if (isLeap(year)) {
-      if (yday === 31 + 29) {
-        m = 2;
-        d = 29;
-      } else if (yday > 31 + 29) {
-        yday--;
-      }
-    }
-    if (yday < 1 || yday > 365)
-      throw new ParseError(alayout, avalue, '', value, ': day-of-year out of range');
-    if (m === 0) {
-      m = Math.floor((yday - 1) / 31) + 1;
-      if (DAYS_BEFORE[m]! < yday) m++;
-      d = yday - DAYS_BEFORE[m - 1]!;
-    }
-    if (month >= 0 && month !== m)
-      throw new ParseError(alayout, avalue, '', value, ': day-of-year does not match month');
-    month = m;
-    if (day >= 0 && day !== d)
-      throw new ParseError(alayout, avalue, '', value, ': day-of-year does not match day');
-    day = d;
-  } else {
-    if (month < 0) month = 1;
-    if (day < 0) day = 1;
-  }
-
-  if (day < 1 || day > daysIn(month, year))
-    throw new ParseError(alayout, avalue, '', value, ': day out of range');
-
-  if (z) {
-    return { ns: dateInLocation(year, month, day, hour, min, sec, nsec, z), location: z };
-  }
-
-  if (zoneOffset !== -1) {
-    const ns =
-      dateInLocation(year, month, day, hour, min, sec, nsec, GoLocation.UTC) -
-      BigInt(zoneOffset) * NANOS_PER_SECOND;
-    // The local zone if it has this offset (and name) then, else a zone made up for it.
-    const zone = local.lookup(Number(splitSeconds(ns).seconds));
-    if (zone.offset === zoneOffset && (zoneName === '' || zone.name === zoneName))
-      return { ns, location: local };
-    return { ns, location: GoLocation.fixed(fromBytes(zoneName), zoneOffset) };
-  }
-
-  if (zoneName !== '') {
-    const ns = dateInLocation(year, month, day, hour, min, sec, nsec, GoLocation.UTC);
-    const offset = local.lookupName(zoneName, Number(splitSeconds(ns).seconds));
-    if (offset !== undefined)
-      return { ns: ns - BigInt(offset) * NANOS_PER_SECOND, location: local };
-    // An unknown abbreviation: a zone of that name, at offset 0 (GMT+3 at its hours).
-    let fixedOffset = 0;
-    if (zoneName.length > 3 && zoneName.startsWith('GMT')) {
-      const hours = atoi(zoneName.slice(3));
-      fixedOffset = hours === BAD ? 0 : hours * 3600;
-    }
-    return { ns, location: GoLocation.fixed(zoneName, fixedOffset) };
-  }
-
-  return {
-    ns: dateInLocation(year, month, day, hour, min, sec, nsec, defaultLocation),
-    location: defaultLocation,
+  const errors = new ParseErrors(toBytes(layoutText), toBytes(valueText));
+  const reader = new ValueReader(toBytes(valueText));
+  const fields: ParsedFields = {
+    year: 0,
+    month: -1,
+    day: -1,
+    yearDay: -1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    nanosecond: 0,
+    am: false,
+    pm: false,
+    utc: false,
+    offset: undefined,
+    zoneName: undefined,
   };
+
+  for (const part of layouts.get(layoutText)) {
+    if (part.kind === 'text') {
+      if (!matchText(part.bytes, reader)) throw errors.cannotParse(reader.rest, part.bytes);
+      continue;
+    }
+    const start = reader.position;
+    try {
+      readElement(part, reader, fields);
+    } catch (err) {
+      if (!(err instanceof Unreadable)) throw err;
+      if (err.outOfRange) throw errors.because(`: ${err.outOfRange} out of range`);
+      throw errors.cannotParse(reader.bytes.slice(start), part.text);
+    }
+  }
+  if (reader.remaining > 0) throw errors.because(`: extra text: ${goQuote(reader.rest)}`);
+
+  if (fields.pm && fields.hour < 12) fields.hour += 12;
+  else if (fields.am && fields.hour === 12) fields.hour = 0;
+
+  if (fields.yearDay >= 0) {
+    const date = dateOfYearDay(fields.year, fields.yearDay);
+    if (!date) throw errors.because(': day-of-year out of range');
+    if (fields.month >= 0 && fields.month !== date.month) {
+      throw errors.because(': day-of-year does not match month');
+    }
+    if (fields.day >= 0 && fields.day !== date.day) {
+      throw errors.because(': day-of-year does not match day');
+    }
+    fields.month = date.month;
+    fields.day = date.day;
+  } else {
+    if (fields.month < 0) fields.month = 1;
+    if (fields.day < 0) fields.day = 1;
+  }
+  if (fields.day < 1 || fields.day > daysIn(fields.month, fields.year)) {
+    throw errors.because(': day out of range');
+  }
+  return resolveZone(fields, defaultLocation, local);
+}
+
+/** The instant the fields stand for, and the location it is shown in. */
+function resolveZone(
+  fields: ParsedFields,
+  defaultLocation: GoLocation,
+  local: GoLocation,
+): Instant {
+  const at = (location: GoLocation) =>
+    dateInLocation(
+      fields.year,
+      fields.month,
+      fields.day,
+      fields.hour,
+      fields.minute,
+      fields.second,
+      fields.nanosecond,
+      location,
+    );
+  const unixSeconds = (ns: bigint) => Number(splitSeconds(ns).seconds);
+
+  if (fields.utc) return { ns: at(GoLocation.UTC), location: GoLocation.UTC };
+
+  // Go marks "no offset read" with -1, so an offset of one second west counts as none.
+  if (fields.offset !== undefined && fields.offset !== -1) {
+    const ns = at(GoLocation.UTC) - BigInt(fields.offset) * NANOS_PER_SECOND;
+    const zone = local.lookup(unixSeconds(ns));
+    if (
+      zone.offset === fields.offset &&
+      (fields.zoneName === undefined || zone.name === fields.zoneName)
+    ) {
+      return { ns, location: local };
+    }
+    return { ns, location: GoLocation.fixed(fields.zoneName ?? '', fields.offset) };
+  }
+
+  if (fields.zoneName !== undefined) {
+    const name = fields.zoneName;
+    const wall = at(GoLocation.UTC);
+    const offset = local.lookupName(name, unixSeconds(wall));
+    if (offset !== undefined)
+      return { ns: wall - BigInt(offset) * NANOS_PER_SECOND, location: local };
+    // An unknown abbreviation makes a zone of that name: at offset 0, or GMT's hours, with
+    // the wall clock read as UTC (Go does not move the instant to the offset it gives).
+    const hours = name.length > 3 && name.startsWith('GMT') ? signedDecimal(name.slice(3)) : 0;
+    return { ns: wall, location: GoLocation.fixed(name, hours * 3600) };
+  }
+
+  return { ns: at(defaultLocation), location: defaultLocation };
 }

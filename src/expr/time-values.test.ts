@@ -237,6 +237,34 @@ const DURATION: Array<[string, string]> = [
   ['1e3s', 'time: unknown unit "e" in duration "1e3s"'],
   ['1 s', 'time: unknown unit " s" in duration "1 s"'],
   ['1µx', 'time: unknown unit "\\xc2\\xb5x" in duration "1\\xc2\\xb5x"'],
+  ['1.00000000000000000000000001h', '1h0m0s'],
+  ['0.1234567890123456789012345s', '123.456789ms'],
+  ['.000000000000000000000000009h', '0s'],
+  ['9223372036854775808ns', 'time: invalid duration "9223372036854775808ns"'],
+  ['-9223372036854775809ns', 'time: invalid duration "-9223372036854775809ns"'],
+  ['18446744073709551616ns', 'time: invalid duration "18446744073709551616ns"'],
+  ['2562047h47m16.854775808s', 'time: invalid duration "2562047h47m16.854775808s"'],
+  ['-2562047h47m16.854775808s', '-2562047h47m16.854775808s'],
+  ['1.5.5s', 'time: missing unit in duration "1.5.5s"'],
+  ['3m.', 'time: invalid duration "3m."'],
+  ['+.5h', '30m0s'],
+  ['1h-2m', 'time: unknown unit "h-" in duration "1h-2m"'],
+  ['µs', 'time: invalid duration "\\xc2\\xb5s"'],
+  ['1μs2ns', '1.002µs'],
+  ['01:02', 'time: unknown unit ":" in duration "01:02"'],
+];
+
+/** [duration, Round or Truncate, by, result]: expr's `duration(a).Round(duration(b))`. */
+const DURATION_ROUNDING: Array<[string, 'Round' | 'Truncate', string, string]> = [
+  ['1h29m59.999999999s', 'Round', '1h', '1h0m0s'],
+  ['1h30m', 'Round', '1h', '2h0m0s'],
+  ['-1h30m', 'Round', '1h', '-2h0m0s'],
+  ['-1h29m', 'Round', '1h', '-1h0m0s'],
+  ['2562047h47m16.854775807s', 'Round', '1h', '2562047h47m16.854775807s'],
+  ['-2562047h47m16.854775808s', 'Round', '7s', '-2562047h47m16.854775808s'],
+  ['1h', 'Round', '-1s', '1h0m0s'],
+  ['-7ns', 'Truncate', '2ns', '-6ns'],
+  ['7ns', 'Truncate', '0s', '7ns'],
 ];
 
 function outcome(run: () => unknown): string {
@@ -286,6 +314,11 @@ describe('parseGoDuration (Go time.ParseDuration) and Duration.String()', () => 
   ])('formats %s ns as %s', (ns, want) => {
     expect(formatGoDuration(ns)).toBe(want);
     expect(new GoDuration(ns).toString()).toBe(want);
+  });
+
+  it.each(DURATION_ROUNDING)('%s.%s(%s)', (text, method, by, want) => {
+    const rounded = parseGoDuration(text).methods[method]!([parseGoDuration(by)]);
+    expect(String(rounded)).toBe(want);
   });
 
   it('wraps around as Go int64 arithmetic does', () => {

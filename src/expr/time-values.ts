@@ -173,145 +173,124 @@ export class GoDuration extends MethodHost {
   }
 }
 
-/** Go's Duration.Round: half away from zero, saturating at the int64 bounds. */
+/** Go's Duration.Round: to the nearest multiple of `m`, halves away from zero, saturating. */
 function roundDuration(d: bigint, m: bigint): bigint {
   if (m <= 0n) return d;
-  let r = d % m;
-  if (d < 0n) {
-    r = -r;
-    if (r + r < m) return d + r;
-    const d1 = d - m + r;
-    return d1 >= INT64_MIN ? d1 : INT64_MIN;
-  }
-  if (r + r < m) return d - r;
-  const d1 = d + m - r;
-  return d1 <= INT64_MAX ? d1 : INT64_MAX;
-}
-
-/** Go's Duration.String(). */
-export function formatGoDuration(d: bigint): string {
-  const negative = d < 0n;
-  let u = negative ? -d : d;
-  let out: string;
-  if (u < SECOND) {
-    if (u === 0n) return '0s';
-    const [precision, unit] = u < MICROSECOND ? [0, 'ns'] : u < MILLISECOND ? [3, 'µs'] : [6, 'ms'];
-    let fraction: string;
-    [fraction, u] = formatFraction(u, precision);
-    out = `${u}${fraction}${unit}`;
-  } else {
-    let fraction: string;
-    [fraction, u] = formatFraction(u, 9);
-    out = `${u % 60n}${fraction}s`;
-    const minutes = u / 60n;
-    if (minutes > 0n) {
-      out = `${minutes % 60n}m${out}`;
-      const hours = minutes / 60n;
-      // Hours are the largest unit: days differ in length.
-      if (hours > 0n) out = `${hours}h${out}`;
-    }
-  }
-  return negative ? `-${out}` : out;
-}
-
-/** The last `precision` digits of `v` as a fraction without trailing zeros, and `v` without them. */
-function formatFraction(v: bigint, precision: number): [string, bigint] {
-  const scale = 10n ** BigInt(precision);
-  const digits = (v % scale).toString().padStart(precision, '0').replace(/0+$/, '');
-  return [digits === '' ? '' : `.${digits}`, v / scale];
-}
-
-const DURATION_UNITS: Readonly<Record<string, bigint>> = {
-  ns: NANOSECOND,
-  us: MICROSECOND,
-  [toBytes('µ') + 's']: MICROSECOND, // U+00B5 micro sign
-  [toBytes('μ') + 's']: MICROSECOND, // U+03BC Greek mu
-  ms: MILLISECOND,
-  s: SECOND,
-  m: MINUTE,
-  h: HOUR,
-};
-
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
+  const magnitude = d < 0n ? -d : d;
+  const excess = magnitude % m;
+  const rounded = magnitude - excess + (excess * 2n < m ? 0n : m);
+  const result = d < 0n ? -rounded : rounded;
+  return result < INT64_MIN ? INT64_MIN : result > INT64_MAX ? INT64_MAX : result;
 }
 
 /**
- * Go's time.ParseDuration: signed sequences of decimals with a unit, `300ms`, `-1.5h`,
- * `2h45m`, units ns, us (µs), ms, s, m, h; Go's error messages.
+ * Go's Duration.String(): hours, minutes and seconds (`1h2m3.5s`, `4m0s`, hours being the
+ * largest unit since days differ in length), or below a second the largest unit that keeps
+ * the whole part non-zero (`1.5µs`, `300ms`); fractions without trailing zeros.
+ */
+export function formatGoDuration(d: bigint): string {
+  if (d === 0n) return '0s';
+  const sign = d < 0n ? '-' : '';
+  const length = d < 0n ? -d : d;
+  if (length < SECOND) {
+    const [unit, name] =
+      length < MICROSECOND
+        ? [NANOSECOND, 'ns']
+        : length < MILLISECOND
+          ? [MICROSECOND, 'µs']
+          : [MILLISECOND, 'ms'];
+    return `${sign}${inUnits(length, unit)}${name}`;
+  }
+  const hours = length / HOUR;
+  const minutes = (length / MINUTE) % 60n;
+  const seconds = `${inUnits(length % MINUTE, SECOND)}s`;
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}`;
+  return sign + seconds;
+}
+
+/** `n` counted in `unit`s, as a decimal with the fraction's trailing zeros left out. */
+function inUnits(n: bigint, unit: bigint): string {
+  const whole = n / unit;
+  const rest = n % unit;
+  if (rest === 0n) return String(whole);
+  const places = String(unit).length - 1;
+  return `${whole}.${String(rest).padStart(places, '0').replace(/0+$/, '')}`;
+}
+
+/** ParseDuration's units, by their UTF-8 bytes. */
+const DURATION_UNITS: ReadonlyMap<string, bigint> = new Map([
+  ['ns', NANOSECOND],
+  ['us', MICROSECOND],
+  [toBytes('\u00b5s'), MICROSECOND], // micro sign
+  [toBytes('\u03bcs'), MICROSECOND], // Greek small letter mu
+  ['ms', MILLISECOND],
+  ['s', SECOND],
+  ['m', MINUTE],
+  ['h', HOUR],
+]);
+
+/** The bound of the unsigned magnitudes ParseDuration adds up (2^63, the size of MinInt64). */
+const MAGNITUDE_LIMIT = 1n << 63n;
+
+/**
+ * A decimal fraction's digits as ParseDuration keeps them: as many leading digits as stay
+ * within 2^63, and the power of ten they are over (a float64, grown a factor of 10 at a time).
+ */
+function fractionDigits(digits: string): { numerator: bigint; scale: number } {
+  let numerator = 0n;
+  let scale = 1;
+  for (const digit of digits) {
+    const next = numerator * 10n + BigInt(digit);
+    if (next > MAGNITUDE_LIMIT) break;
+    numerator = next;
+    scale *= 10;
+  }
+  return { numerator, scale };
+}
+
+/**
+ * Go's time.ParseDuration: an optional sign, then terms of a decimal number with a unit
+ * (`300ms`, `-1.5h`, `2h45m`; units ns, us or µs, ms, s, m, h), summed; a lone `0` needs no
+ * unit. Errors carry Go's messages, with the text quoted as Go quotes it.
  */
 export function parseGoDuration(text: string): GoDuration {
-  const orig = toBytes(text);
-  const invalid = () => new Error(`time: invalid duration ${goQuote(orig)}`);
-  let s = orig;
-  let negative = false;
-  if (s[0] === '-' || s[0] === '+') {
-    negative = s[0] === '-';
-    s = s.slice(1);
+  const bytes = toBytes(text);
+  const invalid = () => new Error(`time: invalid duration ${goQuote(bytes)}`);
+  const negative = bytes.startsWith('-');
+  const body = negative || bytes.startsWith('+') ? bytes.slice(1) : bytes;
+  if (body === '0') return new GoDuration(0n);
+  if (body === '') throw invalid();
+
+  // One term: digits, a fraction, and the unit running up to the next number.
+  const term = /([0-9]*)(?:\.([0-9]*))?([^0-9.]*)/y;
+  let total = 0n;
+  while (term.lastIndex < body.length) {
+    const [, whole = '', fraction, unitName = ''] = term.exec(body)!;
+    // A term starts with a digit or a point, and has a digit on one side of the point.
+    if (whole === '' && fraction === undefined) throw invalid();
+    const count = BigInt(whole === '' ? '0' : whole);
+    if (count > MAGNITUDE_LIMIT) throw invalid();
+    if (whole === '' && fraction === '') throw invalid();
+    if (unitName === '') throw new Error(`time: missing unit in duration ${goQuote(bytes)}`);
+    const unit = DURATION_UNITS.get(unitName);
+    if (unit === undefined) {
+      throw new Error(`time: unknown unit ${goQuote(unitName)} in duration ${goQuote(bytes)}`);
+    }
+    if (count > MAGNITUDE_LIMIT / unit) throw invalid();
+    let amount = count * unit;
+    const { numerator, scale } = fractionDigits(fraction ?? '');
+    if (numerator > 0n) {
+      // Go scales the fraction in float64 arithmetic, truncating to whole nanoseconds.
+      amount += BigInt(Math.trunc(Number(numerator) * (Number(unit) / scale)));
+      if (amount > MAGNITUDE_LIMIT) throw invalid();
+    }
+    total += amount;
+    if (total > MAGNITUDE_LIMIT) throw invalid();
   }
-  if (s === '0') return new GoDuration(0n);
-  if (s === '') throw invalid();
-  let d = 0n;
-  while (s !== '') {
-    if (!(s[0] === '.' || isDigit(s[0]))) throw invalid();
-    // [0-9]*
-    let i = 0;
-    let v = 0n;
-    for (; isDigit(s[i]); i++) {
-      if (v > (1n << 63n) / 10n) throw invalid();
-      v = v * 10n + BigInt(s.charCodeAt(i) - 48);
-      if (v > 1n << 63n) throw invalid();
-    }
-    const before = i > 0;
-    s = s.slice(i);
-    // (\.[0-9]*)?
-    let fraction = 0n;
-    let scale = 1;
-    let after = false;
-    if (s[0] === '.') {
-      s = s.slice(1);
-      let overflow = false;
-      let j = 0;
-      for (; isDigit(s[j]); j++) {
-        if (overflow) continue;
-        if (fraction > INT64_MAX / 10n) {
-          overflow = true;
-          continue;
-        }
-        const y = fraction * 10n + BigInt(s.charCodeAt(j) - 48);
-        if (y > 1n << 63n) {
-          overflow = true;
-          continue;
-        }
-        fraction = y;
-        scale *= 10;
-      }
-      after = j > 0;
-      s = s.slice(j);
-    }
-    if (!before && !after) throw invalid();
-    // The unit: up to the next number.
-    let k = 0;
-    while (k < s.length && s[k] !== '.' && !isDigit(s[k])) k++;
-    if (k === 0) throw new Error(`time: missing unit in duration ${goQuote(orig)}`);
-    const name = s.slice(0, k);
-    s = s.slice(k);
-    const unit = DURATION_UNITS[name];
-    if (unit === undefined)
-      throw new Error(`time: unknown unit ${goQuote(name)} in duration ${goQuote(orig)}`);
-    if (v > (1n << 63n) / unit) throw invalid();
-    v *= unit;
-    if (fraction > 0n) {
-      // As Go: float64 arithmetic, exact to the nanosecond for fractions of hours.
-      v += BigInt(Math.trunc(Number(fraction) * (Number(unit) / scale)));
-      if (v > 1n << 63n) throw invalid();
-    }
-    d += v;
-    if (d > 1n << 63n) throw invalid();
-  }
-  if (negative) return new GoDuration(-d);
-  if (d > INT64_MAX) throw invalid();
-  return new GoDuration(d);
+  if (negative) return new GoDuration(-total);
+  if (total > INT64_MAX) throw invalid();
+  return new GoDuration(total);
 }
 
 /** A time.Month: prints as its English name, compares only with months. */
@@ -503,11 +482,10 @@ function sinceZeroTimeMod(ns: bigint, d: bigint): bigint {
   return floorMod(ns + SECONDS_FROM_YEAR_ONE * NANOS_PER_SECOND, d);
 }
 
-/** The year of the ISO 8601 week a date is in (weeks start on Monday; Jan 4 is in week 1). */
+/** The year of the ISO 8601 week a date is in: the year of that week's Thursday (weeks start on Monday). */
 function isoWeekYear(t: CivilTime): number {
-  let shift = 4 - t.weekday; // to the Thursday of the week
-  if (shift === 4) shift = -3; // Sunday
-  return civilFromDays(t.days + shift).year;
+  const daysSinceMonday = (t.weekday + 6) % 7;
+  return civilFromDays(t.days - daysSinceMonday + 3).year;
 }
 
 function goString(t: CivilTime, location: GoLocation): string {

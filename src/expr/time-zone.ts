@@ -124,14 +124,20 @@ export class GoLocation extends MethodHost {
  * Go reads it from a file of that name).
  */
 export function loadLocation(name: string): GoLocation {
-  if (name === '' || name === 'UTC') return GoLocation.UTC;
-  if (name === 'Local') return GoLocation.Local;
-  if (name.includes('..') || name.startsWith('/') || name.startsWith('\\'))
-    throw new Error('time: invalid location name');
+  const builtIn = BUILT_IN_LOCATIONS.get(name);
+  if (builtIn) return builtIn;
+  // A name that could reach outside the zone database is refused before any lookup.
+  if (/\.\.|^[/\\]/.test(name)) throw new Error('time: invalid location name');
   const location = GoLocation.iana(name);
   if (!location) throw new Error(`unknown time zone ${name}`);
   return location;
 }
+
+const BUILT_IN_LOCATIONS: ReadonlyMap<string, GoLocation> = new Map([
+  ['', GoLocation.UTC],
+  ['UTC', GoLocation.UTC],
+  ['Local', GoLocation.Local],
+]);
 
 function ianaZoneExists(name: string): boolean {
   // Intl also takes offsets (`+01:00`), which are not tz database names.
