@@ -421,7 +421,8 @@ export function decide(
   step: PromotionStep,
   run: Pick<StepRun, 'work' | 'environment' | 'earlierFailed'>,
 ): boolean {
-  if (step.if === undefined) return !run.earlierFailed;
+  // Kargo's ShouldSkip: an empty `if` is no condition.
+  if (!step.if) return !run.earlierFailed;
   const source = step.if.includes('${') ? step.if : `\${{ ${step.if} }}`;
   // As Kargo's ShouldSkip: the condition sees the Promotion's vars and the step's own.
   const value = evaluateTemplate(
@@ -477,9 +478,9 @@ export function evaluateVars(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...inherited };
   for (const variable of vars) {
-    if (variable.value === undefined) continue;
+    // Kargo evaluates every var; one without a value is "" (and replaces an earlier value).
     try {
-      out[variable.name] = evaluateTemplateGo(variable.value, {
+      out[variable.name] = evaluateTemplateGo(variable.value ?? '', {
         ...environment,
         variables: { ...environment.variables, vars: new StrictRecord('vars', { ...out }) },
       });
