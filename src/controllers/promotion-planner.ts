@@ -1,3 +1,4 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExpressionVariable, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
@@ -24,7 +25,8 @@ export interface PromotionPlan {
 /**
  * Plan mode: runs a would-be Promotion's steps on a scratch working directory with every step
  * that reaches outside (git-push, …) reporting what it would do instead of doing it. Nothing is
- * stored and the remote is untouched; the report holds each step's outcome and outputs
+ * stored, the remote is untouched and no working tree is kept for later promotions (a real
+ * promotion after any number of plans behaves as if none had run); the report holds each step's outcome and outputs
  * (for git-push: the commits and the diff it would push).
  */
 export async function planPromotion(
@@ -47,18 +49,31 @@ export async function planPromotion(
   const stage = await deps.store.get({ kind: 'Stage', namespace: project, name: spec.stage });
   if (!freight || !stage) throw new Error('the Stage or the Freight disappeared while planning');
   const logs: string[] = [];
-  const status: PromotionStatus = await runPromotion(
-    { ...promotionWork(promotion, freight, stage), name: `${promotion.metadata.name}-plan` },
-    {
-      ...deps.runner,
-      // Project data (without Secrets, as before): imageFrom() & co. read the Warehouses'
-      // subscriptions to find which requested origin provides an artifact.
-      lookups: deps.runner.lookups ?? ((inProject) => projectLookups(deps.store, inProject, false)),
-      workRoot: join(deps.dataDir, 'plans'),
-      log: (_p, step, line) => logs.push(`${step}: ${line}`),
-    },
-    { status: {}, save: () => Promise.resolve(), signal: deps.signal, plan: true },
-  );
+  // A scratch root of its own: plans of one Promotion may run side by side, and the plan keeps
+  // the Promotion's name so its outputs (ctx.promotion, generated branch names) are the real
+  // run's. Whatever happens, the root and its working trees are gone afterwards.
+  const plans = join(deps.dataDir, 'plans');
+  mkdirSync(plans, { recursive: true });
+  const workRoot = mkdtempSync(join(plans, 'plan-'));
+  let status: PromotionStatus;
+  try {
+    status = await runPromotion(
+      promotionWork(promotion, freight, stage),
+      {
+        ...deps.runner,
+        // Project data (without Secrets, as before): imageFrom() & co. read the Warehouses'
+        // subscriptions to find which requested origin provides an artifact.
+        lookups:
+          deps.runner.lookups ?? ((inProject) => projectLookups(deps.store, inProject, false)),
+        workRoot,
+        log: (_p, step, line) => logs.push(`${step}: ${line}`),
+      },
+      { status: {}, save: () => Promise.resolve(), signal: deps.signal, plan: true },
+    );
+  } finally {
+    deps.runner.repositories.release(workRoot, { reuse: false });
+    rmSync(workRoot, { recursive: true, force: true });
+  }
   const state = status.state ?? {};
   return {
     phase: status.phase ?? 'Unknown',

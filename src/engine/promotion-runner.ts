@@ -86,6 +86,11 @@ export interface RunOptions {
    * its working directory kept, so the next start resumes it.
    */
   interrupt?: AbortSignal | undefined;
+  /**
+   * Plan mode: steps that reach outside report what they would do instead, and the working
+   * trees are deleted at the end rather than kept for the next promotion, so a plan leaves
+   * nothing behind.
+   */
   plan?: boolean | undefined;
   /**
    * The Promotion's secret set: secret(), repository credentials and `knownSecrets` register
@@ -558,7 +563,8 @@ async function finish(
   if (message) status.message = message;
   status.finishedAt = formatTimestamp(deps.now());
   await options.save(status);
-  deps.repositories.release(workPath);
+  // A plan's trees hold what its steps did (commits, tags, branches): never reused.
+  deps.repositories.release(workPath, { reuse: !options.plan });
   rmSync(workPath, { recursive: true, force: true });
   deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
   return options.secrets?.mask(status) ?? status;

@@ -139,6 +139,44 @@ describe('RepositoryCache', () => {
     expect(statSync(join(foreign, 'b.txt')).ino).not.toBe(untouched);
   });
 
+  it('a reused tree keeps no branch, tag or ref an earlier run made locally', async () => {
+    const url = server.createRepo('leftovers', { 'a.txt': '1\n' });
+    const cache = new RepositoryCache(join(dir, 'data-leftovers'));
+    const tree = join(dir, 'left1', 'out');
+    // An earlier run started env/dev, committed and tagged, then never pushed (failed, or a plan).
+    expect(await cache.checkout(url, { path: tree, branch: 'env/dev', create: true })).toBe('');
+    writeFileSync(join(tree, 'rendered.yaml'), 'x: 1\n');
+    const env = await identityEnv(tree);
+    await runGit(['add', '-A'], { cwd: tree });
+    await runGit(['commit', '-qm', 'render'], { cwd: tree, env });
+    await runGit(['tag', 'dev-1'], { cwd: tree, env });
+    await runGit(['update-ref', 'refs/notes/x', 'HEAD'], { cwd: tree });
+    cache.release(join(dir, 'left1'));
+
+    const again = join(dir, 'left2', 'out');
+    expect(await cache.checkout(url, { path: again, branch: 'env/dev', create: true })).toBe('');
+    expect(readdirSync(again)).toEqual(['.git']);
+    const refs = (await runGit(['for-each-ref', '--format=%(refname)'], { cwd: again })).trim();
+    expect(refs.split('\n').filter((ref) => !ref.startsWith('refs/remotes/origin/'))).toEqual([]);
+    cache.release(join(dir, 'left2'));
+
+    // The branch as the remote has it, when it has it.
+    const main = server.git('leftovers', ['rev-parse', 'main']).trim();
+    server.git('leftovers', ['branch', 'env/dev', 'main']);
+    const third = join(dir, 'left3', 'out');
+    expect(await cache.checkout(url, { path: third, branch: 'env/dev', create: true })).toBe(main);
+    expect(readFileSync(join(third, 'a.txt'), 'utf8')).toBe('1\n');
+    expect(existsSync(join(third, 'rendered.yaml'))).toBe(false);
+
+    // reuse: false (a plan's trees): deleted, never handed out again.
+    const inode = statSync(join(third, 'a.txt')).ino;
+    cache.release(join(dir, 'left3'), { reuse: false });
+    expect(existsSync(third)).toBe(false);
+    const fourth = join(dir, 'left4', 'out');
+    await cache.checkout(url, { path: fourth, branch: 'main' });
+    expect(statSync(join(fourth, 'a.txt')).ino).not.toBe(inode);
+  });
+
   it('lists the remote refs with ls-remote, peeling annotated tags to their commits', async () => {
     const url = server.createRepo('refs', { 'a.txt': '1\n' });
     const main = server.git('refs', ['rev-parse', 'main']).trim();

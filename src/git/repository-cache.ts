@@ -208,6 +208,7 @@ export class RepositoryCache {
         .run(mirror, () =>
           runGit(['fetch', ...SYNC_FROM_MIRROR(mirror)], { ...inWork, ...fromMirror }),
         )
+        .then(() => dropLocalRefs(inWork))
         .then(
           () => true,
           () => {
@@ -284,13 +285,17 @@ export class RepositoryCache {
    * directory) for reuse by the owner's next promotion on the same repository. Whatever a
    * promotion may have changed inside `.git` is reset first: configuration, hooks, info and
    * alternates are rewritten, so nothing set by one promotion reaches the next. Sparse trees
-   * and trees with submodules are not kept.
+   * and trees with submodules are not kept; with `reuse: false` (a plan's trees) none is.
    */
-  release(dir: string): void {
+  release(dir: string, options: { reuse?: boolean | undefined } = {}): void {
     for (const [path, lease] of this.#leases) {
       if (path !== dir && !path.startsWith(`${dir}${sep}`)) continue;
       this.#leases.delete(path);
       if (!existsSync(path)) continue;
+      if (options.reuse === false) {
+        this.#pool.discard(path);
+        continue;
+      }
       if (!resetGitDirectory(join(path, '.git'), lease)) {
         this.#pool.discard(path);
         continue;
@@ -360,6 +365,26 @@ export function parseLsRemote(output: string): RemoteRefs {
   }
   for (const [tag, id] of peeled) if (refs.tags.has(tag)) refs.tags.set(tag, id);
   return refs;
+}
+
+/**
+ * Deletes a reused tree's own refs: local branches and anything else an earlier promotion or
+ * plan made (its tags are already pruned to the mirror's by the sync). Without this, a branch
+ * created by an earlier run (`create: true`, or a failed push) would still exist locally, and
+ * the next checkout would find it or refuse to create it ("a branch named … already exists").
+ * `update-ref -d` also deletes the checked-out branch; the checkout that follows sets HEAD.
+ */
+async function dropLocalRefs(inWork: GitRunOptions): Promise<void> {
+  const refs = (await runGit(['for-each-ref', '--format=%(refname)'], inWork))
+    .split('\n')
+    .filter(
+      (ref) => ref && !ref.startsWith('refs/remotes/origin/') && !ref.startsWith('refs/tags/'),
+    );
+  if (refs.length === 0) return;
+  await runGit(['update-ref', '--stdin'], {
+    ...inWork,
+    input: refs.map((ref) => `delete ${ref}\n`).join(''),
+  });
 }
 
 function notFound(err: unknown, message: string): unknown {
