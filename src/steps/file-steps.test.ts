@@ -179,20 +179,20 @@ describe('file and manifest steps', () => {
     );
     const result = await harness.run(kustomizeSetImageStep, { path: 'base' });
     expect(read('base/kustomization.yaml')).toBe(
-      '# base\nresources:\n  - deployment.yaml\nimages:\n  - name: ghcr.io/acme/other\n    newTag: "0.1"\n  - name: ghcr.io/acme/api\n    newTag: 1.2.2\n',
+      '# base\nresources:\n  - deployment.yaml\nimages:\n- name: ghcr.io/acme/api\n  newTag: 1.2.2\n  digest: sha256:abc\n- name: ghcr.io/acme/other\n  newTag: "0.1"\n',
     );
     expect(result.output?.commitMessage).toBe(
-      'Updated base to use new images\n\n- ghcr.io/acme/api:1.2.2',
+      'Updated base to use new image\n\n- ghcr.io/acme/api:1.2.2@sha256:abc',
     );
     await harness.run(kustomizeSetImageStep, {
       path: 'base',
       images: [{ image: 'ghcr.io/acme/other', digest: 'sha256:def', newName: 'mirror/other' }],
     });
     expect(read('base/kustomization.yaml')).toContain(
-      '  - name: ghcr.io/acme/other\n    newName: mirror/other\n    digest: sha256:def\n',
+      '- name: ghcr.io/acme/other\n  newName: mirror/other\n  digest: sha256:def\n',
     );
     expect(await fails(harness.run(kustomizeSetImageStep, { path: 'nowhere' }))).toBe(
-      'path: no kustomization.yaml in nowhere',
+      'could not discover kustomization file: could not find any Kustomization files in "nowhere"',
     );
   });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
@@ -12,7 +12,9 @@ import { checkKustomizationReferences } from './kustomization-references.js';
 /**
  * kustomize-build: renders a kustomization with `kustomize build`, or `kubectl kustomize` where
  * only kubectl is installed. Into a file when outPath ends in .yaml/.yml, otherwise into a
- * directory with one file per resource (`<kind>-<name>.yaml`, Kargo's layout).
+ * directory (created if missing, nothing else in it removed) with one file per resource, named as
+ * Kargo names them: `[namespace-]kind-name.yaml`, or with outputFormat `kustomize` as
+ * `kustomize build -o dir/` does (`[namespace_]group_version_kind_name.yaml`).
  */
 export const kustomizeBuildStep = defineStep({
   kind: 'kustomize-build',
@@ -28,8 +30,14 @@ export const kustomizeBuildStep = defineStep({
       .strictObject({
         helm: z
           .strictObject({
-            apiVersions: z.array(z.string()).optional(),
-            kubeVersion: z.string().optional(),
+            apiVersions: z
+              .array(z.string().min(1))
+              .optional()
+              .describe('API versions Helm sees as Capabilities.APIVersions'),
+            kubeVersion: z
+              .string()
+              .optional()
+              .describe('Kubernetes version Helm sees as Capabilities.KubeVersion'),
           })
           .optional(),
       })
@@ -47,7 +55,13 @@ export const kustomizeBuildStep = defineStep({
       write: true,
     });
     checkKustomizationReferences(context.workDir, config.path);
-    const helm = config.plugin?.helm ? ['--enable-helm'] : [];
+    // Kargo enables kustomize's Helm chart inflator always; plugin.helm only tunes it.
+    const helmConfig = config.plugin?.helm;
+    const helm = [
+      '--enable-helm',
+      ...(helmConfig?.apiVersions ?? []).map((version) => `--helm-api-versions=${version}`),
+      ...(helmConfig?.kubeVersion ? [`--helm-kube-version=${helmConfig.kubeVersion}`] : []),
+    ];
     const rendered = await render(
       input,
       helm,
@@ -59,20 +73,27 @@ export const kustomizeBuildStep = defineStep({
       context.log(`rendered ${config.path} into ${config.outPath}`);
       return { status: 'Succeeded' };
     }
-    rmSync(output, { recursive: true, force: true });
+    // Into the directory as it is: nothing else in it is removed (a rendered branch's `.git`,
+    // files the Stage keeps beside the manifests), files of the same name are replaced.
     mkdirSync(output, { recursive: true });
-    let count = 0;
-    for (const doc of parseAllDocuments(rendered)) {
-      const value = doc.toJS() as { kind?: string; metadata?: { name?: string } } | null;
-      if (!value) continue;
-      const name = `${(value.kind ?? 'resource').toLowerCase()}-${value.metadata?.name ?? String(count)}.yaml`;
-      context.workDir.writeFile(
-        join(config.outPath, name.replace(/[^A-Za-z0-9._-]/g, '_')),
-        doc.toString(),
-        { field: 'outPath' },
-      );
-      count++;
-    }
+    const resources = parseAllDocuments(rendered).flatMap((doc) => {
+      const value: unknown = doc.toJS();
+      return isObject(value) ? [{ doc, value }] : [];
+    });
+    const namespaces = new Set(resources.map((r) => r.value.metadata?.namespace ?? ''));
+    const names = resources.map((r) =>
+      config.outputFormat === 'kustomize'
+        ? fileNameKustomize(r.value, namespaces.size > 1)
+        : fileNameKargo(r.value),
+    );
+    // Checked before anything is written, as resource metadata is untrusted.
+    for (const name of names) checkFileName(name);
+    resources.forEach((r, i) =>
+      context.workDir.writeFile(join(config.outPath, names[i] as string), r.doc.toString(), {
+        field: 'outPath',
+      }),
+    );
+    const count = resources.length;
     context.log(`rendered ${count} resources from ${config.path} into ${config.outPath}/`);
     return { status: 'Succeeded' };
   },
@@ -137,4 +158,51 @@ function run(
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     },
   ).finally(cleanup);
+}
+
+interface RenderedResource {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: { name?: string; namespace?: string };
+}
+
+function isObject(value: unknown): value is RenderedResource {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** Kargo's naming: `[namespace-]kind-name.yaml`, lower case. */
+function fileNameKargo(resource: RenderedResource): string {
+  const kind = text(resource.kind);
+  const name = text(resource.metadata?.name);
+  const namespace = text(resource.metadata?.namespace);
+  return (namespace ? `${namespace}-${kind}-${name}.yaml` : `${kind}-${name}.yaml`).toLowerCase();
+}
+
+/**
+ * kustomize's naming: `group_version_kind_name.yaml` (empty parts left out, lower case), with
+ * `namespace_` in front when the resources span more than one namespace.
+ */
+function fileNameKustomize(resource: RenderedResource, multipleNamespaces: boolean): string {
+  const apiVersion = text(resource.apiVersion);
+  const slash = apiVersion.indexOf('/');
+  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
+  const version = slash === -1 ? apiVersion : apiVersion.slice(slash + 1);
+  const gvk = [group, version, text(resource.kind)].filter((part) => part !== '').join('_');
+  const base = `${gvk.toLowerCase()}_${text(resource.metadata?.name).toLowerCase()}.yaml`;
+  const namespace = text(resource.metadata?.namespace);
+  return multipleNamespaces && namespace ? `${namespace.toLowerCase()}_${base}` : base;
+}
+
+/** A name taken from rendered metadata must be a plain file name inside outPath. */
+function checkFileName(name: string): void {
+  if (
+    name === '' ||
+    name === '.' ||
+    name === '..' ||
+    /[/\\\0]/.test(name) ||
+    posix.normalize(name) !== name
+  )
+    throw terminalError(`unsafe generated resource filename ${JSON.stringify(name)}`);
 }
