@@ -1,52 +1,92 @@
 import { lstatSync, rmSync } from 'node:fs';
-import { sep } from 'node:path';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
-import { terminalError } from '../engine/step-error.js';
-import { globFiles } from './glob.js';
+import { terminalError, transientError } from '../engine/step-error.js';
+import { globFiles, globSyntaxProblem } from './glob.js';
 
 /**
- * delete: removes files or directories. With `strict`, a path that does not exist is an error.
+ * delete: removes files or directories, as Kargo's file_deleter.go. Every path (or glob) is
+ * resolved before anything is removed, so with `strict` a missing path or a glob matching
+ * nothing fails the step with nothing deleted. A link is removed as a link. A path listed
+ * after its directory (`dir`, `dir/file`) is simply already gone.
  */
 export const deleteStep = defineStep({
   kind: 'delete',
   description: 'Delete files or directories',
   configSchema: z
     .strictObject({
-      path: z.string().min(1).optional().describe('One path to delete'),
-      paths: z.array(z.string().min(1)).optional().describe('Several paths to delete'),
-      pathsAreGlobs: z.boolean().optional().describe('Treat paths as glob patterns'),
-      strict: z.boolean().optional().describe('Fail when a path does not exist'),
+      path: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('One path to delete (or glob with pathsAreGlobs); not with paths'),
+      paths: z
+        .array(z.string().min(1))
+        .min(1)
+        .optional()
+        .describe('Several paths to delete (or globs with pathsAreGlobs); not with path'),
+      pathsAreGlobs: z
+        .boolean()
+        .optional()
+        .describe('Treat path and paths as doublestar glob patterns'),
+      strict: z
+        .boolean()
+        .optional()
+        .describe('Fail, deleting nothing, when a path does not exist or a glob matches nothing'),
     })
     .superRefine((config, ctx) => {
-      if (!config.path && !(config.paths && config.paths.length > 0))
-        ctx.addIssue({ code: 'custom', message: 'set path or paths' });
+      // Kargo's schema: oneOf required path / required paths.
+      if ((config.path === undefined) === (config.paths === undefined))
+        ctx.addIssue({ code: 'custom', message: 'set exactly one of path or paths' });
     }),
   capabilities: [],
   run(context, config) {
-    const patterns = [...(config.path ? [config.path] : []), ...(config.paths ?? [])];
-    let removed = 0;
+    const patterns = config.path !== undefined ? [config.path] : (config.paths ?? []);
+    const field = (index: number) => (config.path !== undefined ? 'path' : `paths[${index}]`);
+    const targets = new Map<string, string>();
     for (const [index, pattern] of patterns.entries()) {
-      const field = `paths[${index}]`;
-      context.workDir.resolve(pattern, field, { entry: true, write: true });
-      // A glob never reaches into .git directories (git-clear keeps them too).
-      const matches = config.pathsAreGlobs
-        ? globFiles(context.workDir.root, pattern).filter((match) => !inGitDirectory(match))
-        : [pattern];
-      if (matches.length === 0 && config.strict)
-        throw terminalError(`${field}: nothing matches ${pattern}`);
+      let matches: string[];
+      if (config.pathsAreGlobs) {
+        const problem = globSyntaxProblem(pattern);
+        if (problem)
+          throw terminalError(
+            `${field(index)}: invalid glob pattern ${JSON.stringify(pattern)}: ${problem}`,
+          );
+        let found;
+        try {
+          found = globFiles(context.workDir.root, pattern);
+        } catch (err) {
+          throw terminalError(`${field(index)}: ${(err as Error).message}`, err);
+        }
+        // The literal part of the pattern must not lead out through a link.
+        if (found.base !== '') context.workDir.resolve(found.base, field(index));
+        matches = found.matches.map((match) => match.path);
+        if (matches.length === 0 && config.strict)
+          throw transientError(
+            `${field(index)}: no paths matched pattern ${JSON.stringify(pattern)}`,
+          );
+      } else {
+        matches = [pattern];
+      }
       for (const match of matches) {
         // The entry itself: deleting a link removes the link, never what it points to.
-        const target = context.workDir.resolve(match, field, { entry: true, write: true });
+        const target = context.workDir.resolve(match, field(index), { entry: true, write: true });
         if (!exists(target)) {
-          if (config.strict) throw terminalError(`${field}: ${match} does not exist`);
+          if (config.strict)
+            throw transientError(`${field(index)}: path ${JSON.stringify(match)} does not exist`);
           continue;
         }
-        rmSync(target, { recursive: true, force: true });
-        removed++;
+        if (!targets.has(target)) targets.set(target, match);
       }
     }
-    context.log(`deleted ${removed} path(s)`);
+    for (const [target, match] of targets) {
+      try {
+        rmSync(target, { recursive: true, force: true });
+      } catch (err) {
+        throw transientError(`could not delete ${match}: ${(err as Error).message}`, err);
+      }
+    }
+    context.log(`deleted ${targets.size} path(s)`);
     return Promise.resolve({ status: 'Succeeded' });
   },
 });
@@ -59,8 +99,4 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function inGitDirectory(path: string): boolean {
-  return path.split(sep).some((part) => part.toLowerCase() === '.git');
 }

@@ -55,7 +55,7 @@ describe('file and manifest steps', () => {
     await harness.run(copyStep, { inPath: 'src/a.txt', outPath: 'single.txt' });
     expect(read('single.txt')).toBe('a');
     expect(await fails(harness.run(copyStep, { inPath: 'nope', outPath: 'x' }))).toBe(
-      'inPath: nope does not exist',
+      'failed to copy "nope" to "x": inPath does not exist',
     );
     expect(
       await fails(harness.run(copyStep, { inPath: '../../etc/passwd', outPath: 'x' })),
@@ -73,10 +73,10 @@ describe('file and manifest steps', () => {
     await harness.run(deleteStep, { path: 'a' });
     expect(existsSync(path('a'))).toBe(false);
     expect(await fails(harness.run(deleteStep, { path: 'gone', strict: true }))).toBe(
-      'paths[0]: gone does not exist',
+      'path: path "gone" does not exist',
     );
     expect(await fails(harness.run(deleteStep, {}))).toBe(
-      'invalid config for delete: set path or paths',
+      'invalid config for delete: set exactly one of path or paths',
     );
   });
 

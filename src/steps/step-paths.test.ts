@@ -182,13 +182,26 @@ describe('steps and paths out of the working directory', () => {
     expect(readFileSync(join(outside, 'secret.yaml'), 'utf8')).toBe('secret: value\n');
   });
 
-  it('copies a link as a link, and replaces a link in the way instead of following it', async () => {
+  it('copies through links only inside, skips the links it finds, and replaces a link in the way', async () => {
     setups();
     writeFileSync(inWork('src.txt'), 'from inside');
-    await harness.run(copyStep, { inPath: 'd/dir', outPath: 'copied-link' });
-    expect(lstatSync(inWork('copied-link')).isSymbolicLink()).toBe(true);
-    await harness.run(copyStep, { inPath: 'src.txt', outPath: 'd/file.yaml' });
-    expect(readFileSync(inWork('d/file.yaml'), 'utf8')).toBe('from inside');
+    mkdirSync(inWork('tree'));
+    writeFileSync(inWork('tree/a.txt'), 'a');
+    symlinkSync(join(outside, 'secret.yaml'), inWork('tree/secret.yaml'));
+    // A link inside what is copied is skipped (Kargo's copy skips symbolic links).
+    await harness.run(copyStep, { inPath: 'tree', outPath: 'copied' });
+    expect(readdirSync(inWork('copied'))).toEqual(['a.txt']);
+    // A link in the way inside the copied tree is replaced, never written through.
+    mkdirSync(inWork('tree2'));
+    writeFileSync(inWork('tree2/secret.yaml'), 'mine');
+    await harness.run(copyStep, { inPath: 'tree2', outPath: 'tree' });
+    expect(lstatSync(inWork('tree/secret.yaml')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(outside, 'secret.yaml'), 'utf8')).toBe('secret: value\n');
+    // A link out of the working directory, as inPath or outPath, is refused.
+    const err = await stepError(
+      harness.run(copyStep, { inPath: 'src.txt', outPath: 'd/file.yaml' }),
+    );
+    expect(err.terminal).toBe(true);
     expect(readFileSync(join(outside, 'secret.yaml'), 'utf8')).toBe('secret: value\n');
   });
 
