@@ -21,7 +21,7 @@ describe('http and set-metadata steps', () => {
           .writeHead(200, { 'content-type': 'application/json', 'x-build': '42' })
           .end(JSON.stringify({ status: 'green', version: '1.2.2' }));
       } else if (req.url?.startsWith('/big')) {
-        res.writeHead(200).end('x'.repeat(100 * 1024));
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(100 * 1024));
       } else if (req.url?.startsWith('/busy')) {
         res.writeHead(503).end('try later');
       } else {
@@ -74,17 +74,18 @@ describe('http and set-metadata steps', () => {
       }),
     ).toMatchObject({
       status: 'Failed',
-      message: 'failureExpression matched (HTTP 500)',
+      message: 'HTTP (500) response met failure criteria',
     });
     const transient = await error(
-      harness.run(httpStep, { url: `${base}/busy`, errorExpression: 'response.status == 503' }),
-    );
-    expect(transient.terminal).toBe(false);
-    const bad = await error(
       harness.run(httpStep, { url: `${base}/ok`, successExpression: 'response.nope.x' }),
     );
+    expect(transient.terminal).toBe(false);
+    expect(transient.message).toBe(
+      'error evaluating success expression "response.nope.x": column 15: cannot fetch x from <nil>',
+    );
+    const bad = await error(harness.run(httpStep, { url: `${base}/ok`, successExpression: '(1' }));
     expect(bad.terminal).toBe(true);
-    expect(bad.message).toBe('successExpression: column 15: cannot fetch x from <nil>');
+    expect(bad.message).toContain('error compiling success expression "(1"');
     expect((await error(harness.run(httpStep, { url: 'ftp://x' }))).message).toContain(
       'url: must be an http(s) URL',
     );
