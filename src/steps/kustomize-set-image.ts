@@ -21,9 +21,8 @@ interface KustomizeImage {
   digest?: string | undefined;
 }
 
-/** A string Kargo treats as unset when empty (JSON Schema `enum: ["", null]` allows null too). */
-const optionalText = (description: string) =>
-  z.string().nullable().optional().describe(description);
+/** A string Kargo treats as unset when empty (null is refused: the schema's type is string). */
+const optionalText = (description: string) => z.string().optional().describe(description);
 
 const imageSchema = z
   .strictObject({
@@ -60,7 +59,6 @@ export const kustomizeSetImageStep = defineStep({
     path: z.string().min(1).describe('Directory of the kustomization file'),
     images: z
       .array(imageSchema)
-      .nullable()
       .optional()
       .describe('Images to set (default: every image of the Freight)'),
   }),

@@ -99,12 +99,17 @@ export const kustomizeSetImageCases: KustomizeSetImageCase[] = [
   },
   {
     upstream:
-      'schemas/kustomize-set-image-config.json (name and newName; tag/digest null as unset)',
+      'schemas/kustomize-set-image-config.json (name and newName; an empty digest is unset)',
     config: {
       path: 'p',
-      images: [{ image: 'i', name: 'n', newName: 'm', tag: 't', digest: null }],
+      images: [{ image: 'i', name: 'n', newName: 'm', tag: 't', digest: '' }],
     },
     valid: true,
+  },
+  {
+    upstream: 'schemas/kustomize-set-image-config.json (digest is typed string: null refused)',
+    config: { path: 'p', images: [{ image: 'i', tag: 't', digest: null }] },
+    valid: 'images[0].digest',
   },
   {
     upstream: 'schemas/kustomize-set-image-config.json (additionalProperties: false)',
