@@ -91,6 +91,11 @@ describe('http and set-metadata steps', () => {
     );
   });
 
+  it("has Kargo's retry defaults: one error ends it, no time limit while it polls", () => {
+    expect(httpStep.defaultErrorThreshold).toBe(1);
+    expect(httpStep.defaultTimeoutMs ?? 0).toBe(0);
+  });
+
   it('in plan mode sends nothing but GETs', async () => {
     const plan = createStepHarness({ plan: true });
     const result = await plan.run(httpStep, { url: `${base}/ok`, method: 'POST', body: '{}' });

@@ -186,7 +186,8 @@ function parseBody(text: string, contentType: string, cut: string | undefined): 
   if (mode === 'yaml') {
     let parsed: unknown;
     try {
-      parsed = parseYaml(text) as unknown;
+      // sigs.k8s.io/yaml reads with go-yaml v2: YAML 1.1 (`yes` and `on` are true).
+      parsed = parseYaml(text, { version: '1.1' }) as unknown;
     } catch (err) {
       throw failed('YAML', err);
     }
@@ -222,7 +223,8 @@ export const httpStep = defineStep({
   description: 'Call an HTTP endpoint and judge the response',
   configSchema: httpConfigSchema,
   capabilities: ['http'],
-  defaultErrorThreshold: 3,
+  // Kargo registers the http step without one: its registry's default, 1.
+  defaultErrorThreshold: 1,
   async run(context, config: HttpConfig) {
     const method = config.method ?? 'GET';
     let url: URL;

@@ -606,6 +606,11 @@ const exprEnvCases: HttpCompatCase[] = [
     // Upstream calls buildExprEnv directly; through the step, Kargo's schema refuses text/yaml.
   },
   env(
+    '(sigs.k8s.io/yaml) YAML 1.1 booleans as go-yaml v2 reads them',
+    { headers: { 'content-type': 'application/yaml' }, body: 'a: yes\nb: on\nc: no\nd: "yes"\n' },
+    { a: true, b: true, c: false, d: 'yes' },
+  ),
+  env(
     'unknown content-type with valid JSON falls back to JSON',
     { headers: { 'content-type': 'application/octet-stream' }, body: '{"success": true}' },
     { success: true },
