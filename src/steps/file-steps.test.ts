@@ -237,17 +237,17 @@ describe('file and manifest steps', () => {
     );
     const result = await harness.run(helmUpdateChartStep, {
       path: 'chart',
-      charts: [{ repository: 'oci://ghcr.io/acme/charts', name: 'redis' }],
+      charts: [{ repository: 'oci://ghcr.io/acme/charts', name: 'redis', version: '18.1.0' }],
     });
     expect(read('chart/Chart.yaml')).toContain('    version: 18.1.0\n');
     expect(result.output?.commitMessage).toBe(
-      'Updated chart dependencies in chart\n\n- redis: 18.1.0',
+      'Updated chart dependencies for chart\n\n- redis: 18.1.0',
     );
     expect(
       await fails(
         harness.run(helmUpdateChartStep, {
           path: 'chart',
-          charts: [{ repository: 'https://x', name: 'nope' }],
+          charts: [{ repository: 'https://x', name: 'nope', version: '1.0.0' }],
         }),
       ),
     ).toBe('charts[0]: Chart.yaml has no dependency nope from https://x');

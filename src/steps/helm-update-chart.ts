@@ -6,8 +6,11 @@ import { defineStep } from '../engine/step.js';
 import { isStepError, terminalError } from '../engine/step-error.js';
 
 /**
- * helm-update-chart: sets the versions of dependencies in a chart's Chart.yaml. Without a
- * version, the version of that chart in the promoted Freight is used. Output `commitMessage`.
+ * helm-update-chart: sets the versions of dependencies in a chart's Chart.yaml, config as Kargo's
+ * helm-update-chart-config.json (`charts` optional, each with `repository`, `name`, `version`).
+ * Kargo then runs `helm dependency update` (Chart.lock, charts/*.tgz); Gantry does not yet, so a
+ * config without `charts` (only the dependency update) is a terminal error rather than a step
+ * that silently does nothing. Output `commitMessage`, worded as Kargo's.
  */
 export const helmUpdateChartStep = defineStep({
   kind: 'helm-update-chart',
@@ -19,14 +22,19 @@ export const helmUpdateChartStep = defineStep({
         z.strictObject({
           repository: z.string().min(1).describe('Dependency repository as written in Chart.yaml'),
           name: z.string().min(1).describe('Dependency chart name'),
-          version: z.string().min(1).optional().describe('New version (default: from the Freight)'),
+          version: z.string().min(1).describe('New version of the dependency'),
         }),
       )
       .min(1)
+      .optional()
       .describe('Dependencies to update'),
   }),
   capabilities: [],
   run(context, config) {
+    if (!config.charts)
+      throw terminalError(
+        'charts: required here: without charts Kargo only runs `helm dependency update` (Chart.lock, charts/), which Gantry does not do yet',
+      );
     // Chart.yaml itself is resolved too: it may be a link out of the working directory.
     const file = join(config.path, 'Chart.yaml');
     let text: string;
@@ -51,19 +59,7 @@ export const helmUpdateChartStep = defineStep({
         throw terminalError(
           `charts[${index}]: Chart.yaml has no dependency ${chart.name} from ${chart.repository}`,
         );
-      const version =
-        chart.version ??
-        context.freight
-          .flatMap((ref) => ref.charts ?? [])
-          .find(
-            (c) =>
-              c.name === chart.name ||
-              normalizeChartUrl(c.repoURL ?? '').endsWith(`/${chart.name}`),
-          )?.version;
-      if (!version)
-        throw terminalError(
-          `charts[${index}]: no version given and the Freight has no chart ${chart.name}`,
-        );
+      const version = chart.version;
       entry.set('version', version);
       lines.push(`- ${chart.name}: ${version}`);
     }
@@ -71,7 +67,7 @@ export const helmUpdateChartStep = defineStep({
     return Promise.resolve({
       status: 'Succeeded',
       output: {
-        commitMessage: `Updated chart dependencies in ${config.path}\n\n${lines.join('\n')}`,
+        commitMessage: `Updated chart dependencies for ${config.path}\n\n${lines.join('\n')}`,
       },
     });
   },
