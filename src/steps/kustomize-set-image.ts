@@ -260,7 +260,9 @@ function replaceImages(text: string, images: KustomizeImage[]): string {
   // Up to the end of the line the old value ends on.
   const newline = text.indexOf('\n', end > 0 ? end - 1 : 0);
   end = text[end - 1] === '\n' ? end : newline === -1 ? text.length : newline + 1;
-  return text.slice(0, lineStart) + block + text.slice(end);
+  // Blank lines after the old list stay, as every line outside it.
+  const blankLines = /\n((?:[ \t]*\n)*)$/.exec(text.slice(lineStart, end))?.[1] ?? '';
+  return text.slice(0, lineStart) + block + blankLines + text.slice(end);
 }
 
 function reference(image: KustomizeImage): string {

@@ -410,11 +410,11 @@ export const kustomizeSetImageCases: KustomizeSetImageCase[] = [
     config: { path: 'base', images: [{ image: 'ghcr.io/acme/api', tag: '1.2.3' }] },
     files: {
       'base/kustomization.yaml':
-        '# base\nresources:\n  - deployment.yaml   # the app\nimages:\n  - name: ghcr.io/acme/zed\n    newTag: "0.1"\nnamespace: demo\n',
+        '# base\nresources:\n  - deployment.yaml   # the app\nimages:\n  - name: ghcr.io/acme/zed\n    newTag: "0.1"\n\nnamespace: demo\n',
     },
     wantFiles: {
       'base/kustomization.yaml':
-        '# base\nresources:\n  - deployment.yaml   # the app\nimages:\n- name: ghcr.io/acme/api\n  newTag: 1.2.3\n- name: ghcr.io/acme/zed\n  newTag: "0.1"\nnamespace: demo\n',
+        '# base\nresources:\n  - deployment.yaml   # the app\nimages:\n- name: ghcr.io/acme/api\n  newTag: 1.2.3\n- name: ghcr.io/acme/zed\n  newTag: "0.1"\n\nnamespace: demo\n',
     },
     differs:
       'Kargo re-marshals the whole file (kyaml: 2-space indent, compact lists everywhere); Gantry rewrites only the images list that way and leaves every other line as it was',
