@@ -139,6 +139,31 @@ function canonicalHeaderName(name: string): string {
     .replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
 
+/** Go's url.QueryEscape: everything but letters, digits and `-_.~` escaped, a space as `+`. */
+function goQueryEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/**
+ * The URL's query with the parameters added, as Kargo builds it (url.Values: Add, then
+ * Encode): every key's values in order, keys sorted, each part query-escaped.
+ */
+function goQueryWith(search: string, params: Array<{ name: string; value: string }>): string {
+  const values = new Map<string, string[]>();
+  const add = (name: string, value: string) =>
+    values.set(name, [...(values.get(name) ?? []), value]);
+  for (const [name, value] of new URLSearchParams(search)) add(name, value);
+  for (const param of params) add(param.name, param.value);
+  return [...values.keys()]
+    .sort()
+    .flatMap((name) =>
+      values.get(name)!.map((value) => `${goQueryEscape(name)}=${goQueryEscape(value)}`),
+    )
+    .join('&');
+}
+
 /** Milliseconds of a Go duration (time.ParseDuration: an optional sign, then number-unit pairs). */
 function goDurationMs(text: string): number | undefined {
   const sign = text.startsWith('-') ? -1 : 1;
@@ -237,7 +262,7 @@ export const httpStep = defineStep({
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw terminalError(`url: must be an http(s) URL, got ${JSON.stringify(config.url)}`);
-    for (const param of config.queryParams ?? []) url.searchParams.append(param.name, param.value);
+    if (config.queryParams?.length) url.search = goQueryWith(url.search, config.queryParams);
     if (config.proxy) {
       try {
         new URL(config.proxy);

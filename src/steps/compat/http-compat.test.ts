@@ -18,7 +18,8 @@ interface Received {
 
 /** `SERVER` replaced by the case's URL, everywhere in the config. */
 function withServer(value: unknown, url: string): unknown {
-  if (value === SERVER) return url;
+  if (typeof value === 'string' && value.startsWith(SERVER))
+    return url + value.slice(SERVER.length);
   if (Array.isArray(value)) return value.map((item) => withServer(item, url));
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withServer(v, url)]));

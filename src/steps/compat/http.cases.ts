@@ -409,6 +409,20 @@ const buildRequestCases: HttpCompatCase[] = [
     },
   },
   {
+    upstream: `${B} (url.Values.Encode) the query sorted by key, escaped as Go`,
+    config: {
+      url: `${SERVER}?b=1&a=x`,
+      queryParams: [
+        { name: 'a', value: "it's (*)~" },
+        { name: 'c', value: 'é&=' },
+      ],
+    },
+    expect: {
+      status: 'Succeeded',
+      request: { url: '/?a=x&a=it%27s+%28%2A%29~&b=1&c=%C3%A9%26%3D' },
+    },
+  },
+  {
     upstream: `${B} body from file`,
     config: { method: 'POST', url: SERVER, bodyFromFile: 'payload.json' },
     files: { 'payload.json': new Uint8Array([0x00, 0xff, 0x01, 0x7f]) },
