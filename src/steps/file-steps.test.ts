@@ -250,7 +250,9 @@ describe('file and manifest steps', () => {
           charts: [{ repository: 'https://x', name: 'nope', version: '1.0.0' }],
         }),
       ),
-    ).toBe('charts[0]: Chart.yaml has no dependency nope from https://x');
+    ).toBe(
+      'charts[0]: no dependency in Chart.yaml matches update with repository "https://x" and name "nope"',
+    );
   });
 
   it('refuses to write through a link that leads out of the working directory', async () => {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { normalizeChartUrl } from '../api/repo-urls.js';
 import { defineStep } from '../engine/step.js';
 import { isStepError, terminalError } from '../engine/step-error.js';
 
@@ -45,19 +44,20 @@ export const helmUpdateChartStep = defineStep({
       throw terminalError(`path: no Chart.yaml in ${config.path}`);
     }
     const doc = parseDocument(text);
-    const dependencies = isMap(doc.contents) ? doc.get('dependencies', true) : undefined;
-    if (!isSeq(dependencies)) throw terminalError(`${config.path}/Chart.yaml has no dependencies`);
+    const found = isMap(doc.contents) ? doc.get('dependencies', true) : undefined;
+    const dependencies = isSeq(found) ? found.items : [];
     const lines: string[] = [];
     for (const [index, chart] of config.charts.entries()) {
-      const entry = dependencies.items.find(
+      // As Kargo's dependency manager: name and repository exactly as written in Chart.yaml.
+      const entry = dependencies.find(
         (item) =>
           isMap(item) &&
           item.get('name') === chart.name &&
-          normalizeChartUrl(String(item.get('repository'))) === normalizeChartUrl(chart.repository),
+          item.get('repository') === chart.repository,
       );
       if (!isMap(entry))
         throw terminalError(
-          `charts[${index}]: Chart.yaml has no dependency ${chart.name} from ${chart.repository}`,
+          `charts[${index}]: no dependency in Chart.yaml matches update with repository ${JSON.stringify(chart.repository)} and name ${JSON.stringify(chart.name)}`,
         );
       const version = chart.version;
       entry.set('version', version);

@@ -1,6 +1,48 @@
 import type { ValueUpdateCase } from './value-update-case.js';
 
 const U = 'helm_chart_updater_test.go';
+const DM =
+  'pkg/helm/dependency_manager_test.go TestEphemeralDependencyManager_processDependencyUpdates';
+const BITNAMI = 'https://charts.bitnami.com/bitnami';
+const NO_MATCH = 'no dependency in Chart.yaml matches update';
+
+/** A Chart.yaml with these dependencies (name, version), all from Bitnami's repository. */
+function chartYaml(deps: Array<[string, string]>): string {
+  return `name: test-chart\nversion: 1.0.0\n${
+    deps.length === 0
+      ? ''
+      : `dependencies:\n${deps
+          .map(
+            ([name, version]) =>
+              `  - name: ${name}\n    repository: ${BITNAMI}\n    version: ${version}\n`,
+          )
+          .join('')}`
+  }`;
+}
+
+/** A processDependencyUpdates row, run through the step on testchart/Chart.yaml. */
+function updateCase(
+  name: string,
+  before: Array<[string, string]>,
+  updates: Array<{ name: string; repository?: string; version: string }>,
+  outcome: { after: Array<[string, string]> } | { error: string },
+): ValueUpdateCase {
+  return {
+    upstream: `${DM} ${name}`,
+    config: {
+      path: 'testchart',
+      charts: updates.map((u) => ({
+        repository: u.repository ?? BITNAMI,
+        name: u.name,
+        version: u.version,
+      })),
+    },
+    files: { 'testchart/Chart.yaml': chartYaml(before) },
+    ...('error' in outcome
+      ? { error: outcome.error }
+      : { expectFiles: { 'testchart/Chart.yaml': chartYaml(outcome.after) } }),
+  };
+}
 const NEEDS_DEPENDENCY_UPDATE =
   "needs `helm dependency update` (Chart.lock and charts/*.tgz from the chart's repositories), which Gantry's step does not do yet";
 const NO_LOCK_MESSAGE =
@@ -109,6 +151,69 @@ export const helmUpdateChartCases: ValueUpdateCase[] = [
     config: {},
     skip: NEEDS_DEPENDENCY_UPDATE,
   },
+
+  // The Chart.yaml edit Kargo's dependency manager makes before `helm dependency update`.
+  updateCase(
+    'successful update with version change',
+    [
+      ['redis', '17.0.0'],
+      ['postgresql', '12.0.0'],
+    ],
+    [{ name: 'redis', version: '18.0.0' }],
+    {
+      after: [
+        ['redis', '18.0.0'],
+        ['postgresql', '12.0.0'],
+      ],
+    },
+  ),
+  updateCase(
+    'no update when version equals',
+    [['redis', '17.0.0']],
+    [{ name: 'redis', version: '17.0.0' }],
+    { after: [['redis', '17.0.0']] },
+  ),
+  updateCase(
+    'multiple updates with mixed changes',
+    [
+      ['redis', '17.0.0'],
+      ['postgresql', '12.0.0'],
+      ['mysql', '9.0.0'],
+    ],
+    [
+      { name: 'redis', version: '18.0.0' },
+      { name: 'mysql', version: '10.0.0' },
+    ],
+    {
+      after: [
+        ['redis', '18.0.0'],
+        ['postgresql', '12.0.0'],
+        ['mysql', '10.0.0'],
+      ],
+    },
+  ),
+  updateCase(
+    'dependency name mismatch',
+    [['redis', '17.0.0']],
+    [{ name: 'postgresql', version: '12.0.0' }],
+    {
+      error: NO_MATCH,
+    },
+  ),
+  updateCase(
+    'dependency repository mismatch',
+    [['redis', '17.0.0']],
+    [{ name: 'redis', repository: 'https://different-repo.com', version: '18.0.0' }],
+    { error: NO_MATCH },
+  ),
+  {
+    upstream: `${DM} empty updates list`,
+    config: {},
+    skip: 'an internal call with no updates, which the step schema (charts: minItems 1) never lets through',
+  },
+  updateCase('empty dependencies list', [], [{ name: 'redis', version: '17.0.0' }], {
+    error: NO_MATCH,
+  }),
 
   ...[
     'empty newVersions',
