@@ -164,6 +164,19 @@ function goQueryWith(search: string, params: Array<{ name: string; value: string
     .join('&');
 }
 
+/**
+ * Request headers as Kargo adds them (http.Header.Add): names case-insensitive, a repeated
+ * name keeping every value (sent as one line, the values joined by `, `, which HTTP reads alike).
+ */
+function requestHeaders(headers: Array<{ name: string; value: string }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { name, value } of headers) {
+    const key = canonicalHeaderName(name);
+    out[key] = out[key] === undefined ? value : `${out[key]}, ${value}`;
+  }
+  return out;
+}
+
 /** Milliseconds of a Go duration (time.ParseDuration: an optional sign, then number-unit pairs). */
 function goDurationMs(text: string): number | undefined {
   const sign = text.startsWith('-') ? -1 : 1;
@@ -317,7 +330,7 @@ export const httpStep = defineStep({
       response = await context.http.send({
         method,
         url,
-        headers: Object.fromEntries((config.headers ?? []).map((h) => [h.name, h.value])),
+        headers: requestHeaders(config.headers ?? []),
         body,
         timeoutMs: timeout > 0 ? timeout : NO_TIMEOUT_MS,
         insecure: config.insecureSkipTLSVerify,

@@ -423,6 +423,17 @@ const buildRequestCases: HttpCompatCase[] = [
     },
   },
   {
+    upstream: `${B} (http.Header.Add) a repeated header keeps every value`,
+    config: {
+      url: SERVER,
+      headers: [
+        { name: 'X-Token', value: 'a' },
+        { name: 'x-token', value: 'b' },
+      ],
+    },
+    expect: { status: 'Succeeded', request: { headers: { 'x-token': 'a, b' } } },
+  },
+  {
     upstream: `${B} body from file`,
     config: { method: 'POST', url: SERVER, bodyFromFile: 'payload.json' },
     files: { 'payload.json': new Uint8Array([0x00, 0xff, 0x01, 0x7f]) },
