@@ -161,7 +161,7 @@ export function imageManifest(
 
 /** An OCI image index over per-platform manifests. */
 export function imageIndex(
-  entries: Array<{ manifest: Content; os: string; architecture: string }>,
+  entries: Array<{ manifest: Content; os: string; architecture: string; variant?: string }>,
   annotations?: Record<string, string>,
 ): Content {
   const index: Record<string, unknown> = {
@@ -169,7 +169,11 @@ export function imageIndex(
     mediaType: MediaTypes.ociIndex,
     manifests: entries.map((entry) => ({
       ...descriptor(entry.manifest),
-      platform: { os: entry.os, architecture: entry.architecture },
+      platform: {
+        os: entry.os,
+        architecture: entry.architecture,
+        ...(entry.variant ? { variant: entry.variant } : {}),
+      },
     })),
   };
   if (annotations && Object.keys(annotations).length > 0) index.annotations = annotations;

@@ -78,6 +78,8 @@ export interface PushImageOptions {
 export interface IndexPlatform {
   os: string;
   architecture: string;
+  /** The CPU variant (`v8`), written into the index entry when given. */
+  variant?: string;
   created?: string;
   annotations?: Record<string, string>;
 }
@@ -155,9 +157,10 @@ export async function startRegistry(
         platforms.map(async (platform) => ({
           os: platform.os,
           architecture: platform.architecture,
+          ...(platform.variant ? { variant: platform.variant } : {}),
           manifest: await pushImageManifest(
             repo,
-            `${tag}-${platform.os}-${platform.architecture}`,
+            `${tag}-${platform.os}-${platform.architecture}${platform.variant ? `-${platform.variant}` : ''}`,
             { ...platform, tagged: false },
           ),
         })),
@@ -166,7 +169,8 @@ export async function startRegistry(
       await pushManifest(target, repo, tag, index);
       const children: Record<string, string> = {};
       for (const entry of entries) {
-        children[`${entry.os}/${entry.architecture}`] = entry.manifest.digest;
+        const variant = 'variant' in entry && entry.variant ? `/${entry.variant}` : '';
+        children[`${entry.os}/${entry.architecture}${variant}`] = entry.manifest.digest;
       }
       return { digest: index.digest, children };
     },

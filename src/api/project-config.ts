@@ -169,7 +169,8 @@ const genericActionSchema = z.strictObject({
   action: z.enum(['Refresh']),
   whenExpression: z.string().optional(),
   parameters: z.record(z.string(), z.string()).optional(),
-  targetSelectionCriteria: z.array(targetSelectionCriteriaSchema).min(1),
+  /** Optional in Kargo's CRD (an action without targets does nothing); empty is refused. */
+  targetSelectionCriteria: z.array(targetSelectionCriteriaSchema).min(1).optional(),
 });
 
 export const WEBHOOK_PROVIDERS = [
@@ -205,7 +206,8 @@ export const webhookReceiverSchema = z
     generic: z
       .strictObject({
         secretRef: localObjectReferenceSchema,
-        actions: z.array(genericActionSchema).min(1),
+        /** Optional in Kargo's CRD (a receiver without actions does nothing); empty is refused. */
+        actions: z.array(genericActionSchema).min(1).optional(),
       })
       .optional(),
   })

@@ -340,10 +340,12 @@ describe('validateManifest', () => {
       ],
     ],
     [
-      'removed tag filters',
-      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTags: 'x' } }] }),
+      // A valid allowTags is honoured with a warning (compat/admission-cases.ts).
+      'a deprecated tag filter that is not a regular expression',
+      warehouse({ subscriptions: [{ image: { repoURL: 'a/b', allowTags: '(' } }] }),
       [
-        'spec.subscriptions[0].image.allowTags: removed in Kargo v1.11: use allowTagsRegexes (a list of regular expressions)',
+        'spec.subscriptions[0].image.allowTags: invalid regular expression "(": missing closing ): `(`',
+        'spec.subscriptions[0].image.allowTags: deprecated (removed in Kargo v1.13): use allowTagsRegexes (a list of regular expressions)',
       ],
     ],
     [

@@ -3,16 +3,27 @@ export { describeDocument } from './describe-document.js';
 import { kindInfo, knownKindNames, type KindInfo } from './kinds.js';
 import type { Resource } from './resource.js';
 import { fieldIssuesFromZod } from './zod-issues.js';
+import { admissionCompat } from './compat/admission-compat.js';
 
 export type ManifestValidation =
-  { ok: true; object: Resource; info: KindInfo } | { ok: false; issues: FieldIssue[] };
+  | {
+      ok: true;
+      object: Resource;
+      info: KindInfo;
+      /** Accepted but deprecated, as the API server's warnings (`allowTags`). */
+      warnings: string[];
+    }
+  | { ok: false; issues: FieldIssue[] };
 
 /**
  * Validates one manifest document against its kind's strict schema and applies Kargo's
- * defaults. Pure: no store access (project existence and other cross-object rules are the
+ * defaults, after the clean-up Kubernetes and Kargo's API server do (compat/admission-compat.ts). Pure: no store access (project existence and other cross-object rules are the
  * admission layer's job).
  */
-export function validateManifest(document: unknown): ManifestValidation {
+export function validateManifest(input: unknown): ManifestValidation {
+  // What the API server does first: nulls pruned, a cluster-scoped kind's namespace cleared,
+  // deprecated fields honoured with a warning.
+  const { document, warnings } = admissionCompat(input);
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     return {
       ok: false,
@@ -48,5 +59,5 @@ export function validateManifest(document: unknown): ManifestValidation {
   }
   const parsed = info.schema.safeParse(document);
   if (!parsed.success) return { ok: false, issues: fieldIssuesFromZod(parsed.error, document) };
-  return { ok: true, object: parsed.data as Resource, info };
+  return { ok: true, object: parsed.data as Resource, info, warnings };
 }

@@ -20,8 +20,10 @@ const GIT_URL =
 // exponentially in JavaScript on a run of slashes followed by a newline.
 const CHART_URL = /^(((https?)|(oci)):\/\/)([\w.-]+)(:\d+)?(\/.*)?$/;
 const BRANCH = /^[a-zA-Z0-9]([a-zA-Z0-9._/-]*[a-zA-Z0-9_-])?$/;
-const PLATFORM = /^\w+\/\w+$/;
-const SUBSCRIPTION_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$/;
+/** `<os>/<arch>` with an optional variant (`linux/arm64/v8`), as Kargo parses it. */
+const PLATFORM = /^\w+\/\w+(\/\w+)?$/;
+/** A subscription's name is a DNS-1123 label, as Kargo's webhook checks it (v1.12). */
+const SUBSCRIPTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const discoveryLimit = z.number().int().min(1).max(100).default(20);
 /** Tag filters: RE2 expressions, as Kargo compiles them with Go's regexp (see user-regex.ts). */
@@ -32,9 +34,14 @@ const regexList = z.array(
   }),
 );
 
+/**
+ * Kargo's deprecated tag filters (removed in v1.13). Admission turns them into their
+ * replacements with a warning (compat/admission-compat.ts); what reaches the schema is either
+ * malformed or came without admission.
+ */
 const removedTagFilters = {
-  allowTags: z.unknown().optional(),
-  ignoreTags: z.unknown().optional(),
+  allowTags: regexList.element.optional(),
+  ignoreTags: z.array(z.string()).optional(),
 };
 
 function checkConstraint(
@@ -63,7 +70,7 @@ function rejectRemovedTagFilters(
       ctx.addIssue({
         code: 'custom',
         path: [field],
-        message: `removed in Kargo v1.11: use ${field}Regexes (a list of regular expressions)`,
+        message: `deprecated (removed in Kargo v1.13): use ${field}Regexes (a list of regular expressions)`,
       });
     }
   }
@@ -85,7 +92,9 @@ export const imageSubscriptionSchema = z
     ignoreTagsRegexes: regexList.optional(),
     platform: z
       .string()
-      .regex(PLATFORM, { message: 'must be <os>/<arch>, e.g. linux/amd64' })
+      .regex(PLATFORM, {
+        message: 'must be <os>/<arch>[/<variant>], e.g. linux/amd64 or linux/arm64/v8',
+      })
       .optional(),
     discoveryLimit,
     cacheByTag: z.boolean().default(false),
@@ -222,7 +231,9 @@ export const subscriptionSchema = z.unknown().transform((value, ctx): Subscripti
     ctx.addIssue({ code: 'custom', message: 'must be an object with one of image, git or chart' });
     return z.NEVER;
   }
-  const { name, ...rest } = value;
+  const { name: given, ...rest } = value;
+  // An empty name is no name (Go's omitempty), as in Kargo.
+  const name = given === '' ? undefined : given;
   const types = Object.keys(rest);
   if (types.length !== 1) {
     ctx.addIssue({
@@ -243,7 +254,7 @@ export const subscriptionSchema = z.unknown().transform((value, ctx): Subscripti
       code: 'custom',
       path: ['name'],
       message:
-        'must be at most 63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit',
+        'must be a DNS-1123 label: at most 63 lowercase letters, digits or "-", starting and ending with a letter or digit',
     });
   }
   const schema = type in TYPED ? TYPED[type as keyof typeof TYPED] : genericSubscriptionSchema;

@@ -146,15 +146,36 @@ describe('ResourceService', () => {
     expect(result?.object.metadata.namespace).toBe('demo');
   });
 
-  it('refuses a namespace on cluster-scoped kinds', async () => {
+  it('clears a namespace on cluster-scoped kinds, as Kubernetes does', async () => {
+    const [result] = await apply([
+      { ...project('demo'), metadata: { name: 'demo', namespace: 'x' } },
+    ]);
+    expect(result?.outcome).toBe('created');
+    expect(result?.object.metadata.namespace).toBeUndefined();
+  });
+
+  it('sets Kubernetes kinds Gantry does not use aside with a warning, in document order', async () => {
+    const results = await apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } },
+      project('demo'),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot', namespace: 'demo' } },
+    ]);
+    expect(results.map((r) => [r.object.kind, r.outcome])).toEqual([
+      ['Namespace', 'ignored'],
+      ['Project', 'created'],
+      ['ServiceAccount', 'ignored'],
+    ]);
+    expect(results[2]?.warnings).toEqual([
+      'ServiceAccount "bot" (v1) ignored, not stored: Gantry has no Kubernetes service accounts',
+    ]);
+    // A problem in a kept document names its place in the whole request.
     const err = await failure(
-      apply([{ ...project('demo'), metadata: { name: 'demo', namespace: 'x' } }]),
+      apply([
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot', namespace: 'demo' } },
+        { ...project('x'), spec: {} },
+      ]),
     );
-    expect(err.issues[0]).toEqual({
-      document: 0,
-      path: 'metadata.namespace',
-      message: 'Project is not in a project: remove metadata.namespace',
-    });
+    expect(err.issues[0]).toMatchObject({ document: 1, path: 'spec' });
   });
 
   it('mirrors spec.shard into the shard label', async () => {

@@ -8,6 +8,7 @@ import {
   type StoredResource,
 } from '../api/resource.js';
 import { describeDocument, validateManifest } from '../api/validate-manifest.js';
+import { foreignKindWarning } from '../api/compat/foreign-kinds.js';
 import type { StageSpec } from '../api/stage.js';
 import { stageReferenceProblems } from '../api/stage-references.js';
 import type { WarehouseSpec } from '../api/warehouse.js';
@@ -77,7 +78,8 @@ export interface ApplyRequest {
 }
 
 export interface AppliedObject {
-  outcome: WriteOutcome;
+  /** `ignored`: a Kubernetes kind Gantry does not use (compat/foreign-kinds.ts), not stored. */
+  outcome: WriteOutcome | 'ignored';
   object: StoredResource;
   /**
    * What was accepted but looks wrong, as Kubernetes admission warnings: a Stage requesting
@@ -121,7 +123,40 @@ export class ResourceService {
     this.#ulid = options.ulid ?? createUlidGenerator();
   }
 
+  /**
+   * Documents of Kubernetes kinds Gantry does not use (a project's Namespace, ServiceAccounts,
+   * Kubernetes RBAC) are set aside with a warning and not stored; the rest is applied, and the
+   * answer keeps the documents' order.
+   */
   async apply(request: ApplyRequest): Promise<AppliedObject[]> {
+    const foreign = request.documents.map((document) => foreignKindWarning(document));
+    if (foreign.every((warning) => warning === undefined)) return this.#applyKargo(request);
+    const kept = foreign.flatMap((warning, index) => (warning === undefined ? [index] : []));
+    let applied: AppliedObject[] = [];
+    if (kept.length > 0) {
+      try {
+        applied = await this.#applyKargo({
+          ...request,
+          documents: kept.map((index) => request.documents[index]),
+        });
+      } catch (err) {
+        if (!isInputIssues(err)) throw err;
+        throw invalidDocuments(
+          err.issues.map((issue) =>
+            issue.document === undefined ? issue : { ...issue, document: kept[issue.document] },
+          ),
+        );
+      }
+    }
+    const results = request.documents.map((document, index): AppliedObject => {
+      const warning = foreign[index];
+      if (warning === undefined) return applied[kept.indexOf(index)]!;
+      return { outcome: 'ignored', object: foreignObject(document), warnings: [warning] };
+    });
+    return results;
+  }
+
+  async #applyKargo(request: ApplyRequest): Promise<AppliedObject[]> {
     // Authorization comes first: a caller without the right learns nothing from validation.
     let created = new Set<string>();
     if (request.authorize) {
@@ -143,14 +178,14 @@ export class ResourceService {
     // Whether each object Stages name exists, looked up once per request (1,000 Stages naming
     // one Warehouse make one read, not 1,000).
     const existing = new Map<string, Promise<boolean>>();
-    for (const [index, { object, info }] of validated.entries()) {
+    for (const [index, { object, info, warnings }] of validated.entries()) {
       try {
         const ops = await this.#admit(object, info, index, request, batch, batchAliases);
         planned.push({
           index,
           ops,
           main: ops.findIndex((op) => op.op === request.mode),
-          warnings: await this.#warnings(object, batch, existing),
+          warnings: [...warnings, ...(await this.#warnings(object, batch, existing))],
         });
       } catch (err) {
         if (isInputIssues(err)) issues.push(...err.issues);
@@ -410,9 +445,11 @@ export class ResourceService {
     return result!.object!;
   }
 
-  #validateAll(request: ApplyRequest): Array<{ object: Resource; info: KindInfo }> {
+  #validateAll(
+    request: ApplyRequest,
+  ): Array<{ object: Resource; info: KindInfo; warnings: string[] }> {
     const issues: FieldIssue[] = [];
-    const out: Array<{ object: Resource; info: KindInfo }> = [];
+    const out: Array<{ object: Resource; info: KindInfo; warnings: string[] }> = [];
     const seen = new Map<string, number>();
     request.documents.forEach((document, index) => {
       const prepared = prepareDocument(document, request);
@@ -421,7 +458,7 @@ export class ResourceService {
         issues.push(...result.issues.map((issue) => ({ ...issue, document: index })));
         return;
       }
-      const { object, info } = result;
+      const { object, info, warnings } = result;
       const metaIssue = scopeIssue(object, info);
       if (metaIssue) {
         issues.push({ ...metaIssue, document: index });
@@ -439,7 +476,7 @@ export class ResourceService {
         return;
       }
       seen.set(key, index);
-      out.push({ object, info });
+      out.push({ object, info, warnings });
     });
     if (issues.length > 0) throw invalidDocuments(issues);
     return out;
@@ -795,6 +832,22 @@ function mapKey(object: Resource): string {
 
 function mapKeyOf(key: ObjectKey): string {
   return `${key.kind}/${key.namespace}/${key.name}`;
+}
+
+/** What the answer shows of a foreign document: its kind and name, nothing stored. */
+function foreignObject(document: unknown): StoredResource {
+  const raw = document as { apiVersion: string; kind: string; metadata?: unknown };
+  const metadata = (
+    typeof raw.metadata === 'object' && raw.metadata !== null ? raw.metadata : {}
+  ) as { name?: unknown; namespace?: unknown };
+  return {
+    apiVersion: raw.apiVersion,
+    kind: raw.kind,
+    metadata: {
+      name: typeof metadata.name === 'string' ? metadata.name : '',
+      ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+    },
+  } as StoredResource;
 }
 
 function invalidDocuments(issues: FieldIssue[]) {

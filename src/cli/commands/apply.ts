@@ -1,4 +1,6 @@
 import { validateManifest } from '../../api/validate-manifest.js';
+import { foreignKindWarning } from '../../api/compat/foreign-kinds.js';
+import { kindName } from '../../api/kind-names.js';
 import { describeIssue } from '../document-issues.js';
 import { inputError, isGantryError } from '../../errors.js';
 import type { BatchItem } from '../client.js';
@@ -35,8 +37,18 @@ export async function applyCommand(
   const problems: string[] = [];
   documents.forEach((doc) => {
     // As kubectl: a project given on the command line must not contradict a document's own.
-    const own = (doc.value as { metadata?: { namespace?: unknown } } | null)?.metadata?.namespace;
-    if (options.project !== undefined && typeof own === 'string' && own !== options.project) {
+    // Kubernetes kinds Gantry does not use: the server sets them aside with a warning.
+    if (foreignKindWarning(doc.value) !== undefined) return;
+    const raw = doc.value as { kind?: unknown; metadata?: { namespace?: unknown } } | null;
+    const own = raw?.metadata?.namespace;
+    // A cluster-scoped kind's namespace is cleared by the server (as Kubernetes does).
+    const namespaced = typeof raw?.kind !== 'string' || kindName(raw.kind)?.namespaced !== false;
+    if (
+      options.project !== undefined &&
+      namespaced &&
+      typeof own === 'string' &&
+      own !== options.project
+    ) {
       problems.push(
         describeIssue(doc, {
           path: 'metadata.namespace',

@@ -290,7 +290,7 @@ export class WebhookReceivers {
         }
         if (verdict !== true) continue;
       }
-      for (const criteria of action.targetSelectionCriteria) {
+      for (const criteria of action.targetSelectionCriteria ?? []) {
         const selector = criteria.labelSelector
           ? fromStructuredSelector(criteria.labelSelector)
           : undefined;

@@ -117,6 +117,25 @@ describe('ImageDiscovery', () => {
     });
   });
 
+  it('matches a platform variant exactly, as Kargo (linux/arm64/v8)', async () => {
+    const index = await open.pushIndex('team/variant', '1.0.0', [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
+    await open.pushIndex('team/variant', '1.1.0', [{ os: 'linux', architecture: 'arm64' }]);
+    const discover = (platform: string) =>
+      discovery().discover(
+        subscription({ repoURL: `${open.host}/team/variant`, platform }),
+        undefined,
+        context(),
+      );
+    const v8 = await discover('linux/arm64/v8');
+    expect(v8.platform).toBe('linux/arm64/v8');
+    expect(v8.references?.map((r) => [r.tag, r.digest])).toEqual([['1.0.0', index.digest]]);
+    // Without a variant, an entry that names one does not match (Kargo compares all three).
+    expect((await discover('linux/arm64')).references?.map((r) => r.tag)).toEqual(['1.1.0']);
+  });
+
   it('picks from image indexes by platform and skips images built for another one', async () => {
     const index = await open.pushIndex('team/multi', '3.0.0', [
       { os: 'linux', architecture: 'amd64' },

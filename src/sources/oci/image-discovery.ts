@@ -236,9 +236,14 @@ interface ImageConfig {
   created?: string;
   os?: string;
   architecture?: string;
+  variant?: string;
   config?: { Labels?: Record<string, string> };
 }
 
-function platformOf(platform: { os?: string; architecture?: string } | undefined): string {
-  return `${platform?.os ?? ''}/${platform?.architecture ?? ''}`;
+/** `os/arch`, or `os/arch/variant` when the image names a variant: Kargo matches all three exactly. */
+function platformOf(
+  platform: { os?: string; architecture?: string; variant?: string } | undefined,
+): string {
+  const base = `${platform?.os ?? ''}/${platform?.architecture ?? ''}`;
+  return platform?.variant ? `${base}/${platform.variant}` : base;
 }
