@@ -155,7 +155,7 @@ describe('runPromotion', () => {
     const diff = server.git('gitops1', ['diff', 'main~1', 'main']);
     expect(diff.split('\n').filter((line) => /^[-+][^-+]/.test(line))).toEqual([
       "-      tag: '1.2.1' # the version Gantry promotes",
-      "+      tag: '1.2.2' # the version Gantry promotes",
+      '+      tag: 1.2.2 # the version Gantry promotes',
     ]);
     expect(result.state).toMatchObject({ current: { oldTag: '1.2.1' }, push: { branch: 'main' } });
     // The status was saved as each step went, for resuming after a crash.

@@ -124,8 +124,9 @@ describe('file and manifest steps', () => {
         { key: 'new\\.key', value: true },
       ],
     });
+    // Edited in place as Kargo (sjson): a new key is appended compactly before the last brace.
     expect(read('p.json')).toBe(
-      '{\n    "image": {\n        "tag": "2.0"\n    },\n    "list": [\n        1,\n        5\n    ],\n    "new.key": true\n}\n',
+      '{\n    "image": {\n        "tag": "2.0"\n    },\n    "list": [1, 5]\n,"new.key":true}',
     );
     expect(result.output?.commitMessage).toContain('- image.tag: "2.0"');
     write('bad.json', '{');

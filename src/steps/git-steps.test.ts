@@ -163,7 +163,7 @@ describe('git steps', () => {
     const report = result.output?.plan as { commits: string[]; diff: string };
     expect(report.commits).toHaveLength(1);
     expect(report.commits[0]).toMatch(/^[0-9a-f]{40} Promote image from 1.2.1 to 1.2.2$/);
-    expect(report.diff).toContain("-  tag: '1.2.1' # promoted\n+  tag: '1.2.2' # promoted");
+    expect(report.diff).toContain("-  tag: '1.2.1' # promoted\n+  tag: 1.2.2 # promoted");
     expect(server.git(repo, ['rev-parse', 'main']).trim()).toBe(before);
     plan.cleanup();
   });

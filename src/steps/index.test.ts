@@ -79,7 +79,7 @@ describe('built-in steps', () => {
       const bad = await harness
         .run(yamlUpdateStep, { path: 'v.yaml', updates: [{ key: 'a..b', value: 2 }] })
         .catch((e: unknown) => e);
-      expect((bad as StepError).message).toContain('updates[0].key: must be a dotted key');
+      expect((bad as StepError).message).toContain('empty key part in key "a..b"');
     });
 
     it('compose-output and fail', async () => {

@@ -8,13 +8,16 @@ export interface ValueUpdate {
 
 /**
  * The shared body of yaml-update and json-update: read the file, apply `edit`, write it back,
- * log each change and describe it in a `commitMessage` output. A missing file or an edit that
- * fails (not valid YAML/JSON, a bad key) is terminal.
+ * log each change and describe it in a `commitMessage` output, worded as Kargo's
+ * (`Updated <path>` then `- <key>: <value>` lines, the value as `commitValue` writes it).
+ * A missing file or an edit that fails (not valid YAML/JSON, a bad or missing key) is an
+ * error; nothing is written then.
  */
 export function updateValues(
   context: StepContext,
   config: { path: string; updates: ValueUpdate[] },
   edit: (text: string, updates: ValueUpdate[]) => string,
+  commitValue: (value: unknown) => string,
 ): Promise<StepOutcome> {
   const text = readText(context, config.path);
   let updated: string;
@@ -24,7 +27,7 @@ export function updateValues(
     throw terminalError(`${config.path}: ${(err as Error).message}`);
   }
   context.workDir.writeFile(config.path, updated);
-  const lines = config.updates.map((u) => `- ${u.key}: ${JSON.stringify(u.value)}`);
+  const lines = config.updates.map((u) => `- ${u.key}: ${commitValue(u.value)}`);
   for (const line of lines) context.log(`${config.path}: set ${line.slice(2)}`);
   return Promise.resolve({
     status: 'Succeeded',

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { updateValues } from './update-values.js';
-import { splitKey, updateYaml } from './yaml-edit.js';
+import { updateYaml, yamlCommitValue } from './yaml-edit.js';
 
+/**
+ * Kargo's yaml-update-config.json: `path` and at least one update, each with a non-empty `key`
+ * and a `value` (required, any type). The key's syntax is checked when the step runs, as Kargo.
+ */
 export const yamlUpdateConfigSchema = z.strictObject({
   path: z.string().min(1).describe('The YAML file to change, relative to the working directory'),
   updates: z
@@ -11,16 +15,13 @@ export const yamlUpdateConfigSchema = z.strictObject({
         key: z
           .string()
           .min(1)
-          .refine((key) => {
-            try {
-              splitKey(key);
-              return true;
-            } catch {
-              return false;
-            }
-          }, 'must be a dotted key such as spec.values.tag (write \\. for a dot inside a key)')
-          .describe('Dotted key of the value; \\. escapes a dot'),
-        value: z.unknown().describe('The new value'),
+          .describe(
+            'Dotted key of an existing scalar (`a.b.0`); `\\.` and `\\:` escape, `:` before a numeric part makes it a map key',
+          ),
+        value: z
+          .unknown()
+          .refine((value) => value !== undefined, 'required')
+          .describe('The new value'),
       }),
     )
     .min(1)
@@ -28,8 +29,8 @@ export const yamlUpdateConfigSchema = z.strictObject({
 });
 
 /**
- * yaml-update: sets values in a YAML file by dotted key, leaving every other byte as it was
- * (comments, key order, quoting, indentation). Output `commitMessage` describes the change.
+ * yaml-update: sets existing scalar values of a YAML file by dotted key, replacing only the
+ * value's text (every other byte stays), as Kargo. Output `commitMessage` describes the change.
  */
 export const yamlUpdateStep = defineStep({
   kind: 'yaml-update',
@@ -37,6 +38,6 @@ export const yamlUpdateStep = defineStep({
   configSchema: yamlUpdateConfigSchema,
   capabilities: [],
   run(context, config) {
-    return updateValues(context, config, updateYaml);
+    return updateValues(context, config, updateYaml, yamlCommitValue);
   },
 });
