@@ -47,7 +47,8 @@ export interface StepContext {
   memo?: unknown;
 }
 
-export type StepStatus = 'Succeeded' | 'Failed' | 'Running';
+/** `Skipped`: the step found nothing to do (Kargo's git-commit with no changes); later steps run on. */
+export type StepStatus = 'Succeeded' | 'Failed' | 'Running' | 'Skipped';
 
 export interface StepOutcome {
   status: StepStatus;

@@ -4,61 +4,90 @@ import { defineStep } from '../engine/step.js';
 import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
+/** Kargo's schema lets branch, commit, tag and as be empty strings, meaning unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** Kargo's commit identity: name and email required together, email well-formed. */
+export const gitAuthorSchema = z.strictObject({
+  name: z.string().min(1).describe('The author name'),
+  email: z.email({ message: 'not a valid email address' }).describe('The author email'),
+  signingKey: z.string().optional().describe('GPG signing key (not supported by Gantry)'),
+});
+
 const checkoutSchema = z
   .strictObject({
-    branch: gitRefName
-      .optional()
-      .describe('Branch to check out (default: the repository default branch)'),
-    commit: gitRefName.optional().describe('Commit to check out, detached'),
-    tag: gitRefName.optional().describe('Tag to check out, detached'),
+    branch: unsetWhenEmpty(gitRefName).describe(
+      'Branch to check out (default: the repository default branch)',
+    ),
+    commit: unsetWhenEmpty(gitRefName).describe('Commit to check out, detached'),
+    tag: unsetWhenEmpty(gitRefName).describe('Tag to check out, detached'),
     create: z
       .boolean()
       .optional()
-      .describe('With branch: start an empty orphan branch if the repository has none'),
+      .describe(
+        'With branch: start an empty orphan branch if the repository has none (ignored without branch, as in Kargo)',
+      ),
     path: z
       .string()
       .min(1)
       .describe('Where the working tree goes, relative to the working directory'),
-    as: z
-      .string()
+    as: unsetWhenEmpty(z.string()).describe(
+      'Key of this checkout in the commits output (default: path)',
+    ),
+    sparse: z
+      .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe('Key of this checkout in the commits output (default: path)'),
-    sparse: z.array(z.string().min(1)).optional().describe('Limit the working tree to these paths'),
+      .describe('Limit the working tree to these paths'),
   })
-  .superRefine((checkout, ctx) => {
-    const refs = (['branch', 'commit', 'tag'] as const).filter(
-      (key) => checkout[key] !== undefined,
-    );
-    if (refs.length > 1)
-      ctx.addIssue({
-        code: 'custom',
-        message: `set at most one of branch, commit and tag (found ${refs.join(', ')})`,
-      });
-    if (checkout.create && !checkout.branch)
-      ctx.addIssue({ code: 'custom', path: ['create'], message: 'only applies with branch' });
-  });
+  // Checked even when another field is wrong, as Kargo's schema reports both.
+  .superRefine(
+    (checkout: unknown, ctx) => {
+      if (typeof checkout !== 'object' || checkout === null) return;
+      const fields = checkout as Record<string, unknown>;
+      const refs = (['branch', 'commit', 'tag'] as const).filter(
+        (key) => fields[key] !== undefined && fields[key] !== '',
+      );
+      if (refs.length > 1)
+        ctx.addIssue({
+          code: 'custom',
+          message: `set at most one of branch, commit and tag (found ${refs.join(', ')})`,
+        });
+    },
+    { when: () => true },
+  );
 
-export const gitCloneConfigSchema = z.strictObject({
-  repoURL: z.string().min(1).describe('The repository to clone'),
-  checkout: z.array(checkoutSchema).min(1).describe('What to check out, and where'),
-  insecureSkipTLSVerify: z.boolean().optional().describe('Skip TLS verification'),
-  author: z
-    .strictObject({
-      name: z.string().optional(),
-      email: z.string().optional(),
-      signingKey: z.string().optional(),
-    })
-    .optional()
-    .describe('Commit identity for later git-commit steps in these working trees'),
-  blobless: z
-    .boolean()
-    .optional()
-    .describe(
-      "Kargo's partial-clone switch; Gantry's shared mirror makes it unnecessary and ignores it",
-    ),
-  recurseSubmodules: z.boolean().optional().describe('Also check out submodules'),
-});
+export const gitCloneConfigSchema = z
+  .strictObject({
+    repoURL: z.string().min(1).describe('The repository to clone'),
+    checkout: z.array(checkoutSchema).min(1).describe('What to check out, and where'),
+    insecureSkipTLSVerify: z.boolean().optional().describe('Skip TLS verification'),
+    author: gitAuthorSchema
+      .optional()
+      .describe('Commit identity for later git-commit steps in these working trees'),
+    blobless: z
+      .boolean()
+      .optional()
+      .describe(
+        "Kargo's partial-clone switch; Gantry's shared mirror makes it unnecessary and ignores it",
+      ),
+    recurseSubmodules: z.boolean().optional().describe('Also check out submodules'),
+  })
+  .superRefine((config, ctx) => {
+    // Aliases are the keys of the commits output: Kargo refuses duplicates.
+    const seen = new Set<string>();
+    for (const [index, checkout] of config.checkout.entries()) {
+      if (checkout.as === undefined) continue;
+      if (seen.has(checkout.as))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checkout', index, 'as'],
+          message: `duplicate checkout alias "${checkout.as}" at checkout[${index}]`,
+        });
+      seen.add(checkout.as);
+    }
+  });
 
 /**
  * git-clone: checks out one or more revisions of a repository into working trees. Working trees

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
+import { gitAuthorSchema } from './git-clone.js';
 import { identityEnv, runGit } from '../git/git-cli.js';
 import { asStepError } from './git-step-errors.js';
 
 export const gitCommitConfigSchema = z.strictObject({
   path: z.string().min(1).describe('The working tree to commit, relative to the working directory'),
   message: z.string().min(1).describe('The commit message'),
-  author: z
-    .strictObject({
-      name: z.string().min(1).optional(),
-      email: z.string().min(1).optional(),
-      signingKey: z.string().optional(),
-    })
+  author: gitAuthorSchema
     .optional()
     .describe(
       'Commit identity (Kargo deprecated this in favour of git-clone author; still honoured)',
@@ -20,7 +16,7 @@ export const gitCommitConfigSchema = z.strictObject({
 
 /**
  * git-commit: commits every change in a working tree. When nothing changed it makes no commit
- * and succeeds (re-running after a crash is safe). Output `commit`: the new (or unchanged) HEAD.
+ * and ends Skipped, as Kargo's does (re-running after a crash is safe). Output `commit`: the new (or unchanged) HEAD.
  */
 export const gitCommitStep = defineStep({
   kind: 'git-commit',
@@ -37,8 +33,9 @@ export const gitCommitStep = defineStep({
           (v) => v.trim(),
           () => '',
         );
+        // Kargo: Skipped, with the unchanged HEAD as the output.
         context.log('nothing to commit');
-        return { status: 'Succeeded', output: { commit: head } };
+        return { status: 'Skipped', output: { commit: head } };
       }
       const env = await identityEnv(cwd);
       if (config.author?.name) {

@@ -89,7 +89,7 @@ describe('git steps: plan, then promote', () => {
     { uses: 'git-clear', config: { path: './out' } },
     { uses: 'copy', config: { inPath: './src/app.yaml', outPath: './out/app.yaml' } },
     { uses: 'git-commit', as: 'commit', config: { path: './out', message: 'render dev' } },
-    { uses: 'git-tag', config: { path: './out', tag: 'dev-1' } },
+    { uses: 'git-tag', config: { path: './out', tag: 'dev-1', message: 'dev 1' } },
     { uses: 'git-push', as: 'push', config: { path: './out' } },
     { uses: 'git-push', as: 'pushTag', config: { path: './out', tag: 'dev-1' } },
   ];

@@ -9,24 +9,27 @@ import { asStepError } from './git-step-errors.js';
 export const gitPushConfigSchema = z
   .strictObject({
     path: z.string().min(1).describe('The working tree to push'),
-    targetBranch: gitRefName
-      .optional()
+    // Kargo's schema lets targetBranch and tag be empty strings, meaning unset.
+    targetBranch: z
+      .preprocess((value) => (value === '' ? undefined : value), gitRefName.optional())
       .describe('Branch to push to (default: the checked-out branch)'),
     generateTargetBranch: z
       .boolean()
       .optional()
       .describe('Push to a new branch kargo/promotion/<promotion> (force)'),
-    tag: gitRefName.optional().describe('Push this tag instead of a branch'),
+    tag: z
+      .preprocess((value) => (value === '' ? undefined : value), gitRefName.optional())
+      .describe('Push this tag instead of a branch'),
     force: z.boolean().optional().describe('Force the push (no rebase on conflict)'),
     maxAttempts: z
       .number()
       .int()
       .min(1)
-      .max(50)
+      .max(2147483647)
       .default(10)
       .describe('Attempts when the remote moved meanwhile'),
     provider: z
-      .string()
+      .enum(['azure', 'bitbucket', 'gitea', 'github', 'gitlab'])
       .optional()
       .describe('Git hosting provider, for the commit URL (github, gitlab, …)'),
   })
@@ -39,6 +42,8 @@ export const gitPushConfigSchema = z
         code: 'custom',
         message: `set at most one of targetBranch, generateTargetBranch and tag (found ${targets.join(', ')})`,
       });
+    if (config.tag && config.force)
+      ctx.addIssue({ code: 'custom', path: ['force'], message: 'cannot force-push a tag' });
   });
 
 /**

@@ -8,10 +8,11 @@ import { asStepError } from './git-step-errors.js';
 export const gitTagStep = defineStep({
   kind: 'git-tag',
   description: 'Create an annotated tag at HEAD of a working tree',
-  configSchema: z.strictObject({
+  // Not strict: Kargo's git-tag schema alone allows (and ignores) other keys.
+  configSchema: z.object({
     path: z.string().min(1).describe('The working tree'),
     tag: gitRefName.describe('The tag to create'),
-    message: z.string().optional().describe('The tag message (default: the tag name)'),
+    message: z.string().min(1).describe('The tag message (required, as in Kargo)'),
     force: z.boolean().optional().describe('Replace an existing tag of that name'),
   }),
   capabilities: ['git'],
@@ -21,7 +22,7 @@ export const gitTagStep = defineStep({
       const env = await identityEnv(cwd);
       await runGit(
         ['tag', '--annotate', ...(config.force ? ['--force'] : []), '--file', '-', config.tag],
-        { cwd, env, input: config.message ?? config.tag },
+        { cwd, env, input: config.message },
       );
       const commit = (await runGit(['rev-parse', 'HEAD'], { cwd })).trim();
       context.log(`tagged ${commit.slice(0, 7)} as ${config.tag}`);

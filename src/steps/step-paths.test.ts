@@ -155,7 +155,11 @@ describe('steps and paths out of the working directory', () => {
     ],
     ['git-clear of a directory outside', gitClearStep, { path: 'd/dir' }],
     ['git-commit of a repository outside', gitCommitStep, { path: 'd/dir/repo', message: 'x' }],
-    ['git-tag of a repository outside', gitTagStep, { path: 'd/dir/repo', tag: 'v1' }],
+    [
+      'git-tag of a repository outside',
+      gitTagStep,
+      { path: 'd/dir/repo', tag: 'v1', message: 'v1' },
+    ],
     ['git-push of a repository outside', gitPushStep, { path: 'd/dir/repo' }],
     [
       'git-clone into a directory outside',
