@@ -54,7 +54,7 @@ describe('git steps as Kargo: runs', () => {
   const head = async (path: string) =>
     (await runGit(['rev-parse', 'HEAD'], { cwd: join(harness.workDir.root, path) })).trim();
 
-  it('git_cloner_test.go Test_gitCloner_run (a commit into src, a new branch stage/dev into out)', async () => {
+  it('git_cloner_test.go Test_gitCloner_run (a commit into src, a new branch stage/dev into out) (differs: no initial commit pushed at clone time)', async () => {
     harness = createStepHarness();
     const { url, head: commit } = remote();
     const outcome = await harness.run(gitCloneStep, {
