@@ -103,7 +103,9 @@ export async function startExampleProject(
       example.gantry = await startGantry(config(port), silentLogger);
     },
     gitTag: (env) =>
-      /tag: '([^']+)'/.exec(git.git('gitops', ['show', `main:${env}/frontend/instance.yaml`]))?.[1],
+      /tag: ['"]?([^'"\s#]+)/.exec(
+        git.git('gitops', ['show', `main:${env}/frontend/instance.yaml`]),
+      )?.[1],
     async stop() {
       await example.gantry.stop();
       await Promise.all([registry.stop(), git.stop(), argocd.stop()]);

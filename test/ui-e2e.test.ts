@@ -330,7 +330,7 @@ describe('the web UI', { timeout: 300_000 }, () => {
     await dialog.getByRole('button', { name: 'Show plan' }).click();
     await expect
       .poll(() => dialog.getByTestId('plan-diff').innerText(), { timeout: 90_000 })
-      .toMatch(/-\s+tag: '1\.2\.1'[\s\S]*\+\s+tag: '1\.2\.2'/);
+      .toMatch(/-\s+tag: ['"]?1\.2\.1['"]?[\s\S]*\+\s+tag: ['"]?1\.2\.2/);
     expect(example.gitTag('production')).toBe('1.2.1'); // the plan pushed nothing
     await shot('promote-plan');
 
