@@ -114,8 +114,9 @@ describe('git steps as Kargo: runs', () => {
     );
   });
 
-  it.skip('git_pusher_test.go Test_gitPusher_run commitURL — needs a Go-registered fake git provider; Gantry builds commit URLs for github.com, gitlab.com and bitbucket.org only', () =>
-    undefined);
+  // Not translated: git_pusher_test.go Test_gitPusher_run commitURL needs a Go-registered fake
+  // git provider; Gantry builds commit URLs for github.com, gitlab.com and bitbucket.org only
+  // (docs/compatibility.md, Steps).
 
   it('git_pusher_test.go Test_gitPusher_run push tag', async () => {
     harness = createStepHarness();
