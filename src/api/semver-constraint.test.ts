@@ -8,7 +8,9 @@ describe('parseVersion', () => {
   it.each([
     ['1.2.3', true, '1.2.3'],
     ['1.2.3-rc.1+build.5', true, '1.2.3-rc.1'],
-    ['v1.2.3', true, undefined],
+    // Kargo's parser_test.go TestParse "strictly valid, with leading v and strict parsing".
+    ['v1.2.3', true, '1.2.3'],
+    ['v1.2', true, undefined],
     ['1.2', true, undefined],
     ['latest', true, undefined],
     ['v1.2.3', false, '1.2.3'],

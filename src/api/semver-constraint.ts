@@ -13,13 +13,14 @@ export interface SemverConstraint {
 }
 
 const STRICT =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const LENIENT =
   /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /**
  * Parses a tag as a version. Strict (Kargo's default `strictSemvers: true`): exactly
- * `X.Y.Z[-pre][+build]`. Lenient: also a `v` prefix and missing minor/patch (`v1.2` is 1.2.0).
+ * `X.Y.Z[-pre][+build]`, with or without a leading `v` (Kargo strips it before its strict
+ * check: pkg/controller/semver/parser.go). Lenient: also missing minor/patch (`v1.2` is 1.2.0).
  */
 export function parseVersion(text: string, strict = true): semver.SemVer | undefined {
   if (strict) return STRICT.test(text) ? (semver.parse(text) ?? undefined) : undefined;

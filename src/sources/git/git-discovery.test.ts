@@ -271,7 +271,7 @@ describe('discoverCommits', () => {
       {
         name: 'SemVer with strict versions',
         fields: { commitSelectionStrategy: 'SemVer' },
-        expected: ['1.10.0', '1.2.0', '1.0.0'],
+        expected: ['v2.0.0', '1.10.0', '1.2.0', '1.0.0'],
       },
       {
         name: 'SemVer with lenient versions and a constraint',

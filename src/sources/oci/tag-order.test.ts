@@ -10,13 +10,14 @@ const order = (fields: Record<string, unknown>) =>
 
 describe('orderTags', () => {
   it.each([
-    ['SemVer, strict (the default)', {}, ['2.0.0', '1.10.0', '1.9.0-rc.1', '1.2.3']],
+    // Strict still allows a leading v (Kargo's semver.Parse trims it before its strict check).
+    ['SemVer, strict (the default)', {}, ['2.0.0', 'v1.11.0', '1.10.0', '1.9.0-rc.1', '1.2.3']],
     [
       'SemVer, lenient',
       { strictSemvers: false },
       ['2.0.0', 'v1.11.0', '1.10.0', '1.9.0-rc.1', '1.2.3', '1.2'],
     ],
-    ['SemVer with a constraint', { constraint: '^1.2.0' }, ['1.10.0', '1.2.3']],
+    ['SemVer with a constraint', { constraint: '^1.2.0' }, ['v1.11.0', '1.10.0', '1.2.3']],
     [
       'SemVer with allow and ignore regexes',
       { allowTagsRegexes: ['^1\\.'], ignoreTagsRegexes: ['rc'] },
