@@ -22,6 +22,7 @@ describe('parseManifestStream', () => {
         { value: { kind: 'A' }, line: 2 },
         { value: { kind: 'B' }, line: 7 },
       ],
+      warnings: [],
     });
   });
 
@@ -124,7 +125,11 @@ describe('parseManifestStream', () => {
       JSON.parse('{"__proto__":{"polluted":true}}'),
     ],
   ])('turns %s into JSON data', (_, text, value) => {
-    expect(parseManifestStream(text)).toEqual({ ok: true, documents: [{ value, line: 1 }] });
+    expect(parseManifestStream(text)).toEqual({
+      ok: true,
+      documents: [{ value, line: 1 }],
+      warnings: [],
+    });
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
@@ -149,10 +154,19 @@ describe('parseManifestStream', () => {
     expect(problems(parseManifestStream('a: 1\nb: [\n'))).toEqual([
       expect.objectContaining({ kind: 'syntax', line: 3, column: 1 }),
     ]);
-    expect(problems(parseManifestStream('a: 1\na: 2\n'))[0]).toMatchObject({
-      kind: 'syntax',
-      line: 2,
-      message: expect.stringContaining('Map keys must be unique') as unknown,
-    });
+  });
+
+  // Kargo's API server decodes with sigs.k8s.io/yaml (go-yaml v2, not strict): a repeated key
+  // is accepted and the last value wins (akuity/kargo pkg/server/common.go splitYAML); one of
+  // Kargo's own e2e fixtures repeats a `message:` key.
+  it('accepts a repeated key, the last value winning, with a warning naming where', () => {
+    const parsed = parseManifestStream('a: 1\nb:\n  c: 1\n  c: 2\na: 3\n<<: {z: 1}\n');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.documents[0]!.value).toEqual({ a: 3, b: { c: 2 }, z: 1 });
+    expect(parsed.warnings).toEqual([
+      { line: 4, column: 3, message: expect.stringContaining('key "c" repeats') as unknown },
+      { line: 5, column: 1, message: expect.stringContaining('the last value is used') as unknown },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Composer, Lexer, LineCounter, Parser, type Document } from 'yaml';
+import { Composer, isMap, isScalar, Lexer, LineCounter, Parser, visit, type Document } from 'yaml';
 import { INPUT_LIMITS } from './input-limits.js';
 import { toJsonData } from './json-data.js';
 
@@ -18,8 +18,16 @@ export interface YamlProblem {
   kind: 'syntax' | 'refused';
 }
 
+/** Accepted, but worth telling the user (kubectl would refuse it). */
+export interface YamlWarning {
+  line: number;
+  column: number;
+  message: string;
+}
+
 export type ManifestParse =
-  { ok: true; documents: ManifestDocument[] } | { ok: false; problems: YamlProblem[] };
+  | { ok: true; documents: ManifestDocument[]; warnings: YamlWarning[] }
+  | { ok: false; problems: YamlProblem[] };
 
 export interface ManifestParseLimits {
   maxDepth: number;
@@ -46,8 +54,12 @@ const STACK_SLACK = 2;
 /**
  * Parses a multi-document YAML (or JSON) stream the way `kubectl apply -f` reads files: empty
  * documents are skipped; a `kind: List` is not special; `<<` merge keys work (as in Kubernetes'
- * YAML). Problems come back with line and column, never thrown. Duplicate keys are errors, as
- * Kubernetes treats them.
+ * YAML). Problems come back with line and column, never thrown.
+ *
+ * A key repeated in one mapping is accepted, the last value winning, with a warning: Kargo's
+ * API server (`kargo apply`, the UI; pkg/server/common.go splitYAML) reads manifests with
+ * Kubernetes' non-strict YAML decoder (sigs.k8s.io/yaml over go-yaml v2), which does just
+ * that. Only kubectl's client-side validation refuses such a file.
  *
  * Untrusted text is bounded before anything recurses over it: nesting deeper than `maxDepth`
  * stops the (iterative) CST parser before the (recursive) composer runs; aliases are limited
@@ -78,8 +90,9 @@ export function parseManifestStream(
     }
     yield* parser.end();
   }
-  const composer = new Composer({ uniqueKeys: true, merge: true, prettyErrors: false });
+  const composer = new Composer({ uniqueKeys: false, merge: true, prettyErrors: false });
   const documents: ManifestDocument[] = [];
+  const warnings: YamlWarning[] = [];
   let count = 0;
   for (const doc of composer.compose(tokens())) {
     if (tooDeepAt !== undefined) break;
@@ -100,6 +113,14 @@ export function parseManifestStream(
       continue;
     }
     if (value.value === null) continue;
+    for (const { offset, key } of repeatedKeys(doc)) {
+      const pos = lineCounter.linePos(offset);
+      warnings.push({
+        line: pos.line,
+        column: pos.col,
+        message: `key ${JSON.stringify(key)} repeats one earlier in the same mapping: the last value is used, as Kargo's API server does (kubectl refuses the file)`,
+      });
+    }
     documents.push({ value: value.value, line: lineCounter.linePos(start).line });
   }
   if (tooDeepAt !== undefined) {
@@ -110,7 +131,26 @@ export function parseManifestStream(
     );
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, documents };
+  return { ok: true, documents, warnings };
+}
+
+/** Every scalar key that an earlier key of the same mapping already used (merge keys aside). */
+function repeatedKeys(doc: Document.Parsed): Array<{ offset: number; key: string }> {
+  const found: Array<{ offset: number; key: string }> = [];
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (key === '<<') continue;
+        if (seen.has(key)) found.push({ offset: pair.key.range?.[0] ?? 0, key });
+        seen.add(key);
+      }
+    },
+  });
+  return found.sort((a, b) => a.offset - b.offset);
 }
 
 function documentValue(

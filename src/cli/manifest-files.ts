@@ -18,11 +18,12 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 /**
  * Reads every `-f` argument: a file, a directory (its .yaml/.yml/.json files, sorted; with
  * `recursive`, also those below), or `-` for standard input. A YAML syntax error anywhere
- * fails the whole read with `file:line:column: message`.
+ * fails the whole read with `file:line:column: message`; what is accepted but suspicious (a
+ * repeated key) goes to `warn` as `file:line:column: message`.
  */
 export function readManifestFiles(
   paths: string[],
-  options: { recursive?: boolean; stdin?: () => string } = {},
+  options: { recursive?: boolean; stdin?: () => string; warn?: (message: string) => void } = {},
 ): SourcedDocument[] {
   const files: string[] = [];
   for (const path of paths) {
@@ -52,6 +53,8 @@ export function readManifestFiles(
         problems.push(`${file}:${problem.line}:${problem.column}: ${problem.message}`);
       continue;
     }
+    for (const warning of parsed.warnings)
+      options.warn?.(`${file}:${warning.line}:${warning.column}: ${warning.message}`);
     parsed.documents.forEach((doc, i) =>
       documents.push({ value: doc.value, file, index: i + 1, line: doc.line }),
     );

@@ -29,7 +29,11 @@ export async function applyCommand(
 ): Promise<void> {
   if (!options.filename || options.filename.length === 0)
     throw usageError('-f FILE is required (a file, a directory, or - for standard input)');
-  const documents = readManifestFiles(options.filename, { recursive: options.recursive });
+  // As kubectl prints the API's warnings: one `Warning: …` line each on standard error.
+  const documents = readManifestFiles(options.filename, {
+    recursive: options.recursive,
+    warn: (message) => ctx.err(`Warning: ${message}`),
+  });
   if (documents.length === 0)
     throw inputError(`no objects found in ${options.filename.join(', ')}`);
   const project = options.project ?? (ctx.env.GANTRY_PROJECT || undefined);
