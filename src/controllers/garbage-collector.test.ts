@@ -32,7 +32,9 @@ describe('GarbageCollector', () => {
             requestedFreight: [
               { origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } },
             ],
-            promotionTemplate: { spec: { steps: [{ uses: 'compose-output', config: {} }] } },
+            promotionTemplate: {
+              spec: { steps: [{ uses: 'compose-output', config: { ok: true } }] },
+            },
           },
         },
         ...Array.from({ length: 8 }, (_, i) => ({

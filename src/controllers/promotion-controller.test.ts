@@ -63,9 +63,9 @@ describe('PromotionController', () => {
   const setUpProject = async (
     stages = ['dev'],
     steps: unknown[] = [
-      { uses: 'compose-output', config: {} },
-      { uses: 'compose-output', config: {} },
-      { uses: 'compose-output', config: {} },
+      { uses: 'compose-output', config: { ok: true } },
+      { uses: 'compose-output', config: { ok: true } },
+      { uses: 'compose-output', config: { ok: true } },
     ],
   ) => {
     const service = new ResourceService({ store });
@@ -232,7 +232,7 @@ describe('PromotionController', () => {
   });
 
   it('takes over a Stage once the lease of a replica that died runs out', async () => {
-    const service = await setUpProject(['dev'], [{ uses: 'compose-output', config: {} }]);
+    const service = await setUpProject(['dev'], [{ uses: 'compose-output', config: { ok: true } }]);
     // A replica took the Stage and then vanished without giving it up. The store's clock stands
     // still until the test lets the lease run out: however slow the machine, it holds till then.
     const start = Date.now();

@@ -188,12 +188,12 @@ describe('runPromotion', () => {
     [
       'a failing step in the middle',
       [
-        { uses: 'compose-output', as: 'a', config: {} },
+        { uses: 'compose-output', as: 'a', config: { ok: true } },
         { uses: 'fail', as: 'stop', config: { message: 'tests are red' } },
-        { uses: 'compose-output', as: 'after', config: {} },
+        { uses: 'compose-output', as: 'after', config: { ok: true } },
       ],
       'stop',
-      'tests are red',
+      'failed: tests are red',
     ],
   ])(
     'ends the promotion on %s, with the message on that step',
@@ -222,14 +222,14 @@ describe('runPromotion', () => {
           config: { s: "${{ status('soft') }}", good: '${{ success() }}' },
         },
         { uses: 'fail', as: 'hard', config: { message: 'real failure' } },
-        { uses: 'compose-output', as: 'skipped', config: {} },
+        { uses: 'compose-output', as: 'skipped', config: { ok: true } },
         {
           uses: 'compose-output',
           as: 'cleanup',
           if: '${{ always() }}',
           config: { failed: '${{ failure() }}' },
         },
-        { uses: 'compose-output', as: 'never', if: 'false', config: {} },
+        { uses: 'compose-output', as: 'never', if: 'false', config: { ok: true } },
       ]),
     );
     expect(result.stepExecutionMetadata?.map((m) => `${m.alias}:${m.status}`)).toEqual([

@@ -55,7 +55,7 @@ describe('built-in steps', () => {
         })
         .catch((e: unknown) => e);
       expect((missing as StepError).message).toBe(
-        'outputs[0].fromExpression: column 11: cannot fetch deeper from <nil>',
+        'failed to extract outputs: error evaluating expression "spec.nope.deeper" (outputs[0].fromExpression): column 11: cannot fetch deeper from <nil>',
       );
       const absent = await harness
         .run(yamlParseStep, {
@@ -63,7 +63,9 @@ describe('built-in steps', () => {
           outputs: [{ name: 'x', fromExpression: 'a' }],
         })
         .catch((e: unknown) => e);
-      expect((absent as StepError).message).toBe('path: repo/none.yaml does not exist');
+      expect((absent as StepError).message).toBe(
+        'error reading YAML file "repo/none.yaml": no such file or directory',
+      );
     });
 
     it('yaml-update reports what it changed', async () => {
@@ -89,7 +91,7 @@ describe('built-in steps', () => {
       });
       expect(await harness.run(failStep, { message: 'not today' })).toMatchObject({
         status: 'Failed',
-        message: 'not today',
+        message: 'failed: not today',
       });
     });
   });

@@ -2,22 +2,30 @@ import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 
 /**
- * set-metadata: merges values into the `status.metadata` of Stages or Freight of the project,
- * readable later with stageMetadata() / freightMetadata() and shown in their status.
+ * set-metadata: sets keys of the `status.metadata` of Stages or Freight of the project (each
+ * key replaced whole, the others kept), readable later with stageMetadata() /
+ * freightMetadata() and shown in their status. Kargo: metadata_setter.go.
  */
 export const setMetadataStep = defineStep({
   kind: 'set-metadata',
   description: 'Record metadata on a Stage or Freight',
+  // As Kargo's set-metadata-config.json.
   configSchema: z.strictObject({
     updates: z
       .array(
         z.strictObject({
           kind: z.enum(['Stage', 'Freight']).describe('What to annotate'),
           name: z.string().min(1).describe('Its name'),
-          values: z.record(z.string(), z.unknown()).describe('Values to merge into its metadata'),
+          values: z
+            .record(z.string(), z.unknown())
+            .refine((values) => Object.keys(values).length > 0, {
+              message: 'must have at least one key',
+            })
+            .describe('Keys to set in its metadata'),
         }),
       )
-      .min(1),
+      .min(1)
+      .describe('The metadata to set, in order'),
   }),
   capabilities: ['metadata'],
   async run(context, config) {
