@@ -120,7 +120,10 @@ export const gitCloneStep = defineStep({
             commit: checkout.commit,
             tag: checkout.tag,
             create: checkout.create,
-            owner: context.project,
+            // A plan's trees are thrown away afterwards: as an owner of its own (no project
+            // name holds a colon) it never takes, and so never uses up, a tree a promotion of
+            // the project left for the next one.
+            owner: context.plan ? `plan:${context.project}` : context.project,
           },
           credentials,
           context.signal,
