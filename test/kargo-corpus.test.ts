@@ -161,7 +161,7 @@ describe('real Kargo manifests, applied unchanged with gantry apply -f', () => {
     expect(new Set(CORPUS.files.map((f) => `${f.repository} ${f.path}`)).size).toBe(
       CORPUS.files.length,
     );
-    expect(CORPUS.files.length).toBeGreaterThanOrEqual(40);
+    expect(CORPUS.files.length).toBeGreaterThanOrEqual(50);
   });
 
   for (const group of groups) {
