@@ -386,6 +386,8 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         if (req.url?.endsWith('/version'))
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"1.4"}');
         else if (req.url?.endsWith('/deploy') && req.method === 'POST') res.writeHead(201).end();
+        // Never answers: a plan stopped while it waits.
+        else if (req.url?.endsWith('/hang')) return;
         else res.writeHead(404).end();
       });
     });
@@ -394,6 +396,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
   });
   afterAll(async () => {
     await git.stop();
+    http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -755,4 +758,41 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
       expect(pooledTrees(at)).toHaveLength(1);
     },
   );
+
+  it.concurrent('a plan stopped halfway (its client went away) leaves nothing either', async () => {
+    const row: Row = {
+      kinds: [],
+      remote: { 'app.yaml': 'replicas: 1\n' },
+      steps: (at) => [
+        {
+          uses: 'git-clone',
+          config: { repoURL: at.repo, checkout: [{ branch: 'main', path: './main' }] },
+        },
+        { uses: 'git-commit', config: { path: './main', message: 'nothing' } },
+        { uses: 'http', config: { url: `${at.http}/hang` } },
+      ],
+      phase: 'Succeeded',
+    };
+    const at = await world(row, 'abort');
+    const refs = remoteRefs(at);
+    const stop = new AbortController();
+    const planned = planPromotion(promotion(row, at), {
+      store,
+      runner: at.runner,
+      dataDir: at.data,
+      signal: stop.signal,
+    });
+    const deadline = Date.now() + 30_000;
+    while (!requests(at).some((r) => r.endsWith('/hang'))) {
+      if (Date.now() > deadline) throw new Error('the plan never reached the http step');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    stop.abort();
+    const report = await planned;
+    expect(report.phase).toBe('Aborted');
+    expect(readdirSync(join(at.data, 'plans'))).toEqual([]);
+    expect(pooledTrees(at)).toEqual([]);
+    expect(remoteRefs(at)).toBe(refs);
+    expect(mirrorRefs(at)).toBe(refs);
+  });
 });
