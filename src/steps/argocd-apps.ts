@@ -9,47 +9,73 @@ import {
 } from '../integrations/argocd/argocd-client.js';
 import { isArgoCdError } from '../integrations/argocd/argocd-error.js';
 
-/** Kubernetes label keys and values, loosely: what a selector may name. */
+/**
+ * A label selector as argocd-common.json's argoCDAppSelector: matchLabels and/or
+ * matchExpressions, at least one criterion. As in Kargo, what only Kubernetes' label parser
+ * refuses (In without values, Exists with values) fails when the step runs.
+ */
 const labelSelectorSchema = z
   .strictObject({
     matchLabels: z
-      .record(z.string().min(1), z.string())
+      .record(z.string(), z.string())
       .optional()
       .describe('Labels an Application must all carry, with these values'),
     matchExpressions: z
       .array(
-        z
-          .strictObject({
-            key: z.string().min(1).describe('The label key'),
-            operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']).describe('How to match'),
-            values: z.array(z.string()).optional().describe('Values for In and NotIn'),
-          })
-          .superRefine((expression, ctx) => {
-            const needsValues = expression.operator === 'In' || expression.operator === 'NotIn';
-            const has = (expression.values ?? []).length > 0;
-            if (needsValues && !has)
-              ctx.addIssue({
-                code: 'custom',
-                path: ['values'],
-                message: `required for operator ${expression.operator}`,
-              });
-            if (!needsValues && has)
-              ctx.addIssue({
-                code: 'custom',
-                path: ['values'],
-                message: `must be empty for operator ${expression.operator}`,
-              });
-          }),
+        z.strictObject({
+          key: z.string().min(1).describe('The label key'),
+          operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']).describe('How to match'),
+          values: z
+            .array(z.string())
+            .optional()
+            .describe('Values for In and NotIn (none for Exists and DoesNotExist)'),
+        }),
       )
       .optional()
       .describe('Label requirements an Application must all meet'),
   })
-  .refine(
-    (selector) =>
-      Object.keys(selector.matchLabels ?? {}).length > 0 ||
-      (selector.matchExpressions ?? []).length > 0,
-    { message: 'set matchLabels or matchExpressions' },
-  );
+  .superRefine((selector, ctx) => {
+    const labels = selector.matchLabels;
+    const expressions = selector.matchExpressions;
+    if (labels === undefined && expressions === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'set matchLabels or matchExpressions' });
+      return;
+    }
+    const labelsOk = labels !== undefined && Object.keys(labels).length > 0;
+    const expressionsOk = expressions !== undefined && expressions.length > 0;
+    if (labelsOk || expressionsOk) return;
+    if (labels !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matchLabels'],
+        message: 'must have at least one label',
+      });
+    if (expressions !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matchExpressions'],
+        message: 'must have at least one item',
+      });
+  });
+
+/**
+ * What Kubernetes' labels.NewRequirement refuses in a selector the schema accepted, in Kargo's
+ * words (`invalid matchExpression: …`), or undefined.
+ */
+export function labelSelectorProblem(selector: LabelSelector): string | undefined {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (key === '') return `invalid matchLabel ${key}=${value}: the label key must not be empty`;
+  }
+  for (const expression of selector.matchExpressions ?? []) {
+    const values = expression.values ?? [];
+    const needsValues = expression.operator === 'In' || expression.operator === 'NotIn';
+    if (needsValues && values.length === 0)
+      return `invalid matchExpression: values: for 'in', 'notin' operators, values set can't be empty (key ${expression.key})`;
+    if (!needsValues && values.length > 0)
+      return `invalid matchExpression: values: values set must be empty for exists and does not exist (key ${expression.key})`;
+  }
+  return undefined;
+}
 
 /** How a step names the Applications it works on (Kargo's `apps[]` selection fields). */
 export const appSelectionFields = {
@@ -128,6 +154,8 @@ export async function selectApps(context: StepContext, entry: AppSelection): Pro
       return { client, namespace, described: `${namespace}/${entry.name}`, apps: [app] };
     }
     const selector = entry.selector ?? {};
+    const problem = labelSelectorProblem(selector);
+    if (problem) throw terminalError(`selector: ${problem}`);
     const described = `${namespace}/{${formatLabelSelector(selector)}}`;
     const apps = await client.listApplications(selector, namespace, options);
     if (apps.length === 0)

@@ -1,30 +1,49 @@
 import { z } from 'zod';
+import { normalizeGitUrl } from '../api/repo-urls.js';
 import { terminalError } from '../engine/step-error.js';
 import {
-  appKey,
   sourcesOf,
   type Application,
   type ApplicationSource,
 } from '../integrations/argocd/application.js';
 
+/** An optional string where Kargo's schema and code read "" as unset. */
+const emptyIsUnset = (description: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .describe(description);
+
+/** As argocd-update-config.json's argoCDKustomizeImageUpdate. */
 const kustomizeImageSchema = z
   .strictObject({
     repoURL: z.string().min(1).describe('The image to override, as the manifests name it'),
-    tag: z.string().min(1).optional().describe('The tag to run (exclusive with digest)'),
-    digest: z.string().min(1).optional().describe('The digest to run (exclusive with tag)'),
+    tag: emptyIsUnset('The tag to run (exclusive with digest)'),
+    digest: emptyIsUnset('The digest to run (exclusive with tag)'),
     newName: z.string().min(1).optional().describe('Run the image under this name instead'),
   })
-  .refine((image) => (image.tag === undefined) !== (image.digest === undefined), {
-    message: 'set exactly one of tag and digest',
+  .refine((image) => image.tag === undefined || image.digest === undefined, {
+    message: 'set at most one of tag and digest',
   });
 
-/** One `apps[].sources[]` entry of argocd-update: which source, and what to change in it. */
+/**
+ * One `apps[].sources[]` entry of argocd-update (argocd-update-config.json's
+ * argoCDAppSourceUpdate): which source, and what to change in it.
+ */
 export const sourceUpdateSchema = z
   .strictObject({
-    repoURL: z.string().min(1).describe("The source's repoURL, exactly"),
-    chart: z.string().min(1).optional().describe("For a Helm chart repository: the source's chart"),
+    repoURL: z.string().min(1).describe("The source's repoURL"),
+    chart: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "For a Helm chart repository: the source's chart (repoURL and chart then match exactly)",
+      ),
     desiredRevision: z
       .string()
+      .min(1)
       .optional()
       .describe('The revision the source must be synced to (a commit, tag or chart version)'),
     updateTargetRevision: z
@@ -36,7 +55,8 @@ export const sourceUpdateSchema = z
         images: z
           .array(kustomizeImageSchema)
           .min(1)
-          .describe('Kustomize image overrides to set on the source'),
+          .optional()
+          .describe("The source's Kustomize image overrides (they replace the existing ones)"),
       })
       .optional()
       .describe('Kustomize overrides'),
@@ -55,7 +75,7 @@ export const sourceUpdateSchema = z
       .optional()
       .describe('Helm parameter overrides'),
   })
-  .refine((update) => !update.updateTargetRevision || !!update.desiredRevision, {
+  .refine((update) => !update.updateTargetRevision || update.desiredRevision !== undefined, {
     message: 'updateTargetRevision needs desiredRevision',
     path: ['desiredRevision'],
   });
@@ -73,32 +93,38 @@ export interface SourcePlan {
 }
 
 /**
- * Applies argocd-update's source updates to an app, without calling anything. Each update
- * must match a source by repoURL (and chart, when given) or the step fails before touching
- * any app. URLs are compared after dropping a trailing slash or `.git` and the host's case.
+ * Applies argocd-update's source updates to an app, without calling anything, as Kargo's
+ * buildDesiredSources: each update goes to the first source it matches (a chart source: the
+ * same repoURL and chart exactly; a git source: the same repoURL once normalised) or the step
+ * fails before touching any app. Kustomize images replace the source's overrides; Helm
+ * parameters are set by name. A source's desired revision is that of the update naming its
+ * repoURL and chart exactly (Kargo's getDesiredRevisions), '' otherwise.
  */
 export function planSourceUpdates(app: Application, updates: readonly SourceUpdate[]): SourcePlan {
   const current = sourcesOf(app);
   const sources = current.map((source) => structuredClone(source));
-  const desiredRevisions = current.map(() => '');
+  const desiredRevisions = current.map(
+    (source) =>
+      updates.find(
+        (update) =>
+          update.repoURL === (source.repoURL ?? '') &&
+          (update.chart ?? '') === (source.chart ?? ''),
+      )?.desiredRevision ?? '',
+  );
   const changes: string[] = [];
   for (const update of updates) {
-    const index = current.findIndex(
-      (source) =>
-        sameRepoURL(source.repoURL, update.repoURL) &&
-        (update.chart === undefined || source.chart === update.chart),
-    );
+    const index = current.findIndex((source) => updateApplies(update, source));
     if (index < 0) {
+      const { name, namespace } = app.metadata;
       const have = current.map(
         (s) => `${s.repoURL ?? '(none)'}${s.chart ? ` chart ${s.chart}` : ''}`,
       );
       throw terminalError(
-        `Application ${appKey(app)} has no source with repoURL ${update.repoURL}${update.chart ? ` and chart ${update.chart}` : ''} (its sources: ${have.join(', ') || 'none'})`,
+        `no source of Argo CD Application ${JSON.stringify(name)} in namespace ${JSON.stringify(namespace ?? '')} matched update for source with repoURL ${update.repoURL}${update.chart ? ` and chart ${JSON.stringify(update.chart)}` : ''} (its sources: ${have.join(', ') || 'none'})`,
       );
     }
     const source = sources[index]!;
     const where = current.length > 1 ? `source ${index} ` : '';
-    if (update.desiredRevision) desiredRevisions[index] = update.desiredRevision;
     if (update.updateTargetRevision && update.desiredRevision) {
       const before = source.targetRevision ?? '';
       if (before !== update.desiredRevision) {
@@ -106,21 +132,22 @@ export function planSourceUpdates(app: Application, updates: readonly SourceUpda
         changes.push(`${where}targetRevision: ${before || '(none)'} → ${update.desiredRevision}`);
       }
     }
-    for (const image of update.kustomize?.images ?? []) {
-      const entry = kustomizeImage(image);
-      const images = [...(source.kustomize?.images ?? [])];
-      const at = images.findIndex((existing) => kustomizeImageName(existing) === image.repoURL);
-      if (at >= 0 && images[at] === entry) continue;
-      if (at >= 0) images[at] = entry;
-      else images.push(entry);
-      source.kustomize = { ...source.kustomize, images };
-      changes.push(`${where}kustomize image ${entry}`);
+    const images = update.kustomize?.images ?? [];
+    if (images.length > 0) {
+      const entries = images.map(kustomizeImage);
+      const before = source.kustomize?.images ?? [];
+      source.kustomize = { ...source.kustomize, images: entries };
+      if (JSON.stringify(before) !== JSON.stringify(entries))
+        changes.push(`${where}kustomize images ${entries.join(', ')}`);
     }
     for (const { key, value } of update.helm?.images ?? []) {
       const parameters = [...(source.helm?.parameters ?? [])];
       const at = parameters.findIndex((parameter) => parameter.name === key);
-      if (at >= 0 && parameters[at]!.value === value) continue;
-      if (at >= 0) parameters[at] = { ...parameters[at]!, value };
+      if (at >= 0 && parameters[at]!.value === value) {
+        source.helm = { ...source.helm, parameters };
+        continue;
+      }
+      if (at >= 0) parameters[at] = { name: key, value };
       else parameters.push({ name: key, value });
       source.helm = { ...source.helm, parameters };
       changes.push(`${where}helm parameter ${key}=${value}`);
@@ -129,7 +156,17 @@ export function planSourceUpdates(app: Application, updates: readonly SourceUpda
   return { sources, changes, desiredRevisions };
 }
 
-/** Argo CD's KustomizeImage string: `repo[=newName](:tag|@digest)`. */
+/** Kargo's applyArgoCDSourceUpdate match. */
+function updateApplies(update: SourceUpdate, source: ApplicationSource): boolean {
+  if (source.chart || update.chart)
+    return source.repoURL === update.repoURL && source.chart === update.chart;
+  return (
+    source.repoURL !== undefined &&
+    normalizeGitUrl(source.repoURL) === normalizeGitUrl(update.repoURL)
+  );
+}
+
+/** Argo CD's KustomizeImage string, as Kargo builds it: `repo[=newName](@digest|:tag)`. */
 function kustomizeImage(image: {
   repoURL: string;
   tag?: string | undefined;
@@ -138,27 +175,4 @@ function kustomizeImage(image: {
 }): string {
   const name = image.newName ? `${image.repoURL}=${image.newName}` : image.repoURL;
   return image.digest ? `${name}@${image.digest}` : `${name}:${image.tag ?? ''}`;
-}
-
-/** The image an override is for: the part before `=`, else the name without tag or digest. */
-function kustomizeImageName(entry: string): string {
-  const eq = entry.indexOf('=');
-  if (eq >= 0) return entry.slice(0, eq);
-  const at = entry.indexOf('@');
-  const withoutDigest = at >= 0 ? entry.slice(0, at) : entry;
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-
-function sameRepoURL(a: string | undefined, b: string): boolean {
-  return a !== undefined && normalizeRepoURL(a) === normalizeRepoURL(b);
-}
-
-function normalizeRepoURL(url: string): string {
-  const trimmed = url
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
-  const scheme = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)(.*)$/i.exec(trimmed);
-  return scheme ? `${scheme[1]!.toLowerCase()}${scheme[2]!.toLowerCase()}${scheme[3]}` : trimmed;
 }

@@ -70,7 +70,7 @@ describe('argocd steps', () => {
     [
       'In without values',
       { apps: [{ selector: { matchExpressions: [{ key: 'env', operator: 'In' }] } }] },
-      'values: required for operator In',
+      "values: for 'in', 'notin' operators, values set can't be empty",
     ],
     [
       'updateTargetRevision without desiredRevision',
@@ -92,7 +92,7 @@ describe('argocd steps', () => {
           },
         ],
       },
-      'set exactly one of tag and digest',
+      'set at most one of tag and digest',
     ],
     ['an unknown field', { apps: [{ name: 'a', wait: true }] }, 'wait: unknown field'],
   ])('argocd-update rejects %s', async (_, config, message) => {
@@ -258,8 +258,8 @@ describe('argocd steps', () => {
       path: 'dev',
       kustomize: {
         images: [
+          // As Kargo: the step's images replace the source's overrides (sidecar's is gone).
           'ghcr.io/acme/frontend:1.1.0',
-          'ghcr.io/acme/sidecar:3',
           'ghcr.io/acme/worker=mirror/worker@sha256:abc',
         ],
       },
@@ -275,7 +275,7 @@ describe('argocd steps', () => {
       syncOptions: ['CreateNamespace=true'],
     });
     expect(harness.logs.join('\n')).toContain(
-      'updating Application argocd/frontend-dev: targetRevision: env/dev → v2, kustomize image ghcr.io/acme/frontend:1.1.0, kustomize image ghcr.io/acme/worker=mirror/worker@sha256:abc, helm parameter image.tag=1.1.0',
+      'updating Application argocd/frontend-dev: targetRevision: env/dev → v2, kustomize images ghcr.io/acme/frontend:1.1.0, ghcr.io/acme/worker=mirror/worker@sha256:abc, helm parameter image.tag=1.1.0',
     );
   });
 
@@ -292,7 +292,7 @@ describe('argocd steps', () => {
       }),
     );
     expect(err.message).toBe(
-      `Application argocd/frontend-dev has no source with repoURL https://git.example/other.git (its sources: ${REPO})`,
+      `no source of Argo CD Application "frontend-dev" in namespace "argocd" matched update for source with repoURL https://git.example/other.git (its sources: ${REPO})`,
     );
     expect(mutations()).toEqual([]);
   });

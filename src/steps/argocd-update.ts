@@ -25,6 +25,7 @@ export const argocdUpdateConfigSchema = z.strictObject({
           ...appSelectionFields,
           sources: z
             .array(sourceUpdateSchema)
+            .min(1)
             .optional()
             .describe('Sources to update; without them the apps are only synced'),
         })

@@ -22,6 +22,9 @@ export const argocdWaitConfigSchema = z.strictObject({
           waitFor: z
             .array(z.enum(CONDITIONS))
             .min(1)
+            .refine((conditions) => new Set(conditions).size === conditions.length, {
+              message: 'must not name a condition twice',
+            })
             .optional()
             .describe(
               'What to wait for: health (Healthy), sync (Synced), operation (none running), suspended, degraded; default health, sync and operation',

@@ -194,7 +194,7 @@ describe('authorizedFor', () => {
       'globs are not supported',
       { [key]: 'shop:*' },
       false,
-      'Application argocd/frontend-dev is not authorized for Stage shop:dev (its kargo.akuity.io/authorized-stage annotation says "shop:*")',
+      'Application argocd/frontend-dev is not authorized for Stage shop:dev (unable to parse its kargo.akuity.io/authorized-stage annotation "shop:*": invalid authorized Stage "shop:*": deprecated glob expressions are no longer supported)',
     ],
     [
       'a prefix is not a match',

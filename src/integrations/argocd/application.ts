@@ -195,24 +195,47 @@ export const AUTHORIZED_STAGE_ANNOTATION = 'kargo.akuity.io/authorized-stage';
 export type Authorization = { authorized: true } | { authorized: false; message: string };
 
 /**
- * Whether the Application lets Stage `project:stage` change it: its
- * `kargo.akuity.io/authorized-stage` annotation must list `<project>:<stage>` exactly. Several
- * entries may be comma-separated (Kargo v1.11); spaces around an entry are ignored; `*` is a
- * literal character, not a glob (Kargo removed glob support). A refusal is data, with a message
- * saying what the annotation holds, so callers can skip the app with a warning.
+ * Whether the Application lets Stage `project:stage` change it, as Kargo's AuthorizedStages
+ * reads its `kargo.akuity.io/authorized-stage` annotation: comma-separated `<project>:<stage>`
+ * entries (Kargo v1.11), blanks around an entry and around its colon ignored, empty entries
+ * skipped. An entry without both parts, or with a `*` (Kargo removed glob support), makes the
+ * whole annotation unreadable: the app is refused even when another entry names the Stage. A
+ * refusal is data, with a message saying what the annotation holds, so callers can skip the
+ * app with a warning.
  */
 export function authorizedFor(app: Application, project: string, stage: string): Authorization {
   const wanted = `${project}:${stage}`;
   const value = app.metadata.annotations?.[AUTHORIZED_STAGE_ANNOTATION];
-  if (value !== undefined && value.split(',').some((entry) => entry.trim() === wanted)) {
-    return { authorized: true };
-  }
-  const because =
-    value === undefined
-      ? `it has no ${AUTHORIZED_STAGE_ANNOTATION} annotation`
-      : `its ${AUTHORIZED_STAGE_ANNOTATION} annotation says ${JSON.stringify(value)}`;
-  return {
-    authorized: false,
+  const refused = (because: string) => ({
+    authorized: false as const,
     message: `Application ${appKey(app)} is not authorized for Stage ${wanted} (${because})`,
-  };
+  });
+  if (value === undefined) return refused(`it has no ${AUTHORIZED_STAGE_ANNOTATION} annotation`);
+  const parsed = authorizedStages(value);
+  if (typeof parsed === 'string')
+    return refused(
+      `unable to parse its ${AUTHORIZED_STAGE_ANNOTATION} annotation ${JSON.stringify(value)}: ${parsed}`,
+    );
+  if (parsed.some((entry) => entry.project === project && entry.stage === stage))
+    return { authorized: true };
+  return refused(`its ${AUTHORIZED_STAGE_ANNOTATION} annotation says ${JSON.stringify(value)}`);
+}
+
+/** The Stages an authorized-stage annotation lists, or why it cannot be read (Kargo's wording). */
+function authorizedStages(value: string): Array<{ project: string; stage: string }> | string {
+  const stages: Array<{ project: string; stage: string }> = [];
+  for (const raw of value.split(',')) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    const colon = entry.indexOf(':');
+    const project = colon < 0 ? '' : entry.slice(0, colon).trim();
+    const stage = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    if (project === '' || stage === '')
+      return `invalid authorized Stage ${JSON.stringify(entry)}: expected format "<project>:<stage>"`;
+    if (project.includes('*') || stage.includes('*'))
+      return `invalid authorized Stage ${JSON.stringify(entry)}: deprecated glob expressions are no longer supported`;
+    stages.push({ project, stage });
+  }
+  if (stages.length === 0) return `no authorized Stages found in ${JSON.stringify(value)}`;
+  return stages;
 }

@@ -1,0 +1,16 @@
+import { describe } from 'vitest';
+import { parseStepConfig } from '../../engine/step-config.js';
+import { argocdUpdateStep } from '../argocd-update.js';
+import { runArgoCdCases } from './argocd-case.js';
+import { argocdUpdateConfigCases, argocdUpdateDataCases } from './argocd-update.cases.js';
+import { runSimpleStepCases } from './simple-step-case.js';
+
+describe('argocd-update config as Kargo (argocd_updater_test.go, argocd-update-config.json)', () => {
+  runSimpleStepCases(argocdUpdateStep, argocdUpdateConfigCases);
+});
+
+describe('argocd-update sources, revisions, authorization and selectors as Kargo', () => {
+  runArgoCdCases(argocdUpdateDataCases, (selector) =>
+    parseStepConfig(argocdUpdateStep, { apps: [{ selector }] }),
+  );
+});
