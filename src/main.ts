@@ -25,6 +25,7 @@ import { createOutboundPolicy } from './outbound/outbound-policy.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { lookUpCommit } from './sources/git/commit-lookup.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
+import { ChartSourceClient } from './sources/helm/chart-source-client.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
 import { HttpGetter } from './sources/http-get.js';
 import { ImageDiscovery } from './sources/oci/image-discovery.js';
@@ -77,7 +78,24 @@ export interface RunningGantry {
   stop(): Promise<void>;
 }
 
-export async function startGantry(config: ServerConfig, logger: Logger): Promise<RunningGantry> {
+/** What only an embedding program (a test) chooses; a server started from the CLI has none. */
+export interface StartOptions {
+  /**
+   * The clock verification's AnalysisRuns keep time by: metric intervals and initial delays,
+   * and the run's timestamps. The wall clock unless given; a test passes a faster one to run a
+   * template's own intervals (kargo-advanced's five measurements 5s apart) in less time.
+   */
+  analysisClock?: {
+    now: () => Date;
+    sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  };
+}
+
+export async function startGantry(
+  config: ServerConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningGantry> {
   const store = await openStore(config, logger);
   const shutdown = new AbortController();
   // Every open watch listens for shutdown; there may be many.
@@ -160,7 +178,9 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       ),
       steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
       repositories,
-      credentialsFor: (project: string, url: string) => credentials(project, url, 'git'),
+      credentialsFor: (project: string, url: string, kind: 'git' | 'helm' = 'git') =>
+        credentials(project, url, kind),
+      charts: new ChartSourceClient(http, registry),
       workRoot: join(config.dataDir, 'work'),
       now: () => new Date(),
       sleep: (ms: number, signal: AbortSignal) =>
@@ -201,8 +221,8 @@ export async function startGantry(config: ServerConfig, logger: Logger): Promise
       replicaId: replica,
       runVerification: analysisVerification({
         store,
-        now: runner.now,
-        sleep: runner.sleep,
+        now: options.analysisClock?.now ?? runner.now,
+        sleep: options.analysisClock?.sleep ?? runner.sleep,
         // Job metrics run programs on this host: only when the operator allows it.
         runCommand: config.security.allowLocalPrograms ? localCommandRunner : undefined,
         http: outbound,

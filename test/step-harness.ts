@@ -10,6 +10,7 @@ import { RepositoryCache } from '../src/git/repository-cache.js';
 import type { ArgoCdInstances } from '../src/integrations/argocd/argocd-client.js';
 import { isStepError, type StepError } from '../src/engine/step-error.js';
 import { createGuardedHttp } from '../src/outbound/guarded-http.js';
+import type { ChartSource } from '../src/helm/chart-source.js';
 import type { OutboundHttp } from '../src/outbound/outbound-http.js';
 import {
   createOutboundPolicy,
@@ -64,6 +65,8 @@ export function createStepHarness(
     outbound?: OutboundPolicyConfig;
     /** Or the outbound client itself. */
     http?: OutboundHttp;
+    /** Chart repositories for helm-update-chart (none reachable when absent). */
+    charts?: ChartSource;
   } = {},
 ): StepHarness {
   const base = mkdtempSync(join(tmpdir(), 'gantry-step-'));
@@ -140,6 +143,7 @@ export function createStepHarness(
         actor: 'alice',
         argocd: options.argocd,
         http,
+        charts: options.charts,
         ...overrides,
       };
       return await step.run(context, parseStepConfig(step, config));

@@ -15,6 +15,7 @@ import { evaluateConfig, evaluateTemplate, evaluateTemplateGo } from '../expr/te
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
+import { noChartSource, type ChartSource } from '../helm/chart-source.js';
 import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
 import type { FreightRequestRef } from './freight-finder.js';
@@ -51,7 +52,14 @@ export interface PromotionWork {
 export interface RunnerDeps {
   steps: ReadonlyMap<string, StepDefinition>;
   repositories: RepositoryCache;
-  credentialsFor(project: string, url: string): Promise<GitCredentials | undefined>;
+  /** Repository credentials of the project: git ones unless `kind` says otherwise. */
+  credentialsFor(
+    project: string,
+    url: string,
+    kind?: 'git' | 'helm',
+  ): Promise<GitCredentials | undefined>;
+  /** Chart repositories for helm-update-chart; every request fails when absent. */
+  charts?: ChartSource | undefined;
   /** Working directories live under this directory, one per Promotion. */
   workRoot: string;
   now(): Date;
@@ -126,8 +134,8 @@ export async function runPromotion(
   const deps: RunnerDeps = {
     ...rawDeps,
     log: (promotion, alias, line) => rawDeps.log(promotion, alias, secrets.maskText(line)),
-    credentialsFor: async (project, url) => {
-      const credentials = await rawDeps.credentialsFor(project, url);
+    credentialsFor: async (project, url, kind) => {
+      const credentials = await rawDeps.credentialsFor(project, url, kind);
       if (credentials?.password) {
         secrets.add(credentials.password);
         secrets.add(`${credentials.username}:${credentials.password}`);
@@ -368,7 +376,8 @@ async function runStep(
         promotion: run.work.name,
         alias,
         repositories: deps.repositories,
-        credentialsFor: (url) => deps.credentialsFor(run.work.project, url),
+        credentialsFor: (url, kind) => deps.credentialsFor(run.work.project, url, kind),
+        charts: deps.charts ?? noChartSource,
         log: run.log,
         signal,
         freight: run.work.freightCollection,

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryChartSource } from '../../test/memory-chart-source.js';
 import { createStepHarness, stepError, type StepHarness } from '../../test/step-harness.js';
 import { copyStep } from './copy.js';
 import { deleteStep } from './delete.js';
@@ -236,10 +237,18 @@ describe('file and manifest steps', () => {
       'chart/Chart.yaml',
       'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: redis\n    repository: oci://ghcr.io/acme/charts\n    version: 17.0.0\n',
     );
-    const result = await harness.run(helmUpdateChartStep, {
-      path: 'chart',
-      charts: [{ repository: 'oci://ghcr.io/acme/charts', name: 'redis', version: '18.1.0' }],
+    const charts = memoryChartSource({
+      'oci://ghcr.io/acme/charts': { redis: ['17.0.0', '18.1.0'] },
     });
+    const result = await harness.run(
+      helmUpdateChartStep,
+      {
+        path: 'chart',
+        charts: [{ repository: 'oci://ghcr.io/acme/charts', name: 'redis', version: '18.1.0' }],
+      },
+      { charts },
+    );
+    expect(charts.requests).toEqual(['pull oci://ghcr.io/acme/charts/redis:18.1.0']);
     expect(read('chart/Chart.yaml')).toContain('    version: 18.1.0\n');
     expect(result.output?.commitMessage).toBe(
       'Updated chart dependencies for chart\n\n- redis: 18.1.0',

@@ -5,6 +5,7 @@ import {
   parseVersion,
 } from '../../api/semver-constraint.js';
 import type { ChartSubscription } from '../../api/warehouse.js';
+import type { ChartIndex } from '../../helm/chart-source.js';
 import { DiscoveryError, type DiscoveredCharts, type DiscoveryContext } from '../discovery.js';
 import type { HttpGetter } from '../http-get.js';
 import { parseImageRepository } from '../oci/image-repository.js';
@@ -136,6 +137,17 @@ function indexUrl(repoURL: string): string {
 
 /** Reads a Helm repository index (apiVersion v1): `entries.<chart>[].version`. */
 export function parseIndex(text: string, url: string): Map<string, string[]> {
+  const versions = new Map<string, string[]>();
+  for (const [name, list] of parseIndexEntries(text, url))
+    versions.set(
+      name,
+      list.map((entry) => entry.version),
+    );
+  return versions;
+}
+
+/** A Helm repository index: `entries.<chart>[]` with each version's archive `urls`. */
+export function parseIndexEntries(text: string, url: string): ChartIndex {
   let document: unknown;
   try {
     document = parseYaml(text, { maxAliasCount: 1_000 });
@@ -148,16 +160,20 @@ export function parseIndex(text: string, url: string): Map<string, string[]> {
   const entries = (document as { entries?: unknown } | null)?.entries;
   if (typeof entries !== 'object' || entries === null || Array.isArray(entries))
     throw new DiscoveryError(`${url} is not a Helm repository index: it has no entries map`, false);
-  const versions = new Map<string, string[]>();
+  const index: ChartIndex = new Map();
   for (const [name, list] of Object.entries(entries as Record<string, unknown>)) {
     if (!Array.isArray(list)) continue;
-    versions.set(
+    index.set(
       name,
       list.flatMap((entry) => {
-        const version = (entry as { version?: unknown } | null)?.version;
-        return typeof version === 'string' ? [version] : [];
+        const { version, urls } = (entry ?? {}) as { version?: unknown; urls?: unknown };
+        if (typeof version !== 'string') return [];
+        const links = Array.isArray(urls)
+          ? urls.filter((u): u is string => typeof u === 'string')
+          : [];
+        return [{ version, urls: links }];
       }),
     );
   }
-  return versions;
+  return index;
 }

@@ -169,6 +169,37 @@ export class RegistryClient {
     return value;
   }
 
+  /**
+   * A blob's bytes (a chart archive), checked against its digest. Registries backed by object
+   * stores answer with a redirect to a signed URL: it is followed without the registry's
+   * credentials, as Docker does.
+   */
+  async blob(call: RegistryCall, digest: string, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
+    let response = await this.#send(call, `/v2/${call.repository.path}/blobs/${digest}`, {
+      accept: '*/*',
+      maxBytes,
+    });
+    for (let hops = 0; hops < 5 && response.status >= 300 && response.status < 400; hops++) {
+      const location = header(response.headers.location);
+      if (!location) break;
+      const target = new URL(location, `${call.repository.apiBase}/`).toString();
+      response = await this.#withRetries(call, () =>
+        this.#http.request(target, { signal: call.signal, insecure: call.insecure, maxBytes }),
+      );
+    }
+    if (response.status === 404)
+      throw new DiscoveryError(`registry answered 404: blob ${digest} not found`, false);
+    if (response.status !== 200)
+      throw new DiscoveryError(
+        `registry answered ${response.status} for blob ${digest}`,
+        response.status >= 500 || response.status === 429,
+      );
+    const actual = `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
+    if (digest.startsWith('sha256:') && actual !== digest)
+      throw new DiscoveryError(`blob ${digest} arrived with digest ${actual}`, true);
+    return response.body;
+  }
+
   #cached<T>(key: string): T | undefined {
     return this.#byDigest.get(key) as T | undefined;
   }

@@ -1,8 +1,7 @@
 import { describe } from 'vitest';
-import { helmUpdateChartStep } from '../helm-update-chart.js';
+import { runHelmChartCases } from './helm-chart-case.js';
 import { helmUpdateChartCases } from './helm-update-chart.cases.js';
-import { runValueUpdateCases } from './value-update-case.js';
 
-describe('helm-update-chart as Kargo (helm_chart_updater_test.go)', () => {
-  runValueUpdateCases(helmUpdateChartStep, helmUpdateChartCases);
+describe('helm-update-chart as Kargo (helm_chart_updater_test.go, pkg/helm dependency manager)', () => {
+  runHelmChartCases(helmUpdateChartCases);
 });
