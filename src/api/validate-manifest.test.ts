@@ -464,11 +464,6 @@ describe('validateManifest', () => {
       ['metadata.namespace: required'],
     ],
     [
-      'a Project with a spec',
-      { ...base, kind: 'Project', metadata: { name: 'p' }, spec: { promotionPolicies: [] } },
-      ['spec: unknown field'],
-    ],
-    [
       'a source with neither direct nor stages',
       stage({ requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: {} }] }),
       ['spec.requestedFreight[0].sources: set direct: true, or list upstream stages (or both)'],

@@ -14,6 +14,10 @@ export interface AdmissionCompat {
  * - null values are pruned (none of Kargo's CRD fields is nullable): `spec:` with nothing under
  *   it, an empty `metadata:` in an AnalysisTemplate job;
  * - `metadata.namespace` on a cluster-scoped kind (Project, ClusterPromotionTask, …) is cleared;
+ * - fields Kargo once had and removed (`REMOVED_FIELDS`) are dropped with a warning: Kargo's
+ *   API server creates objects with Kubernetes' default field validation, which drops unknown
+ *   fields (other unknown fields are refused, as kubectl's strict validation does: a
+ *   misspelt field is a mistake worth stopping for);
  * - the deprecated `allowTags`/`ignoreTags` of image and git subscriptions are honoured as Kargo
  *   honoured them until v1.10 (`allowTags` joins `allowTagsRegexes`; each `ignoreTags` entry is
  *   an exact tag, `^tag$`, joining `ignoreTagsRegexes`), with a warning.
@@ -27,10 +31,49 @@ export function admissionCompat(document: unknown): AdmissionCompat {
     const { namespace: _cleared, ...metadata } = pruned.metadata;
     pruned.metadata = metadata;
   }
+  for (const removed of REMOVED_FIELDS) {
+    if (pruned.kind !== removed.kind) continue;
+    const parent = removed.path
+      .slice(0, -1)
+      .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), pruned);
+    const field = removed.path[removed.path.length - 1]!;
+    if (!isObject(parent) || !(field in parent)) continue;
+    delete parent[field];
+    const name = nameOf(pruned);
+    warnings.push(
+      `${removed.kind.toLowerCase()} "${name}": ${removed.path.join('.')} was removed in Kargo ${removed.removedIn} ` +
+        `and is dropped, as Kargo's API server drops it (${removed.effect}); ${removed.advice(name)}`,
+    );
+  }
   if (pruned.kind === 'Warehouse' && isObject(pruned.spec))
     pruned.spec = warehouseSpecCompat(pruned.spec, nameOf(pruned), warnings);
   return { document: pruned, warnings };
 }
+
+/** Fields of Kargo's API that Kargo removed, what dropping them means, and what to write instead. */
+const REMOVED_FIELDS: ReadonlyArray<{
+  kind: string;
+  path: readonly string[];
+  removedIn: string;
+  effect: string;
+  advice: (name: string) => string;
+}> = [
+  {
+    kind: 'Project',
+    path: ['spec'],
+    removedIn: 'v1.7',
+    effect: 'its promotion policies are not applied',
+    advice: (name) =>
+      `put promotionPolicies in a ProjectConfig named "${name}" in namespace "${name}"`,
+  },
+  {
+    kind: 'Stage',
+    path: ['spec', 'promotionMechanisms'],
+    removedIn: 'v1.0',
+    effect: 'the Stage has no promotion steps',
+    advice: () => 'describe the promotion as spec.promotionTemplate.spec.steps',
+  },
+];
 
 function nameOf(document: Record<string, unknown>): string {
   const name = isObject(document.metadata) ? document.metadata.name : undefined;

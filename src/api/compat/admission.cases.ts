@@ -98,12 +98,74 @@ export const ADMISSION_CASES: AdmissionCase[] = [
     object: (o) => 'spec' in o,
     equals: false,
   },
+  // Project.spec (promotion policies) was deprecated in v1.3 and removed in v1.7. Kargo's API
+  // server creates objects without strict field validation, so Kubernetes drops the field.
   {
-    name: 'a Project with a non-empty spec (not in its schema)',
-    upstream: `${CRD}/kargo.akuity.io_projects.yaml (no spec; strict field validation)`,
+    name: 'a Project with spec.promotionPolicies (Kargo before v1.7)',
+    upstream: `${CRD}/kargo.akuity.io_projects.yaml (no spec since v1.7); pkg/server/create_resource.go (cl.Create: unknown fields dropped)`,
+    document: {
+      apiVersion: KARGO,
+      kind: 'Project',
+      metadata: { name: 'demo' },
+      spec: { promotionPolicies: [{ stage: 'test', autoPromotionEnabled: true }] },
+    },
+    expect: 'warned',
+    warnings: [
+      'project "demo": spec was removed in Kargo v1.7 and is dropped, as Kargo\'s API server drops it (its promotion policies are not applied)',
+      'put promotionPolicies in a ProjectConfig named "demo"',
+    ],
+    object: (o) => 'spec' in o,
+    equals: false,
+  },
+  {
+    name: 'a Project with an empty spec object',
+    upstream: `${CRD}/kargo.akuity.io_projects.yaml (no spec since v1.7)`,
     document: { apiVersion: KARGO, kind: 'Project', metadata: { name: 'demo' }, spec: {} },
+    expect: 'warned',
+    warnings: ['spec was removed in Kargo v1.7'],
+    object: (o) => 'spec' in o,
+    equals: false,
+  },
+  {
+    name: 'a Stage with requestedFreight and promotionMechanisms (Kargo before v1.0)',
+    upstream: `${CRD}/kargo.akuity.io_stages.yaml (no promotionMechanisms since v1.0); pkg/server/create_resource.go (unknown fields dropped)`,
+    document: {
+      apiVersion: KARGO,
+      kind: 'Stage',
+      metadata: { name: 'dev', namespace: 'demo' },
+      spec: {
+        requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' }, sources: { direct: true } }],
+        promotionMechanisms: { gitRepoUpdates: [{ repoURL: 'https://example.com/r.git' }] },
+      },
+    },
+    expect: 'warned',
+    warnings: [
+      'stage "dev": spec.promotionMechanisms was removed in Kargo v1.0 and is dropped',
+      'describe the promotion as spec.promotionTemplate.spec.steps',
+    ],
+    object: (o) => 'promotionMechanisms' in spec(o),
+    equals: false,
+  },
+  {
+    name: 'a Stage of Kargo before v0.5 (subscriptions, no requestedFreight)',
+    upstream: `${CRD}/kargo.akuity.io_stages.yaml (required: requestedFreight)`,
+    document: {
+      apiVersion: KARGO,
+      kind: 'Stage',
+      metadata: { name: 'dev', namespace: 'demo' },
+      spec: { subscriptions: { warehouse: 'w' } },
+    },
     expect: 'refused',
-    issues: ['spec: unknown field'],
+    issues: ['spec.requestedFreight: required'],
+  },
+  {
+    name: 'a field Kargo never had (a git subscription name)',
+    upstream: `${CRD}/kargo.akuity.io_warehouses.yaml (git has no name)`,
+    document: warehouse([{ git: { repoURL: 'https://example.com/r.git', name: 'plat' } }]),
+    expect: 'refused',
+    issues: ['spec.subscriptions[0].git.name: unknown field'],
+    differs:
+      "Kargo's API server drops unknown fields (Kubernetes' default field validation); Gantry refuses them as kubectl's strict validation does",
   },
   {
     name: 'a Warehouse with freightCreationCriteria: null',
