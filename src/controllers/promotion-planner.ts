@@ -4,6 +4,7 @@ import type { ExpressionVariable, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
+import { noOutboundHttp, outboundRefusal, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { Store } from '../store/store.js';
 import { projectLookups } from './project-lookups.js';
 import { promotionWork } from './stage-promotion-status.js';
@@ -55,12 +56,17 @@ export async function planPromotion(
   const plans = join(deps.dataDir, 'plans');
   mkdirSync(plans, { recursive: true });
   const workRoot = mkdtempSync(join(plans, 'plan-'));
+  // The steps report what they would change instead of changing it (context.plan); the plan is
+  // also given no way to: no metadata writer, and outbound HTTP for reads only, so a step that
+  // forgot its plan mode fails the plan rather than changing something.
+  const { setMetadata: _noMetadata, ...runner } = deps.runner;
   let status: PromotionStatus;
   try {
     status = await runPromotion(
       promotionWork(promotion, freight, stage),
       {
-        ...deps.runner,
+        ...runner,
+        http: readOnly(deps.runner.http ?? noOutboundHttp),
         // Project data (without Secrets, as before): imageFrom() & co. read the Warehouses'
         // subscriptions to find which requested origin provides an artifact.
         lookups:
@@ -89,5 +95,19 @@ export async function planPromotion(
         output: state[alias],
       };
     }),
+  };
+}
+
+/** Outbound HTTP that sends GET and HEAD requests and refuses every other method. */
+function readOnly(http: OutboundHttp): OutboundHttp {
+  return {
+    send: (request) =>
+      request.method === 'GET' || request.method === 'HEAD'
+        ? http.send(request)
+        : Promise.reject(
+            outboundRefusal(
+              `${request.method} ${request.url.origin}${request.url.pathname}: a plan sends only GET and HEAD requests`,
+            ),
+          ),
   };
 }

@@ -440,7 +440,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
   }
 
   async function world(row: Row, name: string): Promise<World> {
-    const repo = `${row.kinds[0]}-${name}`;
+    const repo = `${row.kinds[0] ?? 'extra'}-${name}`;
     const url = row.remote ? git.createRepo(repo, row.remote) : `https://git.invalid/${repo}`;
     const data = join(dir, repo);
     const repositories = new RepositoryCache(data, {});
@@ -794,5 +794,66 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
     expect(pooledTrees(at)).toEqual([]);
     expect(remoteRefs(at)).toBe(refs);
     expect(mirrorRefs(at)).toBe(refs);
+  });
+
+  it.concurrent('a step that forgets plan mode still cannot write outside in a plan', async () => {
+    // Steps that ignore context.plan: a POST through the outbound client, and a metadata write.
+    const post = defineStep({
+      kind: 'test-post',
+      description: 'POSTs whatever the mode (test only)',
+      configSchema: z.strictObject({ url: z.string() }),
+      capabilities: ['http'],
+      async run(context, config) {
+        await context.http.send({
+          method: 'POST',
+          url: new URL(config.url),
+          headers: {},
+          body: 'x',
+          timeoutMs: 10_000,
+          signal: context.signal,
+          maxBodyBytes: 1_000,
+          overflow: 'truncate',
+        });
+        return { status: 'Succeeded' };
+      },
+    });
+    const metadata = defineStep({
+      kind: 'test-metadata',
+      description: 'Writes metadata whatever the mode (test only)',
+      configSchema: z.strictObject({}),
+      capabilities: ['metadata'],
+      async run(context) {
+        await context.setMetadata('Stage', 'dev', { planned: true });
+        return { status: 'Succeeded' };
+      },
+    });
+    const row: Row = {
+      kinds: [],
+      steps: (at) => [
+        { uses: post.kind, continueOnError: true, config: { url: `${at.http}/deploy` } },
+        { uses: metadata.kind },
+      ],
+      phase: 'Errored',
+    };
+    const at = await world(row, 'forgetful');
+    const report = await planPromotion(promotion(row, at), {
+      store,
+      runner: {
+        ...at.runner,
+        steps: new Map<string, StepDefinition>([
+          ...STEPS,
+          [post.kind, post],
+          [metadata.kind, metadata],
+        ]),
+      },
+      dataDir: at.data,
+      signal: new AbortController().signal,
+    });
+    expect(report.steps.slice(0, 2).map((step) => `${step.status}: ${step.message}`)).toEqual([
+      `Errored: POST ${httpBase}/extra-forgetful/deploy: a plan sends only GET and HEAD requests`,
+      'Errored: set-metadata is not available here',
+    ]);
+    expect(requests(at)).toEqual([]);
+    expect(at.metadata).toEqual([]);
   });
 });
