@@ -251,6 +251,10 @@ export class FakeArgoCdControlPlane {
 
   #bump(app: FakeApplication): void {
     app.metadata.resourceVersion = String(++this.#version);
+    // Every change the double makes stands for a reconcile of Argo CD's controller, which
+    // records when it last assessed the app (argocd-wait trusts health only after that).
+    if (app.status !== undefined)
+      app.status = { ...app.status, reconciledAt: this.#options.now().toISOString() };
   }
 
   #cancelHealthTimer(k: string): void {

@@ -438,7 +438,7 @@ describe('argocd steps', () => {
       const err = await stepError(running);
       expect(err.terminal).toBe(true);
       expect(err.message).toBe(
-        'Application argocd/frontend-dev turned Degraded (it was Progressing) while waiting for it to be Healthy',
+        'Argo CD Application "frontend-dev" in namespace "argocd" health has regressed from Progressing to Degraded while waiting for it to be Healthy',
       );
     });
 

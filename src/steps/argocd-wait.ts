@@ -50,12 +50,18 @@ interface Memo {
   health: Record<string, string>;
 }
 
+/** Conditions that say the Application is misconfigured: waiting cannot help (Kargo). */
+const ERROR_CONDITIONS = ['ComparisonError', 'InvalidSpecError'];
+
 /**
  * argocd-wait (Kargo v1.10): waits, changing nothing, until Argo CD Applications meet the
- * conditions: the health ones (health, suspended, degraded) OR'd, sync and operation AND'd
- * with them. It needs no authorization annotation, since it only reads. When it waits for
- * health and an app turns Degraded from a state that was neither Degraded nor Unknown, it
- * fails at once instead of waiting out its timeout.
+ * conditions, judged as Kargo's checkAppReadiness: a ComparisonError or InvalidSpecError
+ * condition fails the step; `operation` waits while an operation is requested or unfinished;
+ * health (health, suspended, degraded OR'd) is trusted only once Argo CD reassessed the app
+ * after its last operation (`reconciledAt` not before `finishedAt`); an app that turns
+ * Degraded from a known state other than Degraded or Unknown while `health` is awaited fails
+ * the step; `sync` waits for Synced. It needs no authorization annotation, since it only
+ * reads.
  */
 export const argocdWaitStep = defineStep({
   kind: 'argocd-wait',
@@ -66,7 +72,8 @@ export const argocdWaitStep = defineStep({
   defaultTimeoutMs: 5 * 60_000,
   async run(context, config) {
     const memo: Memo = (context.memo as Memo | undefined) ?? { polls: 0, health: {} };
-    const health: Record<string, string> = {};
+    // Seeded with the last look: an app seen without health keeps what it had (as Kargo).
+    const health: Record<string, string> = { ...memo.health };
     const waiting: string[] = [];
     const met: Array<{ selected: SelectedApps; app: Application }> = [];
     for (const entry of config.apps) {
@@ -75,22 +82,8 @@ export const argocdWaitStep = defineStep({
       for (const app of selected.apps) {
         const key = `${selected.client.instance}:${appKey(app)}`;
         const now = app.status?.health?.status ?? '';
-        health[key] = now;
-        const before = memo.health[key];
-        if (
-          waitFor.includes('health') &&
-          !waitFor.includes('degraded') &&
-          now === 'Degraded' &&
-          before !== undefined &&
-          before !== 'Degraded' &&
-          before !== 'Unknown'
-        ) {
-          const detail = app.status?.health?.message ? `: ${app.status.health.message}` : '';
-          throw terminalError(
-            `Application ${appKey(app)} turned Degraded (it was ${before || 'without health'}) while waiting for it to be Healthy${detail}`,
-          );
-        }
-        const unmet = unmetConditions(app, waitFor);
+        if (now !== '') health[key] = now;
+        const unmet = readiness(app, waitFor, memo.health[key] ?? '');
         if (unmet.length > 0) waiting.push(`Application ${appKey(app)} ${unmet.join(', ')}`);
         else met.push({ selected, app });
       }
@@ -122,21 +115,50 @@ export const argocdWaitStep = defineStep({
   },
 });
 
-/** What the app still lacks, in words (`is Progressing, not Healthy`); empty when all is met. */
-function unmetConditions(app: Application, waitFor: readonly Condition[]): string[] {
-  const unmet: string[] = [];
-  const wantedHealth = waitFor.flatMap((c) => (HEALTH_OF[c] ? [HEALTH_OF[c]] : []));
-  const health = app.status?.health?.status ?? '';
-  if (wantedHealth.length > 0 && !wantedHealth.includes(health))
-    unmet.push(`is ${health || 'without health'}, not ${wantedHealth.join(' or ')}`);
-  const sync = app.status?.sync?.status ?? '';
-  if (waitFor.includes('sync') && sync !== 'Synced')
-    unmet.push(`is ${sync || 'without sync status'}, not Synced`);
-  const phase = app.status?.operationState?.phase;
+/**
+ * What the app still lacks, in words (`is Progressing, not Healthy`), in Kargo's order of
+ * checks; empty when all is met. Terminal errors for what waiting cannot fix.
+ */
+function readiness(app: Application, waitFor: readonly Condition[], before: string): string[] {
+  const { name, namespace } = app.metadata;
+  const which = `Argo CD Application ${JSON.stringify(name)} in namespace ${JSON.stringify(namespace ?? '')}`;
+  const errors = (app.status?.conditions ?? []).filter((c) => ERROR_CONDITIONS.includes(c.type));
+  if (errors.length > 0)
+    throw terminalError(
+      errors
+        .map((c) => `${which} has ${JSON.stringify(c.type)} condition: ${c.message ?? ''}`)
+        .join('; '),
+    );
+  const operation = app.status?.operationState;
   if (
     waitFor.includes('operation') &&
-    (app.operation !== undefined || phase === 'Running' || phase === 'Terminating')
+    (app.operation !== undefined || (operation !== undefined && !operation.finishedAt))
   )
-    unmet.push('has an operation running');
-  return unmet;
+    return ['has an operation running'];
+  const wantedHealth = waitFor.flatMap((c) => (HEALTH_OF[c] ? [HEALTH_OF[c]] : []));
+  const health = app.status?.health?.status ?? '';
+  if (wantedHealth.length > 0) {
+    const finishedAt = operation?.finishedAt;
+    const reconciledAt = app.status?.reconciledAt;
+    if (finishedAt && (!reconciledAt || Date.parse(reconciledAt) < Date.parse(finishedAt)))
+      return ['has not been reassessed since its last operation ended'];
+    if (
+      waitFor.includes('health') &&
+      health === 'Degraded' &&
+      before !== '' &&
+      before !== 'Degraded' &&
+      before !== 'Unknown'
+    ) {
+      const detail = app.status?.health?.message ? `: ${app.status.health.message}` : '';
+      throw terminalError(
+        `${which} health has regressed from ${before} to Degraded while waiting for it to be Healthy${detail}`,
+      );
+    }
+    if (!wantedHealth.includes(health))
+      return [`is ${health || 'without health'}, not ${wantedHealth.join(' or ')}`];
+  }
+  const sync = app.status?.sync?.status ?? '';
+  if (waitFor.includes('sync') && sync !== 'Synced')
+    return [`is ${sync || 'without sync status'}, not Synced`];
+  return [];
 }

@@ -83,6 +83,12 @@ export const applicationSchema = z.looseObject({
           finishedAt: z.string().optional(),
         })
         .optional(),
+      /** When the controller last assessed the app (sync status and health). */
+      reconciledAt: z.string().optional(),
+      /** `ComparisonError`, `InvalidSpecError`, `SyncError`, … with their messages. */
+      conditions: z
+        .array(z.looseObject({ type: z.string(), message: z.string().optional() }))
+        .nullish(),
     })
     .optional(),
 });

@@ -1,6 +1,9 @@
 import { describe } from 'vitest';
 import { parseStepConfig } from '../../engine/step-config.js';
 import { argocdUpdateStep } from '../argocd-update.js';
+import { argocdWaitStep } from '../argocd-wait.js';
+import { runArgoCdWaitCases } from './argocd-wait-case.js';
+import { argocdWaitCases, argocdWaitConfigCases } from './argocd-wait.cases.js';
 import { runArgoCdCases } from './argocd-case.js';
 import { argocdUpdateConfigCases, argocdUpdateDataCases } from './argocd-update.cases.js';
 import { runSimpleStepCases } from './simple-step-case.js';
@@ -13,4 +16,9 @@ describe('argocd-update sources, revisions, authorization and selectors as Kargo
   runArgoCdCases(argocdUpdateDataCases, (selector) =>
     parseStepConfig(argocdUpdateStep, { apps: [{ selector }] }),
   );
+});
+
+describe('argocd-wait as Kargo (argocd_waiter_test.go, argocd-wait-config.json)', () => {
+  runSimpleStepCases(argocdWaitStep, argocdWaitConfigCases);
+  runArgoCdWaitCases(argocdWaitCases);
 });
