@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startForwardProxy, type ForwardProxy } from '../../test/forward-proxy.js';
 import { createGuardedHttp, type GuardedHttpOptions } from './guarded-http.js';
 import { isOutboundRefusal, type OutboundRequest } from './outbound-http.js';
 import {
@@ -227,5 +228,58 @@ describe('guarded outbound HTTP', () => {
     await expect(client().send(get(`${a.url}/slow`, { timeoutMs: 50 }))).rejects.toThrow(
       'no answer within 0.05s',
     );
+  });
+
+  describe('through a proxy', () => {
+    let proxy: ForwardProxy;
+    beforeAll(async () => {
+      proxy = await startForwardProxy({ username: 'u', password: 'p w' });
+    });
+    afterAll(() => proxy.stop());
+    beforeEach(() => {
+      proxy.seen.length = 0;
+    });
+    const via = (url = proxy.url.replace('//', '//u:p%20w@')) => ({ proxy: new URL(url) });
+
+    it('sends an absolute-URI request to the proxy, with its credentials', async () => {
+      const response = await client().send(get(`${b.url}/proxied`, via()));
+      expect(response.status).toBe(200);
+      expect(proxy.seen).toEqual([
+        {
+          method: 'GET',
+          target: `${b.url}/proxied`,
+          authorization: `Basic ${Buffer.from('u:p w').toString('base64')}`,
+        },
+      ]);
+      expect(b.seen.map((s) => s.path)).toEqual(['/proxied']);
+    });
+
+    it("answers the proxy's 407 when its credentials are missing", async () => {
+      const response = await client().send(get(`${b.url}/x`, via(proxy.url)));
+      expect(response.status).toBe(407);
+      expect(b.seen).toEqual([]);
+    });
+
+    it('refuses a target the policy denies, without asking the proxy', async () => {
+      const message = await refusal(
+        client({ allow: ['*'], deny: ['127.0.0.2'] }).send(get(`${b.url}/x`, via())),
+      );
+      expect(message).toContain('127.0.0.2 is refused by the outbound policy');
+      expect(proxy.seen).toEqual([]);
+    });
+
+    it('refuses a proxy the policy denies', async () => {
+      const message = await refusal(
+        client({ allow: ['127.0.0.2'], deny: [] }).send(get(`${b.url}/x`, via())),
+      );
+      expect(message).toContain('127.0.0.1 is refused by the outbound policy');
+      expect(proxy.seen).toEqual([]);
+    });
+
+    it('refuses proxies that are not http://', async () => {
+      await expect(client().send(get(`${b.url}/x`, via('socks5://127.0.0.1:1')))).rejects.toThrow(
+        'proxy socks5:// URLs are not supported; use an http:// proxy',
+      );
+    });
   });
 });

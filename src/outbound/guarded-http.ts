@@ -6,7 +6,8 @@ import {
   type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { outboundRefusal, type OutboundHttp, type OutboundResponse } from './outbound-http.js';
 import type { OutboundRequest } from './outbound-http.js';
 import { refusalMessage, type OutboundPolicy } from './outbound-policy.js';
@@ -95,16 +96,18 @@ interface Deps {
   policy: OutboundPolicy;
 }
 
-/** One request and its answer (a redirect's body is skipped). */
-async function exchange(
-  url: URL,
-  method: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  request: OutboundRequest,
-  signal: AbortSignal,
-  deps: Deps,
-): Promise<Exchanged> {
+/** Where a connection may go: the checked addresses, and a lookup that returns only them. */
+interface Checked {
+  host: string;
+  lookup: LookupFunction;
+}
+
+/**
+ * Checks a destination against the policy: an IP literal at once, a name by its name and then
+ * by every address DNS gives. With `unresolvedOk`, a name that does not resolve here is
+ * checked by name only (a proxy's target, which the proxy resolves).
+ */
+async function check(url: URL, deps: Deps, unresolvedOk = false): Promise<Checked> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: LookupAddress[];
   if (isIP(host)) {
@@ -115,9 +118,11 @@ async function exchange(
     try {
       addresses = await deps.resolve(host);
     } catch (err) {
-      throw new Error(`could not resolve ${host}: ${(err as Error).message}`);
+      if (unresolvedOk) addresses = [];
+      else throw new Error(`could not resolve ${host}: ${(err as Error).message}`);
     }
-    if (addresses.length === 0) throw new Error(`could not resolve ${host}: no addresses`);
+    if (addresses.length === 0 && !unresolvedOk)
+      throw new Error(`could not resolve ${host}: no addresses`);
   }
   for (const { address } of addresses) {
     const decision = deps.policy.checkAddress(address);
@@ -126,7 +131,6 @@ async function exchange(
         refusalMessage(address === host ? address : `${host} (${address})`, decision),
       );
   }
-  signal.throwIfAborted();
   // Connect only to the addresses just checked.
   const lookup: LookupFunction = (_hostname, options, callback) => {
     const wanted = addresses.filter((a) => !options.family || a.family === options.family);
@@ -143,32 +147,52 @@ async function exchange(
     if (options.all) (callback as (err: null, all: LookupAddress[]) => void)(null, wanted);
     else callback(null, wanted[0]!.address, wanted[0]!.family);
   };
+  return { host, lookup };
+}
+
+/** One request and its answer (a redirect's body is skipped). */
+async function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+  request: OutboundRequest,
+  signal: AbortSignal,
+  deps: Deps,
+): Promise<Exchanged> {
+  const proxy = request.proxy;
+  if (proxy && proxy.protocol !== 'http:')
+    throw new Error(`proxy ${proxy.protocol}// URLs are not supported; use an http:// proxy`);
+  const target = await check(url, deps, proxy !== undefined);
+  const via = proxy ? await check(proxy, deps) : undefined;
+  signal.throwIfAborted();
+  const proxyAuthorization =
+    proxy && (proxy.username || proxy.password)
+      ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+      : undefined;
+  const sentHeaders: Record<string, string> = {
+    ...headers,
+    ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }),
+  };
+  const tls = url.protocol === 'https:' ? { rejectUnauthorized: !request.insecure } : {};
 
   return new Promise<Exchanged>((resolve, reject) => {
     let settled = false;
+    // Every request opened (the tunnel, then the request through it): destroyed at the end.
+    const opened: ClientRequest[] = [];
     const finish = (err: Error | undefined, value?: Exchanged) => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
-      req.destroy();
+      for (const each of opened) each.destroy();
       if (err) reject(err);
       else resolve(value!);
     };
-    const req = deps.open(url, {
-      method,
-      headers: {
-        ...headers,
-        ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }),
-      },
-      lookup,
-      agent: false,
-      ...(url.protocol === 'https:' && { rejectUnauthorized: !request.insecure }),
-    });
     const onAbort = () => finish(new Error('the request was aborted'));
     if (signal.aborted) queueMicrotask(onAbort);
     else signal.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) => finish(new Error(err.message || String(err))));
-    req.on('response', (res: IncomingMessage) => {
+
+    const answer = (res: IncomingMessage) => {
       if (REDIRECTS.has(res.statusCode ?? 0) && res.headers.location) {
         res.resume();
         finish(undefined, {
@@ -189,8 +213,77 @@ async function exchange(
               truncated,
             }),
       );
+    };
+    const send = (open: () => ClientRequest) => {
+      if (settled) return;
+      const req = open();
+      opened.push(req);
+      req.on('error', (err) => finish(new Error(err.message || String(err))));
+      req.on('response', answer);
+      req.end(body);
+    };
+
+    if (!proxy || !via) {
+      send(() =>
+        deps.open(url, {
+          method,
+          headers: sentHeaders,
+          lookup: target.lookup,
+          agent: false,
+          ...tls,
+        }),
+      );
+      return;
+    }
+    const auth = proxyAuthorization ? { 'proxy-authorization': proxyAuthorization } : {};
+    if (url.protocol === 'http:') {
+      // An absolute-URI request to the proxy (RFC 9112 3.2.2).
+      send(() =>
+        deps.open(proxy, {
+          method,
+          path: url.href,
+          setHost: false,
+          headers: { ...sentHeaders, host: url.host, ...auth },
+          lookup: via.lookup,
+          agent: false,
+        }),
+      );
+      return;
+    }
+    // https: a CONNECT tunnel to the target's port, then TLS with the target inside it.
+    const authority = `${url.hostname}:${url.port || '443'}`;
+    const tunnel = deps.open(proxy, {
+      method: 'CONNECT',
+      path: authority,
+      setHost: false,
+      headers: { host: authority, ...auth },
+      lookup: via.lookup,
+      agent: false,
     });
-    req.end(body);
+    opened.push(tunnel);
+    tunnel.on('error', (err) => finish(new Error(`proxy: ${err.message || String(err)}`)));
+    tunnel.on('connect', (res: IncomingMessage, socket: Socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        finish(new Error(`proxy answered ${res.statusCode ?? 0} to CONNECT ${authority}`));
+        return;
+      }
+      send(() =>
+        httpsRequest(url, {
+          method,
+          headers: sentHeaders,
+          agent: false,
+          ...tls,
+          createConnection: () =>
+            tlsConnect({
+              socket,
+              ...(isIP(target.host) ? {} : { servername: target.host }),
+              rejectUnauthorized: !request.insecure,
+            }),
+        }),
+      );
+    });
+    tunnel.end();
   });
 }
 

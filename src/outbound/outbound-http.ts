@@ -20,7 +20,15 @@ export interface OutboundRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body?: string | undefined;
+  /** Text is sent as UTF-8; bytes as they are. */
+  body?: string | Buffer | undefined;
+  /**
+   * Send through this HTTP proxy (`http://[user:password@]host:port`): an absolute-URI request
+   * for an http target, a CONNECT tunnel for an https one. The proxy is a destination like any
+   * other (the policy must allow it); the target is still checked by name, and by address when
+   * its name resolves here.
+   */
+  proxy?: URL | undefined;
   /** For the whole exchange, redirects included. */
   timeoutMs: number;
   /** Accept any TLS certificate (Rollouts' `insecure`). */

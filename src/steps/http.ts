@@ -66,7 +66,7 @@ export const httpConfigSchema = z
       .string()
       .regex(/^https?:\/\/.*$/, 'Does not match pattern (an http:// or https:// URL)')
       .optional()
-      .describe('A proxy to send the request through (not supported: refused when the step runs)'),
+      .describe('An http:// proxy to send the request through (the outbound policy must allow it)'),
     timeout: goDuration('Per-request timeout (Go duration, default 10s)'),
     pollInterval: goDuration(
       'How long to wait before calling again while neither success nor failure is met (Go duration, default 30s)',
@@ -276,15 +276,17 @@ export const httpStep = defineStep({
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw terminalError(`url: must be an http(s) URL, got ${JSON.stringify(config.url)}`);
     if (config.queryParams?.length) url.search = goQueryWith(url.search, config.queryParams);
+    let proxy: URL | undefined;
     if (config.proxy) {
       try {
-        new URL(config.proxy);
+        proxy = new URL(config.proxy);
       } catch {
         throw terminalError(`error parsing proxy URL ${JSON.stringify(config.proxy)}`);
       }
-      throw terminalError(
-        "proxy is not supported: requests go through the operator's outbound policy; remove proxy (the operator can set HTTPS_PROXY for the server)",
-      );
+      if (proxy.protocol !== 'http:')
+        throw terminalError(
+          `proxy: ${JSON.stringify(config.proxy)}: only http:// proxies are supported (an https target is reached through a CONNECT tunnel)`,
+        );
     }
     const timeout = config.timeout ? goDurationMs(config.timeout) : DEFAULT_TIMEOUT_MS;
     if (timeout === undefined)
@@ -302,7 +304,7 @@ export const httpStep = defineStep({
         throw err;
       }
     };
-    let body = config.body || undefined;
+    let body: string | Buffer | undefined = config.body || undefined;
     if (config.bodyFromFile) {
       let bytes: Buffer;
       try {
@@ -316,7 +318,7 @@ export const httpStep = defineStep({
         throw terminalError(
           `error building HTTP request: could not read bodyFromFile ${JSON.stringify(config.bodyFromFile)}: content exceeds limit of ${MAX_REQUEST_BODY_BYTES} bytes`,
         );
-      body = bytes.toString('utf8');
+      body = bytes;
     }
     if (context.plan && method !== 'GET' && method !== 'HEAD') {
       const summary = `would send ${method} ${url.origin}${url.pathname}`;
@@ -334,6 +336,7 @@ export const httpStep = defineStep({
         body,
         timeoutMs: timeout > 0 ? timeout : NO_TIMEOUT_MS,
         insecure: config.insecureSkipTLSVerify,
+        proxy,
         signal: context.signal,
         maxBodyBytes: MAX_BODY_BYTES,
         overflow: 'truncate',

@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGantryError } from '../errors.js';
 import { localCommandRunner } from './local-command-runner.js';
@@ -12,6 +8,7 @@ import { createOutboundPolicy, DEFAULT_OUTBOUND_POLICY } from '../outbound/outbo
 import type { MeasureContext } from './metric-provider.js';
 import { webProvider, type WebMetric } from './web-provider.js';
 import { refusedAddress } from '../../test/refused-address.js';
+import { selfSignedCertificate } from '../../test/self-signed.js';
 
 interface Received {
   method: string;
@@ -169,41 +166,18 @@ describe('web provider', () => {
 });
 
 // A self-signed certificate made with the openssl CLI: `insecure` must accept it, and only then.
-describe.skipIf(!hasOpenssl())('web provider over TLS', () => {
+describe('web provider over TLS', () => {
   let server: HttpsServer;
   let base: string;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gantry-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    server = createHttpsServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_, res) => res.writeHead(200).end('{"ok":true}'),
+    server = createHttpsServer(selfSignedCertificate(), (_, res) =>
+      res.writeHead(200).end('{"ok":true}'),
     );
     base = await listen(server, 'https');
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const context: MeasureContext = {
@@ -227,12 +201,3 @@ describe.skipIf(!hasOpenssl())('web provider over TLS', () => {
     });
   });
 });
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,13 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForwardProxy, type ForwardProxy } from '../../../test/forward-proxy.js';
+import { selfSignedCertificate } from '../../../test/self-signed.js';
 import { createStepHarness } from '../../../test/step-harness.js';
 import { parseStepConfig } from '../../engine/step-config.js';
 import { isStepError } from '../../engine/step-error.js';
 import { toPlainValue } from '../../expr/values.js';
 import { httpStep } from '../http.js';
-import { httpCompatCases, SERVER, type HttpCompatCase } from './http.cases.js';
+import { httpCompatCases, PROXY, SERVER, TLS_SERVER, type HttpCompatCase } from './http.cases.js';
 
 interface Received {
   method: string;
@@ -16,13 +25,17 @@ interface Received {
   body: Buffer;
 }
 
-/** `SERVER` replaced by the case's URL, everywhere in the config. */
-function withServer(value: unknown, url: string): unknown {
-  if (typeof value === 'string' && value.startsWith(SERVER))
-    return url + value.slice(SERVER.length);
-  if (Array.isArray(value)) return value.map((item) => withServer(item, url));
+/** The placeholders replaced by the servers' URLs, everywhere in the config. */
+function withServer(value: unknown, urls: Record<string, string>): unknown {
+  if (typeof value === 'string') {
+    // Longest first: $TLS_SERVER must not be read as $SERVER.
+    for (const name of [TLS_SERVER, PROXY, SERVER])
+      if (value.startsWith(name)) return urls[name]! + value.slice(name.length);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => withServer(item, urls));
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withServer(v, url)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withServer(v, urls)]));
   return value;
 }
 
@@ -32,8 +45,12 @@ describe('http as Kargo (http_requester_test.go, poll_interval_test.go)', () => 
   // One path per case: the server answers what the case says and records what it received.
   const received = new Map<number, Received>();
 
+  let tlsServer: HttpsServer;
+  let tlsBase: string;
+  let proxy: ForwardProxy;
+
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -48,16 +65,36 @@ describe('http as Kargo (http_requester_test.go, poll_interval_test.go)', () => 
         const answer = testCase?.response ?? {};
         res.writeHead(answer.status ?? 200, answer.headers ?? {}).end(answer.body ?? '');
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    };
+    server = createServer(handler);
+    tlsServer = createHttpsServer(selfSignedCertificate(), handler);
+    await Promise.all(
+      [server, tlsServer].map(
+        (s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve)),
+      ),
+    );
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    tlsBase = `https://127.0.0.1:${(tlsServer.address() as { port: number }).port}`;
+    proxy = await startForwardProxy({
+      injectHeader: ['x-test-httprequester-proxy-injected', 'true'],
+    });
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await proxy.stop();
+    for (const s of [server, tlsServer]) {
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  });
 
   const check = async (testCase: HttpCompatCase, index: number) => {
     const harness = createStepHarness({ outbound: { allow: ['*'], deny: [] } });
     try {
-      const config = withServer(testCase.config, `${base}/case/${index}`);
+      const config = withServer(testCase.config, {
+        [SERVER]: `${base}/case/${index}`,
+        [TLS_SERVER]: `${tlsBase}/case/${index}`,
+        [PROXY]: proxy.url,
+      });
       const want = testCase.expect;
       if (want.configError !== undefined) {
         expect(() => parseStepConfig(httpStep, config)).toThrow(want.configError);

@@ -6,6 +6,10 @@
 
 /** Replaced by the local server's URL for the case. */
 export const SERVER = '$SERVER';
+/** The same server over TLS, with a self-signed certificate no client trusts. */
+export const TLS_SERVER = '$TLS_SERVER';
+/** A forward proxy on loopback that adds `x-test-httprequester-proxy-injected: true`. */
+export const PROXY = '$PROXY';
 
 export interface HttpCompatResponse {
   status?: number;
@@ -157,7 +161,8 @@ const convertCases: HttpCompatCase[] = [
       output: { fact1: 'a', fact2: 'b' },
       request: { method: 'GET', url: '/?foo=bar', headers: { accept: 'application/json' } },
     },
-    // The upstream case also sets `proxy`, which Gantry refuses (see the proxy cases): run without it.
+    // The upstream case also sets `proxy` (an address nothing listens on, for a config check
+    // only): the proxy cases below send through a real one.
   },
   // Beyond the upstream table: what Kargo's schema accepts and Gantry must too.
   {
@@ -441,7 +446,6 @@ const buildRequestCases: HttpCompatCase[] = [
       status: 'Succeeded',
       request: { method: 'POST', body: new Uint8Array([0x00, 0xff, 0x01, 0x7f]) },
     },
-    skip: 'Gantry sends a bodyFromFile as UTF-8 text (its outbound port carries string bodies): a byte that is not UTF-8 (0xff) is not sent as is',
   },
   {
     upstream: `${B} body from file (text bytes)`,
@@ -467,16 +471,17 @@ const buildRequestCases: HttpCompatCase[] = [
 ];
 
 const getClientCases: HttpCompatCase[] = [
+  // Upstream inspects the client's TLS settings; here a server with an untrusted certificate
+  // shows their effect.
   {
     upstream: `${G} without insecureSkipTLSVerify`,
-    config: { url: SERVER },
-    expect: { status: 'Succeeded' },
+    config: { url: TLS_SERVER },
+    expect: { error: 'self-signed certificate' },
   },
   {
     upstream: `${G} with insecureSkipTLSVerify`,
-    config: { url: SERVER, insecureSkipTLSVerify: true },
+    config: { url: TLS_SERVER, insecureSkipTLSVerify: true },
     expect: { status: 'Succeeded' },
-    skip: 'needs a TLS server with an untrusted certificate; Gantry passes insecure to its outbound client, whose own tests cover rejectUnauthorized',
   },
   {
     upstream: `${G} with invalid timeout`,
@@ -770,12 +775,23 @@ const proxyCases: HttpCompatCase[] = [
     upstream: `${P} proxy is used when configured`,
     config: {
       url: SERVER,
-      proxy: 'http://127.0.0.1:1',
+      proxy: PROXY,
       successExpression: 'response.status == 200',
+      outputs: [{ name: 'reachedBackend', fromExpression: 'response.body.reachedBackend' }],
     },
-    expect: { error: 'proxy is not supported', terminal: true },
-    differs:
-      "requests go through the operator's outbound policy, which has no per-step proxy: a step with proxy is refused (terminal) rather than sent another way",
+    response: { headers: { 'content-type': 'application/json' }, body: '{"reachedBackend": true}' },
+    expect: {
+      status: 'Succeeded',
+      output: { reachedBackend: true },
+      request: { headers: { 'x-test-httprequester-proxy-injected': 'true' } },
+    },
+  },
+  // Beyond the upstream table: an https target through the proxy's CONNECT tunnel.
+  {
+    upstream: `${P} (https through a CONNECT tunnel)`,
+    config: { url: TLS_SERVER, proxy: PROXY, insecureSkipTLSVerify: true },
+    response: { headers: { 'content-type': 'application/json' }, body: '{"ok": true}' },
+    expect: { status: 'Succeeded', request: { method: 'GET' } },
   },
 ];
 
