@@ -4,6 +4,9 @@ import type { ExpressionVariable, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
+import { appKey } from '../integrations/argocd/application.js';
+import type { ArgoCdClient, ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
+import { ArgoCdError } from '../integrations/argocd/argocd-error.js';
 import { noOutboundHttp, outboundRefusal, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { Store } from '../store/store.js';
 import { projectLookups } from './project-lookups.js';
@@ -57,8 +60,8 @@ export async function planPromotion(
   mkdirSync(plans, { recursive: true });
   const workRoot = mkdtempSync(join(plans, 'plan-'));
   // The steps report what they would change instead of changing it (context.plan); the plan is
-  // also given no way to: no metadata writer, and outbound HTTP for reads only, so a step that
-  // forgot its plan mode fails the plan rather than changing something.
+  // also given no way to: no metadata writer, outbound HTTP and Argo CD for reads only, so a
+  // step that forgot its plan mode fails the plan rather than changing something.
   const { setMetadata: _noMetadata, ...runner } = deps.runner;
   let status: PromotionStatus;
   try {
@@ -67,6 +70,7 @@ export async function planPromotion(
       {
         ...runner,
         http: readOnly(deps.runner.http ?? noOutboundHttp),
+        argocd: deps.runner.argocd && readOnlyArgoCd(deps.runner.argocd),
         // Project data (without Secrets, as before): imageFrom() & co. read the Warehouses'
         // subscriptions to find which requested origin provides an artifact.
         lookups:
@@ -109,5 +113,37 @@ function readOnly(http: OutboundHttp): OutboundHttp {
               `${request.method} ${request.url.origin}${request.url.pathname}: a plan sends only GET and HEAD requests`,
             ),
           ),
+  };
+}
+
+/**
+ * The server's Argo CD instances, reading only: updating or syncing an Application is refused
+ * (terminal). Closing them is left to their owner.
+ */
+function readOnlyArgoCd(instances: ArgoCdInstances): ArgoCdInstances {
+  const refuse = (what: string) =>
+    Promise.reject(
+      new ArgoCdError(`${what}: a plan does not change Argo CD Applications`, {
+        transient: false,
+      }),
+    );
+  const wrap = (client: ArgoCdClient): ArgoCdClient => ({
+    instance: client.instance,
+    defaultNamespace: client.defaultNamespace,
+    getApplication: (name, namespace, options) => client.getApplication(name, namespace, options),
+    listApplications: (selector, namespace, options) =>
+      client.listApplications(selector, namespace, options),
+    updateSources: (app) => refuse(`update of Application ${appKey(app)}`),
+    sync: (app) => refuse(`sync of Application ${appKey(app)}`),
+    appUrl: (name, namespace) => client.appUrl(name, namespace),
+    close: () => undefined,
+  });
+  return {
+    get: (name) => {
+      const client = instances.get(name);
+      return client && wrap(client);
+    },
+    names: instances.names,
+    close: () => undefined,
   };
 }

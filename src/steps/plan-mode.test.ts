@@ -827,33 +827,55 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         return { status: 'Succeeded' };
       },
     });
+    const sync = defineStep({
+      kind: 'test-sync',
+      description: 'Syncs an Application whatever the mode (test only)',
+      configSchema: z.strictObject({}),
+      capabilities: ['argocd'],
+      async run(context) {
+        const client = context.argocd?.get();
+        if (!client) throw new Error('no Argo CD');
+        const app = await client.getApplication('frontend-dev', client.defaultNamespace);
+        await client.sync(app, { revisions: ['v2'], initiator: 'test', info: [] });
+        return { status: 'Succeeded' };
+      },
+    });
     const row: Row = {
       kinds: [],
+      apps: [argoApp('frontend-dev')],
       steps: (at) => [
         { uses: post.kind, continueOnError: true, config: { url: `${at.http}/deploy` } },
-        { uses: metadata.kind },
+        { uses: metadata.kind, continueOnError: true },
+        { uses: sync.kind },
       ],
       phase: 'Errored',
     };
     const at = await world(row, 'forgetful');
-    const report = await planPromotion(promotion(row, at), {
-      store,
-      runner: {
-        ...at.runner,
-        steps: new Map<string, StepDefinition>([
-          ...STEPS,
-          [post.kind, post],
-          [metadata.kind, metadata],
-        ]),
-      },
-      dataDir: at.data,
-      signal: new AbortController().signal,
-    });
-    expect(report.steps.slice(0, 2).map((step) => `${step.status}: ${step.message}`)).toEqual([
-      `Errored: POST ${httpBase}/extra-forgetful/deploy: a plan sends only GET and HEAD requests`,
-      'Errored: set-metadata is not available here',
-    ]);
-    expect(requests(at)).toEqual([]);
-    expect(at.metadata).toEqual([]);
+    try {
+      const report = await planPromotion(promotion(row, at), {
+        store,
+        runner: {
+          ...at.runner,
+          steps: new Map<string, StepDefinition>([
+            ...STEPS,
+            [post.kind, post],
+            [metadata.kind, metadata],
+            [sync.kind, sync],
+          ]),
+        },
+        dataDir: at.data,
+        signal: new AbortController().signal,
+      });
+      expect(report.steps.slice(0, 3).map((step) => `${step.status}: ${step.message}`)).toEqual([
+        `Errored: POST ${httpBase}/extra-forgetful/deploy: a plan sends only GET and HEAD requests`,
+        'Errored: set-metadata is not available here',
+        'Errored: sync of Application argocd/frontend-dev: a plan does not change Argo CD Applications',
+      ]);
+      expect(requests(at)).toEqual([]);
+      expect(at.metadata).toEqual([]);
+      expect(mutations(at.argocd)).toEqual([]);
+    } finally {
+      await at.close();
+    }
   });
 });
