@@ -164,7 +164,7 @@ describe.concurrent('Kargo example pipelines end to end', { timeout: 120_000 }, 
     const prod = await promote('kargo-simple', 'prod', freight);
     expect(prod.code).toBe(1);
     expect(prod.err).toMatch(
-      /^error: promotion prod\.\S+ ended Errored: step "task-1::open-pr" errored: unknown step "git-open-pr"$/,
+      /^error: promotion prod\.\S+ ended Errored: step "task-1::open-pr" errored: step kind "git-open-pr" is not registered; verify the kind is correct$/,
     );
     const promotion = (await stageStatus('kargo-simple', 'prod'))?.lastPromotion?.status;
     expect(
@@ -175,8 +175,16 @@ describe.concurrent('Kargo example pipelines end to end', { timeout: 120_000 }, 
       ['task-1::commit', 'Succeeded', undefined],
       ['task-1::step-4', 'Skipped', undefined],
       ['task-1::push', 'Succeeded', undefined],
-      ['task-1::open-pr', 'Errored', 'unknown step "git-open-pr"'],
-      ['task-1::wait-for-pr', 'Errored', 'unknown step "git-wait-for-pr"'],
+      [
+        'task-1::open-pr',
+        'Errored',
+        'step kind "git-open-pr" is not registered; verify the kind is correct',
+      ],
+      [
+        'task-1::wait-for-pr',
+        'Errored',
+        'step kind "git-wait-for-pr" is not registered; verify the kind is correct',
+      ],
     ]);
     const pushed = (promotion?.state as Record<string, { branch?: string }>)['task-1::push'];
     expect(pushed?.branch).toMatch(/^kargo\/promotion\/prod\./);

@@ -166,7 +166,13 @@ describe('runPromotion', () => {
   });
 
   it.each<[string, PromotionStep[], string, string]>([
-    ['an unknown step', [{ uses: 'teleport', as: 'beam' }], 'beam', 'unknown step "teleport"'],
+    // Kargo's local_orchestrator_test.go TestLocalOrchestrator "runner not found".
+    [
+      'an unknown step',
+      [{ uses: 'teleport', as: 'beam' }],
+      'beam',
+      'step kind "teleport" is not registered; verify the kind is correct',
+    ],
     [
       'an invalid config',
       [{ uses: 'git-commit', as: 'c', config: { path: 1 } }],

@@ -354,7 +354,13 @@ async function runStep(
   }
   const definition = step.uses ? run.deps.steps.get(step.uses) : undefined;
   if (!definition)
-    return errored(meta, terminalError(`unknown step "${step.uses ?? ''}"`), run.log);
+    // Kargo's wording (local_orchestrator.go); Kargo too goes on to the next step, whose `if`
+    // may still let it run.
+    return errored(
+      meta,
+      terminalError(`step kind "${step.uses ?? ''}" is not registered; verify the kind is correct`),
+      run.log,
+    );
   const threshold = step.retry?.errorThreshold || definition.defaultErrorThreshold || 1;
   const started = Date.now();
   const timeoutMs = step.retry?.timeout
