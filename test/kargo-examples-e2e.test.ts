@@ -150,11 +150,14 @@ describe.concurrent('Kargo example pipelines end to end', { timeout: 120_000 }, 
         `images:\n- name: ${image()}\n  newTag: ${TAG}\n`,
       );
       // No verification and no health checks: verified once promoted, as in Kargo.
+      await until(
+        () => verifiedIn('kargo-simple', freight, stage),
+        `the Freight verified in ${stage}`,
+      );
       expect(await current('kargo-simple', stage)).toEqual({
         freight,
         verification: 'Successful',
       });
-      expect(await verifiedIn('kargo-simple', freight, stage)).toBe(true);
     }
     expect(git.git('kargo-simple', ['log', '-1', '--format=%s', 'main']).trim()).toBe(
       'Updated ./src/env/staging to use new image',
