@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
+import { runGit } from '../git/git-cli.js';
 import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
@@ -134,6 +135,10 @@ export const gitCloneStep = defineStep({
           submodules: config.recurseSubmodules,
           credentials,
         });
+        // A plan's tree cannot push, whatever a step does in it: its push URL names a
+        // transport git refuses at once (git-push plans from the fetched refs instead).
+        if (context.plan)
+          await runGit(['config', 'remote.origin.pushurl', PLAN_PUSH_URL], { cwd: path });
         commits[checkout.as ?? checkout.path] = head;
         context.log(
           `checked out ${describeRef(checkout)} of ${config.repoURL} into ${checkout.path}${head ? ` at ${head.slice(0, 7)}` : ' (new empty branch)'}`,
@@ -146,6 +151,9 @@ export const gitCloneStep = defineStep({
     return { status: 'Succeeded', output: { commits } };
   },
 });
+
+/** The push URL of a plan's trees: no transport of that name is ever allowed. */
+const PLAN_PUSH_URL = 'gantry-plan::a-plan-pushes-nothing';
 
 function describeRef(checkout: z.output<typeof checkoutSchema>): string {
   if (checkout.commit) return `commit ${checkout.commit}`;

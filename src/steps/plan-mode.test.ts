@@ -13,6 +13,7 @@ import { planPromotion } from '../controllers/promotion-planner.js';
 import { promotionWork } from '../controllers/stage-promotion-status.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { defineStep, type StepDefinition } from '../engine/step.js';
+import { runGit } from '../git/git-cli.js';
 import { RepositoryCache } from '../git/repository-cache.js';
 import { ArgoCdApiClient } from '../integrations/argocd/argocd-api-client.js';
 import { argoCdInstances, type ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
@@ -840,10 +841,27 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         return { status: 'Succeeded' };
       },
     });
+    const push = defineStep({
+      kind: 'test-push',
+      description: 'Pushes whatever the mode (test only)',
+      configSchema: z.strictObject({}),
+      capabilities: ['git'],
+      async run(context) {
+        const cwd = context.workDir.gitWorkTree('./main');
+        await runGit(['push', '--quiet', 'origin', 'HEAD:refs/heads/sneaky'], { cwd });
+        return { status: 'Succeeded' };
+      },
+    });
     const row: Row = {
       kinds: [],
+      remote: { 'app.yaml': 'replicas: 1\n' },
       apps: [argoApp('frontend-dev')],
       steps: (at) => [
+        {
+          uses: 'git-clone',
+          config: { repoURL: at.repo, checkout: [{ branch: 'main', path: './main' }] },
+        },
+        { uses: push.kind, continueOnError: true },
         { uses: post.kind, continueOnError: true, config: { url: `${at.http}/deploy` } },
         { uses: metadata.kind, continueOnError: true },
         { uses: sync.kind },
@@ -851,6 +869,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
       phase: 'Errored',
     };
     const at = await world(row, 'forgetful');
+    const refs = remoteRefs(at);
     try {
       const report = await planPromotion(promotion(row, at), {
         store,
@@ -861,16 +880,20 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
             [post.kind, post],
             [metadata.kind, metadata],
             [sync.kind, sync],
+            [push.kind, push],
           ]),
         },
         dataDir: at.data,
         signal: new AbortController().signal,
       });
-      expect(report.steps.slice(0, 3).map((step) => `${step.status}: ${step.message}`)).toEqual([
+      expect(report.steps[1]?.status).toBe('Errored');
+      expect(report.steps[1]?.message).toContain("transport 'gantry-plan' not allowed");
+      expect(report.steps.slice(2, 5).map((step) => `${step.status}: ${step.message}`)).toEqual([
         `Errored: POST ${httpBase}/extra-forgetful/deploy: a plan sends only GET and HEAD requests`,
         'Errored: set-metadata is not available here',
         'Errored: sync of Application argocd/frontend-dev: a plan does not change Argo CD Applications',
       ]);
+      expect(remoteRefs(at)).toBe(refs);
       expect(requests(at)).toEqual([]);
       expect(at.metadata).toEqual([]);
       expect(mutations(at.argocd)).toEqual([]);
