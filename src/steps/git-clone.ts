@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
 import { z } from 'zod';
-import { defineStep } from '../engine/step.js';
-import { runGit } from '../git/git-cli.js';
+import { defineStep, type StepContext } from '../engine/step.js';
+import { transientError } from '../engine/step-error.js';
+import type { GitCredentials } from '../git/credentials.js';
+import { GitError } from '../git/git-error.js';
+import { identityEnv, runGit } from '../git/git-cli.js';
 import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
@@ -113,7 +116,7 @@ export const gitCloneStep = defineStep({
       // Re-running after a crash starts the checkout over.
       rmSync(path, { recursive: true, force: true });
       try {
-        const head = await context.repositories.checkout(
+        let head = await context.repositories.checkout(
           config.repoURL,
           {
             path,
@@ -139,6 +142,8 @@ export const gitCloneStep = defineStep({
         // transport git refuses at once (git-push plans from the fetched refs instead).
         if (context.plan)
           await runGit(['config', 'remote.origin.pushurl', PLAN_PUSH_URL], { cwd: path });
+        if (head === '' && checkout.branch && checkout.create)
+          head = await startBranch(context, path, checkout.branch, config.repoURL, credentials);
         commits[checkout.as ?? checkout.path] = head;
         context.log(
           `checked out ${describeRef(checkout)} of ${config.repoURL} into ${checkout.path}${head ? ` at ${head.slice(0, 7)}` : ' (new empty branch)'}`,
@@ -151,6 +156,54 @@ export const gitCloneStep = defineStep({
     return { status: 'Succeeded', output: { commits } };
   },
 });
+
+/**
+ * As Kargo's ensureRemoteBranch: a branch that `create` starts gets an empty "Initial commit"
+ * (by the step's author), pushed at once so the branch exists on the remote; the commit is
+ * the checkout's output. A plan makes the commit in its own tree and pushes nothing. When
+ * someone else created the branch meanwhile the push is refused: a transient error, so the
+ * retry checks the branch out as it now is.
+ */
+async function startBranch(
+  context: StepContext,
+  cwd: string,
+  branch: string,
+  url: string,
+  credentials: GitCredentials | undefined,
+): Promise<string> {
+  const env = await identityEnv(cwd);
+  await runGit(['commit', '--quiet', '--allow-empty', '--message', 'Initial commit'], {
+    cwd,
+    env,
+  });
+  const commit = (await runGit(['rev-parse', 'HEAD'], { cwd })).trim();
+  if (context.plan) {
+    context.log(`plan: would push an empty "Initial commit" to start branch ${branch} of ${url}`);
+    return commit;
+  }
+  try {
+    await context.repositories.withPushLock(url, branch, () =>
+      runGit(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], {
+        cwd,
+        credentials,
+        askpass: context.repositories.askpass,
+        signal: context.signal,
+        allowFileProtocol: context.repositories.allowsLocalRepositories,
+      }),
+    );
+  } catch (err) {
+    if (err instanceof GitError && err.pushRejected)
+      throw transientError(
+        `branch ${branch} of ${url} was created by someone else meanwhile; checking it out again`,
+        err,
+      );
+    throw err;
+  }
+  context.log(
+    `started branch ${branch} of ${url} with an empty initial commit ${commit.slice(0, 7)}`,
+  );
+  return commit;
+}
 
 /** The push URL of a plan's trees: no transport of that name is ever allowed. */
 const PLAN_PUSH_URL = 'gantry-plan::a-plan-pushes-nothing';

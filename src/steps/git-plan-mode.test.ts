@@ -142,7 +142,9 @@ describe('git steps: plan, then promote', () => {
         const report = await plan(repositories, data, 'p', url);
         expect(report.phase, JSON.stringify(report)).toBe('Succeeded');
         expect(planStatuses(report)).toEqual(Array(7).fill('Succeeded'));
-        expect(report.steps[5]?.message).toBe(`would push 1 commit(s) to env/dev of ${url}`);
+        // The empty "Initial commit" git-clone starts the branch with (pushed at clone time in a
+        // real run), and the rendered change.
+        expect(report.steps[5]?.message).toBe(`would push 2 commit(s) to env/dev of ${url}`);
         expect(remoteRefs(repo)).toBe(before);
         // Nothing of the plan is left in the data directory.
         expect(readdirSync(join(data, 'plans'))).toEqual([]);
@@ -154,8 +156,11 @@ describe('git steps: plan, then promote', () => {
       const pushed = server.git(repo, ['rev-parse', 'refs/heads/env/dev']).trim();
       expect(state.push?.commit).toBe(pushed);
       expect(state.commit?.commit).toBe(pushed);
-      // A new branch: one commit, with no parent, holding the rendered file only.
-      expect(server.git(repo, ['rev-list', '--count', 'env/dev']).trim()).toBe('1');
+      // A new branch: the empty initial commit, then the rendered file only.
+      expect(server.git(repo, ['rev-list', '--count', 'env/dev']).trim()).toBe('2');
+      expect(server.git(repo, ['log', '--format=%s', 'env/dev']).trim().split('\n').at(-1)).toBe(
+        'Initial commit',
+      );
       expect(server.git(repo, ['ls-tree', '--name-only', 'env/dev']).trim()).toBe('app.yaml');
       expect(server.git(repo, ['rev-parse', 'dev-1^{commit}']).trim()).toBe(pushed);
       expect(server.git(repo, ['cat-file', '-t', 'dev-1']).trim()).toBe('tag');

@@ -54,9 +54,9 @@ describe('git steps as Kargo: runs', () => {
   const head = async (path: string) =>
     (await runGit(['rev-parse', 'HEAD'], { cwd: join(harness.workDir.root, path) })).trim();
 
-  it('git_cloner_test.go Test_gitCloner_run (a commit into src, a new branch stage/dev into out) (differs: no initial commit pushed at clone time)', async () => {
+  it('git_cloner_test.go Test_gitCloner_run (a commit into src, a new branch stage/dev into out)', async () => {
     harness = createStepHarness();
-    const { url, head: commit } = remote();
+    const { name, url, head: commit } = remote();
     const outcome = await harness.run(gitCloneStep, {
       repoURL: url,
       checkout: [
@@ -69,9 +69,10 @@ describe('git steps as Kargo: runs', () => {
     expect(readdirSync(join(harness.workDir.root, 'out'))).toEqual(['.git']);
     const commits = (outcome.output as { commits: Record<string, string> }).commits;
     expect(commits.src).toBe(commit);
-    // Kargo pushes an empty "Initial commit" to start the branch and outputs it; Gantry starts
-    // the branch locally (nothing reaches the remote before git-push) and outputs ''.
-    expect(commits.out).toBe('');
+    // An empty "Initial commit" starts the branch on the remote and is the checkout's commit.
+    expect(commits.out).toBe(server.git(name, ['rev-parse', 'stage/dev']).trim());
+    expect(server.git(name, ['log', '--format=%s', 'stage/dev']).trim()).toBe('Initial commit');
+    expect(server.git(name, ['ls-tree', '-r', '--name-only', 'stage/dev']).trim()).toBe('');
   });
 
   it('git_commiter_test.go Test_gitCommitter_run (a commit, then Skipped when nothing changed)', async () => {
