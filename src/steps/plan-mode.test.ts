@@ -142,12 +142,18 @@ const ROWS: Row[] = [
     kinds: ['git-clone', 'git-clear', 'git-commit', 'git-tag', 'git-push'],
     remote: { 'a.yaml': 'a: 1\n', 'b/c.yaml': 'c: 1\n' },
     // main emptied and rewritten, committed, tagged, pushed to a branch named after the
-    // Promotion (new on the remote) with its tag.
+    // Promotion (new on the remote) with its tag; and a branch the clone starts (`create`).
     steps: (at) => [
       {
         uses: 'git-clone',
         as: 'clone',
-        config: { repoURL: at.repo, checkout: [{ branch: 'main', path: './main' }] },
+        config: {
+          repoURL: at.repo,
+          checkout: [
+            { branch: 'main', path: './main' },
+            { branch: 'env/dev', create: true, path: './out' },
+          ],
+        },
       },
       { uses: 'git-clear', config: { path: './main' } },
       { uses: 'file-write', config: { path: './main/app.yaml', contents: 'replicas: 2\n' } },
