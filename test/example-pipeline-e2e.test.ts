@@ -291,7 +291,7 @@ spec:
       .map(
         (r) =>
           (r.body as { infos: Array<{ name: string; value: string }> }).infos.find(
-            (info) => info.name === 'gantry.io/promotion',
+            (info) => info.name === 'kargo.akuity.io/promotion',
           )?.value,
       );
   /** The newest commit on main that changed the environment's instance.yaml. */

@@ -131,8 +131,8 @@ describe('argocd steps', () => {
     expect(argocd.app('frontend-other')?.status).toEqual(app('frontend-other').status);
     expect(mutations().every((r) => r.path.includes('frontend-dev'))).toBe(true);
     expect(argocd.app('frontend-dev')?.status?.operationState?.operation?.info).toEqual([
-      { name: 'gantry.io/promotion', value: 'dev.01jtest.abc1234' },
-      { name: 'gantry.io/stage', value: 'demo/dev' },
+      { name: 'Reason', value: 'Promotion triggered a sync of this Application resource.' },
+      { name: 'kargo.akuity.io/promotion', value: 'dev.01jtest.abc1234' },
     ]);
     expect(outcome.output).toEqual({
       apps: [
@@ -192,22 +192,38 @@ describe('argocd steps', () => {
     expect(mutations()).toEqual([]);
   });
 
-  it('refuses a whole selection when one matched app is not authorized', async () => {
+  it('skips the apps a selector matches that do not authorize the Stage, as Kargo', async () => {
     argocd.addApp(app('frontend-a'));
     argocd.addApp(app('frontend-b', { stage: 'staging' }));
+    const outcome = await harness.runToEnd(argocdUpdateStep, {
+      apps: [
+        {
+          selector: { matchLabels: { app: 'frontend' } },
+          sources: [{ repoURL: REPO, desiredRevision: 'v2', updateTargetRevision: true }],
+        },
+      ],
+    });
+    expect(outcome.status).toBe('Succeeded');
+    expect(harness.logs.join('\n')).toContain(
+      'skipping: Application argocd/frontend-b is not authorized for Stage demo:dev',
+    );
+    expect(argocd.app('frontend-a')?.spec.source.targetRevision).toBe('v2');
+    expect(argocd.app('frontend-b')?.spec.source.targetRevision).toBe('env/dev');
+    expect(mutations().some((r) => r.path.includes('frontend-b'))).toBe(false);
+  });
+
+  it('refuses a selection none of whose apps authorizes the Stage', async () => {
+    argocd.addApp(app('frontend-a', { stage: 'staging' }));
+    argocd.addApp(app('frontend-b', { stage: null }));
     const err = await stepError(
       harness.runToEnd(argocdUpdateStep, {
-        apps: [
-          {
-            selector: { matchLabels: { app: 'frontend' } },
-            sources: [{ repoURL: REPO, desiredRevision: 'v2', updateTargetRevision: true }],
-          },
-        ],
+        apps: [{ selector: { matchLabels: { app: 'frontend' } } }],
       }),
     );
-    expect(err.message).toContain('argocd/frontend-b is not authorized');
+    expect(err.message).toContain(
+      'found 2 Application(s) matching selector in namespace "argocd", but none are authorized for Stage demo:dev',
+    );
     expect(mutations()).toEqual([]);
-    expect(argocd.app('frontend-a')?.spec.source.targetRevision).toBe('env/dev');
   });
 
   it('updates target revision, Kustomize images and Helm parameters of the matching source', async () => {

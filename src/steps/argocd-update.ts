@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineStep, type StepContext, type StepOutcome } from '../engine/step.js';
-import { terminalError, transientError } from '../engine/step-error.js';
+import { isStepError, terminalError, transientError } from '../engine/step-error.js';
 import {
   appKey,
   authorizedFor,
@@ -35,8 +35,14 @@ export const argocdUpdateConfigSchema = z.strictObject({
     .describe('The Applications to update and sync'),
 });
 
-/** The `operation.info` entry by which Gantry recognises the sync it started. */
-export const PROMOTION_INFO = 'gantry.io/promotion';
+/**
+ * The `operation.info` entry by which the step recognises the sync it started: Kargo's, so a
+ * sync Kargo started for the same Promotion name is recognised too, and tools that read
+ * Kargo's marks (Argo CD's UI, the Kargo extension) read Gantry's.
+ */
+export const PROMOTION_INFO = 'kargo.akuity.io/promotion';
+/** The `Reason` info Kargo writes on the syncs it starts. */
+const SYNC_REASON = 'Promotion triggered a sync of this Application resource.';
 /** A sync that lands on the wrong revision this often means the app cannot reach it. */
 const MAX_RESYNCS = 3;
 
@@ -95,7 +101,12 @@ export const argocdUpdateStep = defineStep({
   },
 });
 
-/** Every app of every entry, authorized and planned, before anything is changed. */
+/**
+ * Every app of every entry, authorized and planned, before anything is changed. As Kargo's
+ * getAuthorizedApplications: an app named by `name` must authorize the Stage; among the apps a
+ * selector matches, those that do not are skipped (with a log line), and it is an error only
+ * when none does.
+ */
 async function resolveTargets(
   context: StepContext,
   config: z.output<typeof argocdUpdateConfigSchema>,
@@ -103,28 +114,53 @@ async function resolveTargets(
   const targets: Target[] = [];
   const refusals: string[] = [];
   const seen = new Set<string>();
+  const wanted = `${context.project}:${context.stage}`;
   for (const entry of config.apps) {
     const selected = await selectApps(context, entry);
+    const authorized: Application[] = [];
+    const refused: string[] = [];
     for (const app of selected.apps) {
+      const authorization = authorizedFor(app, context.project, context.stage);
+      if (authorization.authorized) authorized.push(app);
+      else refused.push(authorization.message);
+    }
+    if (entry.selector !== undefined && authorized.length > 0) {
+      for (const message of refused) context.log(`skipping: ${message}`);
+    } else if (entry.selector !== undefined) {
+      refusals.push(
+        `found ${selected.apps.length} Application(s) matching selector in namespace ${JSON.stringify(selected.namespace)}, but none are authorized for Stage ${wanted} (${refused.join('; ')})`,
+      );
+    } else {
+      refusals.push(...refused);
+    }
+    const incompatible: string[] = [];
+    for (const app of authorized) {
       const key = `${selected.client.instance}:${appKey(app)}`;
       if (seen.has(key))
         throw terminalError(`Application ${appKey(app)} is selected by more than one apps entry`);
       seen.add(key);
-      const authorization = authorizedFor(app, context.project, context.stage);
-      if (!authorization.authorized) {
-        refusals.push(authorization.message);
-        continue;
+      try {
+        targets.push({
+          client: selected.client,
+          app,
+          plan: planSourceUpdates(app, entry.sources ?? []),
+        });
+      } catch (err) {
+        if (!isStepError(err) || authorized.length === 1) throw err;
+        incompatible.push(err.message);
       }
-      targets.push({
-        client: selected.client,
-        app,
-        plan: planSourceUpdates(app, entry.sources ?? []),
-      });
+    }
+    if (incompatible.length > 0) {
+      // Kargo's validateSourceUpdatesApplicable: every app is checked, three are reported.
+      const shown = incompatible.length > 3 ? ` (showing first 3)` : '';
+      throw terminalError(
+        `selected Applications must have compatible sources; ${incompatible.length} incompatible${shown}. No Applications were updated:\n${incompatible.slice(0, 3).join('\n')}`,
+      );
     }
   }
   if (refusals.length > 0)
     throw terminalError(
-      `${refusals.join('; ')}. No Application was changed. Add the annotation kargo.akuity.io/authorized-stage: "${context.project}:${context.stage}" to each Application this Stage may update`,
+      `${refusals.join('; ')}. No Application was changed. Add the annotation kargo.akuity.io/authorized-stage: "${wanted}" to each Application this Stage may update`,
     );
   return targets;
 }
@@ -160,7 +196,8 @@ async function advance(context: StepContext, target: Target, memo: Memo): Promis
     throw transientError(`the sync of ${name} ended ${phase ?? 'without a phase'}: ${message}`);
   }
 
-  const synced = syncedRevisionsOf(app);
+  // As Kargo: the revisions the operation's sync result reports, compared source by source.
+  const synced = syncResultRevisions(app);
   const wrong = plan.desiredRevisions.findIndex((want, i) => want !== '' && synced[i] !== want);
   if (wrong >= 0) {
     const key = appKey(app);
@@ -204,8 +241,8 @@ async function startSync(context: StepContext, target: Target, line: string): Pr
     revisions: plan.sources.map((source) => source.targetRevision ?? ''),
     initiator: context.actor ?? 'gantry',
     info: [
+      { name: 'Reason', value: SYNC_REASON },
       { name: PROMOTION_INFO, value: context.promotion },
-      { name: 'gantry.io/stage', value: `${context.project}/${context.stage}` },
     ],
   };
   await asStepError(async () => {
@@ -281,6 +318,15 @@ function planOutcome(context: StepContext, targets: Target[]): StepOutcome {
       })),
     },
   };
+}
+
+/** The operation's `syncResult.revisions`, else its one `revision` (Kargo's mustPerformUpdate). */
+function syncResultRevisions(app: Application): Array<string | undefined> {
+  const result = app.status?.operationState?.syncResult;
+  if (result === undefined) return [];
+  return result.revisions !== undefined && result.revisions.length > 0
+    ? result.revisions
+    : [result.revision];
 }
 
 function infoOf(operation: Application['operation'], name: string): string | undefined {

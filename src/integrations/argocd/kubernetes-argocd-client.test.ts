@@ -106,6 +106,20 @@ describe('KubernetesArgoCdClient against the fake Argo CD', () => {
     ).toBe('v2');
   });
 
+  it("carries the app's sync options and retry policy into the operation, as Kargo", async () => {
+    const withPolicy = frontend('frontend-qa', 'qa');
+    withPolicy.spec.syncPolicy = { syncOptions: ['CreateNamespace=true'], retry: { limit: 2 } };
+    argocd.addApp(withPolicy);
+    const app = await client.getApplication('frontend-qa', 'argocd');
+    await client.sync(app, { revisions: ['v2'], initiator: 'alice', info: [] });
+    expect(argocd.requests.at(-1)?.body).toMatchObject({
+      operation: {
+        sync: { revision: 'v2', syncOptions: ['CreateNamespace=true'] },
+        retry: { limit: 2 },
+      },
+    });
+  });
+
   it("syncs with Kargo's patch: hard refresh annotation and operation", async () => {
     const app = await client.getApplication('frontend-dev', 'argocd');
     const info = [{ name: 'gantry.io/promotion', value: 'dev.01abc' }];

@@ -170,11 +170,23 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
     }
     const multi = app.spec.sources !== undefined && app.spec.sources.length > 0;
     const revision = request.revisions[0];
-    const sync = multi
-      ? { revisions: request.revisions }
-      : revision !== undefined && revision !== ''
-        ? { revision }
-        : {};
+    // As Kargo's syncApplication (and Argo CD's API server): the app's sync options and retry
+    // policy go with the operation, so `CreateNamespace=true` and the like apply to this sync.
+    const policy = (app.spec as { syncPolicy?: { syncOptions?: unknown; retry?: unknown } })
+      .syncPolicy;
+    const syncOptions = Array.isArray(policy?.syncOptions)
+      ? { syncOptions: policy.syncOptions }
+      : {};
+    const retry =
+      policy?.retry !== undefined && policy.retry !== null ? { retry: policy.retry } : {};
+    const sync = {
+      ...(multi
+        ? { revisions: request.revisions }
+        : revision !== undefined && revision !== ''
+          ? { revision }
+          : {}),
+      ...syncOptions,
+    };
     return this.#patch(
       'sync',
       app,
@@ -184,6 +196,7 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
           initiatedBy: { username: request.initiator, automated: false },
           ...(request.info.length > 0 ? { info: request.info } : {}),
           sync,
+          ...retry,
         },
       },
       options,

@@ -2,6 +2,8 @@ import { describe } from 'vitest';
 import { parseStepConfig } from '../../engine/step-config.js';
 import { argocdUpdateStep } from '../argocd-update.js';
 import { argocdWaitStep } from '../argocd-wait.js';
+import { runArgoCdUpdateRunCases } from './argocd-update-run-case.js';
+import { argocdUpdateRunCases } from './argocd-update-run.cases.js';
 import { runArgoCdWaitCases } from './argocd-wait-case.js';
 import { argocdWaitCases, argocdWaitConfigCases } from './argocd-wait.cases.js';
 import { runArgoCdCases } from './argocd-case.js';
@@ -21,4 +23,8 @@ describe('argocd-update sources, revisions, authorization and selectors as Kargo
 describe('argocd-wait as Kargo (argocd_waiter_test.go, argocd-wait-config.json)', () => {
   runSimpleStepCases(argocdWaitStep, argocdWaitConfigCases);
   runArgoCdWaitCases(argocdWaitCases);
+});
+
+describe('argocd-update at one look at an Application, as Kargo', () => {
+  runArgoCdUpdateRunCases(argocdUpdateRunCases);
 });
