@@ -542,13 +542,18 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
           .git(at.repo, ['ls-tree', '-r', '--name-only', commitOf])
           .split('\n')
           .filter(Boolean);
+        // One git run for the commit, its parents, author and message.
+        const [commit, parents, ...message] = git
+          .git(at.repo, ['log', '-1', '--format=%H%n%P%n%an <%ae>%n%B', commitOf])
+          .trim()
+          .split('\n');
         return [
           ref,
           {
             type,
-            commit: git.git(at.repo, ['rev-parse', commitOf]).trim(),
-            parents: git.git(at.repo, ['log', '-1', '--format=%P', commitOf]).trim(),
-            message: git.git(at.repo, ['log', '-1', '--format=%an <%ae>%n%B', commitOf]).trim(),
+            commit,
+            parents,
+            message: message.join('\n'),
             ...(type === 'tag' && {
               tagMessage: git.git(at.repo, ['for-each-ref', '--format=%(contents)', ref]).trim(),
             }),
