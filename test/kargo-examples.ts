@@ -1,11 +1,45 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { FakeApplication } from './fake-argocd.js';
 import { ROOT } from './gantry-process.js';
 
-/** The Kargo example repositories kept under test/fixtures/kargo-examples (see SOURCES.md). */
+/** Kargo's public example repositories, as published. */
 export type KargoExample = 'kargo-simple' | 'kargo-advanced';
+
+/**
+ * The commit of each example the test runs. The examples carry no licence, so none of their
+ * files is copied into this repository: they are read at test time from a local git mirror of
+ * each (KARGO_CORPUS_MIRRORS, default `../.mirror` beside the checkout, holding
+ * `akuity+<name>/repo`, as for the real-manifest corpus), at exactly these commits.
+ */
+export const KARGO_EXAMPLE_COMMITS: Record<KargoExample, string> = {
+  'kargo-simple': '26bae71e564ae534a0c37eaccc700388fdcd2428',
+  'kargo-advanced': '7de9a099297025d5e2033ff44030e244ea180e8f',
+};
+
+const MIRRORS = process.env.KARGO_CORPUS_MIRRORS ?? resolve(ROOT, '..', '.mirror');
+
+/** The parts of an example the test uses: its manifests and its kustomize layout. */
+const USED = /^(kargo|base|env|argocd)\//;
+
+/** Why an example cannot be read here (no mirror, or the commit missing), or undefined. */
+export function kargoExampleMissing(example: KargoExample): string | undefined {
+  const mirror = join(MIRRORS, `akuity+${example}`, 'repo');
+  try {
+    execFileSync(
+      'git',
+      ['--git-dir', mirror, 'cat-file', '-e', `${KARGO_EXAMPLE_COMMITS[example]}^{commit}`],
+      {
+        stdio: 'ignore',
+      },
+    );
+    return undefined;
+  } catch {
+    return `no mirror of akuity/${example} holding commit ${KARGO_EXAMPLE_COMMITS[example].slice(0, 12)} at ${mirror} (set KARGO_CORPUS_MIRRORS to a directory of <owner>+<name>/repo git mirrors)`;
+  }
+}
 
 /** Where the examples point, and where a test points them instead. */
 export interface ExampleAddresses {
@@ -30,11 +64,14 @@ export function loadKargoExample(
   example: KargoExample,
   addresses: ExampleAddresses,
 ): Record<string, string> {
-  const root = join(ROOT, 'test/fixtures/kargo-examples', example);
+  const gitDir = join(MIRRORS, `akuity+${example}`, 'repo');
+  const commit = KARGO_EXAMPLE_COMMITS[example];
+  const git = (args: string[]) =>
+    execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8' });
   const files: Record<string, string> = {};
-  for (const path of walk(root)) {
-    if (path.endsWith('.md')) continue;
-    files[relative(root, path)] = readFileSync(path, 'utf8')
+  for (const path of git(['ls-tree', '-r', '--name-only', commit]).split('\n')) {
+    if (!USED.test(path)) continue;
+    files[path] = git(['show', `${commit}:${path}`])
       .replaceAll('https://github.com/akuity/', `${addresses.git}/`)
       .replaceAll('ghcr.io/', `${addresses.registry}/`)
       .replaceAll('https://pokeapi.co/', `${addresses.pokeapi}/`);
@@ -79,13 +116,6 @@ export function expandApplicationSet(files: Record<string, string>): FakeApplica
     kind: 'Application',
     ...(JSON.parse(template.replaceAll('{{path.basename}}', basename)) as FakeApplication),
   }));
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
 }
 
 /**
