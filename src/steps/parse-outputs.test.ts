@@ -31,6 +31,13 @@ describe('outputsFromDocument (json-parse, yaml-parse)', () => {
     ).toEqual({ a: true, b: false, c: 8, d: '2001-12-14', e: '1:30', f: 31, '1': 'one', false: 4 });
   });
 
+  it('reads the first document of a file of several, as go-yaml v2 does', () => {
+    expect(toPlainValue(parseYamlAsKargo('a: 1\n---\nb: 2\n'))).toEqual({ a: 1 });
+    expect(toPlainValue(parseYamlAsKargo('---\nimage: x\n---\n: : bad'))).toEqual({ image: 'x' });
+    expect(parseYamlAsKargo('# only a comment\n')).toBeNull();
+    expect(() => parseYamlAsKargo('key: : value\n  num: 42')).toThrow();
+  });
+
   it('reports a name a list document cannot have, naming the expression and the output', () => {
     expect(() => run([1], 'foo')).toThrow(
       'failed to extract outputs: error evaluating expression "foo" (outputs[0].fromExpression): column 1: invalid operation: int(string)',

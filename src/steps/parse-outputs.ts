@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { StepContext } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
 import { evaluate } from '../expr/evaluator.js';
@@ -33,13 +33,15 @@ export function readDocumentText(
 }
 
 /**
- * A YAML document as Kargo's sigs.k8s.io/yaml reads it into `any`: YAML 1.1 as go-yaml v2
+ * A YAML file as Kargo's sigs.k8s.io/yaml reads it into `any`: its first document, YAML 1.1 as go-yaml v2
  * resolves it (`yes`, `on`, `y` are true; `010` is octal), timestamps and `1:30` left as text
  * (go-yaml v2 keeps them strings in an `any`), then through JSON, so keys are strings and every
  * number is a float64.
  */
 export function parseYamlAsKargo(text: string): unknown {
-  const parsed = parseYaml(text, {
+  // Only the first document counts, as go-yaml v2's Unmarshal reads it (a file of several
+  // `---` documents is not an error).
+  const [first] = parseAllDocuments(text, {
     version: '1.1',
     customTags: (tags) =>
       tags.filter(
@@ -47,7 +49,9 @@ export function parseYamlAsKargo(text: string): unknown {
           typeof tag === 'string' ||
           (tag.tag !== 'tag:yaml.org,2002:timestamp' && tag.format !== 'TIME'),
       ),
-  }) as unknown;
+  });
+  if (first?.errors[0]) throw first.errors[0];
+  const parsed = first?.toJS() as unknown;
   return jsonNumbersAsFloats(JSON.parse(JSON.stringify(parsed ?? null)) as unknown);
 }
 
