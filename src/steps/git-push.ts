@@ -3,6 +3,7 @@ import { defineStep, type StepContext } from '../engine/step.js';
 import { terminalError } from '../engine/step-error.js';
 import { identityEnv, runGit } from '../git/git-cli.js';
 import { GitError } from '../git/git-error.js';
+import { commitUrlFor } from './commit-url.js';
 import { gitRefName } from './git-ref-name.js';
 import { asStepError } from './git-step-errors.js';
 
@@ -89,7 +90,7 @@ export const gitPushStep = defineStep({
       const commit = await context.repositories.withPushLock(url, branch, () =>
         pushWithRetry(context, git, branch, force, config.maxAttempts),
       );
-      const commitURL = commitUrlFor(url, commit);
+      const commitURL = commitUrlFor(url, commit, config.provider);
       context.log(`pushed ${commit.slice(0, 7)} to ${branch}`);
       return {
         status: 'Succeeded',
@@ -173,14 +174,4 @@ async function planPush(context: StepContext, cwd: string, branch: string, url: 
 function planned(context: StepContext, summary: string, output: Record<string, unknown>) {
   context.log(`plan: ${summary}`);
   return { status: 'Succeeded' as const, output, message: summary };
-}
-
-/** A browsable link to the commit, for hosts whose URL scheme is known. */
-function commitUrlFor(url: string, commit: string): string | undefined {
-  const match = /^https:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/(.+?)(\.git)?\/?$/.exec(url);
-  if (!match) return undefined;
-  const [, host, path] = match;
-  if (host === 'gitlab.com') return `https://gitlab.com/${path}/-/commit/${commit}`;
-  if (host === 'bitbucket.org') return `https://bitbucket.org/${path}/commits/${commit}`;
-  return `https://github.com/${path}/commit/${commit}`;
 }

@@ -115,9 +115,8 @@ describe('git steps as Kargo: runs', () => {
     );
   });
 
-  // Not translated: git_pusher_test.go Test_gitPusher_run commitURL needs a Go-registered fake
-  // git provider; Gantry builds commit URLs for github.com, gitlab.com and bitbucket.org only
-  // (docs/compatibility.md, Steps).
+  // git_pusher_test.go Test_gitPusher_run commitURL registers a fake provider in Go; the
+  // providers' own commit URLs are checked in commit-url.cases.ts.
 
   it('git_pusher_test.go Test_gitPusher_run push tag', async () => {
     harness = createStepHarness();
