@@ -228,7 +228,7 @@ describe('secrets are masked wherever they would be stored or shown', () => {
     const broken = status.stepExecutionMetadata.find((m) => m.alias === 'broken')!;
     expect(broken.status).toBe('Errored');
     expect(broken.message).toContain('missing-***');
-    expect(status.message).toBe('step "stop" failed: failed: giving up, the token was ***');
+    expect(status.message).toBe('step "stop": failed: giving up, the token was ***');
 
     const stage = await api('GET', '/v1/projects/vault/stages/dev');
     expect((stage.json.status as { metadata?: unknown }).metadata).toEqual({

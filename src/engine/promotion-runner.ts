@@ -240,8 +240,13 @@ export async function runPromotion(
     : blocking
       ? 'Failed'
       : 'Succeeded';
+  // Kargo's wording: a Failed step's message after `step "<alias>": ` (the fail step's own says
+  // `failed: …`); an Errored one after `step "<alias>" errored: `.
   const message = blocking
-    ? `step "${blocking.alias}" ${blocking.status === 'Errored' ? 'errored' : 'failed'}: ${blocking.message ?? ''}`.trim()
+    ? (blocking.status === 'Errored'
+        ? `step "${blocking.alias}" errored: ${blocking.message ?? ''}`
+        : `step "${blocking.alias}": ${blocking.message || 'failed'}`
+      ).trim()
     : undefined;
   return finish(status, work, deps, options, workPath, phase, message);
 }

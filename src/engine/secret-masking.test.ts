@@ -166,7 +166,7 @@ describe('secret masking in the promotion runner', () => {
     const metas = Object.fromEntries((result.stepExecutionMetadata ?? []).map((m) => [m.alias, m]));
     expect(metas.broken?.message).toContain('missing-***');
     expect(metas.leak?.message).toBe('authentication failed for *** (basic ***)');
-    expect(result.message).toBe('step "stop" failed: failed: giving up: ***');
+    expect(result.message).toBe('step "stop": failed: giving up: ***');
     expect(metadata).toEqual([{ kind: 'Stage', name: 'dev', values: { token: '***' } }]);
     expect(logs).toContain('leak: cloning https://***@h/r.git');
     expect(logs).toContain('leak: argocd token ***');
