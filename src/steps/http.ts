@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import { terminalError, transientError } from '../engine/step-error.js';
@@ -10,6 +9,7 @@ import type { Node } from '../expr/ast.js';
 import { jsonNumbersAsFloats, MethodHost, typeName } from '../expr/values.js';
 import { isOutboundRefusal, type OutboundResponse } from '../outbound/outbound-http.js';
 import { parseGoDuration } from '../verification/go-duration.js';
+import { parseYamlAsKargo } from './parse-outputs.js';
 
 /** Kargo's duration pattern, unanchored as gojsonschema applies it (`abc10s` passes it). */
 const GO_DURATION_PATTERN = /(?:\d+(ns|us|µs|ms|s|m|h))+/;
@@ -222,15 +222,13 @@ function parseBody(text: string, contentType: string, cut: string | undefined): 
     );
   if (mode === 'text') return text;
   if (mode === 'yaml') {
-    let parsed: unknown;
+    // sigs.k8s.io/yaml, as yaml-parse reads a file: the first document, YAML 1.1, timestamps
+    // kept as text, through JSON (numbers float64, keys strings).
     try {
-      // sigs.k8s.io/yaml reads with go-yaml v2: YAML 1.1 (`yes` and `on` are true).
-      parsed = parseYaml(text, { version: '1.1' }) as unknown;
+      return parseYamlAsKargo(text);
     } catch (err) {
       throw failed('YAML', err);
     }
-    // sigs.k8s.io/yaml goes through JSON: numbers become float64, keys strings.
-    return jsonNumbersAsFloats(JSON.parse(JSON.stringify(parsed ?? null)) as unknown);
   }
   try {
     return jsonNumbersAsFloats(JSON.parse(text) as unknown);

@@ -606,6 +606,15 @@ const exprEnvCases: HttpCompatCase[] = [
     { headers: { 'content-type': 'application/x-yaml' }, body: 'key: value\n' },
     { key: 'value' },
   ),
+  // Beyond the upstream table: sigs.k8s.io/yaml's reading, as yaml-parse's (its table has these).
+  env(
+    '(YAML: a timestamp stays text, yes is true, only the first document)',
+    {
+      headers: { 'content-type': 'application/yaml' },
+      body: 'when: 2024-01-02T03:04:05Z\nok: yes\n---\nsecond: 1\n',
+    },
+    { when: '2024-01-02T03:04:05Z', ok: true },
+  ),
   envError(
     'invalid YAML body returns error',
     { headers: { 'content-type': 'application/yaml' }, body: 'foo: [bar\n' },
