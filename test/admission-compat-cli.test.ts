@@ -110,4 +110,33 @@ describe('gantry apply of a Kargo project file', () => {
       await gantry.store.get({ kind: 'ServiceAccount', namespace: 'compat', name: 'ci' }),
     ).toBeUndefined();
   });
+
+  it('deletes with the same file, leaving alone what apply ignored (a Kubernetes Role is not a Gantry Role)', async () => {
+    const gantryRole = join(dir, 'gantry-role.yaml');
+    writeFileSync(
+      gantryRole,
+      'apiVersion: rbac.kargo.akuity.io/v1alpha1\nkind: Role\nmetadata: {name: reader, namespace: compat}\nrules: [{verbs: [get], resources: [stages]}]\n',
+    );
+    expect((await cli(['apply', '-f', gantryRole])).code).toBe(0);
+    const file = join(dir, 'kubernetes-role.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader, namespace: compat}\nrules: []\n---\napiVersion: kargo.akuity.io/v1alpha1\nkind: Warehouse\nmetadata: {name: app, namespace: compat}\n',
+    );
+    const deleted = await cli(['delete', '-f', file]);
+    expect(deleted.code, deleted.err).toBe(0);
+    expect(deleted.out.split('\n')).toEqual([
+      'role.rbac.authorization.k8s.io "reader" ignored',
+      'warehouse.kargo.akuity.io "app" deleted',
+    ]);
+    expect(deleted.err).toBe(
+      'Warning: Role "reader" (rbac.authorization.k8s.io/v1) ignored, not stored: Gantry grants access with its own Role kind (rbac.kargo.akuity.io/v1alpha1)',
+    );
+    expect(
+      await gantry.store.get({ kind: 'Role', namespace: 'compat', name: 'reader' }),
+    ).toBeDefined();
+    expect(
+      await gantry.store.get({ kind: 'Warehouse', namespace: 'compat', name: 'app' }),
+    ).toBeUndefined();
+  });
 });

@@ -8,6 +8,7 @@ import { inputError, isGantryError, type FieldIssue } from '../../errors.js';
 import type { ResourceService, WriteMode } from '../../resources/resource-service.js';
 import { booleanQuery, readDocuments } from '../request-body.js';
 import { addWarningHeaders } from '../warning-headers.js';
+import { foreignKindWarning } from '../../api/compat/foreign-kinds.js';
 
 /** What a batch request reports per document, in document order. */
 export interface BatchResultItem {
@@ -54,7 +55,12 @@ export function registerBatchRoutes(
   routes.put('/v1/resources', { kind: 'per-object' }, write('apply'));
   routes.post('/v1/resources', { kind: 'per-object' }, write('create'));
   routes.delete('/v1/resources', { kind: 'per-object' }, async (c) => {
-    const documents = await readDocuments(c);
+    const all = await readDocuments(c);
+    // Kubernetes kinds a Kargo project carries that Gantry never stores (as apply ignores them):
+    // left alone, never read as a Gantry kind of the same name (a Kubernetes Role is not one).
+    const foreign = all.map((document) => foreignKindWarning(document));
+    const positions = all.flatMap((_, i) => (foreign[i] === undefined ? [i] : []));
+    const documents = positions.map((i) => all[i]);
     const project = c.req.query('project') || undefined;
     const ignoreNotFound = booleanQuery(c, 'ignoreNotFound');
     const issues: FieldIssue[] = [];
@@ -69,14 +75,18 @@ export function registerBatchRoutes(
         typeof raw?.metadata?.namespace === 'string' ? raw.metadata.namespace : project;
       if (!info)
         issues.push({
-          document: index,
+          document: positions[index]!,
           path: 'kind',
           message: `unknown kind ${JSON.stringify(raw?.kind)}`,
         });
       else if (typeof name !== 'string' || name === '')
-        issues.push({ document: index, path: 'metadata.name', message: 'required' });
+        issues.push({ document: positions[index]!, path: 'metadata.name', message: 'required' });
       else if (info.namespaced && !namespace)
-        issues.push({ document: index, path: 'metadata.namespace', message: 'required' });
+        issues.push({
+          document: positions[index]!,
+          path: 'metadata.namespace',
+          message: 'required',
+        });
       return {
         key: {
           kind: info?.kind ?? '',
@@ -116,22 +126,42 @@ export function registerBatchRoutes(
       { dryRun, authorize },
     );
     let next = 0;
+    const warnings = foreign.filter((w): w is string => w !== undefined);
+    addWarningHeaders(c, warnings);
+    const results = targets.map((target, i) => {
+      if (!existing[i]) {
+        const info = kindInfo(target.key.kind)!;
+        return {
+          kind: info.kind,
+          group: info.group,
+          name: target.key.name,
+          namespace: target.key.namespace || undefined,
+          outcome: 'not found',
+        };
+      }
+      return summary(deleted[next++]!, 'deleted');
+    });
+    let kept = 0;
     return c.json({
-      items: targets.map((target, i) => {
-        if (!existing[i]) {
-          const info = kindInfo(target.key.kind)!;
-          return {
-            kind: info.kind,
-            group: info.group,
-            name: target.key.name,
-            namespace: target.key.namespace || undefined,
-            outcome: 'not found',
-          };
-        }
-        return summary(deleted[next++]!, 'deleted');
-      }),
+      items: all.map((document, i) =>
+        foreign[i] === undefined ? results[kept++]! : ignoredItem(document),
+      ),
+      ...(warnings.length > 0 ? { warnings } : {}),
     });
   });
+}
+
+/** The answer's line for a foreign document: its kind and name, `ignored`. */
+function ignoredItem(document: unknown): BatchResultItem {
+  const raw = document as { apiVersion?: string; kind?: string; metadata?: { name?: unknown } };
+  const apiVersion = raw.apiVersion ?? '';
+  return {
+    kind: raw.kind ?? '',
+    // The Kubernetes group, so the line names it as kubectl would (role.rbac.authorization.k8s.io).
+    group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '',
+    name: typeof raw.metadata?.name === 'string' ? raw.metadata.name : '',
+    outcome: 'ignored',
+  };
 }
 
 function summary(object: StoredResource, outcome: string): BatchResultItem {
