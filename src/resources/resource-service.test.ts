@@ -172,10 +172,10 @@ describe('ResourceService', () => {
     const err = await failure(
       apply([
         { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot', namespace: 'demo' } },
-        { ...project('x'), spec: {} },
+        { ...project('x'), metadata: { name: 'Not_A_Name' } },
       ]),
     );
-    expect(err.issues[0]).toMatchObject({ document: 1, path: 'spec' });
+    expect(err.issues[0]).toMatchObject({ document: 1, path: 'metadata.name' });
   });
 
   it('mirrors spec.shard into the shard label', async () => {
