@@ -316,11 +316,12 @@ spec:
     await page.goto(`${gantry.url}/projects/shop/promotions/${promotion.metadata.name}`);
     const error = page.getByTestId('step-error');
     await expect.poll(() => error.isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await error.innerText()).toMatch(/^checks failed:/);
+    // The fail step's message in Kargo's words: `failed: <message>`.
+    expect(await error.innerText()).toMatch(/^failed: checks failed:/);
     expect(await error.innerText()).not.toContain('lint: 3 warnings');
     await error.getByRole('button').click();
     expect(await page.getByTestId('step-error-full').innerText()).toBe(
-      'checks failed:\n  - smoke: 502 from /healthz\n  - lint: 3 warnings',
+      'failed: checks failed:\n  - smoke: 502 from /healthz\n  - lint: 3 warnings',
     );
     expect(
       await page
