@@ -138,7 +138,7 @@ describe('file and manifest steps', () => {
           outputs: [{ name: 'x', fromExpression: 'a' }],
         }),
       ),
-    ).toContain('bad.json is not valid JSON');
+    ).toContain('could not parse JSON file "bad.json"');
   });
 
   it('git-clear keeps only .git; git-tag tags HEAD', async () => {
