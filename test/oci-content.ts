@@ -1,3 +1,4 @@
+import { ustar } from '../src/helm/chart-archive.js';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
@@ -56,23 +57,9 @@ export function descriptor(item: Content): { mediaType: string; digest: string; 
   return { mediaType: item.mediaType, digest: item.digest, size: item.size };
 }
 
-/**
- * A ustar archive of regular files. Deterministic (zero mtime), so the same files always give
- * the same digest.
- */
+/** A ustar archive of regular files (src/helm/chart-archive.ts): the same files, the same bytes. */
 export function tar(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    const body = Buffer.from(text);
-    blocks.push(
-      tarHeader(name, body.length),
-      body,
-      Buffer.alloc((512 - (body.length % 512)) % 512),
-    );
-  }
-  // An archive ends with two zero blocks.
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
+  return ustar(Object.entries(files).map(([path, text]) => ({ path, content: Buffer.from(text) })));
 }
 
 /** A gzipped {@link tar}; Node's gzip header carries no timestamp, so this is deterministic too. */
@@ -88,24 +75,6 @@ export function imageLayer(
   const raw = tar(files);
   const mediaType = format === 'docker' ? MediaTypes.dockerLayer : MediaTypes.ociLayer;
   return { layer: content(mediaType, gzipSync(raw)), diffId: sha256Digest(raw) };
-}
-
-function tarHeader(name: string, size: number): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100);
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  header.write('00000000000\0', 136);
-  header.write('        ', 148); // checksum field counts as spaces while summing
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return header;
 }
 
 export interface ImageConfigOptions {

@@ -60,18 +60,29 @@ export function packChart(name: string, files: ChartFile[]): Buffer {
   const ordered = [...files].sort((a, b) =>
     a.path === 'Chart.yaml' ? -1 : b.path === 'Chart.yaml' ? 1 : a.path < b.path ? -1 : 1,
   );
+  return gzipSync(ustar(ordered.map((file) => ({ ...file, path: `${name}/${file.path}` }))));
+}
+
+/**
+ * A ustar archive of regular files, in the order given: mode 0644, owner 0, time 0, so the
+ * same files always give the same bytes. Paths over 100 bytes get a GNU long-name entry.
+ */
+export function ustar(files: ChartFile[]): Buffer {
   const blocks: Buffer[] = [];
-  for (const file of ordered) {
-    const path = `${name}/${file.path}`;
-    if (Buffer.byteLength(path) > 100) {
-      // GNU long name: an `L` entry holding the name, then the file under a cut name.
-      const long = Buffer.from(`${path}\0`);
+  for (const file of files) {
+    if (Buffer.byteLength(file.path) > 100) {
+      const long = Buffer.from(`${file.path}\0`);
       blocks.push(header('././@LongLink', long.length, 'L'), long, padding(long.length));
     }
-    blocks.push(header(path, file.content.length, '0'), file.content, padding(file.content.length));
+    blocks.push(
+      header(file.path, file.content.length, '0'),
+      file.content,
+      padding(file.content.length),
+    );
   }
+  // An archive ends with two zero blocks.
   blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
+  return Buffer.concat(blocks);
 }
 
 function padding(size: number): Buffer {
