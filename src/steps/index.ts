@@ -18,6 +18,8 @@ import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
 import { gitPushStep } from './git-push.js';
+import { tomlParseStep } from './toml-parse.js';
+import { tomlUpdateStep } from './toml-update.js';
 import { yamlParseStep } from './yaml-parse.js';
 import { yamlUpdateStep } from './yaml-update.js';
 
@@ -32,6 +34,8 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   yamlUpdateStep,
   jsonParseStep,
   jsonUpdateStep,
+  tomlParseStep,
+  tomlUpdateStep,
   copyStep,
   deleteStep,
   fileWriteStep,

@@ -217,6 +217,30 @@ const ROWS: Row[] = [
     phase: 'Succeeded',
   },
   {
+    kinds: ['toml-parse'],
+    seed: { 'config.toml': '[image]\ntag = "1.2"\n' },
+    steps: () => [
+      {
+        uses: 'toml-parse',
+        as: 'parsed',
+        config: { path: './config.toml', outputs: [{ name: 'tag', fromExpression: 'image.tag' }] },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
+    kinds: ['toml-update'],
+    seed: { 'config.toml': '[image]\ntag = "1.2" # pinned\n' },
+    steps: () => [
+      {
+        uses: 'toml-update',
+        as: 'update',
+        config: { path: './config.toml', updates: [{ key: 'image.tag', value: '1.3' }] },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
     kinds: ['copy'],
     seed: { 'base/app.yaml': 'replicas: 1\n' },
     steps: () => [{ uses: 'copy', config: { inPath: './base', outPath: './dev' } }],
