@@ -22,6 +22,7 @@ import { tomlParseStep } from './toml-parse.js';
 import { tomlUpdateStep } from './toml-update.js';
 import { yamlParseStep } from './yaml-parse.js';
 import { yamlUpdateStep } from './yaml-update.js';
+import { yamlMergeStep } from './yaml-merge.js';
 
 /** Every built-in step, by kind. Listed here explicitly; nothing registers itself. */
 export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
@@ -32,6 +33,7 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   gitTagStep,
   yamlParseStep,
   yamlUpdateStep,
+  yamlMergeStep,
   jsonParseStep,
   jsonUpdateStep,
   tomlParseStep,
