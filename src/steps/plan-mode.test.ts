@@ -193,6 +193,18 @@ const ROWS: Row[] = [
     phase: 'Succeeded',
   },
   {
+    kinds: ['yaml-merge'],
+    seed: { 'base.yaml': 'image:\n  tag: "1.2"\n', 'dev.yaml': 'image:\n  tag: "1.3"\n' },
+    steps: () => [
+      {
+        uses: 'yaml-merge',
+        as: 'merge',
+        config: { inFiles: ['./base.yaml', './dev.yaml'], outFile: './out/values.yaml' },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
     kinds: ['json-parse'],
     seed: { 'config.json': '{"image":{"tag":"1.2"}}\n' },
     steps: () => [
