@@ -98,6 +98,10 @@ describe('guarded outbound HTTP', () => {
       '/see-other': (_, res) => res.writeHead(303, { location: '/ok' }).end(),
       '/loop': (_, res) => res.writeHead(302, { location: '/loop' }).end(),
       '/big': (_, res) => res.end('é'.repeat(2000)),
+      '/bytes': (_, res) => res.end(Buffer.from([0, 255, 1, 254])),
+      '/announced': (_, res) => {
+        res.writeHead(200, { 'content-length': '4096' }).flushHeaders();
+      },
       '/slow': () => undefined,
     });
   });
@@ -222,6 +226,20 @@ describe('guarded outbound HTTP', () => {
     );
     expect(cut.truncated).toBe(true);
     expect(cut.body).toBe('é'.repeat(500));
+  });
+
+  it('keeps a binary body as bytes', async () => {
+    const response = await client().send(get(`${a.url}/bytes`, { binary: true }));
+    expect(response.bytes).toEqual(Buffer.from([0, 255, 1, 254]));
+    expect(response.body).toBe('');
+    expect((await client().send(get(`${a.url}/bytes`))).bytes).toBeUndefined();
+  });
+
+  it('refuses an announced oversized body before reading it', async () => {
+    // The server never sends the body: only the Content-Length can end the exchange.
+    await expect(client().send(get(`${a.url}/announced`, { binary: true }))).rejects.toThrow(
+      'the response body is larger than 1024 bytes',
+    );
   });
 
   it('gives up after the timeout', async () => {

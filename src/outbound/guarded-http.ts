@@ -203,16 +203,18 @@ async function exchange(
         });
         return;
       }
-      readBody(res, request, (err, text, truncated) =>
-        err
-          ? finish(err)
-          : finish(undefined, {
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: text,
-              truncated,
-            }),
-      );
+      readBody(res, request, (err, bytes, truncated) => {
+        if (err) return finish(err);
+        const text = request.binary ? '' : bytes.toString();
+        finish(undefined, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          // A cut text ends on a character boundary.
+          body: truncated ? text.replace(/\uFFFD$/, '') : text,
+          ...(request.binary && { bytes }),
+          truncated,
+        });
+      });
     };
     const send = (open: () => ClientRequest) => {
       if (settled) return;
@@ -287,11 +289,11 @@ async function exchange(
   });
 }
 
-/** Reads at most maxBodyBytes; past that, fails or cuts (on a character boundary). */
+/** Reads at most maxBodyBytes; past that, fails (before reading, when announced) or cuts. */
 function readBody(
   res: IncomingMessage,
   request: OutboundRequest,
-  done: (err: Error | undefined, text: string, truncated: boolean) => void,
+  done: (err: Error | undefined, bytes: Buffer, truncated: boolean) => void,
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -299,9 +301,14 @@ function readBody(
   const end = (err: Error | undefined, truncated: boolean) => {
     if (ended) return;
     ended = true;
-    const text = Buffer.concat(chunks).toString();
-    done(err, truncated ? text.replace(/\uFFFD$/, '') : text, truncated);
+    done(err, Buffer.concat(chunks), truncated);
   };
+  const announced = Number(res.headers['content-length'] ?? '');
+  if (request.overflow === 'error' && announced > request.maxBodyBytes) {
+    res.resume();
+    end(new Error(`the response body is larger than ${request.maxBodyBytes} bytes`), false);
+    return;
+  }
   res.on('data', (chunk: Buffer) => {
     if (ended) return;
     const room = request.maxBodyBytes - size;

@@ -36,14 +36,21 @@ export interface OutboundRequest {
   signal: AbortSignal;
   /** The most body kept. */
   maxBodyBytes: number;
-  /** Past maxBodyBytes: fail (`error`) or keep the start and say so (`truncate`). */
+  /**
+   * Past maxBodyBytes: fail (`error`, at once when the Content-Length announces more) or keep
+   * the start and say so (`truncate`).
+   */
   overflow: 'error' | 'truncate';
+  /** Keep the body as bytes (`OutboundResponse.bytes`, `body` left empty): a download. */
+  binary?: boolean | undefined;
 }
 
 export interface OutboundResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body as received, with `binary` requests. */
+  bytes?: Buffer | undefined;
   /** The body was longer than maxBodyBytes and was cut (overflow: truncate). */
   truncated: boolean;
   /** Where the answer came from, after redirects. */
