@@ -13,6 +13,7 @@ import { jsonUpdateStep } from './json-update.js';
 import { kustomizeBuildStep } from './kustomize-build.js';
 import { kustomizeSetImageStep } from './kustomize-set-image.js';
 import { httpStep } from './http.js';
+import { httpDownloadStep } from './http-download.js';
 import { setMetadataStep } from './set-metadata.js';
 import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
@@ -22,6 +23,8 @@ import { tomlParseStep } from './toml-parse.js';
 import { tomlUpdateStep } from './toml-update.js';
 import { yamlParseStep } from './yaml-parse.js';
 import { yamlUpdateStep } from './yaml-update.js';
+import { tarStep } from './tar.js';
+import { untarStep } from './untar.js';
 import { yamlMergeStep } from './yaml-merge.js';
 
 /** Every built-in step, by kind. Listed here explicitly; nothing registers itself. */
@@ -41,10 +44,13 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   copyStep,
   deleteStep,
   fileWriteStep,
+  tarStep,
+  untarStep,
   kustomizeSetImageStep,
   kustomizeBuildStep,
   helmUpdateChartStep,
   httpStep,
+  httpDownloadStep,
   setMetadataStep,
   composeOutputStep,
   failStep,
