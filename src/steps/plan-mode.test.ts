@@ -265,6 +265,17 @@ const ROWS: Row[] = [
     phase: 'Succeeded',
   },
   {
+    kinds: ['tar', 'untar'],
+    seed: { 'base/app.yaml': 'replicas: 1\n', 'base/sub/b.yaml': 'b: 1\n' },
+    // The archive holds files' times, which differ between worlds: read back only what it held.
+    steps: () => [
+      { uses: 'tar', config: { inPath: './base', outPath: './out/base.tar.gz', gzip: true } },
+      { uses: 'untar', config: { inPath: './out/base.tar.gz', outPath: './dev' } },
+      { uses: 'delete', config: { path: './out' } },
+    ],
+    phase: 'Succeeded',
+  },
+  {
     kinds: ['file-write'],
     steps: () => [
       {
@@ -344,6 +355,17 @@ const ROWS: Row[] = [
           body: 'version=${{ outputs.version.version }}',
           successExpression: 'response.status == 201',
         },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
+    kinds: ['http-download'],
+    // A GET into the working directory: a plan may download, as it may read.
+    steps: (at) => [
+      {
+        uses: 'http-download',
+        config: { url: `${at.http}/version`, outPath: './out/version.json' },
       },
     ],
     phase: 'Succeeded',
