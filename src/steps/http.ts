@@ -12,7 +12,7 @@ import { parseGoDuration } from '../verification/go-duration.js';
 import { parseYamlAsKargo } from './parse-outputs.js';
 
 /** Kargo's duration pattern, unanchored as gojsonschema applies it (`abc10s` passes it). */
-const GO_DURATION_PATTERN = /(?:\d+(ns|us|µs|ms|s|m|h))+/;
+export const GO_DURATION_PATTERN = /(?:\d+(ns|us|µs|ms|s|m|h))+/;
 /** The most of a response body expressions see (and outputs can keep). */
 const MAX_BODY_BYTES = 64 * 1024;
 /** Kargo's limit for a bodyFromFile (maxResponseBytes, 2 MiB). */
@@ -150,7 +150,10 @@ function goQueryEscape(text: string): string {
  * The URL's query with the parameters added, as Kargo builds it (url.Values: Add, then
  * Encode): every key's values in order, keys sorted, each part query-escaped.
  */
-function goQueryWith(search: string, params: Array<{ name: string; value: string }>): string {
+export function goQueryWith(
+  search: string,
+  params: Array<{ name: string; value: string }>,
+): string {
   const values = new Map<string, string[]>();
   const add = (name: string, value: string) =>
     values.set(name, [...(values.get(name) ?? []), value]);
@@ -168,7 +171,9 @@ function goQueryWith(search: string, params: Array<{ name: string; value: string
  * Request headers as Kargo adds them (http.Header.Add): names case-insensitive, a repeated
  * name keeping every value (sent as one line, the values joined by `, `, which HTTP reads alike).
  */
-function requestHeaders(headers: Array<{ name: string; value: string }>): Record<string, string> {
+export function requestHeaders(
+  headers: Array<{ name: string; value: string }>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { name, value } of headers) {
     const key = canonicalHeaderName(name);
@@ -178,7 +183,7 @@ function requestHeaders(headers: Array<{ name: string; value: string }>): Record
 }
 
 /** Milliseconds of a Go duration (time.ParseDuration: an optional sign, then number-unit pairs). */
-function goDurationMs(text: string): number | undefined {
+export function goDurationMs(text: string): number | undefined {
   const sign = text.startsWith('-') ? -1 : 1;
   const ms = parseGoDuration(text.replace(/^[-+]/, ''));
   return ms === undefined ? undefined : sign * ms;
