@@ -177,3 +177,30 @@ describe('untar: what it refuses and how it reads', () => {
     },
   ]);
 });
+
+describe('untar: archives cut short', () => {
+  const whole = tarBytes([
+    { name: 'a.txt', content: 'a'.repeat(700) },
+    { name: 'b.txt', content: 'b' },
+  ]);
+  runTarStepCases(untarStep, [
+    {
+      upstream: 'an archive cut in the middle of a file fails the step, outPath untouched',
+      files: { 'extracted/old.txt': 'old' },
+      archives: { 'archive.tar': { raw: whole.subarray(0, 512 + 300).toString('latin1') } },
+      config,
+      error: 'error reading tar',
+      terminal: false,
+      expectFiles: { 'extracted/old.txt': 'old' },
+      expectNoTemp: ['.'],
+    },
+    {
+      upstream: 'an archive cut in the middle of a header fails the step',
+      archives: { 'archive.tar': { raw: whole.subarray(0, 1536 + 100).toString('latin1') } },
+      config,
+      error: 'error reading tar',
+      terminal: false,
+      expectDirs: { extracted: false },
+    },
+  ]);
+});

@@ -137,6 +137,8 @@ async function extract(
   let written = 0;
   let failure: Error | undefined;
   let ended = false;
+  /** The file being written, when an entry's data is still to come. */
+  let open: number | undefined;
 
   // strict: a bad checksum, a truncated archive or data that is no tar is an error, as Go's
   // archive/tar reader makes it. Compression is detected here, as Kargo does: gzip only.
@@ -248,6 +250,7 @@ async function extract(
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
       (entry.mode ?? 0o600) & 0o777,
     );
+    open = out;
     total += entry.size;
     written++;
     const mtime = entry.mtime;
@@ -258,6 +261,7 @@ async function extract(
         failure ??= failed(`failed to change mod time for ${name}: ${(err as Error).message}`, err);
       } finally {
         closeSync(out);
+        open = undefined;
       }
     });
     entry.on('data', (chunk: Buffer) => {
@@ -271,23 +275,33 @@ async function extract(
     return 'consumed';
   }
 
+  let fed = 0;
   const input = createReadStream(inPath);
   const gunzip = gzipped ? createGunzip() : undefined;
   const source: Readable = gunzip ? input.pipe(gunzip) : input;
   input.on('error', (err) => gunzip?.destroy(err));
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      parser.write(chunk);
-      if (failure !== undefined || ended) break;
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        parser.write(chunk);
+        fed += chunk.length;
+        if (failure !== undefined || ended) break;
+      }
+    } catch (err) {
+      const message = (err as Error).message;
+      throw failed(gzipped ? `failed to read gzip data: ${message}` : message, err);
     }
-  } catch (err) {
-    const message = (err as Error).message;
-    throw failed(gzipped ? `failed to read gzip data: ${message}` : message, err);
+    if (failure === undefined && !ended) parser.end();
+    // The data ended in the middle of an entry or of a block (Go's reader: unexpected EOF;
+    // node-tar's parser drops a partial block).
+    if (failure === undefined && !ended && (open !== undefined || fed % 512 !== 0))
+      failure = failed('error reading tar: unexpected EOF');
   } finally {
     input.destroy();
     gunzip?.destroy();
+    // A run stopped in the middle of an entry (a failure, a truncated archive).
+    if (open !== undefined) closeSync(open);
   }
-  if (failure === undefined && !ended) parser.end();
   if (failure !== undefined) throw failure;
   return written;
 }
