@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
 import type { WorkDir } from '../engine/work-dir.js';
@@ -100,7 +100,7 @@ export const httpDownloadStep = defineStep({
         message: `HTTP request failed with status ${response.status}`,
       };
     const bytes = response.bytes ?? Buffer.alloc(0);
-    saveWhole(context.workDir, config.outPath, target, bytes);
+    saveWhole(context.workDir, target, bytes);
     context.log(`downloaded ${bytes.length} bytes from ${where} to ${config.outPath}`);
     return { status: 'Succeeded' };
   },
@@ -108,11 +108,12 @@ export const httpDownloadStep = defineStep({
 
 /**
  * Writes a temporary file beside the target, then renames it over the target: the file is
- * whole or absent, and a link at the target is replaced, never written through.
+ * whole or absent. `target` is resolved (a link inside the working directory followed, as
+ * Kargo's securejoin does), so the rename never goes through a link.
  */
-function saveWhole(workDir: WorkDir, outPath: string, target: string, bytes: Buffer): void {
+function saveWhole(workDir: WorkDir, target: string, bytes: Buffer): void {
   const temporary = join(
-    dirname(outPath),
+    relative(workDir.root, dirname(target)),
     `.${basename(target)}.tmp${randomBytes(6).toString('hex')}`,
   );
   let written: string | undefined;
