@@ -195,6 +195,22 @@ describe('untar: archives cut short', () => {
       expectNoTemp: ['.'],
     },
     {
+      upstream: 'a header whose checksum does not match fails the step (Go: invalid tar header)',
+      archives: {
+        'archive.tar': {
+          raw: (() => {
+            const bytes = Buffer.from(whole);
+            bytes[0] = 'c'.charCodeAt(0);
+            return bytes.toString('latin1');
+          })(),
+        },
+      },
+      config,
+      error: 'error reading tar',
+      terminal: false,
+      expectDirs: { extracted: false },
+    },
+    {
       upstream: 'an archive cut in the middle of a header fails the step',
       archives: { 'archive.tar': { raw: whole.subarray(0, 1536 + 100).toString('latin1') } },
       config,
