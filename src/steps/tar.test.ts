@@ -124,3 +124,76 @@ describe('tar: paths and what the archive holds', () => {
     }
   });
 });
+
+/** The examples of Kargo's tar.md and untar.md (docs/docs/50-user-guide/60-reference-docs/30-promotion-steps), run in turn. */
+describe("tar and untar: Kargo's documented examples", () => {
+  runTarStepCases(tarStep, [
+    {
+      upstream: 'tar.md Basic Usage',
+      files: { 'source-code/main.go': 'package main\n', 'source-code/.git/HEAD': 'ref' },
+      config: { inPath: './source-code', outPath: './artifacts/bundle.tar.gz', gzip: true },
+      expectArchive: { path: 'artifacts/bundle.tar.gz', entries: { 'main.go': 'package main\n' } },
+    },
+    {
+      upstream: 'tar.md Uncompressed Archive',
+      files: { 'source-code/main.go': 'package main\n' },
+      config: { inPath: './source-code', outPath: './artifacts/bundle.tar', gzip: false },
+      expectArchive: { path: 'artifacts/bundle.tar', entries: { 'main.go': 'package main\n' } },
+    },
+    {
+      upstream: 'tar.md Ignore Patterns',
+      files: {
+        'source-code/main.go': 'package main\n',
+        'source-code/temp/x': 'x',
+        'source-code/.DS_Store': 'junk',
+      },
+      config: {
+        inPath: './source-code',
+        outPath: './artifacts/bundle.tar.gz',
+        gzip: true,
+        ignore: 'temp/\n.DS_Store\n',
+      },
+      expectArchive: { path: 'artifacts/bundle.tar.gz', entries: { 'main.go': 'package main\n' } },
+    },
+  ]);
+  const bundle = {
+    'artifacts/bundle.tar.gz': {
+      gzip: true,
+      entries: [
+        { name: 'bundle/app.yaml', content: 'a' },
+        { name: 'bundle/run.log', content: 'log' },
+        { name: 'bundle/temp/t', content: 't' },
+        { name: 'bundle/.DS_Store', content: 'junk' },
+      ],
+    },
+  };
+  runTarStepCases(untarStep, [
+    {
+      upstream: 'untar.md Basic Usage',
+      archives: bundle,
+      config: { inPath: './artifacts/bundle.tar.gz', outPath: './extracted' },
+      expectFiles: { 'extracted/bundle/app.yaml': 'a', 'extracted/bundle/run.log': 'log' },
+    },
+    {
+      upstream: 'untar.md Strip Path Components',
+      archives: bundle,
+      config: { inPath: './artifacts/bundle.tar.gz', outPath: './extracted', stripComponents: 1 },
+      expectFiles: { 'extracted/app.yaml': 'a', 'extracted/temp/t': 't' },
+    },
+    {
+      upstream: 'untar.md Ignore Patterns',
+      archives: bundle,
+      config: {
+        inPath: './artifacts/bundle.tar.gz',
+        outPath: './extracted',
+        ignore: '*.log\ntemp/\n.DS_Store\n',
+      },
+      expectFiles: {
+        'extracted/bundle/app.yaml': 'a',
+        'extracted/bundle/run.log': null,
+        'extracted/bundle/temp/t': null,
+        'extracted/bundle/.DS_Store': null,
+      },
+    },
+  ]);
+});
