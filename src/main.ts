@@ -26,6 +26,7 @@ import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { lookUpCommit } from './sources/git/commit-lookup.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
 import { ChartSourceClient } from './sources/helm/chart-source-client.js';
+import { ArtifactRegistryClient } from './sources/oci/artifact-registry-client.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
 import { HttpGetter } from './sources/http-get.js';
 import { ImageDiscovery } from './sources/oci/image-discovery.js';
@@ -178,9 +179,10 @@ export async function startGantry(
       ),
       steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
       repositories,
-      credentialsFor: (project: string, url: string, kind: 'git' | 'helm' = 'git') =>
+      credentialsFor: (project: string, url: string, kind: 'git' | 'helm' | 'image' = 'git') =>
         credentials(project, url, kind),
       charts: new ChartSourceClient(http, registry),
+      artifacts: new ArtifactRegistryClient(registry),
       workRoot: join(config.dataDir, 'work'),
       now: () => new Date(),
       sleep: (ms: number, signal: AbortSignal) =>

@@ -13,6 +13,7 @@ import {
   imageIndex,
   imageLayer,
   imageManifest,
+  jsonContent,
   type Content,
 } from './oci-content.js';
 import { startTokenServer, type TokenServer } from './registry-token-server.js';
@@ -50,6 +51,11 @@ export interface TestRegistry {
    * returns the manifest digest.
    */
   pushChart(repo: string, name: string, version: string): Promise<string>;
+  /**
+   * Pushes an artifact (as oras pushes files): an empty config and these layers, under the tag;
+   * returns the manifest digest.
+   */
+  pushArtifact(repo: string, tag: string, layers: Content[]): Promise<string>;
   /**
    * Pushes many tags cheaply: one shared config and layer, manifests differing only in an
    * annotation (so every tag has its own digest; all share one `created`). Returns tag → digest.
@@ -184,6 +190,13 @@ export async function startRegistry(
         },
       });
       await pushManifest(target, repo, helmChartTag(version), manifest);
+      return manifest.digest;
+    },
+    async pushArtifact(repo, tag, layers) {
+      const config = jsonContent('application/vnd.oci.empty.v1+json', {});
+      await Promise.all([config, ...layers].map((blob) => pushBlob(target, repo, blob)));
+      const manifest = imageManifest(config, layers);
+      await pushManifest(target, repo, tag, manifest);
       return manifest.digest;
     },
     async pushImages(repo, tags, concurrency = 8) {

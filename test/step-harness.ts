@@ -10,6 +10,7 @@ import { RepositoryCache } from '../src/git/repository-cache.js';
 import type { ArgoCdInstances } from '../src/integrations/argocd/argocd-client.js';
 import { isStepError, type StepError } from '../src/engine/step-error.js';
 import { createGuardedHttp } from '../src/outbound/guarded-http.js';
+import type { ArtifactRegistry } from '../src/artifacts/artifact-registry.js';
 import type { ChartSource } from '../src/helm/chart-source.js';
 import type { OutboundHttp } from '../src/outbound/outbound-http.js';
 import {
@@ -67,6 +68,8 @@ export function createStepHarness(
     http?: OutboundHttp;
     /** Chart repositories for helm-update-chart (none reachable when absent). */
     charts?: ChartSource;
+    /** OCI registries for oci-download (none reachable when absent). */
+    artifacts?: ArtifactRegistry;
   } = {},
 ): StepHarness {
   const base = mkdtempSync(join(tmpdir(), 'gantry-step-'));
@@ -144,6 +147,7 @@ export function createStepHarness(
         argocd: options.argocd,
         http,
         charts: options.charts,
+        artifacts: options.artifacts,
         ...overrides,
       };
       return await step.run(context, parseStepConfig(step, config));

@@ -15,6 +15,7 @@ import { evaluateConfig, evaluateTemplate, evaluateTemplateGo } from '../expr/te
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
+import { noArtifactRegistry, type ArtifactRegistry } from '../artifacts/artifact-registry.js';
 import { noChartSource, type ChartSource } from '../helm/chart-source.js';
 import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
@@ -56,10 +57,12 @@ export interface RunnerDeps {
   credentialsFor(
     project: string,
     url: string,
-    kind?: 'git' | 'helm',
+    kind?: 'git' | 'helm' | 'image',
   ): Promise<GitCredentials | undefined>;
   /** Chart repositories for helm-update-chart; every request fails when absent. */
   charts?: ChartSource | undefined;
+  /** OCI registries for oci-download; every request fails when absent. */
+  artifacts?: ArtifactRegistry | undefined;
   /** Working directories live under this directory, one per Promotion. */
   workRoot: string;
   now(): Date;
@@ -391,6 +394,7 @@ async function runStep(
         charts: deps.charts ?? noChartSource,
         log: run.log,
         signal,
+        artifacts: deps.artifacts ?? noArtifactRegistry,
         freight: run.work.freightCollection,
         setMetadata: (kind, name, values) => {
           if (!deps.setMetadata)

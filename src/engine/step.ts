@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { FreightReference } from '../api/common.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
+import type { ArtifactRegistry } from '../artifacts/artifact-registry.js';
 import type { ChartSource } from '../helm/chart-source.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
@@ -17,7 +18,9 @@ export interface StepContext {
   alias: string;
   repositories: RepositoryCache;
   /** Credentials for a repository URL, from the project's secrets (git ones by default). */
-  credentialsFor(url: string, kind?: 'git' | 'helm'): Promise<GitCredentials | undefined>;
+  credentialsFor(url: string, kind?: 'git' | 'helm' | 'image'): Promise<GitCredentials | undefined>;
+  /** OCI registries (oci-download). */
+  artifacts?: ArtifactRegistry | undefined;
   /** Chart repositories and registries (helm-update-chart). */
   charts?: ChartSource | undefined;
   /** One line of the step's log (shown by `gantry logs promotion`). */

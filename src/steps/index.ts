@@ -12,6 +12,7 @@ import { jsonParseStep } from './json-parse.js';
 import { jsonUpdateStep } from './json-update.js';
 import { kustomizeBuildStep } from './kustomize-build.js';
 import { kustomizeSetImageStep } from './kustomize-set-image.js';
+import { ociDownloadStep } from './oci-download.js';
 import { httpStep } from './http.js';
 import { httpDownloadStep } from './http-download.js';
 import { setMetadataStep } from './set-metadata.js';
@@ -49,6 +50,7 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   kustomizeSetImageStep,
   kustomizeBuildStep,
   helmUpdateChartStep,
+  ociDownloadStep,
   httpStep,
   httpDownloadStep,
   setMetadataStep,

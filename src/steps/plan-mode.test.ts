@@ -11,6 +11,7 @@ import type { PromotionStatus } from '../api/promotion.js';
 import type { ObjectKey, StoredResource } from '../api/resource.js';
 import { planPromotion } from '../controllers/promotion-planner.js';
 import { promotionWork } from '../controllers/stage-promotion-status.js';
+import type { ArtifactRegistry } from '../artifacts/artifact-registry.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { defineStep, type StepDefinition } from '../engine/step.js';
 import { runGit } from '../git/git-cli.js';
@@ -200,6 +201,16 @@ const ROWS: Row[] = [
         uses: 'yaml-merge',
         as: 'merge',
         config: { inFiles: ['./base.yaml', './dev.yaml'], outFile: './out/values.yaml' },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
+    kinds: ['oci-download'],
+    steps: () => [
+      {
+        uses: 'oci-download',
+        config: { imageRef: 'registry.test/team/notes:v1', outPath: './notes/notes.txt' },
       },
     ],
     phase: 'Succeeded',
@@ -504,6 +515,23 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
     close(): Promise<void>;
   }
 
+  /** A registry holding one artifact, `registry.test/team/notes:v1` (its first layer a text). */
+  const NOTES_ARTIFACT: ArtifactRegistry = {
+    manifest: () =>
+      Promise.resolve({
+        digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000001',
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        layers: [
+          {
+            mediaType: 'text/plain',
+            digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000002',
+            size: 6,
+          },
+        ],
+      }),
+    blob: () => Promise.resolve(Buffer.from('notes\n')),
+  };
+
   async function world(row: Row, name: string): Promise<World> {
     const repo = `${row.kinds[0] ?? 'extra'}-${name}`;
     const url = row.remote ? git.createRepo(repo, row.remote) : `https://git.invalid/${repo}`;
@@ -535,6 +563,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         // Real time, briefly: argocd steps wait for the double's operations.
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),
         argocd: instances,
+        artifacts: NOTES_ARTIFACT,
         http: createGuardedHttp(createOutboundPolicy({ allow: ['loopback'], deny: [] })),
         setMetadata: (project, kind, target, values) => {
           metadata.push(`${project}/${kind}/${target} ${JSON.stringify(values)}`);
