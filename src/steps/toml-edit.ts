@@ -54,13 +54,19 @@ export function indexToml(text: string): TomlIndex {
   try {
     parseToml(text);
   } catch (err) {
-    throw new Error(`error parsing input: ${firstLine((err as Error).message)}`);
+    throw new Error(`error parsing input: ${tomlErrorText(err)}`);
   }
   return new TomlScanner(text).scan();
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+/**
+ * smol-toml's error in one line, with where it is (`invalid value at line 1, column 8`): the
+ * detail differs from go-toml's, the place is the same.
+ */
+export function tomlErrorText(err: unknown): string {
+  const { message, line, column } = err as { message: string; line?: number; column?: number };
+  const text = message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+  return line === undefined ? text : `${text} at line ${line}, column ${column}`;
 }
 
 /**
@@ -226,6 +232,14 @@ class TomlScanner {
     return this.index;
   }
 
+  /**
+   * The scanner met text smol-toml accepted but it does not follow: refuse rather than guess
+   * (every loop of the scanner advances or ends here, so it always terminates).
+   */
+  private unsupported(): never {
+    throw new Error(`error parsing input: unsupported TOML syntax at offset ${this.pos}`);
+  }
+
   private register(path: string[], kind: TomlNodeKind, start: number): void {
     this.index.nodes.set(pathKey(path), { kind, start, end: this.pos });
   }
@@ -254,6 +268,7 @@ class TomlScanner {
       else {
         const start = this.pos;
         while (this.pos < this.text.length && bareKeyChar.test(this.text[this.pos]!)) this.pos++;
+        if (this.pos === start) this.unsupported();
         parts.push(this.text.slice(start, this.pos));
       }
       this.skipBlank(false);
@@ -312,6 +327,7 @@ class TomlScanner {
         this.pos++;
         while (this.pos < text.length && scalarChar.test(text[this.pos]!)) this.pos++;
       }
+      if (this.pos === start) this.unsupported();
       kind = scalarKind(text.slice(start, this.pos));
     }
     const node = { kind, start, end: this.pos };
@@ -324,6 +340,7 @@ class TomlScanner {
     this.pos++;
     let out = '';
     while (text[this.pos] !== '"') {
+      if (this.pos >= text.length) this.unsupported();
       if (text[this.pos] === '\\') {
         const [decoded, length] = decodeEscape(text, this.pos);
         out += decoded;
@@ -336,6 +353,7 @@ class TomlScanner {
 
   private readLiteralString(): string {
     const end = this.text.indexOf("'", this.pos + 1);
+    if (end < 0) this.unsupported();
     const value = this.text.slice(this.pos + 1, end);
     this.pos = end + 1;
     return value;
@@ -346,6 +364,7 @@ class TomlScanner {
     const delimiter = quote.repeat(3);
     this.pos += 3;
     for (;;) {
+      if (this.pos >= text.length) this.unsupported();
       if (quote === '"' && text[this.pos] === '\\') {
         this.pos += 2;
         continue;

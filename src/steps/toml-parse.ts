@@ -5,7 +5,7 @@ import { terminalError } from '../engine/step-error.js';
 import { parseGoTime } from '../expr/time-values.js';
 import { floatValue } from '../expr/values.js';
 import { outputsFromDocument, outputsSchemaDescription } from './parse-outputs.js';
-import { indexToml, tomlPathKey, type TomlIndex } from './toml-edit.js';
+import { indexToml, tomlErrorText, tomlPathKey, type TomlIndex } from './toml-edit.js';
 
 /** As Kargo's toml-parse-config.json. */
 export const tomlParseConfigSchema = z.strictObject({
@@ -39,7 +39,7 @@ export const tomlParseStep = defineStep({
     try {
       document = parseTomlAsKargo(text);
     } catch (err) {
-      throw terminalError(`could not parse TOML file: ${(err as Error).message.split('\n')[0]}`);
+      throw terminalError(`could not parse TOML file: ${tomlErrorText(err)}`);
     }
     return Promise.resolve({
       status: 'Succeeded',

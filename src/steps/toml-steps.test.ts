@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStepHarness, stepError, type StepHarness } from '../../test/step-harness.js';
+import { parse as parseToml } from 'smol-toml';
 import { indexToml, tomlPathKey, updateToml } from './toml-edit.js';
 import { tomlParseStep } from './toml-parse.js';
 import { tomlUpdateStep } from './toml-update.js';
@@ -63,6 +65,44 @@ describe("Kargo's documented examples (docs/.../toml-parse.md, toml-update.md)",
 });
 
 describe('toml-update edits', () => {
+  it('finds the exact text of every scalar of a varied document', () => {
+    const text = [
+      '# comment with "quotes" and [brackets] = x',
+      'str = "a \\"b\\" \\u00e9 # not a comment"',
+      "lit = 'C:\\path # not a comment'",
+      'ml = """',
+      'x ""quoted"" \\',
+      '  y"""',
+      "mll = '''a'b''''",
+      'int = +1_000',
+      'hex = 0xDEAD_beef',
+      'flt = -6.626e-34',
+      'special = [inf, -inf, nan, +nan]',
+      'odt = 1979-05-27T00:32:00.999999-07:00',
+      'ldt = 1979-05-27 07:32:00',
+      'lt = 00:32:00.5',
+      'mixed = [ 1, "two", [3.0, { k = "]" }], ] # trailing',
+      '"quoted.key" . bare . \'lit key\' = true',
+      '[ table . "sub" ]  # header comment',
+      'inline = { a = 1, b = { c = "}" }, d = [1, 2] }',
+      '[[aot]]',
+      'v = 1',
+      '[[aot]]',
+      'v = 2',
+      '',
+    ].join('\n');
+    const document = parseToml(text);
+    const index = indexToml(text);
+    const at = (path: string[]) =>
+      path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], document);
+    expect(index.scalars.size).toBe(25);
+    for (const [key, node] of index.scalars) {
+      const path = JSON.parse(key) as string[];
+      const alone = parseToml(`v = ${text.slice(node.start, node.end)}`)['v'];
+      expect(String(alone), key).toBe(String(at(path)));
+    }
+  });
+
   it('keeps CRLF line endings and every other byte', () => {
     const text = '# c\r\n[a]\r\nx = "1"\r\ny = 2 # two\r\n';
     expect(updateToml(text, [{ key: 'a.y', value: 3.5 }])).toBe(
@@ -83,6 +123,28 @@ describe('toml-update edits', () => {
     );
     expect(err.message).not.toBe('');
     expect(read(h, 'a.toml')).toBe('a = 1\n');
+  });
+
+  it('neither reads nor writes a file outside through a link', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'gantry-toml-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.toml'), 'secret = "s"\n', { mode: 0o600 });
+      const h = withFiles({});
+      symlinkSync(join(outside, 'secret.toml'), join(h.workDir.root, 'link.toml'));
+      const update = await stepError(
+        h.run(tomlUpdateStep, { path: 'link.toml', updates: [{ key: 'secret', value: 'x' }] }),
+      );
+      const parse = await stepError(
+        h.run(tomlParseStep, {
+          path: 'link.toml',
+          outputs: [{ name: 's', fromExpression: 'secret' }],
+        }),
+      );
+      expect(update.terminal && parse.terminal).toBe(true);
+      expect(readFileSync(join(outside, 'secret.toml'), 'utf8')).toBe('secret = "s"\n');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('refuses a file that is not TOML, naming the path as configured', async () => {
