@@ -153,6 +153,16 @@ describe('untar: what it refuses and how it reads', () => {
       expectDirs: { '.': true },
     },
     {
+      upstream: 'an outPath that is a file is left as it is (Kargo: failed to create directory)',
+      files: { extracted: 'a file' },
+      archives: tar(file('a.txt', 'a')),
+      config,
+      error: 'failed to create directory "extracted"',
+      terminal: false,
+      expectFiles: { extracted: 'a file' },
+      expectNoTemp: ['.'],
+    },
+    {
       upstream: 'outPath inside a .git directory is refused',
       dirs: ['repo/.git'],
       archives: tar(file('a.txt', 'a')),

@@ -87,6 +87,10 @@ export const untarStep = defineStep({
     try {
       const extracted = await extract(inPath, temp, config, (line) => context.log(line), failed);
       mkdirSync(dirname(outPath), { recursive: true, mode: 0o750 });
+      // As Kargo (its MkdirAll fails): a file is not replaced by the directory.
+      const existing = lstatOrUndefined(outPath);
+      if (existing && !existing.isDirectory())
+        throw failed(`failed to create directory ${JSON.stringify(config.outPath)}: it is a file`);
       rmSync(outPath, { recursive: true, force: true });
       renameSync(temp, outPath);
       context.log(`extracted ${extracted} entries of ${config.inPath} into ${config.outPath}`);
