@@ -64,7 +64,7 @@ export const tarStep = defineStep({
       mkdirSync(dirname(outPath), { recursive: true, mode: 0o750 });
     } catch (err) {
       throw transientError(
-        `failed to create output directory for ${JSON.stringify(config.outPath)}: ${(err as Error).message}`,
+        `failed to create output directory for ${JSON.stringify(config.outPath)}: ${reason(err)}`,
         err,
       );
     }
@@ -115,15 +115,12 @@ export const tarStep = defineStep({
       try {
         renameSync(temp, outPath);
       } catch (err) {
-        throw failed(
-          `failed to move temporary file to output path: ${(err as Error).message}`,
-          err,
-        );
+        throw failed(`failed to move temporary file to output path: ${reason(err)}`, err);
       }
       context.log(`archived ${entries.length} entries of ${config.inPath} into ${config.outPath}`);
     } catch (err) {
       if (isStepError(err)) throw err;
-      throw failed((err as Error).message, err);
+      throw failed(reason(err), err);
     } finally {
       if (fd !== undefined) closeSync(fd);
       rmSync(temp, { force: true });
@@ -210,4 +207,15 @@ function lstatOrUndefined(path: string): Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An error's message without the absolute paths Node adds to file system errors
+ * (`ENOENT: no such file or directory, open '/srv/…'` → `ENOENT: no such file or directory`):
+ * server paths stay out of Promotion statuses.
+ */
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const message = e instanceof Error ? e.message : String(err);
+  return e.syscall ? message.replace(new RegExp(`, ${e.syscall} '.*$`), '') : message;
 }

@@ -1,4 +1,5 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createStepHarness, stepError } from '../../test/step-harness.js';
 import { runTarStepCases, tarBytes, type ArchiveEntry } from './compat/tar-step-case.js';
 import { untarStep } from './untar.js';
 
@@ -229,4 +230,21 @@ describe('untar: archives cut short', () => {
       expectDirs: { extracted: false },
     },
   ]);
+});
+
+describe('untar: messages', () => {
+  it('names paths as configured, never the server path of the working directory', async () => {
+    const harness = createStepHarness();
+    try {
+      const err = await stepError(
+        harness.run(untarStep, { inPath: 'missing.tar', outPath: 'extracted' }),
+      );
+      expect(err.message).toBe(
+        'failed to extract tar file "missing.tar": failed to open tar file "missing.tar": ENOENT: no such file or directory',
+      );
+      expect(err.message).not.toContain(harness.workDir.root);
+    } finally {
+      harness.cleanup();
+    }
+  });
 });

@@ -96,7 +96,7 @@ export const untarStep = defineStep({
       context.log(`extracted ${extracted} entries of ${config.inPath} into ${config.outPath}`);
     } catch (err) {
       if (isStepError(err)) throw err;
-      throw failed((err as Error).message, err);
+      throw failed(reason(err), err);
     } finally {
       rmSync(temp, { recursive: true, force: true });
     }
@@ -118,10 +118,7 @@ async function extract(
   try {
     fd = openSync(inPath, constants.O_RDONLY);
   } catch (err) {
-    throw failed(
-      `failed to open tar file ${JSON.stringify(config.inPath)}: ${(err as Error).message}`,
-      err,
-    );
+    throw failed(`failed to open tar file ${JSON.stringify(config.inPath)}: ${reason(err)}`, err);
   }
   const magic = Buffer.alloc(2);
   let read: number;
@@ -148,7 +145,7 @@ async function extract(
   // archive/tar reader makes it. Compression is detected here, as Kargo does: gzip only.
   const parser = new Parser({ strict: true, brotli: false, zstd: false });
   parser.on('error', (err: unknown) => {
-    failure ??= failed(`error reading tar: ${(err as Error).message}`, err);
+    failure ??= failed(`error reading tar: ${reason(err)}`, err);
   });
   // The end-of-archive marker: Go's reader stops there, and so does this one (what follows is
   // never decompressed).
@@ -262,7 +259,7 @@ async function extract(
       try {
         if (mtime) futimesSync(out, mtime, mtime);
       } catch (err) {
-        failure ??= failed(`failed to change mod time for ${name}: ${(err as Error).message}`, err);
+        failure ??= failed(`failed to change mod time for ${name}: ${reason(err)}`, err);
       } finally {
         closeSync(out);
         open = undefined;
@@ -273,7 +270,7 @@ async function extract(
         for (let offset = 0; offset < chunk.length;)
           offset += writeSync(out, chunk, offset, chunk.length - offset);
       } catch (err) {
-        failure ??= failed(`failed to write to file ${name}: ${(err as Error).message}`, err);
+        failure ??= failed(`failed to write to file ${name}: ${reason(err)}`, err);
       }
     });
     return 'consumed';
@@ -292,7 +289,7 @@ async function extract(
         if (failure !== undefined || ended) break;
       }
     } catch (err) {
-      const message = (err as Error).message;
+      const message = reason(err);
       throw failed(gzipped ? `failed to read gzip data: ${message}` : message, err);
     }
     if (failure === undefined && !ended) parser.end();
@@ -329,4 +326,15 @@ function lstatOrUndefined(path: string): Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An error's message without the absolute paths Node adds to file system errors
+ * (`ENOENT: no such file or directory, open '/srv/…'` → `ENOENT: no such file or directory`):
+ * server paths stay out of Promotion statuses.
+ */
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const message = e instanceof Error ? e.message : String(err);
+  return e.syscall ? message.replace(new RegExp(`, ${e.syscall} '.*$`), '') : message;
 }
