@@ -113,6 +113,21 @@ describe('tar: paths and what the archive holds', () => {
     }
   });
 
+  it("names past ustar's 100 bytes and non-ASCII names survive a round trip", async () => {
+    const harness = createStepHarness();
+    try {
+      const long = `${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(120)}.yaml`;
+      harness.workDir.writeFile(`src/${long}`, 'long');
+      harness.workDir.writeFile('src/café/naïve.txt', 'accents');
+      await harness.run(tarStep, { inPath: 'src', outPath: 'a.tgz', gzip: true });
+      await harness.run(untarStep, { inPath: 'a.tgz', outPath: 'copy' });
+      expect(harness.workDir.readFile(`copy/${long}`).toString()).toBe('long');
+      expect(harness.workDir.readFile('copy/café/naïve.txt').toString()).toBe('accents');
+    } finally {
+      harness.cleanup();
+    }
+  });
+
   it('fails with the path as configured when inPath is missing, retried as Kargo does', async () => {
     const harness = createStepHarness();
     try {
