@@ -8,7 +8,7 @@ import { WorkDir } from '../src/engine/work-dir.js';
 import type { GitCredentials } from '../src/git/credentials.js';
 import { RepositoryCache } from '../src/git/repository-cache.js';
 import type { ArgoCdInstances } from '../src/integrations/argocd/argocd-client.js';
-import { isStepError, type StepError } from '../src/engine/step-error.js';
+import { isStepError, terminalError, type StepError } from '../src/engine/step-error.js';
 import { createGuardedHttp } from '../src/outbound/guarded-http.js';
 import type { ArtifactRegistry } from '../src/artifacts/artifact-registry.js';
 import type { ChartSource } from '../src/helm/chart-source.js';
@@ -26,6 +26,8 @@ export interface StepHarness {
   logs: string[];
   /** What set-metadata steps wrote. */
   metadataWrites: Array<{ kind: string; name: string; values: Record<string, unknown> }>;
+  /** Freight aliases (name → alias), as set-freight-alias left them; seed it to give a Freight one. */
+  freightAliases: Map<string, string>;
   run(
     step: StepDefinition,
     config: unknown,
@@ -85,12 +87,14 @@ export function createStepHarness(
     createGuardedHttp(createOutboundPolicy(options.outbound ?? DEFAULT_OUTBOUND_POLICY));
   const logs: string[] = [];
   const metadataWrites: StepHarness['metadataWrites'] = [];
+  const freightAliases: StepHarness['freightAliases'] = new Map();
   const outcomes: StepHarness['outcomes'] = [];
   const harness: StepHarness = {
     workDir,
     repositories,
     logs,
     metadataWrites,
+    freightAliases,
     outcomes,
     async untilOutcome(match) {
       const deadline = Date.now() + 60_000;
@@ -141,6 +145,19 @@ export function createStepHarness(
         setMetadata: (kind, name, values) => {
           metadataWrites.push({ kind, name, values });
           return Promise.resolve();
+        },
+        setFreightAlias: (name, alias) => {
+          const previous = freightAliases.get(name);
+          if (previous === undefined)
+            return Promise.reject(terminalError(`freight "${name}" not found in project "demo"`));
+          if ([...freightAliases].some(([other, taken]) => other !== name && taken === alias))
+            return Promise.reject(
+              terminalError(
+                `alias "${alias}" is already used by another Freight in project "demo"`,
+              ),
+            );
+          freightAliases.set(name, alias);
+          return Promise.resolve({ previous });
         },
         now: () => new Date('2026-11-22T10:00:00Z'),
         actor: 'alice',

@@ -11,6 +11,7 @@ import type { PromotionLogs } from '../engine/promotion-logs.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
 import { errorMessage } from '../errors.js';
+import { setFreightAlias } from './set-freight-alias.js';
 import { projectLookups } from './project-lookups.js';
 import { updateStatus } from '../store/update-status.js';
 import { AUTO_PROMOTION_ACTOR } from './auto-promotion-controller.js';
@@ -384,6 +385,7 @@ export class PromotionController {
             }),
           );
         },
+        setFreightAlias: (inProject, name, alias) => setFreightAlias(store, inProject, name, alias),
       },
       {
         status: { ...previous, freight: reference },

@@ -62,7 +62,7 @@ export async function planPromotion(
   // The steps report what they would change instead of changing it (context.plan); the plan is
   // also given no way to: no metadata writer, outbound HTTP and Argo CD for reads only, so a
   // step that forgot its plan mode fails the plan rather than changing something.
-  const { setMetadata: _noMetadata, ...runner } = deps.runner;
+  const { setMetadata: _noMetadata, setFreightAlias: _noAlias, ...runner } = deps.runner;
   let status: PromotionStatus;
   try {
     status = await runPromotion(

@@ -83,6 +83,8 @@ export interface RunnerDeps {
     name: string,
     values: Record<string, unknown>,
   ): Promise<void>;
+  /** Changes a Freight's alias (set-freight-alias), answering the previous one. */
+  setFreightAlias?(project: string, name: string, alias: string): Promise<{ previous: string }>;
 }
 
 export interface RunOptions {
@@ -400,6 +402,11 @@ async function runStep(
           if (!deps.setMetadata)
             return Promise.reject(terminalError('set-metadata is not available here'));
           return deps.setMetadata(run.work.project, kind, name, values);
+        },
+        setFreightAlias: (name, alias) => {
+          if (!deps.setFreightAlias)
+            return Promise.reject(terminalError('set-freight-alias is not available here'));
+          return deps.setFreightAlias(run.work.project, name, alias);
         },
         plan: !!options.plan,
         now: () => deps.now(),

@@ -34,6 +34,12 @@ export interface StepContext {
     name: string,
     values: Record<string, unknown>,
   ): Promise<void>;
+  /**
+   * Changes the alias of a Freight of the project (set-freight-alias) and answers the one it
+   * had. Rejects with a terminal error for a missing Freight or an alias another one holds;
+   * absent where Freight cannot be changed.
+   */
+  setFreightAlias?(name: string, alias: string): Promise<{ previous: string }>;
   /** Plan mode: report outside effects instead of making them. */
   plan: boolean;
   now(): Date;
