@@ -16,6 +16,7 @@ import { ociDownloadStep } from './oci-download.js';
 import { httpStep } from './http.js';
 import { httpDownloadStep } from './http-download.js';
 import { setMetadataStep } from './set-metadata.js';
+import { setFreightAliasStep } from './set-freight-alias.js';
 import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
@@ -54,6 +55,7 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   httpStep,
   httpDownloadStep,
   setMetadataStep,
+  setFreightAliasStep,
   composeOutputStep,
   failStep,
   argocdUpdateStep,
