@@ -392,6 +392,11 @@ const ROWS: Row[] = [
     phase: 'Succeeded',
   },
   {
+    kinds: ['set-freight-alias'],
+    steps: () => [{ uses: 'set-freight-alias', config: { name: 'f1', alias: 'gold-release' } }],
+    phase: 'Succeeded',
+  },
+  {
     kinds: ['compose-output'],
     steps: () => [
       {
@@ -568,6 +573,10 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         setMetadata: (project, kind, target, values) => {
           metadata.push(`${project}/${kind}/${target} ${JSON.stringify(values)}`);
           return Promise.resolve();
+        },
+        setFreightAlias: (project, name, alias) => {
+          metadata.push(`${project}/Freight/${name} alias ${alias}`);
+          return Promise.resolve({ previous: 'old-alias' });
         },
       },
       async close() {
