@@ -394,9 +394,9 @@ async function runStep(
         repositories: deps.repositories,
         credentialsFor: (url, kind) => deps.credentialsFor(run.work.project, url, kind),
         charts: deps.charts ?? noChartSource,
+        artifacts: deps.artifacts ?? noArtifactRegistry,
         log: run.log,
         signal,
-        artifacts: deps.artifacts ?? noArtifactRegistry,
         freight: run.work.freightCollection,
         setMetadata: (kind, name, values) => {
           if (!deps.setMetadata)
