@@ -212,7 +212,7 @@ function fieldValue(
 ): { present: boolean; value: Node | undefined } {
   const pair = map.items.find((p) => keyName(p.key) === name);
   if (!pair) return { present: false, value: undefined };
-  return { present: true, value: (pair.value ?? new Scalar(null)) };
+  return { present: true, value: pair.value ?? new Scalar(null) };
 }
 
 /**
