@@ -1,7 +1,8 @@
 import { normalizeGitUrl } from '../api/repo-urls.js';
+import { detectForgeProvider, type ForgeProviderName } from '../forges/forge-provider.js';
 
 /** The Git hosts Kargo knows (git-push's `provider`, and git-open-pr's). */
-export type GitProviderName = 'azure' | 'bitbucket' | 'gitea' | 'github' | 'gitlab';
+export type GitProviderName = ForgeProviderName;
 
 /**
  * The web page of a commit, as Kargo's git providers give it for git-push's `commitURL`: the
@@ -16,7 +17,7 @@ export function commitUrlFor(
   commit: string,
   provider?: GitProviderName,
 ): string | undefined {
-  const name = provider ?? detectProvider(repoURL);
+  const name = provider ?? detectForgeProvider(repoURL);
   if (!name) return undefined;
   const parsed = parseNormalized(repoURL);
   if (!parsed) return undefined;
@@ -39,28 +40,6 @@ export function commitUrlFor(
         ? `https://dev.azure.com${path.replace(/^\/v3(?=\/)/, '')}/commit/${commit}`
         : undefined;
   }
-}
-
-/** Kargo's provider predicates over the URL as given (what Go's url.Parse reads as a host). */
-function detectProvider(repoURL: string): GitProviderName | undefined {
-  let host: string;
-  try {
-    const url = new URL(repoURL);
-    if (!/^[a-z][a-z0-9+.-]*:$/.test(url.protocol) || !url.host) return undefined;
-    host = url.host;
-  } catch {
-    return undefined; // SCP-style addresses are no URL to Go either: no provider is found
-  }
-  if (host.includes('github') || host.endsWith('.ghe.com')) return 'github';
-  if (host.includes('gitlab')) return 'gitlab';
-  if (url2hostname(host) === 'bitbucket.org') return 'bitbucket';
-  if (host === 'dev.azure.com' || host.endsWith('visualstudio.com')) return 'azure';
-  if (host.includes('gitea')) return 'gitea';
-  return undefined;
-}
-
-function url2hostname(host: string): string {
-  return host.replace(/:\d+$/, '');
 }
 
 /** The host and path of the normalised URL (Kargo's urls.NormalizeGit, then url.Parse). */

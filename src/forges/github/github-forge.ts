@@ -1,0 +1,192 @@
+import { Octokit } from '@octokit/rest';
+import { normalizeGitUrl } from '../../api/repo-urls.js';
+import {
+  ForgeError,
+  type CreatePullRequest,
+  type GitForge,
+  type ListPullRequests,
+  type PullRequest,
+} from '../forge.js';
+
+export interface GitHubForgeOptions {
+  /** The repository, as git knows it (https://github.com/owner/repo.git, git@…, ssh://…). */
+  repoURL: string;
+  /** A token with access to the repository (the project's git credentials' password). */
+  token?: string | undefined;
+  /**
+   * The REST API's base URL; by default https://api.github.com for github.com and
+   * `https://<host>/api/v3` for GitHub Enterprise Server, as Kargo derives it.
+   */
+  apiBaseUrl?: string | undefined;
+  /** For tests and proxies: the fetch Octokit uses. */
+  fetch?: typeof fetch | undefined;
+}
+
+interface GitHubPull {
+  number: number;
+  html_url: string;
+  state: string;
+  merged?: boolean | null;
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+  head: { sha: string };
+  created_at?: string;
+}
+
+/** GitHub (and GitHub Enterprise) pull requests through Octokit (docs/adr/0003). */
+export class GitHubForge implements GitForge {
+  readonly owner: string;
+  readonly repo: string;
+  readonly #octokit: Octokit;
+
+  constructor(options: GitHubForgeOptions) {
+    const { host, owner, repo } = parseGitHubRepo(options.repoURL);
+    this.owner = owner;
+    this.repo = repo;
+    this.#octokit = new Octokit({
+      auth: options.token || undefined,
+      baseUrl:
+        options.apiBaseUrl ??
+        (host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`),
+      request: options.fetch ? { fetch: options.fetch } : undefined,
+      userAgent: 'gantry',
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+  }
+
+  async createPullRequest(options: CreatePullRequest): Promise<PullRequest> {
+    const created = await this.#call(() =>
+      this.#octokit.rest.pulls.create({
+        owner: this.owner,
+        repo: this.repo,
+        title: options.title,
+        body: options.description,
+        head: options.head,
+        base: options.base,
+      }),
+    );
+    if (options.labels && options.labels.length > 0)
+      await this.#call(() =>
+        this.#octokit.rest.issues.addLabels({
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: created.number,
+          labels: options.labels!,
+        }),
+      );
+    return toPullRequest(created);
+  }
+
+  async getPullRequest(number: number): Promise<PullRequest> {
+    const pull = await this.#call(() =>
+      this.#octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number }),
+    );
+    return toPullRequest(pull);
+  }
+
+  async listPullRequests(options: ListPullRequests): Promise<PullRequest[]> {
+    const pulls = await this.#call(() =>
+      this.#octokit.paginate(this.#octokit.rest.pulls.list, {
+        owner: this.owner,
+        repo: this.repo,
+        state: options.state === 'any' ? 'all' : options.state,
+        ...(options.head ? { head: `${this.owner}:${options.head}` } : {}),
+        ...(options.base ? { base: options.base } : {}),
+        per_page: 100,
+      }),
+    );
+    return (pulls as GitHubPull[])
+      .map(toPullRequest)
+      .filter((pr) => !options.headCommit || pr.headSha === options.headCommit);
+  }
+
+  async mergePullRequest(
+    number: number,
+    options: { method?: string | undefined } = {},
+  ): Promise<{ pullRequest: PullRequest; merged: boolean }> {
+    const current = await this.getPullRequest(number);
+    if (current.merged) return { pullRequest: current, merged: false };
+    if (!current.open)
+      throw new ForgeError(`pull request #${number} is closed without being merged`, 422, false);
+    await this.#call(() =>
+      this.#octokit.rest.pulls.merge({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        ...(options.method
+          ? { merge_method: options.method as 'merge' | 'squash' | 'rebase' }
+          : {}),
+      }),
+    );
+    return { pullRequest: await this.getPullRequest(number), merged: true };
+  }
+
+  /** One API call: its data, or a ForgeError with GitHub's status and message. */
+  async #call<T>(request: () => Promise<T | { data: T }>): Promise<T> {
+    try {
+      const answer = await request();
+      return typeof answer === 'object' && answer !== null && 'data' in answer
+        ? (answer).data
+        : (answer);
+    } catch (err) {
+      throw toForgeError(err);
+    }
+  }
+}
+
+/** owner and repository of a GitHub URL, as Kargo's ParseRepoURL: exactly two path parts. */
+export function parseGitHubRepo(repoURL: string): { host: string; owner: string; repo: string } {
+  let url: URL;
+  try {
+    url = new URL(normalizeGitUrl(repoURL));
+  } catch {
+    throw new ForgeError(
+      `error parsing github repository URL ${JSON.stringify(repoURL)}`,
+      0,
+      false,
+    );
+  }
+  const parts = url.pathname.replace(/^\//, '').split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new ForgeError(
+      `could not extract repository owner and name from URL ${JSON.stringify(repoURL)}`,
+      0,
+      false,
+    );
+  return { host: url.host, owner: parts[0], repo: parts[1] };
+}
+
+function toPullRequest(pull: GitHubPull): PullRequest {
+  return {
+    number: pull.number,
+    url: pull.html_url,
+    open: pull.state === 'open',
+    merged: pull.merged === true || !!pull.merged_at,
+    mergeCommitSha: (pull.merged === true || pull.merged_at ? pull.merge_commit_sha : '') ?? '',
+    headSha: pull.head.sha,
+    ...(pull.created_at ? { createdAt: pull.created_at } : {}),
+  };
+}
+
+/** GitHub's answer as a ForgeError: 5xx, 429, 403 rate limits and 405 "base modified" retry. */
+function toForgeError(err: unknown): ForgeError {
+  const failure = err as {
+    status?: number;
+    message?: string;
+    response?: { headers?: Record<string, string | undefined>; data?: { message?: string } };
+  };
+  const status = failure.status ?? 0;
+  const headers = failure.response?.headers ?? {};
+  const message = failure.response?.data?.message ?? failure.message ?? String(err);
+  const retryAfter = Number(headers['retry-after']);
+  const rateLimited =
+    status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0');
+  const baseModified = status === 405 && /base branch was modified/i.test(message);
+  const transient = status === 0 || status >= 500 || rateLimited || baseModified;
+  return new ForgeError(
+    `GitHub answered ${status || 'nothing'}: ${message}`,
+    status,
+    transient,
+    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined,
+  );
+}
