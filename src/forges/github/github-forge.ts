@@ -126,8 +126,8 @@ export class GitHubForge implements GitForge {
     try {
       const answer = await request();
       return typeof answer === 'object' && answer !== null && 'data' in answer
-        ? (answer).data
-        : (answer);
+        ? answer.data
+        : answer;
     } catch (err) {
       throw toForgeError(err);
     }
