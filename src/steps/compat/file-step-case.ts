@@ -1,3 +1,4 @@
+import { compatIt, expectConfigCheck } from './row-case.js';
 import {
   existsSync,
   lstatSync,
@@ -8,10 +9,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createStepHarness, stepError } from '../../../test/step-harness.js';
 import type { StepDefinition } from '../../engine/step.js';
-import { parseStepConfig } from '../../engine/step-config.js';
 
 /**
  * One case of a Kargo file-step test table (file_writer_test.go, file_copier_test.go,
@@ -51,15 +51,9 @@ export interface FileStepCase {
 /** Registers one vitest case per table row. */
 export function runFileStepCases(step: StepDefinition, cases: readonly FileStepCase[]): void {
   for (const c of cases) {
-    const title = c.differs ? `${c.upstream} (differs: ${c.differs})` : c.upstream;
-    if (c.skip) {
-      it(`${title} — not run here: ${c.skip}`, () => expect(c.skip!.length).toBeGreaterThan(10));
-      continue;
-    }
-    it(title, async () => {
+    compatIt(c, async () => {
       if (c.validateOnly) {
-        if (c.error === undefined) expect(() => parseStepConfig(step, c.config)).not.toThrow();
-        else expect(() => parseStepConfig(step, c.config)).toThrow(c.error);
+        expectConfigCheck(step, c.config, c.error);
         return;
       }
       const harness = createStepHarness();

@@ -1,6 +1,7 @@
+import { compatIt } from './row-case.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createStepHarness, stepError } from '../../../test/step-harness.js';
 import type { StepDefinition, StepStatus } from '../../engine/step.js';
 import { parseStepConfig } from '../../engine/step-config.js';
@@ -41,13 +42,8 @@ export interface SimpleStepCase {
 /** Registers one vitest case per table row. */
 export function runSimpleStepCases(step: StepDefinition, cases: readonly SimpleStepCase[]): void {
   for (const c of cases) {
-    const title = c.differs ? `${c.upstream} (differs: ${c.differs})` : c.upstream;
-    if (c.skip) {
-      it(`${title} — not run here: ${c.skip}`, () => expect(c.skip!.length).toBeGreaterThan(10));
-      continue;
-    }
     const errors = c.error === undefined ? [] : [c.error].flat();
-    it(title, async () => {
+    compatIt(c, async () => {
       if (c.validateOnly) {
         if (c.error === undefined) expect(() => parseStepConfig(step, c.config)).not.toThrow();
         else {

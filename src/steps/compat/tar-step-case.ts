@@ -1,3 +1,4 @@
+import { compatIt, expectConfigCheck } from './row-case.js';
 import {
   closeSync,
   existsSync,
@@ -16,10 +17,9 @@ import {
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createStepHarness, stepError } from '../../../test/step-harness.js';
 import type { StepDefinition } from '../../engine/step.js';
-import { parseStepConfig } from '../../engine/step-config.js';
 
 /** One entry of an archive a case builds byte by byte (so names Go's writer would take, `../x` or `/etc/passwd`, can be written). */
 export interface ArchiveEntry {
@@ -76,15 +76,9 @@ export interface TarStepCase {
 /** Registers one vitest case per table row. */
 export function runTarStepCases(step: StepDefinition, cases: readonly TarStepCase[]): void {
   for (const c of cases) {
-    const title = c.differs ? `${c.upstream} (differs: ${c.differs})` : c.upstream;
-    if (c.skip) {
-      it(`${title} — not run here: ${c.skip}`, () => expect(c.skip!.length).toBeGreaterThan(10));
-      continue;
-    }
-    it(title, async () => {
+    compatIt(c, async () => {
       if (c.validateOnly) {
-        if (c.error === undefined) expect(() => parseStepConfig(step, c.config)).not.toThrow();
-        else expect(() => parseStepConfig(step, c.config)).toThrow(c.error);
+        expectConfigCheck(step, c.config, c.error);
         return;
       }
       const harness = createStepHarness();
