@@ -6,12 +6,60 @@ export interface GitForge {
   createPullRequest(options: CreatePullRequest): Promise<PullRequest>;
   getPullRequest(number: number): Promise<PullRequest>;
   listPullRequests(options: ListPullRequests): Promise<PullRequest[]>;
-  /** Merges an open pull request; one already merged answers as it is, `merged` false. */
-  mergePullRequest(
-    number: number,
-    options?: { method?: string | undefined },
-  ): Promise<{ pullRequest: PullRequest; merged: boolean }>;
+  /**
+   * Merges an open pull request, as Kargo's MergePullRequest: `merged` with the pull request
+   * as it is now when it merged (or had been merged already); `merged` false, and no pull
+   * request, when the host will not merge it yet but may later (checks or reviews pending, a
+   * draft, mergeability still being computed). A closed unmerged one, a conflict and a refused
+   * merge method reject with a terminal ForgeError.
+   */
+  mergePullRequest(number: number, options?: MergePullRequest): Promise<MergeResult>;
 }
+
+export interface MergePullRequest {
+  /** The host's merge method name (GitHub merge/squash/rebase, GitLab squash, …); host default. */
+  method?: string | undefined;
+}
+
+export type MergeResult = { merged: true; pullRequest: PullRequest } | { merged: false };
+
+/** What an adapter is built from (forge-adapters.ts). */
+export interface ForgeOptions {
+  /** The repository, as git knows it (https://host/owner/repo.git, git@host:…, ssh://…). */
+  repoURL: string;
+  /** A token with access to the repository (the project's git credentials' password). */
+  token?: string | undefined;
+  /** The host's REST API base URL, when the operator set one; else derived from repoURL. */
+  apiBaseUrl?: string | undefined;
+  /** Accept any TLS certificate from the host. */
+  insecureSkipTLSVerify?: boolean | undefined;
+  /** The fetch adapters on fetch use (tests, proxies); the global one by default. */
+  fetch?: typeof fetch | undefined;
+}
+
+/** What the pull-request steps are handed (StepContext.forges): a GitForge per repository. */
+export interface ForgeConnector {
+  /**
+   * The host's adapter for a repository: the step's `provider` if it names one, else the
+   * operator's host entry (--forge-config), else Kargo's host-name rules. A terminal
+   * ForgeError when none applies, in Kargo's words.
+   */
+  open(repoURL: string, options: OpenForge): GitForge;
+}
+
+export interface OpenForge {
+  provider?: string | undefined;
+  /** The project's git credentials' password for the repository. */
+  token?: string | undefined;
+  insecureSkipTLSVerify?: boolean | undefined;
+}
+
+/** For places given no connector: every repository is refused. */
+export const noForges: ForgeConnector = {
+  open: () => {
+    throw new ForgeError('pull requests are not available here', 0, false);
+  },
+};
 
 export interface CreatePullRequest {
   title: string;
@@ -53,6 +101,8 @@ export class ForgeError extends Error {
     readonly status: number,
     readonly transient: boolean,
     readonly retryAfterMs?: number | undefined,
+    /** The host's own words, without Gantry's prefix. */
+    readonly hostMessage: string = message,
   ) {
     super(message);
   }

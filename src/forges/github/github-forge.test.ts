@@ -1,108 +1,91 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubDouble, type GitHubDouble } from '../../../test/forges/github-double.js';
-import { startGitServer, type TestGitServer } from '../../../test/git-server.js';
+import { describe, expect, it } from 'vitest';
+import { startGitHubDouble } from '../../../test/forges/github-double.js';
+import { startGitServer } from '../../../test/git-server.js';
 import { ForgeError } from '../forge.js';
+import { describeForgeContract } from '../forge.contract.js';
 import { GitHubForge, parseGitHubRepo } from './github-forge.js';
 
 /**
  * The GitHub adapter against the contract double of GitHub's REST API (test/forges/
  * github-double.ts), whose branches and merges are real git on the test git server.
  */
-describe('GitHub pull requests', () => {
-  let git: TestGitServer;
-  let github: GitHubDouble;
-  let forge: GitHubForge;
+describeForgeContract('GitHub', async () => {
+  const git = await startGitServer();
+  const double = await startGitHubDouble(git, { token: 't0ken' });
+  return {
+    git,
+    double,
+    repository: 'acme/shop',
+    forge: (token = 't0ken') =>
+      new GitHubForge({
+        repoURL: 'https://github.com/acme/shop.git',
+        token,
+        apiBaseUrl: double.apiUrl,
+      }),
+    async stop() {
+      await double.stop();
+      await git.stop();
+    },
+  };
+});
 
-  beforeAll(async () => {
-    git = await startGitServer();
-    github = await startGitHubDouble(git, { token: 't0ken' });
-    git.createRepo('shop', { 'env/prod/app.yaml': 'tag: v1\n' });
-    // A promotion's branch with one change, as git-push with generateTargetBranch leaves it.
-    const main = git.git('shop', ['rev-parse', 'main']).trim();
-    git.commitFiles('shop', { 'env/prod/app.yaml': 'tag: v2\n' }, 'Promote v2');
-    const promoted = git.git('shop', ['rev-parse', 'main']).trim();
-    git.git('shop', ['update-ref', 'refs/heads/kargo/promotion/prod.1', promoted]);
-    git.git('shop', ['update-ref', 'refs/heads/main', main]);
-    forge = new GitHubForge({
-      repoURL: github.repoURL('acme', 'shop'),
-      token: 't0ken',
-      apiBaseUrl: github.url,
-    });
-  });
-  afterAll(async () => {
-    await github.stop();
-    await git.stop();
-  });
+describe('GitHub specifics', () => {
+  it('merges with the method asked for, and a refused method is final', async () => {
+    const git = await startGitServer();
+    const double = await startGitHubDouble(git);
+    try {
+      git.createRepo('acme/web', { 'a.txt': 'a\n' });
+      const forge = new GitHubForge({
+        repoURL: 'git@github.com:acme/web.git',
+        apiBaseUrl: double.apiUrl,
+      });
+      for (const branch of ['one', 'two']) {
+        git.git('acme/web', ['branch', branch, 'main']);
+        const work = git.git('acme/web', ['rev-parse', `${branch}^{tree}`]).trim();
+        const commit = git
+          .git('acme/web', ['commit-tree', work, '-p', branch, '-m', `change ${branch}`])
+          .trim();
+        git.git('acme/web', ['update-ref', `refs/heads/${branch}`, commit]);
+      }
+      const one = await forge.createPullRequest({ title: 'one', head: 'one', base: 'main' });
+      const squashed = await forge.mergePullRequest(one.number, { method: 'squash' });
+      expect(squashed.merged).toBe(true);
+      expect(
+        git.git('acme/web', ['rev-list', '--parents', '-n', '1', 'main']).trim().split(' '),
+      ).toHaveLength(2);
 
-  it('opens a pull request with labels, finds it again, and merges it into real git', async () => {
-    const opened = await forge.createPullRequest({
-      title: 'Promote v2 to prod',
-      description: 'Freight fruitful-ferret',
-      head: 'kargo/promotion/prod.1',
-      base: 'main',
-      labels: ['kargo', 'prod'],
-    });
-    expect(opened).toMatchObject({ number: 1, open: true, merged: false, mergeCommitSha: '' });
-    expect(opened.url).toBe(`${github.url}/acme/shop/pull/1`);
-    expect(github.requests).toContain('POST /repos/acme/shop/issues/1/labels');
-
-    // A re-run after a crash looks before opening: the same pull request.
-    const found = await forge.listPullRequests({
-      state: 'open',
-      head: 'kargo/promotion/prod.1',
-      base: 'main',
-    });
-    expect(found.map((pr) => pr.number)).toEqual([1]);
-    expect(await forge.listPullRequests({ state: 'open', headCommit: 'f'.repeat(40) })).toEqual([]);
-
-    // Opening it twice is GitHub's 422, terminal.
-    const duplicate = await forge
-      .createPullRequest({ title: 'again', head: 'kargo/promotion/prod.1', base: 'main' })
-      .catch((err: unknown) => err);
-    expect(duplicate).toBeInstanceOf(ForgeError);
-    expect((duplicate as ForgeError).status).toBe(422);
-    expect((duplicate as ForgeError).transient).toBe(false);
-
-    const { pullRequest, merged } = await forge.mergePullRequest(1);
-    expect(merged).toBe(true);
-    expect(pullRequest).toMatchObject({ open: false, merged: true });
-    expect(pullRequest.mergeCommitSha).toBe(git.git('shop', ['rev-parse', 'main']).trim());
-    expect(git.git('shop', ['show', 'main:env/prod/app.yaml'])).toBe('tag: v2\n');
-    expect(
-      git.git('shop', ['rev-list', '--parents', '-n', '1', 'main']).trim().split(' '),
-    ).toHaveLength(3);
-
-    // Merging again answers the merged pull request, merging nothing.
-    const again = await forge.mergePullRequest(1);
-    expect(again).toEqual({ pullRequest, merged: false });
+      double.refuseMethod('rebase');
+      const two = await forge.createPullRequest({ title: 'two', head: 'two', base: 'main' });
+      const refused = (await forge
+        .mergePullRequest(two.number, { method: 'rebase' })
+        .catch((e: unknown) => e)) as ForgeError;
+      expect(refused).toBeInstanceOf(ForgeError);
+      expect([refused.status, refused.transient]).toEqual([405, false]);
+      expect(refused.message).toBe(
+        'GitHub answered 405: Rebase merges are not allowed on this repository.',
+      );
+    } finally {
+      await double.stop();
+      await git.stop();
+    }
   });
 
-  it.each([
-    [502, 'Server Error', {}, true, undefined],
-    [429, 'API rate limit exceeded', { 'retry-after': '7' }, true, 7000],
-    [405, 'Base branch was modified. Review and try the merge again.', {}, true, undefined],
-    [404, 'Not Found', {}, false, undefined],
-  ])('answers %i as a %s ForgeError', async (status, message, headers, transient, retryAfterMs) => {
-    github.failNext(status, message, headers);
-    const err = (await forge.getPullRequest(1).catch((e: unknown) => e)) as ForgeError;
-    expect(err).toBeInstanceOf(ForgeError);
-    expect([err.status, err.transient, err.retryAfterMs]).toEqual([
-      status,
-      transient,
-      retryAfterMs,
-    ]);
-    expect(err.message).toBe(`GitHub answered ${status}: ${message}`);
-  });
-
-  it('says GitHub refused the token', async () => {
-    const stranger = new GitHubForge({
-      repoURL: github.repoURL('acme', 'shop'),
-      token: 'wrong',
-      apiBaseUrl: github.url,
-    });
-    await expect(stranger.getPullRequest(1)).rejects.toThrow(
-      'GitHub answered 401: Bad credentials',
-    );
+  it('reads a 403 that is not an exhausted rate limit as a final refusal', async () => {
+    const git = await startGitServer();
+    const double = await startGitHubDouble(git);
+    try {
+      const forge = new GitHubForge({
+        repoURL: 'https://github.com/acme/none.git',
+        apiBaseUrl: double.apiUrl,
+      });
+      double.failNext({ status: 403, message: 'API rate limit exceeded for user ID 1.' });
+      const limited = (await forge.getPullRequest(1).catch((e: unknown) => e)) as ForgeError;
+      // 403 without x-ratelimit-remaining: 0 is a permission refusal, final.
+      expect([limited.status, limited.transient]).toEqual([403, false]);
+    } finally {
+      await double.stop();
+      await git.stop();
+    }
   });
 
   it.each([

@@ -3,24 +3,13 @@ import { normalizeGitUrl } from '../../api/repo-urls.js';
 import {
   ForgeError,
   type CreatePullRequest,
+  type ForgeOptions,
   type GitForge,
   type ListPullRequests,
+  type MergePullRequest,
+  type MergeResult,
   type PullRequest,
 } from '../forge.js';
-
-export interface GitHubForgeOptions {
-  /** The repository, as git knows it (https://github.com/owner/repo.git, git@…, ssh://…). */
-  repoURL: string;
-  /** A token with access to the repository (the project's git credentials' password). */
-  token?: string | undefined;
-  /**
-   * The REST API's base URL; by default https://api.github.com for github.com and
-   * `https://<host>/api/v3` for GitHub Enterprise Server, as Kargo derives it.
-   */
-  apiBaseUrl?: string | undefined;
-  /** For tests and proxies: the fetch Octokit uses. */
-  fetch?: typeof fetch | undefined;
-}
 
 interface GitHubPull {
   number: number;
@@ -29,6 +18,9 @@ interface GitHubPull {
   merged?: boolean | null;
   merged_at?: string | null;
   merge_commit_sha?: string | null;
+  mergeable?: boolean | null;
+  mergeable_state?: string;
+  draft?: boolean;
   head: { sha: string };
   created_at?: string;
 }
@@ -39,7 +31,7 @@ export class GitHubForge implements GitForge {
   readonly repo: string;
   readonly #octokit: Octokit;
 
-  constructor(options: GitHubForgeOptions) {
+  constructor(options: ForgeOptions) {
     const { host, owner, repo } = parseGitHubRepo(options.repoURL);
     this.owner = owner;
     this.repo = repo;
@@ -100,25 +92,63 @@ export class GitHubForge implements GitForge {
       .filter((pr) => !options.headCommit || pr.headSha === options.headCommit);
   }
 
-  async mergePullRequest(
-    number: number,
-    options: { method?: string | undefined } = {},
-  ): Promise<{ pullRequest: PullRequest; merged: boolean }> {
-    const current = await this.getPullRequest(number);
-    if (current.merged) return { pullRequest: current, merged: false };
-    if (!current.open)
-      throw new ForgeError(`pull request #${number} is closed without being merged`, 422, false);
-    await this.#call(() =>
-      this.#octokit.rest.pulls.merge({
-        owner: this.owner,
-        repo: this.repo,
-        pull_number: number,
-        ...(options.method
-          ? { merge_method: options.method as 'merge' | 'squash' | 'rebase' }
-          : {}),
-      }),
-    );
-    return { pullRequest: await this.getPullRequest(number), merged: true };
+  /**
+   * Kargo's reading of GitHub's `mergeable_state`: clean, unstable and has_hooks merge; dirty
+   * is a conflict (terminal); blocked and behind try, and a refusal then means "not yet";
+   * draft and unknown are "not yet"; without a state, `draft` and `mergeable` decide.
+   */
+  async mergePullRequest(number: number, options: MergePullRequest = {}): Promise<MergeResult> {
+    const pull = (await this.#call(() =>
+      this.#octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number }),
+    )) as GitHubPull;
+    if (pull.merged_at) return { merged: true, pullRequest: toPullRequest(pull) };
+    if (pull.state !== 'open')
+      throw new ForgeError(`pull request ${number} is closed but not merged`, 422, false);
+    let policyBlocked = false;
+    switch (pull.mergeable_state) {
+      case 'clean':
+      case 'unstable':
+      case 'has_hooks':
+        break;
+      case 'dirty':
+        throw new ForgeError(
+          `pull request ${number} has conflicts and cannot be merged`,
+          409,
+          false,
+        );
+      case 'blocked':
+      case 'behind':
+        policyBlocked = true;
+        break;
+      case 'draft':
+      case 'unknown':
+        return { merged: false };
+      default:
+        if (pull.draft === true || pull.mergeable !== true) return { merged: false };
+    }
+    try {
+      const result = await this.#call(() =>
+        this.#octokit.rest.pulls.merge({
+          owner: this.owner,
+          repo: this.repo,
+          pull_number: number,
+          ...(options.method
+            ? { merge_method: options.method as 'merge' | 'squash' | 'rebase' }
+            : {}),
+        }),
+      );
+      if (!result.merged)
+        throw new ForgeError(`merge rejected for pull request ${number}`, 405, false);
+    } catch (err) {
+      if (
+        err instanceof ForgeError &&
+        err.status === 405 &&
+        transientMergeRefusal(err.hostMessage, policyBlocked)
+      )
+        return { merged: false };
+      throw err;
+    }
+    return { merged: true, pullRequest: await this.getPullRequest(number) };
   }
 
   /** One API call: its data, or a ForgeError with GitHub's status and message. */
@@ -156,13 +186,25 @@ export function parseGitHubRepo(repoURL: string): { host: string; owner: string;
   return { host: url.host, owner: parts[0], repo: parts[1] };
 }
 
+/**
+ * Kargo's rule for GitHub's 405 on merge: a refused merge method is final; a base branch that
+ * moved, or GitHub's generic "not mergeable", is "not yet"; anything else is "not yet" only when
+ * branch protection was already blocking the pull request.
+ */
+function transientMergeRefusal(message: string, policyBlocked: boolean): boolean {
+  if (message.includes('not allowed')) return false;
+  if (message.includes('Base branch was modified')) return true;
+  if (message.includes('Pull Request is not mergeable')) return true;
+  return policyBlocked;
+}
+
 function toPullRequest(pull: GitHubPull): PullRequest {
   return {
     number: pull.number,
     url: pull.html_url,
     open: pull.state === 'open',
-    merged: pull.merged === true || !!pull.merged_at,
-    mergeCommitSha: (pull.merged === true || pull.merged_at ? pull.merge_commit_sha : '') ?? '',
+    merged: !!pull.merged_at,
+    mergeCommitSha: (pull.merged_at ? pull.merge_commit_sha : '') ?? '',
     headSha: pull.head.sha,
     ...(pull.created_at ? { createdAt: pull.created_at } : {}),
   };
@@ -170,6 +212,7 @@ function toPullRequest(pull: GitHubPull): PullRequest {
 
 /** GitHub's answer as a ForgeError: 5xx, 429, 403 rate limits and 405 "base modified" retry. */
 function toForgeError(err: unknown): ForgeError {
+  if (err instanceof ForgeError) return err;
   const failure = err as {
     status?: number;
     message?: string;
@@ -178,7 +221,11 @@ function toForgeError(err: unknown): ForgeError {
   const status = failure.status ?? 0;
   const headers = failure.response?.headers ?? {};
   const message = failure.response?.data?.message ?? failure.message ?? String(err);
-  const retryAfter = Number(headers['retry-after']);
+  const retryAfter =
+    headers['retry-after'] !== undefined
+      ? Number(headers['retry-after'])
+      : // A primary rate limit says when it resets (epoch seconds).
+        Number(headers['x-ratelimit-reset']) - Date.now() / 1000;
   const rateLimited =
     status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0');
   const baseModified = status === 405 && /base branch was modified/i.test(message);
@@ -187,6 +234,9 @@ function toForgeError(err: unknown): ForgeError {
     `GitHub answered ${status || 'nothing'}: ${message}`,
     status,
     transient,
-    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined,
+    rateLimited && Number.isFinite(retryAfter) && retryAfter >= 0
+      ? Math.ceil(retryAfter * 1000)
+      : undefined,
+    message,
   );
 }
