@@ -7,6 +7,7 @@ import { deleteStep } from './delete.js';
 import { fileWriteStep } from './file-write.js';
 import { gitClearStep } from './git-clear.js';
 import { gitTagStep } from './git-tag.js';
+import { helmTemplateStep } from './helm-template.js';
 import { helmUpdateChartStep } from './helm-update-chart.js';
 import { jsonParseStep } from './json-parse.js';
 import { jsonUpdateStep } from './json-update.js';
@@ -51,6 +52,7 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   kustomizeSetImageStep,
   kustomizeBuildStep,
   helmUpdateChartStep,
+  helmTemplateStep,
   ociDownloadStep,
   httpStep,
   httpDownloadStep,
