@@ -25,6 +25,17 @@ export type WebhookOutcome =
       /** One line for logs and the response, e.g. `push to refs/heads/main of acme/gitops`. */
       description: string;
     }
+  | {
+      /**
+       * A pull request was merged or closed: Promotions waiting on it (git-wait-for-pr, whose
+       * state records the pull request's web page) look again at once instead of at their next
+       * poll.
+       */
+      kind: 'pull-request';
+      /** The pull request's web page, as the host's API reports it (`html_url`, `web_url`). */
+      urls: string[];
+      description: string;
+    }
   | { kind: 'ignored'; reason: string };
 
 /**

@@ -123,6 +123,16 @@ export class WebhookReceivers {
     const outcome = handler.parse(request);
     if (outcome.kind === 'ping') return { status: 200, body: { message: outcome.message } };
     if (outcome.kind === 'ignored') return { status: 200, body: { message: outcome.reason } };
+    if (outcome.kind === 'pull-request') {
+      const woken = await this.#wakePromotions(found.project, outcome.urls);
+      return {
+        status: 200,
+        body: {
+          message: `${outcome.description}: woke ${woken.length} Promotion${woken.length === 1 ? '' : 's'}`,
+          refreshed: woken,
+        },
+      };
+    }
     const warehouses = await this.#subscribed(
       found.project,
       outcome.repositories,
@@ -137,6 +147,43 @@ export class WebhookReceivers {
         refreshed,
       },
     };
+  }
+
+  /**
+   * Marks for a refresh the project's Running Promotions whose state names one of these pull
+   * requests (git-wait-for-pr records `pr.url` while it waits); the replica running one wakes
+   * its waiting step. A repeated delivery only wakes them again, which is harmless.
+   */
+  async #wakePromotions(project: string, urls: string[]): Promise<string[]> {
+    const wanted = new Set(urls);
+    const { items } = await this.#store.list('Promotion', { namespace: project });
+    const waiting = items.filter((promotion) => {
+      const status = promotion.status as
+        { phase?: string; state?: Record<string, unknown> } | undefined;
+      if (status?.phase !== 'Running') return false;
+      return Object.values(status.state ?? {}).some((output) => {
+        const pr = (output as { pr?: { url?: unknown } } | null)?.pr;
+        return typeof pr?.url === 'string' && wanted.has(pr.url);
+      });
+    });
+    const token = `${this.#now().toISOString()}.webhook.${Math.random().toString(36).slice(2, 8)}`;
+    const woken: string[] = [];
+    for (const promotion of waiting) {
+      try {
+        await this.#store.write([
+          {
+            op: 'patchMetadata',
+            key: { kind: 'Promotion', namespace: project, name: promotion.metadata.name },
+            annotations: { [REFRESH_ANNOTATION]: token },
+          },
+        ]);
+        woken.push(promotion.metadata.name);
+      } catch (err) {
+        // Gone meanwhile: nothing waits on it any more.
+        if (!isGantryError(err, 'NotFound')) throw err;
+      }
+    }
+    return woken.sort();
   }
 
   /** The receiver whose path is `/webhook/<provider>/<hash>`, compared in constant time. */
