@@ -86,6 +86,37 @@ export async function updateChartDependencies(
 }
 
 /**
+ * `helm dependency build` as Kargo runs it for helm-template (EphemeralDependencyManager.Build
+ * over Helm's downloader.Manager.Build): nothing without dependencies; without Chart.lock, what
+ * `helm dependency update` does (the lock is written); with one, the locked versions fetched
+ * into `charts/`, once Chart.lock is checked to match Chart.yaml (Helm's digest).
+ */
+export async function buildChartDependencies(
+  context: StepContext,
+  chartPath: string,
+): Promise<void> {
+  const chartYaml = posix.join(chartPath, 'Chart.yaml');
+  const metadata = parseChart(readText(context, chartYaml), chartYaml);
+  if (metadata.dependencies.length === 0) return;
+  checkLocalDependencies(context, chartPath);
+  const lockPath = posix.join(chartPath, 'Chart.lock');
+  const lockText = readOptional(context, lockPath);
+  if (lockText === undefined) {
+    await updateChartDependencies(context, chartPath);
+    return;
+  }
+  const lock = parseLockText(lockText, lockPath);
+  if (
+    lock.dependencies.length !== metadata.dependencies.length ||
+    lockDigest(metadata.dependencies, lock.dependencies) !== lock.digest
+  )
+    throw terminalError(
+      'the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml). Please update the dependencies',
+    );
+  await new Resolver(context, chartPath).downloadAll(metadata.dependencies, lock.dependencies);
+}
+
+/**
  * Kargo's validateDependencies, before anything is changed: a `file://` dependency must be a
  * relative path that exists and stays in the working directory (links included).
  */
