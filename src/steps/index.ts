@@ -14,6 +14,7 @@ import { jsonUpdateStep } from './json-update.js';
 import { kustomizeBuildStep } from './kustomize-build.js';
 import { kustomizeSetImageStep } from './kustomize-set-image.js';
 import { ociDownloadStep } from './oci-download.js';
+import { ociPushStep } from './oci-push.js';
 import { httpStep } from './http.js';
 import { httpDownloadStep } from './http-download.js';
 import { setMetadataStep } from './set-metadata.js';
@@ -54,6 +55,7 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   helmUpdateChartStep,
   helmTemplateStep,
   ociDownloadStep,
+  ociPushStep,
   httpStep,
   httpDownloadStep,
   setMetadataStep,

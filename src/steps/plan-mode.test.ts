@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -211,6 +212,18 @@ const ROWS: Row[] = [
       {
         uses: 'oci-download',
         config: { imageRef: 'registry.test/team/notes:v1', outPath: './notes/notes.txt' },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
+    kinds: ['oci-push'],
+    // A copy to another repository: a plan reads the source, never writes the destination.
+    steps: () => [
+      {
+        uses: 'oci-push',
+        as: 'push',
+        config: { srcRef: 'registry.test/team/notes:v1', destRef: 'registry.test/prod/notes:v1' },
       },
     ],
     phase: 'Succeeded',
@@ -535,7 +548,47 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         ],
       }),
     blob: () => Promise.resolve(Buffer.from('notes\n')),
+    rawManifest: () => {
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: {
+            mediaType: 'application/vnd.oci.empty.v1+json',
+            digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000003',
+            size: 2,
+          },
+          layers: [
+            {
+              mediaType: 'text/plain',
+              digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000002',
+              size: 6,
+            },
+          ],
+        }),
+      );
+      return Promise.resolve({
+        digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        bytes,
+      });
+    },
+    copyBlob: () => Promise.reject(new Error('this registry is read only')),
+    putManifest: () => Promise.reject(new Error('this registry is read only')),
   };
+
+  /** The registry of one world: it records what is pushed to it with the world's metadata. */
+  const artifactsOf = (metadata: string[]): ArtifactRegistry => ({
+    ...NOTES_ARTIFACT,
+    copyBlob: (blob, from, to) => {
+      metadata.push(`blob ${blob.digest} ${from.repository} -> ${to.repository}`);
+      return Promise.resolve('uploaded');
+    },
+    putManifest: (repository, reference, manifest) => {
+      metadata.push(`manifest ${repository}:${reference}`);
+      return Promise.resolve(`sha256:${createHash('sha256').update(manifest.bytes).digest('hex')}`);
+    },
+  });
 
   async function world(row: Row, name: string): Promise<World> {
     const repo = `${row.kinds[0] ?? 'extra'}-${name}`;
@@ -568,7 +621,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         // Real time, briefly: argocd steps wait for the double's operations.
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),
         argocd: instances,
-        artifacts: NOTES_ARTIFACT,
+        artifacts: artifactsOf(metadata),
         http: createGuardedHttp(createOutboundPolicy({ allow: ['loopback'], deny: [] })),
         setMetadata: (project, kind, target, values) => {
           metadata.push(`${project}/${kind}/${target} ${JSON.stringify(values)}`);

@@ -2,6 +2,8 @@ import type {
   ArtifactManifest,
   ArtifactRegistry,
   RegistryAccess,
+  RepositoryAccess,
+  StoredManifest,
 } from '../../artifacts/artifact-registry.js';
 import { DiscoveryError } from '../discovery.js';
 import { parseImageRepository } from './image-repository.js';
@@ -61,6 +63,39 @@ export class ArtifactRegistryClient implements ArtifactRegistry {
     maxBytes: number,
   ): Promise<Buffer> {
     return this.#registry.blob(this.#call(repository, access), digest, maxBytes);
+  }
+
+  rawManifest(
+    repository: string,
+    reference: string,
+    access: RegistryAccess,
+  ): Promise<StoredManifest> {
+    return this.#registry.rawManifest(this.#call(repository, access), reference);
+  }
+
+  copyBlob(
+    blob: { digest: string; size: number },
+    from: RepositoryAccess,
+    to: RepositoryAccess,
+  ): Promise<'present' | 'mounted' | 'uploaded'> {
+    return this.#registry.copyBlob(
+      this.#call(from.repository, from),
+      { ...this.#call(to.repository, to), push: true },
+      blob,
+    );
+  }
+
+  putManifest(
+    repository: string,
+    reference: string,
+    manifest: { mediaType: string; bytes: Buffer },
+    access: RegistryAccess,
+  ): Promise<string> {
+    return this.#registry.putManifest(
+      { ...this.#call(repository, access), push: true },
+      reference,
+      manifest,
+    );
   }
 
   #call(repository: string, access: RegistryAccess) {

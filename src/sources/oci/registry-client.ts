@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscoveryError, type DiscoveryCredentials } from '../discovery.js';
 import type { HttpGetter, HttpResponse } from '../http-get.js';
@@ -53,6 +54,33 @@ export interface RegistryCall {
   credentials?: DiscoveryCredentials | undefined;
   signal?: AbortSignal | undefined;
   insecure?: boolean | undefined;
+  /**
+   * The call writes to the repository (oci-push): tokens are asked for `pull,push` on it
+   * rather than `pull`.
+   */
+  push?: boolean | undefined;
+}
+
+/** A manifest or index exactly as the registry stores it (oci-push copies these bytes). */
+export interface RawManifest {
+  /** `sha256:…` of the bytes (checked against the reference when it is a digest). */
+  digest: string;
+  /** The Content-Type the registry answered with (or the body's `mediaType`). */
+  mediaType: string;
+  bytes: Buffer;
+}
+
+/** How a blob came to be in the destination repository. */
+export type BlobCopy = 'present' | 'mounted' | 'uploaded';
+
+interface SendOptions {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
+  accept: string;
+  maxBytes?: number;
+  body?: Buffer;
+  contentType?: string;
+  /** A cross-repository mount: the token must also allow pulling from this repository path. */
+  mountFrom?: string;
 }
 
 interface CachedToken {
@@ -200,6 +228,227 @@ export class RegistryClient {
     return response.body;
   }
 
+  /**
+   * A manifest or index by tag or digest, exactly as stored: the bytes (whose digest is what a
+   * copy must keep), the media type the registry gave. A digest reference is checked against
+   * the bytes, and so is the registry's Docker-Content-Digest.
+   */
+  async rawManifest(call: RegistryCall, reference: string): Promise<RawManifest> {
+    const response = await this.#send(call, `/v2/${call.repository.path}/manifests/${reference}`, {
+      accept: MANIFEST_ACCEPT,
+      maxBytes: 4 * 1024 * 1024,
+    });
+    if (response.status === 404)
+      throw new DiscoveryError(`registry answered 404: manifest ${reference} not found`, false, {
+        notFound: true,
+      });
+    if (response.status !== 200)
+      throw new DiscoveryError(
+        `registry answered ${response.status} for manifest ${reference}`,
+        false,
+      );
+    const digest = sha256(response.body);
+    const claimed = header(response.headers['docker-content-digest']);
+    const expected = reference.startsWith('sha256:') ? reference : claimed;
+    if (expected?.startsWith('sha256:') && expected !== digest)
+      throw new DiscoveryError(`manifest ${reference} arrived with digest ${digest}`, true);
+    const body = parseJson(response.body, `manifest ${reference}`) as ManifestBody;
+    const contentType = header(response.headers['content-type'])?.split(';')[0]?.trim();
+    const mediaType =
+      contentType && contentType !== 'application/json' ? contentType : (body.mediaType ?? '');
+    return { digest, mediaType, bytes: response.body };
+  }
+
+  /**
+   * Stores a manifest under a tag or its digest (PUT /v2/<name>/manifests/<reference>, with
+   * its media type as Content-Type); resolves with its digest once the registry's answer agrees
+   * with the bytes.
+   */
+  async putManifest(
+    call: RegistryCall,
+    reference: string,
+    manifest: { mediaType: string; bytes: Buffer },
+  ): Promise<string> {
+    const digest = sha256(manifest.bytes);
+    const response = await this.#send(
+      { ...call, push: true },
+      `/v2/${call.repository.path}/manifests/${reference}`,
+      {
+        method: 'PUT',
+        accept: '*/*',
+        body: manifest.bytes,
+        contentType: manifest.mediaType,
+      },
+    );
+    if (response.status !== 201 && response.status !== 200)
+      throw new DiscoveryError(
+        `registry answered ${response.status} to storing manifest ${reference}${errorDetail(response.body)}`,
+        false,
+      );
+    const stored = header(response.headers['docker-content-digest']);
+    if (stored && stored !== digest)
+      throw new DiscoveryError(
+        `registry stored manifest ${reference} as ${stored}, not ${digest}`,
+        false,
+      );
+    return digest;
+  }
+
+  /**
+   * Makes a blob of `from` present in `to` (oci-push), as go-containerregistry does: nothing
+   * when `to` has it; on the same registry, a cross-repository mount (POST
+   * /v2/<to>/blobs/uploads/?mount=<digest>&from=<from>), which a registry may refuse by
+   * opening an upload instead; otherwise the bytes streamed from `from` into a monolithic
+   * upload (POST, then PUT ?digest=), which the registry checks against the digest.
+   */
+  async copyBlob(
+    from: RegistryCall,
+    to: RegistryCall,
+    blob: { digest: string; size: number },
+  ): Promise<BlobCopy> {
+    const dest = { ...to, push: true };
+    const path = `/v2/${to.repository.path}/blobs/${blob.digest}`;
+    const existing = await this.#send(dest, path, { method: 'HEAD', accept: '*/*' });
+    if (existing.status === 200) return 'present';
+    let location: string | undefined;
+    if (
+      from.repository.apiBase === to.repository.apiBase &&
+      from.repository.registry === to.repository.registry &&
+      from.repository.path !== to.repository.path
+    ) {
+      const query = `mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from.repository.path)}`;
+      let mounted: HttpResponse | undefined;
+      try {
+        mounted = await this.#send(dest, `/v2/${to.repository.path}/blobs/uploads/?${query}`, {
+          method: 'POST',
+          accept: '*/*',
+          mountFrom: from.repository.path,
+        });
+      } catch (err) {
+        // Credentials that may push here but not pull there: upload the bytes instead.
+        if (!(err instanceof DiscoveryError) || err.transient) throw err;
+      }
+      if (mounted?.status === 201) return 'mounted';
+      location = mounted?.status === 202 ? header(mounted.headers.location) : undefined;
+      // The session opened by the refused mount belongs to the token asked for it.
+      if (location) {
+        await this.#upload(from, dest, location, blob, scopeOf(dest, from.repository.path));
+        return 'uploaded';
+      }
+    }
+    location = await this.#startUpload(dest);
+    await this.#upload(from, dest, location, blob, scopeOf(dest));
+    return 'uploaded';
+  }
+
+  async #startUpload(call: RegistryCall): Promise<string> {
+    const response = await this.#send(call, `/v2/${call.repository.path}/blobs/uploads/`, {
+      method: 'POST',
+      accept: '*/*',
+    });
+    const location = header(response.headers.location);
+    if (response.status !== 202 || !location)
+      throw new DiscoveryError(
+        `registry answered ${response.status} to starting a blob upload${errorDetail(response.body)}`,
+        false,
+      );
+    return location;
+  }
+
+  /** GET the blob from `from` as a stream and PUT it to the upload session, never buffered whole. */
+  async #upload(
+    from: RegistryCall,
+    to: RegistryCall,
+    location: string,
+    blob: { digest: string; size: number },
+    scope: string,
+  ): Promise<void> {
+    const source = await this.#openBlob(from, blob.digest);
+    const target = new URL(location, `${to.repository.apiBase}/`);
+    target.searchParams.set('digest', blob.digest);
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      'content-length': String(blob.size),
+    };
+    const authorization = this.#authorization(authIdentity(to), scope, to);
+    if (authorization) headers.authorization = authorization;
+    let response: HttpResponse;
+    try {
+      this.requests++;
+      response = await this.#http.request(target.toString(), {
+        method: 'PUT',
+        headers,
+        body: source,
+        signal: to.signal,
+        insecure: to.insecure,
+        timeoutMs: 120_000,
+      });
+    } catch (err) {
+      source.destroy();
+      if (to.signal?.aborted) throw err;
+      throw new DiscoveryError(
+        `could not upload blob ${blob.digest} to ${to.repository.registry}: ${(err as Error).message}`,
+        true,
+        { cause: err },
+      );
+    }
+    source.destroy();
+    if (response.status !== 201)
+      throw new DiscoveryError(
+        `registry answered ${response.status} to uploading blob ${blob.digest}${errorDetail(response.body)}`,
+        response.status >= 500 || response.status === 429 || response.status === 401,
+      );
+  }
+
+  /**
+   * A blob's bytes as a stream. A HEAD first (through the usual authentication and retries)
+   * says whether it exists and readies the credentials; redirects (object stores) are followed
+   * without them, as Docker does.
+   */
+  async #openBlob(call: RegistryCall, digest: string): Promise<Readable> {
+    const path = `/v2/${call.repository.path}/blobs/${digest}`;
+    const head = await this.#send(call, path, { method: 'HEAD', accept: '*/*' });
+    if (head.status === 404)
+      throw new DiscoveryError(`registry answered 404: blob ${digest} not found`, false);
+    let url = `${call.repository.apiBase}${path}`;
+    const authorization = this.#authorization(authIdentity(call), scopeOf(call), call);
+    let headers: Record<string, string> = authorization ? { authorization } : {};
+    for (let hops = 0; ; hops++) {
+      this.requests++;
+      let response;
+      try {
+        response = await this.#http.open(url, {
+          headers,
+          signal: call.signal,
+          insecure: call.insecure,
+          timeoutMs: 120_000,
+        });
+      } catch (err) {
+        if (call.signal?.aborted) throw err;
+        throw new DiscoveryError(
+          `cannot reach registry ${call.repository.registry}: ${(err as Error).message}`,
+          true,
+          { cause: err },
+        );
+      }
+      const location = header(response.headers.location);
+      if (response.status >= 300 && response.status < 400 && location && hops < 5) {
+        response.body.resume();
+        url = new URL(location, url).toString();
+        headers = {};
+        continue;
+      }
+      if (response.status !== 200) {
+        response.body.resume();
+        throw new DiscoveryError(
+          `registry answered ${response.status} for blob ${digest}`,
+          response.status >= 500 || response.status === 429,
+        );
+      }
+      return response.body;
+    }
+  }
+
   #cached<T>(key: string): T | undefined {
     return this.#byDigest.get(key) as T | undefined;
   }
@@ -215,23 +464,21 @@ export class RegistryClient {
   }
 
   /** One API request with authentication, the per-registry limit and retries. */
-  async #send(
-    call: RegistryCall,
-    path: string,
-    options: { method?: 'GET' | 'HEAD'; accept: string; maxBytes?: number },
-  ): Promise<HttpResponse> {
+  async #send(call: RegistryCall, path: string, options: SendOptions): Promise<HttpResponse> {
     const url = path.startsWith('http') ? path : `${call.repository.apiBase}${path}`;
     const identity = authIdentity(call);
-    const scope = `repository:${call.repository.path}:pull`;
+    const scope = scopeOf(call, options.mountFrom);
     let challenged = false;
     for (;;) {
       const headers: Record<string, string> = { accept: options.accept };
+      if (options.contentType) headers['content-type'] = options.contentType;
       const authorization = this.#authorization(identity, scope, call);
       if (authorization) headers.authorization = authorization;
       const response = await this.#withRetries(call, () =>
         this.#http.request(url, {
           method: options.method,
           headers,
+          body: options.body,
           signal: call.signal,
           insecure: call.insecure,
           maxBytes: options.maxBytes,
@@ -371,6 +618,20 @@ function authIdentity(call: RegistryCall): string {
         .slice(0, 16)
     : 'anonymous';
   return `${call.repository.registry}|${who}`;
+}
+
+/**
+ * The token scope a call needs: `pull` on its repository, `pull,push` when it writes there, plus
+ * `pull` on the repository a blob is mounted from (scopes space-separated, as the Docker token
+ * spec allows several).
+ */
+function scopeOf(call: RegistryCall, mountFrom?: string): string {
+  const own = `repository:${call.repository.path}:${call.push ? 'pull,push' : 'pull'}`;
+  return mountFrom ? `${own} repository:${mountFrom}:pull` : own;
+}
+
+function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 function basicHeader(credentials: DiscoveryCredentials): string {
