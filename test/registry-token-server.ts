@@ -13,7 +13,9 @@ import { join } from 'node:path';
  * Access policy, chosen so tests can tell good, wrong and missing credentials apart:
  * - right Basic credentials: every requested action is granted;
  * - wrong Basic credentials: 401, no token;
- * - no credentials: a token with an empty access list, so the registry still answers 401.
+ * - no credentials: a token with an empty access list, so the registry still answers 401;
+ * - the read-only user's credentials (when configured): only `pull` is granted, so a push is
+ *   refused by the registry, as with a registry account that may read but not write.
  */
 export interface TokenServer {
   /** `http://127.0.0.1:PORT/token`, the `realm` of the registry's challenge. */
@@ -24,6 +26,8 @@ export interface TokenServer {
   certPath: string;
   /** Requests the HTTP endpoint has received (including refused ones). */
   readonly requests: number;
+  /** The `scope` parameters of those requests, in order (one string per request). */
+  readonly scopes: string[];
   /** Signs a token directly, without an HTTP request (and without counting one). */
   mint(subject: string, access: TokenAccess[], ttlSeconds?: number): string;
   stop(): Promise<void>;
@@ -41,6 +45,7 @@ export async function startTokenServer(options: {
   password: string;
   service?: string;
   issuer?: string;
+  readOnly?: { username: string; password: string };
 }): Promise<TokenServer> {
   const service = options.service ?? 'gantry-test-registry';
   const issuer = options.issuer ?? 'gantry-test-issuer';
@@ -48,20 +53,25 @@ export async function startTokenServer(options: {
   const mint = (subject: string, access: TokenAccess[], ttlSeconds = 300) =>
     signToken({ key, x5c, issuer, service, subject, access, ttlSeconds });
   const expected = `${options.username}:${options.password}`;
+  const readOnly = options.readOnly && `${options.readOnly.username}:${options.readOnly.password}`;
   let requests = 0;
+  const scopes: string[] = [];
 
   const server = createServer((req, res) => {
     requests++;
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/token') return reply(res, 404, { error: 'not found' });
     if (req.method !== 'GET') return reply(res, 405, { error: 'only GET is supported' });
+    scopes.push(url.searchParams.getAll('scope').join(' '));
     const credentials = basicCredentials(req);
-    if (credentials !== undefined && credentials !== expected) {
+    if (credentials !== undefined && credentials !== expected && credentials !== readOnly) {
       res.setHeader('WWW-Authenticate', 'Basic realm="gantry-test-token"');
       return reply(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] });
     }
-    const access = credentials === undefined ? [] : parseScopes(url.searchParams.getAll('scope'));
-    const subject = credentials === undefined ? '' : options.username;
+    let access = credentials === undefined ? [] : parseScopes(url.searchParams.getAll('scope'));
+    if (credentials !== undefined && credentials === readOnly)
+      access = access.map((a) => ({ ...a, actions: a.actions.filter((x) => x === 'pull') }));
+    const subject = credentials === undefined ? '' : (credentials.split(':')[0] ?? '');
     const token = mint(subject, access);
     reply(res, 200, {
       token,
@@ -82,6 +92,7 @@ export async function startTokenServer(options: {
     get requests() {
       return requests;
     },
+    scopes,
     mint,
     async stop() {
       server.closeAllConnections();

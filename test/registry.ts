@@ -14,6 +14,7 @@ import {
   imageLayer,
   imageManifest,
   jsonContent,
+  MANIFEST_ACCEPT,
   type Content,
 } from './oci-content.js';
 import { startTokenServer, type TokenServer } from './registry-token-server.js';
@@ -37,6 +38,18 @@ export interface TestRegistry {
   password: string;
   /** Requests the token server has received (token mode; always 0 otherwise). Pushes do not count. */
   readonly tokenRequests: number;
+  /** The scopes those requests asked for, one string per request (token mode). */
+  readonly tokenScopes: string[];
+  /**
+   * A manifest as the registry serves it (read with full rights, whatever the code under test
+   * may do): Docker-Content-Digest, Content-Type and the parsed body; undefined when missing.
+   */
+  manifest(
+    repo: string,
+    reference: string,
+  ): Promise<{ digest: string; mediaType: string; body: Record<string, unknown> } | undefined>;
+  /** Whether the repository holds the blob. */
+  hasBlob(repo: string, digest: string): Promise<boolean>;
   /** Pushes a one-layer image; returns the manifest digest. Every call pushes distinct content. */
   pushImage(repo: string, tag: string, options?: PushImageOptions): Promise<string>;
   /** Pushes one manifest per platform by digest, then an OCI index under the tag. */
@@ -91,7 +104,13 @@ export interface IndexPlatform {
 }
 
 export async function startRegistry(
-  options: { auth?: RegistryAuth; username?: string; password?: string } = {},
+  options: {
+    auth?: RegistryAuth;
+    username?: string;
+    password?: string;
+    /** Token mode: an account that is granted `pull` only. */
+    readOnly?: { username: string; password: string };
+  } = {},
 ): Promise<TestRegistry> {
   const auth = options.auth ?? 'none';
   const username = options.username ?? 'ci';
@@ -100,7 +119,13 @@ export async function startRegistry(
   let tokenServer: TokenServer | undefined;
   let registry: RegistryProcess;
   try {
-    if (auth === 'token') tokenServer = await startTokenServer({ dir, username, password });
+    if (auth === 'token')
+      tokenServer = await startTokenServer({
+        dir,
+        username,
+        password,
+        ...(options.readOnly ? { readOnly: options.readOnly } : {}),
+      });
     registry = await spawnRegistry(dir, authConfig(auth, dir, username, password, tokenServer));
   } catch (error) {
     await tokenServer?.stop();
@@ -154,6 +179,31 @@ export async function startRegistry(
     password,
     get tokenRequests() {
       return tokenServer?.requests ?? 0;
+    },
+    get tokenScopes() {
+      return tokenServer?.scopes ?? [];
+    },
+    async manifest(repo, reference) {
+      const response = await fetch(`${url}/v2/${repo}/manifests/${reference}`, {
+        headers: { ...headersFor(target, repo), Accept: MANIFEST_ACCEPT },
+      });
+      const text = await response.text();
+      if (response.status === 404) return undefined;
+      if (response.status !== 200)
+        throw new Error(`could not read ${repo}:${reference}: HTTP ${response.status} ${text}`);
+      return {
+        digest: response.headers.get('docker-content-digest') ?? '',
+        mediaType: response.headers.get('content-type') ?? '',
+        body: JSON.parse(text) as Record<string, unknown>,
+      };
+    },
+    async hasBlob(repo, digest) {
+      const response = await fetch(`${url}/v2/${repo}/blobs/${digest}`, {
+        method: 'HEAD',
+        headers: headersFor(target, repo),
+      });
+      await response.arrayBuffer();
+      return response.status === 200;
     },
     async pushImage(repo, tag, image = {}) {
       return (await pushImageManifest(repo, tag, image)).digest;

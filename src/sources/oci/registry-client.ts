@@ -539,7 +539,10 @@ export class RegistryClient {
   ): Promise<void> {
     const realm = new URL(params.realm!);
     if (params.service) realm.searchParams.set('service', params.service);
-    realm.searchParams.set('scope', params.scope ?? scope);
+    // A pull asks for what the challenge names; a push asks for its own scopes up front (the
+    // challenge of a first HEAD names `pull` only), one `scope` parameter each.
+    const scopes = call.push ? scope : (params.scope ?? scope);
+    for (const one of scopes.split(' ').filter(Boolean)) realm.searchParams.append('scope', one);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (call.credentials) headers.authorization = basicHeader(call.credentials);
     const response = await this.#withRetries(call, () =>
