@@ -168,10 +168,11 @@ async function render(context: StepContext, config: HelmTemplateConfig, scratch:
 const KUBE_VERSION =
   /^v?[0-9]+(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
-/** A terminal error (bad path) stays as it is; anything else is Kargo's Errored, retried. */
+/** Kargo's message for the stage that failed; a terminal error (a bad path) stays terminal. */
 function wrapError(what: string, err: unknown): Error {
   if (isStepError(err)) {
-    return err.terminal ? err : transientError(`${what}: ${err.message}`, err);
+    const message = `${what}: ${err.message}`;
+    return err.terminal ? terminalError(message, err) : transientError(message, err);
   }
   const code = (err as NodeJS.ErrnoException).code;
   const message = code ? describeFsError(code) : (err as Error).message;
@@ -394,7 +395,7 @@ function describeHelmFailure(lines: string[]): string {
   const message = error.length > 0 ? error.join('; ') : lines.slice(-3).join('; ');
   const missing = message.indexOf('found in Chart.yaml, but missing in charts/ directory');
   if (missing !== -1) return `missing chart dependencies: ${message.slice(missing)}`;
-  if (/failed parsing --set|failed to parse .*values|error converting YAML/.test(message))
+  if (/^(failed parsing --set|failed to parse )/.test(message))
     return `failed to compose values: ${message}`;
   return `failed to render chart: ${message}`;
 }
