@@ -330,6 +330,31 @@ const ROWS: Row[] = [
     phase: 'Succeeded',
   },
   {
+    kinds: ['helm-template'],
+    // Rendered by the real helm (scripts/install-helm.sh), into a file and in Helm's layout.
+    seed: {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\n',
+      'chart/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  tag: {{ .Values.tag | quote }}\n',
+    },
+    steps: () => [
+      {
+        uses: 'helm-template',
+        config: {
+          path: './chart',
+          outPath: './out/all.yaml',
+          releaseName: 'shop',
+          setValues: [{ key: 'tag', value: '1.2.3' }],
+        },
+      },
+      {
+        uses: 'helm-template',
+        config: { path: './chart', outPath: './out/tree', releaseName: 'shop' },
+      },
+    ],
+    phase: 'Succeeded',
+  },
+  {
     kinds: ['helm-update-chart'],
     // A file:// dependency: no chart repository needed.
     seed: {
