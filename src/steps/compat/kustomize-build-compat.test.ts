@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHelmRepository, type HelmRepository } from '../../../test/helm-repository.js';
 import { createStepHarness, type StepHarness } from '../../../test/step-harness.js';
 import { parseStepConfig } from '../../engine/step-config.js';
 import { kustomizeBuildStep } from '../kustomize-build.js';
@@ -26,7 +27,12 @@ const renderer = ['kustomize', 'kubectl'].some((tool) => {
 
 describe('kustomize-build as Kargo (kustomize_builder_test.go)', () => {
   let harness: StepHarness | undefined;
-  afterEach(() => harness?.cleanup());
+  let repository: HelmRepository | undefined;
+  afterEach(async () => {
+    harness?.cleanup();
+    await repository?.stop();
+    repository = undefined;
+  });
 
   for (const c of kustomizeBuildCases) {
     const title = c.differs ? `${c.upstream} (differs: ${c.differs})` : c.upstream;
@@ -45,9 +51,20 @@ describe('kustomize-build as Kargo (kustomize_builder_test.go)', () => {
     it.skipIf(!renderer)(title, async () => {
       harness = createStepHarness();
       const root = harness.workDir.root;
+      let repositoryUrl = '';
+      if (c.helmRepository) {
+        repository = await startHelmRepository();
+        const charts: Record<string, Array<{ version: string; urls: string[] }>> = {};
+        for (const [file, chart] of Object.entries(c.helmRepository)) {
+          repository.setFile(file, chart.archive());
+          (charts[chart.name] ??= []).push({ version: chart.version, urls: [file] });
+        }
+        repository.setIndex(charts);
+        repositoryUrl = repository.url;
+      }
       for (const [path, content] of Object.entries(c.files ?? {})) {
         mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), content);
+        writeFileSync(join(root, path), content.replaceAll('$REPO', repositoryUrl));
       }
       const run = harness.run(kustomizeBuildStep, c.config);
       if (c.error) await expect(run).rejects.toThrow(c.error);

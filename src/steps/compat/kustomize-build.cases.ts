@@ -1,3 +1,5 @@
+import { packChart } from '../../helm/chart-archive.js';
+
 /**
  * Kargo's kustomize-build tests (pkg/promotion/runner/builtin/kustomize_builder_test.go) as data,
  * run through Gantry's step by kustomize-build-compat.test.ts. Cases named after
@@ -21,11 +23,39 @@ export interface KustomizeBuildCase {
   wantAbsent?: string[];
   /** A substring of the error the step fails with. */
   error?: string;
+  /**
+   * A classic Helm chart repository served on loopback for the run: archive name → chart
+   * archive (index.yaml lists them). `$REPO` in `files` becomes its URL.
+   */
+  helmRepository?: Record<string, { name: string; version: string; archive: () => Buffer }>;
   skip?: string;
   differs?: string;
 }
 
 const T = 'kustomize_builder_test.go';
+
+/** A chart named and versioned as Kargo's demo-0.1.0.tgz, rendering a Deployment. */
+function DEMO_CHART(): Buffer {
+  const file = (path: string, text: string) => ({ path, content: Buffer.from(text) });
+  return packChart('demo', [
+    file('Chart.yaml', 'apiVersion: v2\nname: demo\nversion: 0.1.0\n'),
+    file('values.yaml', 'replicaCount: 1\n'),
+    file(
+      'templates/deployment.yaml',
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ .Release.Name }}',
+        '  labels:',
+        '    helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}',
+        'spec:',
+        '  replicas: {{ .Values.replicaCount }}',
+        '',
+      ].join('\n'),
+    ),
+  ]);
+}
 const G = 'kustomize_builder.go';
 
 const KUSTOMIZATION =
@@ -156,9 +186,21 @@ export const kustomizeBuildCases: KustomizeBuildCase[] = [
     wantContains: { 'output.yaml': ['test-deployment'] },
   },
   {
+    // Kargo serves pkg/helm/testdata/charts/demo-0.1.0.tgz; DEMO_CHART is a chart of the same
+    // name and version that renders what the row checks. kustomize runs the real helm.
     upstream: `${T} Test_kustomizeBuilder_run successful build with HelmChartInflationGenerator`,
     config: { path: '.', outPath: 'output.yaml' },
-    skip: 'needs the helm binary and a chart served over HTTP (Kargo inflates with helm too); helm is not part of the test environment',
+    helmRepository: { 'demo-0.1.0.tgz': { name: 'demo', version: '0.1.0', archive: DEMO_CHART } },
+    files: {
+      'kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ngenerators:\n- chart.yaml\nnamespace: demo\n',
+      'chart.yaml':
+        '---\napiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata:\n  name: demo\nname: demo\nreleaseName: demo\nrepo: $REPO\nvaluesFile: values.yaml\n',
+      'values.yaml': '---\nreplicaCount: 3',
+    },
+    wantContains: {
+      'output.yaml': ['namespace: demo', 'helm.sh/chart: demo-0.1.0', 'replicas: 3'],
+    },
   },
   {
     upstream: `${T} Test_kustomizeBuilder_run successful build with output directory`,
