@@ -138,6 +138,18 @@ describe('oci-push on real registries', { timeout: 120_000 }, () => {
     );
   });
 
+  it('copies a Docker-format image as it is, media type and digest', async () => {
+    const docker = await a.pushImage('team/legacy', 'v1', { format: 'docker' });
+    const { outcome } = await push({
+      srcRef: `${a.host}/team/legacy:v1`,
+      destRef: `${b.host}/prod/legacy:v1`,
+    });
+    expect((outcome.output as { digest: string }).digest).toBe(docker);
+    const copied = await b.manifest('prod/legacy', 'v1');
+    expect(copied?.digest).toBe(docker);
+    expect(copied?.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+  });
+
   it('retags in place without moving a blob', async () => {
     const { outcome, calls } = await push({
       srcRef: `${a.host}/team/api@${image}`,
