@@ -1,6 +1,7 @@
 import type { ForgeOptions, GitForge } from './forge.js';
 import type { ForgeProviderName } from './forge-provider.js';
 import { BitbucketForge } from './bitbucket/bitbucket-forge.js';
+import { GiteaForge } from './gitea/gitea-forge.js';
 import { GitHubForge } from './github/github-forge.js';
 import { GitLabForge } from './gitlab/gitlab-forge.js';
 
@@ -9,6 +10,7 @@ export const FORGE_ADAPTERS: Partial<
   Record<ForgeProviderName, (options: ForgeOptions) => GitForge>
 > = {
   bitbucket: (options) => new BitbucketForge(options),
+  gitea: (options) => new GiteaForge(options),
   github: (options) => new GitHubForge(options),
   gitlab: (options) => new GitLabForge(options),
 };
