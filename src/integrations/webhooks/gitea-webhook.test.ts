@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { readBody } from '../../../test/forges/double-git.js';
+import { startGiteaDouble } from '../../../test/forges/gitea-double.js';
+import { startGitServer } from '../../../test/git-server.js';
 import { isGantryError } from '../../errors.js';
+import { GiteaForge } from '../../forges/gitea/gitea-forge.js';
 import { giteaWebhook } from './gitea-webhook.js';
 import type { RepositoryRef, WebhookOutcome, WebhookRequest } from './webhook-provider.js';
 
@@ -76,6 +81,38 @@ function push(overrides: Record<string, unknown> = {}) {
     pusher: { id: 1, login: 'ada' },
     sender: { id: 1, login: 'ada' },
     ...overrides,
+  };
+}
+
+/** Shaped on Gitea's pull_request payload (api.PullRequestPayload), as it sends a merge. */
+function pullRequest(action: string, merged: boolean) {
+  return {
+    action,
+    number: 3,
+    pull_request: {
+      id: 31,
+      url: 'https://gitea.example.com/acme/gitops/pulls/3',
+      number: 3,
+      user: { id: 1, login: 'kargo' },
+      title: 'Promote fruitful-ferret to prod',
+      body: '',
+      state: action === 'closed' ? 'closed' : 'open',
+      html_url: 'https://gitea.example.com/acme/gitops/pulls/3',
+      mergeable: !merged,
+      merged,
+      merged_at: merged ? '2024-05-14T10:31:02+02:00' : null,
+      merge_commit_sha: merged ? 'bffeb74224043ba2feb48d137756c8a9331c449a' : null,
+      base: { label: 'main', ref: 'main', sha: '28e1879d029cb852e4844d9c718537df08844e03' },
+      head: {
+        label: 'kargo/promotion/prod',
+        ref: 'kargo/promotion/prod',
+        sha: '9c718537df08844e0328e1879d029cb852e4844d',
+      },
+    },
+    requested_reviewer: null,
+    repository,
+    sender: { id: 1, login: 'ada' },
+    commit_id: '',
   };
 }
 
@@ -194,9 +231,43 @@ describe('giteaWebhook', () => {
         },
       },
       {
-        name: 'a pull request event (not handled yet)',
-        request: call('pull_request', { action: 'closed', number: 3, repository }),
-        want: { kind: 'ignored', reason: 'Gitea event "pull_request" is not handled' },
+        name: 'a pull request merged: the Promotions waiting on its page',
+        request: call('pull_request', pullRequest('closed', true)),
+        want: {
+          kind: 'pull-request',
+          urls: ['https://gitea.example.com/acme/gitops/pulls/3'],
+          description: 'pull request #3 of acme/gitops merged',
+        },
+      },
+      {
+        name: 'a pull request closed without merging',
+        request: call('pull_request', pullRequest('closed', false)),
+        want: {
+          kind: 'pull-request',
+          urls: ['https://gitea.example.com/acme/gitops/pulls/3'],
+          description: 'pull request #3 of acme/gitops closed without merging',
+        },
+      },
+      {
+        name: 'a pull request opened',
+        request: call('pull_request', pullRequest('opened', false)),
+        want: {
+          kind: 'ignored',
+          reason: 'pull request #3 of acme/gitops: action "opened" is not handled',
+        },
+      },
+      {
+        name: 'a pull request synchronized (new commits on its branch)',
+        request: call('pull_request', pullRequest('synchronized', false)),
+        want: {
+          kind: 'ignored',
+          reason: 'pull request #3 of acme/gitops: action "synchronized" is not handled',
+        },
+      },
+      {
+        name: 'another event',
+        request: call('issues', { action: 'closed', number: 3, repository }),
+        want: { kind: 'ignored', reason: 'Gitea event "issues" is not handled' },
       },
     ];
     for (const { name, request, want } of cases) {
@@ -224,6 +295,19 @@ describe('giteaWebhook', () => {
         want: 'Gitea push event: repository.clone_url is missing',
       },
       {
+        name: 'a pull request event without its pull request',
+        request: call('pull_request', { action: 'closed', number: 3, repository }),
+        want: 'Gitea pull_request event: pull_request is missing',
+      },
+      {
+        name: 'a pull request event without the page of its pull request',
+        request: call('pull_request', {
+          ...pullRequest('closed', true),
+          pull_request: { number: 3, merged: true },
+        }),
+        want: 'Gitea pull_request event: pull_request.html_url is missing',
+      },
+      {
         name: 'a push without a ref',
         request: call('push', { ...push(), ref: undefined }),
         want: 'Gitea push event: ref is missing',
@@ -235,6 +319,59 @@ describe('giteaWebhook', () => {
         expect(isGantryError(err, 'Invalid')).toBe(true);
         expect((err as Error).message).toContain(want);
       });
+    }
+  });
+});
+
+describe('a pull request merged on the Gitea double (test/forges/gitea-double.ts)', () => {
+  it('arrives signed as Gitea signs it, naming the page of the pull request', async () => {
+    const git = await startGitServer();
+    const double = await startGiteaDouble(git);
+    let delivered!: (request: WebhookRequest) => void;
+    const delivery = new Promise<WebhookRequest>((resolve) => (delivered = resolve));
+    const receiver = createServer((req, res) => {
+      void readBody(req).then((text) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers))
+          if (typeof value === 'string') headers[name] = value;
+        res.end('ok');
+        delivered({ headers, body: Buffer.from(text) });
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      git.createRepo('acme/gitops', { 'env/prod.yaml': 'tag: v1\n' });
+      const main = git.git('acme/gitops', ['rev-parse', 'main']).trim();
+      const promoted = git.commitFiles('acme/gitops', { 'env/prod.yaml': 'tag: v2\n' });
+      git.git('acme/gitops', ['update-ref', 'refs/heads/kargo/promotion/prod', promoted]);
+      git.git('acme/gitops', ['update-ref', 'refs/heads/main', main]);
+      double.addWebhook!(
+        `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`,
+        SECRET,
+      );
+      const forge = new GiteaForge({
+        repoURL: 'https://gitea.example.com/acme/gitops.git',
+        apiBaseUrl: double.apiUrl,
+      });
+      const pr = await forge.createPullRequest({
+        title: 'Promote',
+        head: 'kargo/promotion/prod',
+        base: 'main',
+      });
+      expect((await forge.mergePullRequest(pr.number)).merged).toBe(true);
+      const request = await delivery;
+      expect(request.headers['x-gitea-event']).toBe('pull_request');
+      expect(giteaWebhook.verify(request, SECRET)).toBeUndefined();
+      expect(giteaWebhook.parse(request)).toEqual({
+        kind: 'pull-request',
+        urls: [pr.url],
+        description: `pull request #${pr.number} of acme/gitops merged`,
+      });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await double.stop();
+      await git.stop();
     }
   });
 });

@@ -3,7 +3,7 @@ import { inputError } from '../../errors.js';
 import { changedPaths, commitFilesSchema } from './changed-paths.js';
 import { checkHmacSignature } from './request-authentication.js';
 import { missingFieldError, parseWebhookPayload } from './webhook-payload.js';
-import type { RepositoryRef, WebhookProvider } from './webhook-provider.js';
+import type { RepositoryRef, WebhookOutcome, WebhookProvider } from './webhook-provider.js';
 
 const pushSchema = z.looseObject({
   ref: z.string(),
@@ -17,13 +17,27 @@ const pushSchema = z.looseObject({
   total_commits: z.number().nullish(),
 });
 
+/** Gitea's pull_request payload (api.PullRequestPayload): what says it was merged or closed. */
+const pullRequestSchema = z.looseObject({
+  action: z.string(),
+  number: z.number().nullish(),
+  pull_request: z.looseObject({
+    number: z.number().nullish(),
+    html_url: z.string(),
+    merged: z.boolean().nullish(),
+  }),
+  repository: z.looseObject({ full_name: z.string().nullish() }).nullish(),
+});
+
 /** As for GitHub: with this many commits listed, some may have been left out. */
 const MAX_TRUSTED_COMMITS = 20;
 
 /**
  * Gitea (and Forgejo) repository webhooks, signed with the receiver's `secret` in
  * X-Gitea-Signature (hex HMAC-SHA256 of the body, no prefix). Pushes refresh the repository's
- * git subscribers, branch pushes path-filtered by the files their commits changed.
+ * git subscribers, branch pushes path-filtered by the files their commits changed. A pull
+ * request closed (merged or not: Gitea sends action `closed` with `pull_request.merged`) wakes
+ * the Promotions waiting on it (git-wait-for-pr), named by its web page.
  */
 export const giteaWebhook: WebhookProvider = {
   name: 'gitea',
@@ -37,6 +51,7 @@ export const giteaWebhook: WebhookProvider = {
   parse(request) {
     const event = request.headers['x-gitea-event'];
     if (!event) throw inputError('Gitea webhook: missing X-Gitea-Event header');
+    if (event === 'pull_request') return parsePullRequest(request.body);
     if (event !== 'push') {
       return { kind: 'ignored', reason: `Gitea event "${event}" is not handled` };
     }
@@ -64,3 +79,17 @@ export const giteaWebhook: WebhookProvider = {
     };
   },
 };
+
+function parsePullRequest(body: Buffer): WebhookOutcome {
+  const event = parseWebhookPayload(body, pullRequestSchema, 'Gitea pull_request event');
+  const pull = event.pull_request;
+  const number = pull.number ?? event.number;
+  const name = `pull request ${number === null || number === undefined ? pull.html_url : `#${number}`}${event.repository?.full_name ? ` of ${event.repository.full_name}` : ''}`;
+  if (event.action !== 'closed')
+    return { kind: 'ignored', reason: `${name}: action "${event.action}" is not handled` };
+  return {
+    kind: 'pull-request',
+    urls: [pull.html_url],
+    description: `${name} ${pull.merged ? 'merged' : 'closed without merging'}`,
+  };
+}
