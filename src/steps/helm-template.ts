@@ -120,7 +120,7 @@ async function render(context: StepContext, config: HelmTemplateConfig, scratch:
   }
   const chart = copyChart(context, config.path, scratch);
   renames.set(chart, config.path);
-  const toFile = /\.ya?ml$/.test(posix.extname(config.outPath));
+  const toFile = outPathIsFile(config.outPath);
   context.workDir.resolve(config.outPath, 'outPath', { write: true });
   if (config.kubeVersion && !KUBE_VERSION.test(config.kubeVersion))
     throw transientError(
@@ -162,6 +162,17 @@ async function render(context: StepContext, config: HelmTemplateConfig, scratch:
     throw wrapError('failed to write rendered chart', err);
   }
   return { status: 'Succeeded' as const };
+}
+
+/**
+ * Kargo's outPathIsFile: Go's filepath.Ext of outPath is .yaml or .yml. Unlike Node's extname,
+ * `out.yaml/` has no extension (a directory) and `.yaml` has one (a file).
+ */
+function outPathIsFile(outPath: string): boolean {
+  const base = outPath.slice(outPath.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  const ext = dot === -1 ? '' : base.slice(dot);
+  return ext === '.yaml' || ext === '.yml';
 }
 
 /** Masterminds' semver (what Helm's ParseKubeVersion takes), `v` optional. */

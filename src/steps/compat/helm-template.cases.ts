@@ -911,6 +911,13 @@ export const helmTemplateCases: HelmTemplateCase[] = [
         undefined,
         'output.txt/h/templates/main.yaml',
       ],
+      [
+        '(filepath.Ext) a trailing slash makes a directory',
+        'out.yaml/',
+        undefined,
+        'out.yaml/h/templates/main.yaml',
+      ],
+      ['(filepath.Ext) a hidden .yaml is a file', 'rendered/.yaml', undefined, 'rendered/.yaml'],
       ['Test_outLayoutIsHelm nil layout (default)', 'out', undefined, 'out/h/templates/main.yaml'],
       ['Test_outLayoutIsHelm helm layout', 'out', 'helm', 'out/h/templates/main.yaml'],
       ['Test_outLayoutIsFlat flat layout', 'out', 'flat', 'out/resource-0.yaml'],
