@@ -271,7 +271,8 @@ export class BitbucketForge implements GitForge {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (err) {
-      const message = (err as Error).message;
+      const cause = (err as Error).cause as Error | undefined;
+      const message = `${(err as Error).message}${cause?.message ? ` (${cause.message})` : ''}`;
       throw new ForgeError(`Bitbucket answered nothing: ${message}`, 0, true, undefined, message);
     }
     const answer = {
