@@ -7,6 +7,7 @@ import {
   type ArgoCdInstanceConfig,
 } from './argocd-config.js';
 import { inputError, type FieldIssue } from './errors.js';
+import { loadForgeHosts, type ForgeHost } from './forges/forge-hosts.js';
 
 /**
  * Server configuration, from flags first and environment variables second. Every value is
@@ -32,6 +33,8 @@ export interface ServerConfig {
   keepAuditEvents: number;
   /** The Argo CD control planes argocd steps and Stage health reach; none by default. */
   argocd: ArgoCdInstanceConfig[];
+  /** Self-hosted Git hosts: their provider and API address (pull-request steps); none by default. */
+  forgeHosts: ForgeHost[];
   /** How often the health of Stages with Argo CD apps is looked at (ms). */
   healthIntervalMs: number;
   /** What the operator allows beyond the safe defaults (docs/security.md). */
@@ -84,6 +87,7 @@ export interface ServerFlags {
   keepPromotions?: string | undefined;
   keepAuditEvents?: string | undefined;
   argocdConfig?: string | undefined;
+  forgeConfig?: string | undefined;
   healthInterval?: string | undefined;
   allowLocalPrograms?: string | boolean | undefined;
   allowLocalRepositories?: string | boolean | undefined;
@@ -113,6 +117,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   keepPromotions: { flag: '--keep-promotions', env: 'GANTRY_KEEP_PROMOTIONS' },
   keepAuditEvents: { flag: '--keep-audit-events', env: 'GANTRY_KEEP_AUDIT_EVENTS' },
   argocdConfig: { flag: '--argocd-config', env: 'GANTRY_ARGOCD_CONFIG' },
+  forgeConfig: { flag: '--forge-config', env: 'GANTRY_FORGE_CONFIG' },
   healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
   allowLocalPrograms: { flag: '--allow-local-programs', env: 'GANTRY_ALLOW_LOCAL_PROGRAMS' },
   allowLocalRepositories: {
@@ -187,6 +192,7 @@ const fields = {
     .regex(/^[1-9]\d*$/, { message: 'must be a whole number of at least 1' })
     .transform(Number),
   argocdConfig: z.string(),
+  forgeConfig: z.string(),
   healthInterval: z
     .string()
     .refine((text) => isDuration(text) && (parseDuration(text) ?? 0) >= 1_000, {
@@ -226,6 +232,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   keepPromotions: '20',
   keepAuditEvents: '10000',
   argocdConfig: '',
+  forgeConfig: '',
   healthInterval: '10s',
   allowLocalPrograms: 'false',
   allowLocalRepositories: 'false',
@@ -286,6 +293,7 @@ export function resolveServerConfig(
       values.argocdConfig === ''
         ? argoCdConfigFromEnv(env)
         : loadArgoCdConfig(values.argocdConfig as string, env),
+    forgeHosts: values.forgeConfig === '' ? [] : loadForgeHosts(values.forgeConfig as string),
     healthIntervalMs: values.healthInterval as number,
     security: {
       allowLocalPrograms: values.allowLocalPrograms as boolean,

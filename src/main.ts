@@ -14,6 +14,7 @@ import { VerificationController } from './controllers/verification-controller.js
 import { StageHealthController } from './controllers/stage-health-controller.js';
 import { argocdHealthChecker } from './integrations/argocd/argocd-health-checker.js';
 import { connectArgoCd } from './integrations/argocd/connect-argocd.js';
+import { createForgeConnector } from './forges/forge-connector.js';
 import { AutoPromotionController } from './controllers/auto-promotion-controller.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import type { ProjectConfigSpec } from './api/project-config.js';
@@ -173,6 +174,7 @@ export async function startGantry(
     const outbound = createGuardedHttp(createOutboundPolicy(config.security.outbound));
     const runner = {
       argocd,
+      forges: createForgeConnector({ hosts: config.forgeHosts }),
       http: outbound,
       knownSecrets: config.argocd.flatMap((instance) =>
         instance.kind === 'api' ? [instance.token] : [],

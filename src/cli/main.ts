@@ -157,6 +157,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'Argo CD instances to reach (env GANTRY_ARGOCD_CONFIG; or GANTRY_ARGOCD_URL + GANTRY_ARGOCD_TOKEN for one)',
     )
     .option(
+      '--forge-config <file>',
+      'self-hosted Git hosts: provider and API address for pull requests (env GANTRY_FORGE_CONFIG)',
+    )
+    .option(
       '--health-interval <duration>',
       'how often Stage health is read from Argo CD (env GANTRY_HEALTH_INTERVAL; default 10s)',
     )

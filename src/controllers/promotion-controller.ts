@@ -10,6 +10,8 @@ import { formatTimestamp } from '../api/timestamp.js';
 import type { PromotionLogs } from '../engine/promotion-logs.js';
 import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
+import { Nudges } from '../engine/nudges.js';
+import { REFRESH_ANNOTATION } from '../api/labels.js';
 import { errorMessage } from '../errors.js';
 import { setFreightAlias } from './set-freight-alias.js';
 import { projectLookups } from './project-lookups.js';
@@ -54,6 +56,9 @@ interface Running {
   /** Fires when this replica lost the Stage's lease: stop, leave the Promotion Running. */
   lost: AbortController;
   done: Promise<void>;
+  /** Wakes a step waiting between polls (git-wait-for-pr) when the refresh annotation changes. */
+  nudges: Nudges;
+  refresh: string | undefined;
 }
 
 /**
@@ -244,6 +249,11 @@ export class PromotionController {
     if (running) {
       const current = queue.find((p) => p.metadata.name === running.name);
       if (current?.metadata.annotations?.[ABORT_ANNOTATION]) running.controller.abort();
+      const refresh = current?.metadata.annotations?.[REFRESH_ANNOTATION];
+      if (refresh !== running.refresh) {
+        running.refresh = refresh;
+        running.nudges.fire();
+      }
     }
     let startedOne = !!running;
     for (const promotion of queue) {
@@ -293,12 +303,14 @@ export class PromotionController {
       controller,
       lost,
       done: Promise.resolve(),
+      nudges: new Nudges(),
+      refresh: promotion.metadata.annotations?.[REFRESH_ANNOTATION],
     };
     // The Promotion's secret set: what its steps read from Secrets is masked in its status,
     // its log, and the server's log.
     const secrets = new SecretSet(this.#options.runner.knownSecrets ?? []);
     let failed = false;
-    entry.done = this.#execute(promotion, controller, lost.signal, secrets)
+    entry.done = this.#execute(promotion, controller, lost.signal, secrets, entry.nudges)
       .catch((err: unknown) => {
         failed = true;
         this.#options.logger.error('promotion failed to run', {
@@ -321,6 +333,7 @@ export class PromotionController {
     controller: AbortController,
     lost: AbortSignal,
     secrets: SecretSet,
+    nudges: Nudges,
   ): Promise<void> {
     const { store, runner, logs, logger } = this.#options;
     const project = promotion.metadata.namespace ?? '';
@@ -392,6 +405,7 @@ export class PromotionController {
         secrets,
         signal: controller.signal,
         interrupt: AbortSignal.any([this.#stop.signal, lost]),
+        nudges,
         save: async (status) => {
           latest = await this.#writePromotionStatus(latest, status);
         },

@@ -16,6 +16,7 @@ import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import { noArtifactRegistry, type ArtifactRegistry } from '../artifacts/artifact-registry.js';
+import { noForges, type ForgeConnector } from '../forges/forge.js';
 import { noChartSource, type ChartSource } from '../helm/chart-source.js';
 import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import { TASK_ALIAS_SEPARATOR } from './inflate-steps.js';
@@ -24,6 +25,7 @@ import { promotionFunctions, type ProjectLookups, type StepRecord } from './prom
 import type { StepContext, StepDefinition, StepOutcome } from './step.js';
 import { parseStepConfig } from './step-config.js';
 import { isStepError, terminalError } from './step-error.js';
+import type { Nudges } from './nudges.js';
 import { WorkDir } from './work-dir.js';
 
 /** A Promotion as the runner needs it: its (inflated) steps and what it promotes. */
@@ -70,6 +72,8 @@ export interface RunnerDeps {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** Project data for freightMetadata(), stageMetadata() and secret(). */
   lookups?(project: string): Promise<ProjectLookups>;
+  /** Git hosts for the pull-request steps; none reachable when absent. */
+  forges?: ForgeConnector | undefined;
   /** Argo CD control planes for the argocd steps; none configured when absent. */
   argocd?: ArgoCdInstances | undefined;
   /** Outbound HTTP under the operator's policy (the http step); without it, all is refused. */
@@ -111,6 +115,11 @@ export interface RunOptions {
    * returned status) is masked with it. A new one is made when absent.
    */
   secrets?: SecretSet | undefined;
+  /**
+   * Fires when the Promotion was asked to look again (a webhook said the pull request it
+   * waits on changed): a step waiting between polls asks again at once.
+   */
+  nudges?: Nudges | undefined;
 }
 
 type StepMeta = NonNullable<PromotionStatus['stepExecutionMetadata']>[number];
@@ -412,6 +421,8 @@ async function runStep(
         now: () => deps.now(),
         actor: run.work.actor,
         argocd: deps.argocd,
+        forges: deps.forges ?? noForges,
+        uiBaseUrl: run.work.uiBaseUrl ?? '',
         http: deps.http ?? noOutboundHttp,
         memo,
       };
@@ -429,8 +440,20 @@ async function runStep(
           meta.message = outcome.message;
           await options.save(run.status);
         }
+        const state = (run.status.state ??= {});
+        if (outcome.output && JSON.stringify(outcome.output) !== JSON.stringify(state[alias])) {
+          // What it has seen so far (Kargo keeps a running step's output too): the pull request
+          // git-wait-for-pr waits on, for the UI, the CLI and the webhooks that wake it.
+          state[alias] = outcome.output;
+          await options.save(run.status);
+        }
         memo = outcome.memo;
-        await deps.sleep(Math.max(10, outcome.retryAfterMs ?? DEFAULT_POLL_MS), signal);
+        await sleepUnlessNudged(
+          deps,
+          Math.max(10, outcome.retryAfterMs ?? DEFAULT_POLL_MS),
+          signal,
+          options.nudges,
+        );
         continue;
       }
       meta.status = outcome.status;
@@ -449,6 +472,23 @@ async function runStep(
       await options.save(run.status);
       await deps.sleep(Math.min(30_000, 1_000 * 2 ** (meta.errorCount - 1)), signal);
     }
+  }
+}
+
+/** Sleeps `ms`, or less when the Promotion is nudged meanwhile. */
+async function sleepUnlessNudged(
+  deps: RunnerDeps,
+  ms: number,
+  signal: AbortSignal,
+  nudges: Nudges | undefined,
+): Promise<void> {
+  if (!nudges) return deps.sleep(ms, signal);
+  const woken = new AbortController();
+  const stop = nudges.subscribe(() => woken.abort());
+  try {
+    await deps.sleep(ms, AbortSignal.any([signal, woken.signal]));
+  } finally {
+    stop();
   }
 }
 

@@ -4,6 +4,7 @@ import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArtifactRegistry } from '../artifacts/artifact-registry.js';
 import type { ChartSource } from '../helm/chart-source.js';
+import type { ForgeConnector } from '../forges/forge.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { WorkDir } from './work-dir.js';
@@ -50,6 +51,10 @@ export interface StepContext {
    * reject with a NotAllowed error.
    */
   http: OutboundHttp;
+  /** Git hosts' pull requests (git-open-pr, git-wait-for-pr, git-merge-pr). */
+  forges?: ForgeConnector | undefined;
+  /** The UI's base URL (Kargo's UIBaseURL), empty when none is configured. */
+  uiBaseUrl?: string | undefined;
   /** The Argo CD control planes configured on this server (argocd-update, argocd-wait). */
   argocd?: ArgoCdInstances | undefined;
   /**
@@ -79,7 +84,8 @@ export interface StepOutcome {
 }
 
 /** What a step needs from outside the working directory (documentation and plan mode). */
-export type StepCapability = 'git' | 'credentials' | 'http' | 'argocd' | 'metadata';
+export type StepCapability =
+  'git' | 'credentials' | 'http' | 'argocd' | 'metadata' | 'pull-requests';
 
 /**
  * A built-in step: a strict config schema (checked after expressions are evaluated; a bad

@@ -23,6 +23,9 @@ import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
 import { gitPushStep } from './git-push.js';
+import { gitOpenPrStep } from './git-open-pr.js';
+import { gitWaitForPrStep } from './git-wait-for-pr.js';
+import { gitMergePrStep } from './git-merge-pr.js';
 import { tomlParseStep } from './toml-parse.js';
 import { tomlUpdateStep } from './toml-update.js';
 import { yamlParseStep } from './yaml-parse.js';
@@ -38,6 +41,9 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   gitCommitStep,
   gitPushStep,
   gitTagStep,
+  gitOpenPrStep,
+  gitWaitForPrStep,
+  gitMergePrStep,
   yamlParseStep,
   yamlUpdateStep,
   yamlMergeStep,

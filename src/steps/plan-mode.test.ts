@@ -6,7 +6,10 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeArgoCd, type FakeApplication, type FakeArgoCd } from '../../test/fake-argocd.js';
+import { startGitHubDouble, type GitHubDouble } from '../../test/forges/github-double.js';
 import { startGitServer, type TestGitServer } from '../../test/git-server.js';
+import { createForgeConnector } from '../forges/forge-connector.js';
+import type { ForgeConnector } from '../forges/forge.js';
 import type { PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { ObjectKey, StoredResource } from '../api/resource.js';
@@ -167,6 +170,46 @@ const ROWS: Row[] = [
         config: { path: './main', generateTargetBranch: true },
       },
       { uses: 'git-push', as: 'pushTag', config: { path: './main', tag: 'v1' } },
+    ],
+    phase: 'Succeeded',
+  },
+  {
+    // Pull-request promotion on the GitHub double: the branch pushed, a pull request opened,
+    // merged through the API, and waited for (merged already). A plan pushes no branch, opens
+    // and merges nothing.
+    kinds: ['git-open-pr', 'git-merge-pr', 'git-wait-for-pr'],
+    remote: { 'app.yaml': 'replicas: 1\n' },
+    steps: (at) => [
+      {
+        uses: 'git-clone',
+        config: { repoURL: at.repo, checkout: [{ branch: 'main', path: './main' }] },
+      },
+      {
+        uses: 'file-write',
+        config: { path: './main/app.yaml', contents: 'replicas: 2\n', overwrite: true },
+      },
+      { uses: 'git-commit', config: { path: './main', message: 'replicas 2' } },
+      { uses: 'git-push', as: 'push', config: { path: './main', generateTargetBranch: true } },
+      {
+        uses: 'git-open-pr',
+        as: 'open',
+        config: {
+          repoURL: at.repo,
+          sourceBranch: '${{ outputs.push.branch }}',
+          targetBranch: 'main',
+          labels: ['kargo'],
+        },
+      },
+      {
+        uses: 'git-merge-pr',
+        as: 'merge',
+        config: { repoURL: at.repo, prNumber: '${{ outputs.open.pr.id }}' },
+      },
+      {
+        uses: 'git-wait-for-pr',
+        as: 'wait',
+        config: { repoURL: at.repo, prNumber: '${{ outputs.open.pr.id }}' },
+      },
     ],
     phase: 'Succeeded',
   },
@@ -486,6 +529,8 @@ const ROWS: Row[] = [
 
 describe('plan mode leaves nothing behind, for every step kind', () => {
   let git: TestGitServer;
+  let github: GitHubDouble;
+  let forges: ForgeConnector;
   let http: Server;
   let httpBase: string;
   /** Requests the loopback HTTP server received: method, path and body. */
@@ -496,6 +541,13 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
+    github = await startGitHubDouble(git);
+    // The operator's --forge-config: the loopback git server is a GitHub Enterprise.
+    forges = createForgeConnector({
+      hosts: [
+        { url: git.url, provider: 'github', apiUrl: github.apiUrl, insecureSkipTLSVerify: false },
+      ],
+    });
     dir = mkdtempSync(join(tmpdir(), 'gantry-plan-mode-'));
     http = createServer((req, res) => {
       let body = '';
@@ -514,6 +566,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
     httpBase = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
   });
   afterAll(async () => {
+    await github.stop();
     await git.stop();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -616,7 +669,9 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
   });
 
   async function world(row: Row, name: string): Promise<World> {
-    const repo = `${row.kinds[0] ?? 'extra'}-${name}`;
+    // GitHub names a repository owner/name.
+    const owner = row.kinds.includes('git-open-pr') ? 'acme/' : '';
+    const repo = `${owner}${row.kinds[0] ?? 'extra'}-${name}`;
     const url = row.remote ? git.createRepo(repo, row.remote) : `https://git.invalid/${repo}`;
     const data = join(dir, repo);
     const repositories = new RepositoryCache(data, {});
@@ -646,6 +701,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         // Real time, briefly: argocd steps wait for the double's operations.
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),
         argocd: instances,
+        forges,
         artifacts: artifactsOf(metadata),
         http: createGuardedHttp(createOutboundPolicy({ allow: ['loopback'], deny: [] })),
         setMetadata: (project, kind, target, values) => {
@@ -768,6 +824,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
         mutations: mutations(at.argocd, since.argocd),
       },
       http: requests(at).slice(since.http),
+      forge: forgeChanges(at),
       metadata: at.metadata,
     };
     const ids = new Map<string, string>();
@@ -781,6 +838,10 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
       });
     return JSON.parse(text) as unknown;
   }
+
+  /** What the world's steps asked the GitHub double to change (plans: nothing). */
+  const forgeChanges = (at: World) =>
+    github.requests.filter((r) => r.includes(`/repos/${at.repo}/`) && !/^(GET|HEAD) /.test(r));
 
   /** Refs of the repository cache's mirror of the row's repository, or '' when none was made. */
   function mirrorRefs(at: World): string {
@@ -890,6 +951,7 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
             .filter((r) => !/^(GET|HEAD) /.test(r)),
         ).toEqual([]);
         expect(mutations(b.argocd)).toEqual([]);
+        expect(forgeChanges(b)).toEqual([]);
         expect(b.apps.map((name) => b.argocd?.app(name))).toEqual(apps);
         expect(b.metadata).toEqual([]);
       }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
 
 /**
@@ -80,6 +80,17 @@ export class DoubleGit {
       return undefined;
     }
   }
+}
+
+/**
+ * Listens on a free loopback port and answers the double's URL. Idle keep-alive connections
+ * are never closed by the double: a client reusing one the server had just timed out gets a
+ * reset, which a loaded machine makes likely and which no test means to exercise.
+ */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  server.keepAliveTimeout = 0;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
 /** A request's body, whole. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
-import { DoubleGit, deliverWebhook, readBody, sendJson } from './double-git.js';
+import { DoubleGit, deliverWebhook, listenOnLoopback, readBody, sendJson } from './double-git.js';
 import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from './forge-double.js';
 
 /**
@@ -280,8 +280,7 @@ export async function startGitHubDouble(
     return sendJson(res, 404, { message: 'Not Found' });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
   return {
     provider: 'github',
     get apiUrl() {

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { defineStep } from '../engine/step.js';
+import { terminalError } from '../engine/step-error.js';
+import {
+  forgeCall,
+  openForge,
+  pollIntervalField,
+  pollIntervalMs,
+  prNumberField,
+  pullRequestFields,
+} from './pull-requests.js';
+
+const DEFAULT_POLL_MS = 10_000;
+
+/** As Kargo's schemas/git-merge-pr-config.json. */
+export const gitMergePrConfigSchema = z.strictObject({
+  ...pullRequestFields,
+  prNumber: prNumberField('The pull request to merge'),
+  mergeMethod: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The host's merge method (GitHub: merge, squash, rebase; …); the host's default"),
+  wait: z
+    .boolean()
+    .optional()
+    .describe('Keep trying while the host will not merge it yet (checks, reviews); else fail'),
+  pollInterval: pollIntervalField(
+    'With wait: how often to try again (Go duration, default 10s; at least 1s)',
+  ),
+});
+
+/**
+ * git-merge-pr, as Kargo's: merges the pull request through the host's API (one attempt per
+ * call) and outputs `commit`, the merge commit. When the host will not merge it yet (checks or
+ * reviews pending, a draft), it keeps Running with `wait`, else fails; a conflict, a closed
+ * pull request or a refused merge method fail at once. One merged already counts as merged.
+ * In plan mode it merges nothing.
+ */
+export const gitMergePrStep = defineStep({
+  kind: 'git-merge-pr',
+  description: 'Merge a pull request through the Git host’s API',
+  configSchema: gitMergePrConfigSchema,
+  capabilities: ['credentials', 'pull-requests'],
+  async run(context, config) {
+    if (config.prNumber < 1) {
+      if (!context.plan) throw terminalError('prNumber: Must be greater than or equal to 1');
+      const summary = 'would merge the pull request the plan would open';
+      context.log(`plan: ${summary}`);
+      return { status: 'Succeeded', message: summary, output: { commit: '' } };
+    }
+    const forge = await openForge(context, config);
+    if (context.plan) {
+      const pr = await forgeCall(`error getting pull request ${config.prNumber}`, () =>
+        forge.getPullRequest(config.prNumber),
+      );
+      const summary = pr.merged
+        ? `pull request ${pr.url} is merged already`
+        : `would merge pull request ${pr.url}${config.mergeMethod ? ` (${config.mergeMethod})` : ''}`;
+      context.log(`plan: ${summary}`);
+      return { status: 'Succeeded', message: summary, output: { commit: pr.mergeCommitSha } };
+    }
+    const result = await forgeCall(`error merging pull request ${config.prNumber}`, () =>
+      forge.mergePullRequest(config.prNumber, { method: config.mergeMethod }),
+    );
+    if (!result.merged) {
+      if (!config.wait)
+        throw terminalError(
+          `pull request ${config.prNumber} is not ready to merge and wait is disabled`,
+        );
+      return {
+        status: 'Running',
+        message: `pull request ${config.prNumber} is not ready to merge yet`,
+        retryAfterMs: pollIntervalMs(config.pollInterval, DEFAULT_POLL_MS),
+      };
+    }
+    context.log(
+      `merged pull request ${result.pullRequest.url} as ${result.pullRequest.mergeCommitSha}`,
+    );
+    return { status: 'Succeeded', output: { commit: result.pullRequest.mergeCommitSha } };
+  },
+});
