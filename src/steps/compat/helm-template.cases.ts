@@ -952,6 +952,49 @@ export const helmTemplateCases: HelmTemplateCase[] = [
     skip: "Go's generic zero-value helper has no counterpart: its uses are the release-name default (unreachable, the schema requires releaseName) and the namespace default, the 'project used as default namespace' row",
   },
 
+  // --- Kargo's documented examples (docs/…/promotion-steps/helm-template.md), stage `test` ---
+  {
+    upstream: 'helm-template.md Rendering to a File',
+    differs:
+      'releaseName given: the example leaves it out, which Kargo’s schema refuses as Gantry’s does',
+    files: {
+      'src/charts/my-chart/Chart.yaml': 'apiVersion: v2\nname: my-chart\nversion: 1.0.0\n',
+      'src/charts/my-chart/values.yaml': 'replicas: 1\n',
+      'src/charts/my-chart/test-values.yaml': 'replicas: 2\n',
+      'src/charts/my-chart/templates/deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n',
+      'out/.git/HEAD': 'ref: refs/heads/stage/test\n',
+    },
+    config: {
+      path: './src/charts/my-chart',
+      valuesFiles: ['./src/charts/my-chart/test-values.yaml'],
+      outPath: './out/manifests.yaml',
+      releaseName: 'my-chart',
+    },
+    expectFiles: {
+      'out/manifests.yaml':
+        '---\n# Source: my-chart/templates/deploy.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-chart\nspec:\n  replicas: 2\n',
+    },
+  },
+  {
+    upstream: 'helm-template.md Rendering to a Directory',
+    files: {
+      'src/charts/my-chart/Chart.yaml': 'apiVersion: v2\nname: my-chart\nversion: 1.0.0\n',
+      'src/charts/my-chart/test-values.yaml': 'replicas: 2\n',
+      'src/charts/my-chart/templates/deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n',
+      'out/.git/HEAD': 'ref: refs/heads/stage/test\n',
+    },
+    config: {
+      path: './src/charts/my-chart',
+      valuesFiles: ['./src/charts/my-chart/test-values.yaml'],
+      outPath: './out',
+      releaseName: 'my-chart',
+    },
+    expectListing: { out: ['.git', 'my-chart'], 'out/my-chart/templates': ['deploy.yaml'] },
+    expectContains: { 'out/my-chart/templates/deploy.yaml': ['replicas: 2'] },
+  },
+
   // --- Gantry: paths stay in the working directory, Helm sees nothing of the server's ---------
   {
     upstream: `${T} (Gantry) a chart file linked outside the working directory is not rendered`,
