@@ -183,12 +183,15 @@ async function toForgeError(response: Response): Promise<ForgeError> {
   } catch {
     body = {};
   }
-  const message =
-    typeof body?.message === 'string' && body.message !== ''
+  // Gitea's own words: its message (which may be empty: 405 for a merged pull request), or
+  // what a conflict body says.
+  const hostMessage =
+    typeof body?.message === 'string'
       ? body.message
       : typeof body?.Style === 'string'
         ? `${body.Style} failed because of conflicts`
-        : response.statusText || `HTTP ${status}`;
+        : '';
+  const message = hostMessage || response.statusText || `HTTP ${status}`;
   const retryAfter = retryAfterMs(response.headers.get('retry-after'));
   const transient =
     status >= 500 ||
@@ -200,7 +203,7 @@ async function toForgeError(response: Response): Promise<ForgeError> {
     status,
     transient,
     status === 429 || status === 503 ? retryAfter : undefined,
-    message,
+    hostMessage,
   );
 }
 

@@ -573,6 +573,20 @@ kargoCases('Gitea specifics', [
     },
   },
   {
+    upstream: 'Gitea: merged by a reviewer between the look and the merge (405 without a message)',
+    async run(h) {
+      const head = h.branch('race-merge.txt');
+      const pr = await h.forge().createPullRequest({ head: head.name, base: 'main', title: 't' });
+      const forge = h.forge({
+        onRequest: (m) => {
+          if (m === 'POST') h.double.reviewer.merge(REPOSITORY, pr.number);
+        },
+      });
+      const result = await forge.mergePullRequest(pr.number);
+      expect(merged(result)).toMatchObject({ merged: true, mergeCommitSha: mainSha(h) });
+    },
+  },
+  {
     upstream: 'Gitea: a user not allowed to merge is final',
     async run(h) {
       const head = h.branch('perm.txt');

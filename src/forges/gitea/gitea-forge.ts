@@ -96,7 +96,7 @@ export class GiteaForge implements GitForge {
     } catch (err) {
       if (!(err instanceof ForgeError) || err.status !== 405) throw err;
       // 405 without a message: merged by someone else since we looked.
-      if (err.hostMessage === '' || err.hostMessage === 'Method Not Allowed') {
+      if (err.hostMessage === '') {
         const now = await this.#client.getPull(this.owner, this.repo, number);
         if (now.merged) return { merged: true, pullRequest: toPullRequest(now) };
         return { merged: false };
