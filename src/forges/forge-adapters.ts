@@ -1,5 +1,6 @@
 import type { ForgeOptions, GitForge } from './forge.js';
 import type { ForgeProviderName } from './forge-provider.js';
+import { AzureForge } from './azure/azure-forge.js';
 import { BitbucketForge } from './bitbucket/bitbucket-forge.js';
 import { GiteaForge } from './gitea/gitea-forge.js';
 import { GitHubForge } from './github/github-forge.js';
@@ -9,6 +10,7 @@ import { GitLabForge } from './gitlab/gitlab-forge.js';
 export const FORGE_ADAPTERS: Partial<
   Record<ForgeProviderName, (options: ForgeOptions) => GitForge>
 > = {
+  azure: (options) => new AzureForge(options),
   bitbucket: (options) => new BitbucketForge(options),
   gitea: (options) => new GiteaForge(options),
   github: (options) => new GitHubForge(options),
