@@ -28,7 +28,8 @@ import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from 
  *   no head-branch filter (Gitea has none);
  * - `POST /repos/{owner}/{repo}/pulls/{index}/merge` `{Do, delete_branch_after_merge}`: 200
  *   with an empty body; styles merge and rebase-merge (a merge commit), squash and rebase (one
- *   commit on the base: the same for a one-commit branch, which is what the tests make); 404
+ *   commit on the base: the same for a one-commit branch, which is what the tests make;
+ *   fast-forward-only and manually-merged are refused as a repository not allowing them); 404
  *   for a closed one; 405 `""` for a merged one; 405 "Work in progress PRs cannot be merged";
  *   405 "Please try again later" while not mergeable (checking, conflict); 405 "Does not have
  *   enough approvals" while reviews or checks are pending (`setMergeability(..., 'pending')`,
