@@ -606,8 +606,8 @@ export const helmTemplateCases: HelmTemplateCase[] = [
   // --- Test_helmTemplateRunner_newInstallAction (what the chart was rendered with) ------------
   {
     upstream: install('default values'),
-    differs:
-      'releaseName is given: the schema requires it, so the "release-name" default never applies',
+    // releaseName is given: Kargo's schema requires it too, so its "release-name" default
+    // (the Go test calls the action builder directly) never applies.
     files: CAPS_CHART,
     config: { path: 'caps', outPath: 'out.yaml', releaseName: 'release-name' },
     expectContains: { 'out.yaml': ['release: release-name', 'hasV2: false', 'name: caps-hook'] },
@@ -955,8 +955,7 @@ export const helmTemplateCases: HelmTemplateCase[] = [
   // --- Kargo's documented examples (docs/…/promotion-steps/helm-template.md), stage `test` ---
   {
     upstream: 'helm-template.md Rendering to a File',
-    differs:
-      'releaseName given: the example leaves it out, which Kargo’s schema refuses as Gantry’s does',
+    // The example leaves releaseName out, which Kargo's schema refuses (as Gantry's does).
     files: {
       'src/charts/my-chart/Chart.yaml': 'apiVersion: v2\nname: my-chart\nversion: 1.0.0\n',
       'src/charts/my-chart/values.yaml': 'replicas: 1\n',
