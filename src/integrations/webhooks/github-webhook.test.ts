@@ -246,6 +246,54 @@ describe('githubWebhook', () => {
         },
       },
       {
+        name: 'pull request merged: wakes what waits on it',
+        request: call('pull_request', {
+          action: 'closed',
+          number: 7,
+          pull_request: {
+            number: 7,
+            html_url: 'https://github.com/acme/gitops/pull/7',
+            merged: true,
+            merged_at: '2026-12-06T10:00:00Z',
+          },
+          repository: { full_name: 'acme/gitops' },
+        }),
+        want: {
+          kind: 'pull-request',
+          urls: ['https://github.com/acme/gitops/pull/7'],
+          description: 'pull request #7 of acme/gitops merged',
+        },
+      },
+      {
+        name: 'pull request closed unmerged: wakes it too (to fail)',
+        request: call('pull_request', {
+          action: 'closed',
+          pull_request: {
+            number: 8,
+            html_url: 'https://github.com/acme/gitops/pull/8',
+            merged: false,
+          },
+          repository: { full_name: 'acme/gitops' },
+        }),
+        want: {
+          kind: 'pull-request',
+          urls: ['https://github.com/acme/gitops/pull/8'],
+          description: 'pull request #8 of acme/gitops closed',
+        },
+      },
+      {
+        name: 'pull request opened: nothing waits on that',
+        request: call('pull_request', {
+          action: 'opened',
+          pull_request: { number: 9, html_url: 'https://github.com/acme/gitops/pull/9' },
+          repository: { full_name: 'acme/gitops' },
+        }),
+        want: {
+          kind: 'ignored',
+          reason: 'pull request #9 of acme/gitops opened: nothing waits on that',
+        },
+      },
+      {
         name: 'push without clone_url falls back to html_url',
         request: call(
           'push',
@@ -446,8 +494,8 @@ describe('githubWebhook', () => {
       },
       {
         name: 'an event not handled',
-        request: call('pull_request', { action: 'closed', number: 7, repository }),
-        want: { kind: 'ignored', reason: 'GitHub event "pull_request" is not handled' },
+        request: call('issues', { action: 'opened', repository }),
+        want: { kind: 'ignored', reason: 'GitHub event "issues" is not handled' },
       },
     ];
     for (const { name, request, want } of cases) {

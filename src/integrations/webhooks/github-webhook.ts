@@ -23,6 +23,16 @@ const pushSchema = z.looseObject({
   commits: z.array(commitFilesSchema).nullish(),
 });
 
+const pullRequestSchema = z.looseObject({
+  action: z.string(),
+  pull_request: z.looseObject({
+    number: z.number(),
+    html_url: z.string(),
+    merged: z.boolean().nullish(),
+  }),
+  repository: z.looseObject({ full_name: z.string().nullish() }).nullish(),
+});
+
 /** The package object, alike in `package` and `registry_package` events. */
 const packageSchema = z.looseObject({
   name: z.string().nullish(),
@@ -59,7 +69,8 @@ const PUBLISHING_ACTIONS = {
 /**
  * GitHub repository, organisation and App webhooks, signed with the receiver's `secret` in
  * X-Hub-Signature-256. Pushes refresh the repository's git subscribers (path-filtered by the
- * files the commits changed); GHCR package events refresh its image and chart subscribers.
+ * files the commits changed); GHCR package events refresh its image and chart subscribers; a
+ * pull request closed or merged wakes the Promotions waiting on it.
  */
 export const githubWebhook: WebhookProvider = {
   name: 'github',
@@ -100,11 +111,34 @@ export const githubWebhook: WebhookProvider = {
         );
         return parsePackage('registry_package', payload.action, payload.registry_package);
       }
+      case 'pull_request':
+        return parsePullRequest(request.body);
       default:
         return { kind: 'ignored', reason: `GitHub event "${event}" is not handled` };
     }
   },
 };
+
+/**
+ * A pull request closed (merged or not) wakes the Promotions waiting on it (git-wait-for-pr);
+ * other actions (opened, synchronize, labeled, …) change nothing they wait for.
+ */
+function parsePullRequest(body: Buffer): WebhookOutcome {
+  const event = 'GitHub pull_request event';
+  const payload = parseWebhookPayload(body, pullRequestSchema, event);
+  const { number, html_url: url, merged } = payload.pull_request;
+  const name = payload.repository?.full_name ?? url;
+  if (payload.action !== 'closed')
+    return {
+      kind: 'ignored',
+      reason: `pull request #${number} of ${name} ${payload.action}: nothing waits on that`,
+    };
+  return {
+    kind: 'pull-request',
+    urls: [url],
+    description: `pull request #${number} of ${name} ${merged ? 'merged' : 'closed'}`,
+  };
+}
 
 function parsePush(body: Buffer): WebhookOutcome {
   const event = 'GitHub push event';
