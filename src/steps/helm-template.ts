@@ -136,7 +136,8 @@ async function render(context: StepContext, config: HelmTemplateConfig, scratch:
     ...(config.kubeVersion ? [`--kube-version=${config.kubeVersion}`] : []),
     ...(config.apiVersions ?? []).map((version) => `--api-versions=${version}`),
     ...valuesFiles.map((file) => `--values=${file}`),
-    // Kargo composes --set values before --set-literal ones, as Helm's own merge does.
+    // Helm applies every --set before every --set-literal whatever their order, as Kargo's
+    // composeValues (values.Options.MergeValues) does.
     ...(config.setValues ?? []).map(
       (v) => `${v.literal ? '--set-literal' : '--set'}=${v.key}=${v.value}`,
     ),
@@ -369,16 +370,22 @@ function runHelm(
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString();
     });
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'ENOENT'
-          ? terminalError(
-              'helm is not installed: helm-template runs `helm template` and needs Helm 3 on the PATH of the Gantry server',
-            )
-          : err,
-      ),
-    );
+    let failure: Error | undefined;
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT')
+        reject(
+          terminalError(
+            'helm is not installed: helm-template runs `helm template` and needs Helm 3 on the PATH of the Gantry server',
+          ),
+        );
+      // An abort: settled once helm has exited, so its scratch directory is no longer in use.
+      else failure = err;
+    });
     child.on('close', (code) => {
+      if (failure) {
+        reject(failure);
+        return;
+      }
       if (tooLarge) {
         reject(
           terminalError(
