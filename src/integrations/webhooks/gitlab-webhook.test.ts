@@ -96,6 +96,36 @@ function pushHook(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** A Merge Request Hook as GitLab sends it (webhook_events#merge-request-events), abridged. */
+function mergeRequestHook(action: string, state: string) {
+  return {
+    object_kind: 'merge_request',
+    event_type: 'merge_request',
+    user: { id: 4, name: 'Ada', username: 'ada', email: '[REDACTED]' },
+    project,
+    object_attributes: {
+      id: 99,
+      iid: 7,
+      title: 'Promote fruitful-ferret to prod',
+      description: 'Freight fruitful-ferret',
+      state,
+      action,
+      source_branch: 'kargo/promotion/prod.1',
+      target_branch: 'main',
+      merge_commit_sha: state === 'merged' ? 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7' : null,
+      merge_status: 'can_be_merged',
+      detailed_merge_status: state === 'opened' ? 'mergeable' : 'not_open',
+      last_commit: { id: 'b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327' },
+      url: 'https://gitlab.example.com/acme/gitops/-/merge_requests/7',
+      created_at: '2024-05-14 08:31:02 UTC',
+      updated_at: '2024-05-14 09:02:11 UTC',
+    },
+    labels: [{ id: 1, title: 'kargo' }],
+    changes: { state_id: { previous: 1, current: state === 'merged' ? 3 : 2 } },
+    repository,
+  };
+}
+
 const BOTH_URLS: RepositoryRef[] = [
   { type: 'git', url: 'https://gitlab.example.com/acme/gitops.git' },
   { type: 'git', url: 'git@gitlab.example.com:acme/gitops.git' },
@@ -245,10 +275,31 @@ describe('gitlabWebhook', () => {
         },
       },
       {
-        name: 'a merge request event (not handled yet)',
-        request: call('Merge Request Hook', { object_kind: 'merge_request', project }),
-        want: { kind: 'ignored', reason: 'GitLab event "Merge Request Hook" is not handled' },
+        name: 'Merge Request Hook, merged: wakes the Promotions waiting on its web page',
+        request: call('Merge Request Hook', mergeRequestHook('merge', 'merged')),
+        want: {
+          kind: 'pull-request',
+          urls: ['https://gitlab.example.com/acme/gitops/-/merge_requests/7'],
+          description: 'merge request !7 of acme/gitops merged',
+        },
       },
+      {
+        name: 'Merge Request Hook, closed without merging',
+        request: call('Merge Request Hook', mergeRequestHook('close', 'closed')),
+        want: {
+          kind: 'pull-request',
+          urls: ['https://gitlab.example.com/acme/gitops/-/merge_requests/7'],
+          description: 'merge request !7 of acme/gitops closed',
+        },
+      },
+      ...(['open', 'update', 'approved', 'reopen'] as const).map((action) => ({
+        name: `Merge Request Hook, action ${action}: nothing to wake`,
+        request: call('Merge Request Hook', mergeRequestHook(action, 'opened')),
+        want: {
+          kind: 'ignored' as const,
+          reason: `merge request !7 of acme/gitops: action "${action}" is not handled`,
+        },
+      })),
       {
         name: 'a pipeline event',
         request: call('Pipeline Hook', { object_kind: 'pipeline', project }),
@@ -283,6 +334,19 @@ describe('gitlabWebhook', () => {
         name: 'a tag push without a ref',
         request: call('Tag Push Hook', { ...pushHook(), ref: undefined }),
         want: 'GitLab Tag Push Hook: ref is missing',
+      },
+      {
+        name: 'a merge request event without its web page',
+        request: call('Merge Request Hook', {
+          ...mergeRequestHook('merge', 'merged'),
+          object_attributes: { iid: 7, action: 'merge' },
+        }),
+        want: 'GitLab Merge Request Hook: object_attributes.url is missing',
+      },
+      {
+        name: 'a merge request event without its attributes',
+        request: call('Merge Request Hook', { object_kind: 'merge_request', project }),
+        want: 'GitLab Merge Request Hook: object_attributes is missing',
       },
       {
         name: 'a push whose commit count is not a number',

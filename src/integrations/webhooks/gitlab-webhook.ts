@@ -3,7 +3,7 @@ import { inputError } from '../../errors.js';
 import { changedPaths, commitFilesSchema } from './changed-paths.js';
 import { checkSharedToken } from './request-authentication.js';
 import { missingFieldError, parseWebhookPayload } from './webhook-payload.js';
-import type { RepositoryRef, WebhookProvider } from './webhook-provider.js';
+import type { RepositoryRef, WebhookOutcome, WebhookProvider } from './webhook-provider.js';
 
 const gitUrlsSchema = z.looseObject({
   git_http_url: z.string().nullish(),
@@ -22,13 +22,27 @@ const pushSchema = z.looseObject({
 
 const PUSH_EVENTS = new Set(['Push Hook', 'Tag Push Hook']);
 
+/** A Merge Request Hook: what happened to which merge request, named by its web page. */
+const mergeRequestSchema = z.looseObject({
+  project: z.looseObject({ path_with_namespace: z.string().nullish() }).nullish(),
+  object_attributes: z.looseObject({
+    iid: z.number().nullish(),
+    action: z.string().nullish(),
+    url: z.string(),
+  }),
+});
+
+/** The merge request actions that end a wait: merged, or closed without merging. */
+const FINAL_ACTIONS: Record<string, string> = { merge: 'merged', close: 'closed' };
+
 /** GitLab names no commit after a push that deletes a branch or tag. */
 const NO_COMMIT = /^0+$/;
 
 /**
  * GitLab project and group webhooks, authenticated by the receiver's `secret-token`, which
  * GitLab sends verbatim in X-Gitlab-Token. Branch and tag pushes refresh the repository's git
- * subscribers, branch pushes path-filtered by the files their commits changed.
+ * subscribers, branch pushes path-filtered by the files their commits changed. A merge request
+ * merged or closed wakes the Promotions waiting on it (git-wait-for-pr), found by its web page.
  */
 export const gitlabWebhook: WebhookProvider = {
   name: 'gitlab',
@@ -38,6 +52,7 @@ export const gitlabWebhook: WebhookProvider = {
   parse(request) {
     const event = request.headers['x-gitlab-event'];
     if (!event) throw inputError('GitLab webhook: missing X-Gitlab-Event header');
+    if (event === 'Merge Request Hook') return parseMergeRequest(request.body);
     if (!PUSH_EVENTS.has(event)) {
       return { kind: 'ignored', reason: `GitLab event "${event}" is not handled` };
     }
@@ -67,3 +82,15 @@ export const gitlabWebhook: WebhookProvider = {
     };
   },
 };
+
+function parseMergeRequest(body: Buffer): WebhookOutcome {
+  const hook = parseWebhookPayload(body, mergeRequestSchema, 'GitLab Merge Request Hook');
+  const { action, iid, url } = hook.object_attributes;
+  const name = `merge request ${iid === null || iid === undefined ? url : `!${iid}`}${
+    hook.project?.path_with_namespace ? ` of ${hook.project.path_with_namespace}` : ''
+  }`;
+  const outcome = action ? FINAL_ACTIONS[action] : undefined;
+  if (!outcome)
+    return { kind: 'ignored', reason: `${name}: action "${action ?? ''}" is not handled` };
+  return { kind: 'pull-request', urls: [url], description: `${name} ${outcome}` };
+}
