@@ -48,6 +48,8 @@ export interface AzureForgeOptions extends ForgeOptions {
  * pkg/gitprovider/azure does them. The API is the organization's: `https://dev.azure.com/{org}`
  * for both URL forms Kargo reads, or `{apiBaseUrl}/{org}` when the operator names where the
  * service is (a --forge-config host, which may then be any host serving Azure DevOps' paths).
+ * The client speaks node:http (typed-rest-client), so ForgeOptions.fetch is not used; the
+ * token goes as a PAT (Basic, `PAT:<token>`), never into messages.
  */
 export class AzureForge implements GitForge {
   readonly organization: string;
