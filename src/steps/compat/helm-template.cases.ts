@@ -1,4 +1,6 @@
 import { packChart } from '../../helm/chart-archive.js';
+import { lockDigest, renderLock } from '../../helm/chart-lock.js';
+import { parseChartMetadata } from '../../helm/chart-metadata.js';
 import type { HelmTemplateCase, ResourceFileNameCase } from './helm-template-case.js';
 
 const T = 'helm_template_runner_test.go';
@@ -134,6 +136,15 @@ const DEMO_CHART = () =>
   ]);
 
 const REQUIRED = { outPath: '/output/path', path: '/chart/path', releaseName: 'my-release' };
+
+const APP_WITH_REDIS =
+  'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: redis\n  version: ^1.0.0\n  repository: https://charts.example.com\n';
+/** A Chart.lock pinning redis 1.0.0, in sync with APP_WITH_REDIS (Helm's digest). */
+function appLock(): string {
+  const locked = [{ name: 'redis', repository: 'https://charts.example.com', version: '1.0.0' }];
+  const digest = lockDigest(parseChartMetadata(APP_WITH_REDIS).dependencies, locked);
+  return renderLock({ dependencies: locked, digest, generated: '2024-01-01T00:00:00Z' });
+}
 
 export const helmTemplateCases: HelmTemplateCase[] = [
   // --- Test_helmTemplateRunner_convert (the schema) --------------------------------------------
@@ -1065,6 +1076,21 @@ export const helmTemplateCases: HelmTemplateCase[] = [
     config: { path: 'app', outPath: 'out.yaml', releaseName: 'r', buildDependencies: true },
     expectListing: { 'app/charts': ['redis-1.2.0.tgz'] },
     expectContains: { 'app/Chart.lock': ['version: 1.2.0'] },
+  },
+  {
+    upstream: `${T} (buildDependencies) with Chart.lock the locked versions are fetched, not newer ones`,
+    files: { 'app/Chart.yaml': APP_WITH_REDIS, 'app/Chart.lock': appLock() },
+    repositories: { 'https://charts.example.com': { redis: ['1.0.0', '1.2.0'] } },
+    config: { path: 'app', outPath: 'out.yaml', releaseName: 'r', buildDependencies: true },
+    expectListing: { 'app/charts': ['redis-1.0.0.tgz'] },
+    expectFiles: { 'app/Chart.lock': appLock() },
+  },
+  {
+    upstream: `${T} (buildDependencies) without it, missing dependencies fail as Helm's check does`,
+    files: { 'app/Chart.yaml': APP_WITH_REDIS, 'app/Chart.lock': appLock() },
+    config: { path: 'app', outPath: 'out.yaml', releaseName: 'r' },
+    error:
+      'missing chart dependencies: found in Chart.yaml, but missing in charts/ directory: redis',
   },
   {
     upstream: `${T} (buildDependencies) with Chart.lock out of sync with Chart.yaml`,
