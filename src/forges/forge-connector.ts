@@ -1,5 +1,6 @@
 import { ForgeError, type ForgeConnector, type ForgeOptions, type GitForge } from './forge.js';
 import { FORGE_ADAPTERS } from './forge-adapters.js';
+import { GitHubGitDataClient } from './github/github-git-data.js';
 import { forgeHostFor, type ForgeHost } from './forge-hosts.js';
 import { detectForgeProvider, type ForgeProviderName } from './forge-provider.js';
 
@@ -25,6 +26,16 @@ export function createForgeConnector(
         token: open.token,
         // The operator's API address is for that host's own provider only.
         apiBaseUrl: host && host.provider === name ? host.apiUrl : undefined,
+        insecureSkipTLSVerify: open.insecureSkipTLSVerify || host?.insecureSkipTLSVerify,
+        fetch: options.fetch,
+      });
+    },
+    github(repoURL, open) {
+      const host = forgeHostFor(hosts, repoURL);
+      return new GitHubGitDataClient({
+        repoURL,
+        token: open.token,
+        apiBaseUrl: host?.provider === 'github' ? host.apiUrl : undefined,
         insecureSkipTLSVerify: open.insecureSkipTLSVerify || host?.insecureSkipTLSVerify,
         fetch: options.fetch,
       });

@@ -45,6 +45,64 @@ export interface ForgeConnector {
    * ForgeError when none applies, in Kargo's words.
    */
   open(repoURL: string, options: OpenForge): GitForge;
+  /**
+   * GitHub's git database API for a repository (github-push), whatever its host: Kargo takes
+   * any host for a GitHub Enterprise (API at https://host/api/v3) unless the operator's host
+   * entry names its API. Absent where no GitHub API can be reached.
+   */
+  github?(repoURL: string, options: OpenForge): GitHubGitData;
+}
+
+/**
+ * The part of GitHub's REST API github-push replays commits through (docs.github.com/en/rest/
+ * git and /rest/commits/commits#compare-two-commits). Refs are named as the API names them
+ * after `refs/` (`heads/main`). Failures are ForgeErrors with GitHub's status.
+ */
+export interface GitHubGitData {
+  readonly owner: string;
+  readonly repo: string;
+  /** The commit a ref points at. */
+  getRef(ref: string): Promise<string>;
+  /** base...head: GitHub's status and merge base, and head's commits missing from base, oldest first. */
+  compareCommits(base: string, head: string): Promise<CommitComparison>;
+  /** A new commit; without author and committer, GitHub's own (signed, so Verified). */
+  createCommit(commit: NewGitHubCommit): Promise<string>;
+  createRef(ref: string, sha: string): Promise<void>;
+  /** A 422 ForgeError when the update is not a fast forward and force is false. */
+  updateRef(ref: string, sha: string, force: boolean): Promise<void>;
+  deleteRef(ref: string): Promise<void>;
+}
+
+export interface CommitComparison {
+  /** identical, ahead, behind or diverged (anything else is GitHub's news). */
+  status: string;
+  mergeBase: string;
+  commits: ComparedCommit[];
+}
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+  /** ISO 8601. */
+  date?: string | undefined;
+}
+
+export interface ComparedCommit {
+  sha: string;
+  /** Undefined when GitHub gave none. */
+  tree: string | undefined;
+  message: string;
+  author?: GitIdentity | undefined;
+  committer?: GitIdentity | undefined;
+  parents: string[];
+}
+
+export interface NewGitHubCommit {
+  tree: string;
+  message: string;
+  parents: string[];
+  author?: GitIdentity | undefined;
+  committer?: GitIdentity | undefined;
 }
 
 export interface OpenForge {

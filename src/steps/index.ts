@@ -23,6 +23,7 @@ import { failStep } from './fail.js';
 import { gitCloneStep } from './git-clone.js';
 import { gitCommitStep } from './git-commit.js';
 import { gitPushStep } from './git-push.js';
+import { githubPushStep } from './github-push.js';
 import { gitOpenPrStep } from './git-open-pr.js';
 import { gitWaitForPrStep } from './git-wait-for-pr.js';
 import { gitMergePrStep } from './git-merge-pr.js';
@@ -40,6 +41,7 @@ export const BUILTIN_STEPS: ReadonlyArray<StepDefinition> = [
   gitClearStep,
   gitCommitStep,
   gitPushStep,
+  githubPushStep,
   gitTagStep,
   gitOpenPrStep,
   gitWaitForPrStep,

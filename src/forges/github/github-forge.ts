@@ -211,7 +211,7 @@ function toPullRequest(pull: GitHubPull): PullRequest {
 }
 
 /** GitHub's answer as a ForgeError: 5xx, 429, 403 rate limits and 405 "base modified" retry. */
-function toForgeError(err: unknown): ForgeError {
+export function toForgeError(err: unknown): ForgeError {
   if (err instanceof ForgeError) return err;
   const failure = err as {
     status?: number;
