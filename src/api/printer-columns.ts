@@ -1,3 +1,4 @@
+import { promotionPullRequest } from './promotion-pull-request.js';
 import { ALIAS_LABEL, SHARD_LABEL } from './labels.js';
 import type { StoredResource } from './resource.js';
 import { stageReadiness } from './stage-readiness.js';
@@ -205,6 +206,14 @@ export const COLUMNS: Record<string, Column[]> = {
       },
     },
     { header: 'PHASE', value: (o) => text(at(o, 'status', 'phase')) },
+    {
+      // Gantry's: the pull request it opened or waits on, and where that stands.
+      header: 'PULL REQUEST',
+      value: (o) => {
+        const pr = promotionPullRequest(o.status);
+        return pr ? `${pr.url} (${pr.state})` : '';
+      },
+    },
     { header: 'FREIGHT NAME', value: (o) => text(at(o, 'spec', 'freight')), wide: true },
     age,
   ],

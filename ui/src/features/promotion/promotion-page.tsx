@@ -8,6 +8,7 @@ import { ConnectionBanner } from '../../components/connection-banner.js';
 import { ExpandableText } from '../../components/expandable-text.js';
 import { duration, versionsOf } from '../../components/format.js';
 import { useAction } from '../../components/use-action.js';
+import { pullRequestOf, pullRequestTone } from './pull-request.js';
 import { useExplainRefusal, usePermissions } from '../auth/use-permissions.js';
 import { YamlLink } from '../yaml/yaml-page.js';
 import { formatMs, stepTimings, type StepTiming } from './step-timings.js';
@@ -53,6 +54,7 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
   const outputs = status.state ?? {};
   const running = phase === 'Running' || phase === 'Pending';
   const timings = stepTimings(steps, status, Date.now());
+  const pullRequest = pullRequestOf(outputs);
   return (
     <section className="page">
       <ConnectionBanner snapshot={live} />
@@ -89,6 +91,17 @@ export function PromotionPage({ project, promotion }: { project: string; promoti
         </dd>
         <dt>Took</dt>
         <dd>{duration(status.startedAt, status.finishedAt)}</dd>
+        {pullRequest && (
+          <>
+            <dt>Pull request</dt>
+            <dd data-testid="promotion-pull-request">
+              <a href={pullRequest.url} target="_blank" rel="noreferrer noopener">
+                {pullRequest.number > 0 ? `#${pullRequest.number}` : pullRequest.url}
+              </a>{' '}
+              <Badge tone={pullRequestTone(pullRequest.state)}>{pullRequest.state}</Badge>
+            </dd>
+          </>
+        )}
       </dl>
       {status.message && phase !== 'Succeeded' && (
         <div
