@@ -1065,6 +1065,19 @@ export const helmTemplateCases: HelmTemplateCase[] = [
     expectContains: { 'out.yaml': ['host: ""'] },
   },
 
+  {
+    upstream: `${T} (Gantry) a library chart is refused, as helm template refuses it`,
+    differs:
+      "Kargo's library call renders a library chart (to nothing); `helm template` refuses it",
+    files: {
+      'lib/Chart.yaml': 'apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\n',
+      'lib/templates/_helpers.tpl': '{{- define "lib.name" }}lib{{- end }}\n',
+    },
+    config: { path: 'lib', outPath: 'out.yaml', releaseName: 'r' },
+    error: 'failed to render chart: library charts are not installable',
+    expectFiles: { 'out.yaml': null },
+  },
+
   // --- buildDependencies (EphemeralDependencyManager.Build: helm dependency build) ------------
   {
     upstream: `${T} (buildDependencies) without Chart.lock the dependencies are resolved and locked`,
