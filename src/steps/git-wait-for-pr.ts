@@ -24,7 +24,7 @@ export const gitWaitForPrConfigSchema = z.strictObject({
 
 /**
  * git-wait-for-pr, as Kargo's: keeps Running while the pull request is open, succeeds once it
- * is merged (output `commit`: the merge commit), fails if it was closed unmerged. Its output
+ * is merged (output `commit`: the merge commit), fails (Failed, its output kept) if it was closed unmerged. Its output
  * (`pr.id`, `pr.url`, `pr.open`, `pr.merged`) is recorded while it waits, which is what the UI
  * and `gantry get promotion` show, and what a webhook from the host matches to wake it at once
  * instead of at the next poll.
@@ -61,7 +61,12 @@ export const gitWaitForPrStep = defineStep({
       };
     }
     if (!pr.merged)
-      throw terminalError(`pull request ${config.prNumber} was closed without being merged`);
+      // Failed, not an error: as Kargo, the pull request's state stays in the output.
+      return {
+        status: 'Failed',
+        message: `pull request ${config.prNumber} was closed without being merged`,
+        output,
+      };
     context.log(`pull request ${pr.url} was merged as ${pr.mergeCommitSha}`);
     return { status: 'Succeeded', output };
   },

@@ -154,11 +154,10 @@ describe('pull-request steps', () => {
     const opened = await run(gitOpenPrStep, { repoURL, sourceBranch: head, targetBranch: 'main' });
     const { id } = (opened.output as { pr: { id: number } }).pr;
     github.reviewer.close(repository, id);
-    await expect(
-      stepError(run(gitWaitForPrStep, { repoURL, prNumber: id })),
-    ).resolves.toMatchObject({
-      terminal: true,
+    await expect(run(gitWaitForPrStep, { repoURL, prNumber: id })).resolves.toMatchObject({
+      status: 'Failed',
       message: `pull request ${id} was closed without being merged`,
+      output: { pr: { id, open: false, merged: false } },
     });
   });
 
