@@ -1,7 +1,9 @@
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitLabDouble, type GitLabDouble } from '../../../test/forges/gitlab-double.js';
 import { startGitServer, type TestGitServer } from '../../../test/git-server.js';
+import { selfSignedCertificate } from '../../../test/self-signed.js';
 import { gitlabWebhook } from '../../integrations/webhooks/gitlab-webhook.js';
 import type { WebhookRequest } from '../../integrations/webhooks/webhook-provider.js';
 import { compatIt, type CompatRow } from '../../steps/compat/row-case.js';
@@ -566,6 +568,45 @@ describe('GitLab specifics', () => {
     } finally {
       receiver.closeAllConnections();
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+
+  it('accepts a self-signed certificate only with insecureSkipTLSVerify, as Kargo', async () => {
+    const seen: string[] = [];
+    const server = createHttpsServer(selfSignedCertificate(), (req, res) => {
+      seen.push(`${req.method} ${req.url} ${String(req.headers['private-token'])}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          iid: 1,
+          state: 'opened',
+          web_url: 'https://127.0.0.1/group/shop/-/merge_requests/1',
+          sha: 'a'.repeat(40),
+          merge_commit_sha: null,
+          created_at: '2026-01-02T03:04:05.000Z',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const repoURL = `https://127.0.0.1:${(server.address() as { port: number }).port}/group/shop.git`;
+      const strict = await failure(new GitLabForge({ repoURL, token: 'tok' }).getPullRequest(1));
+      expect([strict.status, strict.transient]).toEqual([0, true]);
+      expect(strict.message).toMatch(/^GitLab answered nothing: fetch failed \(.*certificate/);
+      const lenient = new GitLabForge({ repoURL, token: 'tok', insecureSkipTLSVerify: true });
+      expect(await lenient.getPullRequest(1)).toEqual({
+        number: 1,
+        url: 'https://127.0.0.1/group/shop/-/merge_requests/1',
+        open: true,
+        merged: false,
+        mergeCommitSha: '',
+        headSha: 'a'.repeat(40),
+        createdAt: '2026-01-02T03:04:05.000Z',
+      });
+      expect(seen).toEqual(['GET /api/v4/projects/group%2Fshop/merge_requests/1 tok']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

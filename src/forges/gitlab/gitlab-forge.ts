@@ -1,4 +1,5 @@
 import { MergeRequests } from '@gitbeaker/rest';
+import { request as httpsRequest } from 'node:https';
 import { normalizeGitUrl } from '../../api/repo-urls.js';
 import {
   ForgeError,
@@ -49,7 +50,10 @@ export class GitLabForge implements GitForge {
     this.apiBaseUrl = (options.apiBaseUrl ?? `${scheme}://${host}/api/v4`).replace(/\/+$/, '');
     this.#api = new MergeRequests({
       ...(options.token ? { token: options.token } : {}),
-      requesterFn: fetchRequester(this.apiBaseUrl, options.fetch ?? globalThis.fetch),
+      requesterFn: fetchRequester(
+        this.apiBaseUrl,
+        options.fetch ?? (options.insecureSkipTLSVerify ? insecureFetch : globalThis.fetch),
+      ),
     });
   }
 
@@ -247,7 +251,12 @@ function fetchRequester(apiBaseUrl: string, fetchFn: typeof fetch): RequesterFn 
             ...(options.signal ? { signal: options.signal } : {}),
           });
         } catch (err) {
-          const message = (err as Error).message;
+          // Node's fetch says "fetch failed" and keeps the reason (refused, TLS, DNS) in cause.
+          const cause = (err as Error).cause as Error | undefined;
+          const message =
+            cause?.message && cause.message !== (err as Error).message
+              ? `${(err as Error).message} (${cause.message})`
+              : (err as Error).message;
           throw new ForgeError(`GitLab answered nothing: ${message}`, 0, true, undefined, message);
         }
         const text = await response.text();
@@ -267,6 +276,47 @@ function fetchRequester(apiBaseUrl: string, fetchFn: typeof fetch): RequesterFn 
     } as Requester;
   };
 }
+
+/**
+ * Kargo's InsecureSkipTLSVerify for GitLab: any certificate accepted, for this adapter's
+ * requests only (the global fetch cannot be told so per request without undici's Agent).
+ */
+const insecureFetch: typeof fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  if (url.protocol !== 'https:') return globalThis.fetch(input, init);
+  return new Promise<Response>((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: init?.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(init?.headers).entries()),
+        rejectUnauthorized: false,
+        ...(init?.signal ? { signal: init.signal } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers))
+            if (value !== undefined)
+              headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+          const status = res.statusCode ?? 0;
+          resolve(
+            new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers,
+            }),
+          );
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(typeof init?.body === 'string' ? init.body : undefined);
+  });
+};
 
 function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
