@@ -80,7 +80,9 @@ export function createGitHubPushStep(options: GitHubPushOptions = {}) {
         throw asStepError(err, `error loading working tree from ${config.path}`);
       });
       context.repositories.checkRemote(url);
-      const credentials = await context.credentialsFor(url, 'git');
+      const credentials = await context.credentialsFor(url, 'git').catch((err: unknown) => {
+        throw transientError(`error getting credentials for ${url}: ${messageOf(err)}`, err);
+      });
       if (!credentials) throw terminalError(`no credentials found for ${url}`);
       if (!credentials.password)
         throw terminalError(`credentials for ${url} are missing a password/token`);
@@ -230,6 +232,12 @@ async function integrateRemoteChanges(push: Push): Promise<void> {
   await step(what, () =>
     git(['fetch', '--quiet', 'origin', `refs/heads/${push.branch}`], push.git),
   );
+  // Already on top of the remote branch: nothing to rebase (and merge commits stay merges).
+  const upToDate = await git(['merge-base', '--is-ancestor', 'FETCH_HEAD', 'HEAD'], push.git).then(
+    () => true,
+    () => false,
+  );
+  if (upToDate) return;
   const env = await identityEnv(push.git.cwd);
   try {
     await git(['rebase', '--quiet', 'FETCH_HEAD'], { ...push.git, env });

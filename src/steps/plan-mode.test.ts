@@ -214,6 +214,25 @@ const ROWS: Row[] = [
     phase: 'Succeeded',
   },
   {
+    // github-push on the GitHub double: the commit recreated through GitHub's API on a new
+    // branch. A plan pushes nothing: no staging ref, no API call that writes.
+    kinds: ['github-push'],
+    remote: { 'app.yaml': 'replicas: 1\n' },
+    steps: (at) => [
+      {
+        uses: 'git-clone',
+        config: { repoURL: at.repo, checkout: [{ branch: 'main', path: './main' }] },
+      },
+      {
+        uses: 'file-write',
+        config: { path: './main/app.yaml', contents: 'replicas: 2\n', overwrite: true },
+      },
+      { uses: 'git-commit', config: { path: './main', message: 'replicas 2' } },
+      { uses: 'github-push', as: 'push', config: { path: './main', generateTargetBranch: true } },
+    ],
+    phase: 'Succeeded',
+  },
+  {
     kinds: ['yaml-parse'],
     seed: { 'values.yaml': 'image:\n  tag: "1.2"\n' },
     steps: () => [
@@ -670,7 +689,9 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
 
   async function world(row: Row, name: string): Promise<World> {
     // GitHub names a repository owner/name.
-    const owner = row.kinds.includes('git-open-pr') ? 'acme/' : '';
+    const owner = row.kinds.some((kind) => ['git-open-pr', 'github-push'].includes(kind))
+      ? 'acme/'
+      : '';
     const repo = `${owner}${row.kinds[0] ?? 'extra'}-${name}`;
     const url = row.remote ? git.createRepo(repo, row.remote) : `https://git.invalid/${repo}`;
     const data = join(dir, repo);
@@ -696,7 +717,13 @@ describe('plan mode leaves nothing behind, for every step kind', () => {
       runner: {
         steps: STEPS,
         repositories,
-        credentialsFor: () => Promise.resolve(undefined),
+        // github-push needs a token for GitHub's API (the double takes any).
+        credentialsFor: () =>
+          Promise.resolve(
+            row.kinds.includes('github-push')
+              ? { username: 'kargo', password: 'token' }
+              : undefined,
+          ),
         now: () => NOW,
         // Real time, briefly: argocd steps wait for the double's operations.
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
 import { DoubleGit, deliverWebhook, listenOnLoopback, readBody, sendJson } from './double-git.js';
@@ -25,11 +26,34 @@ import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from 
  * - the `pull_request` webhook (action `closed`, `merged` true or false), signed with
  *   X-Hub-Signature-256, as GitHub sends it (docs.github.com/en/webhooks/webhook-events-and-
  *   payloads#pull_request).
+ *
+ * And the git data API github-push uses (docs.github.com/en/rest/git, /rest/commits/commits):
+ * - `GET /repos/{owner}/{repo}/git/ref/{ref}`: 200 `{ref, object: {sha}}`, or 404;
+ * - `GET /repos/{owner}/{repo}/compare/{base}...{head}?per_page=`: `status` (identical, ahead,
+ *   behind, diverged), `ahead_by`, `behind_by`, `merge_base_commit`, and head's commits missing
+ *   from base, oldest first (parents before children), the first page only; 404 for an unknown
+ *   commit or no common ancestor;
+ * - `POST /repos/{owner}/{repo}/git/commits` `{message, tree, parents, author?, committer?}`: a
+ *   real commit (commit-tree); without an author it is the token's user's, committed by
+ *   "GitHub <noreply@github.com>" and signed (`verification.verified` true), with one the
+ *   identities given and unsigned; 422 for an unknown tree or parent;
+ * - `GET /repos/{owner}/{repo}/git/commits/{sha}`: the commit with its `verification`;
+ * - `POST /repos/{owner}/{repo}/git/refs` `{ref, sha}`: 201; 422 "Reference already exists";
+ * - `PATCH /repos/{owner}/{repo}/git/refs/{ref}` `{sha, force}`: 200; 422 "Update is not a fast
+ *   forward" when force is false and sha does not descend from the ref; 422 "Reference does not
+ *   exist";
+ * - `DELETE /repos/{owner}/{repo}/git/refs/{ref}`: 204; 422 "Reference does not exist".
  */
 export interface GitHubDouble extends ForgeDouble {
   /** Merge methods the repository refuses (GitHub's repository settings). */
   refuseMethod(method: 'merge' | 'squash' | 'rebase'): void;
+  /** Whether GitHub signed a commit made through `POST git/commits` (its "Verified" badge). */
+  verified(repository: string, sha: string): boolean;
 }
+
+/** Who the token belongs to: the author of the commits GitHub makes for it. */
+const TOKEN_USER = { name: 'gantry-app[bot]', email: 'gantry-app[bot]@users.noreply.github.com' };
+const GITHUB_COMMITTER = { name: 'GitHub', email: 'noreply@github.com' };
 
 interface Pull {
   number: number;
@@ -55,6 +79,8 @@ export async function startGitHubDouble(
   const requests: string[] = [];
   const failures: ForgeFailure[] = [];
   const refusedMethods = new Set<string>();
+  /** `owner/repo@sha` of the commits GitHub signed. */
+  const verifiedCommits = new Set<string>();
   const hooks: Array<{ url: string; secret: string }> = [];
   const now = options.now ?? (() => new Date());
   let url = '';
@@ -168,6 +194,20 @@ export async function startGitHubDouble(
       if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`)
         return sendJson(res, 401, { message: 'Bad credentials' });
     }
+    const data =
+      /^\/repos\/([^/]+)\/([^/]+)\/(git\/ref|git\/refs|git\/commits|compare)(?:\/(.+))?$/.exec(
+        target.pathname,
+      );
+    if (data)
+      return gitData(
+        res,
+        method,
+        `${data[1]}/${data[2]}`,
+        data[3]!,
+        decodeURIComponent(data[4] ?? ''),
+        text,
+        target,
+      );
     const match =
       /^\/repos\/([^/]+)\/([^/]+)\/(pulls|issues)(?:\/(\d+))?(?:\/(merge|labels))?$/.exec(
         target.pathname,
@@ -280,6 +320,200 @@ export async function startGitHubDouble(
     return sendJson(res, 404, { message: 'Not Found' });
   }
 
+  /** Git in the repository's bare directory, with an environment (identities and dates). */
+  const gitIn = (repository: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
+    execFileSync('git', args, {
+      cwd: git.git(repository, ['rev-parse', '--absolute-git-dir']).trim(),
+      env: { PATH: process.env.PATH, HOME: git.root, GIT_CONFIG_NOSYSTEM: '1', ...env },
+      input,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }).trim();
+  const resolve = (repository: string, name: string, type = 'commit'): string | undefined => {
+    try {
+      return gitIn(repository, ['rev-parse', '--verify', '--quiet', `${name}^{${type}}`]);
+    } catch {
+      return undefined;
+    }
+  };
+  const commitView = (repository: string, sha: string) => {
+    const [, tree = '', parents = '', an, ae, ad, cn, ce, cd, message = ''] = gitIn(repository, [
+      'show',
+      '-s',
+      '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B',
+      sha,
+    ]).split('\0');
+    const signed = verifiedCommits.has(`${repository}@${sha}`);
+    return {
+      sha,
+      html_url: `${url}/${repository}/commit/${sha}`,
+      message: message.replace(/\n$/, ''),
+      tree: { sha: tree },
+      author: { name: an, email: ae, date: ad },
+      committer: { name: cn, email: ce, date: cd },
+      parents: parents ? parents.split(' ').map((p) => ({ sha: p })) : [],
+      verification: { verified: signed, reason: signed ? 'valid' : 'unsigned' },
+    };
+  };
+  const identityEnv = (who: 'AUTHOR' | 'COMMITTER', value: unknown): NodeJS.ProcessEnv => {
+    const identity = value as { name?: string; email?: string; date?: string };
+    return {
+      [`GIT_${who}_NAME`]: identity.name ?? '',
+      [`GIT_${who}_EMAIL`]: identity.email ?? '',
+      ...(identity.date ? { [`GIT_${who}_DATE`]: identity.date } : {}),
+    };
+  };
+
+  function gitData(
+    res: ServerResponse,
+    method: string,
+    repository: string,
+    kind: string,
+    rest: string,
+    text: string,
+    target: URL,
+  ) {
+    let body: Record<string, unknown> = {};
+    try {
+      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      return sendJson(res, 400, { message: 'Problems parsing JSON' });
+    }
+    const refSha = (ref: string) => {
+      try {
+        return gitIn(repository, ['rev-parse', '--verify', '--quiet', `refs/${ref}`]);
+      } catch {
+        return undefined;
+      }
+    };
+    if (kind === 'git/ref' && method === 'GET') {
+      const sha = refSha(rest);
+      if (!sha) return sendJson(res, 404, { message: 'Not Found' });
+      return sendJson(res, 200, { ref: `refs/${rest}`, object: { sha, type: 'commit' } });
+    }
+    if (kind === 'compare' && method === 'GET') {
+      const [baseName = '', headName = ''] = rest.split('...');
+      const base = resolve(repository, baseName);
+      const head = resolve(repository, headName);
+      if (!base || !head) return sendJson(res, 404, { message: 'Not Found' });
+      let mergeBase: string;
+      try {
+        mergeBase = gitIn(repository, ['merge-base', base, head]);
+      } catch {
+        return sendJson(res, 404, {
+          message: `No common ancestor between ${baseName} and ${headName}.`,
+        });
+      }
+      const count = (range: string) => Number(gitIn(repository, ['rev-list', '--count', range]));
+      const ahead = count(`${base}..${head}`);
+      const behind = count(`${head}..${base}`);
+      const status =
+        ahead === 0 && behind === 0
+          ? 'identical'
+          : behind === 0
+            ? 'ahead'
+            : ahead === 0
+              ? 'behind'
+              : 'diverged';
+      const perPage = Number(target.searchParams.get('per_page') ?? 250) || 250;
+      const listed = gitIn(repository, [
+        'rev-list',
+        '--reverse',
+        '--topo-order',
+        `${base}..${head}`,
+      ])
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, perPage);
+      return sendJson(res, 200, {
+        status,
+        ahead_by: ahead,
+        behind_by: behind,
+        total_commits: ahead,
+        merge_base_commit: { sha: mergeBase },
+        base_commit: { sha: base },
+        commits: listed.map((sha) => {
+          const view = commitView(repository, sha);
+          return {
+            sha,
+            commit: {
+              message: view.message,
+              tree: view.tree,
+              author: view.author,
+              committer: view.committer,
+              verification: view.verification,
+            },
+            parents: view.parents,
+          };
+        }),
+        files: [],
+      });
+    }
+    if (kind === 'git/commits' && method === 'POST') {
+      const tree = resolve(repository, text0(body.tree), 'tree');
+      if (!tree) return sendJson(res, 422, { message: 'Tree SHA does not exist' });
+      const parents = Array.isArray(body.parents) ? (body.parents as unknown[]).map(text0) : [];
+      if (parents.some((p) => !resolve(repository, p)))
+        return sendJson(res, 422, {
+          message: 'Parent SHA does not exist or is not a commit object',
+        });
+      const byGitHub = body.author === undefined && body.committer === undefined;
+      const env = byGitHub
+        ? { ...identityEnv('AUTHOR', TOKEN_USER), ...identityEnv('COMMITTER', GITHUB_COMMITTER) }
+        : {
+            ...identityEnv('AUTHOR', body.author ?? body.committer),
+            ...identityEnv('COMMITTER', body.committer ?? body.author),
+          };
+      const sha = gitIn(
+        repository,
+        ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])],
+        env,
+        text0(body.message),
+      );
+      if (byGitHub) verifiedCommits.add(`${repository}@${sha}`);
+      return sendJson(res, 201, commitView(repository, sha));
+    }
+    if (kind === 'git/commits' && method === 'GET') {
+      if (!resolve(repository, rest)) return sendJson(res, 404, { message: 'Not Found' });
+      return sendJson(res, 200, commitView(repository, rest));
+    }
+    if (kind === 'git/refs' && method === 'POST') {
+      const ref = text0(body.ref);
+      if (!/^refs\/[^/]+\/.+/.test(ref))
+        return sendJson(res, 422, {
+          message: 'Reference name must start with refs/ and have at least two slashes.',
+        });
+      if (refSha(ref.slice('refs/'.length)))
+        return sendJson(res, 422, { message: 'Reference already exists' });
+      const sha = resolve(repository, text0(body.sha));
+      if (!sha) return sendJson(res, 422, { message: 'Object does not exist' });
+      gitIn(repository, ['update-ref', ref, sha]);
+      return sendJson(res, 201, { ref, object: { sha, type: 'commit' } });
+    }
+    if (kind === 'git/refs' && method === 'PATCH') {
+      const current = refSha(rest);
+      if (!current) return sendJson(res, 422, { message: 'Reference does not exist' });
+      const sha = resolve(repository, text0(body.sha));
+      if (!sha) return sendJson(res, 422, { message: 'Object does not exist' });
+      if (body.force !== true) {
+        try {
+          gitIn(repository, ['merge-base', '--is-ancestor', current, sha]);
+        } catch {
+          return sendJson(res, 422, { message: 'Update is not a fast forward' });
+        }
+      }
+      gitIn(repository, ['update-ref', `refs/${rest}`, sha, current]);
+      return sendJson(res, 200, { ref: `refs/${rest}`, object: { sha, type: 'commit' } });
+    }
+    if (kind === 'git/refs' && method === 'DELETE') {
+      if (!refSha(rest)) return sendJson(res, 422, { message: 'Reference does not exist' });
+      gitIn(repository, ['update-ref', '-d', `refs/${rest}`]);
+      res.writeHead(204).end();
+      return;
+    }
+    return sendJson(res, 404, { message: 'Not Found' });
+  }
+
   url = await listenOnLoopback(server);
   return {
     provider: 'github',
@@ -295,6 +529,9 @@ export async function startGitHubDouble(
     },
     refuseMethod(method) {
       refusedMethods.add(method);
+    },
+    verified(repository, sha) {
+      return verifiedCommits.has(`${repository}@${sha}`);
     },
     reviewer: {
       merge(repository, number) {
