@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineStep } from '../engine/step.js';
-import { terminalError } from '../engine/step-error.js';
+import { isStepError, terminalError } from '../engine/step-error.js';
+import type { MergeResult } from '../forges/forge.js';
 import {
+  asForgeStepError,
   forgeCall,
   openForge,
   pollIntervalField,
@@ -33,8 +35,9 @@ export const gitMergePrConfigSchema = z.strictObject({
 /**
  * git-merge-pr, as Kargo's: merges the pull request through the host's API (one attempt per
  * call) and outputs `commit`, the merge commit. When the host will not merge it yet (checks or
- * reviews pending, a draft), it keeps Running with `wait`, else fails; a conflict, a closed
- * pull request or a refused merge method fail at once. One merged already counts as merged.
+ * reviews pending, a draft), it keeps Running with `wait`, else ends Failed; a conflict, a
+ * closed pull request or a refused merge method end it Failed at once, as in Kargo, while the
+ * host's outages are retried. One merged already counts as merged.
  * In plan mode it merges nothing.
  */
 export const gitMergePrStep = defineStep({
@@ -60,14 +63,23 @@ export const gitMergePrStep = defineStep({
       context.log(`plan: ${summary}`);
       return { status: 'Succeeded', message: summary, output: { commit: pr.mergeCommitSha } };
     }
-    const result = await forgeCall(`error merging pull request ${config.prNumber}`, () =>
-      forge.mergePullRequest(config.prNumber, { method: config.mergeMethod }),
-    );
+    let result: MergeResult;
+    try {
+      result = await forge.mergePullRequest(config.prNumber, { method: config.mergeMethod });
+    } catch (err) {
+      const failure = asForgeStepError(err, `error merging pull request ${config.prNumber}`);
+      // Kargo: Failed (a refused token, a conflict, a closed pull request); an outage is
+      // retried within errorThreshold instead (Gantry's).
+      if (isStepError(failure) && failure.terminal)
+        return { status: 'Failed', message: failure.message };
+      throw failure;
+    }
     if (!result.merged) {
       if (!config.wait)
-        throw terminalError(
-          `pull request ${config.prNumber} is not ready to merge and wait is disabled`,
-        );
+        return {
+          status: 'Failed',
+          message: `pull request ${config.prNumber} is not ready to merge and wait is disabled`,
+        };
       return {
         status: 'Running',
         message: `pull request ${config.prNumber} is not ready to merge yet`,

@@ -182,8 +182,8 @@ describe('pull-request steps', () => {
     const opened = await run(gitOpenPrStep, { repoURL, sourceBranch: head, targetBranch: 'main' });
     const { id } = (opened.output as { pr: { id: number } }).pr;
     github.setMergeability(repository, id, 'pending');
-    await expect(stepError(run(gitMergePrStep, { repoURL, prNumber: id }))).resolves.toMatchObject({
-      terminal: true,
+    await expect(run(gitMergePrStep, { repoURL, prNumber: id })).resolves.toEqual({
+      status: 'Failed',
       message: `pull request ${id} is not ready to merge and wait is disabled`,
     });
     const waiting = await run(gitMergePrStep, { repoURL, prNumber: id, wait: true });
@@ -196,17 +196,16 @@ describe('pull-request steps', () => {
     });
   });
 
-  it('fails at once on a conflict', async () => {
+  it('ends Failed at once on a conflict', async () => {
     harness = createStepHarness();
     const head = promotionBranch('conflicting', 'env/prod/conflict.yaml');
     const opened = await run(gitOpenPrStep, { repoURL, sourceBranch: head, targetBranch: 'main' });
     const { id } = (opened.output as { pr: { id: number } }).pr;
     git.commitFiles(repository, { 'env/prod/conflict.yaml': 'theirs\n' }, 'meanwhile');
-    const err = await stepError(run(gitMergePrStep, { repoURL, prNumber: id, wait: true }));
-    expect(err).toMatchObject({ terminal: true });
-    expect(err.message).toBe(
-      `error merging pull request ${id}: pull request ${id} has conflicts and cannot be merged`,
-    );
+    await expect(run(gitMergePrStep, { repoURL, prNumber: id, wait: true })).resolves.toEqual({
+      status: 'Failed',
+      message: `error merging pull request ${id}: pull request ${id} has conflicts and cannot be merged`,
+    });
   });
 
   it("names the provider it cannot find, in Kargo's words", async () => {

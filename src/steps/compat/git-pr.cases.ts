@@ -381,7 +381,10 @@ export const gitMergePrRunCases: PrRunCase[] = [
     step: 'git-merge-pr',
     config: mergeConfig,
     host: { mergePullRequest: { fails: 'authentication failed', status: 401, transient: false } },
-    expect: { terminal: true, contains: ['error merging pull request', 'authentication failed'] },
+    expect: {
+      status: 'Failed',
+      message: 'error merging pull request 42: authentication failed',
+    },
   },
   {
     upstream: `${mergeRun('error during merge attempt')} [the host answers 503]`,
@@ -410,7 +413,10 @@ export const gitMergePrRunCases: PrRunCase[] = [
     step: 'git-merge-pr',
     config: { ...mergeConfig, wait: false },
     host: { mergePullRequest: { merged: false } },
-    expect: { terminal: true, contains: ['not ready to merge and wait is disabled'] },
+    expect: {
+      status: 'Failed',
+      message: 'pull request 42 is not ready to merge and wait is disabled',
+    },
   },
   {
     upstream: mergeRun('PR number validation'),
