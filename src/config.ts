@@ -35,6 +35,11 @@ export interface ServerConfig {
   argocd: ArgoCdInstanceConfig[];
   /** Self-hosted Git hosts: their provider and API address (pull-request steps); none by default. */
   forgeHosts: ForgeHost[];
+  /**
+   * github-push lets GitHub author and sign every commit it replays (Verified), as Kargo's
+   * GITHUB_PUSH_VERIFY_UNTRUSTED_COMMITS; off by default, as Kargo.
+   */
+  githubPushVerifyCommits: boolean;
   /** How often the health of Stages with Argo CD apps is looked at (ms). */
   healthIntervalMs: number;
   /** What the operator allows beyond the safe defaults (docs/security.md). */
@@ -90,6 +95,7 @@ export interface ServerFlags {
   forgeConfig?: string | undefined;
   healthInterval?: string | undefined;
   allowLocalPrograms?: string | boolean | undefined;
+  githubPushVerifyCommits?: string | boolean | undefined;
   allowLocalRepositories?: string | boolean | undefined;
   outboundAllow?: string | undefined;
   outboundDeny?: string | undefined;
@@ -120,6 +126,10 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   forgeConfig: { flag: '--forge-config', env: 'GANTRY_FORGE_CONFIG' },
   healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
   allowLocalPrograms: { flag: '--allow-local-programs', env: 'GANTRY_ALLOW_LOCAL_PROGRAMS' },
+  githubPushVerifyCommits: {
+    flag: '--github-push-verify-commits',
+    env: 'GANTRY_GITHUB_PUSH_VERIFY_COMMITS',
+  },
   allowLocalRepositories: {
     flag: '--allow-local-repositories',
     env: 'GANTRY_ALLOW_LOCAL_REPOSITORIES',
@@ -200,6 +210,7 @@ const fields = {
     })
     .transform((text) => parseDuration(text) ?? 10_000),
   allowLocalPrograms: booleanFlag,
+  githubPushVerifyCommits: booleanFlag,
   allowLocalRepositories: booleanFlag,
   outboundAllow: outboundList,
   outboundDeny: outboundList,
@@ -235,6 +246,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   forgeConfig: '',
   healthInterval: '10s',
   allowLocalPrograms: 'false',
+  githubPushVerifyCommits: 'false',
   allowLocalRepositories: 'false',
   outboundAllow: '*',
   outboundDeny: 'link-local,metadata',
@@ -293,6 +305,7 @@ export function resolveServerConfig(
       values.argocdConfig === ''
         ? argoCdConfigFromEnv(env)
         : loadArgoCdConfig(values.argocdConfig as string, env),
+    githubPushVerifyCommits: values.githubPushVerifyCommits as boolean,
     forgeHosts: values.forgeConfig === '' ? [] : loadForgeHosts(values.forgeConfig as string),
     healthIntervalMs: values.healthInterval as number,
     security: {

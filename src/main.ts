@@ -15,6 +15,7 @@ import { StageHealthController } from './controllers/stage-health-controller.js'
 import { argocdHealthChecker } from './integrations/argocd/argocd-health-checker.js';
 import { connectArgoCd } from './integrations/argocd/connect-argocd.js';
 import { createForgeConnector } from './forges/forge-connector.js';
+import { createGitHubPushStep } from './steps/github-push.js';
 import { AutoPromotionController } from './controllers/auto-promotion-controller.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import type { ProjectConfigSpec } from './api/project-config.js';
@@ -179,7 +180,15 @@ export async function startGantry(
       knownSecrets: config.argocd.flatMap((instance) =>
         instance.kind === 'api' ? [instance.token] : [],
       ),
-      steps: new Map(BUILTIN_STEPS.map((step) => [step.kind, step])),
+      steps: new Map(
+        BUILTIN_STEPS.map((step) => [
+          step.kind,
+          // The operator's choice for every github-push (Kargo: the controller's environment).
+          step.kind === 'github-push'
+            ? createGitHubPushStep({ verifyUntrustedCommits: config.githubPushVerifyCommits })
+            : step,
+        ]),
+      ),
       repositories,
       credentialsFor: (project: string, url: string, kind: 'git' | 'helm' | 'image' = 'git') =>
         credentials(project, url, kind),

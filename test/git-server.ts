@@ -167,33 +167,35 @@ export async function startGitServer(
       return run(join(repos, `${name}.git`), args);
     },
     commitFiles(name, files, message = 'change') {
+      // With git's plumbing in the bare repository (a private index, objects written
+      // directly): what a clone, commit and push would leave, in a fraction of the processes.
       const bare = join(repos, `${name}.git`);
-      const work = mkdtempSync(join(root, 'change-'));
+      const scratch = mkdtempSync(join(root, 'change-'));
+      const index = { ...gitEnv, GIT_INDEX_FILE: join(scratch, 'index') };
+      const plumb = (args: string[], input?: string) =>
+        execFileSync('git', args, {
+          cwd: bare,
+          env: index,
+          input,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        }).toString();
       try {
-        run(work, ['clone', '-q', '-b', 'main', bare, '.']);
+        const parent = plumb(['rev-parse', '--verify', 'refs/heads/main']).trim();
+        plumb(['read-tree', parent]);
         for (const [path, content] of Object.entries(files)) {
           if (content === null) {
-            rmSync(join(work, path));
+            plumb(['update-index', '--force-remove', '--', path]);
             continue;
           }
-          mkdirSync(join(work, path, '..'), { recursive: true });
-          execFileSync('sh', ['-c', 'cat > "$1"', 'sh', join(work, path)], { input: content });
+          const blob = plumb(['hash-object', '-w', '--stdin'], content).trim();
+          plumb(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`]);
         }
-        run(work, ['add', '-A']);
-        run(work, [
-          '-c',
-          'user.name=Test',
-          '-c',
-          'user.email=test@example.com',
-          'commit',
-          '-q',
-          '-m',
-          message,
-        ]);
-        run(work, ['push', '-q', 'origin', 'main']);
-        return run(work, ['rev-parse', 'HEAD']).trim();
+        const tree = plumb(['write-tree']).trim();
+        const commit = plumb(['commit-tree', tree, '-p', parent, '-m', message]).trim();
+        plumb(['update-ref', 'refs/heads/main', commit, parent]);
+        return commit;
       } finally {
-        rmSync(work, { recursive: true, force: true });
+        rmSync(scratch, { recursive: true, force: true });
       }
     },
     async stop() {

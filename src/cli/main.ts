@@ -169,6 +169,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
     )
     .option(
+      '--github-push-verify-commits',
+      'github-push: GitHub authors and signs every replayed commit, so it shows as Verified (env GANTRY_GITHUB_PUSH_VERIFY_COMMITS; off by default, as Kargo)',
+    )
+    .option(
       '--allow-local-programs',
       'allow job verification metrics to run programs on this host (env GANTRY_ALLOW_LOCAL_PROGRAMS; off by default)',
     )
