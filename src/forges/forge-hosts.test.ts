@@ -58,12 +58,12 @@ describe("the operator's Git hosts (--forge-config)", () => {
     [
       'an unknown provider',
       'hosts:\n- {url: https://a.example, provider: gogs}\n',
-      'hosts.0.provider',
+      'hosts[0].provider: must be one of azure, bitbucket, gitea, github, gitlab',
     ],
     [
       'a URL without scheme',
       'hosts:\n- {url: a.example, provider: github}\n',
-      'hosts.0.url: must be an http(s):// URL',
+      'hosts[0].url: must be an http(s):// URL',
     ],
     [
       'an unknown field',
