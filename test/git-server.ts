@@ -151,16 +151,27 @@ export async function startGitServer(
     createRepo(name, files) {
       const bare = join(repos, `${name}.git`);
       run(repos, ['init', '-q', '--bare', '-b', 'main', bare]);
-      const work = mkdtempSync(join(root, 'seed-'));
-      run(work, ['init', '-q', '-b', 'main']);
-      for (const [path, content] of Object.entries(files)) {
-        mkdirSync(join(work, path, '..'), { recursive: true });
-        execFileSync('sh', ['-c', 'cat > "$1"', 'sh', join(work, path)], { input: content });
+      // The first commit, with git's plumbing in the bare repository (as commitFiles).
+      const scratch = mkdtempSync(join(root, 'seed-'));
+      const env = { ...gitEnv, GIT_INDEX_FILE: join(scratch, 'index') };
+      const plumb = (args: string[], input?: string) =>
+        execFileSync('git', args, { cwd: bare, env, input, stdio: ['pipe', 'pipe', 'pipe'] })
+          .toString()
+          .trim();
+      try {
+        for (const [path, content] of Object.entries(files)) {
+          const blob = plumb(['hash-object', '-w', '--stdin'], content);
+          plumb(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`]);
+        }
+        const tree = plumb(['write-tree']);
+        plumb([
+          'update-ref',
+          'refs/heads/main',
+          plumb(['commit-tree', tree, '-m', 'Initial commit']),
+        ]);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
       }
-      run(work, ['add', '-A']);
-      run(work, ['commit', '-q', '-m', 'Initial commit']);
-      run(work, ['push', '-q', bare, 'main']);
-      rmSync(work, { recursive: true, force: true });
       return `${url}/${name}.git`;
     },
     git(name, args) {
@@ -184,7 +195,8 @@ export async function startGitServer(
         plumb(['read-tree', parent]);
         for (const [path, content] of Object.entries(files)) {
           if (content === null) {
-            plumb(['update-index', '--force-remove', '--', path]);
+            // Mode 0 removes the entry (--force-remove would want a work tree).
+            plumb(['update-index', '--index-info'], `0 ${'0'.repeat(40)}\t${path}\n`);
             continue;
           }
           const blob = plumb(['hash-object', '-w', '--stdin'], content).trim();
