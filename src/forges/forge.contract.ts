@@ -79,7 +79,12 @@ export function describeForgeContract(name: string, start: () => Promise<ForgeHa
         state: 'open',
       });
       const got = await forge.getPullRequest(opened.number);
-      expect(got).toMatchObject({ number: opened.number, url: opened.url, open: true });
+      expect(got).toMatchObject({
+        number: opened.number,
+        url: opened.url,
+        open: true,
+        headBranch: head,
+      });
     });
 
     it('finds an open pull request by head, base and head commit, and by state', async () => {

@@ -145,6 +145,8 @@ export interface PullRequest {
   /** Empty until merged. */
   mergeCommitSha: string;
   headSha: string;
+  /** The branch with the changes (git-merge-pr's deleteSourceBranch). */
+  headBranch?: string | undefined;
   createdAt?: string | undefined;
 }
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { defineStep } from '../engine/step.js';
+import { defineStep, type StepContext } from '../engine/step.js';
+import { runGit } from '../git/git-cli.js';
+import { asStepError } from './git-step-errors.js';
 import { isStepError, terminalError } from '../engine/step-error.js';
-import type { MergeResult } from '../forges/forge.js';
+import type { MergeResult, PullRequest } from '../forges/forge.js';
 import {
   asForgeStepError,
   forgeCall,
@@ -30,6 +32,12 @@ export const gitMergePrConfigSchema = z.strictObject({
   pollInterval: pollIntervalField(
     'With wait: how often to try again (Go duration, default 10s; at least 1s)',
   ),
+  deleteSourceBranch: z
+    .boolean()
+    .optional()
+    .describe(
+      "Gantry's: once merged, delete the pull request's source branch (a promotion branch)",
+    ),
 });
 
 /**
@@ -59,7 +67,7 @@ export const gitMergePrStep = defineStep({
       );
       const summary = pr.merged
         ? `pull request ${pr.url} is merged already`
-        : `would merge pull request ${pr.url}${config.mergeMethod ? ` (${config.mergeMethod})` : ''}`;
+        : `would merge pull request ${pr.url}${config.mergeMethod ? ` (${config.mergeMethod})` : ''}${config.deleteSourceBranch && pr.headBranch ? ` and delete ${pr.headBranch}` : ''}`;
       context.log(`plan: ${summary}`);
       return { status: 'Succeeded', message: summary, output: { commit: pr.mergeCommitSha } };
     }
@@ -89,6 +97,60 @@ export const gitMergePrStep = defineStep({
     context.log(
       `merged pull request ${result.pullRequest.url} as ${result.pullRequest.mergeCommitSha}`,
     );
+    if (config.deleteSourceBranch) await deleteSourceBranch(context, config, result.pullRequest);
     return { status: 'Succeeded', output: { commit: result.pullRequest.mergeCommitSha } };
   },
 });
+
+/**
+ * Deletes the merged pull request's source branch with git (as the host's "delete branch"
+ * button does), with the project's credentials; one the host deleted already is no error.
+ */
+async function deleteSourceBranch(
+  context: StepContext,
+  config: { repoURL: string; insecureSkipTLSVerify?: boolean | undefined },
+  pr: PullRequest,
+): Promise<void> {
+  if (!pr.headBranch) {
+    context.log(
+      `the host did not say which branch pull request ${pr.number} came from: none deleted`,
+    );
+    return;
+  }
+  const credentials = await context.credentialsFor(config.repoURL, 'git');
+  const remote = await context.repositories.lsRemote(
+    config.repoURL,
+    credentials,
+    context.signal,
+    config.insecureSkipTLSVerify,
+  );
+  if (!remote.branches.has(pr.headBranch)) {
+    context.log(`source branch ${pr.headBranch} is gone already`);
+    return;
+  }
+  const mirror = await context.repositories.refresh(
+    config.repoURL,
+    credentials,
+    context.signal,
+    config.insecureSkipTLSVerify,
+  );
+  await runGit(
+    [
+      'push',
+      '--quiet',
+      '--end-of-options',
+      config.repoURL,
+      // `:ref` deletes it; after --end-of-options nothing can be read as an option.
+      `:refs/heads/${pr.headBranch}`,
+    ],
+    {
+      cwd: mirror,
+      credentials,
+      askpass: context.repositories.askpass,
+      signal: context.signal,
+    },
+  ).catch((err: unknown) => {
+    throw asStepError(err, `error deleting source branch ${pr.headBranch}`);
+  });
+  context.log(`deleted source branch ${pr.headBranch}`);
+}

@@ -196,6 +196,17 @@ describe('pull-request steps', () => {
     });
   });
 
+  it('deletes the source branch once merged, when asked to', async () => {
+    harness = createStepHarness();
+    const head = promotionBranch('merge and tidy', 'env/prod/tidy.yaml');
+    const opened = await run(gitOpenPrStep, { repoURL, sourceBranch: head, targetBranch: 'main' });
+    const { id } = (opened.output as { pr: { id: number } }).pr;
+    const merged = await run(gitMergePrStep, { repoURL, prNumber: id, deleteSourceBranch: true });
+    expect(merged.status).toBe('Succeeded');
+    expect(git.git(repository, ['branch', '--list', head]).trim()).toBe('');
+    expect(harness.logs.join('\n')).toContain(`deleted source branch ${head}`);
+  });
+
   it('ends Failed at once on a conflict', async () => {
     harness = createStepHarness();
     const head = promotionBranch('conflicting', 'env/prod/conflict.yaml');

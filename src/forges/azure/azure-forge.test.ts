@@ -386,6 +386,7 @@ describe('Azure DevOps create and list (Kargo TestCreatePullRequest, TestListPul
             merged: false,
             mergeCommitSha: '',
             headSha: h.git.git(REPOSITORY, ['rev-parse', head]).trim(),
+            headBranch: head,
             createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           },
         ]);

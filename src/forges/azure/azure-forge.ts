@@ -346,6 +346,9 @@ function toPullRequest(pr: GitPullRequest): PullRequest {
     // An active pull request's lastMergeCommit is Azure's trial merge, not on the target.
     mergeCommitSha: merged ? (pr.lastMergeCommit?.commitId ?? '') : '',
     headSha,
+    ...(pr.sourceRefName?.startsWith('refs/heads/')
+      ? { headBranch: pr.sourceRefName.slice('refs/heads/'.length) }
+      : {}),
     ...(created
       ? { createdAt: created instanceof Date ? created.toISOString() : String(created) }
       : {}),

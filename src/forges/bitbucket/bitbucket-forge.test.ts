@@ -693,6 +693,7 @@ describe('Kargo provider_test.go cases (Bitbucket Cloud)', () => {
       merged: false,
       mergeCommitSha: '',
       headSha: sha(git, repository, 'f'),
+      headBranch: 'f',
       createdAt: expect.any(String) as string,
     });
   });

@@ -227,6 +227,7 @@ export class BitbucketForge implements GitForge {
       merged: pull.state === 'MERGED',
       mergeCommitSha: mergeHash ? await this.#fullHash(mergeHash) : '',
       headSha: pull.source?.commit?.hash ? await this.#fullHash(pull.source.commit.hash) : '',
+      ...(pull.source?.branch?.name ? { headBranch: pull.source.branch.name } : {}),
       ...(pull.created_on ? { createdAt: pull.created_on } : {}),
     };
   }

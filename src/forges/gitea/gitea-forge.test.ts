@@ -318,6 +318,7 @@ kargoCases('Kargo gitea_test.go TestGetPullRequest, TestListPullRequests', [
         merged: false,
         mergeCommitSha: '',
         headSha: head.sha,
+        headBranch: head.name,
         createdAt: expect.any(String),
       });
     },

@@ -177,6 +177,7 @@ function toPullRequest(pull: GiteaPull): PullRequest {
     merged: pull.merged,
     mergeCommitSha: pull.merge_commit_sha ?? '',
     headSha: pull.head.sha,
+    headBranch: pull.head.ref,
     ...(pull.created_at ? { createdAt: pull.created_at } : {}),
   };
 }

@@ -21,7 +21,7 @@ interface GitHubPull {
   mergeable?: boolean | null;
   mergeable_state?: string;
   draft?: boolean;
-  head: { sha: string };
+  head: { sha: string; ref?: string };
   created_at?: string;
 }
 
@@ -206,6 +206,7 @@ function toPullRequest(pull: GitHubPull): PullRequest {
     merged: !!pull.merged_at,
     mergeCommitSha: (pull.merged_at ? pull.merge_commit_sha : '') ?? '',
     headSha: pull.head.sha,
+    ...(pull.head.ref ? { headBranch: pull.head.ref } : {}),
     ...(pull.created_at ? { createdAt: pull.created_at } : {}),
   };
 }

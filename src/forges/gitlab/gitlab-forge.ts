@@ -18,6 +18,7 @@ interface GitLabMergeRequest {
   web_url: string;
   state: string;
   sha?: string | null;
+  source_branch?: string | null;
   merge_commit_sha?: string | null;
   created_at?: string | null;
   draft?: boolean | null;
@@ -212,6 +213,7 @@ function toPullRequest(mr: GitLabMergeRequest): PullRequest {
     merged: mr.state === 'merged',
     mergeCommitSha: (mr.state === 'merged' ? mr.merge_commit_sha : '') ?? '',
     headSha: mr.sha ?? '',
+    ...(mr.source_branch ? { headBranch: mr.source_branch } : {}),
     ...(mr.created_at ? { createdAt: mr.created_at } : {}),
   };
 }
