@@ -9,10 +9,11 @@ export default defineConfig({
     // Timeouts detect a hung test; they are not how tests wait. Generous, so that a machine
     // whose cores are all busy (another build, a CPU burner) slows the suite but never fails it.
     testTimeout: 60_000,
-    // Two files at once on a 2-core machine (vitest would run one): a file waiting on a server,
-    // a git push or a browser leaves the other core to the next file. Nothing here depends on
-    // having a core to itself (scripts/test-under-load.sh runs the suite with every core busy).
-    maxWorkers: 2,
+    // Three files at once on a 2-core machine (vitest would run one): files spend much of their
+    // time waiting on a server, a git push or a browser, and a third keeps the cores busy
+    // meanwhile. Nothing here depends on having a core to itself (scripts/test-under-load.sh
+    // runs the suite with every core busy).
+    maxWorkers: 3,
     // Files share a worker's modules instead of importing everything again for each file
     // (importing was 110 of the suite's 380 s). Safe because nothing here keeps module-level
     // state (docs/testing.md); each file still gets its own setup (isolated-env.ts).

@@ -100,7 +100,8 @@ describe('github-push as Kargo: runs on the GitHub double', () => {
   }
 
   async function runIn(harness: StepHarness, c: GitHubPushRunCase): Promise<void> {
-    const name = c.arrange === 'not-github-url' ? `push-${++repo}` : `acme/push-${++repo}`;
+    const id = ++repo;
+    const name = c.arrange === 'not-github-url' ? `push-${id}` : `acme/push-${id}`;
     const url = server.createRepo(name, { 'test.txt': 'foo' });
     await harness.run(gitCloneStep, { repoURL: url, checkout: [{ branch: 'main', path: 'main' }] });
     const cwd = join(harness.workDir.root, 'main');
@@ -176,7 +177,7 @@ describe('github-push as Kargo: runs on the GitHub double', () => {
     };
     const overrides: Partial<StepContext> = {
       forges: tweaked(connector, c.api ?? {}),
-      promotion: `promo-${repo}`,
+      promotion: `promo-${id}`,
       ...(c.arrange === 'credentials-fail'
         ? { credentialsFor: () => Promise.reject(new Error('something went wrong')) }
         : {}),
@@ -192,7 +193,7 @@ describe('github-push as Kargo: runs on the GitHub double', () => {
       expect(outcome.status).toBe('Succeeded');
       const branch = outcome.output?.branch as string;
       const head = outcome.output?.commit as string;
-      expect(branch).toBe(c.target === 'new' ? `kargo/promotion/promo-${repo}` : 'target');
+      expect(branch).toBe(c.target === 'new' ? `kargo/promotion/promo-${id}` : 'target');
       expect(server.git(name, ['rev-parse', branch]).trim()).toBe(head);
       expect(await git(['rev-parse', 'HEAD'])).toBe(head);
       expect(outcome.output?.commitURL).toBe(
