@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine: installs the Debian packages the
 # tests start for real (PostgreSQL, the Distribution registry and htpasswd, openssl, Chromium for the UI tests) and Helm (scripts/install-helm.sh), installs
-# the npm dependencies (which builds Gantry), then runs what `npm run check` runs (format, lint
-# and typecheck side by side, then the tests).
+# the npm dependencies (which builds Gantry), then runs `npm run check` (format, lint,
+# typecheck, tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,23 +28,4 @@ fi
 bash scripts/install-helm.sh
 
 npm ci --no-audit --no-fund
-# `npm run check`, with its three static checks side by side (each keeps one core busy; together
-# they take the longest one's time instead of the sum), then the tests.
-checks=(format:check lint typecheck)
-logs="$(mktemp -d)"
-pids=()
-for check in "${checks[@]}"; do
-  npm run --silent "$check" >"$logs/$check.log" 2>&1 &
-  pids+=($!)
-done
-failed=0
-for i in "${!checks[@]}"; do
-  if ! wait "${pids[$i]}"; then
-    echo "npm run ${checks[$i]} failed:" >&2
-    failed=1
-  fi
-  cat "$logs/${checks[$i]}.log"
-done
-rm -rf "$logs"
-[ "$failed" -eq 0 ] || exit 1
-npm run test
+npm run check
