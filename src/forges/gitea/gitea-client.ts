@@ -1,5 +1,5 @@
-import { request as httpsRequest } from 'node:https';
 import { ForgeError } from '../forge.js';
+import { insecureFetch } from '../insecure-fetch.js';
 
 /**
  * The subset of Gitea's REST API v1 (docs.gitea.com/api, the same on Forgejo) the adapter
@@ -215,48 +215,3 @@ function retryAfterMs(header: string | null): number | undefined {
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
-
-/**
- * fetch over node:https without certificate verification (global fetch cannot switch it off
- * per request): the repository's `insecureSkipTLSVerify`, as Kargo's Gitea client allows.
- */
-const insecureFetch: typeof fetch = (input, init) =>
-  new Promise<Response>((resolve, reject) => {
-    const url = new URL(
-      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
-    );
-    if (url.protocol !== 'https:') {
-      fetch(input, init).then(resolve, reject);
-      return;
-    }
-    const req = httpsRequest(
-      url,
-      {
-        method: init?.method ?? 'GET',
-        headers: init?.headers as Record<string, string> | undefined,
-        rejectUnauthorized: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers))
-            if (value !== undefined)
-              headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-          const status = res.statusCode ?? 0;
-          const empty = status === 204 || status === 304;
-          resolve(
-            new Response(empty ? null : Buffer.concat(chunks), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers,
-            }),
-          );
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(typeof init?.body === 'string' ? init.body : undefined);
-  });

@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { normalizeGitUrl } from '../../api/repo-urls.js';
+import { insecureFetch } from '../insecure-fetch.js';
 import {
   ForgeError,
   type CreatePullRequest,
@@ -40,7 +41,11 @@ export class GitHubForge implements GitForge {
       baseUrl:
         options.apiBaseUrl ??
         (host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`),
-      request: options.fetch ? { fetch: options.fetch } : undefined,
+      request: options.fetch
+        ? { fetch: options.fetch }
+        : options.insecureSkipTLSVerify
+          ? { fetch: insecureFetch }
+          : undefined,
       userAgent: 'gantry',
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });

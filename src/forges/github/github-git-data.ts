@@ -1,4 +1,3 @@
-import { request as httpsRequest } from 'node:https';
 import { Octokit } from '@octokit/rest';
 import type {
   CommitComparison,
@@ -8,6 +7,7 @@ import type {
   NewGitHubCommit,
 } from '../forge.js';
 import { parseGitHubRepo, toForgeError } from './github-forge.js';
+import { insecureFetch } from '../insecure-fetch.js';
 
 interface ApiIdentity {
   name?: string | undefined;
@@ -122,46 +122,3 @@ function identity(value: ApiIdentity | null | undefined): GitIdentity | undefine
   if (!value?.name || !value.email) return undefined;
   return { name: value.name, email: value.email, ...(value.date ? { date: value.date } : {}) };
 }
-
-/**
- * github-push's insecureSkipTLSVerify (a GitHub Enterprise with a self-signed certificate): any
- * certificate accepted for this client's requests only, over node:https, since the global fetch
- * takes no per-request TLS options.
- */
-const insecureFetch: typeof fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  if (url.protocol !== 'https:') return globalThis.fetch(input, init);
-  return new Promise<Response>((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      {
-        method: init?.method ?? 'GET',
-        headers: Object.fromEntries(new Headers(init?.headers).entries()),
-        rejectUnauthorized: false,
-        ...(init?.signal ? { signal: init.signal } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers))
-            if (value !== undefined)
-              headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-          const status = res.statusCode ?? 0;
-          const empty = status === 204 || status === 304;
-          resolve(
-            new Response(empty ? null : Buffer.concat(chunks), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers,
-            }),
-          );
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(typeof init?.body === 'string' ? init.body : undefined);
-  });
-};

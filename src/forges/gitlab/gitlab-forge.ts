@@ -1,5 +1,4 @@
 import { MergeRequests } from '@gitbeaker/rest';
-import { request as httpsRequest } from 'node:https';
 import { normalizeGitUrl } from '../../api/repo-urls.js';
 import {
   ForgeError,
@@ -11,6 +10,7 @@ import {
   type MergeResult,
   type PullRequest,
 } from '../forge.js';
+import { insecureFetch } from '../insecure-fetch.js';
 
 /** The fields of GitLab's merge request object this adapter reads. */
 interface GitLabMergeRequest {
@@ -278,47 +278,6 @@ function fetchRequester(apiBaseUrl: string, fetchFn: typeof fetch): RequesterFn 
     } as Requester;
   };
 }
-
-/**
- * Kargo's InsecureSkipTLSVerify for GitLab: any certificate accepted, for this adapter's
- * requests only (the global fetch cannot be told so per request without undici's Agent).
- */
-const insecureFetch: typeof fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  if (url.protocol !== 'https:') return globalThis.fetch(input, init);
-  return new Promise<Response>((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      {
-        method: init?.method ?? 'GET',
-        headers: Object.fromEntries(new Headers(init?.headers).entries()),
-        rejectUnauthorized: false,
-        ...(init?.signal ? { signal: init.signal } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers))
-            if (value !== undefined)
-              headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-          const status = res.statusCode ?? 0;
-          resolve(
-            new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers,
-            }),
-          );
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(typeof init?.body === 'string' ? init.body : undefined);
-  });
-};
 
 function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
