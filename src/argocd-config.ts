@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { fieldIssuesFromZod } from './api/zod-issues.js';
+import { readConfigFile } from './config-file.js';
 import { inputError } from './errors.js';
 
 /**
@@ -107,33 +106,12 @@ export function loadArgoCdConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): ArgoCdInstanceConfig[] {
   const where = `--argocd-config ${file}`;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw inputError(
-      `${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (err) {
-    throw inputError(`${where}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = fileSchema.safeParse(document);
-  if (!parsed.success) {
-    const issues = fieldIssuesFromZod(parsed.error, document);
-    throw inputError(
-      `${where}: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
-      issues,
-    );
-  }
+  const { instances } = readConfigFile('--argocd-config', file, fileSchema);
   const base = dirname(resolve(file));
   const path = (p: string) =>
     p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : resolve(base, p);
   const names = new Set<string>();
-  return parsed.data.instances.map((instance, i) => {
+  return instances.map((instance, i) => {
     if (names.has(instance.name))
       throw inputError(`${where}: instances[${i}].name: "${instance.name}" is used twice`);
     names.add(instance.name);

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../api/duration.js';
-import { fieldIssuesFromZod } from '../api/zod-issues.js';
+import { readConfigFile } from '../config-file.js';
 import { inputError } from '../errors.js';
 import type { SystemBinding } from './authorizer.js';
 
@@ -90,24 +88,7 @@ export function loadAuthConfig(
 ): AuthConfig {
   if (file === undefined) return DEFAULT_AUTH_CONFIG;
   const where = `--auth-config ${file}`;
-  let document: unknown;
-  try {
-    document = parse(readFileSync(file, 'utf8'), { maxAliasCount: 100 });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw inputError(
-      `${where}: ${code ? `cannot read it (${code})` : `not valid YAML: ${(err as Error).message.split('\n')[0]}`}`,
-    );
-  }
-  const parsed = fileSchema.safeParse(document ?? {});
-  if (!parsed.success) {
-    const issues = fieldIssuesFromZod(parsed.error, document);
-    throw inputError(
-      `${where}: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
-      issues,
-    );
-  }
-  const data = parsed.data;
+  const data = readConfigFile('--auth-config', file, fileSchema, { empty: {} });
   let oidc: OidcConfig | undefined;
   if (data.oidc) {
     let clientSecret = data.oidc.clientSecret;

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { normalizeGitUrl } from '../api/repo-urls.js';
-import { fieldIssuesFromZod } from '../api/zod-issues.js';
-import { inputError } from '../errors.js';
+import { readConfigFile } from '../config-file.js';
 import type { ForgeProviderName } from './forge-provider.js';
 
 /**
@@ -44,30 +41,8 @@ const fileSchema = z.strictObject({
 
 /** The hosts of a config file; errors name the file and the field. */
 export function loadForgeHosts(file: string): ForgeHost[] {
-  const where = `--forge-config ${file}`;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw inputError(
-      `${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (err) {
-    throw inputError(`${where}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = fileSchema.safeParse(document);
-  if (!parsed.success) {
-    const issues = fieldIssuesFromZod(parsed.error, document);
-    throw inputError(
-      `${where}: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
-      issues,
-    );
-  }
-  return parsed.data.hosts.map((host) => ({
+  const { hosts } = readConfigFile('--forge-config', file, fileSchema);
+  return hosts.map((host) => ({
     url: hostPrefix(host.url),
     provider: host.provider,
     apiUrl: host.apiURL?.replace(/\/+$/, ''),
