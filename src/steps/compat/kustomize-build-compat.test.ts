@@ -15,7 +15,10 @@ function listFiles(root: string, dir = root): string[] {
   });
 }
 
-/** kustomize-build runs kustomize or kubectl; without either, its runs cannot be checked here. */
+/**
+ * kustomize-build runs kustomize or kubectl; the test machine has kubectl (and CI installs what
+ * the tests need), so a machine without either fails these rows rather than skipping them.
+ */
 const renderer = ['kustomize', 'kubectl'].some((tool) => {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`]);
@@ -48,7 +51,8 @@ describe('kustomize-build as Kargo (kustomize_builder_test.go)', () => {
       });
       continue;
     }
-    it.skipIf(!renderer)(title, async () => {
+    it(title, async () => {
+      if (!renderer) throw new Error('kustomize-build needs kustomize or kubectl on the PATH');
       harness = createStepHarness();
       const root = harness.workDir.root;
       let repositoryUrl = '';
