@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PromotionStatus } from '../src/api/promotion.js';
-import { runCli } from '../src/cli/main.js';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry } from '../src/main.js';
 import { startGitHubDouble } from '../test/forges/github-double.js';
 import { startGitServer } from '../test/git-server.js';
+import { cliAgainst, until } from '../test/in-process-cli.js';
 import { adminToken } from './admin-auth.js';
 import { figures, median } from './figures.js';
 
@@ -40,28 +40,15 @@ const gantry = await startGantry(
   ),
   silentLogger,
 );
+adminToken(gantry); // the CLI signs in with it
+const inProject = cliAgainst(() => gantry, 'shop');
 const cli = async (args: string[]): Promise<string> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: {
-      GANTRY_SERVER: gantry.url,
-      GANTRY_PROJECT: 'shop',
-      GANTRY_TOKEN: adminToken(gantry),
-      GANTRY_CONFIG: '/nonexistent/gantry-bench-config',
-    },
-  });
-  if (code !== 0) throw new Error(`gantry ${args.join(' ')}: ${err.join('\n')}`);
-  return out.join('\n');
+  const { code, out, err } = await inProject(args);
+  if (code !== 0) throw new Error(`gantry ${args.join(' ')}: ${err}`);
+  return out;
 };
-const until = async (check: () => Promise<boolean>, what: string) => {
-  for (const deadline = Date.now() + 120_000; !(await check());) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-};
+/** Polls every 2 ms (the figure is in milliseconds); 120 s only detects a hang. */
+const waitFor = (check: () => Promise<boolean>, what: string) => until(check, what, 120, 2);
 
 try {
   const manifests = join(dir, 'shop.yaml');
@@ -118,13 +105,13 @@ spec:
   );
   await cli(['apply', '-f', manifests]);
   let freight = '';
-  await until(async () => {
+  await waitFor(async () => {
     const { items } = await gantry.store.list('Freight', { namespace: 'shop' });
     freight = items[0]?.metadata.name ?? '';
     return freight !== '';
   }, 'Freight');
   let receiver = '';
-  await until(async () => {
+  await waitFor(async () => {
     const config = await gantry.store.get({
       kind: 'ProjectConfig',
       namespace: 'shop',
@@ -144,13 +131,13 @@ spec:
   for (let run = 1; run <= RUNS; run++) {
     const created = await cli(['promote', '--stage', 'prod', '--freight', freight]);
     const name = /promotion\.kargo\.akuity\.io\/(\S+) created/.exec(created)![1]!;
-    await until(
+    await waitFor(
       async () => JSON.stringify((await status(name))?.state ?? {}).includes('"open":true'),
       `promotion ${run} to wait on its pull request`,
     );
     const started = performance.now();
     github.reviewer.merge(repository, run);
-    await until(async () => {
+    await waitFor(async () => {
       const phase = (await status(name))?.phase;
       if (phase && phase !== 'Running' && phase !== 'Pending' && phase !== 'Succeeded')
         throw new Error(`promotion ${run} ended ${phase}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineStep, type StepContext } from '../engine/step.js';
+import type { GitCredentials } from '../git/credentials.js';
 import { runGit } from '../git/git-cli.js';
 import { asStepError } from './git-step-errors.js';
 import { isStepError, terminalError } from '../engine/step-error.js';
@@ -60,7 +61,7 @@ export const gitMergePrStep = defineStep({
       context.log(`plan: ${summary}`);
       return { status: 'Succeeded', message: summary, output: { commit: '' } };
     }
-    const forge = await openForge(context, config);
+    const { forge, credentials } = await openForge(context, config);
     if (context.plan) {
       const pr = await forgeCall(`error getting pull request ${config.prNumber}`, () =>
         forge.getPullRequest(config.prNumber),
@@ -97,7 +98,8 @@ export const gitMergePrStep = defineStep({
     context.log(
       `merged pull request ${result.pullRequest.url} as ${result.pullRequest.mergeCommitSha}`,
     );
-    if (config.deleteSourceBranch) await deleteSourceBranch(context, config, result.pullRequest);
+    if (config.deleteSourceBranch)
+      await deleteSourceBranch(context, config, result.pullRequest, credentials);
     return { status: 'Succeeded', output: { commit: result.pullRequest.mergeCommitSha } };
   },
 });
@@ -110,6 +112,7 @@ async function deleteSourceBranch(
   context: StepContext,
   config: { repoURL: string; insecureSkipTLSVerify?: boolean | undefined },
   pr: PullRequest,
+  credentials: GitCredentials | undefined,
 ): Promise<void> {
   if (!pr.headBranch) {
     context.log(
@@ -117,7 +120,6 @@ async function deleteSourceBranch(
     );
     return;
   }
-  const credentials = await context.credentialsFor(config.repoURL, 'git');
   const remote = await context.repositories.lsRemote(
     config.repoURL,
     credentials,

@@ -40,8 +40,7 @@ export const gitOpenPrStep = defineStep({
   configSchema: gitOpenPrConfigSchema,
   capabilities: ['git', 'credentials', 'pull-requests'],
   async run(context, config) {
-    const credentials = await context.credentialsFor(config.repoURL, 'git');
-    const forge = await openForge(context, config);
+    const { forge, credentials } = await openForge(context, config);
     const mirror = await context.repositories
       .refresh(config.repoURL, credentials, context.signal, config.insecureSkipTLSVerify)
       .catch((err: unknown) => {

@@ -41,7 +41,7 @@ export const gitWaitForPrStep = defineStep({
       context.log(`plan: ${summary}`);
       return { status: 'Succeeded', message: summary, output: { pr: { id: 0, url: '' } } };
     }
-    const forge = await openForge(context, config);
+    const { forge } = await openForge(context, config);
     const pr = await forgeCall(`error getting pull request ${config.prNumber}`, () =>
       forge.getPullRequest(config.prNumber),
     );

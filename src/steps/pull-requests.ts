@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StepContext } from '../engine/step.js';
 import { isStepError, terminalError, transientError } from '../engine/step-error.js';
 import { ForgeError, type GitForge, type PullRequest } from '../forges/forge.js';
+import type { GitCredentials } from '../git/credentials.js';
 import { GO_DURATION_PATTERN, goDurationMs } from './http.js';
 
 /** What the pull-request steps share (git-open-pr, git-wait-for-pr, git-merge-pr). */
@@ -43,7 +44,10 @@ export function pollIntervalMs(configured: string | undefined, defaultMs: number
 
 const MIN_POLL_MS = 1000;
 
-/** The host's adapter for the repository, with the project's git credentials (token). */
+/**
+ * The host's adapter for the repository, with the project's git credentials (the token), and
+ * those credentials for the step's own git work.
+ */
 export async function openForge(
   context: StepContext,
   config: {
@@ -51,16 +55,17 @@ export async function openForge(
     provider?: string | undefined;
     insecureSkipTLSVerify?: boolean | undefined;
   },
-): Promise<GitForge> {
+): Promise<{ forge: GitForge; credentials: GitCredentials | undefined }> {
   context.repositories.checkRemote(config.repoURL);
   const credentials = await context.credentialsFor(config.repoURL, 'git');
   if (!context.forges) throw terminalError('pull requests are not available here');
   try {
-    return context.forges.open(config.repoURL, {
+    const forge = context.forges.open(config.repoURL, {
       provider: config.provider,
       token: credentials?.password,
       insecureSkipTLSVerify: config.insecureSkipTLSVerify,
     });
+    return { forge, credentials };
   } catch (err) {
     throw asForgeStepError(err, 'error creating git provider service');
   }

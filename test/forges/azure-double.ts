@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
-import { DoubleGit, readBody, sendJson } from './double-git.js';
+import { DoubleGit, listenOnLoopback, readBody, sendJson, stopServer } from './double-git.js';
 import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from './forge-double.js';
 
 /**
@@ -758,8 +758,7 @@ export async function startAzureDouble(
       'GitPullRequestCannotBeEditedException',
     );
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
   const double: AzureDouble = {
     provider: 'azure',
     get apiUrl() {
@@ -826,8 +825,7 @@ export async function startAzureDouble(
     },
     requests,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServer(server);
     },
   };
   return double;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
-import { DoubleGit, readBody, sendJson } from './double-git.js';
+import { DoubleGit, listenOnLoopback, readBody, sendJson, stopServer } from './double-git.js';
 import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from './forge-double.js';
 
 /**
@@ -390,10 +390,7 @@ export async function startBitbucketDouble(
     return error(res, 405, 'Method not allowed');
   }
 
-  // Idle connections stay open until stop(), so a slow test never reuses one being closed.
-  server.keepAliveTimeout = 120_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
   return {
     provider: 'bitbucket',
     get apiUrl() {
@@ -448,8 +445,7 @@ export async function startBitbucketDouble(
     requests,
     bodies,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServer(server);
     },
   };
 }

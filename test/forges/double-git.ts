@@ -83,14 +83,24 @@ export class DoubleGit {
 }
 
 /**
- * Listens on a free loopback port and answers the double's URL. Idle keep-alive connections
- * are never closed by the double: a client reusing one the server had just timed out gets a
- * reset, which a loaded machine makes likely and which no test means to exercise.
+ * Listens on a free loopback port and answers the double's URL (`https` for a TLS server).
+ * Idle keep-alive connections are never closed by the double: a client reusing one the server
+ * had just timed out gets a reset, which a loaded machine makes likely and which no test means
+ * to exercise.
  */
-export async function listenOnLoopback(server: Server): Promise<string> {
+export async function listenOnLoopback(
+  server: Server,
+  scheme: 'http' | 'https' = 'http',
+): Promise<string> {
   server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return `${scheme}://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+/** Stops a double's server, dropping the connections its clients keep alive. */
+export async function stopServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** A request's body, whole. */

@@ -6,7 +6,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestGitServer } from '../git-server.js';
-import { DoubleGit, deliverWebhook, readBody, sendJson } from './double-git.js';
+import {
+  deliverWebhook,
+  DoubleGit,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+  stopServer,
+} from './double-git.js';
 import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from './forge-double.js';
 
 /**
@@ -442,8 +449,7 @@ export async function startGiteaDouble(
     return notFound(res);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server, options.tls ? 'https' : 'http');
   return {
     provider: 'gitea',
     get apiUrl() {
@@ -506,8 +512,7 @@ export async function startGiteaDouble(
     },
     requests,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServer(server);
       if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
-import { DoubleGit, deliverWebhook, listenOnLoopback, readBody, sendJson } from './double-git.js';
+import {
+  deliverWebhook,
+  DoubleGit,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+  stopServer,
+} from './double-git.js';
 import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from './forge-double.js';
 
 /**
@@ -564,8 +571,7 @@ export async function startGitHubDouble(
     },
     requests,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServer(server);
     },
   };
 }

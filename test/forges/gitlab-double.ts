@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestGitServer } from '../git-server.js';
-import { DoubleGit, deliverWebhook, readBody, sendJson } from './double-git.js';
+import {
+  deliverWebhook,
+  DoubleGit,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+  stopServer,
+} from './double-git.js';
 import type { ForgeDouble, ForgeFailure, Mergeability, PullRequestRecord } from './forge-double.js';
 
 /**
@@ -433,8 +440,7 @@ export async function startGitLabDouble(
     return sendJson(res, 404, { error: '404 Not Found' });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
   return {
     provider: 'gitlab',
     get apiUrl() {
@@ -489,8 +495,7 @@ export async function startGitLabDouble(
     merges,
     requests,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServer(server);
     },
   };
 }
