@@ -9,6 +9,7 @@ import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import type { Store } from '../store/store.js';
 import { autoPromotionEnabled, candidateFor, currentFreight } from './auto-promotion.js';
@@ -69,27 +70,28 @@ export class AutoPromotionController {
     await Promise.allSettled([...this.#queue.values()]);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Freight', 'Stage', 'Promotion', 'ProjectConfig', 'Project'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Freight', 'Stage', 'Promotion', 'ProjectConfig', 'Project'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'auto-promotion watch',
+      onEvent: (event) => {
         // A Project's own events (a freeze lifted) concern the project it names.
         this.#schedule(
           event.object.kind === 'Project'
             ? event.object.metadata.name
             : (event.object.metadata.namespace ?? ''),
         );
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('auto-promotion watch ended; restarting', {
-        error: errorMessage(err),
-      });
-      this.#watching = this.#watch(await this.#options.store.currentResourceVersion());
-    }
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Project');
+        for (const project of list.items) this.#schedule(project.metadata.name);
+        return list.resourceVersion;
+      },
+    });
   }
 
   /** Coalesces: many events for a project while one reconcile waits make one reconcile. */

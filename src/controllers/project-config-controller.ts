@@ -2,6 +2,7 @@ import type { ProjectConfig } from '../api/project-config.js';
 import { errorMessage } from '../errors.js';
 import { receiverPath, receiverSecret } from '../integrations/webhooks/webhook-receivers.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
 
@@ -43,22 +44,24 @@ export class ProjectConfigController {
     await Promise.allSettled([...this.#queue.values()]);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#store.watch({
-        kinds: ['ProjectConfig', 'Secret'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#store,
+      kinds: ['ProjectConfig', 'Secret'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#logger,
+      what: 'project config watch',
+      onEvent: (event) => {
         // Our own status writes come back as events; reconciling them again finds no change.
         this.#schedule(event.object.metadata.namespace ?? '');
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#logger.error('project config watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#store.list('ProjectConfig');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#store.list('ProjectConfig');
+        for (const config of list.items) this.#schedule(config.metadata.namespace ?? '');
+        return list.resourceVersion;
+      },
+    });
   }
 
   #schedule(project: string): void {

@@ -4,6 +4,7 @@ import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
 import type { Store } from '../store/store.js';
 import {
   ABORT_VERIFICATION_ANNOTATION,
@@ -80,21 +81,23 @@ export class VerificationController {
     await Promise.allSettled([...this.#queue.values()]);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Stage'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Stage'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'stage watch (verification)',
+      onEvent: (event) => {
         if (event.type !== 'DELETED') this.#schedule(event.object);
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('stage watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#options.store.list('Stage');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Stage');
+        for (const stage of list.items) this.#schedule(stage);
+        return list.resourceVersion;
+      },
+    });
   }
 
   #schedule(stage: StoredResource): void {
@@ -138,14 +141,12 @@ export class VerificationController {
       stage.metadata.annotations?.[REVERIFY_ANNOTATION],
     );
     if (wanted !== id) return; // handled meanwhile, or superseded
-    if (
-      !(await store.acquireLease(
-        `verification/${key}`,
-        replicaId,
-        this.#options.leaseTtlMs ?? 60_000,
-      ))
-    )
-      return; // another replica verifies this Stage
+    const lease = await store.acquireLease(
+      `verification/${key}`,
+      replicaId,
+      this.#options.leaseTtlMs ?? 60_000,
+    );
+    if (!lease) return; // another replica verifies this Stage
     const controller = new AbortController();
     this.#running.set(key, { id, controller });
     const signal = AbortSignal.any([controller.signal, this.#stop.signal]);
@@ -221,7 +222,7 @@ export class VerificationController {
       this.#options.logger.info('stage verified', { stage: key, phase: outcome.phase });
     } finally {
       if (this.#running.get(key)?.id === id) this.#running.delete(key);
-      await store.releaseLease(`verification/${key}`, replicaId).catch(() => undefined);
+      await store.releaseLease(lease).catch(() => undefined);
     }
   }
 

@@ -43,4 +43,12 @@ export const postgresMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'lease epochs (fencing tokens)',
+    statements: [
+      `ALTER TABLE leases ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0`,
+      `CREATE SEQUENCE lease_epochs`,
+    ],
+  },
 ];

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
-import { unavailableError } from '../../errors.js';
+import { leaseLostError, unavailableError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
 import { ObjectCache } from '../object-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
+  Lease,
   ListJsonResult,
   ListOptions,
   ListResult,
@@ -31,6 +32,8 @@ interface Queryable {
 }
 interface PoolClient extends Queryable {
   release(err?: Error | boolean): void;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  off(event: 'error', listener: (err: Error) => void): unknown;
 }
 interface Pool extends Queryable {
   connect(): Promise<PoolClient>;
@@ -40,12 +43,21 @@ interface Pool extends Queryable {
 interface ListenClient extends Queryable {
   connect(): Promise<void>;
   end(): Promise<void>;
-  on(event: 'notification', listener: () => void): unknown;
+  on(event: 'notification' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 interface PgModule {
-  Pool: new (config: { connectionString: string; max?: number }) => Pool;
-  Client: new (config: { connectionString: string }) => ListenClient;
+  Pool: new (config: {
+    connectionString: string;
+    max?: number;
+    connectionTimeoutMillis?: number;
+    keepAlive?: boolean;
+  }) => Pool;
+  Client: new (config: {
+    connectionString: string;
+    connectionTimeoutMillis?: number;
+    keepAlive?: boolean;
+  }) => ListenClient;
 }
 
 export interface PostgresStoreOptions {
@@ -63,6 +75,8 @@ const CHANNEL = 'gantry_events';
 const COMPACT_EVERY_MS = 60_000;
 /** Lists of at most this many rows are read in one statement (see #scan). */
 const SHORT_PAGE = 100;
+/** How long opening a connection may take before the store counts as unavailable. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** Serialises schema migrations of replicas starting together. */
 const MIGRATION_LOCK = 72_417_001;
 
@@ -72,10 +86,16 @@ const MIGRATION_LOCK = 72_417_001;
  * watcher reading "events after N" can never see N+2 commit before N+1 (the usual pitfall of
  * sequence-based change feeds). Watchers are woken by LISTEN/NOTIFY and also poll, so a
  * dropped notification only delays an event.
+ *
+ * The database going away is weather: every operation fails with Unavailable (never crashes
+ * the process: connections broken while checked out are caught and discarded), the pool
+ * reconnects on the next operation, and the LISTEN connection is re-established with backoff.
  */
 export class PostgresStore implements Store {
   readonly #pool: Pool;
-  readonly #listener: ListenClient;
+  #listener: ListenClient | undefined;
+  readonly #connectListener: () => Promise<ListenClient>;
+  #closing = false;
   readonly #feed: EventFeed;
   readonly #now: () => Date;
   readonly #newUid: () => string;
@@ -83,10 +103,17 @@ export class PostgresStore implements Store {
   readonly #compactTimer: NodeJS.Timeout;
   readonly #onError: (err: unknown) => void;
   readonly #cache = new ObjectCache();
+  /** The pool, answering connection failures with Unavailable. */
+  readonly #pooled: Queryable = { query: (text, params) => this.#query(text, params) };
 
-  constructor(pool: Pool, listener: ListenClient, options: PostgresStoreOptions) {
+  constructor(
+    pool: Pool,
+    listener: ListenClient,
+    options: PostgresStoreOptions,
+    connectListener: () => Promise<ListenClient>,
+  ) {
     this.#pool = pool;
-    this.#listener = listener;
+    this.#connectListener = connectListener;
     this.#now = options.now ?? (() => new Date());
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
@@ -94,13 +121,13 @@ export class PostgresStore implements Store {
     this.#feed = new EventFeed({
       history: {
         readEvents: (query) => this.#readEvents(query),
-        currentResourceVersion: async () => (await this.#state(this.#pool)).rv,
-        compactedThrough: async () => (await this.#state(this.#pool)).compactedRv,
+        currentResourceVersion: async () => (await this.#state(this.#pooled)).rv,
+        compactedThrough: async () => (await this.#state(this.#pooled)).compactedRv,
       },
       pollIntervalMs: options.pollIntervalMs,
       onError: options.onError,
     });
-    listener.on('notification', () => this.#feed.notify());
+    this.#adoptListener(listener);
     this.#compactTimer = setInterval(() => {
       this.compact().catch((err: unknown) => this.#onError(err));
     }, COMPACT_EVERY_MS);
@@ -108,7 +135,7 @@ export class PostgresStore implements Store {
   }
 
   async get(key: ObjectKey): Promise<StoredResource | undefined> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#query(
       'SELECT rv, body FROM resources WHERE kind = $1 AND namespace = $2 AND name = $3',
       [key.kind, key.namespace, key.name],
     );
@@ -159,7 +186,7 @@ export class PostgresStore implements Store {
     const byNamespace = options.namespace !== undefined;
     const params: unknown[] = [kind, page.cursor.namespace, page.cursor.name, limit];
     if (byNamespace) params.push(options.namespace);
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#query(
       `SELECT s.rv AS store_rv, r.namespace, r.name, r.rv, r.labels, r.body
        FROM store_state s LEFT JOIN LATERAL (
          SELECT namespace, name, rv, labels, body FROM resources
@@ -180,6 +207,9 @@ export class PostgresStore implements Store {
 
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     const plan = await this.#transaction('BEGIN', async (client) => {
+      // Shares the lease row's lock until commit: a take of the lease waits for this write,
+      // so the new holder sees it, and a write after the take finds the new epoch.
+      if (options.fence) await checkFence(client, options.fence);
       const state = await this.#state(client, true);
       const snapshot = await this.#prefetch(client, ops);
       const planned = planWrites(ops, {
@@ -213,25 +243,42 @@ export class PostgresStore implements Store {
   }
 
   async currentResourceVersion(): Promise<string> {
-    return String((await this.#state(this.#pool)).rv);
+    return String((await this.#state(this.#pooled)).rv);
   }
 
-  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
-  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const { rowCount } = await this.#pool.query(
-      `INSERT INTO leases (name, holder, expires_at)
-       VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
-       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-       WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= clock_timestamp()`,
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
+    const { rows } = await this.#query(
+      `INSERT INTO leases (name, holder, expires_at, epoch)
+       VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond', nextval('lease_epochs'))
+       ON CONFLICT (name) DO UPDATE
+         SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, epoch = EXCLUDED.epoch
+       WHERE leases.holder IN ('', EXCLUDED.holder) OR leases.expires_at <= clock_timestamp()
+       RETURNING epoch`,
       [name, holder, ttlMs],
+    );
+    const row = rows[0] as { epoch: string } | undefined;
+    return row ? { name, holder, epoch: Number(row.epoch) } : undefined;
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    const { rowCount } = await this.#query(
+      `UPDATE leases SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+       WHERE name = $1 AND holder = $2 AND epoch = $3`,
+      [lease.name, lease.holder, lease.epoch, ttlMs],
     );
     return rowCount === 1;
   }
 
-  async releaseLease(name: string, holder: string): Promise<void> {
-    await this.#pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  async releaseLease(lease: Lease): Promise<void> {
+    // The row stays (holder '' means free): epochs only grow, so a stale holder never matches.
+    await this.#query(
+      `UPDATE leases SET holder = '', expires_at = '-infinity'
+       WHERE name = $1 AND holder = $2 AND epoch = $3`,
+      [lease.name, lease.holder, lease.epoch],
+    );
   }
 
+  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
   async compact(): Promise<void> {
     await this.#transaction('BEGIN', async (client) => {
       const state = await this.#state(client, true);
@@ -244,24 +291,83 @@ export class PostgresStore implements Store {
 
   /** Runs `work` in a transaction on one pooled connection; rolls back if it throws. */
   async #transaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+    const client = await this.#pool.connect().catch((err: unknown) => {
+      throw storeError(err);
+    });
+    // A connection that breaks while checked out emits 'error' on its client, which nothing
+    // else listens to then: without this the process would die of an unhandled 'error' event.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      if (!broken && !isConnectionError(err)) await client.query('ROLLBACK').catch(() => undefined);
+      throw storeError(err);
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection is discarded, not handed to the next caller.
+      client.release(broken ?? false);
+    }
+  }
+
+  /** One statement on any pooled connection, with connection failures reported as Unavailable. */
+  async #query(text: string, params?: unknown[]): Promise<QueryResult> {
+    try {
+      return await this.#pool.query(text, params);
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  /** Listens for change notifications on `listener`; when it breaks, connects a new one. */
+  #adoptListener(listener: ListenClient): void {
+    this.#listener = listener;
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (err) this.#onError(storeError(err));
+      if (this.#listener === listener) this.#listener = undefined;
+      void listener.end().catch(() => undefined);
+      void this.#relisten();
+    };
+    listener.on('notification', () => this.#feed.notify());
+    listener.on('error', (err) => onLost(err));
+    listener.on('end', () => onLost());
+  }
+
+  /** Reconnects the LISTEN connection with backoff (0.1 s doubling to 5 s) until it works. */
+  async #relisten(): Promise<void> {
+    for (let delay = 100; !this.#closing; delay = Math.min(delay * 2, 5_000)) {
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      if (this.#closing) return;
+      try {
+        const listener = await this.#connectListener();
+        if (this.#closing) {
+          await listener.end().catch(() => undefined);
+          return;
+        }
+        this.#adoptListener(listener);
+        // Whatever was committed while nobody listened is read now, not at the next poll.
+        this.#feed.notify();
+        return;
+      } catch (err) {
+        this.#onError(storeError(err));
+      }
     }
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     clearInterval(this.#compactTimer);
     this.#feed.close();
-    await this.#listener.end().catch(() => undefined);
+    await this.#listener?.end().catch(() => undefined);
     await this.#pool.end();
   }
 
@@ -433,7 +539,7 @@ export class PostgresStore implements Store {
       conditions.push(`namespace = $${params.length}`);
     }
     params.push(query.limit);
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#query(
       `SELECT rv, type, body FROM events WHERE ${conditions.join(' AND ')} ORDER BY rv LIMIT $${params.length}`,
       params,
     );
@@ -459,19 +565,45 @@ class DryRunDone extends Error {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const require = createRequire(import.meta.url);
   const pg = require('pg') as PgModule;
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-  pool.on('error', (err) => options.onError?.(err));
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // An idle pooled connection that breaks (the server restarted) is dropped by the pool.
+  pool.on('error', (err) => options.onError?.(storeError(err)));
   try {
     await migrate(pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw describeConnectionError(err, options.url);
   }
-  const listener = new pg.Client({ connectionString: options.url });
-  listener.on('error', (err) => options.onError?.(err));
-  await listener.connect();
-  await listener.query(`LISTEN ${CHANNEL}`);
-  return new PostgresStore(pool, listener, options);
+  const connectListener = async (): Promise<ListenClient> => {
+    const listener = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // Until the store adopts it, an error only fails the connect below.
+    listener.on('error', () => undefined);
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      await listener.end().catch(() => undefined);
+      throw err;
+    }
+    return listener;
+  };
+  let listener: ListenClient;
+  try {
+    listener = await connectListener();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw describeConnectionError(err, options.url);
+  }
+  return new PostgresStore(pool, listener, options, connectListener);
 }
 
 async function migrate(pool: Pool): Promise<void> {
@@ -506,6 +638,50 @@ function describeConnectionError(err: unknown, url: string): unknown {
     return err;
   const message = err instanceof Error ? err.message : String(err);
   return unavailableError(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${message}`, err);
+}
+
+/** Throws LeaseLost unless `fence` is still the lease's current take; locks the lease row. */
+async function checkFence(client: PoolClient, fence: Lease): Promise<void> {
+  const { rows } = await client.query(
+    'SELECT holder, epoch FROM leases WHERE name = $1 FOR SHARE',
+    [fence.name],
+  );
+  const row = rows[0] as { holder: string; epoch: string } | undefined;
+  if (row?.holder !== fence.holder || Number(row.epoch) !== fence.epoch)
+    throw leaseLostError(
+      `the lease "${fence.name}" was taken by another replica since this one took it (epoch ${fence.epoch}); the write was refused`,
+    );
+}
+
+/**
+ * node-postgres's and the server's ways of saying the connection is gone or cannot be made:
+ * socket errors, SQLSTATE class 08 (connection exception), 57P01-57P03 (the server shutting
+ * down or starting), 53300 (too many connections), and the pool's own connect timeout.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const raw = (err as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : '';
+  if (
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(
+      code,
+    ) ||
+    /^(08...|57P0[123]|53300)$/.test(code)
+  )
+    return true;
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection ended unexpectedly/i.test(
+    message,
+  );
+}
+
+/** A failure of the database connection as Unavailable (503); anything else unchanged. */
+function storeError(err: unknown): unknown {
+  if (!isConnectionError(err)) return err;
+  return unavailableError(
+    `the store is unavailable (PostgreSQL: ${err instanceof Error ? err.message : String(err)}); try again shortly`,
+    err,
+  );
 }
 
 function parseBody(row: Record<string, unknown>): StoredResource {

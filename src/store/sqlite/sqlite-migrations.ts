@@ -43,4 +43,12 @@ export const sqliteMigrations: Migration[] = [
       ) WITHOUT ROWID`,
     ],
   },
+  {
+    version: 3,
+    name: 'lease epochs (fencing tokens)',
+    statements: [
+      `ALTER TABLE leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE store_state ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0`,
+    ],
+  },
 ];
