@@ -339,9 +339,14 @@ export async function startGantry(
       stats: () => ({ registryRequests: registry.requests }),
       adminToken,
       stop: () => {
+        // Bounded whatever is in flight (a discovery retrying a registry, a step ignoring
+        // its signal): the controllers get STOP_CONTROLLERS_MS to hand their work back while
+        // the HTTP server stops taking requests and drains, then the store closes. Work that
+        // has not stopped by then cannot write any more: its writes are fenced by leases
+        // already released.
         stopping ??= (async () => {
           shutdown.abort();
-          await Promise.all([
+          const controllers = Promise.all([
             promotions.stop(),
             warehouses.stop(),
             projectConfigs.stop(),
@@ -351,9 +356,17 @@ export async function startGantry(
             autoPromotions.stop(),
             collector.stop(),
           ]);
+          let timer: NodeJS.Timeout | undefined;
+          const stopped = await Promise.race([
+            Promise.all([controllers, server.close(DRAIN_REQUESTS_MS)]).then(() => true),
+            new Promise<boolean>((resolve) => {
+              timer = setTimeout(() => resolve(false), STOP_CONTROLLERS_MS);
+            }),
+          ]);
+          clearTimeout(timer);
+          if (!stopped) logger.warn('some work did not stop in time; stopping anyway');
           http.close();
           argocd.close();
-          await server.close();
           await store.close();
           logger.info('gantry stopped');
         })();
@@ -381,6 +394,11 @@ async function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
   }
 }
 
+/** How long controllers may take to hand their work back at shutdown. */
+const STOP_CONTROLLERS_MS = 7_000;
+/** How long open requests may take to finish at shutdown before their connections are closed. */
+const DRAIN_REQUESTS_MS = 3_000;
+
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully (a second signal forces). */
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
@@ -401,10 +419,18 @@ export async function runServer(config: ServerConfig): Promise<void> {
       }
       signalled = true;
       logger.info('shutting down', { signal });
-      gantry.stop().then(resolve, (err: unknown) => {
-        logger.error('shutdown failed', { error: errorMessage(err) });
-        process.exit(1);
-      });
+      gantry.stop().then(
+        () => {
+          // Stopped: anything still holding the event loop open (a socket of a request the
+          // shutdown cut short) must not keep the process up.
+          setTimeout(() => process.exit(0), 1_000).unref();
+          resolve();
+        },
+        (err: unknown) => {
+          logger.error('shutdown failed', { error: errorMessage(err) });
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { receiverPath, receiverSecret } from '../integrations/webhooks/webhook-receivers.js';
 import type { Logger } from '../logger.js';
 import { followChanges } from './follow-changes.js';
+import { RetryBackoff } from './retry-backoff.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
 
@@ -23,6 +24,7 @@ export class ProjectConfigController {
   readonly #logger: Logger;
   readonly #externalUrl: () => string;
   readonly #stop = new AbortController();
+  readonly #retries = new RetryBackoff((project) => this.#schedule(project), this.#stop.signal);
   readonly #queue = new Map<string, Promise<void>>();
   #watching: Promise<void> | undefined;
 
@@ -69,11 +71,15 @@ export class ProjectConfigController {
     const previous = this.#queue.get(project) ?? Promise.resolve();
     const next = previous
       .then(() => this.#reconcile(project))
-      .catch((err: unknown) =>
-        this.#logger.error('publishing webhook receivers failed', {
-          project,
-          error: errorMessage(err),
-        }),
+      .then(
+        () => this.#retries.succeeded(project),
+        (err: unknown) => {
+          this.#logger.error('publishing webhook receivers failed; trying again', {
+            project,
+            error: errorMessage(err),
+          });
+          this.#retries.failed(project);
+        },
       );
     this.#queue.set(project, next);
     void next.finally(() => {

@@ -5,6 +5,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { followChanges } from './follow-changes.js';
 import type { Lease, Store } from '../store/store.js';
+import { fencedStore } from '../store/fenced-store.js';
 import { updateStatus } from '../store/update-status.js';
 
 export interface StageHealthControllerOptions {
@@ -117,13 +118,15 @@ export class StageHealthController {
     this.#lease = await store.acquireLease(LEASE, replicaId, this.#interval * 3);
     if (!this.#lease) return;
     const stages = await store.list('Stage');
+    // The round's writes are fenced by the lease: a replica paused past it writes nothing.
+    const fenced = fencedStore(store, this.#lease);
     for (const stage of stages.items) {
       if (this.#stop.signal.aborted) return;
-      await this.#assessOne(stage);
+      await this.#assessOne(stage, fenced);
     }
   }
 
-  async #assessOne(stage: StoredResource): Promise<void> {
+  async #assessOne(stage: StoredResource, store = this.#options.store): Promise<void> {
     const status = stage.status as StageStatus | undefined;
     // While a Promotion runs, its apps move away from the last one's revisions on purpose:
     // the health is judged again once it has finished.
@@ -139,7 +142,7 @@ export class StageHealthController {
       });
       if (this.#stop.signal.aborted) return;
       await updateStatus<StageStatus>(
-        this.#options.store,
+        store,
         { kind: 'Stage', namespace: project, name },
         (current) =>
           // A Promotion that finished meanwhile has checks of its own: this result is stale.

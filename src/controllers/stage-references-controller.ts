@@ -10,6 +10,7 @@ import { formatTimestamp } from '../api/timestamp.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { followChanges } from './follow-changes.js';
+import { RetryBackoff } from './retry-backoff.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
 
@@ -30,6 +31,7 @@ export class StageReferencesController {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #stop = new AbortController();
+  readonly #retries = new RetryBackoff((project) => this.#schedule(project), this.#stop.signal);
   readonly #queue = new Map<string, Promise<void>>();
   /** Projects with a check queued and not started: more changes need no second check. */
   readonly #pending = new Set<string>();
@@ -104,11 +106,15 @@ export class StageReferencesController {
         this.#pending.delete(project);
         return this.#reconcile(project);
       })
-      .catch((err: unknown) =>
-        this.#logger.error('checking what Stages request Freight from failed', {
-          project,
-          error: errorMessage(err),
-        }),
+      .then(
+        () => this.#retries.succeeded(project),
+        (err: unknown) => {
+          this.#logger.error('checking what Stages request Freight from failed; trying again', {
+            project,
+            error: errorMessage(err),
+          });
+          this.#retries.failed(project);
+        },
       );
     this.#queue.set(project, next);
     void next.finally(() => {

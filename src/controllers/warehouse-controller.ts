@@ -25,7 +25,7 @@ import type {
   DiscoveryContext,
   DiscoveryCredentials,
 } from '../sources/discovery.js';
-import type { Store } from '../store/store.js';
+import type { Lease, Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
 import { fencedStore } from '../store/fenced-store.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -267,7 +267,7 @@ export class WarehouseController {
     let outcome = '';
     let lastFreightID = status.lastFreightID;
     if (failures.length === 0) {
-      const made = await this.#makeFreight(project, name, spec, artifacts);
+      const made = await this.#makeFreight(project, name, spec, artifacts, held.lease);
       outcome = made.message;
       lastFreightID = made.created ?? lastFreightID;
     }
@@ -395,6 +395,7 @@ export class WarehouseController {
     warehouse: string,
     spec: WarehouseSpec,
     artifacts: DiscoveredArtifacts,
+    lease: Lease,
   ): Promise<{ message: string; created?: string }> {
     const proposal = proposeFreight(project, warehouse, spec.subscriptions, artifacts);
     if (!proposal.freight) return { message: `no Freight: ${proposal.reason}` };
@@ -419,6 +420,7 @@ export class WarehouseController {
       const [created] = await this.#options.service.apply({
         mode: 'create',
         actor: 'system:warehouse-controller',
+        fence: lease,
         documents: [
           {
             ...proposal.freight,

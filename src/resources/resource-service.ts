@@ -17,6 +17,7 @@ import { createUlidGenerator } from '../ids/ulid.js';
 import { inputError, notAllowedError, notFoundError, type FieldIssue } from '../errors.js';
 import type {
   ListJsonResult,
+  Lease,
   ListOptions,
   ListResult,
   Store,
@@ -75,6 +76,8 @@ export interface ApplyRequest {
    * Absent for the server's own Freight, which comes from discovery.
    */
   freightSources?: FreightSourceMode | undefined;
+  /** A controller's write under a lease (Store WriteOptions.fence). Absent for users' writes. */
+  fence?: Lease | undefined;
 }
 
 export interface AppliedObject {
@@ -222,7 +225,10 @@ export class ResourceService {
       }
       ops.push(...records);
     }
-    const results = await this.#store.write(ops, { dryRun: request.dryRun });
+    const results = await this.#store.write(ops, {
+      dryRun: request.dryRun,
+      fence: request.fence,
+    });
 
     const byDocument = new Map<number, AppliedObject>();
     let offset = 0;

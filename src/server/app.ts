@@ -37,6 +37,9 @@ import type { SingleSignOn } from '../auth/oidc/single-sign-on.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 
+/** Seconds a client is told to wait before retrying while the store is unavailable. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
+
 export interface AppOptions {
   service: ResourceService;
   store: Store;
@@ -140,6 +143,8 @@ export function createApi(options: AppOptions): Api {
         error: err,
       });
     const { status, body } = errorResponse(err);
+    // The store away (a database restart): the client should come back, soon.
+    if (status === 503) c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     return c.json(body, status);
   });
   return { app, routes: routes.routes };
