@@ -42,6 +42,11 @@ export interface ServerConfig {
   githubPushVerifyCommits: boolean;
   /** How often the health of Stages with Argo CD apps is looked at (ms). */
   healthIntervalMs: number;
+  /**
+   * How long a replica's lease on a Stage (or Warehouse, or verification) lasts without
+   * renewal (ms): how soon another replica takes over the work of one that died.
+   */
+  leaseDurationMs: number;
   /** What the operator allows beyond the safe defaults (docs/security.md). */
   security: SecurityConfig;
 }
@@ -94,6 +99,7 @@ export interface ServerFlags {
   argocdConfig?: string | undefined;
   forgeConfig?: string | undefined;
   healthInterval?: string | undefined;
+  leaseDuration?: string | undefined;
   allowLocalPrograms?: string | boolean | undefined;
   githubPushVerifyCommits?: string | boolean | undefined;
   allowLocalRepositories?: string | boolean | undefined;
@@ -125,6 +131,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   argocdConfig: { flag: '--argocd-config', env: 'GANTRY_ARGOCD_CONFIG' },
   forgeConfig: { flag: '--forge-config', env: 'GANTRY_FORGE_CONFIG' },
   healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
+  leaseDuration: { flag: '--lease-duration', env: 'GANTRY_LEASE_DURATION' },
   allowLocalPrograms: { flag: '--allow-local-programs', env: 'GANTRY_ALLOW_LOCAL_PROGRAMS' },
   githubPushVerifyCommits: {
     flag: '--github-push-verify-commits',
@@ -209,6 +216,16 @@ const fields = {
       message: 'must be a duration of at least 1s, such as 10s',
     })
     .transform((text) => parseDuration(text) ?? 10_000),
+  leaseDuration: z
+    .string()
+    .refine(
+      (text) =>
+        isDuration(text) &&
+        (parseDuration(text) ?? 0) >= 1_000 &&
+        (parseDuration(text) ?? 0) <= 600_000,
+      { message: 'must be a duration from 1s to 10m, such as 10s' },
+    )
+    .transform((text) => parseDuration(text) ?? 10_000),
   allowLocalPrograms: booleanFlag,
   githubPushVerifyCommits: booleanFlag,
   allowLocalRepositories: booleanFlag,
@@ -245,6 +262,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   argocdConfig: '',
   forgeConfig: '',
   healthInterval: '10s',
+  leaseDuration: '10s',
   allowLocalPrograms: 'false',
   githubPushVerifyCommits: 'false',
   allowLocalRepositories: 'false',
@@ -308,6 +326,7 @@ export function resolveServerConfig(
     githubPushVerifyCommits: values.githubPushVerifyCommits as boolean,
     forgeHosts: values.forgeConfig === '' ? [] : loadForgeHosts(values.forgeConfig as string),
     healthIntervalMs: values.healthInterval as number,
+    leaseDurationMs: values.leaseDuration as number,
     security: {
       allowLocalPrograms: values.allowLocalPrograms as boolean,
       allowLocalRepositories: values.allowLocalRepositories as boolean,

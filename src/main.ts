@@ -205,6 +205,7 @@ export async function startGantry(
       service,
       logger,
       replicaId: replica,
+      leaseTtlMs: config.leaseDurationMs,
       minIntervalMs: config.minWarehouseIntervalMs,
       credentials: (project, url, kind) => credentials(project, url, kind),
       discoverers: {
@@ -222,6 +223,7 @@ export async function startGantry(
       logger,
       runner,
       replicaId: replica,
+      leaseTtlMs: config.leaseDurationMs,
       uiBaseUrl: () => config.externalUrl ?? listening,
     });
     const freightService = new FreightService({ store });
@@ -232,6 +234,7 @@ export async function startGantry(
       store,
       logger,
       replicaId: replica,
+      leaseTtlMs: config.leaseDurationMs,
       runVerification: analysisVerification({
         store,
         now: options.analysisClock?.now ?? runner.now,

@@ -165,6 +165,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'how often Stage health is read from Argo CD (env GANTRY_HEALTH_INTERVAL; default 10s)',
     )
     .option(
+      '--lease-duration <duration>',
+      'how long a replica holds a Stage without renewing: how soon another takes over from one that died (env GANTRY_LEASE_DURATION; default 10s)',
+    )
+    .option(
       '--registry-concurrency <n>',
       'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
     )

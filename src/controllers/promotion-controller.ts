@@ -48,7 +48,7 @@ export interface PromotionControllerOptions {
    * lives in the data directory), so a restarted replica takes its Stages back at once.
    */
   replicaId: string;
-  /** How long a Stage's lease lasts without renewal (default 30 s). */
+  /** How long a Stage's lease lasts without renewal (default 10 s). */
   leaseTtlMs?: number | undefined;
   /** The UI's base URL, which steps' expressions read as `ctx.uiBaseUrl` (Kargo's UIBaseURL). */
   uiBaseUrl?: (() => string) | undefined;
@@ -96,7 +96,7 @@ export class PromotionController {
 
   constructor(options: PromotionControllerOptions) {
     this.#options = options;
-    this.#leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.#leaseTtlMs = options.leaseTtlMs ?? 10_000;
     this.#leases = new LeaseKeeper({
       store: options.store,
       holder: options.replicaId,
@@ -242,7 +242,9 @@ export class PromotionController {
       }
       held = await this.#leases.take(leaseName(stageKey));
       if (!held) {
-        this.#retryLater(stageKey);
+        // Another replica has it: ask again every quarter of a lease, so that a replica that
+        // died is taken over at most a lease and a quarter after its last renewal.
+        this.#retryLater(stageKey, this.#leaseTtlMs / 4);
         return;
       }
     }
