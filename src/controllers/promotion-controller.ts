@@ -25,6 +25,7 @@ import type { StageSpec } from '../api/stage.js';
 import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { elapsedSeconds, noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   freightReference,
   freightStatusInStage,
@@ -48,6 +49,8 @@ export interface PromotionControllerOptions {
   leaseTtlMs?: number | undefined;
   /** The UI's base URL, which steps' expressions read as `ctx.uiBaseUrl` (Kargo's UIBaseURL). */
   uiBaseUrl?: (() => string) | undefined;
+  /** Where Promotions and their steps are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
 }
 
 interface Running {
@@ -83,12 +86,14 @@ export class PromotionController {
   /** Stages to look at again when another replica's lease may have run out. */
   readonly #retries = new Map<string, NodeJS.Timeout>();
   readonly #leaseTtlMs: number;
+  readonly #metrics: Metrics;
   #renewTimer: NodeJS.Timeout | undefined;
   #watching: Promise<void> | undefined;
 
   constructor(options: PromotionControllerOptions) {
     this.#options = options;
     this.#leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.#metrics = options.metrics ?? noMetrics;
   }
 
   async start(): Promise<void> {
@@ -260,6 +265,9 @@ export class PromotionController {
       const status = (promotion.status ?? {}) as PromotionStatus;
       if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) continue;
       if (running && promotion.metadata.name === running.name) continue;
+      // Seen for the first time: every path below gives it a phase (Kargo's "created").
+      if (!status.phase)
+        this.#metrics.promotionCreated(...(stageKey.split('/') as [string, string]));
       if (promotion.metadata.annotations?.[ABORT_ANNOTATION]) {
         await this.#writePromotionStatus(promotion, {
           ...status,
@@ -380,10 +388,12 @@ export class PromotionController {
       currentPromotion: { name: promotion.metadata.name, freight: reference },
     }));
     let latest = promotion;
+    const began = Date.now();
     const result = await runPromotion(
       { ...promotionWork(promotion, freight, stage), uiBaseUrl: this.#options.uiBaseUrl?.() },
       {
         ...runner,
+        metrics: this.#metrics,
         log: (_name, step, line) => log(step, line),
         lookups: (inProject) => projectLookups(store, inProject),
         setMetadata: async (inProject, kind, name, values) => {
@@ -419,6 +429,8 @@ export class PromotionController {
     // Interrupted by shutdown (or the lease was lost): it stays Running, and resumes at the
     // next start or on the replica that holds the Stage now.
     if (result.phase === 'Running') return;
+    const seconds = elapsedSeconds(result.startedAt, began, Date.now());
+    this.#metrics.promotionFinished(project, spec.stage, result.phase ?? '', seconds);
     // The hold is decided first and written with the outcome, in one status write: auto-
     // promotion must never see the new Freight without the hold that protects it.
     const hold =
@@ -530,6 +542,8 @@ export class PromotionController {
       finishedAt: formatTimestamp(new Date()),
     };
     await this.#writePromotionStatus(promotion, status);
+    const [project, stage] = stageKeyOf(promotion).split('/') as [string, string];
+    this.#metrics.promotionFinished(project, stage, 'Errored', undefined);
     this.#options.logs.append(
       promotion.metadata.namespace ?? '',
       promotion.metadata.name,

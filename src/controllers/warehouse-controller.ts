@@ -27,6 +27,7 @@ import type {
 } from '../sources/discovery.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
+import { noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   describeSubscription,
   proposeFreight,
@@ -67,6 +68,8 @@ export interface WarehouseControllerOptions {
   minIntervalMs: number;
   leaseTtlMs?: number | undefined;
   now?: () => Date;
+  /** Where discoveries are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
 }
 
 interface Tracked {
@@ -241,6 +244,7 @@ export class WarehouseController {
       revalidate: revalidate || specChanged,
       now: this.#now,
     };
+    const began = performance.now();
     const { artifacts, failures } = await this.#discoverAll(
       spec.subscriptions,
       status,
@@ -256,6 +260,13 @@ export class WarehouseController {
       outcome = made.message;
       lastFreightID = made.created ?? lastFreightID;
     }
+    (this.#options.metrics ?? noMetrics).discoveryRun({
+      project,
+      warehouse: name,
+      seconds: (performance.now() - began) / 1000,
+      failedSubscriptions: failures.length,
+      freightCreated: lastFreightID !== status.lastFreightID,
+    });
     const now = this.#now();
     const previousArtifacts = status.discoveredArtifacts;
     const changed =
