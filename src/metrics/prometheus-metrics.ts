@@ -82,6 +82,8 @@ export class PrometheusMetrics implements Metrics {
   readonly #httpRequests: Counter<'method' | 'route' | 'code'>;
   readonly #httpDuration: Histogram<'method' | 'route'>;
   readonly #watchesOpen: Gauge;
+  /** Labelled children by their label values: a store call or request observes without hashing labels. */
+  readonly #storeChildren = new Map<string, { observe(value: number): void }>();
 
   constructor(options: PrometheusMetricsOptions = {}) {
     this.#sampleIntervalMs = options.sampleIntervalMs ?? 10_000;
@@ -279,7 +281,13 @@ export class PrometheusMetrics implements Metrics {
   }
 
   storeOperation(op: string, outcome: string, seconds: number): void {
-    this.#storeDuration.observe({ op, outcome }, seconds);
+    const key = `${op} ${outcome}`;
+    let child = this.#storeChildren.get(key);
+    if (!child) {
+      child = this.#storeDuration.labels({ op, outcome });
+      this.#storeChildren.set(key, child);
+    }
+    child.observe(seconds);
     if (outcome === 'unavailable') this.#storeUnavailable.inc({ op });
   }
 
@@ -326,10 +334,10 @@ export class PrometheusMetrics implements Metrics {
     });
     try {
       const [stages, promotions] = await Promise.race([
-        Promise.all([store.list('Stage'), store.list('Promotion')]),
+        Promise.all([listAll(store, 'Stage'), listAll(store, 'Promotion')]),
         timeout,
       ]);
-      this.#sample = sampleOf(stages.items, promotions.items);
+      this.#sample = sampleOf(stages, promotions);
       this.#sampledAt = this.#now();
     } catch (err) {
       this.#onSampleError(err);
@@ -338,6 +346,22 @@ export class PrometheusMetrics implements Metrics {
     }
     return this.#sample;
   }
+}
+
+/** Page size of the sampling lists: between pages, the event loop serves other work. */
+const SAMPLE_PAGE = 500;
+
+async function listAll(store: Pick<Store, 'list'>, kind: string): Promise<StoredResource[]> {
+  const items: StoredResource[] = [];
+  let next: string | undefined;
+  do {
+    const page = await store.list(kind, { limit: SAMPLE_PAGE, continue: next });
+    items.push(...page.items);
+    next = page.continue;
+    // A backend that answers synchronously would otherwise hold the loop for every page.
+    await new Promise((resolve) => setImmediate(resolve));
+  } while (next);
+  return items;
 }
 
 /**
