@@ -81,6 +81,11 @@ export interface SecurityConfig {
   secretsKeyFile: string;
   /** The key itself, base64 (32 bytes), when given by the environment (GANTRY_SECRETS_KEY). */
   secretsKey?: string | undefined;
+  /**
+   * `/metrics` answers without credentials (for a Prometheus scraping inside the network);
+   * off by default, when it needs a cluster-wide read right, since metrics name projects.
+   */
+  metricsPublic: boolean;
 }
 
 export interface ServerFlags {
@@ -110,6 +115,7 @@ export interface ServerFlags {
   allowedOrigins?: string | undefined;
   authConfig?: string | undefined;
   secretsKeyFile?: string | undefined;
+  metricsPublic?: string | boolean | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -148,6 +154,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   allowedOrigins: { flag: '--allowed-origins', env: 'GANTRY_ALLOWED_ORIGINS' },
   authConfig: { flag: '--auth-config', env: 'GANTRY_AUTH_CONFIG' },
   secretsKeyFile: { flag: '--secrets-key-file', env: 'GANTRY_SECRETS_KEY_FILE' },
+  metricsPublic: { flag: '--metrics-public', env: 'GANTRY_METRICS_PUBLIC' },
 };
 
 const booleanFlag = z
@@ -244,6 +251,7 @@ const fields = {
   ),
   authConfig: z.string(),
   secretsKeyFile: z.string(),
+  metricsPublic: booleanFlag,
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -273,6 +281,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   allowedOrigins: '',
   authConfig: '',
   secretsKeyFile: '',
+  metricsPublic: 'false',
 };
 
 export function resolveServerConfig(
@@ -337,6 +346,7 @@ export function resolveServerConfig(
       authConfigPath: (values.authConfig as string) || undefined,
       secretsKeyFile: resolve(dataDir, (values.secretsKeyFile as string) || 'secrets.key'),
       secretsKey: env.GANTRY_SECRETS_KEY || undefined,
+      metricsPublic: values.metricsPublic as boolean,
     },
   };
 }

@@ -59,6 +59,8 @@ import { ensureInitialAdmin, INITIAL_ADMIN_TOKEN_FILE } from './auth/initial-adm
 import { Sessions } from './auth/sessions.js';
 import { connectOidc } from './auth/oidc/connect-oidc.js';
 import { AuditLog } from './audit/audit-log.js';
+import { MeteredStore } from './metrics/metered-store.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 
 /** dist/ui of this package, whether this module runs from src/ (tsx) or dist/ (built). */
 const UI_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'ui');
@@ -99,7 +101,12 @@ export async function startGantry(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningGantry> {
-  const store = await openStore(config, logger);
+  const metrics = new PrometheusMetrics({
+    onSampleError: (err) =>
+      logger.warn('could not sample Stages for /metrics', { error: errorMessage(err) }),
+  });
+  const store = new MeteredStore(await openStore(config, logger), metrics);
+  metrics.sampleFrom({ store, leases: () => store.heldLeases() });
   const shutdown = new AbortController();
   // Every open watch listens for shutdown; there may be many.
   setMaxListeners(0, shutdown.signal);
@@ -206,6 +213,7 @@ export async function startGantry(
       logger,
       replicaId: replica,
       leaseTtlMs: config.leaseDurationMs,
+      metrics,
       minIntervalMs: config.minWarehouseIntervalMs,
       credentials: (project, url, kind) => credentials(project, url, kind),
       discoverers: {
@@ -224,6 +232,7 @@ export async function startGantry(
       runner,
       replicaId: replica,
       leaseTtlMs: config.leaseDurationMs,
+      metrics,
       uiBaseUrl: () => config.externalUrl ?? listening,
     });
     const freightService = new FreightService({ store });
@@ -303,6 +312,9 @@ export async function startGantry(
       uiDir: UI_DIR,
       externalUrl: config.externalUrl,
       maxBodyBytes: config.security.maxBodyBytes,
+      metrics,
+      exposition: metrics,
+      metricsPublic: config.security.metricsPublic,
       auth: {
         authenticator,
         authorizer,

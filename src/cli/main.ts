@@ -181,6 +181,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'allow job verification metrics to run programs on this host (env GANTRY_ALLOW_LOCAL_PROGRAMS; off by default)',
     )
     .option(
+      '--metrics-public',
+      'serve /metrics without credentials, for a Prometheus inside the network (env GANTRY_METRICS_PUBLIC; off by default: it needs a cluster-wide read right)',
+    )
+    .option(
       '--allow-local-repositories',
       'allow file:// URLs and local paths as repositories (env GANTRY_ALLOW_LOCAL_REPOSITORIES; off by default)',
     )

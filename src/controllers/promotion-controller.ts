@@ -29,6 +29,7 @@ import type { StageSpec } from '../api/stage.js';
 import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { elapsedSeconds, noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   freightReference,
   freightStatusInStage,
@@ -52,6 +53,8 @@ export interface PromotionControllerOptions {
   leaseTtlMs?: number | undefined;
   /** The UI's base URL, which steps' expressions read as `ctx.uiBaseUrl` (Kargo's UIBaseURL). */
   uiBaseUrl?: (() => string) | undefined;
+  /** Where Promotions and their steps are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
 }
 
 interface Running {
@@ -92,11 +95,13 @@ export class PromotionController {
   /** Consecutive failed reconciles or runs per Stage (for the retry backoff). */
   readonly #failures = new Map<string, number>();
   readonly #leaseTtlMs: number;
+  readonly #metrics: Metrics;
   #watching: Promise<void> | undefined;
 
   constructor(options: PromotionControllerOptions) {
     this.#options = options;
     this.#leaseTtlMs = options.leaseTtlMs ?? 10_000;
+    this.#metrics = options.metrics ?? noMetrics;
     this.#leases = new LeaseKeeper({
       store: options.store,
       holder: options.replicaId,
@@ -264,6 +269,9 @@ export class PromotionController {
       const status = (promotion.status ?? {}) as PromotionStatus;
       if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) continue;
       if (running && promotion.metadata.name === running.name) continue;
+      // Seen for the first time: every path below gives it a phase (Kargo's "created").
+      if (!status.phase)
+        this.#metrics.promotionCreated(...(stageKey.split('/') as [string, string]));
       if (promotion.metadata.annotations?.[ABORT_ANNOTATION]) {
         await this.#writePromotionStatus(store, promotion, {
           ...status,
@@ -414,10 +422,12 @@ export class PromotionController {
       }),
     );
     let latest = promotion;
+    const began = Date.now();
     const result = await runPromotion(
       { ...promotionWork(promotion, freight, stage), uiBaseUrl: this.#options.uiBaseUrl?.() },
       {
         ...runner,
+        metrics: this.#metrics,
         log: (_name, step, line) => log(step, line),
         lookups: (inProject) => projectLookups(store, inProject),
         setMetadata: async (inProject, kind, name, values) => {
@@ -457,6 +467,8 @@ export class PromotionController {
     // next start or on the replica that holds the Stage now.
     if (result.phase === 'Running') return;
     marker.remove();
+    const seconds = elapsedSeconds(result.startedAt, began, Date.now());
+    this.#metrics.promotionFinished(project, spec.stage, result.phase ?? '', seconds);
     // The hold is decided first and written with the outcome, in one status write: auto-
     // promotion must never see the new Freight without the hold that protects it.
     const hold =
@@ -583,6 +595,8 @@ export class PromotionController {
       finishedAt: formatTimestamp(new Date()),
     };
     await this.#writePromotionStatus(store, promotion, status);
+    const [project, stage] = stageKeyOf(promotion).split('/') as [string, string];
+    this.#metrics.promotionFinished(project, stage, 'Errored', undefined);
     this.#options.logs.append(
       promotion.metadata.namespace ?? '',
       promotion.metadata.name,

@@ -30,6 +30,7 @@ import { updateStatus } from '../store/update-status.js';
 import { fencedStore } from '../store/fenced-store.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { followChanges } from './follow-changes.js';
+import { noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   describeSubscription,
   proposeFreight,
@@ -70,6 +71,8 @@ export interface WarehouseControllerOptions {
   minIntervalMs: number;
   leaseTtlMs?: number | undefined;
   now?: () => Date;
+  /** Where discoveries are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
 }
 
 interface Tracked {
@@ -256,6 +259,7 @@ export class WarehouseController {
       revalidate: revalidate || specChanged,
       now: this.#now,
     };
+    const began = performance.now();
     const { artifacts, failures } = await this.#discoverAll(
       spec.subscriptions,
       status,
@@ -271,6 +275,13 @@ export class WarehouseController {
       outcome = made.message;
       lastFreightID = made.created ?? lastFreightID;
     }
+    (this.#options.metrics ?? noMetrics).discoveryRun({
+      project,
+      warehouse: name,
+      seconds: (performance.now() - began) / 1000,
+      failedSubscriptions: failures.length,
+      freightCreated: lastFreightID !== status.lastFreightID,
+    });
     const now = this.#now();
     const previousArtifacts = status.discoveredArtifacts;
     const changed =
