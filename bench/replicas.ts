@@ -10,7 +10,7 @@
  *     the first; the time from the write's acknowledgement to the event (0 when the event came
  *     first), p50 and p99 over WATCH_SAMPLES writes;
  *   - CPU per write: the CPU time of the replicas and of the database's backends (from /proc)
- *     over the write phase, divided by the writes;
+ *     over the write phase, divided by the writes (and, apart, this process's: the clients);
  *   - lock waits: pg_locks sampled while writing (the mean number of backends waiting, by the
  *     kind of lock they wait for), where the global write lock shows up as "transactionid" or
  *     "tuple" waits behind the holder of the store_state row.
@@ -39,6 +39,7 @@ interface PhaseResult {
   serverCpuMsPerWrite: number;
   databaseCpuMsPerWrite: number;
   writeErrors: number;
+  clientCpuMsPerWrite: number;
   readsPerSecond: number;
   readCpuMsPerRead: number;
   watchP50: number;
@@ -137,6 +138,7 @@ async function phase(postgres: TestPostgres, replicas: number): Promise<PhaseRes
     let samples = 0;
     const serverCpuBefore = servers.map((s) => cpuMsOf(s.child.pid!));
     const dbCpuBefore = await backendCpu(admin, database);
+    const clientCpuBefore = process.cpuUsage();
     const writeStart = performance.now();
     const writeEnd = writeStart + PHASE_MS;
     const sampling = (async () => {
@@ -190,6 +192,7 @@ async function phase(postgres: TestPostgres, replicas: number): Promise<PhaseRes
       }),
     );
     const writeSeconds = (performance.now() - writeStart) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     await sampling;
     const serverCpu = servers
       .map((s, i) => cpuMsOf(s.child.pid!) - serverCpuBefore[i]!)
@@ -271,6 +274,7 @@ async function phase(postgres: TestPostgres, replicas: number): Promise<PhaseRes
       serverCpuMsPerWrite: serverCpu / writes,
       databaseCpuMsPerWrite: dbCpu / writes,
       writeErrors,
+      clientCpuMsPerWrite: (clientCpu.user + clientCpu.system) / 1000 / writes,
       readsPerSecond: reads / readSeconds,
       readCpuMsPerRead: readCpu / reads,
       watchP50: percentile(latencies, 50),
@@ -299,6 +303,12 @@ try {
       `${n}: CPU per write (replicas + database)`,
       `${result.writeCpuMsPerWrite.toFixed(2)} ms`,
       `(${result.serverCpuMsPerWrite.toFixed(2)} + ${result.databaseCpuMsPerWrite.toFixed(2)} ms)`,
+      true,
+    );
+    table.report(
+      `${n}: CPU per write of this benchmark's clients`,
+      `${result.clientCpuMsPerWrite.toFixed(2)} ms`,
+      '',
       true,
     );
     table.report(`${n}: failed writes`, String(result.writeErrors), '0', result.writeErrors === 0);

@@ -269,6 +269,8 @@ export class PostgresStore implements Store {
             `one write may change at most ${SLOT_SIZE - 1} objects; this one changes ${count}: split it`,
           );
         await this.#stage(client, planned.changes);
+        // The simple query protocol (no parameters) is what takes two statements in one
+        // message; everything spliced in is a number computed here or a constant.
         const results = (await client.query(
           `WITH state AS (
            UPDATE store_state SET rv = rv + ${count} WHERE id = 1 RETURNING rv - ${count} AS base
