@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
-import { leaseLostError, unavailableError } from '../../errors.js';
+import { inputError, leaseLostError, unavailableError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
 import { ObjectCache } from '../object-cache.js';
@@ -18,7 +18,13 @@ import type {
   WriteOptions,
   WriteResult,
 } from '../store.js';
-import { keyId, planWrites, type PlannedChange, type StoreSnapshot } from '../write-planner.js';
+import {
+  keyId,
+  planWrites,
+  type PlannedChange,
+  type StoreSnapshot,
+  type WritePlan,
+} from '../write-planner.js';
 import { postgresMigrations } from './postgres-migrations.js';
 import { redactUrl } from '../../api/redact-url.js';
 
@@ -77,15 +83,24 @@ const COMPACT_EVERY_MS = 60_000;
 const SHORT_PAGE = 100;
 /** How long opening a connection may take before the store counts as unavailable. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Provisional versions (see write): far above any real version (those stay below 2^52) and
+ * below 2^53, so they are exact numbers in JavaScript; each transaction has a slot of its own.
+ */
+const PROVISIONAL_BASE = 2 ** 52;
+const SLOT_SIZE = 2 ** 24;
 /** Serialises schema migrations of replicas starting together. */
 const MIGRATION_LOCK = 72_417_001;
 
 /**
- * The store for several replicas. Every write transaction first locks the single
- * `store_state` row, which serialises writers: versions are handed out in commit order, so a
- * watcher reading "events after N" can never see N+2 commit before N+1 (the usual pitfall of
- * sequence-based change feeds). Watchers are woken by LISTEN/NOTIFY and also poll, so a
- * dropped notification only delays an event.
+ * The store for several replicas. Versions come from the single `store_state` row, which a
+ * write locks at its very end (in the message that commits it, see write): versions are handed
+ * out in commit order, so a watcher reading "events after N" can never see N+2 commit before
+ * N+1 (the usual pitfall of sequence-based change feeds), and a list's version read with its
+ * rows in one snapshot covers exactly the writes it shows. Everything else a write does runs
+ * before, concurrently with other writers, under advisory locks on what it touches (rowLocksOf;
+ * docs/adr/0004-change-feed-without-a-global-lock.md). Watchers are woken by LISTEN/NOTIFY and
+ * also poll, so a dropped notification only delays an event.
  *
  * The database going away is weather: every operation fails with Unavailable (never crashes
  * the process: connections broken while checked out are caught and discarded), the pool
@@ -205,32 +220,81 @@ export class PostgresStore implements Store {
     return found.length < limit ? { page, resourceVersion } : undefined;
   }
 
+  /**
+   * One batch in one transaction. Everything but the version numbers is done concurrently
+   * with other writers: the fence check, advisory locks on what the batch touches (rowLocksOf:
+   * its keys, their namespaces, the label values it asserts unique; taken in one fixed order),
+   * the reads the planner needs, planning, and storing rows and events. Those carry
+   * provisional versions from a slot of the transaction's own (PROVISIONAL_BASE + slot ×
+   * SLOT_SIZE + 1, + 2, …), invisible to everyone until commit. Then one message, two
+   * statements: the first takes the `store_state` row and the batch's range of real versions
+   * and renumbers the batch's rows and events (and the versions inside their bodies) with
+   * them, the second is COMMIT. So versions are still handed out in commit order (the change
+   * feed stays gap-free and a list's version still covers exactly what it read), but the global
+   * lock is held for the time PostgreSQL takes to run that one message: no round trip to this
+   * process, whose event loop may be busy, happens while it is held
+   * (docs/adr/0004-change-feed-without-a-global-lock.md).
+   */
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
-    const plan = await this.#transaction('BEGIN', async (client) => {
-      // Shares the lease row's lock until commit: a take of the lease waits for this write,
-      // so the new holder sees it, and a write after the take finds the new epoch.
-      if (options.fence) await checkFence(client, options.fence);
-      const state = await this.#state(client, true);
-      const snapshot = await this.#prefetch(client, ops);
-      const planned = planWrites(ops, {
-        snapshot,
-        currentResourceVersion: state.rv,
-        now: this.#now(),
-        newUid: this.#newUid,
-      });
-      if (options.dryRun) throw new DryRunDone(planned.results);
-      if (planned.changes.length > 0) {
-        await this.#persist(client, planned.changes);
-        await client.query('UPDATE store_state SET rv = $1 WHERE id = 1', [
-          planned.lastResourceVersion,
-        ]);
-        await client.query('SELECT pg_notify($1, $2)', [
-          CHANNEL,
-          String(planned.lastResourceVersion),
-        ]);
-      }
-      return planned;
-    }).catch((err: unknown) => {
+    let committed = false;
+    const plan = await this.#transaction(
+      'BEGIN',
+      async (client) => {
+        // Shares the lease row's lock until commit: a take of the lease waits for this write,
+        // so the new holder sees it, and a write after the take finds the new epoch.
+        if (options.fence) await checkFence(client, options.fence);
+        const locks = rowLocksOf(ops);
+        const { rows: slots } = await client.query(
+          `SELECT nextval('provisional_version_slots') AS slot, count(l.locked) AS locks FROM (
+           SELECT CASE WHEN x THEN pg_advisory_xact_lock(k)::text
+                  ELSE pg_advisory_xact_lock_shared(k)::text END AS locked
+           FROM unnest($1::bigint[], $2::boolean[]) AS t(k, x)) l`,
+          [locks.keys, locks.exclusive],
+        );
+        const provisional =
+          PROVISIONAL_BASE + Number((slots[0] as { slot: string }).slot) * SLOT_SIZE;
+        // Read after the locks, each statement in a new snapshot: whoever held them has committed.
+        const snapshot = await this.#prefetch(client, ops);
+        const planned = planWrites(ops, {
+          snapshot,
+          currentResourceVersion: options.dryRun ? (await this.#state(client)).rv : provisional,
+          now: this.#now(),
+          newUid: this.#newUid,
+        });
+        if (options.dryRun) throw new DryRunDone(planned.results);
+        const count = planned.changes.length;
+        if (count === 0) return planned;
+        if (count >= SLOT_SIZE)
+          throw inputError(
+            `one write may change at most ${SLOT_SIZE - 1} objects; this one changes ${count}: split it`,
+          );
+        await this.#stage(client, planned.changes);
+        // The simple query protocol (no parameters) is what takes two statements in one
+        // message; everything spliced in is a number computed here or a constant.
+        const results = (await client.query(
+          `WITH state AS (
+           UPDATE store_state SET rv = rv + ${count} WHERE id = 1 RETURNING rv - ${count} AS base
+         ), renumbered AS (
+           UPDATE resources SET rv = state.base + (resources.rv - ${provisional}),
+             body = replace(body, '"resourceVersion":"' || resources.rv || '"',
+                            '"resourceVersion":"' || (state.base + (resources.rv - ${provisional})) || '"')
+           FROM state WHERE resources.rv > ${provisional} AND resources.rv <= ${provisional + count}
+         ), recorded AS (
+           UPDATE events SET rv = state.base + (events.rv - ${provisional}),
+             body = replace(body, '"resourceVersion":"' || events.rv || '"',
+                            '"resourceVersion":"' || (state.base + (events.rv - ${provisional})) || '"')
+           FROM state WHERE events.rv > ${provisional} AND events.rv <= ${provisional + count}
+         )
+         SELECT state.base, pg_notify('${CHANNEL}', (state.base + ${count})::text) FROM state;
+         COMMIT`,
+        )) as unknown as QueryResult[];
+        committed = true;
+        const base = Number((results[0]!.rows[0] as { base: string }).base);
+        renumber(planned, provisional, base);
+        return planned;
+      },
+      () => committed,
+    ).catch((err: unknown) => {
       if (err instanceof DryRunDone) return { results: err.results, changes: [] };
       throw err;
     });
@@ -289,8 +353,15 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Runs `work` in a transaction on one pooled connection; rolls back if it throws. */
-  async #transaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction on one pooled connection; rolls back if it throws. Commits
+   * after it, unless `committedByWork` says the work's last statement did.
+   */
+  async #transaction<T>(
+    begin: string,
+    work: (client: PoolClient) => Promise<T>,
+    committedByWork: () => boolean = () => false,
+  ): Promise<T> {
     const client = await this.#pool.connect().catch((err: unknown) => {
       throw storeError(err);
     });
@@ -304,7 +375,7 @@ export class PostgresStore implements Store {
     try {
       await client.query(begin);
       const result = await work(client);
-      await client.query('COMMIT');
+      if (!committedByWork()) await client.query('COMMIT');
       return result;
     } catch (err) {
       if (!broken && !isConnectionError(err)) await client.query('ROLLBACK').catch(() => undefined);
@@ -454,44 +525,36 @@ export class PostgresStore implements Store {
     };
   }
 
-  async #persist(client: PoolClient, changes: PlannedChange[]): Promise<void> {
+  /** Stores the batch's rows and events under their provisional versions, in one statement. */
+  async #stage(client: PoolClient, changes: PlannedChange[]): Promise<void> {
     // Only the final state of each key is written: one statement may not touch a row twice.
     const finalState = new Map<string, PlannedChange>();
     for (const change of changes) finalState.set(keyId(change.key), change);
     const upserts = [...finalState.values()].filter((c) => c.after);
     const deletes = [...finalState.values()].filter((c) => !c.after);
-    if (deletes.length > 0) {
-      await client.query(
-        `DELETE FROM resources WHERE (kind, namespace, name) IN (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
-        [
-          deletes.map((c) => c.key.kind),
-          deletes.map((c) => c.key.namespace),
-          deletes.map((c) => c.key.name),
-        ],
-      );
-    }
-    if (upserts.length > 0) {
-      await client.query(
-        `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[], $7::text[])
-         ON CONFLICT (kind, namespace, name) DO UPDATE
-           SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
-        [
-          upserts.map((c) => c.key.kind),
-          upserts.map((c) => c.key.namespace),
-          upserts.map((c) => c.key.name),
-          upserts.map((c) => c.after!.metadata.uid),
-          upserts.map((c) => c.after!.metadata.resourceVersion),
-          upserts.map((c) => JSON.stringify(c.after!.metadata.labels ?? {})),
-          upserts.map((c) => JSON.stringify(c.after)),
-        ],
-      );
-    }
     await client.query(
-      `INSERT INTO events (rv, type, kind, namespace, body)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      `WITH deleted AS (
+         DELETE FROM resources WHERE (kind, namespace, name) IN (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
+       ), upserted AS (
+         INSERT INTO resources (kind, namespace, name, uid, rv, labels, body)
+         SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::jsonb[], $10::text[])
+         ON CONFLICT (kind, namespace, name) DO UPDATE
+           SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body
+       )
+       INSERT INTO events (rv, type, kind, namespace, body)
+       SELECT * FROM unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[])`,
       [
+        deletes.map((c) => c.key.kind),
+        deletes.map((c) => c.key.namespace),
+        deletes.map((c) => c.key.name),
+        upserts.map((c) => c.key.kind),
+        upserts.map((c) => c.key.namespace),
+        upserts.map((c) => c.key.name),
+        upserts.map((c) => c.after!.metadata.uid),
+        upserts.map((c) => c.after!.metadata.resourceVersion),
+        upserts.map((c) => JSON.stringify(c.after!.metadata.labels ?? {})),
+        upserts.map((c) => JSON.stringify(c.after)),
         changes.map((c) => c.event.resourceVersion),
         changes.map((c) => c.event.type),
         changes.map((c) => c.key.kind),
@@ -549,6 +612,33 @@ export class PostgresStore implements Store {
       resourceVersion: String(row.rv),
     }));
   }
+}
+
+/**
+ * Gives the plan's objects, events and results their real versions: `base` + n for the
+ * provisional `provisional` + n (objects shared between changes and results are renumbered
+ * once; versions outside the batch's range, such as a deleted object's, stay).
+ */
+function renumber(plan: WritePlan, provisional: number, base: number): void {
+  const real = (version: string): string => {
+    const n = Number(version);
+    return n > provisional && n < provisional + SLOT_SIZE
+      ? String(base + (n - provisional))
+      : version;
+  };
+  const fix = (object: StoredResource | null | undefined) => {
+    if (object) object.metadata.resourceVersion = real(object.metadata.resourceVersion);
+  };
+  for (const change of plan.changes) {
+    fix(change.after);
+    fix(change.event.object);
+    change.event.resourceVersion = real(change.event.resourceVersion);
+  }
+  for (const result of plan.results) {
+    fix(result.object);
+    for (const object of result.deleted ?? []) fix(object);
+  }
+  plan.lastResourceVersion = base + plan.changes.length;
 }
 
 /** Ends a dry-run write's transaction by rolling it back, carrying the planned results out. */
@@ -638,6 +728,55 @@ function describeConnectionError(err: unknown, url: string): unknown {
     return err;
   const message = err instanceof Error ? err.message : String(err);
   return unavailableError(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${message}`, err);
+}
+
+/**
+ * The advisory locks a batch takes before it reads: each key it touches (exclusive: creates of
+ * one name, and updates of one object, wait for each other, so the read after the lock sees
+ * the other's commit; shared for a key it only asserts exists, so writes into one project do
+ * not wait for each other, while a delete of the project waits for them), the namespace of each key (shared; exclusive for deleteNamespace, so a
+ * namespace being emptied takes no new objects meanwhile), and each `label=value` it asserts
+ * unique (exclusive: two batches giving the same alias run one after the other). Locks are
+ * 64-bit hashes (a collision only makes two writers wait for each other), sorted so every
+ * transaction takes them in the same order and none can deadlock with another.
+ */
+export function rowLocksOf(ops: WriteOp[]): { keys: string[]; exclusive: boolean[] } {
+  const locks = new Map<bigint, boolean>();
+  const add = (text: string, exclusive: boolean) => {
+    const key = createHash('sha256').update(text).digest().readBigInt64BE(0);
+    locks.set(key, exclusive || (locks.get(key) ?? false));
+  };
+  const addKey = (key: ObjectKey, exclusive = true) => {
+    add(`key\u0000${keyId(key)}`, exclusive);
+    if (key.namespace !== '') add(`namespace\u0000${key.namespace}`, false);
+  };
+  for (const op of ops) {
+    switch (op.op) {
+      case 'create':
+      case 'update':
+      case 'apply':
+        addKey({
+          kind: op.object.kind,
+          namespace: op.object.metadata.namespace ?? '',
+          name: op.object.metadata.name,
+        });
+        break;
+      case 'deleteNamespace':
+        add(`namespace\u0000${op.namespace}`, true);
+        break;
+      case 'assertLabelUnique':
+        add(`label\u0000${labelQueryId(op.kind, op.namespace, op.label, op.value)}`, true);
+        break;
+      case 'assertExists':
+        // Shared: every write into a project asserts the project exists; deleting it waits.
+        addKey(op.key, false);
+        break;
+      default:
+        addKey(op.key);
+    }
+  }
+  const sorted = [...locks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { keys: sorted.map(([key]) => String(key)), exclusive: sorted.map(([, x]) => x) };
 }
 
 /** Throws LeaseLost unless `fence` is still the lease's current take; locks the lease row. */
