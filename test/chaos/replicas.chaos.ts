@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionStatus } from '../../src/api/promotion.js';
-import { startGantryServer, type GantryServerProcess } from '../gantry-process.js';
-import { startGitServer, type TestGitServer } from '../git-server.js';
-import { cliAgainst, until } from '../in-process-cli.js';
-import { startPostgres, type TestPostgres } from '../postgres.js';
+import { until } from '../in-process-cli.js';
+import {
+  PROJECT,
+  startReplicaCluster,
+  type Replica,
+  type ReplicaCluster,
+} from './replica-cluster.js';
 
 /**
  * Faults on real processes (issue 17): three `gantry server` replicas on one real PostgreSQL,
@@ -26,29 +24,8 @@ import { startPostgres, type TestPostgres } from '../postgres.js';
  * duration except the outage itself, which is the fault being injected.
  */
 
-const PROJECT = 'chaos';
-const LEASE = 'promotions/chaos/dev';
-
-interface Replica {
-  index: number;
-  dataDir: string;
-  id: string;
-  process: GantryServerProcess;
-  /** Set when the test killed it (so its exit is expected). */
-  killed: boolean;
-}
-
 describe('replicas under faults', { timeout: 900_000 }, () => {
-  let dir: string;
-  let postgres: TestPostgres;
-  let databaseUrl: string;
-  let db: pg.Client;
-  let git: TestGitServer;
-  let gitopsUrl: string;
-  let sourceUrl: string;
-  let adminToken: string;
-  const replicas: Replica[] = [];
-  const secretsKey = randomBytes(32).toString('base64');
+  let cluster: ReplicaCluster;
   const counts = {
     promotions: 0,
     kills: {} as Record<string, number>,
@@ -57,121 +34,21 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     unavailableAnswers: 0,
     recoveryMs: 0,
   };
-
-  const startReplica = async (index: number, dataDir: string): Promise<Replica> => {
-    const process = await startGantryServer(
-      [
-        '--store',
-        databaseUrl,
-        '--data-dir',
-        dataDir,
-        '--lease-duration',
-        '3s',
-        '--min-warehouse-interval',
-        '1h',
-      ],
-      0,
-      { GANTRY_SECRETS_KEY: secretsKey },
-    );
-    const id = readFileSync(join(dataDir, 'replica-id'), 'utf8').trim();
-    return { index, dataDir, id, process, killed: false };
-  };
-  /** A replica that is up, for the CLI (any will do: they share the store). */
-  const live = () => replicas.find((r) => !r.killed && r.process.child.exitCode === null)!;
-  const cli = cliAgainst(() => ({ url: live().process.url, adminToken }), PROJECT);
-
-  const holder = async (): Promise<Replica | undefined> => {
-    const { rows } = await db.query<{ holder: string; expired: boolean }>(
-      'SELECT holder, expires_at <= clock_timestamp() AS expired FROM leases WHERE name = $1',
-      [LEASE],
-    );
-    const row = rows[0];
-    if (!row || row.expired) return undefined;
-    return replicas.find((r) => r.id === row.holder);
-  };
-  const promotionStatus = async (name: string) =>
-    (
-      JSON.parse((await cli(['get', 'promotion', name, '-o', 'json'])).out || '{}') as {
-        status?: PromotionStatus;
-      }
-    ).status;
-  const commitsOnMain = () => Number(git.git('gitops', ['rev-list', '--count', 'main']).trim());
-  const promotedFreight = () => git.git('gitops', ['show', 'main:env/dev/freight.txt']).trim();
-
-  /** New Freight (a made-up commit of the source repository) and a Promotion of it to dev. */
-  const promoteNew = async (run: number): Promise<{ freight: string; promotion: string }> => {
-    const sha = randomBytes(20).toString('hex');
-    const created = await cli([
-      'create',
-      'freight',
-      '--warehouse',
-      'source',
-      '--commit',
-      `${sourceUrl}@${sha}`,
-      '--alias',
-      `chaos-run-${run}`,
-      '--force',
-    ]);
-    expect(created.code, created.err).toBe(0);
-    const freight = /freight\.kargo\.akuity\.io\/(\S+) created/.exec(created.out)![1]!;
-    const started = await cli(['promote', '--stage', 'dev', '--freight', freight]);
-    expect(started.code, started.err).toBe(0);
-    const promotion = /promotion\.kargo\.akuity\.io\/(\S+) created/.exec(started.out)![1]!;
-    return { freight, promotion };
-  };
-
-  const finished = async (promotion: string): Promise<PromotionStatus | undefined> => {
-    let status: PromotionStatus | undefined;
-    await until(
-      async () => {
-        status = await promotionStatus(promotion);
-        return ['Succeeded', 'Failed', 'Errored', 'Aborted'].includes(status?.phase ?? '');
-      },
-      `Promotion ${promotion} to finish`,
-      300,
-      50,
-    );
-    return status;
-  };
-
-  const kill = async (replica: Replica): Promise<void> => {
-    replica.killed = true;
-    replica.process.child.kill('SIGKILL');
-    await replica.process.exited;
-  };
-  const restart = async (replica: Replica): Promise<void> => {
-    const again = await startReplica(replica.index, replica.dataDir);
-    replicas[replica.index] = again;
-  };
+  const cli = (args: string[]) => cluster.cli(args);
+  const holder = () => cluster.holder();
+  const live = () => cluster.live();
+  const promoteNew = (run: number) => cluster.promoteNew(`run-${run}`);
+  const promotionStatus = (name: string) => cluster.promotionStatus(name);
+  const finished = (name: string) => cluster.finished(name);
+  const commitsOnMain = () => cluster.commitsOnMain();
+  const promotedFreight = () => cluster.promotedFreight();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gantry-chaos-'));
-    postgres = await startPostgres();
-    databaseUrl = await postgres.createDatabase();
-    git = await startGitServer();
-    gitopsUrl = git.createRepo('gitops', { 'env/dev/freight.txt': 'none\n' });
-    sourceUrl = git.createRepo('source', { 'README.md': 'the application\n' });
-    // One replica first: it makes the initial admin; the others share the store with it.
-    replicas.push(await startReplica(0, join(dir, 'replica-0')));
-    adminToken = replicas[0]!.process.adminToken!;
-    replicas.push(await startReplica(1, join(dir, 'replica-1')));
-    replicas.push(await startReplica(2, join(dir, 'replica-2')));
-    db = new pg.Client({ connectionString: databaseUrl });
-    db.on('error', () => undefined); // the outage test stops the server under it
-    await db.connect();
-    const manifests = join(dir, 'chaos.yaml');
-    writeFileSync(manifests, pipeline(gitopsUrl, sourceUrl));
-    const applied = await cli(['apply', '-f', manifests]);
-    expect(applied.code, applied.err).toBe(0);
+    cluster = await startReplicaCluster({ replicas: 3, leaseDuration: '3s' });
   });
-
   afterAll(async () => {
     console.info(`chaos counts: ${JSON.stringify(counts)}`);
-    for (const replica of replicas) replica.process.child.kill('SIGKILL');
-    await db?.end().catch(() => undefined);
-    await git?.stop();
-    await postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   it('finishes every Promotion exactly once when the replica running it is killed (20 runs)', async () => {
@@ -179,7 +56,8 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     for (let run = 0; run < 20; run++) {
       const point = points[run % points.length]!;
       const before = commitsOnMain();
-      const hold = point === 'mid-push' || point === 'push refused' ? git.holdPushes() : undefined;
+      const hold =
+        point === 'mid-push' || point === 'push refused' ? cluster.git.holdPushes() : undefined;
       const { freight, promotion } = await promoteNew(run);
       let victim: Replica | undefined;
       if (point === 'at creation') {
@@ -209,7 +87,7 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
         victim = await holder();
       }
       const killedAt = Date.now();
-      if (victim) await kill(victim);
+      if (victim) await cluster.kill(victim);
       if (hold && point === 'mid-push') hold.release();
       else if (hold) hold.drop();
       const status = await finished(promotion);
@@ -220,9 +98,9 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
       expect(promotedFreight()).toBe(freight);
       counts.promotions += 1;
       counts.kills[point] = (counts.kills[point] ?? 0) + (victim ? 1 : 0);
-      if (victim) await restart(victim);
+      if (victim) await cluster.restart(victim);
     }
-    for (const replica of replicas) expect(replica.process.child.exitCode).toBeNull();
+    for (const replica of cluster.replicas) expect(replica.process.child.exitCode).toBeNull();
     const listed = JSON.parse((await cli(['get', 'promotions', '-o', 'json'])).out) as {
       items: Array<{ status?: PromotionStatus }>;
     };
@@ -231,7 +109,7 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
 
   it('never lets a replica paused past its lease redo or undo what another replica finished', async () => {
     const before = commitsOnMain();
-    const hold = git.holdPushes();
+    const hold = cluster.git.holdPushes();
     const { freight, promotion } = await promoteNew(100);
     await until(() => Promise.resolve(hold.waiting() > 0), 'a push', 120, 10);
     const paused = (await holder())!;
@@ -278,14 +156,17 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     let unavailable = 0;
     let withoutRetryAfter = 0;
     // One writer per replica, creating ConfigMaps as fast as each answer comes back.
-    const writers = replicas.map(async (replica, writer) => {
+    const writers = cluster.replicas.map(async (replica, writer) => {
       for (let n = 0; !stopLoad; n++) {
         const name = `load-${writer}-${n}`;
-        const url = `${replicas[replica.index]!.process.url}/v1/projects/${PROJECT}/configmaps`;
+        const url = `${cluster.replicas[replica.index]!.process.url}/v1/projects/${PROJECT}/configmaps`;
         try {
           const response = await fetch(url, {
             method: 'POST',
-            headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+            headers: {
+              authorization: `Bearer ${cluster.adminToken}`,
+              'content-type': 'application/json',
+            },
             body: JSON.stringify({
               apiVersion: 'v1',
               kind: 'ConfigMap',
@@ -305,16 +186,16 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
         }
       }
     });
-    const hold = git.holdPushes();
+    const hold = cluster.git.holdPushes();
     const { freight, promotion } = await promoteNew(200);
     await until(() => Promise.resolve(hold.waiting() > 0), 'a push', 120, 10);
     await until(() => Promise.resolve(acknowledged.length >= 30), 'some writes', 120);
 
-    postgres.interrupt();
+    cluster.postgres.interrupt();
     const outage = Date.now();
     hold.release(); // the step finishes while the store is away
     await new Promise((resolve) => setTimeout(resolve, 10_000)); // the outage itself
-    postgres.resume();
+    cluster.postgres.resume();
     const resumed = Date.now();
     const ackedAtResume = acknowledged.length;
     await until(
@@ -341,17 +222,13 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     const names = new Set(stored.items.map((item) => item.metadata.name));
     expect(acknowledged.filter((name) => !names.has(name))).toEqual([]);
     // No replica died; each listens for changes again.
-    for (const replica of replicas) expect(replica.process.child.exitCode).toBeNull();
-    await db.end().catch(() => undefined);
-    db = new pg.Client({ connectionString: databaseUrl });
-    db.on('error', () => undefined);
-    await db.connect();
+    for (const replica of cluster.replicas) expect(replica.process.child.exitCode).toBeNull();
     await until(
       async () => {
-        const { rows } = await db.query<{ n: string }>(
+        const [row] = await cluster.query<{ n: string }>(
           "SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'LISTEN gantry_events'",
         );
-        return Number(rows[0]!.n) >= replicas.length;
+        return Number(row!.n) >= cluster.replicas.length;
       },
       'every replica to LISTEN again',
       120,
@@ -365,47 +242,3 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     counts.promotions += 1;
   });
 });
-
-/** The project: a Warehouse of the source repository (Freight made by hand) and Stage dev. */
-function pipeline(gitopsUrl: string, sourceUrl: string): string {
-  return `apiVersion: kargo.akuity.io/v1alpha1
-kind: Project
-metadata: {name: ${PROJECT}}
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Warehouse
-metadata: {name: source, namespace: ${PROJECT}}
-spec:
-  freightCreationPolicy: Manual
-  subscriptions:
-  - git: {repoURL: ${sourceUrl}}
----
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: {name: dev, namespace: ${PROJECT}}
-spec:
-  requestedFreight:
-  - origin: {kind: Warehouse, name: source}
-    sources: {direct: true}
-  promotionTemplate:
-    spec:
-      steps:
-      - uses: git-clone
-        config:
-          repoURL: ${gitopsUrl}
-          checkout: [{branch: main, path: ./out}]
-      - uses: file-write
-        config:
-          path: ./out/env/dev/freight.txt
-          contents: "\${{ ctx.targetFreight.name }}\\n"
-          overwrite: true
-      - uses: git-commit
-        as: commit
-        config: {path: ./out, message: "Promote \${{ ctx.targetFreight.name }}"}
-      - uses: git-push
-        config: {path: ./out}
-      - uses: compose-output
-        as: result
-        config: {commit: "\${{ outputs.commit.commit }}"}
-`;
-}
