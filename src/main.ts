@@ -27,6 +27,7 @@ import { createOutboundPolicy } from './outbound/outbound-policy.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { lookUpCommit } from './sources/git/commit-lookup.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
+import { SharedGitSource } from './sources/git/shared-git-source.js';
 import { ChartSourceClient } from './sources/helm/chart-source-client.js';
 import { ArtifactRegistryClient } from './sources/oci/artifact-registry-client.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
@@ -200,6 +201,8 @@ export async function startGantry(
         sleep(ms, undefined, { signal }).catch(() => undefined),
     };
     const replica = replicaId(config.dataDir);
+    // Every git subscription of every Warehouse shares ls-remote, fetch and history walk.
+    const gitSource = new SharedGitSource(repositories);
     const warehouses = new WarehouseController({
       store,
       service,
@@ -209,8 +212,7 @@ export async function startGantry(
       credentials: (project, url, kind) => credentials(project, url, kind),
       discoverers: {
         image: (sub, previous, context) => images.discover(sub, previous, context),
-        git: (sub, previous, context) =>
-          discoverCommits(sub, previous, context, runner.repositories),
+        git: (sub, previous, context) => discoverCommits(sub, previous, context, gitSource),
         chart: (sub, previous, context) => charts.discover(sub, previous, context),
       },
     });
