@@ -16,7 +16,8 @@ export class CoalescedRuns<T> {
   run(key: string, signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     signal.throwIfAborted();
     let run = this.#pending.get(key);
-    if (!run) run = this.#schedule(key, work);
+    // A run every earlier caller gave up on is cancelled already: it answers nobody new.
+    if (!run || run.controller.signal.aborted) run = this.#schedule(key, work);
     run.callers++;
     const joined = run;
     return whileNotAborted(joined.result, signal, () => {
