@@ -72,7 +72,11 @@ export interface RunningGantry {
   url: string;
   store: Store;
   /** Counters for benchmarks and diagnostics. */
-  stats(): { registryRequests: number };
+  stats(): {
+    registryRequests: number;
+    /** Git processes Warehouse discovery ran: ls-remotes, fetches and history walks. */
+    gitDiscovery: { lsRemotes: number; fetches: number; gitLogs: number };
+  };
   /**
    * The initial admin API token, when this server's data dir holds it (written on first start
    * of an empty store): what the local CLI and tests sign in with.
@@ -338,7 +342,7 @@ export async function startGantry(
     return {
       url: server.url,
       store,
-      stats: () => ({ registryRequests: registry.requests }),
+      stats: () => ({ registryRequests: registry.requests, gitDiscovery: gitSource.counts }),
       adminToken,
       stop: () => {
         stopping ??= (async () => {

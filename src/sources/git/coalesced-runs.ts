@@ -18,11 +18,17 @@ export class CoalescedRuns<T> {
     let run = this.#pending.get(key);
     // A run every earlier caller gave up on is cancelled already: it answers nobody new.
     if (!run || run.controller.signal.aborted) run = this.#schedule(key, work);
-    run.callers++;
-    const joined = run;
-    return whileNotAborted(joined.result, signal, () => {
-      if (--joined.callers === 0) joined.controller.abort(signal.reason);
-    });
+    // Callers sharing a signal (a controller's stop signal) share one abort listener.
+    let answer = run.bySignal.get(signal);
+    if (!answer) {
+      const joined = run;
+      answer = whileNotAborted(joined.result, signal, () => {
+        joined.bySignal.delete(signal);
+        if (joined.bySignal.size === 0) joined.controller.abort(signal.reason);
+      });
+      run.bySignal.set(signal, answer);
+    }
+    return answer;
   }
 
   #schedule(key: string, work: (signal: AbortSignal) => Promise<T>): Run<T> {
@@ -41,7 +47,7 @@ export class CoalescedRuns<T> {
         controller.signal.throwIfAborted();
         return work(controller.signal);
       });
-    const run: Run<T> = { result, controller, callers: 0 };
+    const run: Run<T> = { result, controller, bySignal: new Map() };
     this.#pending.set(key, run);
     void result
       .catch(() => undefined)
@@ -55,7 +61,8 @@ export class CoalescedRuns<T> {
 interface Run<T> {
   result: Promise<T>;
   controller: AbortController;
-  callers: number;
+  /** What the callers with each signal get; a signal leaves when it aborts. */
+  bySignal: Map<AbortSignal, Promise<T>>;
 }
 
 /**

@@ -211,13 +211,13 @@ async function branchCandidates(
     if (!commit) break;
     if (since !== undefined && Date.parse(commit.commitDate) / 1000 < since) break;
     const keep =
-      accepts(filters.expression, label, {
+      accepts(filters.expression, label, () => ({
         id: commit.id,
         commitDate: goTimeOf(commit.commitDate),
         author: commit.author,
         committer: commit.committer,
         subject: commit.subject,
-      }) && filters.paths.selects(commit.paths);
+      })) && filters.paths.selects(commit.paths);
     if (keep) selected.push(commit);
   }
   return selected.map((commit) => ({
@@ -257,7 +257,7 @@ async function tagCandidates(
     });
   }
   const candidates = ranked.filter((tag) =>
-    accepts(filters.expression, label, {
+    accepts(filters.expression, label, () => ({
       tag: tag.tag,
       id: tag.id,
       creatorDate: goTimeOf(tag.creatorDate),
@@ -267,7 +267,7 @@ async function tagCandidates(
       subject: tag.subject,
       tagger: tag.tagger,
       annotation: tag.annotation,
-    }),
+    })),
   );
   let selected = candidates.slice(0, limit);
   if (!filters.paths.selectsAll) {
@@ -310,14 +310,15 @@ function goTimeOf(rfc3339: string | undefined): unknown {
 
 const RFC3339 = '2006-01-02T15:04:05Z07:00';
 
+/** Whether the expression keeps a candidate; its variables are made only when there is one. */
 function accepts(
   filter: ExpressionFilter | undefined,
   label: string,
-  variables: Record<string, unknown>,
+  variables: () => Record<string, unknown>,
 ): boolean {
   if (!filter) return true;
   try {
-    return filter.accepts(variables);
+    return filter.accepts(variables());
   } catch (err) {
     throw new DiscoveryError(
       `${label}: expressionFilter ${JSON.stringify(filter.source)}: ${(err as Error).message}`,
