@@ -4,8 +4,8 @@ import { readCommitLog, type LoggedCommit } from './commit-log.js';
 const FIRST_BATCH = 256;
 /** The first batch of a new head when the mirror has chains: usually a push on top of one. */
 const FIRST_BATCH_ON_KNOWN = 16;
-/** The most commits one `git log` reads; each later batch doubles up to it. */
-const MAX_BATCH = 4096;
+/** The most commits one `git log` reads (parsing 2,048 takes a few tens of ms); batches double up to it. */
+const MAX_BATCH = 2048;
 
 /**
  * One history walk per repository and head, shared by every subscription that reads it.

@@ -38,13 +38,16 @@ export class MirrorSync {
   readonly #repositories: RepositoryCache;
   readonly #locks = new KeyedMutex();
   readonly #states = new Map<string, MirrorState>();
+  /** Fetches started per mirror, and the last one's failure when it failed. */
+  readonly #attempts = new Map<string, number>();
+  readonly #failures = new Map<string, { attempt: number; error: unknown }>();
   #fetches = 0;
 
   constructor(repositories: RepositoryCache) {
     this.#repositories = repositories;
   }
 
-  /** Fetches this object made since it was created. */
+  /** Fetches this object started since it was created. */
   get fetches(): number {
     return this.#fetches;
   }
@@ -58,6 +61,7 @@ export class MirrorSync {
     insecure = false,
   ): Promise<string> {
     const mirror = this.#repositories.mirrorPath(url);
+    const queuedAfter = this.#attempts.get(mirror) ?? 0;
     return this.#locks.run(mirror, async () => {
       signal.throwIfAborted();
       const state = this.#states.get(mirror);
@@ -69,8 +73,20 @@ export class MirrorSync {
         await findCommits(mirror, current, wants, signal);
         if (holds(current, wants)) return mirror;
       }
-      await this.#repositories.refresh(url, credentials, signal, insecure);
+      // A fetch that failed while this caller waited answers it too: a repository that
+      // cannot be fetched is tried once per wave, not once per waiting subscription.
+      const failed = this.#failures.get(mirror);
+      if (failed && failed.attempt > queuedAfter) throw failed.error;
+      const attempt = (this.#attempts.get(mirror) ?? 0) + 1;
+      this.#attempts.set(mirror, attempt);
       this.#fetches++;
+      try {
+        await this.#repositories.refresh(url, credentials, signal, insecure);
+        this.#failures.delete(mirror);
+      } catch (err) {
+        if (!signal.aborted) this.#failures.set(mirror, { attempt, error: err });
+        throw err;
+      }
       const fetched = await readState(mirror, signal, undefined);
       this.#states.set(mirror, fetched);
       // A branch that moved again since the caller's ls-remote no longer points at the

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCommits, type PlannedCommit } from '../../../test/fast-import-repo.js';
 import { startGitServer, type TestGitServer } from '../../../test/git-server.js';
 import { gitSubscriptionSchema } from '../../api/warehouse.js';
+import { GitError } from '../../git/git-error.js';
 import { RepositoryCache } from '../../git/repository-cache.js';
-import type { DiscoveredCommits, DiscoveryContext } from '../discovery.js';
+import { DiscoveryError, type DiscoveredCommits, type DiscoveryContext } from '../discovery.js';
 import { discoverCommits } from './git-discovery.js';
 import { SharedGitSource } from './shared-git-source.js';
 
@@ -217,5 +218,32 @@ describe('SharedGitSource', () => {
     expect(new Set(results.map((r) => r.commits?.[0]?.id))).toEqual(new Set([head]));
     expect(fetches()).toBe(1);
     expect(shared.counts.lsRemotes).toBeLessThanOrEqual(2);
+  });
+
+  it('tries a fetch that fails once for the discoveries waiting on it, and again later', async () => {
+    class FailingFetches extends RepositoryCache {
+      attempts = 0;
+      override refresh(): Promise<string> {
+        this.attempts++;
+        return Promise.reject(new GitError('git fetch failed: the remote hung up', true));
+      }
+    }
+    const failing = new FailingFetches(join(dir, 'failing-data'));
+    const shared = new SharedGitSource(failing);
+    const sub = gitSubscriptionSchema.parse({ repoURL: url, includePaths: ['apps'] });
+    const wave = () =>
+      Promise.all(
+        Array.from({ length: 10 }, () =>
+          discoverCommits(sub, undefined, context(), shared).catch((e: unknown) => e),
+        ),
+      );
+    for (const err of await wave()) {
+      expect(err).toBeInstanceOf(DiscoveryError);
+      expect((err as DiscoveryError).transient).toBe(true);
+      expect((err as DiscoveryError).message).toMatch('the remote hung up');
+    }
+    expect(failing.attempts).toBe(1);
+    await wave();
+    expect(failing.attempts).toBe(2);
   });
 });
