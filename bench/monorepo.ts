@@ -17,7 +17,7 @@
 import { createHmac } from 'node:crypto';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveServerConfig } from '../src/config.js';
@@ -148,7 +148,7 @@ async function warehouses(
 
 type ServerMessage =
   | { type: 'ready'; url: string }
-  | { type: 'fetches'; count: number }
+  | { type: 'fetches'; count: number; listings: number }
   | { type: 'committed'; id: string };
 
 /** The git server's side (`--serve-git`): makes the repository, serves it, answers the parent. */
@@ -167,6 +167,7 @@ async function serveGit(): Promise<void> {
       send({
         type: 'fetches',
         count: server.requests.filter((r) => r.command === 'fetch').length,
+        listings: server.requests.filter((r) => r.command === 'ls-refs').length,
       });
       server.requests.length = 0;
     } else if (message.type === 'commit') {
@@ -198,8 +199,31 @@ function ask<T extends ServerMessage['type']>(
   });
 }
 
+type GitCounts = ReturnType<RunningGantry['stats']>['gitDiscovery'];
+
+/** What the server answered (fetches, ref listings) and the git processes Gantry ran. */
+function reportRequests(
+  served: { count: number; listings: number },
+  before: GitCounts,
+  after: GitCounts,
+): void {
+  report(
+    '  server: fetches, ref listings',
+    `${served.count}, ${served.listings}`,
+    'one fetch',
+    served.count === 1,
+  );
+  report(
+    '  Gantry: ls-remote, fetch, git log processes',
+    `${after.lsRemotes - before.lsRemotes}, ${after.fetches - before.fetches}, ${after.gitLogs - before.gitLogs}`,
+    'for reference',
+    true,
+  );
+}
+
 async function run(server: ChildProcess, repoURL: string, dir: string): Promise<void> {
-  const fetches = async () => (await ask(server, { type: 'fetches' }, 'fetches')).count;
+  /** Fetches and ref listings (each ls-remote, each fetch) the server answered since last asked. */
+  const fetches = () => ask(server, { type: 'fetches' }, 'fetches');
   let t: number;
 
   const gantry = await startGantry(
@@ -264,13 +288,8 @@ async function run(server: ChildProcess, repoURL: string, dir: string): Promise<
       '< 3 s',
       firstMs < 3_000,
     );
-    report('  CPU: this process + git processes (both sides)', firstCpu, 'for reference', true);
-    report(
-      '  fetches at the server; ls-remote / log processes',
-      `${firstFetches}; ${firstGit.lsRemotes - gitBefore.lsRemotes} / ${firstGit.gitLogs - gitBefore.gitLogs}`,
-      'one fetch',
-      firstFetches === 1,
-    );
+    report('  CPU: Gantry + its git processes; git server', firstCpu, 'for reference', true);
+    reportRequests(firstFetches, gitBefore, firstGit);
 
     const deliver = async (files: string[] | undefined) => {
       const body = JSON.stringify({
@@ -346,18 +365,13 @@ async function run(server: ChildProcess, repoURL: string, dir: string): Promise<
         ms < 1_000 && changed === expectNew.size && id !== '',
       );
       report(
-        '  CPU: this process + git processes (both sides)',
+        '  CPU: Gantry + its git processes; git server',
         cpuSince(server, before),
         'for reference',
         true,
       );
       const roundFetches = await fetches();
-      report(
-        '  fetches at the server; ls-remote / log processes',
-        `${roundFetches}; ${git1.lsRemotes - git0.lsRemotes} / ${git1.gitLogs - git0.gitLogs}`,
-        'one fetch',
-        roundFetches === 1,
-      );
+      reportRequests(roundFetches, git0, git1);
     }
   } finally {
     await gantry.stop();
@@ -375,7 +389,9 @@ if (process.argv.includes('--serve-git')) {
   try {
     const { url } = await ask(server, { type: 'ready' }, 'ready');
     await run(server, url, dir);
-    print('many Warehouses on one monorepo (git over loopback HTTP, Gantry in process):');
+    print(
+      `many Warehouses on one monorepo (git over loopback HTTP, Gantry in process; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores):`,
+    );
   } finally {
     server.send({ type: 'stop' });
     await new Promise((resolve) => server.once('exit', resolve));
