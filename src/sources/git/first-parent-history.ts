@@ -43,10 +43,11 @@ export class FirstParentHistory {
     let chain = chains.get(head);
     if (chain) chains.delete(head);
     else
-      chain = new HistoryChain(head, chains.size > 0 ? FIRST_BATCH_ON_KNOWN : FIRST_BATCH, (args) =>
-        this.#log(mirror, args),
-      );
-    chain.known = (id) => (id === head ? undefined : chains.get(id));
+      chain = new HistoryChain(head, {
+        firstBatch: chains.size > 0 ? FIRST_BATCH_ON_KNOWN : FIRST_BATCH,
+        read: (args) => this.#log(mirror, args),
+        known: (id) => (id === head ? undefined : chains.get(id)),
+      });
     chains.set(head, chain); // most recently used last
     while (chains.size > this.#maxChains) chains.delete(chains.keys().next().value!);
     return chain;
@@ -92,7 +93,9 @@ export class FirstParentHistory {
 
   #log(mirror: string, args: { from: string; count: number; signal: AbortSignal }) {
     this.#gitLogs++;
-    return readCommitLog(mirror, ['--first-parent', `--max-count=${args.count}`, args.from, '--'], {
+    // The start is a commit id from ls-remote or from git itself: never read as an option.
+    const range = ['--end-of-options', args.from, '--'];
+    return readCommitLog(mirror, ['--first-parent', `--max-count=${args.count}`, ...range], {
       paths: true,
       signal: args.signal,
     });
@@ -114,14 +117,22 @@ export class HistoryChain {
   #batch: number;
   #loading: Promise<void> | undefined;
   readonly #read: ReadLog;
-  /** Other chains of the mirror by head, to splice onto (set by FirstParentHistory). */
-  known: (id: string) => HistoryChain | undefined = () => undefined;
+  /** Another chain of the mirror whose head is this commit, to splice onto. */
+  readonly #known: (id: string) => HistoryChain | undefined;
 
-  constructor(head: string, firstBatch: number, read: ReadLog) {
+  constructor(
+    head: string,
+    options: {
+      firstBatch: number;
+      read: ReadLog;
+      known: (id: string) => HistoryChain | undefined;
+    },
+  ) {
     this.head = head;
     this.#next = head;
-    this.#batch = firstBatch;
-    this.#read = read;
+    this.#batch = options.firstBatch;
+    this.#read = options.read;
+    this.#known = options.known;
   }
 
   /** The commit `index` places below the head (0 is the head), if loaded already. */
@@ -146,7 +157,7 @@ export class HistoryChain {
     const batch = await this.#read({ from, count, signal });
     this.#batch = Math.min(Math.max(this.#commits.length + batch.length, count * 2), MAX_BATCH);
     for (const commit of batch) {
-      const other = commit.id === this.head ? undefined : this.known(commit.id);
+      const other = this.#known(commit.id);
       if (other) {
         // Below a known head the history is that chain's: take what it has loaded.
         other.#copyInto(this);
