@@ -89,4 +89,16 @@ describe('FirstParentHistory', () => {
     await history.commits(repo, [second!], never);
     expect(history.gitLogs).toBe(1);
   });
+
+  it('forgets the least recently used chains beyond its bound on commits', async () => {
+    const history = new FirstParentHistory({ maxCommits: 100 });
+    const head = git(['rev-parse', 'main']);
+    const first = history.chain(repo, head);
+    await readAll(first);
+    const other = history.chain(repo, git(['rev-parse', 'other']));
+    expect(history.chain(repo, head)).not.toBe(first);
+    // The forgotten chain still answers whoever holds it.
+    expect(first.at(0)?.id).toBe(head);
+    expect(history.chain(repo, other.head)).toBe(other);
+  });
 });

@@ -18,18 +18,23 @@ const MAX_BATCH = 2048;
  * read only down to a head already known, and the known chain is spliced on (a push of one
  * commit costs one small `git log`).
  *
- * Chains are kept per mirror, the most recently used few, for a bounded number of mirrors.
+ * Chains are kept per mirror, the most recently used few, for a bounded number of mirrors and
+ * about 200,000 commits in all (a huge history read to its root is not kept whole).
  */
 export class FirstParentHistory {
   readonly #maxChains: number;
   readonly #maxMirrors: number;
+  readonly #maxCommits: number;
   readonly #mirrors = new Map<string, Map<string, HistoryChain>>();
   readonly #commits = new Map<string, Map<string, LoggedCommit>>();
   #gitLogs = 0;
 
-  constructor(options: { maxChainsPerMirror?: number; maxMirrors?: number } = {}) {
+  constructor(
+    options: { maxChainsPerMirror?: number; maxMirrors?: number; maxCommits?: number } = {},
+  ) {
     this.#maxChains = options.maxChainsPerMirror ?? 4;
     this.#maxMirrors = options.maxMirrors ?? 64;
+    this.#maxCommits = options.maxCommits ?? 200_000;
   }
 
   /** `git log` processes run so far (for tests and benchmarks). */
@@ -50,6 +55,7 @@ export class FirstParentHistory {
       });
     chains.set(head, chain); // most recently used last
     while (chains.size > this.#maxChains) chains.delete(chains.keys().next().value!);
+    this.#bound(chain);
     return chain;
   }
 
@@ -76,6 +82,23 @@ export class FirstParentHistory {
         known.set(commit.id, commit);
     }
     return new Map(ids.flatMap((id) => (known.has(id) ? [[id, known.get(id)!] as const] : [])));
+  }
+
+  /**
+   * Keeps the commits held (counted per chain, though spliced chains share them) under the
+   * bound, dropping the least recently used chains first; `current` is handed out and stays.
+   * A reader of a dropped chain goes on reading it; only the cache forgets it.
+   */
+  #bound(current: HistoryChain): void {
+    const all = [...this.#mirrors.values()].flatMap((chains) => [...chains]);
+    let held = all.reduce((sum, [, chain]) => sum + chain.loaded, 0);
+    for (const [head, chain] of all) {
+      if (held <= this.#maxCommits) return;
+      if (chain === current) continue;
+      for (const chains of this.#mirrors.values())
+        if (chains.get(head) === chain) chains.delete(head);
+      held -= chain.loaded;
+    }
   }
 
   #chainsOf(mirror: string): Map<string, HistoryChain> {
@@ -133,6 +156,11 @@ export class HistoryChain {
     this.#batch = options.firstBatch;
     this.#read = options.read;
     this.#known = options.known;
+  }
+
+  /** How many commits are loaded. */
+  get loaded(): number {
+    return this.#commits.length;
   }
 
   /** The commit `index` places below the head (0 is the head), if loaded already. */
