@@ -27,6 +27,7 @@ import { createOutboundPolicy } from './outbound/outbound-policy.js';
 import { WebhookReceivers } from './integrations/webhooks/webhook-receivers.js';
 import { lookUpCommit } from './sources/git/commit-lookup.js';
 import { discoverCommits } from './sources/git/git-discovery.js';
+import { SharedGitSource } from './sources/git/shared-git-source.js';
 import { ChartSourceClient } from './sources/helm/chart-source-client.js';
 import { ArtifactRegistryClient } from './sources/oci/artifact-registry-client.js';
 import { ChartDiscovery } from './sources/helm/chart-discovery.js';
@@ -73,7 +74,11 @@ export interface RunningGantry {
   url: string;
   store: Store;
   /** Counters for benchmarks and diagnostics. */
-  stats(): { registryRequests: number };
+  stats(): {
+    registryRequests: number;
+    /** Git processes Warehouse discovery ran: ls-remotes, fetches and history walks. */
+    gitDiscovery: { lsRemotes: number; fetches: number; gitLogs: number };
+  };
   /**
    * The initial admin API token, when this server's data dir holds it (written on first start
    * of an empty store): what the local CLI and tests sign in with.
@@ -207,6 +212,8 @@ export async function startGantry(
         sleep(ms, undefined, { signal }).catch(() => undefined),
     };
     const replica = replicaId(config.dataDir);
+    // Every git subscription of every Warehouse shares ls-remote, fetch and history walk.
+    const gitSource = new SharedGitSource(repositories);
     const warehouses = new WarehouseController({
       store,
       service,
@@ -218,8 +225,7 @@ export async function startGantry(
       credentials: (project, url, kind) => credentials(project, url, kind),
       discoverers: {
         image: (sub, previous, context) => images.discover(sub, previous, context),
-        git: (sub, previous, context) =>
-          discoverCommits(sub, previous, context, runner.repositories),
+        git: (sub, previous, context) => discoverCommits(sub, previous, context, gitSource),
         chart: (sub, previous, context) => charts.discover(sub, previous, context),
       },
     });
@@ -351,7 +357,7 @@ export async function startGantry(
     return {
       url: server.url,
       store,
-      stats: () => ({ registryRequests: registry.requests }),
+      stats: () => ({ registryRequests: registry.requests, gitDiscovery: gitSource.counts }),
       adminToken,
       stop: () => {
         // Bounded whatever is in flight (a discovery retrying a registry, a step ignoring

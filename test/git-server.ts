@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { gitHttpHandler } from '../src/quickstart/git-http-server.js';
 
 /**
@@ -26,6 +27,13 @@ export interface TestGitServer {
    * over HTTP, so it may run synchronously.
    */
   commitFiles(name: string, files: Record<string, string | null>, message?: string): string;
+  /**
+   * Every request served so far, in order; clear it with `requests.length = 0`. An
+   * upload-pack POST says what it asked once its body is read: `fetch` (objects: one per
+   * fetch that downloads anything, more when negotiation takes rounds) or `ls-refs` (the refs
+   * an ls-remote or a fetch reads first, protocol v2).
+   */
+  requests: GitRequest[];
   /** Delays every push (receive-pack request) by this many ms: to catch a promotion mid-push. */
   pushDelayMs: number;
   /**
@@ -35,6 +43,12 @@ export interface TestGitServer {
    */
   holdPushes(): { waiting(): number; release(): void; drop(): void };
   stop(): Promise<void>;
+}
+
+export interface GitRequest {
+  method: string;
+  url: string;
+  command?: 'fetch' | 'ls-refs' | undefined;
 }
 
 export async function startGitServer(
@@ -75,7 +89,12 @@ export async function startGitServer(
     );
     tls = { key: readFileSync(join(root, 'tls.key')), cert: readFileSync(join(root, 'tls.crt')) };
   }
+  const requests: GitRequest[] = [];
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const request: GitRequest = { method: req.method ?? '', url: req.url ?? '' };
+    requests.push(request);
+    if (req.method === 'POST' && (req.url ?? '').endsWith('/git-upload-pack'))
+      readCommand(req, request);
     const isPush = req.method === 'POST' && (req.url ?? '').endsWith('/git-receive-pack');
     if (isPush && state.held) {
       req.pause();
@@ -96,6 +115,16 @@ export async function startGitServer(
       return;
     }
     handle(req, res);
+  };
+  /** Reads the upload-pack command from a copy of the body (the CGI gets the body too). */
+  const readCommand = (req: IncomingMessage, request: GitRequest) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      request.command = body.includes('command=ls-refs') ? 'ls-refs' : 'fetch';
+    });
   };
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
   // http-backend accepts pushes only from an authenticated user.
@@ -130,6 +159,7 @@ export async function startGitServer(
   return {
     url,
     root,
+    requests,
     get pushDelayMs() {
       return state.pushDelayMs;
     },

@@ -10,6 +10,8 @@ export interface LoggedCommit {
   /** The committer date, RFC 3339 in UTC (`2026-01-31T12:00:00Z`). */
   commitDate: string;
   subject: string;
+  /** Parent commit ids, the first parent first (none for a root commit). */
+  parents: string[];
   /** Paths the commit changed against its first parent (all its files for a root commit). */
   paths: string[];
 }
@@ -18,7 +20,7 @@ export interface LoggedCommit {
 // or a one-line subject, and with -z the paths that follow a record are NUL-separated.
 const RECORD = '\x1e';
 const FIELD = '\x1f';
-const FORMAT = `--format=${RECORD}%H${FIELD}%an <%ae>${FIELD}%cn <%ce>${FIELD}%ct${FIELD}%s`;
+const FORMAT = `--format=${RECORD}%H${FIELD}%an <%ae>${FIELD}%cn <%ce>${FIELD}%ct${FIELD}%P${FIELD}%s`;
 
 /**
  * Runs one `git log` in `repository` with `args` (revisions, limits) and returns its commits
@@ -48,13 +50,15 @@ export function parseCommitLog(output: string): LoggedCommit[] {
   const commits: LoggedCommit[] = [];
   for (const record of output.split(RECORD).slice(1)) {
     const [header = '', ...rest] = record.split('\0');
-    const [id = '', author = '', committer = '', seconds = '', ...subject] = header.split(FIELD);
+    const [id = '', author = '', committer = '', seconds = '', parents = '', ...subject] =
+      header.split(FIELD);
     commits.push({
       id,
       author,
       committer,
       commitDate: rfc3339(Number(seconds)),
       subject: subject.join(FIELD),
+      parents: parents.split(' ').filter((parent) => parent !== ''),
       // The first path follows the newline that ends the header.
       paths: rest
         .map((path, index) => (index === 0 ? path.replace(/^\n/, '') : path))

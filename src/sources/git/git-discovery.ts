@@ -2,19 +2,21 @@ import { compileUserRegex } from '../../api/user-regex.js';
 import type { GitSubscription } from '../../api/warehouse.js';
 import { isGantryError } from '../../errors.js';
 import { redact } from '../../git/credentials.js';
-import type { RemoteRefs, RepositoryCache } from '../../git/repository-cache.js';
+import { RepositoryCache, type RemoteRefs } from '../../git/repository-cache.js';
 import { DiscoveryError, type DiscoveredCommits, type DiscoveryContext } from '../discovery.js';
-import { readCommitLog, type LoggedCommit } from './commit-log.js';
+import type { LoggedCommit } from './commit-log.js';
 import { parseGoTime } from '../../expr/time-values.js';
 import { ExpressionFilter } from './expression-filter.js';
 import { orderTags } from './order-tags.js';
+import type { MirrorWants } from './mirror-sync.js';
 import { PathSelector } from './path-selector.js';
+import { SharedGitSource } from './shared-git-source.js';
 import { readTags, type TagInfo } from './tag-list.js';
 
 type DiscoveredCommit = NonNullable<DiscoveredCommits['commits']>[number];
 type ObservedRefs = NonNullable<DiscoveredCommits['observedRefs']>;
 
-/** The most commits one `git log` reads while filters keep rejecting candidates (as Kargo). */
+/** The most tags whose commits one `git log` reads while path filters keep rejecting them. */
 const MAX_BATCH = 1000;
 /** Kargo keeps subjects to 80 characters in the status (the 50/72 rule, generously). */
 const MAX_SUBJECT = 80;
@@ -23,13 +25,17 @@ const MAX_SUBJECT = 80;
  * Discovers the candidates of one git subscription, best first, as Kargo's commit selectors
  * do (`pkg/controller/git/commit`), against Gantry's shared mirror of the repository.
  *
- * One `git ls-remote` comes first. Its refs are the truth for git: when they are the ones
- * observed last time (the branch head, or the allowed tags and their commits), `previous` is
- * returned as it is and nothing is fetched, even for an explicit refresh
- * (`context.revalidate`). The caller passes no `previous` when the subscription itself
- * changed, since unchanged refs say nothing about changed filters. Otherwise the mirror is
- * refreshed (one fetch per repository, shared with promotions) and the candidates are read
- * from it with a handful of git processes.
+ * One `git ls-remote` comes first (shared with the subscriptions that ask at the same time,
+ * see SharedGitSource). Its refs are the truth for git: when they are the ones observed last
+ * time (the branch head, or the allowed tags and their commits), `previous` is returned as it
+ * is and nothing is fetched, even for an explicit refresh (`context.revalidate`). The caller
+ * passes no `previous` when the subscription itself changed, since unchanged refs say nothing
+ * about changed filters. Otherwise the mirror is fetched if it lacks what ls-remote showed
+ * (one fetch per repository for every subscription waiting on it) and the candidates are
+ * picked from the branch's history walk, read once per head for every subscription.
+ *
+ * `git` is the server's SharedGitSource; a bare RepositoryCache shares nothing beyond the
+ * mirror between calls (same results, more git processes).
  *
  * Throws a DiscoveryError: terminal for a missing branch, a bad filter or a refused
  * credential; transient for network trouble. No matching tag is not an error: the result
@@ -39,18 +45,19 @@ export async function discoverCommits(
   subscription: GitSubscription & { name?: string | undefined },
   previous: DiscoveredCommits | undefined,
   context: DiscoveryContext,
-  repositories: RepositoryCache,
+  git: SharedGitSource | RepositoryCache,
   subscriptionName: string | undefined = subscription.name,
 ): Promise<DiscoveredCommits> {
+  const shared = git instanceof RepositoryCache ? new SharedGitSource(git) : git;
   const url = subscription.repoURL;
   const label = subscriptionName
     ? `git subscription "${subscriptionName}" (${redact(url)})`
     : `git subscription ${redact(url)}`;
   const filters = compileFilters(subscription, label);
   const credentials = await context.credentialsFor('git', url);
+  const insecure = subscription.insecureSkipTLSVerify;
   const remote = await gitStep(
-    () =>
-      repositories.lsRemote(url, credentials, context.signal, subscription.insecureSkipTLSVerify),
+    () => shared.lsRemote(url, credentials, context.signal, insecure),
     context.signal,
   );
   const base: DiscoveredCommits = {
@@ -60,6 +67,7 @@ export async function discoverCommits(
 
   const strategy = subscription.commitSelectionStrategy;
   let observedRefs: ObservedRefs;
+  let wants: MirrorWants;
   let select: (mirror: string) => Promise<DiscoveredCommit[]>;
   if (strategy === 'NewestFromBranch') {
     const branch = subscription.branch ?? remote.head;
@@ -76,19 +84,21 @@ export async function discoverCommits(
       );
     }
     observedRefs = { branchHead: head };
+    wants = { commits: [head] };
     select = (mirror) =>
-      branchCandidates(mirror, branch, subscription, filters, label, context.signal);
+      branchCandidates(shared, mirror, branch, head, subscription, filters, label, context.signal);
   } else {
-    observedRefs = { tags: allowedTags(remote, filters.tagAllowed) };
+    const tags = allowedTags(remote, filters.tagAllowed);
+    observedRefs = { tags };
+    wants = { tags };
     select = (mirror) =>
-      tagCandidates(mirror, strategy, subscription, filters, label, context.signal);
+      tagCandidates(shared, mirror, strategy, subscription, filters, label, context.signal);
   }
 
   if (previous && unchanged(previous, base, observedRefs)) return previous;
 
   const mirror = await gitStep(
-    () =>
-      repositories.refresh(url, credentials, context.signal, subscription.insecureSkipTLSVerify),
+    () => shared.mirror(url, wants, credentials, context.signal, insecure),
     context.signal,
   );
   return { ...base, commits: await select(mirror), observedRefs };
@@ -170,54 +180,45 @@ function unchanged(
 }
 
 /**
- * NewestFromBranch: the branch's first-parent history, newest first. Without filters that is
- * one `git log -n <limit>`; with filters, batches of growing size (as Kargo pages) until the
- * limit is reached or the history runs out, usually still one process.
+ * NewestFromBranch: the first-parent history of the head ls-remote saw, newest first, read
+ * from the walk every subscription of the repository shares, as far as this one's filters
+ * need (Kargo pages with `git log --skip`; the commits and their order are the same). `since`
+ * ends the history at the first commit older than it, as `git log --since` does on a
+ * first-parent walk.
  */
 async function branchCandidates(
+  shared: SharedGitSource,
   mirror: string,
   branch: string,
+  head: string,
   subscription: GitSubscription,
   filters: Filters,
   label: string,
   signal: AbortSignal,
 ): Promise<DiscoveredCommit[]> {
   const limit = subscription.discoveryLimit;
-  const range = [
-    '--first-parent',
-    ...(subscription.since
-      ? [`--since=@${Math.floor(Date.parse(subscription.since) / 1000)}`]
-      : []),
-    `refs/heads/${branch}`,
-    '--',
-  ];
-  const needPaths = !filters.paths.selectsAll;
+  const since = subscription.since ? Math.floor(Date.parse(subscription.since) / 1000) : undefined;
+  const chain = shared.history.chain(mirror, head);
   const selected: LoggedCommit[] = [];
-  for (let skip = 0, batch = limit; selected.length < limit;) {
-    const commits = await gitStep(
-      () =>
-        readCommitLog(mirror, [`--skip=${skip}`, `--max-count=${batch}`, ...range], {
-          paths: needPaths,
-          signal,
-        }),
-      signal,
-      `branch ${branch} not found in ${redact(subscription.repoURL)}`,
-    );
-    for (const commit of commits) {
-      if (selected.length >= limit) break;
-      const keep =
-        accepts(filters.expression, label, {
-          id: commit.id,
-          commitDate: goTimeOf(commit.commitDate),
-          author: commit.author,
-          committer: commit.committer,
-          subject: commit.subject,
-        }) && filters.paths.selects(commit.paths);
-      if (keep) selected.push(commit);
-    }
-    if (commits.length < batch) break;
-    skip += batch;
-    batch = Math.min(batch * 2, MAX_BATCH);
+  for (let index = 0; selected.length < limit; index++) {
+    const commit =
+      chain.at(index) ??
+      (await gitStep(
+        () => chain.load(index, signal),
+        signal,
+        `branch ${branch} of ${redact(subscription.repoURL)} moved while it was fetched (${head} is gone)`,
+      ));
+    if (!commit) break;
+    if (since !== undefined && Date.parse(commit.commitDate) / 1000 < since) break;
+    const keep =
+      accepts(filters.expression, label, () => ({
+        id: commit.id,
+        commitDate: goTimeOf(commit.commitDate),
+        author: commit.author,
+        committer: commit.committer,
+        subject: commit.subject,
+      })) && filters.paths.selects(commit.paths);
+    if (keep) selected.push(commit);
   }
   return selected.map((commit) => ({
     id: commit.id,
@@ -235,6 +236,7 @@ async function branchCandidates(
  * as the limit needs).
  */
 async function tagCandidates(
+  shared: SharedGitSource,
   mirror: string,
   strategy: Exclude<GitSubscription['commitSelectionStrategy'], 'NewestFromBranch'>,
   subscription: GitSubscription,
@@ -255,7 +257,7 @@ async function tagCandidates(
     });
   }
   const candidates = ranked.filter((tag) =>
-    accepts(filters.expression, label, {
+    accepts(filters.expression, label, () => ({
       tag: tag.tag,
       id: tag.id,
       creatorDate: goTimeOf(tag.creatorDate),
@@ -265,7 +267,7 @@ async function tagCandidates(
       subject: tag.subject,
       tagger: tag.tagger,
       annotation: tag.annotation,
-    }),
+    })),
   );
   let selected = candidates.slice(0, limit);
   if (!filters.paths.selectsAll) {
@@ -275,16 +277,8 @@ async function tagCandidates(
       const slice = candidates.slice(start, start + batch);
       const unknown = [...new Set(slice.map((t) => t.id))].filter((id) => !changed.has(id));
       if (unknown.length > 0) {
-        const logged = await gitStep(
-          () =>
-            readCommitLog(mirror, ['--no-walk=unsorted', '--stdin'], {
-              paths: true,
-              input: `${unknown.join('\n')}\n`,
-              signal,
-            }),
-          signal,
-        );
-        for (const commit of logged) changed.set(commit.id, commit.paths);
+        const logged = await gitStep(() => shared.history.commits(mirror, unknown, signal), signal);
+        for (const commit of logged.values()) changed.set(commit.id, commit.paths);
       }
       for (const tag of slice) {
         if (selected.length < limit && filters.paths.selects(changed.get(tag.id) ?? []))
@@ -316,14 +310,15 @@ function goTimeOf(rfc3339: string | undefined): unknown {
 
 const RFC3339 = '2006-01-02T15:04:05Z07:00';
 
+/** Whether the expression keeps a candidate; its variables are made only when there is one. */
 function accepts(
   filter: ExpressionFilter | undefined,
   label: string,
-  variables: Record<string, unknown>,
+  variables: () => Record<string, unknown>,
 ): boolean {
   if (!filter) return true;
   try {
-    return filter.accepts(variables);
+    return filter.accepts(variables());
   } catch (err) {
     throw new DiscoveryError(
       `${label}: expressionFilter ${JSON.stringify(filter.source)}: ${(err as Error).message}`,
@@ -340,7 +335,8 @@ function shorten(subject: string): string {
 /**
  * Runs a git operation, turning its failure into a DiscoveryError with git's message (already
  * free of secrets) and its transient flag. `missingRevision`, when given, replaces git's
- * message for an unknown revision (a branch deleted between ls-remote and the fetch). A
+ * message for an unknown revision (a head force-pushed away between ls-remote and the fetch;
+ * transient: the next discovery sees the new head). A
  * cancelled discovery ends with the signal's reason, not as a failure of the repository.
  */
 async function gitStep<T>(
@@ -356,9 +352,9 @@ async function gitStep<T>(
     if (
       missingRevision &&
       !err.transient &&
-      /unknown revision|bad revision|ambiguous argument/.test(err.message)
+      /unknown revision|bad revision|bad object|ambiguous argument/.test(err.message)
     )
-      throw new DiscoveryError(missingRevision, false, { cause: err });
+      throw new DiscoveryError(missingRevision, true, { cause: err });
     throw new DiscoveryError(err.message, err.transient, { cause: err });
   }
 }

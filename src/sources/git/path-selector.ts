@@ -65,5 +65,6 @@ function underDirectory(entry: string): Matcher {
     .filter((segment) => segment !== '' && segment !== '.')
     .join('/');
   if (base === '') return () => true;
-  return (path) => path === base || path.startsWith(`${base}/`);
+  const below = `${base}/`;
+  return (path) => path.startsWith(below) || path === base;
 }
