@@ -6,6 +6,7 @@ import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
 import { ObjectCache } from '../object-cache.js';
+import { ListCache } from '../list-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
   ListJsonResult,
@@ -80,6 +81,12 @@ export class SqliteStore implements Store {
   readonly #historyLimit: number;
   readonly #statements = new Map<string, SqliteStatement>();
   readonly #cache = new ObjectCache();
+  readonly #lists = new ListCache();
+  /**
+   * The store's version as this process last left or saw it: when the database's moved
+   * without us (another process wrote to the file), the list cache is dropped.
+   */
+  #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
@@ -106,11 +113,41 @@ export class SqliteStore implements Store {
   }
 
   list(kind: string, options: ListOptions = {}): Promise<ListResult> {
+    const { namespace } = options;
+    // A whole project's objects of a kind, the list controllers make on every event: from the
+    // list cache, which this process's writes keep current.
+    const cacheable =
+      namespace !== undefined &&
+      !options.limit &&
+      !options.continue &&
+      !options.labelSelector?.length;
+    // Bodies are read only for objects the cache does not hold at their version: listing
+    // 1,000 unchanged Stages then copies no JSON text out of SQLite.
     const read = this.#db.transaction(() => {
-      const { page, resourceVersion } = this.#scan(kind, options);
-      return page.parsedResult(resourceVersion, kind, this.#cache);
+      const state = this.#state();
+      this.#noticeForeignWrites(state.rv);
+      if (cacheable) {
+        const items = this.#lists.get(kind, namespace);
+        if (items) return { items, resourceVersion: String(state.rv) };
+      }
+      const { page, resourceVersion } = this.#scan(kind, options, false);
+      const result = page.parsedResult(resourceVersion, kind, this.#cache, (ns, name) => {
+        const row = this.#stmt(
+          'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+        ).get(kind, ns, name) as Row;
+        return row.body;
+      });
+      if (cacheable) this.#lists.put(kind, namespace, result.items);
+      return result;
     });
     return Promise.resolve(read.deferred());
+  }
+
+  /** Drops the list cache when the store's version moved without this process writing. */
+  #noticeForeignWrites(rv: number): void {
+    if (rv === this.#knownRv) return;
+    this.#lists.clear();
+    this.#knownRv = rv;
   }
 
   listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
@@ -123,8 +160,11 @@ export class SqliteStore implements Store {
 
   write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     try {
+      const bodies: string[] = [];
       const run = this.#db.transaction(() => {
+        bodies.length = 0;
         const state = this.#state();
+        this.#noticeForeignWrites(state.rv);
         const plan = planWrites(ops, {
           snapshot: this.#snapshot,
           currentResourceVersion: state.rv,
@@ -135,6 +175,8 @@ export class SqliteStore implements Store {
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
           if (change.after) {
+            const body = JSON.stringify(change.after);
+            bodies.push(body);
             this.#stmt(
               `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
@@ -145,9 +187,10 @@ export class SqliteStore implements Store {
               change.after.metadata.uid,
               Number(change.after.metadata.resourceVersion),
               JSON.stringify(change.after.metadata.labels ?? {}),
-              JSON.stringify(change.after),
+              body,
             );
           } else {
+            bodies.push('');
             this.#stmt('DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?').run(
               kind,
               namespace,
@@ -170,8 +213,27 @@ export class SqliteStore implements Store {
         return plan;
       });
       const plan = run.immediate();
-      if (plan.changes.length > 0) this.#feed.notify();
-      return Promise.resolve(plan.results);
+      if (plan.changes.length > 0) {
+        this.#knownRv = plan.lastResourceVersion;
+        for (const [i, change] of plan.changes.entries()) {
+          const { kind, namespace, name } = change.key;
+          const version = change.after?.metadata.resourceVersion;
+          this.#lists.changed(
+            kind,
+            namespace,
+            name,
+            version === undefined
+              ? undefined
+              : this.#cache.parse(cacheKey(kind, namespace, name), version, bodies[i]!),
+          );
+        }
+        this.#feed.notify();
+      }
+      // Committed now; the caller resumes on a later turn of the event loop. SQLite answers
+      // synchronously, so without this a sequence of writes (a Promotion's status saves,
+      // many Promotions started at once) ran as one unbroken chain of microtasks and
+      // requests waited seconds (issue 17).
+      return new Promise((resolve) => setImmediate(() => resolve(plan.results)));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -243,11 +305,15 @@ export class SqliteStore implements Store {
   }
 
   /** Reads one page (inside the caller's read transaction, for a consistent version). */
-  #scan(kind: string, options: ListOptions): { page: PageBuilder; resourceVersion: string } {
+  #scan(
+    kind: string,
+    options: ListOptions,
+    withBodies = true,
+  ): { page: PageBuilder; resourceVersion: string } {
     const resourceVersion = String(this.#state().rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
-    const sql = `SELECT namespace, name, rv, labels, body FROM resources
+    const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body' : "'' AS body"} FROM resources
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;
