@@ -204,7 +204,10 @@ export class SqliteStore implements Store {
             change.event.type,
             kind,
             namespace,
-            JSON.stringify(change.event.object),
+            // Most events carry the object as stored: serialise it once.
+            change.event.object === change.after
+              ? bodies[bodies.length - 1]!
+              : JSON.stringify(change.event.object),
           );
         }
         if (plan.changes.length > 0) {
