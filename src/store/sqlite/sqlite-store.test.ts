@@ -113,4 +113,19 @@ describe('SqliteStore list cache', () => {
     expect(turned).toBe(true);
     await store.close();
   });
+
+  it('hands concurrent writes back one per turn, so other work runs between any two', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.write([configMap(`c${i}`, '1')])));
+    done = true;
+    expect(turns).toBeGreaterThanOrEqual(50);
+    await store.close();
+  });
 });

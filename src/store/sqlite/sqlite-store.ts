@@ -227,20 +227,36 @@ export class SqliteStore implements Store {
             name,
             version === undefined
               ? undefined
-              : this.#cache.parse(cacheKey(kind, namespace, name), version, bodies[i]!),
+              : () => this.#cache.parse(cacheKey(kind, namespace, name), version, bodies[i]!),
           );
         }
         this.#feed.notify();
       }
-      // Committed now; the caller resumes on a later turn of the event loop. SQLite answers
-      // synchronously, so without this a sequence of writes (a Promotion's status saves,
-      // many Promotions started at once) ran as one unbroken chain of microtasks and
-      // requests waited seconds (issue 17).
-      return new Promise((resolve) => setImmediate(() => resolve(plan.results)));
+      return this.#handBack(plan.results);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
+
+  /**
+   * Resolves a committed write on a later turn of the event loop, one write per turn, in
+   * order. SQLite answers synchronously, so without this a sequence of writes (a Promotion's
+   * status saves) ran as one unbroken chain of microtasks, and with many at once (1,000
+   * Promotions started by one Freight) every turn ran all of them: requests waited seconds
+   * (issue 17). One per turn lets I/O in between any two.
+   */
+  #handBack<T>(value: T): Promise<T> {
+    return new Promise((resolve) => {
+      this.#handBacks.push(() => resolve(value));
+      if (this.#handBacks.length === 1) setImmediate(this.#handBackNext);
+    });
+  }
+
+  readonly #handBacks: Array<() => void> = [];
+  readonly #handBackNext = (): void => {
+    this.#handBacks.shift()?.();
+    if (this.#handBacks.length > 0) setImmediate(this.#handBackNext);
+  };
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
     return this.#feed.subscribe(options);
