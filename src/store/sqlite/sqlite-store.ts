@@ -316,11 +316,20 @@ export class SqliteStore implements Store {
   };
 
   #get(key: ObjectKey): StoredResource | undefined {
+    // The version first: the body (a Freight's status names every Stage it has been in) is
+    // copied out of SQLite only when the cache does not hold that version.
+    const found = this.#stmt(
+      'SELECT rv FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+    ).get(key.kind, key.namespace, key.name) as { rv: number } | undefined;
+    if (!found) return undefined;
+    const id = cacheKey(key.kind, key.namespace, key.name);
+    const cached = this.#cache.peek(id, String(found.rv));
+    if (cached) return cached;
     const row = this.#stmt(
       'SELECT rv, body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
     ).get(key.kind, key.namespace, key.name) as (Row & { rv: number }) | undefined;
     if (!row) return undefined;
-    return this.#cache.parse(cacheKey(key.kind, key.namespace, key.name), String(row.rv), row.body);
+    return this.#cache.parse(id, String(row.rv), row.body);
   }
 
   /** Reads one page (inside the caller's read transaction, for a consistent version). */
