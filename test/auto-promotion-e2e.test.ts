@@ -250,6 +250,8 @@ spec:
   });
 
   it('shows what runs where: the Stages table and the pipeline as text', async () => {
+    // MatchUpstream: staging follows dev back to 3.0.0 (a moment after dev got it).
+    await until(async () => (await tagIn('staging')) === '3.0.0', '3.0.0 in staging');
     const stages = await cli(['get', 'stages']);
     const [header, ...rows] = stages.out.split('\n');
     expect(header).toMatch(

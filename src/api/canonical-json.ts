@@ -19,6 +19,38 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Whether two values serialise to the same canonical JSON, decided without serialising them:
+ * every write compares the old and new status this way, and a Freight's status names every
+ * Stage it has been in (1,000 entries in a long pipeline).
+ */
 export function deepEqualJson(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // Numbers JSON cannot hold (NaN, Infinity) serialise as null; leave such cases to it.
+    return typeof a === 'number' || typeof b === 'number'
+      ? canonicalJson(a) === canonicalJson(b)
+      : false;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // In arrays, undefined serialises as null.
+    return a.every((item, i) => deepEqualJson(item ?? null, b[i] ?? null));
+  }
+  if (!isPlainData(a) || !isPlainData(b)) return canonicalJson(a) === canonicalJson(b);
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === undefined) continue;
+    count++;
+    if (!deepEqualJson(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== undefined) count--;
+  return count === 0;
+}
+
+/** An object JSON serialises by its own keys (not a Date or anything with toJSON). */
+function isPlainData(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }

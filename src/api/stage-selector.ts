@@ -4,7 +4,15 @@ import {
   matchesSelector,
   type StructuredLabelSelector,
 } from './label-selector.js';
-import { prefixedRegex, tryCompileUserRegex } from './user-regex.js';
+import { prefixedRegex, tryCompileUserRegex, type RegexCompilation } from './user-regex.js';
+
+/**
+ * Compiled name patterns, by pattern. Compiling RE2 costs far more than matching, and every
+ * auto-promotion decision matches each Stage against the project's policies. Compilation is
+ * pure, so sharing results is safe; the map is bounded so patterns never seen again age out.
+ */
+const compiledPatterns = new Map<string, RegexCompilation | undefined>();
+const MAX_COMPILED_PATTERNS = 1_000;
 
 /**
  * Which Stages a ProjectConfig entry (a promotion policy, a promotion window) applies to,
@@ -38,12 +46,20 @@ export function matchesStageSelector(selector: StageSelector, stage: SelectableS
 }
 
 function matchesName(pattern: string, name: string): boolean {
+  const compiled = compiledPattern(pattern);
+  if (compiled === undefined) return pattern === name;
+  return compiled.regex?.test(name) ?? false;
+}
+
+function compiledPattern(pattern: string): RegexCompilation | undefined {
+  if (compiledPatterns.has(pattern)) return compiledPatterns.get(pattern);
   const regex = prefixedRegex(pattern);
   const compiled = pattern.startsWith('glob:')
     ? tryCompileGlob(pattern.slice('glob:'.length))
     : regex !== undefined
       ? tryCompileUserRegex(regex)
       : undefined;
-  if (compiled === undefined) return pattern === name;
-  return compiled.regex?.test(name) ?? false;
+  if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+  compiledPatterns.set(pattern, compiled);
+  return compiled;
 }

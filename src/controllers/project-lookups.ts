@@ -45,18 +45,46 @@ export async function projectLookups(
     list('ConfigMap'),
     shared ? list('ConfigMap', SHARED_RESOURCES_PROJECT) : Promise.resolve(undefined),
   ]);
-  const lookups: ProjectLookups = {
-    freightMetadata: metadataByName(freight),
-    stageMetadata: metadataByName(stages),
-    warehouses: Object.fromEntries(
+  // Built on first use: a step reads one or two of these, and each is as large as the project
+  // (every step of every Promotion asks for them).
+  const lazy = <T>(build: () => T): (() => T) => {
+    let value: { built: T } | undefined;
+    return () => (value ??= { built: build() }).built;
+  };
+  const freightMetadata = lazy(() => metadataByName(freight));
+  const stageMetadata = lazy(() => metadataByName(stages));
+  const warehouseSubscriptions = lazy(() =>
+    Object.fromEntries(
       warehouses.map((item) => [
         item.metadata.name,
         (item.spec as { subscriptions?: Subscription[] } | undefined)?.subscriptions ?? [],
       ]),
     ),
-    freightStatus: Object.fromEntries(freight.map((item) => [item.metadata.name, statusOf(item)])),
-    configMaps: configMapData(configMaps),
-    sharedConfigMaps: configMapData(sharedConfigMaps ?? configMaps),
+  );
+  const freightStatus = lazy(() =>
+    Object.fromEntries(freight.map((item) => [item.metadata.name, statusOf(item)])),
+  );
+  const projectConfigMaps = lazy(() => configMapData(configMaps));
+  const sharedConfigMapsData = lazy(() => configMapData(sharedConfigMaps ?? configMaps));
+  const lookups: ProjectLookups = {
+    get freightMetadata() {
+      return freightMetadata();
+    },
+    get stageMetadata() {
+      return stageMetadata();
+    },
+    get warehouses() {
+      return warehouseSubscriptions();
+    },
+    get freightStatus() {
+      return freightStatus();
+    },
+    get configMaps() {
+      return projectConfigMaps();
+    },
+    get sharedConfigMaps() {
+      return sharedConfigMapsData();
+    },
   };
   if (withSecrets) {
     const secrets = await list('Secret');

@@ -1,5 +1,6 @@
 import { expiredError, inputError } from '../errors.js';
 import type { WatchEvent, WatchOptions } from './store.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** What a backend offers the feed: its committed change history, in version order. */
 export interface EventHistory {
@@ -195,6 +196,11 @@ export class EventFeed {
 
   async #pump(): Promise<void> {
     try {
+      // Deliver on a later turn of the event loop: a watcher's reaction (a controller's write)
+      // notifies again, and without this turn a chain of reactions runs as one unbroken
+      // sequence of microtasks that starves I/O (/healthz waited seconds, issue 17). Writes
+      // committed meanwhile are read in the same batch.
+      await yieldToEventLoop();
       for (;;) {
         const events = await this.#history.readEvents({ after: this.#cursor, limit: BATCH });
         try {

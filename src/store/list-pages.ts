@@ -103,11 +103,23 @@ export class PageBuilder {
     return false;
   }
 
-  /** The page with parsed objects, through `cache` (unchanged objects are not parsed again). */
-  parsedResult(resourceVersion: string, kind: string, cache: ObjectCache): ListResult {
+  /**
+   * The page with parsed objects, through `cache` (unchanged objects are not parsed again).
+   * A backend that scanned without bodies (`body: ''`) passes `load`, which reads the body of
+   * an object the cache does not hold at its version, in the scan's read transaction.
+   */
+  parsedResult(
+    resourceVersion: string,
+    kind: string,
+    cache: ObjectCache,
+    load?: (namespace: string, name: string) => string,
+  ): ListResult {
     const items = this.#items.map((body, i) => {
       const { namespace, name } = this.#names[i]!;
-      return cache.parse(cacheKey(kind, namespace, name), this.#versions[i]!, body);
+      const key = cacheKey(kind, namespace, name);
+      const version = this.#versions[i]!;
+      if (!load) return cache.parse(key, version, body);
+      return cache.peek(key, version) ?? cache.parse(key, version, load(namespace, name));
     });
     return { items, resourceVersion, ...(this.#continue ? { continue: this.#continue } : {}) };
   }

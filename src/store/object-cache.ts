@@ -17,6 +17,12 @@ export class ObjectCache {
     this.#capacity = capacity;
   }
 
+  /** The object at version `rv`, if it is cached (the caller then need not read its JSON). */
+  peek(key: string, rv: string): StoredResource | undefined {
+    const hit = this.#entries.get(key);
+    return hit && hit.rv === rv ? hit.object : undefined;
+  }
+
   /** The object whose stored JSON is `body` at version `rv`, parsed at most once. */
   parse(key: string, rv: string, body: string): StoredResource {
     const hit = this.#entries.get(key);

@@ -7,6 +7,7 @@ import { leaseLostError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
 import { ObjectCache } from '../object-cache.js';
+import { ListCache } from '../list-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
   Lease,
@@ -82,6 +83,12 @@ export class SqliteStore implements Store {
   readonly #historyLimit: number;
   readonly #statements = new Map<string, SqliteStatement>();
   readonly #cache = new ObjectCache();
+  readonly #lists = new ListCache();
+  /**
+   * The store's version as this process last left or saw it: when the database's moved
+   * without us (another process wrote to the file), the list cache is dropped.
+   */
+  #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
@@ -108,11 +115,41 @@ export class SqliteStore implements Store {
   }
 
   list(kind: string, options: ListOptions = {}): Promise<ListResult> {
+    const { namespace } = options;
+    // A whole project's objects of a kind, the list controllers make on every event: from the
+    // list cache, which this process's writes keep current.
+    const cacheable =
+      namespace !== undefined &&
+      !options.limit &&
+      !options.continue &&
+      !options.labelSelector?.length;
+    // Bodies are read only for objects the cache does not hold at their version: listing
+    // 1,000 unchanged Stages then copies no JSON text out of SQLite.
     const read = this.#db.transaction(() => {
-      const { page, resourceVersion } = this.#scan(kind, options);
-      return page.parsedResult(resourceVersion, kind, this.#cache);
+      const state = this.#state();
+      this.#noticeForeignWrites(state.rv);
+      if (cacheable) {
+        const items = this.#lists.get(kind, namespace);
+        if (items) return { items, resourceVersion: String(state.rv) };
+      }
+      const { page, resourceVersion } = this.#scan(kind, options, false);
+      const result = page.parsedResult(resourceVersion, kind, this.#cache, (ns, name) => {
+        const row = this.#stmt(
+          'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+        ).get(kind, ns, name) as Row;
+        return row.body;
+      });
+      if (cacheable) this.#lists.put(kind, namespace, result.items);
+      return result;
     });
     return Promise.resolve(read.deferred());
+  }
+
+  /** Drops the list cache when the store's version moved without this process writing. */
+  #noticeForeignWrites(rv: number): void {
+    if (rv === this.#knownRv) return;
+    this.#lists.clear();
+    this.#knownRv = rv;
   }
 
   listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
@@ -125,9 +162,12 @@ export class SqliteStore implements Store {
 
   write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     try {
+      const bodies: string[] = [];
       const run = this.#db.transaction(() => {
+        bodies.length = 0;
         if (options.fence) this.#checkFence(options.fence);
         const state = this.#state();
+        this.#noticeForeignWrites(state.rv);
         const plan = planWrites(ops, {
           snapshot: this.#snapshot,
           currentResourceVersion: state.rv,
@@ -138,6 +178,8 @@ export class SqliteStore implements Store {
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
           if (change.after) {
+            const body = JSON.stringify(change.after);
+            bodies.push(body);
             this.#stmt(
               `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
@@ -148,9 +190,10 @@ export class SqliteStore implements Store {
               change.after.metadata.uid,
               Number(change.after.metadata.resourceVersion),
               JSON.stringify(change.after.metadata.labels ?? {}),
-              JSON.stringify(change.after),
+              body,
             );
           } else {
+            bodies.push('');
             this.#stmt('DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?').run(
               kind,
               namespace,
@@ -164,7 +207,10 @@ export class SqliteStore implements Store {
             change.event.type,
             kind,
             namespace,
-            JSON.stringify(change.event.object),
+            // Most events carry the object as stored: serialise it once.
+            change.event.object === change.after
+              ? bodies[bodies.length - 1]!
+              : JSON.stringify(change.event.object),
           );
         }
         if (plan.changes.length > 0) {
@@ -173,12 +219,47 @@ export class SqliteStore implements Store {
         return plan;
       });
       const plan = run.immediate();
-      if (plan.changes.length > 0) this.#feed.notify();
-      return Promise.resolve(plan.results);
+      if (plan.changes.length > 0) {
+        this.#knownRv = plan.lastResourceVersion;
+        for (const [i, change] of plan.changes.entries()) {
+          const { kind, namespace, name } = change.key;
+          const version = change.after?.metadata.resourceVersion;
+          this.#lists.changed(
+            kind,
+            namespace,
+            name,
+            version === undefined
+              ? undefined
+              : () => this.#cache.parse(cacheKey(kind, namespace, name), version, bodies[i]!),
+          );
+        }
+        this.#feed.notify();
+      }
+      return this.#handBack(plan.results);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
+
+  /**
+   * Resolves a committed write on a later turn of the event loop, one write per turn, in
+   * order. SQLite answers synchronously, so without this a sequence of writes (a Promotion's
+   * status saves) ran as one unbroken chain of microtasks, and with many at once (1,000
+   * Promotions started by one Freight) every turn ran all of them: requests waited seconds
+   * (issue 17). One per turn lets I/O in between any two.
+   */
+  #handBack<T>(value: T): Promise<T> {
+    return new Promise((resolve) => {
+      this.#handBacks.push(() => resolve(value));
+      if (this.#handBacks.length === 1) setImmediate(this.#handBackNext);
+    });
+  }
+
+  readonly #handBacks: Array<() => void> = [];
+  readonly #handBackNext = (): void => {
+    this.#handBacks.shift()?.();
+    if (this.#handBacks.length > 0) setImmediate(this.#handBackNext);
+  };
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
     return this.#feed.subscribe(options);
@@ -268,19 +349,32 @@ export class SqliteStore implements Store {
   };
 
   #get(key: ObjectKey): StoredResource | undefined {
+    // The version first: the body (a Freight's status names every Stage it has been in) is
+    // copied out of SQLite only when the cache does not hold that version.
+    const found = this.#stmt(
+      'SELECT rv FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+    ).get(key.kind, key.namespace, key.name) as { rv: number } | undefined;
+    if (!found) return undefined;
+    const id = cacheKey(key.kind, key.namespace, key.name);
+    const cached = this.#cache.peek(id, String(found.rv));
+    if (cached) return cached;
     const row = this.#stmt(
       'SELECT rv, body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
     ).get(key.kind, key.namespace, key.name) as (Row & { rv: number }) | undefined;
     if (!row) return undefined;
-    return this.#cache.parse(cacheKey(key.kind, key.namespace, key.name), String(row.rv), row.body);
+    return this.#cache.parse(id, String(row.rv), row.body);
   }
 
   /** Reads one page (inside the caller's read transaction, for a consistent version). */
-  #scan(kind: string, options: ListOptions): { page: PageBuilder; resourceVersion: string } {
+  #scan(
+    kind: string,
+    options: ListOptions,
+    withBodies = true,
+  ): { page: PageBuilder; resourceVersion: string } {
     const resourceVersion = String(this.#state().rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
-    const sql = `SELECT namespace, name, rv, labels, body FROM resources
+    const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body' : "'' AS body"} FROM resources
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;

@@ -1,0 +1,228 @@
+/**
+ * Scale on one server (docs/benchmarks.md, issue 17): one new Freight through 1,000
+ * auto-promoting Stages, chained (s0 → s1 → … → s999) and fanned out (s0 → 999 Stages), on an
+ * in-process Gantry on SQLite. Each Stage's Promotion runs one cheap step (compose-output), so
+ * what is measured is Gantry's control work: controllers, store, change feed.
+ *
+ * Figures: the server process's CPU (process.cpuUsage, user + system) and wall time from the
+ * Freight's creation until every Stage runs it (target < 5 s of CPU), and `/healthz` latency
+ * probed every 10 ms over HTTP by a separate process, so that the probes are never delayed by
+ * this process's own work (target p99 < 100 ms).
+ *
+ * GANTRY_SCALE_STAGES changes the number of Stages (default 1000); GANTRY_SCALE_SHAPES picks
+ * `chain`, `fanout` or both (default).
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FreightStatus } from '../src/api/freight.js';
+import { resolveServerConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { startGantry, type RunningGantry } from '../src/main.js';
+import { adminAuth } from './admin-auth.js';
+import { figures } from './figures.js';
+
+const api = 'kargo.akuity.io/v1alpha1';
+const STAGES = Number(process.env.GANTRY_SCALE_STAGES ?? 1000);
+const SHAPES = (process.env.GANTRY_SCALE_SHAPES ?? 'chain,fanout').split(',');
+const { report, print } = figures({ figure: 62, value: 26 });
+
+/** The prober: a separate process that GETs /healthz every 10 ms and reports latencies. */
+const PROBER = `
+const url = process.argv[2];
+const latencies = [];
+let failures = 0;
+let stopping = false;
+process.on('message', () => { stopping = true; });
+(async () => {
+  process.send({ ready: true });
+  while (!stopping) {
+    const started = performance.now();
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(20000) });
+      await response.arrayBuffer();
+      if (!response.ok) failures++;
+    } catch { failures++; }
+    const took = performance.now() - started;
+    latencies.push(took);
+    if (took < 10) await new Promise((resolve) => setTimeout(resolve, 10 - took));
+  }
+  process.send({ latencies, failures }, () => process.exit(0));
+})();
+`;
+
+interface Probes {
+  latencies: number[];
+  failures: number;
+}
+
+async function startProber(url: string, dir: string): Promise<() => Promise<Probes>> {
+  const script = join(dir, 'prober.mjs');
+  writeFileSync(script, PROBER);
+  const child = fork(script, [`${url}/healthz`], {
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  return () =>
+    new Promise<Probes>((resolve) => {
+      child.once('message', (message) => resolve(message as Probes));
+      child.send('stop');
+    });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+/** The Stages of one shape: s0 takes Freight from the Warehouse; the rest from s0 or their predecessor. */
+function stages(shape: string): unknown[] {
+  return Array.from({ length: STAGES }, (_, i) => ({
+    apiVersion: api,
+    kind: 'Stage',
+    metadata: { name: `s${i}`, namespace: shape },
+    spec: {
+      requestedFreight: [
+        {
+          origin: { kind: 'Warehouse', name: 'app' },
+          sources:
+            i === 0 ? { direct: true } : { stages: [shape === 'chain' ? `s${i - 1}` : 's0'] },
+        },
+      ],
+      promotionTemplate: { spec: { steps: [{ uses: 'compose-output', config: { ok: true } }] } },
+    },
+  }));
+}
+
+async function until(check: () => Promise<boolean>, what: string, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until the store has seen no change for `quietMs` (the controllers are idle). */
+async function settled(gantry: RunningGantry, quietMs: number): Promise<void> {
+  let last = await gantry.store.currentResourceVersion();
+  let since = Date.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await gantry.store.currentResourceVersion();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+  }
+}
+
+async function measure(shape: string, dir: string): Promise<void> {
+  const gantry = await startGantry(
+    resolveServerConfig({ port: '0', dataDir: join(dir, shape), minWarehouseInterval: '1h' }, {}),
+    silentLogger,
+  );
+  try {
+    const auth = adminAuth(gantry);
+    const apply = async (documents: unknown[]) => {
+      const response = await fetch(`${gantry.url}/v1/resources?force=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ items: documents }),
+      });
+      if (!response.ok) throw new Error(`apply: ${response.status} ${await response.text()}`);
+    };
+    await apply([
+      { apiVersion: api, kind: 'Project', metadata: { name: shape } },
+      {
+        apiVersion: api,
+        kind: 'ProjectConfig',
+        metadata: { name: shape, namespace: shape },
+        spec: {
+          promotionPolicies: [{ stageSelector: { name: 'glob:*' }, autoPromotionEnabled: true }],
+        },
+      },
+      {
+        apiVersion: api,
+        kind: 'Warehouse',
+        metadata: { name: 'app', namespace: shape },
+        spec: {
+          freightCreationPolicy: 'Manual',
+          subscriptions: [{ image: { repoURL: '127.0.0.1:9/scale/app' } }],
+        },
+      },
+    ]);
+    for (let i = 0; i < STAGES; i += 250) await apply(stages(shape).slice(i, i + 250));
+    await settled(gantry, 1_000);
+    const stopProbing = await startProber(gantry.url, dir);
+    // What answering the probes (and idling) costs, to tell it apart from the work measured.
+    const idleFrom = process.cpuUsage();
+    const idleStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const idle = process.cpuUsage(idleFrom);
+    const idleCpuPerMs = (idle.user + idle.system) / 1000 / (performance.now() - idleStarted);
+    const start = process.cpuUsage();
+    const started = performance.now();
+    await apply([
+      {
+        apiVersion: api,
+        kind: 'Freight',
+        metadata: { name: 'f1', namespace: shape },
+        origin: { kind: 'Warehouse', name: 'app' },
+        images: [{ repoURL: '127.0.0.1:9/scale/app', tag: '1.0.0' }],
+      },
+    ]);
+    // The Freight's status names every Stage that runs it: one small read per poll.
+    let shown = Date.now();
+    const everywhere = async () => {
+      // Its name is its fingerprint; the project has no other Freight.
+      const [freight] = (await gantry.store.list('Freight', { namespace: shape })).items;
+      const count = Object.keys(
+        (freight?.status as FreightStatus | undefined)?.currentlyIn ?? {},
+      ).length;
+      if (Date.now() - shown > 10_000) {
+        shown = Date.now();
+        process.stderr.write(`  ${shape}: the Freight is in ${count} of ${STAGES} Stages\n`);
+      }
+      return count === STAGES;
+    };
+    await until(everywhere, `the Freight in all ${STAGES} Stages`, 600);
+    const used = process.cpuUsage(start);
+    const wall = performance.now() - started;
+    const probes = await stopProbing();
+    const cpu = (used.user + used.system) / 1e6;
+    const label = shape === 'chain' ? `chain of ${STAGES}` : `fan-out 1 → ${STAGES - 1}`;
+    report(
+      `${label}: one new Freight in every Stage, server CPU`,
+      `${cpu.toFixed(2)} s`,
+      '< 5 s',
+      cpu < 5,
+    );
+    report(
+      '  of which answering /healthz and idling (as measured idle)',
+      `${((idleCpuPerMs * wall) / 1000).toFixed(2)} s`,
+      '',
+      true,
+    );
+    report(`  wall time`, `${(wall / 1000).toFixed(2)} s`, '(other agents share the cores)', true);
+    const p99 = percentile(probes.latencies, 99);
+    report(
+      `  /healthz every 10 ms (${probes.latencies.length} probes), p50 / p99 / max`,
+      `${percentile(probes.latencies, 50).toFixed(1)} / ${p99.toFixed(1)} / ${Math.max(...probes.latencies).toFixed(0)} ms`,
+      'p99 < 100 ms',
+      p99 < 100 && probes.failures === 0,
+    );
+    if (probes.failures) report('  /healthz failures', `${probes.failures}`, '0', false);
+  } finally {
+    await gantry.stop();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-scale-'));
+try {
+  for (const shape of SHAPES) await measure(shape, dir);
+  print('scale on one server:');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
