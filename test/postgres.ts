@@ -41,7 +41,12 @@ function runAs(user: string | undefined, command: string, args: string[]): void 
   }
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * `durable`: keep PostgreSQL's durability (fsync, synchronous commit) on, for tests that crash
+ * the server and count on every acknowledged write surviving (the chaos suite); off by
+ * default, for speed.
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'gantry-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -66,7 +71,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   // process may take it meanwhile; then it starts again on a new port.
   let port = 0;
   const serverOptions = () =>
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'}`;
   const startServer = () =>
     runAs(user, join(bin, 'pg_ctl'), [
       '-D',

@@ -62,7 +62,8 @@ export async function startReplicaCluster(options: {
   leaseDuration: string;
 }): Promise<ReplicaCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-chaos-'));
-  const postgres = await startPostgres();
+  // Durable: the outage crashes PostgreSQL, and no acknowledged write may be lost to it.
+  const postgres = await startPostgres({ durable: true });
   const databaseUrl = await postgres.createDatabase();
   const git = await startGitServer();
   const gitopsUrl = git.createRepo('gitops', { 'env/dev/freight.txt': 'none\n' });
