@@ -15,7 +15,9 @@ import {
  *     it again;
  *  2. SIGSTOPs the replica running a Promotion past its lease, lets another replica finish the
  *     Promotion, then SIGCONTs the paused one;
- *  3. stops PostgreSQL for 10 s while clients write through every replica and a Promotion runs.
+ *  3. sends SIGTERM to the replica running a Promotion mid-step: it exits (handing the Stage
+ *     back) and another replica finishes the Promotion;
+ *  4. stops PostgreSQL for 10 s while clients write through every replica and a Promotion runs.
  * Every run must end with every Promotion Succeeded exactly once (one commit on the remote per
  * Promotion, counted), no replica exited on its own, every acknowledged write present, and no
  * Promotion left Running. The counts are printed at the end (CI's log).
@@ -33,6 +35,7 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     acknowledgedWrites: 0,
     unavailableAnswers: 0,
     recoveryMs: 0,
+    sigtermExitMs: 0,
   };
   const cli = (args: string[]) => cluster.cli(args);
   const holder = () => cluster.holder();
@@ -145,6 +148,29 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     expect(commitsOnMain()).toBe(before + 1);
     expect(promotedFreight()).toBe(freight);
     expect(paused.process.child.exitCode).toBeNull();
+    counts.promotions += 1;
+  });
+
+  it('stops a replica on SIGTERM mid-step and hands its Promotion to another, which finishes it', async () => {
+    const before = commitsOnMain();
+    const hold = cluster.git.holdPushes();
+    const { freight, promotion } = await promoteNew(300);
+    await until(() => Promise.resolve(hold.waiting() > 0), 'a push', 120, 10);
+    const stopping = (await holder())!;
+    const signalled = Date.now();
+    stopping.killed = true;
+    stopping.process.child.kill('SIGTERM');
+    // Its push is still held: the shutdown must not wait for the step to end by itself.
+    const exit = await stopping.process.exited;
+    counts.sigtermExitMs = Date.now() - signalled;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(stopping.process.log()).toContain('gantry stopped');
+    hold.release();
+    const status = await finished(promotion);
+    expect(status?.phase).toBe('Succeeded');
+    expect(commitsOnMain()).toBe(before + 1);
+    expect(promotedFreight()).toBe(freight);
+    await cluster.restart(stopping);
     counts.promotions += 1;
   });
 
