@@ -1,7 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { boundMessage, TEXT_LIMITS } from '../api/bounded-text.js';
 import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
+import { describeBytes } from '../api/input-limits.js';
 import { SecretSet } from '../api/secret-set.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { isGantryError } from '../errors.js';
@@ -435,15 +437,16 @@ async function runStep(
             run.log,
           );
         }
-        if (outcome.message && outcome.message !== meta.message) {
+        if (outcome.message && boundMessage(outcome.message) !== meta.message) {
           // What it waits for, visible while it waits.
-          meta.message = outcome.message;
+          meta.message = boundMessage(outcome.message);
           await options.save(run.status);
         }
         const state = (run.status.state ??= {});
         if (outcome.output && JSON.stringify(outcome.output) !== JSON.stringify(state[alias])) {
           // What it has seen so far (Kargo keeps a running step's output too): the pull request
           // git-wait-for-pr waits on, for the UI, the CLI and the webhooks that wake it.
+          checkOutputsFit(state, alias, outcome.output);
           state[alias] = outcome.output;
           await options.save(run.status);
         }
@@ -456,8 +459,9 @@ async function runStep(
         );
         continue;
       }
+      if (outcome.output) checkOutputsFit(run.status.state ?? {}, alias, outcome.output);
       meta.status = outcome.status;
-      if (outcome.message) meta.message = outcome.message;
+      if (outcome.message) meta.message = boundMessage(outcome.message);
       return { output: outcome.output, healthCheck: outcome.healthCheck };
     } catch (err) {
       if (options.interrupt?.aborted) return 'interrupted';
@@ -617,8 +621,28 @@ function errored(
 
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  // Bounded: a huge error must never make the status too large to store.
-  return message.length > 4_000 ? `${message.slice(0, 4_000)}… (truncated)` : message;
+  // Bounded: a huge error must never make the status too large to store (head and tail kept).
+  return boundMessage(message);
+}
+
+/**
+ * Step outputs are data later steps read, so they are never cut: a step whose output would
+ * take the Promotion's outputs past `TEXT_LIMITS.maxStepOutputsBytes` fails (terminally)
+ * instead of making the Promotion too large to store.
+ */
+function checkOutputsFit(
+  state: Record<string, unknown>,
+  alias: string,
+  output: Record<string, unknown>,
+): void {
+  const max = TEXT_LIMITS.maxStepOutputsBytes;
+  const own = Buffer.byteLength(JSON.stringify(output));
+  const others = Buffer.byteLength(JSON.stringify({ ...state, [alias]: undefined }));
+  if (own + others > max) {
+    throw terminalError(
+      `the step's output is ${describeBytes(own)} and the Promotion's step outputs may take at most ${describeBytes(max)} together (${describeBytes(others)} used by earlier steps): write large data to a file in the working directory and pass its path instead`,
+    );
+  }
 }
 
 async function finish(
@@ -631,7 +655,7 @@ async function finish(
   message: string | undefined,
 ): Promise<PromotionStatus> {
   status.phase = phase;
-  if (message) status.message = message;
+  if (message) status.message = boundMessage(message);
   status.finishedAt = formatTimestamp(deps.now());
   await options.save(status);
   // A plan's trees hold what its steps did (commits, tags, branches): never reused.
