@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGantryError, type GantryError } from '../errors.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { ListOptions } from '../store/store.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { ResourceService } from './resource-service.js';
 
@@ -29,6 +30,17 @@ const freight = (tag: string, extra: Record<string, unknown> = {}) => ({
   images: [{ repoURL: 'ghcr.io/acme/web', tag, digest: `sha256:${tag.replace(/\./g, '')}` }],
   ...extra,
 });
+
+/** A deterministic stand-in for Math.random (mulberry32). */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 async function failure(promise: Promise<unknown>): Promise<GantryError> {
   try {
@@ -215,6 +227,47 @@ describe('ResourceService', () => {
       randomValues = [0, 0, 0.99, 0.99];
       const [second] = await apply([freight('1.0.1')]);
       expect(second?.object.alias).toMatch(/^zesty-[a-z]+$/);
+    });
+
+    it('looks up only the candidate alias, however many Freight the project has', async () => {
+      const lists: Array<{ kind: string; selector: unknown }> = [];
+      const counting = new Proxy(store, {
+        get(target, property, receiver) {
+          if (property === 'list')
+            return (kind: string, options?: ListOptions) => {
+              lists.push({ kind, selector: options?.labelSelector });
+              return target.list(kind, options);
+            };
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+      const counted = new ResourceService({
+        store: counting,
+        now: () => new Date(),
+        random: seeded(17),
+      });
+      const freightReads = async (tag: string) => {
+        lists.length = 0;
+        await counted.apply({ documents: [freight(tag)], mode: 'apply' });
+        return lists.filter((l) => l.kind === 'Freight');
+      };
+      const first = await freightReads('0.0.1');
+      // Many Freight present, each with its own alias.
+      await counted.apply({
+        documents: Array.from({ length: 300 }, (_, index) => freight(`1.0.${index}`)),
+        mode: 'apply',
+      });
+      expect((await store.list('Freight', { namespace: 'demo' })).items).toHaveLength(301);
+      const later = await freightReads('2.0.0');
+      // One read per candidate drawn (a clash is ~3% likely here; the seed makes it none),
+      // each by the alias label.
+      expect(first).toHaveLength(1);
+      expect(later).toHaveLength(1);
+      for (const read of [...first, ...later])
+        expect(read.selector).toEqual([
+          { key: 'kargo.akuity.io/alias', operator: 'In', values: [expect.any(String)] },
+        ]);
     });
 
     it('keeps an alias unique in the project', async () => {

@@ -1,4 +1,5 @@
 import type { Freight } from '../api/freight.js';
+import { randomFreightAlias } from '../api/freight-alias.js';
 import { ALIAS_LABEL, FORCED_BY_ANNOTATION, SHARD_LABEL } from '../api/labels.js';
 import { kindInfo, kindOrder, type KindInfo } from '../api/kinds.js';
 import {
@@ -572,14 +573,14 @@ export class ResourceService {
           }
         }
         const name = existing ? existing.metadata.name : admittedFreightName(freight);
-        const taken =
-          freight.alias || fromStore
-            ? new Set<string>()
-            : new Set([...(await this.#takenAliases(namespace)), ...batchAliases]);
+        const generated =
+          freight.alias || (fromStore as Partial<Freight> | undefined)?.alias
+            ? undefined
+            : await this.#freeAlias(namespace, batchAliases);
         const defaulted = defaultFreight(
           { ...freight, metadata: { ...freight.metadata, name } },
           fromStore,
-          { now: this.#now(), takenAliases: taken, random: this.#random },
+          { now: this.#now(), newAlias: () => generated ?? randomFreightAlias(this.#random) },
         );
         if (defaulted.alias) batchAliases.add(defaulted.alias);
         // Once forced, always marked: a later apply of the manifest does not wash it off.
@@ -688,11 +689,28 @@ export class ResourceService {
     return warehouse?.spec as WarehouseSpec | undefined;
   }
 
-  async #takenAliases(namespace: string): Promise<Set<string>> {
-    const { items } = await this.#store.list('Freight', { namespace });
-    return new Set(
-      items.map((item) => item.metadata.labels?.[ALIAS_LABEL]).filter((a): a is string => !!a),
-    );
+  /**
+   * An alias no Freight of the project (nor of this request) has, in Kargo's style
+   * (`adjective-animal`). Like Kargo's admission webhook, it draws a candidate and looks only
+   * that one up by its label: a few store reads whatever the project's size. Once the ~10,000
+   * pairs grow crowded, a numeric suffix widens the space. The write still asserts uniqueness,
+   * so a concurrent writer taking the same alias meanwhile makes a Conflict, never a duplicate.
+   */
+  async #freeAlias(namespace: string, batchAliases: Set<string>): Promise<string> {
+    let candidate = '';
+    for (let attempt = 0; attempt < ALIAS_ATTEMPTS; attempt++) {
+      candidate = randomFreightAlias(this.#random);
+      if (attempt >= ALIAS_ATTEMPTS / 2)
+        candidate = `${candidate}-${Math.floor(this.#random() * 100_000)}`;
+      if (batchAliases.has(candidate)) continue;
+      const { items } = await this.#store.list('Freight', {
+        namespace,
+        labelSelector: [{ key: ALIAS_LABEL, operator: 'In', values: [candidate] }],
+        limit: 1,
+      });
+      if (items.length === 0) return candidate;
+    }
+    return candidate;
   }
 
   async #checkFreightUnused(key: ObjectKey): Promise<void> {
@@ -711,6 +729,9 @@ export class ResourceService {
     }
   }
 }
+
+/** Candidate aliases drawn for one new Freight before giving up on finding a free one. */
+const ALIAS_ATTEMPTS = 10;
 
 function prepareDocument(document: unknown, request: ApplyRequest): unknown {
   if (!request.defaultProject || typeof document !== 'object' || document === null) return document;

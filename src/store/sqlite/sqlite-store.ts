@@ -247,13 +247,21 @@ export class SqliteStore implements Store {
     const resourceVersion = String(this.#state().rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
+    // Equality requirements (`alias=quiet-quokka`) are filtered in SQL too, so finding one
+    // object by label parses no JSON in JavaScript; the page builder checks the whole selector.
+    const equal = (options.labelSelector ?? []).filter(
+      (r) => r.operator === 'In' && r.values.length === 1,
+    );
     const sql = `SELECT namespace, name, rv, labels, body FROM resources
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
+        ${equal.map(() => 'AND json_extract(labels, ?) = ?').join(' ')}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;
     for (;;) {
       const { namespace, name } = page.cursor;
       const params: unknown[] = byNamespace ? [kind, options.namespace] : [kind];
+      for (const requirement of equal)
+        params.push(jsonPathForKey(requirement.key), requirement.values[0]);
       params.push(namespace, namespace, name, page.chunk);
       const rows = this.#stmt(sql).all(...params) as ListRow[];
       for (const row of rows) if (page.add(row)) return { page, resourceVersion };
