@@ -3,7 +3,7 @@ import { isGantryError, type GantryError } from '../errors.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ListOptions } from '../store/store.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { ResourceService } from './resource-service.js';
+import { APPLY_CHUNK, ResourceService } from './resource-service.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const project = (name: string) => ({ apiVersion: api, kind: 'Project', metadata: { name } });
@@ -94,6 +94,43 @@ describe('ResourceService', () => {
       .filter((c) => c.object.kind === 'Freight')
       .map((c) => (c.object as { alias?: string }).alias);
     expect(new Set(aliases).size).toBe(2);
+  });
+
+  it('lets another writer through while it writes a large apply, in chunks', async () => {
+    await apply([project('demo'), warehouse()]);
+    const watching = new AbortController();
+    const events = store.watch({
+      fromResourceVersion: await store.currentResourceVersion(),
+      signal: watching.signal,
+    });
+    const stages = Array.from({ length: 3 * APPLY_CHUNK }, (_, index) => stage(`s${index}`));
+    const big = apply(stages);
+    // Another writer whose request arrives once the apply has begun writing.
+    const order: string[] = [];
+    let other: Promise<unknown> | undefined;
+    for await (const event of events) {
+      order.push(event.object.metadata.name);
+      if (!other) other = apply([warehouse('other', 'ghcr.io/acme/other')]);
+      if (order.length === stages.length + 1) break;
+    }
+    watching.abort();
+    await Promise.all([big, other]);
+    const otherAt = order.indexOf('other');
+    // It is written between two chunks of the apply, not after all of them.
+    expect(otherAt).toBeGreaterThan(0);
+    expect(otherAt).toBeLessThan(stages.length);
+    expect(otherAt % APPLY_CHUNK).toBe(0);
+  });
+
+  it('writes nothing of a large apply when one document is invalid', async () => {
+    await apply([project('demo'), warehouse()]);
+    const before = await store.currentResourceVersion();
+    const stages: unknown[] = Array.from({ length: 3 * APPLY_CHUNK }, (_, i) => stage(`s${i}`));
+    stages.push({ ...stage('bad'), spec: { requestedFreight: 'not a list' } });
+    const err = await failure(apply(stages));
+    expect(err.code).toBe('Invalid');
+    expect(err.issues?.[0]?.document).toBe(3 * APPLY_CHUNK);
+    expect(await store.currentResourceVersion()).toBe(before);
   });
 
   it('reports unchanged and configured on re-apply', async () => {
