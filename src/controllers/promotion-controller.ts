@@ -31,6 +31,7 @@ import {
   promotionWork,
   stageStatusAfterPromotion,
 } from './stage-promotion-status.js';
+import { linkSignals } from '../abort-signals.js';
 
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
 
@@ -380,6 +381,8 @@ export class PromotionController {
       currentPromotion: { name: promotion.metadata.name, freight: reference },
     }));
     let latest = promotion;
+    // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
+    const interrupt = linkSignals([this.#stop.signal, lost]);
     const result = await runPromotion(
       { ...promotionWork(promotion, freight, stage), uiBaseUrl: this.#options.uiBaseUrl?.() },
       {
@@ -404,13 +407,13 @@ export class PromotionController {
         status: { ...previous, freight: reference },
         secrets,
         signal: controller.signal,
-        interrupt: AbortSignal.any([this.#stop.signal, lost]),
+        interrupt: interrupt.signal,
         nudges,
         save: async (status) => {
           latest = await this.#writePromotionStatus(latest, status);
         },
       },
-    );
+    ).finally(() => interrupt.dispose());
     logger.info('promotion finished', {
       project,
       promotion: promotion.metadata.name,
