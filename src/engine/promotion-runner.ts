@@ -30,6 +30,7 @@ import { isStepError, terminalError } from './step-error.js';
 import type { Nudges } from './nudges.js';
 import { WorkDir } from './work-dir.js';
 import { linkSignals } from '../abort-signals.js';
+import { yieldToEventLoop } from '../event-loop.js';
 
 /** A Promotion as the runner needs it: its (inflated) steps and what it promotes. */
 export interface PromotionWork {
@@ -182,6 +183,9 @@ export async function runPromotion(
   const state = status.state as Record<string, Record<string, unknown>>;
 
   for (let index = status.currentStep ?? 0; index < work.steps.length; index++) {
+    // Steps that finish without I/O (and store writes, synchronous underneath on SQLite) would
+    // otherwise run a whole Promotion in one turn of the event loop, holding every request.
+    await yieldToEventLoop();
     status.currentStep = index;
     const step = work.steps[index]!;
     const alias = step.as ?? `step-${index + 1}`;
