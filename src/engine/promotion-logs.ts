@@ -36,8 +36,11 @@ const DEFAULT_LIMITS: LogLimits = {
   tailSegments: TEXT_LIMITS.logTailSegments,
 };
 
-/** Most bytes one `read` returns, so a reader far behind catches up in bounded steps. */
-const MAX_READ_BYTES = 4 * 1024 * 1024;
+/**
+ * Most bytes one `read` returns, so a reader far behind catches up in bounded steps. More than
+ * a whole bounded log (head and tail segments), so one read from 0 returns all of it.
+ */
+const MAX_READ_BYTES = 8 * 1024 * 1024;
 
 /**
  * Promotion logs: append-only JSON lines per Promotion in the data directory, written as steps
