@@ -216,6 +216,8 @@ export async function runPromotion(
     const earlierFailed = metas
       .slice(0, index)
       .some((m) => (m.status === 'Failed' || m.status === 'Errored') && !m.continueOnError);
+    // Linked, not AbortSignal.any: the sources outlive the step (abort-signals.ts).
+    const link = options.interrupt ? linkSignals([options.signal, options.interrupt]) : undefined;
     const outcome = await runStep(step, alias, meta, {
       work,
       deps,
@@ -225,7 +227,8 @@ export async function runPromotion(
       workDir,
       log,
       environment,
-    });
+      signal: link?.signal ?? options.signal,
+    }).finally(() => link?.dispose());
     if (outcome === 'interrupted') return secrets.mask(status);
     if (outcome === 'aborted') {
       meta.status = 'Aborted';
@@ -358,6 +361,8 @@ export interface StepRun {
   workDir: WorkDir;
   log: (line: string) => void;
   environment: (extra?: Record<string, unknown>) => Environment;
+  /** Aborts when the Promotion is aborted or interrupted. */
+  signal: AbortSignal;
 }
 
 async function runStep(
@@ -392,103 +397,92 @@ async function runStep(
   const timeoutMs = step.retry?.timeout
     ? parseTimeout(step.retry.timeout)
     : (definition.defaultTimeoutMs ?? 0);
-  const link = options.interrupt ? linkSignals([options.signal, options.interrupt]) : undefined;
-  const found = definition;
-  try {
-    return await attempts(link?.signal ?? options.signal);
-  } finally {
-    link?.dispose();
-  }
-
-  async function attempts(
-    signal: AbortSignal,
-  ): Promise<Pick<StepOutcome, 'output' | 'healthCheck'> | 'aborted' | 'interrupted'> {
-    let memo: unknown;
-    for (;;) {
+  const signal = run.signal;
+  let memo: unknown;
+  for (;;) {
+    if (options.interrupt?.aborted) return 'interrupted';
+    if (options.signal.aborted) return 'aborted';
+    try {
+      const config = stepConfig(step, run);
+      const context: StepContext = {
+        workDir: run.workDir,
+        project: run.work.project,
+        stage: run.work.stage,
+        promotion: run.work.name,
+        alias,
+        repositories: deps.repositories,
+        credentialsFor: (url, kind) => deps.credentialsFor(run.work.project, url, kind),
+        charts: deps.charts ?? noChartSource,
+        artifacts: deps.artifacts ?? noArtifactRegistry,
+        log: run.log,
+        signal,
+        freight: run.work.freightCollection,
+        setMetadata: (kind, name, values) => {
+          if (!deps.setMetadata)
+            return Promise.reject(terminalError('set-metadata is not available here'));
+          return deps.setMetadata(run.work.project, kind, name, values);
+        },
+        setFreightAlias: (name, alias) => {
+          if (!deps.setFreightAlias)
+            return Promise.reject(terminalError('set-freight-alias is not available here'));
+          return deps.setFreightAlias(run.work.project, name, alias);
+        },
+        plan: !!options.plan,
+        now: () => deps.now(),
+        actor: run.work.actor,
+        argocd: deps.argocd,
+        forges: deps.forges ?? noForges,
+        uiBaseUrl: run.work.uiBaseUrl ?? '',
+        http: deps.http ?? noOutboundHttp,
+        memo,
+      };
+      const outcome = await definition.run(context, parseStepConfig(definition, config));
+      if (outcome.status === 'Running') {
+        if (timeoutMs > 0 && Date.now() - started > timeoutMs) {
+          return errored(
+            meta,
+            terminalError(`timed out after ${step.retry?.timeout ?? `${timeoutMs / 1000}s`}`),
+            run.log,
+          );
+        }
+        if (outcome.message && boundMessage(outcome.message) !== meta.message) {
+          // What it waits for, visible while it waits.
+          meta.message = boundMessage(outcome.message);
+          await options.save(run.status);
+        }
+        const state = (run.status.state ??= {});
+        if (outcome.output && JSON.stringify(outcome.output) !== JSON.stringify(state[alias])) {
+          // What it has seen so far (Kargo keeps a running step's output too): the pull request
+          // git-wait-for-pr waits on, for the UI, the CLI and the webhooks that wake it.
+          checkOutputsFit(state, alias, outcome.output);
+          state[alias] = outcome.output;
+          await options.save(run.status);
+        }
+        memo = outcome.memo;
+        await sleepUnlessNudged(
+          deps,
+          Math.max(10, outcome.retryAfterMs ?? DEFAULT_POLL_MS),
+          signal,
+          options.nudges,
+        );
+        continue;
+      }
+      if (outcome.output) checkOutputsFit(run.status.state ?? {}, alias, outcome.output);
+      meta.status = outcome.status;
+      if (outcome.message) meta.message = boundMessage(outcome.message);
+      return { output: outcome.output, healthCheck: outcome.healthCheck };
+    } catch (err) {
       if (options.interrupt?.aborted) return 'interrupted';
       if (options.signal.aborted) return 'aborted';
-      try {
-        const config = stepConfig(step, run);
-        const context: StepContext = {
-          workDir: run.workDir,
-          project: run.work.project,
-          stage: run.work.stage,
-          promotion: run.work.name,
-          alias,
-          repositories: deps.repositories,
-          credentialsFor: (url, kind) => deps.credentialsFor(run.work.project, url, kind),
-          charts: deps.charts ?? noChartSource,
-          artifacts: deps.artifacts ?? noArtifactRegistry,
-          log: run.log,
-          signal,
-          freight: run.work.freightCollection,
-          setMetadata: (kind, name, values) => {
-            if (!deps.setMetadata)
-              return Promise.reject(terminalError('set-metadata is not available here'));
-            return deps.setMetadata(run.work.project, kind, name, values);
-          },
-          setFreightAlias: (name, alias) => {
-            if (!deps.setFreightAlias)
-              return Promise.reject(terminalError('set-freight-alias is not available here'));
-            return deps.setFreightAlias(run.work.project, name, alias);
-          },
-          plan: !!options.plan,
-          now: () => deps.now(),
-          actor: run.work.actor,
-          argocd: deps.argocd,
-          forges: deps.forges ?? noForges,
-          uiBaseUrl: run.work.uiBaseUrl ?? '',
-          http: deps.http ?? noOutboundHttp,
-          memo,
-        };
-        const outcome = await found.run(context, parseStepConfig(found, config));
-        if (outcome.status === 'Running') {
-          if (timeoutMs > 0 && Date.now() - started > timeoutMs) {
-            return errored(
-              meta,
-              terminalError(`timed out after ${step.retry?.timeout ?? `${timeoutMs / 1000}s`}`),
-              run.log,
-            );
-          }
-          if (outcome.message && boundMessage(outcome.message) !== meta.message) {
-            // What it waits for, visible while it waits.
-            meta.message = boundMessage(outcome.message);
-            await options.save(run.status);
-          }
-          const state = (run.status.state ??= {});
-          if (outcome.output && JSON.stringify(outcome.output) !== JSON.stringify(state[alias])) {
-            // What it has seen so far (Kargo keeps a running step's output too): the pull request
-            // git-wait-for-pr waits on, for the UI, the CLI and the webhooks that wake it.
-            checkOutputsFit(state, alias, outcome.output);
-            state[alias] = outcome.output;
-            await options.save(run.status);
-          }
-          memo = outcome.memo;
-          await sleepUnlessNudged(
-            deps,
-            Math.max(10, outcome.retryAfterMs ?? DEFAULT_POLL_MS),
-            signal,
-            options.nudges,
-          );
-          continue;
-        }
-        if (outcome.output) checkOutputsFit(run.status.state ?? {}, alias, outcome.output);
-        meta.status = outcome.status;
-        if (outcome.message) meta.message = boundMessage(outcome.message);
-        return { output: outcome.output, healthCheck: outcome.healthCheck };
-      } catch (err) {
-        if (options.interrupt?.aborted) return 'interrupted';
-        if (options.signal.aborted) return 'aborted';
-        const transient = isStepError(err)
-          ? !err.terminal
-          : !isExprError(err) && !isGantryError(err, 'Invalid');
-        meta.errorCount = (meta.errorCount ?? 0) + 1;
-        if (!transient || meta.errorCount >= threshold) return errored(meta, err, run.log);
-        run.log(`attempt ${meta.errorCount} of ${threshold} failed, retrying: ${describe(err)}`);
-        meta.message = describe(err);
-        await options.save(run.status);
-        await deps.sleep(Math.min(30_000, 1_000 * 2 ** (meta.errorCount - 1)), signal);
-      }
+      const transient = isStepError(err)
+        ? !err.terminal
+        : !isExprError(err) && !isGantryError(err, 'Invalid');
+      meta.errorCount = (meta.errorCount ?? 0) + 1;
+      if (!transient || meta.errorCount >= threshold) return errored(meta, err, run.log);
+      run.log(`attempt ${meta.errorCount} of ${threshold} failed, retrying: ${describe(err)}`);
+      meta.message = describe(err);
+      await options.save(run.status);
+      await deps.sleep(Math.min(30_000, 1_000 * 2 ** (meta.errorCount - 1)), signal);
     }
   }
 }
