@@ -29,8 +29,22 @@ const FORBIDDEN: Array<{ from: string; to: string[]; except?: string[]; why: str
   },
   {
     from: 'store',
-    to: ['server', 'cli', 'resources', 'main.ts'],
-    why: 'the store knows nothing of its callers',
+    to: ['server', 'cli', 'resources', 'metrics', 'main.ts'],
+    why: 'the store knows nothing of its callers (metrics/metered-store.ts measures it from outside)',
+  },
+  {
+    from: 'metrics',
+    to: [
+      'server',
+      'cli',
+      'controllers',
+      'engine',
+      'resources',
+      'store/sqlite',
+      'store/postgres',
+      'main.ts',
+    ],
+    why: 'metrics are a port and its adapters: they know the Store port, never its callers or a backend',
   },
   {
     from: 'resources',

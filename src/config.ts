@@ -42,6 +42,11 @@ export interface ServerConfig {
   githubPushVerifyCommits: boolean;
   /** How often the health of Stages with Argo CD apps is looked at (ms). */
   healthIntervalMs: number;
+  /**
+   * How long a replica's lease on a Stage (or Warehouse, or verification) lasts without
+   * renewal (ms): how soon another replica takes over the work of one that died.
+   */
+  leaseDurationMs: number;
   /** What the operator allows beyond the safe defaults (docs/security.md). */
   security: SecurityConfig;
 }
@@ -76,6 +81,11 @@ export interface SecurityConfig {
   secretsKeyFile: string;
   /** The key itself, base64 (32 bytes), when given by the environment (GANTRY_SECRETS_KEY). */
   secretsKey?: string | undefined;
+  /**
+   * `/metrics` answers without credentials (for a Prometheus scraping inside the network);
+   * off by default, when it needs a cluster-wide read right, since metrics name projects.
+   */
+  metricsPublic: boolean;
 }
 
 export interface ServerFlags {
@@ -94,6 +104,7 @@ export interface ServerFlags {
   argocdConfig?: string | undefined;
   forgeConfig?: string | undefined;
   healthInterval?: string | undefined;
+  leaseDuration?: string | undefined;
   allowLocalPrograms?: string | boolean | undefined;
   githubPushVerifyCommits?: string | boolean | undefined;
   allowLocalRepositories?: string | boolean | undefined;
@@ -104,6 +115,7 @@ export interface ServerFlags {
   allowedOrigins?: string | undefined;
   authConfig?: string | undefined;
   secretsKeyFile?: string | undefined;
+  metricsPublic?: string | boolean | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -125,6 +137,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   argocdConfig: { flag: '--argocd-config', env: 'GANTRY_ARGOCD_CONFIG' },
   forgeConfig: { flag: '--forge-config', env: 'GANTRY_FORGE_CONFIG' },
   healthInterval: { flag: '--health-interval', env: 'GANTRY_HEALTH_INTERVAL' },
+  leaseDuration: { flag: '--lease-duration', env: 'GANTRY_LEASE_DURATION' },
   allowLocalPrograms: { flag: '--allow-local-programs', env: 'GANTRY_ALLOW_LOCAL_PROGRAMS' },
   githubPushVerifyCommits: {
     flag: '--github-push-verify-commits',
@@ -141,6 +154,7 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   allowedOrigins: { flag: '--allowed-origins', env: 'GANTRY_ALLOWED_ORIGINS' },
   authConfig: { flag: '--auth-config', env: 'GANTRY_AUTH_CONFIG' },
   secretsKeyFile: { flag: '--secrets-key-file', env: 'GANTRY_SECRETS_KEY_FILE' },
+  metricsPublic: { flag: '--metrics-public', env: 'GANTRY_METRICS_PUBLIC' },
 };
 
 const booleanFlag = z
@@ -209,6 +223,16 @@ const fields = {
       message: 'must be a duration of at least 1s, such as 10s',
     })
     .transform((text) => parseDuration(text) ?? 10_000),
+  leaseDuration: z
+    .string()
+    .refine(
+      (text) =>
+        isDuration(text) &&
+        (parseDuration(text) ?? 0) >= 1_000 &&
+        (parseDuration(text) ?? 0) <= 600_000,
+      { message: 'must be a duration from 1s to 10m, such as 10s' },
+    )
+    .transform((text) => parseDuration(text) ?? 10_000),
   allowLocalPrograms: booleanFlag,
   githubPushVerifyCommits: booleanFlag,
   allowLocalRepositories: booleanFlag,
@@ -227,6 +251,7 @@ const fields = {
   ),
   authConfig: z.string(),
   secretsKeyFile: z.string(),
+  metricsPublic: booleanFlag,
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -245,6 +270,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   argocdConfig: '',
   forgeConfig: '',
   healthInterval: '10s',
+  leaseDuration: '10s',
   allowLocalPrograms: 'false',
   githubPushVerifyCommits: 'false',
   allowLocalRepositories: 'false',
@@ -255,6 +281,7 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   allowedOrigins: '',
   authConfig: '',
   secretsKeyFile: '',
+  metricsPublic: 'false',
 };
 
 export function resolveServerConfig(
@@ -308,6 +335,7 @@ export function resolveServerConfig(
     githubPushVerifyCommits: values.githubPushVerifyCommits as boolean,
     forgeHosts: values.forgeConfig === '' ? [] : loadForgeHosts(values.forgeConfig as string),
     healthIntervalMs: values.healthInterval as number,
+    leaseDurationMs: values.leaseDuration as number,
     security: {
       allowLocalPrograms: values.allowLocalPrograms as boolean,
       allowLocalRepositories: values.allowLocalRepositories as boolean,
@@ -318,6 +346,7 @@ export function resolveServerConfig(
       authConfigPath: (values.authConfig as string) || undefined,
       secretsKeyFile: resolve(dataDir, (values.secretsKeyFile as string) || 'secrets.key'),
       secretsKey: env.GANTRY_SECRETS_KEY || undefined,
+      metricsPublic: values.metricsPublic as boolean,
     },
   };
 }

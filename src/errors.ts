@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'Expired'
   | 'TooLarge'
   | 'Unavailable'
+  | 'LeaseLost'
   | 'Internal';
 
 const ERROR_NAME = 'GantryError';
@@ -88,6 +89,14 @@ export function expiredError(message: string): GantryError {
 /** The input is bigger than a limit allows (a request body, a stored object); says which and how to fix. */
 export function tooLargeError(message: string): GantryError {
   return new GantryError('TooLarge', message);
+}
+
+/**
+ * A write fenced by a lease (WriteOptions.fence) found the lease taken by another holder since:
+ * the writer must stop the work it did under that lease.
+ */
+export function leaseLostError(message: string): GantryError {
+  return new GantryError('LeaseLost', message);
 }
 
 export function unavailableError(message: string, cause?: unknown): GantryError {

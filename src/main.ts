@@ -60,6 +60,8 @@ import { Sessions } from './auth/sessions.js';
 import { connectOidc } from './auth/oidc/connect-oidc.js';
 import { AuditLog } from './audit/audit-log.js';
 import { linkSignals } from './abort-signals.js';
+import { MeteredStore } from './metrics/metered-store.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 
 /** dist/ui of this package, whether this module runs from src/ (tsx) or dist/ (built). */
 const UI_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'ui');
@@ -100,7 +102,12 @@ export async function startGantry(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningGantry> {
-  const store = await openStore(config, logger);
+  const metrics = new PrometheusMetrics({
+    onSampleError: (err) =>
+      logger.warn('could not sample Stages for /metrics', { error: errorMessage(err) }),
+  });
+  const store = new MeteredStore(await openStore(config, logger), metrics);
+  metrics.sampleFrom({ store, leases: () => store.heldLeases() });
   const shutdown = new AbortController();
   // Every open watch listens for shutdown; there may be many.
   setMaxListeners(0, shutdown.signal);
@@ -213,6 +220,8 @@ export async function startGantry(
       service,
       logger,
       replicaId: replica,
+      leaseTtlMs: config.leaseDurationMs,
+      metrics,
       minIntervalMs: config.minWarehouseIntervalMs,
       credentials: (project, url, kind) => credentials(project, url, kind),
       discoverers: {
@@ -230,6 +239,8 @@ export async function startGantry(
       logger,
       runner,
       replicaId: replica,
+      leaseTtlMs: config.leaseDurationMs,
+      metrics,
       uiBaseUrl: () => config.externalUrl ?? listening,
     });
     const freightService = new FreightService({ store });
@@ -240,6 +251,7 @@ export async function startGantry(
       store,
       logger,
       replicaId: replica,
+      leaseTtlMs: config.leaseDurationMs,
       runVerification: analysisVerification({
         store,
         now: options.analysisClock?.now ?? runner.now,
@@ -308,6 +320,9 @@ export async function startGantry(
       uiDir: UI_DIR,
       externalUrl: config.externalUrl,
       maxBodyBytes: config.security.maxBodyBytes,
+      metrics,
+      exposition: metrics,
+      metricsPublic: config.security.metricsPublic,
       auth: {
         authenticator,
         authorizer,
@@ -347,9 +362,14 @@ export async function startGantry(
       stats: () => ({ registryRequests: registry.requests }),
       adminToken,
       stop: () => {
+        // Bounded whatever is in flight (a discovery retrying a registry, a step ignoring
+        // its signal): the controllers get STOP_CONTROLLERS_MS to hand their work back while
+        // the HTTP server stops taking requests and drains, then the store closes. Work that
+        // has not stopped by then cannot write any more: its writes are fenced by leases
+        // already released.
         stopping ??= (async () => {
           shutdown.abort();
-          await Promise.all([
+          const controllers = Promise.all([
             promotions.stop(),
             warehouses.stop(),
             projectConfigs.stop(),
@@ -359,9 +379,17 @@ export async function startGantry(
             autoPromotions.stop(),
             collector.stop(),
           ]);
+          let timer: NodeJS.Timeout | undefined;
+          const stopped = await Promise.race([
+            Promise.all([controllers, server.close(DRAIN_REQUESTS_MS)]).then(() => true),
+            new Promise<boolean>((resolve) => {
+              timer = setTimeout(() => resolve(false), STOP_CONTROLLERS_MS);
+            }),
+          ]);
+          clearTimeout(timer);
+          if (!stopped) logger.warn('some work did not stop in time; stopping anyway');
           http.close();
           argocd.close();
-          await server.close();
           await store.close();
           logger.info('gantry stopped');
         })();
@@ -389,6 +417,11 @@ async function openStore(config: ServerConfig, logger: Logger): Promise<Store> {
   }
 }
 
+/** How long controllers may take to hand their work back at shutdown. */
+const STOP_CONTROLLERS_MS = 7_000;
+/** How long open requests may take to finish at shutdown before their connections are closed. */
+const DRAIN_REQUESTS_MS = 3_000;
+
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully (a second signal forces). */
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
@@ -409,10 +442,18 @@ export async function runServer(config: ServerConfig): Promise<void> {
       }
       signalled = true;
       logger.info('shutting down', { signal });
-      gantry.stop().then(resolve, (err: unknown) => {
-        logger.error('shutdown failed', { error: errorMessage(err) });
-        process.exit(1);
-      });
+      gantry.stop().then(
+        () => {
+          // Stopped: anything still holding the event loop open (a socket of a request the
+          // shutdown cut short) must not keep the process up.
+          setTimeout(() => process.exit(0), 1_000).unref();
+          resolve();
+        },
+        (err: unknown) => {
+          logger.error('shutdown failed', { error: errorMessage(err) });
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

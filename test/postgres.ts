@@ -14,6 +14,10 @@ export interface TestPostgres {
   /** A new, empty database; returns its connection URL. */
   createDatabase(): Promise<string>;
   adminUrl: string;
+  /** Stops the server as a crash would (immediate mode), keeping its data: an outage. */
+  interrupt(): void;
+  /** Starts it again after `interrupt`, on the same port and data. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -61,20 +65,23 @@ export async function startPostgres(): Promise<TestPostgres> {
   // PostgreSQL cannot report a port-0 choice: the port is chosen before it binds, so another
   // process may take it meanwhile; then it starts again on a new port.
   let port = 0;
+  const serverOptions = () =>
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const startServer = () =>
+    runAs(user, join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-o',
+      serverOptions(),
+      'start',
+    ]);
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
     try {
-      runAs(user, join(bin, 'pg_ctl'), [
-        '-D',
-        data,
-        '-l',
-        join(dir, 'server.log'),
-        '-w',
-        '-o',
-        options,
-        'start',
-      ]);
+      startServer();
       break;
     } catch (error) {
       const log = readFileSync(join(dir, 'server.log'), 'utf8');
@@ -85,6 +92,12 @@ export async function startPostgres(): Promise<TestPostgres> {
   let counter = 0;
   return {
     adminUrl,
+    interrupt() {
+      runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    resume() {
+      startServer();
+    },
     async createDatabase() {
       const name = `gantry_test_${process.pid}_${++counter}`;
       const client = new pg.Client({ connectionString: adminUrl });

@@ -165,6 +165,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'how often Stage health is read from Argo CD (env GANTRY_HEALTH_INTERVAL; default 10s)',
     )
     .option(
+      '--lease-duration <duration>',
+      'how long a replica holds a Stage without renewing: how soon another takes over from one that died (env GANTRY_LEASE_DURATION; default 10s)',
+    )
+    .option(
       '--registry-concurrency <n>',
       'requests in flight per container registry (env GANTRY_REGISTRY_CONCURRENCY; default 8)',
     )
@@ -175,6 +179,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option(
       '--allow-local-programs',
       'allow job verification metrics to run programs on this host (env GANTRY_ALLOW_LOCAL_PROGRAMS; off by default)',
+    )
+    .option(
+      '--metrics-public',
+      'serve /metrics without credentials, for a Prometheus inside the network (env GANTRY_METRICS_PUBLIC; off by default: it needs a cluster-wide read right)',
     )
     .option(
       '--allow-local-repositories',

@@ -9,8 +9,10 @@ import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
+import { RetryBackoff } from './retry-backoff.js';
 import type { ResourceService } from '../resources/resource-service.js';
-import type { Store } from '../store/store.js';
+import type { Lease, Store } from '../store/store.js';
 import { autoPromotionEnabled, candidateFor, currentFreight } from './auto-promotion.js';
 import { verifiedFreightStatus } from './stage-verification.js';
 import { updateStatus } from '../store/update-status.js';
@@ -46,6 +48,7 @@ export class AutoPromotionController {
   readonly #options: AutoPromotionControllerOptions;
   readonly #now: () => Date;
   readonly #stop = new AbortController();
+  readonly #retries = new RetryBackoff((project) => this.#schedule(project), this.#stop.signal);
   readonly #queued = new Set<string>();
   readonly #queue = new Map<string, Promise<void>>();
   #watching: Promise<void> | undefined;
@@ -69,27 +72,28 @@ export class AutoPromotionController {
     await Promise.allSettled([...this.#queue.values()]);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Freight', 'Stage', 'Promotion', 'ProjectConfig', 'Project'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Freight', 'Stage', 'Promotion', 'ProjectConfig', 'Project'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'auto-promotion watch',
+      onEvent: (event) => {
         // A Project's own events (a freeze lifted) concern the project it names.
         this.#schedule(
           event.object.kind === 'Project'
             ? event.object.metadata.name
             : (event.object.metadata.namespace ?? ''),
         );
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('auto-promotion watch ended; restarting', {
-        error: errorMessage(err),
-      });
-      this.#watching = this.#watch(await this.#options.store.currentResourceVersion());
-    }
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Project');
+        for (const project of list.items) this.#schedule(project.metadata.name);
+        return list.resourceVersion;
+      },
+    });
   }
 
   /** Coalesces: many events for a project while one reconcile waits make one reconcile. */
@@ -102,8 +106,15 @@ export class AutoPromotionController {
         this.#queued.delete(project);
         return this.#reconcile(project);
       })
-      .catch((err: unknown) =>
-        this.#options.logger.error('auto-promotion failed', { project, error: errorMessage(err) }),
+      .then(
+        () => this.#retries.succeeded(project),
+        (err: unknown) => {
+          this.#options.logger.error('auto-promotion failed; trying again', {
+            project,
+            error: errorMessage(err),
+          });
+          this.#retries.failed(project);
+        },
       );
     this.#queue.set(project, next);
     void next.finally(() => {
@@ -118,7 +129,8 @@ export class AutoPromotionController {
 
   async #reconcile(project: string): Promise<void> {
     const { store, replicaId } = this.#options;
-    if (!(await store.acquireLease(`auto-promotion/${project}`, replicaId, 60_000))) return;
+    const lease = await store.acquireLease(`auto-promotion/${project}`, replicaId, 60_000);
+    if (!lease) return;
     const config = (await store.get({
       kind: 'ProjectConfig',
       namespace: project,
@@ -176,16 +188,18 @@ export class AutoPromotionController {
           allowed: true,
         };
         if (!allowed.allowed) break;
-        await this.#promote(project, stage.metadata.name, name);
+        await this.#promote(project, stage.metadata.name, name, lease);
         break;
       }
     }
   }
 
-  async #promote(project: string, stage: string, freight: string): Promise<void> {
+  async #promote(project: string, stage: string, freight: string, lease: Lease): Promise<void> {
     try {
       const [created] = await this.#options.service.apply({
         mode: 'create',
+        // A replica that lost the project's lease (paused past it) creates nothing.
+        fence: lease,
         actor: AUTO_PROMOTION_ACTOR,
         documents: [
           {

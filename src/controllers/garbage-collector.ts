@@ -9,7 +9,8 @@ import {
   WEBHOOK_DELIVERY_KIND,
 } from '../integrations/webhooks/webhook-deliveries.js';
 import type { Logger } from '../logger.js';
-import type { Store, WriteOp } from '../store/store.js';
+import type { Lease, Store, WriteOp } from '../store/store.js';
+import { fencedStore } from '../store/fenced-store.js';
 
 export interface GarbageCollectorOptions {
   store: Store;
@@ -73,10 +74,15 @@ export class GarbageCollector {
     const totals = { freight: 0, promotions: 0 };
     for (const project of (await this.#options.store.list('Project')).items) {
       const name = project.metadata.name;
-      if (!(await this.#options.store.acquireLease(`gc/${name}`, this.#options.replicaId, 120_000)))
-        continue;
-      const result = await this.collect(name);
-      await this.collectDeliveries(name);
+      const lease = await this.#options.store.acquireLease(
+        `gc/${name}`,
+        this.#options.replicaId,
+        120_000,
+      );
+      if (!lease) continue;
+      // Deletions are fenced: a replica paused past the lease deletes nothing.
+      const result = await this.collect(name, lease);
+      await this.collectDeliveries(name, lease);
       totals.freight += result.freight;
       totals.promotions += result.promotions;
     }
@@ -93,8 +99,8 @@ export class GarbageCollector {
   }
 
   /** Removes a project's expired webhook delivery records; returns how many. */
-  async collectDeliveries(project: string): Promise<number> {
-    const { store } = this.#options;
+  async collectDeliveries(project: string, lease?: Lease): Promise<number> {
+    const store = lease ? fencedStore(this.#options.store, lease) : this.#options.store;
     const now = this.#options.now?.() ?? new Date();
     const { items } = await store.list(WEBHOOK_DELIVERY_KIND, { namespace: project });
     const doomed = deliveriesToCollect(items, now);
@@ -118,8 +124,8 @@ export class GarbageCollector {
   }
 
   /** One project's collection; returns how many objects were deleted. */
-  async collect(project: string): Promise<{ freight: number; promotions: number }> {
-    const { store } = this.#options;
+  async collect(project: string, lease?: Lease): Promise<{ freight: number; promotions: number }> {
+    const store = lease ? fencedStore(this.#options.store, lease) : this.#options.store;
     const keepFreight = this.#options.keepFreight ?? 50;
     const keepPromotions = this.#options.keepPromotions ?? 20;
     const stages = (await store.list('Stage', { namespace: project })).items;

@@ -2,6 +2,8 @@ import type { ProjectConfig } from '../api/project-config.js';
 import { errorMessage } from '../errors.js';
 import { receiverPath, receiverSecret } from '../integrations/webhooks/webhook-receivers.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
+import { RetryBackoff } from './retry-backoff.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
 
@@ -22,6 +24,7 @@ export class ProjectConfigController {
   readonly #logger: Logger;
   readonly #externalUrl: () => string;
   readonly #stop = new AbortController();
+  readonly #retries = new RetryBackoff((project) => this.#schedule(project), this.#stop.signal);
   readonly #queue = new Map<string, Promise<void>>();
   #watching: Promise<void> | undefined;
 
@@ -43,22 +46,24 @@ export class ProjectConfigController {
     await Promise.allSettled([...this.#queue.values()]);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#store.watch({
-        kinds: ['ProjectConfig', 'Secret'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#store,
+      kinds: ['ProjectConfig', 'Secret'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#logger,
+      what: 'project config watch',
+      onEvent: (event) => {
         // Our own status writes come back as events; reconciling them again finds no change.
         this.#schedule(event.object.metadata.namespace ?? '');
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#logger.error('project config watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#store.list('ProjectConfig');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#store.list('ProjectConfig');
+        for (const config of list.items) this.#schedule(config.metadata.namespace ?? '');
+        return list.resourceVersion;
+      },
+    });
   }
 
   #schedule(project: string): void {
@@ -66,11 +71,15 @@ export class ProjectConfigController {
     const previous = this.#queue.get(project) ?? Promise.resolve();
     const next = previous
       .then(() => this.#reconcile(project))
-      .catch((err: unknown) =>
-        this.#logger.error('publishing webhook receivers failed', {
-          project,
-          error: errorMessage(err),
-        }),
+      .then(
+        () => this.#retries.succeeded(project),
+        (err: unknown) => {
+          this.#logger.error('publishing webhook receivers failed; trying again', {
+            project,
+            error: errorMessage(err),
+          });
+          this.#retries.failed(project);
+        },
       );
     this.#queue.set(project, next);
     void next.finally(() => {

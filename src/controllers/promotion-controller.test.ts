@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { BUILTIN_STEPS } from '../steps/index.js';
 import { PromotionController } from './promotion-controller.js';
 import { defineStep, type StepDefinition } from '../engine/step.js';
 import type { ObjectKey } from '../api/resource.js';
+import type { PromotionStatus } from '../api/promotion.js';
 import { z } from 'zod';
 
 const api = 'kargo.akuity.io/v1alpha1';
@@ -29,7 +30,7 @@ describe('PromotionController', () => {
         if (property === 'acquireLease')
           return async (name: string, holder: string, ttlMs: number) => {
             const got = await target.acquireLease(name, holder, ttlMs);
-            leaseAttempts.push({ name, holder, got });
+            leaseAttempts.push({ name, holder, got: got !== undefined });
             return got;
           };
         const value = Reflect.get(target, property) as unknown;
@@ -144,11 +145,9 @@ describe('PromotionController', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ends Errored, saying why, a Promotion that cannot resume because its working directory is gone', async () => {
-    const service = await setUpProject();
-    const key = await promote(service, 'dev');
-    // As a crash on another machine would leave it: Running at step 3, no working directory here.
-    await store.write([
+  /** Marks a Promotion Running at step 3, as a replica that stopped mid-way leaves it. */
+  const interruptedAtStep3 = (key: ObjectKey) =>
+    store.write([
       {
         op: 'updateStatus',
         key,
@@ -156,21 +155,105 @@ describe('PromotionController', () => {
           phase: 'Running',
           currentStep: 2,
           stepExecutionMetadata: [
-            { alias: 'step-1', status: 'Succeeded' },
-            { alias: 'step-2', status: 'Succeeded' },
-            { alias: 'step-3', status: 'Running' },
+            { alias: 'step-1', status: 'Succeeded', startedAt: '2026-01-01T00:00:00Z' },
+            { alias: 'step-2', status: 'Succeeded', startedAt: '2026-01-01T00:00:00Z' },
+            { alias: 'step-3', status: 'Running', startedAt: '2026-01-01T00:00:00Z' },
           ],
+          state: { 'step-1': { stale: true } },
         },
       },
     ]);
+
+  it('runs a Promotion taken over from another replica again from its first step, in a fresh working directory', async () => {
+    const service = await setUpProject();
+    const key = await promote(service, 'dev');
+    // As a replica that died on another machine leaves it: Running at step 3, and here only an
+    // out-of-date working directory of an earlier attempt.
+    await interruptedAtStep3(key);
+    const stale = join(dir, 'replica-a', 'work', 'demo', key.name);
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, 'left-over'), 'from an earlier attempt');
+    const controller = newController('replica-a');
+    await controller.start();
+    const status = (await waitForPhase(key, (phase) => phase !== 'Running')) as PromotionStatus;
+    await controller.stop();
+    expect(status.phase).toBe('Succeeded');
+    // Every step ran here (the stale metadata and outputs are gone), in a fresh directory.
+    expect(status.stepExecutionMetadata?.map((m) => [m.alias, m.status])).toEqual([
+      ['step-1', 'Succeeded'],
+      ['step-2', 'Succeeded'],
+      ['step-3', 'Succeeded'],
+    ]);
+    expect(status.stepExecutionMetadata?.map((m) => m.startedAt)).not.toContain(
+      '2026-01-01T00:00:00Z',
+    );
+    expect(status.state?.['step-1']).toEqual({ ok: true });
+    expect(existsSync(stale)).toBe(false);
+  });
+
+  it('ends Errored, saying why, a Promotion taken over after a step that may not run twice had started', async () => {
+    const service = await setUpProject(
+      ['dev'],
+      [
+        { uses: 'http', config: { method: 'POST', url: 'http://127.0.0.1:9/hook' } },
+        { uses: 'compose-output', config: { ok: true } },
+        { uses: 'compose-output', config: { ok: true } },
+      ],
+    );
+    const key = await promote(service, 'dev');
+    await interruptedAtStep3(key);
     const controller = newController('replica-a');
     await controller.start();
     const status = await waitForPhase(key, (phase) => phase !== 'Running');
     await controller.stop();
     expect(status.phase).toBe('Errored');
     expect(status.message).toBe(
-      'could not resume after a restart: the working directory of step 3 is gone (it ran on another machine, or the data directory was cleaned); promote again',
+      'could not resume after the replica running it stopped: step "step-1" had started and http POST is not safe to send twice, so it was not run again; check what it did, then promote again',
     );
+  });
+
+  it('stops a run whose Stage lease another replica took, and writes nothing more for it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const blocking = defineStep({
+      kind: 'block',
+      description: 'waits until the test lets it go',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      async run() {
+        started();
+        await gate;
+        return { status: 'Succeeded', output: { late: true } };
+      },
+    });
+    const service = await setUpProject(
+      ['dev'],
+      [
+        { uses: 'block', config: {} },
+        { uses: 'compose-output', config: { ok: true } },
+      ],
+    );
+    const key = await promote(service, 'dev');
+    const paused = newController('replica-a', [blocking]);
+    await paused.start();
+    await running;
+    // As if replica-a were paused past its lease: it runs out and replica-b takes the Stage.
+    const before = (await store.get(key))!;
+    const start = Date.now();
+    storeTime = () => start + 60_000;
+    const taken = await store.acquireLease('promotions/demo/dev', 'replica-b', 60_000);
+    expect(taken).toBeDefined();
+    release(); // replica-a wakes up; its step ends, and its status write is refused
+    await paused.stop();
+    const after = (await store.get(key))!;
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect((after.status as PromotionStatus).stepExecutionMetadata?.[0]?.status).toBe('Running');
   });
 
   it('ends Errored a Promotion written without steps, instead of retrying it in a loop', async () => {
@@ -237,7 +320,7 @@ describe('PromotionController', () => {
     // still until the test lets the lease run out: however slow the machine, it holds till then.
     const start = Date.now();
     storeTime = () => start;
-    expect(await store.acquireLease('promotions/demo/dev', 'replica-gone', 300)).toBe(true);
+    expect(await store.acquireLease('promotions/demo/dev', 'replica-gone', 300)).toBeDefined();
     const key = await promote(service, 'dev');
     const survivor = newController('replica-b', [], 300);
     await survivor.start();
@@ -257,6 +340,6 @@ describe('PromotionController', () => {
     await survivor.stop();
     expect(status.phase).toBe('Succeeded');
     // With nothing left to do, the survivor gave the Stage up.
-    expect(await store.acquireLease('promotions/demo/dev', 'replica-c', 300)).toBe(true);
+    expect(await store.acquireLease('promotions/demo/dev', 'replica-c', 300)).toBeDefined();
   });
 });

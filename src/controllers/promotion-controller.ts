@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PromotionStep } from '../api/common.js';
 import type { FreightStatus } from '../api/freight.js';
 import { TERMINAL_PROMOTION_PHASES, type PromotionStatus } from '../api/promotion.js';
@@ -12,7 +12,11 @@ import { runPromotion, type RunnerDeps } from '../engine/promotion-runner.js';
 import { terminalError } from '../engine/step-error.js';
 import { Nudges } from '../engine/nudges.js';
 import { REFRESH_ANNOTATION } from '../api/labels.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isGantryError } from '../errors.js';
+import { planResume } from '../engine/resume-plan.js';
+import { fencedStore } from '../store/fenced-store.js';
+import { followChanges } from './follow-changes.js';
+import { LeaseKeeper, type HeldLease } from './lease-keeper.js';
 import { setFreightAlias } from './set-freight-alias.js';
 import { projectLookups } from './project-lookups.js';
 import { updateStatus } from '../store/update-status.js';
@@ -25,6 +29,7 @@ import type { StageSpec } from '../api/stage.js';
 import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { elapsedSeconds, noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   freightReference,
   freightStatusInStage,
@@ -45,17 +50,17 @@ export interface PromotionControllerOptions {
    * lives in the data directory), so a restarted replica takes its Stages back at once.
    */
   replicaId: string;
-  /** How long a Stage's lease lasts without renewal (default 30 s). */
+  /** How long a Stage's lease lasts without renewal (default 10 s). */
   leaseTtlMs?: number | undefined;
   /** The UI's base URL, which steps' expressions read as `ctx.uiBaseUrl` (Kargo's UIBaseURL). */
   uiBaseUrl?: (() => string) | undefined;
+  /** Where Promotions and their steps are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
 }
 
 interface Running {
   name: string;
   controller: AbortController;
-  /** Fires when this replica lost the Stage's lease: stop, leave the Promotion Running. */
-  lost: AbortController;
   done: Promise<void>;
   /** Wakes a step waiting between polls (git-wait-for-pr) when the refresh annotation changes. */
   nudges: Nudges;
@@ -71,81 +76,70 @@ interface Running {
  *
  * Replicas sharing a store divide the Stages between them with leases: only the replica
  * holding a Stage's lease touches its queue, renewing the lease while Promotions are waiting
- * or running and giving it up when the queue is empty. A replica that dies loses its Stages
- * when their leases run out, and another replica picks them up.
+ * or running and giving it up when the queue is empty. Every write made for a Stage carries
+ * its lease as a fence, so a replica that lost the lease (paused past it, cut off from the
+ * store) can never overwrite what the new holder did, and it stops its run as soon as it
+ * knows. A replica that dies loses its Stages when their leases run out, and another replica
+ * takes the interrupted Promotion over: it runs again from its first step in a fresh working
+ * directory (see engine/resume-plan.ts), which is safe because steps are idempotent against
+ * the outside.
  */
 export class PromotionController {
   readonly #options: PromotionControllerOptions;
   readonly #running = new Map<string, Running>();
   readonly #stop = new AbortController();
   readonly #queue = new Map<string, Promise<void>>();
-  /** Stages whose lease this replica holds. */
-  readonly #held = new Set<string>();
-  /** Stages to look at again when another replica's lease may have run out. */
+  /** The Stages' leases this replica holds. */
+  readonly #leases: LeaseKeeper;
+  /** Stages to look at again later: another replica's lease may run out, an error may pass. */
   readonly #retries = new Map<string, NodeJS.Timeout>();
+  /** Consecutive failed reconciles or runs per Stage (for the retry backoff). */
+  readonly #failures = new Map<string, number>();
   readonly #leaseTtlMs: number;
-  #renewTimer: NodeJS.Timeout | undefined;
+  readonly #metrics: Metrics;
   #watching: Promise<void> | undefined;
 
   constructor(options: PromotionControllerOptions) {
     this.#options = options;
-    this.#leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.#leaseTtlMs = options.leaseTtlMs ?? 10_000;
+    this.#metrics = options.metrics ?? noMetrics;
+    this.#leases = new LeaseKeeper({
+      store: options.store,
+      holder: options.replicaId,
+      ttlMs: this.#leaseTtlMs,
+      logger: options.logger,
+      what: 'Stage',
+    });
   }
 
   async start(): Promise<void> {
-    const { store } = this.#options;
-    const list = await store.list('Promotion');
-    const stages = new Set(list.items.map(stageKeyOf));
+    const list = await this.#options.store.list('Promotion');
     this.#watching = this.#watch(list.resourceVersion);
-    this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#leaseTtlMs / 3);
-    this.#renewTimer.unref();
-    for (const key of stages) this.#schedule(key);
+    this.#leases.start();
+    for (const key of new Set(list.items.map(stageKeyOf))) this.#schedule(key);
   }
 
-  /** Stops watching and interrupts running Promotions; they resume when the server starts again. */
-  async stop(): Promise<void> {
+  /**
+   * Stops watching and interrupts running Promotions between steps (a step in progress is
+   * asked to stop; its status is not half-written), waiting for them at most `graceMs`, then
+   * hands every Stage back: the leases are released, so another replica carries on at once,
+   * or this one when it starts again (resuming in place, its working directories intact).
+   */
+  async stop(graceMs = 5_000): Promise<void> {
     this.#stop.abort();
-    clearInterval(this.#renewTimer);
     for (const timer of this.#retries.values()) clearTimeout(timer);
-    await Promise.allSettled([...this.#running.values()].map((r) => r.done));
-    await this.#watching?.catch(() => undefined);
-    await Promise.allSettled([...this.#queue.values()]);
-    // Stages with Promotions still queued stay leased, so that this replica, restarted,
-    // carries on with them; the rest are free for other replicas at once.
-    for (const key of this.#held) {
-      if (!(await this.#hasWork(key)))
-        await this.#options.store.releaseLease(leaseName(key), this.#options.replicaId);
-    }
-  }
-
-  async #renewLeases(): Promise<void> {
-    for (const key of this.#held) {
-      const renewed = await this.#options.store
-        .acquireLease(leaseName(key), this.#options.replicaId, this.#leaseTtlMs)
-        .catch((err: unknown) => {
-          this.#options.logger.warn('could not renew a Stage lease', {
-            stage: key,
-            error: errorMessage(err),
-          });
-          return true; // keep going; if the store stays away the lease runs out anyway
-        });
-      if (renewed) continue;
-      this.#held.delete(key);
-      this.#options.logger.error('lost the lease of a Stage to another replica', { stage: key });
-      this.#running.get(key)?.lost.abort();
-    }
-  }
-
-  /** Takes the Stage's lease (or renews it); false while another replica holds it. */
-  async #lease(stageKey: string): Promise<boolean> {
-    const got = await this.#options.store.acquireLease(
-      leaseName(stageKey),
-      this.#options.replicaId,
-      this.#leaseTtlMs,
-    );
-    if (got) this.#held.add(stageKey);
-    else this.#held.delete(stageKey);
-    return got;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#running.values()].map((r) => r.done)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.#watching;
+    await this.#leases.stop();
+    // A run that did not stop in time cannot write after this: its writes are fenced.
+    for (const name of this.#leases.names()) await this.#leases.release(name);
   }
 
   /** Freezes and promotion windows; rollbacks and overridden Promotions pass. */
@@ -167,20 +161,24 @@ export class PromotionController {
   }
 
   /** Looks at the Stage again once another replica's lease could have run out. */
-  #retryLater(stageKey: string): void {
+  #retryLater(stageKey: string, delayMs = this.#leaseTtlMs): void {
     if (this.#retries.has(stageKey) || this.#stop.signal.aborted) return;
     const timer = setTimeout(() => {
       this.#retries.delete(stageKey);
       this.#schedule(stageKey);
-    }, this.#leaseTtlMs);
+    }, delayMs);
     timer.unref();
     this.#retries.set(stageKey, timer);
   }
 
-  async #hasWork(stageKey: string): Promise<boolean> {
-    return (await this.#stageQueue(stageKey)).some(
-      (p) => !TERMINAL_PROMOTION_PHASES.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
-    );
+  /**
+   * After a failure (the store away, say): looks at the Stage again with backoff, 1 s doubling
+   * to 30 s, so nothing is left Running or waiting for good, and an error that repeats never spins.
+   */
+  #retryAfterFailure(stageKey: string): void {
+    const failures = (this.#failures.get(stageKey) ?? 0) + 1;
+    this.#failures.set(stageKey, failures);
+    this.#retryLater(stageKey, Math.min(1_000 * 2 ** (failures - 1), 30_000));
   }
 
   async #stageQueue(stageKey: string): Promise<StoredResource[]> {
@@ -191,28 +189,28 @@ export class PromotionController {
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Promotion', 'Project'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
-        if (event.object.kind === 'Project') {
-          // An unfreeze may release queued Promotions of any of the project's Stages.
-          const { items } = await this.#options.store.list('Promotion', {
-            namespace: event.object.metadata.name,
-          });
-          for (const key of new Set(items.map(stageKeyOf))) this.#schedule(key);
-        } else this.#schedule(stageKeyOf(event.object));
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('promotion watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#options.store.list('Promotion');
-      for (const key of new Set(list.items.map(stageKeyOf))) this.#schedule(key);
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Promotion', 'Project'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'promotion watch',
+      onEvent: async (event) => {
+        if (event.object.kind !== 'Project') return this.#schedule(stageKeyOf(event.object));
+        // An unfreeze may release queued Promotions of any of the project's Stages.
+        const { items } = await this.#options.store.list('Promotion', {
+          namespace: event.object.metadata.name,
+        });
+        for (const key of new Set(items.map(stageKeyOf))) this.#schedule(key);
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Promotion');
+        for (const key of new Set(list.items.map(stageKeyOf))) this.#schedule(key);
+        return list.resourceVersion;
+      },
+    });
   }
 
   /** Reconciles one Stage's queue, never twice at once for the same Stage. */
@@ -221,13 +219,18 @@ export class PromotionController {
     const previous = this.#queue.get(stageKey) ?? Promise.resolve();
     const next = previous
       .then(() => this.#reconcile(stageKey))
-      .catch((err: unknown) =>
-        this.#options.logger.error('promotion reconcile failed', {
+      .catch((err: unknown) => {
+        if (isGantryError(err, 'LeaseLost')) this.#leases.markLost(leaseName(stageKey));
+        this.#options.logger.error('promotion reconcile failed; trying again', {
           stage: stageKey,
           error: errorMessage(err),
-        }),
-      );
+        });
+        this.#retryAfterFailure(stageKey);
+      });
     this.#queue.set(stageKey, next);
+    void next.finally(() => {
+      if (this.#queue.get(stageKey) === next) this.#queue.delete(stageKey);
+    });
   }
 
   async #reconcile(stageKey: string): Promise<void> {
@@ -236,17 +239,23 @@ export class PromotionController {
     const waiting = queue.some(
       (p) => !TERMINAL_PROMOTION_PHASES.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
     );
+    let held = this.#leases.get(leaseName(stageKey));
     if (!running) {
       if (!waiting) {
-        if (this.#held.delete(stageKey))
-          await this.#options.store.releaseLease(leaseName(stageKey), this.#options.replicaId);
+        this.#failures.delete(stageKey);
+        await this.#leases.release(leaseName(stageKey));
         return;
       }
-      if (!(await this.#lease(stageKey))) {
-        this.#retryLater(stageKey);
+      held = await this.#leases.take(leaseName(stageKey));
+      if (!held) {
+        // Another replica has it: ask again every quarter of a lease, so that a replica that
+        // died is taken over at most a lease and a quarter after its last renewal.
+        this.#retryLater(stageKey, this.#leaseTtlMs / 4);
         return;
       }
     }
+    if (!held) return; // lost while running: the run stops and looks again
+    const store = fencedStore(this.#options.store, held.lease);
     if (running) {
       const current = queue.find((p) => p.metadata.name === running.name);
       if (current?.metadata.annotations?.[ABORT_ANNOTATION]) running.controller.abort();
@@ -261,8 +270,11 @@ export class PromotionController {
       const status = (promotion.status ?? {}) as PromotionStatus;
       if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) continue;
       if (running && promotion.metadata.name === running.name) continue;
+      // Seen for the first time: every path below gives it a phase (Kargo's "created").
+      if (!status.phase)
+        this.#metrics.promotionCreated(...(stageKey.split('/') as [string, string]));
       if (promotion.metadata.annotations?.[ABORT_ANNOTATION]) {
-        await this.#writePromotionStatus(promotion, {
+        await this.#writePromotionStatus(store, promotion, {
           ...status,
           phase: 'Aborted',
           message: 'aborted before it started',
@@ -272,7 +284,7 @@ export class PromotionController {
       }
       if (startedOne) {
         if (!status.phase)
-          await this.#writePromotionStatus(promotion, {
+          await this.#writePromotionStatus(store, promotion, {
             ...status,
             phase: 'Pending',
             message: 'waiting for the Promotion before it to finish',
@@ -284,7 +296,11 @@ export class PromotionController {
         // Queued until the freeze ends or the window opens; Running ones are never stopped.
         const message = `waiting: ${gate.reason}`;
         if (status.phase !== 'Running' && status.message !== message)
-          await this.#writePromotionStatus(promotion, { ...status, phase: 'Pending', message });
+          await this.#writePromotionStatus(store, promotion, {
+            ...status,
+            phase: 'Pending',
+            message,
+          });
         if (status.phase !== 'Running') {
           this.#retryLater(stageKey);
           startedOne = true;
@@ -292,17 +308,15 @@ export class PromotionController {
         }
       }
       startedOne = true;
-      this.#begin(stageKey, promotion);
+      this.#begin(stageKey, promotion, held);
     }
   }
 
-  #begin(stageKey: string, promotion: StoredResource): void {
+  #begin(stageKey: string, promotion: StoredResource, held: HeldLease): void {
     const controller = new AbortController();
-    const lost = new AbortController();
     const entry: Running = {
       name: promotion.metadata.name,
       controller,
-      lost,
       done: Promise.resolve(),
       nudges: new Nudges(),
       refresh: promotion.metadata.annotations?.[REFRESH_ANNOTATION],
@@ -311,10 +325,19 @@ export class PromotionController {
     // its log, and the server's log.
     const secrets = new SecretSet(this.#options.runner.knownSecrets ?? []);
     let failed = false;
-    entry.done = this.#execute(promotion, controller, lost.signal, secrets, entry.nudges)
+    entry.done = this.#execute(promotion, controller, held, secrets, entry.nudges)
+      .then(() => void this.#failures.delete(stageKey))
       .catch((err: unknown) => {
+        if (isGantryError(err, 'LeaseLost') || held.lost.aborted) {
+          this.#leases.markLost(leaseName(stageKey));
+          // Another replica holds the Stage now and carries the Promotion on.
+          this.#options.logger.warn('stopped a promotion: its Stage is held by another replica', {
+            promotion: promotion.metadata.name,
+          });
+          return;
+        }
         failed = true;
-        this.#options.logger.error('promotion failed to run', {
+        this.#options.logger.error('promotion failed to run; trying again', {
           promotion: promotion.metadata.name,
           error: secrets.maskText(errorMessage(err)),
         });
@@ -323,7 +346,7 @@ export class PromotionController {
         this.#running.delete(stageKey);
         // A run that threw (the store unavailable, say) is tried again later, never at once:
         // an error that repeats must not spin.
-        if (failed) this.#retryLater(stageKey);
+        if (failed) this.#retryAfterFailure(stageKey);
         else this.#schedule(stageKey);
       });
     this.#running.set(stageKey, entry);
@@ -332,11 +355,13 @@ export class PromotionController {
   async #execute(
     promotion: StoredResource,
     controller: AbortController,
-    lost: AbortSignal,
+    held: HeldLease,
     secrets: SecretSet,
     nudges: Nudges,
   ): Promise<void> {
-    const { store, runner, logs, logger } = this.#options;
+    const { runner, logs, logger } = this.#options;
+    // Every write of this run is fenced by the Stage's lease.
+    const store = fencedStore(this.#options.store, held.lease);
     const project = promotion.metadata.namespace ?? '';
     const spec = promotion.spec as {
       stage: string;
@@ -344,13 +369,14 @@ export class PromotionController {
       vars?: [];
       steps?: PromotionStep[];
     };
-    const previous = (promotion.status ?? {}) as PromotionStatus;
+    let previous = (promotion.status ?? {}) as PromotionStatus;
     const log = (step: string, line: string) =>
       logs.append(project, promotion.metadata.name, step, line);
     const freight = await store.get({ kind: 'Freight', namespace: project, name: spec.freight });
     const stage = await store.get({ kind: 'Stage', namespace: project, name: spec.stage });
     if (!freight || !stage) {
       await this.#finishWithoutRunning(
+        store,
         promotion,
         `${!freight ? `Freight "${spec.freight}"` : `Stage "${spec.stage}"`} no longer exists`,
       );
@@ -358,42 +384,61 @@ export class PromotionController {
     }
     if (!Array.isArray(spec.steps) || spec.steps.length === 0) {
       // Admission copies the Stage's steps; a Promotion without them was written around it.
-      await this.#finishWithoutRunning(promotion, 'the Promotion has no steps to run');
+      await this.#finishWithoutRunning(store, promotion, 'the Promotion has no steps to run');
       return;
     }
-    if (
-      previous.phase === 'Running' &&
-      (previous.currentStep ?? 0) > 0 &&
-      !existsSync(join(runner.workRoot, project, promotion.metadata.name))
-    ) {
-      await this.#finishWithoutRunning(
-        promotion,
-        `could not resume after a restart: the working directory of step ${(previous.currentStep ?? 0) + 1} is gone (it ran on another machine, or the data directory was cleaned); promote again`,
-      );
-      return;
+    const workPath = join(runner.workRoot, project, promotion.metadata.name);
+    const marker = new ResumeMarker(workPath);
+    if (previous.phase === 'Running') {
+      const plan = planResume({
+        status: previous,
+        steps: spec.steps,
+        registry: runner.steps,
+        workDirCurrent:
+          existsSync(workPath) && marker.read() === promotion.metadata.resourceVersion,
+      });
+      if (plan.kind === 'refuse') {
+        await this.#finishWithoutRunning(store, promotion, plan.message);
+        return;
+      }
+      if (plan.kind === 'restart') {
+        // Whatever is here is out of date: start over in a fresh working directory.
+        runner.repositories.release(workPath, { reuse: false });
+        rmSync(workPath, { recursive: true, force: true });
+        previous = restartedStatus(previous);
+        log(
+          '',
+          'carrying on after the replica running it stopped: running again from the first step in a fresh working directory',
+        );
+      } else log('', `resuming at step ${(previous.currentStep ?? 0) + 1} after a restart`);
     }
-    if (previous.phase === 'Running')
-      log('', `resuming at step ${(previous.currentStep ?? 0) + 1} after a restart`);
     logger.info('promotion started', { project, promotion: promotion.metadata.name });
     const reference = freightReference(freight);
-    await this.#updateStage(project, spec.stage, (status) => ({
-      ...status,
-      currentPromotion: { name: promotion.metadata.name, freight: reference },
-    }));
+    await updateStatus<StageStatus>(
+      store,
+      { kind: 'Stage', namespace: project, name: spec.stage },
+      (status) => ({
+        ...status,
+        currentPromotion: { name: promotion.metadata.name, freight: reference },
+      }),
+    );
     let latest = promotion;
+    const began = Date.now();
     // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
-    const interrupt = linkSignals([this.#stop.signal, lost]);
+    const interrupt = linkSignals([this.#stop.signal, held.lost]);
     const result = await runPromotion(
       { ...promotionWork(promotion, freight, stage), uiBaseUrl: this.#options.uiBaseUrl?.() },
       {
         ...runner,
+        metrics: this.#metrics,
         log: (_name, step, line) => log(step, line),
         lookups: (inProject) => projectLookups(store, inProject),
         setMetadata: async (inProject, kind, name, values) => {
           if (!(await store.get({ kind, namespace: inProject, name }))) {
             throw terminalError(`${kind} "${name}" does not exist in project "${inProject}"`);
           }
-          await this.#updateStatus<{ metadata?: Record<string, unknown> }>(
+          await updateStatus<{ metadata?: Record<string, unknown> }>(
+            store,
             { kind, namespace: inProject, name },
             (status) => ({
               ...status,
@@ -410,7 +455,9 @@ export class PromotionController {
         interrupt: interrupt.signal,
         nudges,
         save: async (status) => {
-          latest = await this.#writePromotionStatus(latest, status);
+          latest = await this.#writePromotionStatus(store, latest, status);
+          // This working directory is now exactly as the stored status says (see planResume).
+          marker.write(latest.metadata.resourceVersion);
         },
       },
     ).finally(() => interrupt.dispose());
@@ -422,6 +469,9 @@ export class PromotionController {
     // Interrupted by shutdown (or the lease was lost): it stays Running, and resumes at the
     // next start or on the replica that holds the Stage now.
     if (result.phase === 'Running') return;
+    marker.remove();
+    const seconds = elapsedSeconds(result.startedAt, began, Date.now());
+    this.#metrics.promotionFinished(project, spec.stage, result.phase ?? '', seconds);
     // The hold is decided first and written with the outcome, in one status write: auto-
     // promotion must never see the new Freight without the hold that protects it.
     const hold =
@@ -434,6 +484,7 @@ export class PromotionController {
           )
         : undefined;
     await this.#recordOutcome(
+      store,
       project,
       spec.stage,
       promotion.metadata.name,
@@ -492,6 +543,7 @@ export class PromotionController {
   }
 
   async #recordOutcome(
+    store: Store,
     project: string,
     stage: string,
     name: string,
@@ -500,39 +552,54 @@ export class PromotionController {
     hold?: HoldDecision,
   ): Promise<void> {
     let previousFreight: string | undefined;
-    await this.#updateStage(project, stage, (status) => {
-      previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
-        (item) => item.origin?.name === reference.origin?.name,
-      )?.name;
-      const next = stageStatusAfterPromotion(status, { name, freight: reference, status: result });
-      if (!hold) return next;
-      const holds = { ...next.autoPromotionHolds };
-      if (hold.hold) holds[hold.origin] = hold.hold;
-      else delete holds[hold.origin];
-      next.autoPromotionHolds = holds;
-      if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
-      return next;
-    });
+    await updateStatus<StageStatus>(
+      store,
+      { kind: 'Stage', namespace: project, name: stage },
+      (status) => {
+        previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
+          (item) => item.origin?.name === reference.origin?.name,
+        )?.name;
+        const next = stageStatusAfterPromotion(status, {
+          name,
+          freight: reference,
+          status: result,
+        });
+        if (!hold) return next;
+        const holds = { ...next.autoPromotionHolds };
+        if (hold.hold) holds[hold.origin] = hold.hold;
+        else delete holds[hold.origin];
+        next.autoPromotionHolds = holds;
+        if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
+        return next;
+      },
+    );
     if (result.phase !== 'Succeeded') return;
     const at = formatTimestamp(new Date());
-    if (previousFreight && previousFreight !== reference.name) {
-      await this.#updateFreight(project, previousFreight, (status) =>
-        freightStatusInStage(status, stage, false, at),
+    const updateFreight = (freight: string, inStage: boolean) =>
+      updateStatus<FreightStatus>(
+        store,
+        { kind: 'Freight', namespace: project, name: freight },
+        (status) => freightStatusInStage(status, stage, inStage, at),
       );
-    }
-    await this.#updateFreight(project, reference.name ?? '', (status) =>
-      freightStatusInStage(status, stage, true, at),
-    );
+    if (previousFreight && previousFreight !== reference.name)
+      await updateFreight(previousFreight, false);
+    await updateFreight(reference.name ?? '', true);
   }
 
-  async #finishWithoutRunning(promotion: StoredResource, message: string): Promise<void> {
+  async #finishWithoutRunning(
+    store: Store,
+    promotion: StoredResource,
+    message: string,
+  ): Promise<void> {
     const status = {
       ...((promotion.status ?? {}) as PromotionStatus),
       phase: 'Errored' as const,
       message,
       finishedAt: formatTimestamp(new Date()),
     };
-    await this.#writePromotionStatus(promotion, status);
+    await this.#writePromotionStatus(store, promotion, status);
+    const [project, stage] = stageKeyOf(promotion).split('/') as [string, string];
+    this.#metrics.promotionFinished(project, stage, 'Errored', undefined);
     this.#options.logs.append(
       promotion.metadata.namespace ?? '',
       promotion.metadata.name,
@@ -542,10 +609,11 @@ export class PromotionController {
   }
 
   async #writePromotionStatus(
+    store: Store,
     promotion: StoredResource,
     status: PromotionStatus,
   ): Promise<StoredResource> {
-    const [result] = await this.#options.store.write([
+    const [result] = await store.write([
       {
         op: 'updateStatus',
         key: {
@@ -558,29 +626,6 @@ export class PromotionController {
     ]);
     return result!.object!;
   }
-
-  async #updateStatus<T>(
-    key: { kind: string; namespace: string; name: string },
-    change: (status: T | undefined) => T,
-  ): Promise<void> {
-    await updateStatus(this.#options.store, key, change);
-  }
-
-  #updateStage(
-    project: string,
-    stage: string,
-    change: (status: StageStatus | undefined) => StageStatus,
-  ): Promise<void> {
-    return this.#updateStatus({ kind: 'Stage', namespace: project, name: stage }, change);
-  }
-
-  #updateFreight(
-    project: string,
-    name: string,
-    change: (status: FreightStatus | undefined) => FreightStatus,
-  ): Promise<void> {
-    return this.#updateStatus({ kind: 'Freight', namespace: project, name }, change);
-  }
 }
 
 /** What a successful manual promotion does to its slot's hold: place one, or lift it. */
@@ -591,6 +636,49 @@ interface HoldDecision {
 
 function leaseName(stageKey: string): string {
   return `promotions/${stageKey}`;
+}
+
+/** A status that runs the Promotion again from its first step (engine/resume-plan.ts). */
+function restartedStatus(status: PromotionStatus): PromotionStatus {
+  const {
+    currentStep: _step,
+    stepExecutionMetadata: _steps,
+    state: _state,
+    healthChecks: _checks,
+    ...kept
+  } = status;
+  return kept;
+}
+
+/**
+ * Beside a Promotion's working directory, the resourceVersion of the status last saved while
+ * the directory was in use: when it still matches the stored Promotion, nobody else ran it
+ * since, and the run can resume in place. Kept outside the directory, where steps never look.
+ */
+class ResumeMarker {
+  readonly #path: string;
+
+  constructor(workPath: string) {
+    this.#path = `${workPath}.resume`;
+  }
+
+  read(): string | undefined {
+    try {
+      return readFileSync(this.#path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(resourceVersion: string | undefined): void {
+    if (resourceVersion === undefined) return;
+    mkdirSync(dirname(this.#path), { recursive: true });
+    writeFileSync(this.#path, resourceVersion);
+  }
+
+  remove(): void {
+    rmSync(this.#path, { force: true });
+  }
 }
 
 function stageKeyOf(promotion: StoredResource): string {

@@ -3,7 +3,9 @@ import type { StageStatus } from '../api/stage.js';
 import { assessStage, type HealthChecker, type StageHealth } from '../engine/stage-health.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import { followChanges } from './follow-changes.js';
+import type { Lease, Store } from '../store/store.js';
+import { fencedStore } from '../store/fenced-store.js';
 import { updateStatus } from '../store/update-status.js';
 
 export interface StageHealthControllerOptions {
@@ -34,6 +36,8 @@ export class StageHealthController {
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<void> = Promise.resolve();
   #watching: Promise<void> | undefined;
+  /** The health lease as last taken (released at stop). */
+  #lease: Lease | undefined;
 
   constructor(options: StageHealthControllerOptions) {
     this.#options = options;
@@ -52,7 +56,7 @@ export class StageHealthController {
     if (this.#timer) clearTimeout(this.#timer);
     await this.#watching?.catch(() => undefined);
     await this.#round.catch(() => undefined);
-    await this.#options.store.releaseLease(LEASE, this.#options.replicaId).catch(() => undefined);
+    if (this.#lease) await this.#options.store.releaseLease(this.#lease).catch(() => undefined);
   }
 
   /** One round now (tests and benchmarks); resolves when it is done. */
@@ -75,25 +79,27 @@ export class StageHealthController {
     this.#timer.unref();
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Stage'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Stage'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'stage watch (health)',
+      onEvent: (event) => {
         if (event.type === 'DELETED') {
           this.#lastPromotion.delete(keyOf(event.object));
-          continue;
+          return;
         }
         if (this.#remember(event.object)) void this.#assessOne(event.object);
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('stage watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#options.store.list('Stage');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Stage');
+        for (const stage of list.items) this.#remember(stage);
+        return list.resourceVersion;
+      },
+    });
   }
 
   /** Notes the Stage's last Promotion; true when it is a finished one not seen before. */
@@ -109,15 +115,18 @@ export class StageHealthController {
   async #assessAll(): Promise<void> {
     const { store, replicaId } = this.#options;
     if (this.#stop.signal.aborted) return;
-    if (!(await store.acquireLease(LEASE, replicaId, this.#interval * 3))) return;
+    this.#lease = await store.acquireLease(LEASE, replicaId, this.#interval * 3);
+    if (!this.#lease) return;
     const stages = await store.list('Stage');
+    // The round's writes are fenced by the lease: a replica paused past it writes nothing.
+    const fenced = fencedStore(store, this.#lease);
     for (const stage of stages.items) {
       if (this.#stop.signal.aborted) return;
-      await this.#assessOne(stage);
+      await this.#assessOne(stage, fenced);
     }
   }
 
-  async #assessOne(stage: StoredResource): Promise<void> {
+  async #assessOne(stage: StoredResource, store = this.#options.store): Promise<void> {
     const status = stage.status as StageStatus | undefined;
     // While a Promotion runs, its apps move away from the last one's revisions on purpose:
     // the health is judged again once it has finished.
@@ -133,7 +142,7 @@ export class StageHealthController {
       });
       if (this.#stop.signal.aborted) return;
       await updateStatus<StageStatus>(
-        this.#options.store,
+        store,
         { kind: 'Stage', namespace: project, name },
         (current) =>
           // A Promotion that finished meanwhile has checks of its own: this result is stale.

@@ -9,6 +9,8 @@ import {
 import { formatTimestamp } from '../api/timestamp.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
+import { RetryBackoff } from './retry-backoff.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
 import { createYielder } from '../event-loop.js';
@@ -30,6 +32,7 @@ export class StageReferencesController {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #stop = new AbortController();
+  readonly #retries = new RetryBackoff((project) => this.#schedule(project), this.#stop.signal);
   readonly #queue = new Map<string, Promise<void>>();
   /** Projects with a check queued and not started: more changes need no second check. */
   readonly #pending = new Set<string>();
@@ -60,13 +63,15 @@ export class StageReferencesController {
     await Promise.allSettled([...this.#queue.values()]);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#store.watch({
-        kinds: ['Stage', 'Warehouse'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#store,
+      kinds: ['Stage', 'Warehouse'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#logger,
+      what: 'stage references watch',
+      onEvent: (event) => {
         const object = event.object;
         if (object.kind === 'Stage') {
           const key = keyOf(object);
@@ -75,17 +80,22 @@ export class StageReferencesController {
             this.#generations.has(key) &&
             this.#generations.get(key) === object.metadata.generation
           )
-            continue; // a status write (ours included): the references did not change
+            return; // a status write (ours included): the references did not change
           else this.#generations.set(key, object.metadata.generation);
-        } else if (event.type === 'MODIFIED') continue; // a Warehouse's existence did not change
+        } else if (event.type === 'MODIFIED') return; // a Warehouse's existence did not change
         this.#schedule(object.metadata.namespace ?? '');
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#logger.error('stage references watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#store.list('Stage');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#store.list('Stage');
+        const projects = new Set<string>();
+        for (const stage of list.items) {
+          this.#generations.set(keyOf(stage), stage.metadata.generation);
+          projects.add(stage.metadata.namespace ?? '');
+        }
+        for (const project of projects) this.#schedule(project);
+        return list.resourceVersion;
+      },
+    });
   }
 
   #schedule(project: string): void {
@@ -97,11 +107,15 @@ export class StageReferencesController {
         this.#pending.delete(project);
         return this.#reconcile(project);
       })
-      .catch((err: unknown) =>
-        this.#logger.error('checking what Stages request Freight from failed', {
-          project,
-          error: errorMessage(err),
-        }),
+      .then(
+        () => this.#retries.succeeded(project),
+        (err: unknown) => {
+          this.#logger.error('checking what Stages request Freight from failed; trying again', {
+            project,
+            error: errorMessage(err),
+          });
+          this.#retries.failed(project);
+        },
       );
     this.#queue.set(project, next);
     void next.finally(() => {

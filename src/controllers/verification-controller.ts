@@ -4,6 +4,10 @@ import type { StageSpec, StageStatus } from '../api/stage.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { followChanges } from './follow-changes.js';
+import { RetryBackoff } from './retry-backoff.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { fencedStore } from '../store/fenced-store.js';
 import type { Store } from '../store/store.js';
 import {
   ABORT_VERIFICATION_ANNOTATION,
@@ -56,20 +60,32 @@ export class VerificationController {
   readonly #options: VerificationControllerOptions;
   readonly #now: () => Date;
   readonly #stop = new AbortController();
+  /** Looks at a Stage whose verification failed to run (the store away) again, with backoff. */
+  readonly #retries = new RetryBackoff((key) => this.#lookAgain(key), this.#stop.signal);
   readonly #queue = new Map<string, Promise<void>>();
   readonly #running = new Map<string, { id: string; controller: AbortController }>();
   /** Stages waiting for health: looked at again by a timer, not by every status change. */
   readonly #waiting = new Map<string, NodeJS.Timeout>();
   #watching: Promise<void> | undefined;
+  /** One replica verifies a Stage at a time: it holds the Stage's verification lease. */
+  readonly #leases: LeaseKeeper;
 
   constructor(options: VerificationControllerOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#leases = new LeaseKeeper({
+      store: options.store,
+      holder: options.replicaId,
+      ttlMs: options.leaseTtlMs ?? 60_000,
+      logger: options.logger,
+      what: 'verification',
+    });
   }
 
   async start(): Promise<void> {
     const list = await this.#options.store.list('Stage');
     this.#watching = this.#watch(list.resourceVersion);
+    this.#leases.start();
     for (const stage of list.items) this.#schedule(stage);
   }
 
@@ -79,23 +95,27 @@ export class VerificationController {
     for (const timer of this.#waiting.values()) clearTimeout(timer);
     await this.#watching?.catch(() => undefined);
     await Promise.allSettled([...this.#queue.values()]);
+    await this.#leases.stop();
+    for (const name of this.#leases.names()) await this.#leases.release(name);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Stage'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Stage'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'stage watch (verification)',
+      onEvent: (event) => {
         if (event.type !== 'DELETED') this.#schedule(event.object);
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('stage watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#options.store.list('Stage');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Stage');
+        for (const stage of list.items) this.#schedule(stage);
+        return list.resourceVersion;
+      },
+    });
   }
 
   #schedule(stage: StoredResource): void {
@@ -117,11 +137,15 @@ export class VerificationController {
     const previous = this.#queue.get(key) ?? Promise.resolve();
     const next = previous
       .then(() => this.#verify(key, wanted))
-      .catch((err: unknown) =>
-        this.#options.logger.error('verification failed to run', {
-          stage: key,
-          error: errorMessage(err),
-        }),
+      .then(
+        () => this.#retries.succeeded(key),
+        (err: unknown) => {
+          this.#options.logger.error('verification failed to run; trying again', {
+            stage: key,
+            error: errorMessage(err),
+          });
+          this.#retries.failed(key);
+        },
       );
     this.#queue.set(key, next);
     void next.finally(() => {
@@ -131,7 +155,7 @@ export class VerificationController {
 
   async #verify(key: string, id: string): Promise<void> {
     const [project, name] = key.split('/') as [string, string];
-    const { store, replicaId } = this.#options;
+    const { store } = this.#options;
     const stage = await store.get({ kind: 'Stage', namespace: project, name });
     if (!stage || this.#stop.signal.aborted) return;
     const wanted = verificationToStart(
@@ -139,18 +163,16 @@ export class VerificationController {
       stage.metadata.annotations?.[REVERIFY_ANNOTATION],
     );
     if (wanted !== id) return; // handled meanwhile, or superseded
-    if (
-      !(await store.acquireLease(
-        `verification/${key}`,
-        replicaId,
-        this.#options.leaseTtlMs ?? 60_000,
-      ))
-    )
-      return; // another replica verifies this Stage
+    const leaseName = `verification/${key}`;
+    const held = await this.#leases.take(leaseName);
+    if (!held) return; // another replica verifies this Stage
+    // What this verification writes is fenced by the lease: once another replica took the
+    // Stage's verification over, nothing of this one lands.
+    const fenced = fencedStore(store, held.lease);
     const controller = new AbortController();
     this.#running.set(key, { id, controller });
     // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
-    const link = linkSignals([controller.signal, this.#stop.signal]);
+    const link = linkSignals([controller.signal, this.#stop.signal, held.lost]);
     const signal = link.signal;
     const latest = (stage.status as StageStatus | undefined)?.freightHistory?.[0]
       ?.verificationHistory?.[0];
@@ -161,7 +183,7 @@ export class VerificationController {
         : formatTimestamp(this.#now());
     const stageKey = { kind: 'Stage', namespace: project, name };
     const record = (info: VerificationInfo) =>
-      updateStatus<StageStatus>(store, stageKey, (status) =>
+      updateStatus<StageStatus>(fenced, stageKey, (status) =>
         status ? withVerification(status, info) : undefined,
       );
     try {
@@ -172,7 +194,7 @@ export class VerificationController {
         { project, stage: name, signal },
       );
       const assessed = (stage.status as StageStatus | undefined)?.lastPromotion?.name;
-      await updateStatus<StageStatus>(store, stageKey, (status) =>
+      await updateStatus<StageStatus>(fenced, stageKey, (status) =>
         status &&
         status.lastPromotion?.name === assessed &&
         JSON.stringify(status.health) !== JSON.stringify(health)
@@ -205,7 +227,8 @@ export class VerificationController {
           },
         });
       }
-      if (this.#stop.signal.aborted) return; // shutting down: verify again after the restart
+      // Shutting down, or another replica took over: verified again there.
+      if (this.#stop.signal.aborted || held.lost.aborted) return;
       if (controller.signal.aborted) {
         const asked =
           (await store.get(stageKey))?.metadata.annotations?.[ABORT_VERIFICATION_ANNOTATION] === id;
@@ -218,36 +241,48 @@ export class VerificationController {
       const finishTime = formatTimestamp(this.#now());
       await record({ id, startTime, finishTime, ...outcome });
       if (outcome.phase === 'Successful')
-        await this.#markVerified(project, name, stage, finishTime);
+        await this.#markVerified(fenced, project, name, stage, finishTime);
       else if (outcome.phase !== 'Aborted')
         await this.#options.onFailed?.(project, stage, { id, startTime, finishTime, ...outcome });
       this.#options.logger.info('stage verified', { stage: key, phase: outcome.phase });
     } finally {
       link.dispose();
       if (this.#running.get(key)?.id === id) this.#running.delete(key);
-      await store.releaseLease(`verification/${key}`, replicaId).catch(() => undefined);
+      await this.#leases.release(leaseName);
     }
+  }
+
+  /** Schedules the Stage as it is stored now; the store away, tries again with backoff. */
+  #lookAgain(key: string): void {
+    const [project, name] = key.split('/') as [string, string];
+    this.#options.store.get({ kind: 'Stage', namespace: project, name }).then(
+      (stage) => stage && this.#schedule(stage),
+      () => this.#retries.failed(key),
+    );
   }
 
   #waitForHealth(key: string): void {
     if (this.#stop.signal.aborted || this.#waiting.has(key)) return;
     const timer = setTimeout(() => {
       this.#waiting.delete(key);
-      const [project, name] = key.split('/') as [string, string];
-      void this.#options.store
-        .get({ kind: 'Stage', namespace: project, name })
-        .then((stage) => stage && this.#schedule(stage));
+      this.#lookAgain(key);
     }, this.#options.healthPollMs ?? 5_000);
     timer.unref();
     this.#waiting.set(key, timer);
   }
 
-  async #markVerified(project: string, stageName: string, stage: StoredResource, at: string) {
+  async #markVerified(
+    store: Store,
+    project: string,
+    stageName: string,
+    stage: StoredResource,
+    at: string,
+  ) {
     const items = (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {};
     for (const item of Object.values(items)) {
       if (!item.name) continue;
       await updateStatus<FreightStatus>(
-        this.#options.store,
+        store,
         { kind: 'Freight', namespace: project, name: item.name },
         (status) => verifiedFreightStatus(status, stageName, at),
       );

@@ -25,8 +25,12 @@ import type {
   DiscoveryContext,
   DiscoveryCredentials,
 } from '../sources/discovery.js';
-import type { Store } from '../store/store.js';
+import type { Lease, Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
+import { fencedStore } from '../store/fenced-store.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { followChanges } from './follow-changes.js';
+import { noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   describeSubscription,
   proposeFreight,
@@ -67,6 +71,8 @@ export interface WarehouseControllerOptions {
   minIntervalMs: number;
   leaseTtlMs?: number | undefined;
   now?: () => Date;
+  /** Where discoveries are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
 }
 
 interface Tracked {
@@ -94,56 +100,61 @@ export class WarehouseController {
   readonly #options: WarehouseControllerOptions;
   readonly #tracked = new Map<string, Tracked>();
   readonly #queue = new Map<string, Promise<void>>();
-  readonly #held = new Set<string>();
+  readonly #leases: LeaseKeeper;
+  /** Consecutive failed discoveries per Warehouse (for the retry backoff). */
+  readonly #failures = new Map<string, number>();
   readonly #stop = new AbortController();
   readonly #leaseTtlMs: number;
   readonly #now: () => Date;
-  #renewTimer: NodeJS.Timeout | undefined;
   #watching: Promise<void> | undefined;
 
   constructor(options: WarehouseControllerOptions) {
     this.#options = options;
     this.#leaseTtlMs = options.leaseTtlMs ?? 60_000;
     this.#now = options.now ?? (() => new Date());
+    this.#leases = new LeaseKeeper({
+      store: options.store,
+      holder: options.replicaId,
+      ttlMs: this.#leaseTtlMs,
+      logger: options.logger,
+      what: 'Warehouse',
+    });
   }
 
   async start(): Promise<void> {
     const list = await this.#options.store.list('Warehouse');
     this.#watching = this.#watch(list.resourceVersion);
-    this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#leaseTtlMs / 3);
-    this.#renewTimer.unref();
+    this.#leases.start();
     for (const warehouse of list.items) this.#observe(warehouse, 'start');
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    clearInterval(this.#renewTimer);
     for (const tracked of this.#tracked.values()) clearTimeout(tracked.timer);
     await this.#watching?.catch(() => undefined);
     await Promise.allSettled([...this.#queue.values()]);
-    for (const key of this.#held)
-      await this.#options.store
-        .releaseLease(leaseName(key), this.#options.replicaId)
-        .catch(() => undefined);
+    await this.#leases.stop();
+    for (const name of this.#leases.names()) await this.#leases.release(name);
   }
 
-  async #watch(from: string): Promise<void> {
-    try {
-      for await (const event of this.#options.store.watch({
-        kinds: ['Warehouse'],
-        fromResourceVersion: from,
-        signal: this.#stop.signal,
-      })) {
+  #watch(from: string): Promise<void> {
+    return followChanges({
+      store: this.#options.store,
+      kinds: ['Warehouse'],
+      from,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'warehouse watch',
+      onEvent: (event) => {
         if (event.type === 'DELETED') this.#forget(keyOf(event.object));
         else this.#observe(event.object, 'change');
-      }
-    } catch (err) {
-      if (this.#stop.signal.aborted) return;
-      this.#options.logger.error('warehouse watch ended; restarting', { error: errorMessage(err) });
-      const list = await this.#options.store.list('Warehouse');
-      for (const warehouse of list.items) this.#observe(warehouse, 'start');
-      this.#watching = this.#watch(list.resourceVersion);
-    }
+      },
+      resync: async () => {
+        const list = await this.#options.store.list('Warehouse');
+        for (const warehouse of list.items) this.#observe(warehouse, 'start');
+        return list.resourceVersion;
+      },
+    });
   }
 
   /** Decides, from a Warehouse as stored, whether to discover it now or when it is due. */
@@ -174,10 +185,8 @@ export class WarehouseController {
   #forget(key: string): void {
     clearTimeout(this.#tracked.get(key)?.timer);
     this.#tracked.delete(key);
-    if (this.#held.delete(key))
-      void this.#options.store
-        .releaseLease(leaseName(key), this.#options.replicaId)
-        .catch(() => undefined);
+    this.#failures.delete(key);
+    void this.#leases.release(leaseName(key));
   }
 
   #interval(spec: WarehouseSpec): number {
@@ -200,12 +209,20 @@ export class WarehouseController {
     const previous = this.#queue.get(key) ?? Promise.resolve();
     const next = previous
       .then(() => this.#discover(key, revalidate))
-      .catch((err: unknown) =>
-        this.#options.logger.error('warehouse discovery failed', {
+      .then(() => void this.#failures.delete(key))
+      .catch((err: unknown) => {
+        // The store away, say: try again with backoff (1 s doubling to 30 s), never give up.
+        const failures = (this.#failures.get(key) ?? 0) + 1;
+        this.#failures.set(key, failures);
+        this.#options.logger.error('warehouse discovery failed; trying again', {
           warehouse: key,
           error: errorMessage(err),
-        }),
-      );
+        });
+        this.#scheduleAt(
+          key,
+          this.#now().getTime() + Math.min(1_000 * 2 ** (failures - 1), 30_000),
+        );
+      });
     this.#queue.set(key, next);
     void next.finally(() => {
       if (this.#queue.get(key) === next) this.#queue.delete(key);
@@ -219,7 +236,8 @@ export class WarehouseController {
     if (!warehouse || this.#stop.signal.aborted) return;
     const spec = warehouse.spec as WarehouseSpec;
     const interval = this.#interval(spec);
-    if (!(await this.#lease(key))) {
+    const held = await this.#leases.take(leaseName(key));
+    if (!held) {
       // Another replica has it; look again when its lease could have run out.
       this.#scheduleAt(key, this.#now().getTime() + this.#leaseTtlMs);
       return;
@@ -241,6 +259,7 @@ export class WarehouseController {
       revalidate: revalidate || specChanged,
       now: this.#now,
     };
+    const began = performance.now();
     const { artifacts, failures } = await this.#discoverAll(
       spec.subscriptions,
       status,
@@ -252,10 +271,17 @@ export class WarehouseController {
     let outcome = '';
     let lastFreightID = status.lastFreightID;
     if (failures.length === 0) {
-      const made = await this.#makeFreight(project, name, spec, artifacts);
+      const made = await this.#makeFreight(project, name, spec, artifacts, held.lease);
       outcome = made.message;
       lastFreightID = made.created ?? lastFreightID;
     }
+    (this.#options.metrics ?? noMetrics).discoveryRun({
+      project,
+      warehouse: name,
+      seconds: (performance.now() - began) / 1000,
+      failedSubscriptions: failures.length,
+      freightCreated: lastFreightID !== status.lastFreightID,
+    });
     const now = this.#now();
     const previousArtifacts = status.discoveredArtifacts;
     const changed =
@@ -270,7 +296,7 @@ export class WarehouseController {
             message: failures.map((f) => f.message).join('; '),
           };
     await updateStatus<WarehouseStatus>(
-      store,
+      fencedStore(store, held.lease),
       { kind: 'Warehouse', namespace: project, name },
       (current) => {
         const next: WarehouseStatus = {
@@ -380,6 +406,7 @@ export class WarehouseController {
     warehouse: string,
     spec: WarehouseSpec,
     artifacts: DiscoveredArtifacts,
+    lease: Lease,
   ): Promise<{ message: string; created?: string }> {
     const proposal = proposeFreight(project, warehouse, spec.subscriptions, artifacts);
     if (!proposal.freight) return { message: `no Freight: ${proposal.reason}` };
@@ -404,6 +431,7 @@ export class WarehouseController {
       const [created] = await this.#options.service.apply({
         mode: 'create',
         actor: 'system:warehouse-controller',
+        fence: lease,
         documents: [
           {
             ...proposal.freight,
@@ -419,26 +447,6 @@ export class WarehouseController {
     } catch (err) {
       if (isGantryError(err, 'AlreadyExists')) return { message: 'Freight exists already' };
       throw err;
-    }
-  }
-
-  async #lease(key: string): Promise<boolean> {
-    const got = await this.#options.store.acquireLease(
-      leaseName(key),
-      this.#options.replicaId,
-      this.#leaseTtlMs,
-    );
-    if (got) this.#held.add(key);
-    else this.#held.delete(key);
-    return got;
-  }
-
-  async #renewLeases(): Promise<void> {
-    for (const key of this.#held) {
-      const renewed = await this.#options.store
-        .acquireLease(leaseName(key), this.#options.replicaId, this.#leaseTtlMs)
-        .catch(() => true);
-      if (!renewed) this.#held.delete(key);
     }
   }
 }

@@ -31,6 +31,7 @@ import type { Nudges } from './nudges.js';
 import { WorkDir } from './work-dir.js';
 import { linkSignals } from '../abort-signals.js';
 import { yieldToEventLoop } from '../event-loop.js';
+import { elapsedSeconds, type Metrics } from '../metrics/metrics.js';
 
 /** A Promotion as the runner needs it: its (inflated) steps and what it promotes. */
 export interface PromotionWork {
@@ -93,6 +94,8 @@ export interface RunnerDeps {
   ): Promise<void>;
   /** Changes a Freight's alias (set-freight-alias), answering the previous one. */
   setFreightAlias?(project: string, name: string, alias: string): Promise<{ previous: string }>;
+  /** Where steps' outcomes and retried errors are reported (never in plan mode). */
+  metrics?: Pick<Metrics, 'stepFinished' | 'promotionRetryableError'> | undefined;
 }
 
 export interface RunOptions {
@@ -218,6 +221,7 @@ export async function runPromotion(
       .some((m) => (m.status === 'Failed' || m.status === 'Errored') && !m.continueOnError);
     // Linked, not AbortSignal.any: the sources outlive the step (abort-signals.ts).
     const link = options.interrupt ? linkSignals([options.signal, options.interrupt]) : undefined;
+    const stepStarted = Date.now();
     const outcome = await runStep(step, alias, meta, {
       work,
       deps,
@@ -236,6 +240,13 @@ export async function runPromotion(
       return finish(status, work, deps, options, workPath, 'Aborted', 'aborted');
     }
     meta.finishedAt = formatTimestamp(deps.now());
+    if (!options.plan && ['Succeeded', 'Failed', 'Errored'].includes(meta.status))
+      deps.metrics?.stepFinished(
+        work.project,
+        step.uses ?? '',
+        meta.status,
+        elapsedSeconds(meta.startedAt, stepStarted, Date.now()),
+      );
     if (outcome.healthCheck && (meta.status as string) === 'Succeeded') {
       // Re-running a step after a restart must not register its check twice.
       const checks = (status.healthChecks ??= []);
@@ -479,6 +490,7 @@ async function runStep(
         : !isExprError(err) && !isGantryError(err, 'Invalid');
       meta.errorCount = (meta.errorCount ?? 0) + 1;
       if (!transient || meta.errorCount >= threshold) return errored(meta, err, run.log);
+      if (!options.plan) deps.metrics?.promotionRetryableError(run.work.project);
       run.log(`attempt ${meta.errorCount} of ${threshold} failed, retrying: ${describe(err)}`);
       meta.message = describe(err);
       await options.save(run.status);

@@ -102,6 +102,15 @@ export interface StepDefinition<Schema extends z.ZodType = z.ZodType> {
   /** How long the step may keep returning Running (ms); 0 for no limit. */
   defaultTimeoutMs?: number;
   run(context: StepContext, config: z.output<Schema>): Promise<StepOutcome>;
+  /**
+   * Why running the step a second time could repeat an outside effect (an http POST), judged
+   * from its config as written, expressions unevaluated (an expression where the answer
+   * depends on it counts as unsafe); undefined when repeating it is safe, which is the rule:
+   * steps are written to be idempotent against the outside (git-push of the same content
+   * pushes nothing, git-open-pr finds the pull request it opened). A Promotion interrupted
+   * during or after such a step is not run again when it resumes: it fails, saying so.
+   */
+  unsafeToRepeat?(config: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 /** Declares a step with its config type inferred from the schema. */

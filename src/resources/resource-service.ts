@@ -19,6 +19,7 @@ import { createUlidGenerator } from '../ids/ulid.js';
 import { inputError, notAllowedError, notFoundError, type FieldIssue } from '../errors.js';
 import type {
   ListJsonResult,
+  Lease,
   ListOptions,
   ListResult,
   Store,
@@ -77,6 +78,8 @@ export interface ApplyRequest {
    * Absent for the server's own Freight, which comes from discovery.
    */
   freightSources?: FreightSourceMode | undefined;
+  /** A controller's write under a lease (Store WriteOptions.fence). Absent for users' writes. */
+  fence?: Lease | undefined;
 }
 
 export interface AppliedObject {
@@ -220,6 +223,7 @@ export class ResourceService {
       if (index > 0) await yieldToEventLoop();
       const results = await this.#store.write(this.#withAudit(chunk, request), {
         dryRun: request.dryRun,
+        fence: request.fence,
       });
       let offset = 0;
       for (const p of chunk) {

@@ -9,6 +9,7 @@ import { silentLogger } from '../logger.js';
 import { ResourceService } from '../resources/resource-service.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createApp } from './app.js';
+import { unavailableError } from '../errors.js';
 import { bearer, testAuth } from '../../test/auth-fixtures.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
@@ -128,6 +129,23 @@ describe('HTTP API', () => {
     expect(await json(gone)).toEqual({
       error: { code: 'NotFound', message: 'Stage "dev" in project "demo" not found' },
     });
+  });
+
+  it('answers 503 with Retry-After while the store is unavailable, and recovers with it', async () => {
+    const away = () => Promise.reject(unavailableError('the store is unavailable (test)'));
+    Object.assign(store, { list: away, listJson: away, get: away });
+    try {
+      const response = await send('GET', '/v1/projects/demo/stages');
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect((await json(response)).error).toEqual({
+        code: 'Unavailable',
+        message: 'the store is unavailable (test)',
+      });
+    } finally {
+      for (const method of ['list', 'listJson', 'get']) Reflect.deleteProperty(store, method);
+    }
+    expect((await send('GET', '/v1/projects/demo/stages')).status).toBe(200);
   });
 
   it('answers bad requests with one error shape naming the problem', async () => {

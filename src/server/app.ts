@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { isGantryError, notFoundError } from '../errors.js';
+import { isGantryError, notFoundError, unavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import type { Store } from '../store/store.js';
@@ -30,12 +30,18 @@ import type { Authorizer } from '../auth/authorizer.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authentication, requestGuard, type RequestGuardOptions } from './auth-middleware.js';
-import { RouteGuard, type GuardedRoute } from './guarded-routes.js';
+import { RouteGuard, type GuardedRoute, type RouteAccess } from './guarded-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerOidcRoutes } from './routes/oidc-routes.js';
 import type { SingleSignOn } from '../auth/oidc/single-sign-on.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { noMetrics, type Metrics, type MetricsExposition } from '../metrics/metrics.js';
+import { httpMetrics } from './http-metrics.js';
+import { readinessCheck, type ReadinessReport } from './readiness.js';
+
+/** Seconds a client is told to wait before retrying while the store is unavailable. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 export interface AppOptions {
   service: ResourceService;
@@ -64,6 +70,17 @@ export interface AppOptions {
   uiDir?: string | undefined;
   /** How browsers reach this server (`--external-url`): the single sign-on redirect URI's base. */
   externalUrl?: string | undefined;
+  /** Where requests are reported (default: nowhere). */
+  metrics?: Metrics | undefined;
+  /** What `GET /metrics` serves; without it, `/metrics` answers 404. */
+  exposition?: MetricsExposition | undefined;
+  /**
+   * `--metrics-public`: `/metrics` without credentials, for a Prometheus inside the network.
+   * Otherwise it needs a cluster-wide read right (metrics name projects).
+   */
+  metricsPublic?: boolean | undefined;
+  /** What `/readyz` asks (default: the store answers within 2 s). */
+  readiness?: (() => Promise<ReadinessReport>) | undefined;
   /** Who is asking and what they may do: every route goes through these. */
   auth: {
     authenticator: Authenticator;
@@ -77,6 +94,23 @@ export interface AppOptions {
     sso?: SingleSignOn | undefined;
   };
 }
+
+/**
+ * `/metrics` names projects and Stages: by default it needs a cluster-wide read right (a
+ * system role such as kargo-admin or kargo-viewer; a project role does not suffice).
+ */
+const METRICS_ACCESS: RouteAccess = {
+  kind: 'check',
+  requests: () => [
+    { verb: 'list', resource: 'stages' },
+    { verb: 'list', resource: 'promotions' },
+  ],
+};
+
+const PUBLIC_METRICS: RouteAccess = {
+  kind: 'public',
+  why: 'metrics for a Prometheus inside the network (--metrics-public)',
+};
 
 /** The app and every route it serves with what the route needs (for the route audit test). */
 export interface Api {
@@ -101,12 +135,26 @@ export function createApi(options: AppOptions): Api {
     authorizer: options.auth.authorizer,
     audit: options.auth.audit,
   };
+  app.use('*', httpMetrics(options.metrics ?? noMetrics));
   app.use('*', requestLimits({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
   app.use('*', requestGuard(options.auth.requestGuard));
   app.use('*', authentication(options.auth.authenticator));
   routes.get('/healthz', { kind: 'public', why: 'liveness probe' }, (c) =>
     c.json({ status: 'ok' }),
   );
+  const readiness = options.readiness ?? readinessCheck({ store: options.store });
+  routes.get('/readyz', { kind: 'public', why: 'readiness probe' }, async (c) => {
+    const report = await readiness();
+    if (report.ready) return c.json({ status: 'ready', checks: report.checks });
+    const { status, body } = errorResponse(unavailableError(`not ready: ${report.reason}`));
+    c.header('Retry-After', String(report.retryAfterSeconds));
+    return c.json(body, status);
+  });
+  routes.get('/metrics', options.metricsPublic ? PUBLIC_METRICS : METRICS_ACCESS, async (c) => {
+    const exposition = options.exposition;
+    if (!exposition) throw notFoundError('metrics are not served by this server');
+    return c.body(await exposition.exposition(), 200, { 'content-type': exposition.contentType });
+  });
   routes.get('/v1/version', { kind: 'authenticated' }, (c) =>
     c.json({ version: gantryVersion(), store: options.storeKind }),
   );
@@ -140,6 +188,8 @@ export function createApi(options: AppOptions): Api {
         error: err,
       });
     const { status, body } = errorResponse(err);
+    // The store away (a database restart): the client should come back, soon.
+    if (status === 503) c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     return c.json(body, status);
   });
   return { app, routes: routes.routes };

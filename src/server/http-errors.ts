@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   NotFound: 404,
   AlreadyExists: 409,
   Conflict: 409,
+  LeaseLost: 409,
   Expired: 410,
   TooLarge: 413,
   Internal: 500,

@@ -84,6 +84,7 @@ function concrete(path: string): string {
 /** Routes any caller may reach without credentials, each for a stated reason. */
 const PUBLIC = [
   'GET /healthz',
+  'GET /readyz',
   'GET /v1/auth/config',
   'POST /v1/auth/login',
   'GET /v1/auth/oidc/login',
@@ -94,6 +95,9 @@ const PUBLIC = [
 
 /** Shared definitions every signed-in caller may read (no project's data). */
 const SHARED = /^\/v1\/cluster(promotiontasks|analysistemplates)/;
+
+/** Reads across every project that need a cluster-wide right: a project role never suffices. */
+const CLUSTER_READS = ['GET /metrics'];
 
 describe('every route goes through the one authorization decision', () => {
   let store: SqliteStore;
@@ -240,7 +244,9 @@ describe('every route goes through the one authorization decision', () => {
       if (route.access.kind !== 'check' && route.access.kind !== 'per-object') continue;
       if (route.method === 'GET' && SHARED.test(route.path)) continue;
       const readsPipeline =
-        (route.method === 'GET' && !/secrets|tokens/.test(route.path)) ||
+        (route.method === 'GET' &&
+          !/secrets|tokens/.test(route.path) &&
+          !CLUSTER_READS.includes(`${route.method} ${route.path}`)) ||
         route.path.endsWith('/expressions');
       const response = await call(route, bearer(viewer));
       if (readsPipeline) {

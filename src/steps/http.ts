@@ -266,6 +266,14 @@ export const httpStep = defineStep({
   capabilities: ['http'],
   // Kargo registers the http step without one: its registry's default, 1.
   defaultErrorThreshold: 1,
+  // RFC 9110 §9.2.2: GET, HEAD, PUT and DELETE may be sent again; POST and PATCH may not.
+  unsafeToRepeat(config) {
+    const method = config.method ?? 'GET';
+    if (typeof method === 'string' && /^(GET|HEAD|PUT|DELETE)$/.test(method)) return undefined;
+    return typeof method === 'string' && !method.includes('${{')
+      ? `http ${method} is not safe to send twice`
+      : 'http with a method chosen by an expression may not be safe to send twice';
+  },
   async run(context, config: HttpConfig) {
     const method = config.method ?? 'GET';
     let url: URL;

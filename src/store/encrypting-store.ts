@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { Resource, StoredResource } from '../api/resource.js';
 import { GantryError, isGantryError } from '../errors.js';
 import type {
+  Lease,
   ListJsonResult,
   ListOptions,
   ListResult,
@@ -114,12 +115,16 @@ export class EncryptingStore implements Store {
     return this.#inner.currentResourceVersion();
   }
 
-  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     return this.#inner.acquireLease(name, holder, ttlMs);
   }
 
-  releaseLease(name: string, holder: string): Promise<void> {
-    return this.#inner.releaseLease(name, holder);
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    return this.#inner.renewLease(lease, ttlMs);
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return this.#inner.releaseLease(lease);
   }
 
   close(): Promise<void> {

@@ -180,9 +180,16 @@ export class EventFeed {
   }
 
   #start(): Promise<void> {
-    this.#started ??= this.#history.currentResourceVersion().then((rv) => {
-      this.#cursor = rv;
-    });
+    this.#started ??= this.#history.currentResourceVersion().then(
+      (rv) => {
+        this.#cursor = rv;
+      },
+      (err: unknown) => {
+        // The store was away: the next subscriber tries again.
+        this.#started = undefined;
+        throw err;
+      },
+    );
     return this.#started;
   }
 

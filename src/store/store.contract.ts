@@ -32,6 +32,15 @@ const project = (name: string): Resource => ({
   metadata: { name },
 });
 
+/** Polls `check` until it returns a value (leases run out by the store's clock). */
+async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -635,20 +644,97 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     });
 
     it('grants a lease to one holder at a time until it is released or runs out', async () => {
-      expect(await store.acquireLease('stage/demo/dev', 'replica-a', 60_000)).toBe(true);
-      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBe(false);
+      const a = await store.acquireLease('stage/demo/dev', 'replica-a', 60_000);
+      expect(a).toMatchObject({ name: 'stage/demo/dev', holder: 'replica-a' });
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBeUndefined();
       // The holder renews; other leases are independent.
-      expect(await store.acquireLease('stage/demo/dev', 'replica-a', 60_000)).toBe(true);
-      expect(await store.acquireLease('stage/demo/prod', 'replica-b', 60_000)).toBe(true);
+      expect(await store.renewLease(a!, 60_000)).toBe(true);
+      const prod = await store.acquireLease('stage/demo/prod', 'replica-b', 60_000);
+      expect(prod?.holder).toBe('replica-b');
       // Only the holder can release.
-      await store.releaseLease('stage/demo/dev', 'replica-b');
-      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBe(false);
-      await store.releaseLease('stage/demo/dev', 'replica-a');
-      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 50)).toBe(true);
-      // A lease nobody renews runs out.
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      expect(await store.acquireLease('stage/demo/dev', 'replica-a', 60_000)).toBe(true);
-      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBe(false);
+      await store.releaseLease({ ...a!, holder: 'replica-b' });
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBeUndefined();
+      await store.releaseLease(a!);
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 1)).toBeDefined();
+      // A lease nobody renews runs out (1 ms), and then anyone may take it.
+      const taken = await until(() => store.acquireLease('stage/demo/dev', 'replica-a', 60_000));
+      expect(taken.holder).toBe('replica-a');
+      expect(await store.acquireLease('stage/demo/dev', 'replica-b', 60_000)).toBeUndefined();
+    });
+
+    it('hands out a larger epoch with every take, and never renews a lease taken since', async () => {
+      const first = (await store.acquireLease('stage/demo/qa', 'replica-a', 60_000))!;
+      const other = (await store.acquireLease('gc/demo', 'replica-a', 60_000))!;
+      expect(other.epoch).toBeGreaterThan(first.epoch);
+      // Renewal keeps the epoch; taking again (a restarted replica) makes a new one.
+      expect(await store.renewLease(first, 60_000)).toBe(true);
+      const again = (await store.acquireLease('stage/demo/qa', 'replica-a', 60_000))!;
+      expect(again.epoch).toBeGreaterThan(other.epoch);
+      expect(await store.renewLease(first, 60_000)).toBe(false);
+      // Another replica took it and gave it back: the first take stays lost, and even the
+      // same holder's stale take cannot release the new one.
+      await store.releaseLease(again);
+      const b = (await store.acquireLease('stage/demo/qa', 'replica-b', 60_000))!;
+      await store.releaseLease(b);
+      expect(await store.renewLease(again, 60_000)).toBe(false);
+      const c = (await store.acquireLease('stage/demo/qa', 'replica-c', 60_000))!;
+      await store.releaseLease(again);
+      expect(await store.renewLease(c, 60_000)).toBe(true);
+    });
+
+    it('commits a fenced write only while its lease is still the same take', async () => {
+      const lease = (await store.acquireLease('promotions/demo/dev', 'replica-a', 60_000))!;
+      const [created] = await store.write([{ op: 'create', object: stage('fenced') }], {
+        fence: lease,
+      });
+      expect(created!.outcome).toBe('created');
+      const before = await store.currentResourceVersion();
+      // Released and taken by another replica: the old holder's writes are refused, dry-run too.
+      await store.releaseLease(lease);
+      const taken = (await store.acquireLease('promotions/demo/dev', 'replica-b', 60_000))!;
+      for (const dryRun of [false, true]) {
+        const err = await errorOf(
+          store.write(
+            [
+              {
+                op: 'updateStatus',
+                key: { kind: 'Stage', namespace: 'demo', name: 'fenced' },
+                status: { message: 'stale' },
+              },
+            ],
+            { fence: lease, dryRun },
+          ),
+        );
+        expect(isGantryError(err, 'LeaseLost')).toBe(true);
+        expect((err as Error).message).toContain('promotions/demo/dev');
+      }
+      expect(await store.currentResourceVersion()).toBe(before);
+      expect(
+        (await store.get({ kind: 'Stage', namespace: 'demo', name: 'fenced' }))?.status,
+      ).toBeUndefined();
+      // A fence naming a lease that never existed is refused as well.
+      expect(
+        isGantryError(
+          await errorOf(
+            store.write([{ op: 'create', object: stage('never') }], {
+              fence: { name: 'nobody', holder: 'replica-a', epoch: 1 },
+            }),
+          ),
+          'LeaseLost',
+        ),
+      ).toBe(true);
+      // The new holder writes.
+      const [updated] = await store.write(
+        [
+          {
+            op: 'updateStatus',
+            key: { kind: 'Stage', namespace: 'demo', name: 'fenced' },
+            status: { message: 'fresh' },
+          },
+        ],
+        { fence: taken },
+      );
+      expect(updated!.object!.status).toEqual({ message: 'fresh' });
     });
   });
 }

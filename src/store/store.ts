@@ -29,14 +29,30 @@ export interface Store {
   /** The newest resourceVersion committed. */
   currentResourceVersion(): Promise<string>;
   /**
-   * Takes, or renews, the lease `name` for `holder` for `ttlMs`; false while another holder's
-   * lease has not run out. Replicas sharing a store divide work with leases (one replica runs
-   * a Stage's Promotions). Expiry is judged by the store's clock, so replicas' clocks may differ.
+   * Takes the lease `name` for `holder` for `ttlMs` when it is free, released or run out (or
+   * already `holder`'s: a restarted replica takes its leases back at once); undefined while
+   * another holder's lease has not run out. Every take hands out a new epoch, larger than any
+   * before it, for any lease: the fencing token that `WriteOptions.fence` carries. Replicas
+   * sharing a store divide work with leases (one replica runs a Stage's Promotions). Expiry is
+   * judged by the store's clock, so replicas' clocks may differ.
    */
-  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
-  /** Gives the lease up, if `holder` has it, so another replica need not wait for it to run out. */
-  releaseLease(name: string, holder: string): Promise<void>;
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined>;
+  /**
+   * Extends the lease for `ttlMs` from now if it is still this one (same holder, same epoch),
+   * even if it ran out meanwhile and nobody took it; false once another take happened, even if
+   * that holder gave it up since: renewal never silently re-takes a lease.
+   */
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if it is still this one, so another replica need not wait for it to run out. */
+  releaseLease(lease: Lease): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A lease as taken: `epoch` identifies this take of it (a fencing token). */
+export interface Lease {
+  name: string;
+  holder: string;
+  epoch: number;
 }
 
 export interface ListOptions {
@@ -66,6 +82,13 @@ export interface ListResult {
 export interface WriteOptions {
   /** Plan and check everything, then roll back: nothing is stored and no event is sent. */
   dryRun?: boolean | undefined;
+  /**
+   * Write on behalf of this lease: the write commits only while the lease is still this take
+   * (same holder and epoch), checked inside the write's transaction, so a replica that lost
+   * its lease (paused past it, cut off) can never overwrite what the new holder did. Otherwise
+   * it fails with LeaseLost and changes nothing.
+   */
+  fence?: Lease | undefined;
 }
 
 /**

@@ -43,4 +43,22 @@ export const postgresMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'lease epochs (fencing tokens)',
+    statements: [
+      `ALTER TABLE leases ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0`,
+      `CREATE SEQUENCE lease_epochs`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'provisional versions (a write takes its final versions in its last statement)',
+    statements: [
+      // A write stores its rows and events under versions from its own slot (see
+      // PostgresStore.write) and renumbers them by version when it takes the real ones.
+      `CREATE INDEX resources_by_rv ON resources (rv)`,
+      `CREATE SEQUENCE provisional_version_slots MAXVALUE 268435455 CYCLE`,
+    ],
+  },
 ];

@@ -45,6 +45,14 @@ export const sqliteMigrations: Migration[] = [
   },
   {
     version: 3,
+    name: 'lease epochs (fencing tokens)',
+    statements: [
+      `ALTER TABLE leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE store_state ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0`,
+    ],
+  },
+  {
+    version: 4,
     name: 'Freight by alias',
     // Finding a Freight by its alias (admission's uniqueness check, a new alias's candidate)
     // reads one index entry, not every Freight of the project. Queries must spell the

@@ -3,11 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ObjectKey, StoredResource } from '../../api/resource.js';
+import { leaseLostError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
 import { ObjectCache } from '../object-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
+  Lease,
   ListJsonResult,
   ListOptions,
   ListResult,
@@ -125,6 +127,7 @@ export class SqliteStore implements Store {
   write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     try {
       const run = this.#db.transaction(() => {
+        if (options.fence) this.#checkFence(options.fence);
         const state = this.#state();
         const plan = planWrites(ops, {
           snapshot: this.#snapshot,
@@ -186,22 +189,52 @@ export class SqliteStore implements Store {
     return Promise.resolve(String(this.#state().rv));
   }
 
-  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
-  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const now = this.#now().getTime();
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
+    const take = this.#db.transaction((): Lease | undefined => {
+      const now = this.#now().getTime();
+      const row = this.#stmt('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as
+        { holder: string; expires_at: number } | undefined;
+      if (row && row.holder !== '' && row.holder !== holder && row.expires_at > now) return;
+      this.#stmt('UPDATE store_state SET lease_epoch = lease_epoch + 1 WHERE id = 1').run();
+      const { lease_epoch: epoch } = this.#stmt(
+        'SELECT lease_epoch FROM store_state WHERE id = 1',
+      ).get() as { lease_epoch: number };
+      this.#stmt(
+        `INSERT INTO leases (name, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, epoch = excluded.epoch`,
+      ).run(name, holder, now + ttlMs, epoch);
+      return { name, holder, epoch };
+    });
+    return Promise.resolve(take.immediate());
+  }
+
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
     const { changes } = this.#stmt(
-      `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-       WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
-    ).run(name, holder, now + ttlMs, now);
+      'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
+    ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch);
     return Promise.resolve(changes === 1);
   }
 
-  releaseLease(name: string, holder: string): Promise<void> {
-    this.#stmt('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  releaseLease(lease: Lease): Promise<void> {
+    // The row stays (holder '' means free): epochs only grow, so a stale holder can never
+    // match a later take.
+    this.#stmt(
+      `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
+    ).run(lease.name, lease.holder, lease.epoch);
     return Promise.resolve();
   }
 
+  /** Throws LeaseLost unless `fence` is still the lease's current take. */
+  #checkFence(fence: Lease): void {
+    const row = this.#stmt('SELECT holder, epoch FROM leases WHERE name = ?').get(fence.name) as
+      { holder: string; epoch: number } | undefined;
+    if (row?.holder !== fence.holder || row.epoch !== fence.epoch)
+      throw leaseLostError(
+        `the lease "${fence.name}" was taken by another replica since this one took it (epoch ${fence.epoch}); the write was refused`,
+      );
+  }
+
+  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
   compact(): void {
     const state = this.#state();
     const horizon = state.rv - this.#historyLimit;
@@ -364,7 +397,7 @@ function jsonPathForKey(key: string): string {
 
 /**
  * The SQL reading one label of a row. The alias label is spelled in the statement, so that its
- * expression index (`resources_by_alias`, migration 3) is used; any other key is bound
+ * expression index (`resources_by_alias`, migration 4) is used; any other key is bound
  * (`labelParams`), so users' selectors never add prepared statements.
  */
 function labelExpression(key: string): string {
