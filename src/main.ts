@@ -60,6 +60,7 @@ import { ensureInitialAdmin, INITIAL_ADMIN_TOKEN_FILE } from './auth/initial-adm
 import { Sessions } from './auth/sessions.js';
 import { connectOidc } from './auth/oidc/connect-oidc.js';
 import { AuditLog } from './audit/audit-log.js';
+import { linkSignals } from './abort-signals.js';
 import { MeteredStore } from './metrics/metered-store.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 
@@ -171,13 +172,20 @@ export async function startGantry(
               now: () => new Date(),
             })
           ).versions ?? [],
-        commit: async (project, sub, id) =>
-          lookUpCommit(repositories, sub.repoURL, id, {
-            credentials: await credentials(project, sub.repoURL, 'git'),
-            // A repository that does not answer must not hold the request for long.
-            signal: AbortSignal.any([shutdown.signal, AbortSignal.timeout(30_000)]),
-            insecure: sub.insecureSkipTLSVerify,
-          }),
+        commit: async (project, sub, id) => {
+          // A repository that does not answer must not hold the request for long. Linked, not
+          // AbortSignal.any over the server's lifetime signal, once per request (abort-signals.ts).
+          const link = linkSignals([shutdown.signal], { timeoutMs: 30_000 });
+          try {
+            return await lookUpCommit(repositories, sub.repoURL, id, {
+              credentials: await credentials(project, sub.repoURL, 'git'),
+              signal: link.signal,
+              insecure: sub.insecureSkipTLSVerify,
+            });
+          } finally {
+            link.dispose();
+          }
+        },
       },
     });
     const logs = new PromotionLogs(config.dataDir);

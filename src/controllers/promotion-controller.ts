@@ -36,6 +36,7 @@ import {
   promotionWork,
   stageStatusAfterPromotion,
 } from './stage-promotion-status.js';
+import { linkSignals } from '../abort-signals.js';
 
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
 
@@ -423,6 +424,8 @@ export class PromotionController {
     );
     let latest = promotion;
     const began = Date.now();
+    // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
+    const interrupt = linkSignals([this.#stop.signal, held.lost]);
     const result = await runPromotion(
       { ...promotionWork(promotion, freight, stage), uiBaseUrl: this.#options.uiBaseUrl?.() },
       {
@@ -449,7 +452,7 @@ export class PromotionController {
         status: { ...previous, freight: reference },
         secrets,
         signal: controller.signal,
-        interrupt: AbortSignal.any([this.#stop.signal, held.lost]),
+        interrupt: interrupt.signal,
         nudges,
         save: async (status) => {
           latest = await this.#writePromotionStatus(store, latest, status);
@@ -457,7 +460,7 @@ export class PromotionController {
           marker.write(latest.metadata.resourceVersion);
         },
       },
-    );
+    ).finally(() => interrupt.dispose());
     logger.info('promotion finished', {
       project,
       promotion: promotion.metadata.name,

@@ -13,6 +13,7 @@ import { followChanges } from './follow-changes.js';
 import { RetryBackoff } from './retry-backoff.js';
 import type { Store } from '../store/store.js';
 import { updateStatus } from '../store/update-status.js';
+import { createYielder } from '../event-loop.js';
 
 const READY = 'Ready';
 
@@ -129,7 +130,10 @@ export class StageReferencesController {
     ]);
     const stageNames = new Set(stages.items.map((s) => s.metadata.name));
     const warehouseNames = new Set(warehouses.items.map((w) => w.metadata.name));
+    // 3,000 new Stages are 3,000 status writes: other requests go in between (event-loop.ts).
+    const tick = createYielder();
     for (const stage of stages.items) {
+      await tick();
       const problems = stageReferenceProblems(project, stage.spec as StageSpec, {
         warehouse: (name) => warehouseNames.has(name),
         stage: (name) => stageNames.has(name),

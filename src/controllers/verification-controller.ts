@@ -19,6 +19,7 @@ import {
 } from './stage-verification.js';
 import { updateStatus } from '../store/update-status.js';
 import { assessStage, type HealthChecker } from '../engine/stage-health.js';
+import { linkSignals } from '../abort-signals.js';
 
 /** Runs a Stage's verification (its AnalysisTemplates) for the Stage's current Freight. */
 export type RunVerification = (request: {
@@ -170,7 +171,9 @@ export class VerificationController {
     const fenced = fencedStore(store, held.lease);
     const controller = new AbortController();
     this.#running.set(key, { id, controller });
-    const signal = AbortSignal.any([controller.signal, this.#stop.signal, held.lost]);
+    // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
+    const link = linkSignals([controller.signal, this.#stop.signal, held.lost]);
+    const signal = link.signal;
     const latest = (stage.status as StageStatus | undefined)?.freightHistory?.[0]
       ?.verificationHistory?.[0];
     // Waiting for health keeps its start time, so writing the same wait again changes nothing.
@@ -243,6 +246,7 @@ export class VerificationController {
         await this.#options.onFailed?.(project, stage, { id, startTime, finishTime, ...outcome });
       this.#options.logger.info('stage verified', { stage: key, phase: outcome.phase });
     } finally {
+      link.dispose();
       if (this.#running.get(key)?.id === id) this.#running.delete(key);
       await this.#leases.release(leaseName);
     }

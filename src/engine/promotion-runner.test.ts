@@ -10,7 +10,8 @@ import { RepositoryCache } from '../git/repository-cache.js';
 import { BUILTIN_STEPS } from '../steps/index.js';
 import { runPromotion, type PromotionWork, type RunnerDeps } from './promotion-runner.js';
 import { defineStep, type StepDefinition } from './step.js';
-import { transientError } from './step-error.js';
+import { terminalError, transientError } from './step-error.js';
+import { TEXT_LIMITS } from '../api/bounded-text.js';
 
 const INSTANCE = readFileSync(
   new URL('../../examples/frontend/gitops/develop/frontend/instance.yaml', import.meta.url),
@@ -377,6 +378,63 @@ describe('runPromotion', () => {
     expect(result.phase).toBe('Succeeded');
     expect(server.git('gitops2', ['log', '-1', '--format=%s', 'main']).trim()).toBe(
       'Promote image from 1.2.1 to 1.2.2',
+    );
+  });
+
+  it('bounds a 1 MB step message, keeping its head and tail, in the status and the log', async () => {
+    const huge = `first words ${'z'.repeat(1024 * 1024)} last words`;
+    const loud = defineStep({
+      kind: 'loud',
+      description: 'test step',
+      configSchema: z.strictObject({ fail: z.boolean() }),
+      capabilities: [],
+      run: (_context, config) =>
+        config.fail
+          ? Promise.reject(terminalError(huge))
+          : Promise.resolve({ status: 'Succeeded', message: huge }),
+    });
+    const { result, saved, logs } = await run(
+      work([
+        { uses: 'loud', as: 'talk', config: { fail: false } },
+        { uses: 'loud', as: 'fail', config: { fail: true } },
+      ]),
+      deps([loud]),
+    );
+    expect(result.phase).toBe('Errored');
+    const max = TEXT_LIMITS.maxMessageBytes;
+    for (const text of [
+      result.message!,
+      result.stepExecutionMetadata![0]!.message!,
+      result.stepExecutionMetadata![1]!.message!,
+    ]) {
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(max);
+      expect(text).toMatch(/first words z+… \[[\d,]+ bytes cut\] …z+ last words$/);
+    }
+    expect(Math.max(...saved.map((s) => JSON.stringify(s).length))).toBeLessThan(4 * max);
+    expect(Math.max(...logs.map((line) => line.length))).toBeLessThan(2 * max);
+  });
+
+  it('fails a step whose output would make the outputs too large to store', async () => {
+    const big = defineStep({
+      kind: 'big-output',
+      description: 'test step',
+      configSchema: z.strictObject({ kib: z.number() }),
+      capabilities: [],
+      run: (_context, config) =>
+        Promise.resolve({ status: 'Succeeded', output: { data: 'o'.repeat(config.kib * 1024) } }),
+    });
+    const { result } = await run(
+      work([
+        { uses: 'big-output', as: 'small', config: { kib: 100 } },
+        { uses: 'big-output', as: 'large', config: { kib: 200 } },
+      ]),
+      deps([big]),
+    );
+    expect(result.phase).toBe('Errored');
+    expect(Object.keys(result.state ?? {})).toEqual(['small']);
+    expect(result.stepExecutionMetadata![1]).toMatchObject({ alias: 'large', status: 'Errored' });
+    expect(result.message).toMatch(
+      /^step "large" errored: the step's output is 200 KiB and the Promotion's step outputs may take at most 256 KiB together \(100 KiB used by earlier steps\)/,
     );
   });
 });

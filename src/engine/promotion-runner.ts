@@ -1,7 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { boundMessage, TEXT_LIMITS } from '../api/bounded-text.js';
 import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
+import { describeBytes } from '../api/input-limits.js';
 import { SecretSet } from '../api/secret-set.js';
 import { formatTimestamp } from '../api/timestamp.js';
 import { isGantryError } from '../errors.js';
@@ -27,6 +29,8 @@ import { parseStepConfig } from './step-config.js';
 import { isStepError, terminalError } from './step-error.js';
 import type { Nudges } from './nudges.js';
 import { WorkDir } from './work-dir.js';
+import { linkSignals } from '../abort-signals.js';
+import { yieldToEventLoop } from '../event-loop.js';
 import { elapsedSeconds, type Metrics } from '../metrics/metrics.js';
 
 /** A Promotion as the runner needs it: its (inflated) steps and what it promotes. */
@@ -182,6 +186,9 @@ export async function runPromotion(
   const state = status.state as Record<string, Record<string, unknown>>;
 
   for (let index = status.currentStep ?? 0; index < work.steps.length; index++) {
+    // Steps that finish without I/O (and store writes, synchronous underneath on SQLite) would
+    // otherwise run a whole Promotion in one turn of the event loop, holding every request.
+    await yieldToEventLoop();
     status.currentStep = index;
     const step = work.steps[index]!;
     const alias = step.as ?? `step-${index + 1}`;
@@ -212,6 +219,8 @@ export async function runPromotion(
     const earlierFailed = metas
       .slice(0, index)
       .some((m) => (m.status === 'Failed' || m.status === 'Errored') && !m.continueOnError);
+    // Linked, not AbortSignal.any: the sources outlive the step (abort-signals.ts).
+    const link = options.interrupt ? linkSignals([options.signal, options.interrupt]) : undefined;
     const stepStarted = Date.now();
     const outcome = await runStep(step, alias, meta, {
       work,
@@ -222,7 +231,8 @@ export async function runPromotion(
       workDir,
       log,
       environment,
-    });
+      signal: link?.signal ?? options.signal,
+    }).finally(() => link?.dispose());
     if (outcome === 'interrupted') return secrets.mask(status);
     if (outcome === 'aborted') {
       meta.status = 'Aborted';
@@ -362,6 +372,8 @@ export interface StepRun {
   workDir: WorkDir;
   log: (line: string) => void;
   environment: (extra?: Record<string, unknown>) => Environment;
+  /** Aborts when the Promotion is aborted or interrupted. */
+  signal: AbortSignal;
 }
 
 async function runStep(
@@ -396,9 +408,7 @@ async function runStep(
   const timeoutMs = step.retry?.timeout
     ? parseTimeout(step.retry.timeout)
     : (definition.defaultTimeoutMs ?? 0);
-  const signal = options.interrupt
-    ? AbortSignal.any([options.signal, options.interrupt])
-    : options.signal;
+  const signal = run.signal;
   let memo: unknown;
   for (;;) {
     if (options.interrupt?.aborted) return 'interrupted';
@@ -446,15 +456,16 @@ async function runStep(
             run.log,
           );
         }
-        if (outcome.message && outcome.message !== meta.message) {
+        if (outcome.message && boundMessage(outcome.message) !== meta.message) {
           // What it waits for, visible while it waits.
-          meta.message = outcome.message;
+          meta.message = boundMessage(outcome.message);
           await options.save(run.status);
         }
         const state = (run.status.state ??= {});
         if (outcome.output && JSON.stringify(outcome.output) !== JSON.stringify(state[alias])) {
           // What it has seen so far (Kargo keeps a running step's output too): the pull request
           // git-wait-for-pr waits on, for the UI, the CLI and the webhooks that wake it.
+          checkOutputsFit(state, alias, outcome.output);
           state[alias] = outcome.output;
           await options.save(run.status);
         }
@@ -467,8 +478,9 @@ async function runStep(
         );
         continue;
       }
+      if (outcome.output) checkOutputsFit(run.status.state ?? {}, alias, outcome.output);
       meta.status = outcome.status;
-      if (outcome.message) meta.message = outcome.message;
+      if (outcome.message) meta.message = boundMessage(outcome.message);
       return { output: outcome.output, healthCheck: outcome.healthCheck };
     } catch (err) {
       if (options.interrupt?.aborted) return 'interrupted';
@@ -497,9 +509,12 @@ async function sleepUnlessNudged(
   if (!nudges) return deps.sleep(ms, signal);
   const woken = new AbortController();
   const stop = nudges.subscribe(() => woken.abort());
+  // Once per poll, for as long as the step waits: linked, not AbortSignal.any (abort-signals.ts).
+  const link = linkSignals([signal, woken.signal]);
   try {
-    await deps.sleep(ms, AbortSignal.any([signal, woken.signal]));
+    await deps.sleep(ms, link.signal);
   } finally {
+    link.dispose();
     stop();
   }
 }
@@ -629,8 +644,28 @@ function errored(
 
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  // Bounded: a huge error must never make the status too large to store.
-  return message.length > 4_000 ? `${message.slice(0, 4_000)}… (truncated)` : message;
+  // Bounded: a huge error must never make the status too large to store (head and tail kept).
+  return boundMessage(message);
+}
+
+/**
+ * Step outputs are data later steps read, so they are never cut: a step whose output would
+ * take the Promotion's outputs past `TEXT_LIMITS.maxStepOutputsBytes` fails (terminally)
+ * instead of making the Promotion too large to store.
+ */
+function checkOutputsFit(
+  state: Record<string, unknown>,
+  alias: string,
+  output: Record<string, unknown>,
+): void {
+  const max = TEXT_LIMITS.maxStepOutputsBytes;
+  const own = Buffer.byteLength(JSON.stringify(output));
+  const others = Buffer.byteLength(JSON.stringify({ ...state, [alias]: undefined }));
+  if (own + others > max) {
+    throw terminalError(
+      `the step's output is ${describeBytes(own)} and the Promotion's step outputs may take at most ${describeBytes(max)} together (${describeBytes(others)} used by earlier steps): write large data to a file in the working directory and pass its path instead`,
+    );
+  }
 }
 
 async function finish(
@@ -643,7 +678,7 @@ async function finish(
   message: string | undefined,
 ): Promise<PromotionStatus> {
   status.phase = phase;
-  if (message) status.message = message;
+  if (message) status.message = boundMessage(message);
   status.finishedAt = formatTimestamp(deps.now());
   await options.save(status);
   // A plan's trees hold what its steps did (commits, tags, branches): never reused.

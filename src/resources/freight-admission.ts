@@ -1,6 +1,5 @@
 import { deepEqualJson } from '../api/canonical-json.js';
 import { ALIAS_LABEL } from '../api/labels.js';
-import { randomFreightAlias } from '../api/freight-alias.js';
 import { freightName } from '../api/freight-name.js';
 import { FREIGHT_CONTENT_FIELDS, type Freight } from '../api/freight.js';
 import { redactUrl } from '../api/redact-url.js';
@@ -21,24 +20,16 @@ export function admittedFreightName(freight: Freight): string {
 }
 
 /**
- * Fills the alias (kept, generated, or as given), mirrors it into the alias label, and
- * defaults `discoveredAt`.
+ * Fills the alias (as given, kept, or `newAlias()`: the caller checks a new one is free in the
+ * project), mirrors it into the alias label, and defaults `discoveredAt`.
  */
 export function defaultFreight(
   freight: Freight,
   existing: StoredResource | undefined,
-  options: { now: Date; takenAliases: Set<string>; random: () => number },
+  options: { now: Date; newAlias: () => string },
 ): Freight {
   const previous = existing as (StoredResource & Partial<Freight>) | undefined;
-  let alias = freight.alias || previous?.alias;
-  if (!alias) {
-    for (let attempt = 0; attempt < 50 && (!alias || options.takenAliases.has(alias)); attempt++) {
-      alias = randomFreightAlias(options.random);
-    }
-    if (!alias || options.takenAliases.has(alias)) {
-      alias = `${randomFreightAlias(options.random)}-${Math.floor(options.random() * 1000)}`;
-    }
-  }
+  const alias = freight.alias || previous?.alias || options.newAlias();
   const discoveredAt = freight.discoveredAt ?? previous?.discoveredAt ?? options.now.toISOString();
   return {
     ...freight,

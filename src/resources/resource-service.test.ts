@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGantryError, type GantryError } from '../errors.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { ListOptions } from '../store/store.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { ResourceService } from './resource-service.js';
+import { APPLY_CHUNK, ResourceService } from './resource-service.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const project = (name: string) => ({ apiVersion: api, kind: 'Project', metadata: { name } });
@@ -29,6 +30,17 @@ const freight = (tag: string, extra: Record<string, unknown> = {}) => ({
   images: [{ repoURL: 'ghcr.io/acme/web', tag, digest: `sha256:${tag.replace(/\./g, '')}` }],
   ...extra,
 });
+
+/** A deterministic stand-in for Math.random (mulberry32). */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 async function failure(promise: Promise<unknown>): Promise<GantryError> {
   try {
@@ -82,6 +94,43 @@ describe('ResourceService', () => {
       .filter((c) => c.object.kind === 'Freight')
       .map((c) => (c.object as { alias?: string }).alias);
     expect(new Set(aliases).size).toBe(2);
+  });
+
+  it('lets another writer through while it writes a large apply, in chunks', async () => {
+    await apply([project('demo'), warehouse()]);
+    const watching = new AbortController();
+    const events = store.watch({
+      fromResourceVersion: await store.currentResourceVersion(),
+      signal: watching.signal,
+    });
+    const stages = Array.from({ length: 3 * APPLY_CHUNK }, (_, index) => stage(`s${index}`));
+    const big = apply(stages);
+    // Another writer whose request arrives once the apply has begun writing.
+    const order: string[] = [];
+    let other: Promise<unknown> | undefined;
+    for await (const event of events) {
+      order.push(event.object.metadata.name);
+      if (!other) other = apply([warehouse('other', 'ghcr.io/acme/other')]);
+      if (order.length === stages.length + 1) break;
+    }
+    watching.abort();
+    await Promise.all([big, other]);
+    const otherAt = order.indexOf('other');
+    // It is written between two chunks of the apply, not after all of them.
+    expect(otherAt).toBeGreaterThan(0);
+    expect(otherAt).toBeLessThan(stages.length);
+    expect(otherAt % APPLY_CHUNK).toBe(0);
+  });
+
+  it('writes nothing of a large apply when one document is invalid', async () => {
+    await apply([project('demo'), warehouse()]);
+    const before = await store.currentResourceVersion();
+    const stages: unknown[] = Array.from({ length: 3 * APPLY_CHUNK }, (_, i) => stage(`s${i}`));
+    stages.push({ ...stage('bad'), spec: { requestedFreight: 'not a list' } });
+    const err = await failure(apply(stages));
+    expect(err.code).toBe('Invalid');
+    expect(err.issues?.[0]?.document).toBe(3 * APPLY_CHUNK);
+    expect(await store.currentResourceVersion()).toBe(before);
   });
 
   it('reports unchanged and configured on re-apply', async () => {
@@ -215,6 +264,47 @@ describe('ResourceService', () => {
       randomValues = [0, 0, 0.99, 0.99];
       const [second] = await apply([freight('1.0.1')]);
       expect(second?.object.alias).toMatch(/^zesty-[a-z]+$/);
+    });
+
+    it('looks up only the candidate alias, however many Freight the project has', async () => {
+      const lists: Array<{ kind: string; selector: unknown }> = [];
+      const counting = new Proxy(store, {
+        get(target, property, receiver) {
+          if (property === 'list')
+            return (kind: string, options?: ListOptions) => {
+              lists.push({ kind, selector: options?.labelSelector });
+              return target.list(kind, options);
+            };
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+      const counted = new ResourceService({
+        store: counting,
+        now: () => new Date(),
+        random: seeded(17),
+      });
+      const freightReads = async (tag: string) => {
+        lists.length = 0;
+        await counted.apply({ documents: [freight(tag)], mode: 'apply' });
+        return lists.filter((l) => l.kind === 'Freight');
+      };
+      const first = await freightReads('0.0.1');
+      // Many Freight present, each with its own alias.
+      await counted.apply({
+        documents: Array.from({ length: 300 }, (_, index) => freight(`1.0.${index}`)),
+        mode: 'apply',
+      });
+      expect((await store.list('Freight', { namespace: 'demo' })).items).toHaveLength(301);
+      const later = await freightReads('2.0.0');
+      // One read per candidate drawn (a clash is ~3% likely here; the seed makes it none),
+      // each by the alias label.
+      expect(first).toHaveLength(1);
+      expect(later).toHaveLength(1);
+      for (const read of [...first, ...later])
+        expect(read.selector).toEqual([
+          { key: 'kargo.akuity.io/alias', operator: 'In', values: [expect.any(String)] },
+        ]);
     });
 
     it('keeps an alias unique in the project', async () => {

@@ -1,4 +1,6 @@
 import type { Freight } from '../api/freight.js';
+import { randomFreightAlias } from '../api/freight-alias.js';
+import { createYielder, yieldToEventLoop, type Yielder } from '../event-loop.js';
 import { ALIAS_LABEL, FORCED_BY_ANNOTATION, SHARD_LABEL } from '../api/labels.js';
 import { kindInfo, kindOrder, type KindInfo } from '../api/kinds.js';
 import {
@@ -106,8 +108,10 @@ export interface ResourceServiceOptions {
 /**
  * The one way users' writes reach the store: validation against the kind's schema, Kargo's
  * defaults and admission rules (the project exists, Freight names and aliases, immutability),
- * then one atomic store write for the whole request. Nothing is written unless every document
- * is valid and admitted. Errors name the document and the field.
+ * then the store write: one atomic write for a request of up to `APPLY_CHUNK` documents, chunks
+ * that each commit for a larger one. Nothing is written unless every document is valid and
+ * admitted. Errors name the document and the field. Long requests yield to the event loop
+ * now and then (`createYielder`), so other requests are served meanwhile.
  */
 export class ResourceService {
   readonly #store: Store;
@@ -166,7 +170,8 @@ export class ResourceService {
       created = await this.#authorizeAll(request, request.authorize);
       request = withCreatorRoles(request, created, request.authorize.creator);
     }
-    const validated = this.#validateAll(request);
+    const tick = createYielder();
+    const validated = await this.#validateAll(request, tick);
     if (request.authorize) await this.#authorizeGrants(validated, request.authorize, created);
     const batch = new Map<string, Resource>();
     for (const { object } of validated) batch.set(mapKey(object), object);
@@ -182,6 +187,7 @@ export class ResourceService {
     // one Warehouse make one read, not 1,000).
     const existing = new Map<string, Promise<boolean>>();
     for (const [index, { object, info, warnings }] of validated.entries()) {
+      await tick();
       try {
         const ops = await this.#admit(object, info, index, request, batch, batchAliases);
         planned.push({
@@ -203,43 +209,32 @@ export class ResourceService {
         kindOrder(validated[a.index]!.object.kind) - kindOrder(validated[b.index]!.object.kind) ||
         a.index - b.index,
     );
-    const ops = planned.flatMap((p) => p.ops);
-    // The audit trail is written in the change's own transaction (one commit, not two): a
-    // record per possible outcome, each kept only if the write turns out to have it.
-    if (this.#audit && !request.dryRun) {
-      let offset = 0;
-      const records: WriteOp[] = [];
-      for (const p of planned) {
-        const index = offset + p.main;
-        const main = ops[index];
-        offset += p.ops.length;
-        if (main?.op !== 'create' && main?.op !== 'update' && main?.op !== 'apply') continue;
-        for (const outcome of ['created', 'configured'] as const)
-          if (main.op === 'apply' || (main.op === 'create') === (outcome === 'created'))
-            records.push(
-              this.#audit.op(auditEntryOf(main.object, outcome, request.actor), {
-                op: index,
-                outcome,
-              }),
-            );
-      }
-      ops.push(...records);
-    }
-    const results = await this.#store.write(ops, {
-      dryRun: request.dryRun,
-      fence: request.fence,
-    });
-
+    // Everything is validated and admitted: only now is anything written. A large apply is
+    // written in chunks that each commit (as kubectl applies object by object), so other
+    // writers and probes are served in between instead of waiting for one huge transaction.
     const byDocument = new Map<number, AppliedObject>();
-    let offset = 0;
-    for (const p of planned) {
-      const result = results[offset + p.main]!;
-      byDocument.set(p.index, {
-        outcome: result.outcome,
-        object: result.object!,
-        ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}),
+    const chunks =
+      request.dryRun || planned.length <= APPLY_CHUNK
+        ? [planned]
+        : Array.from({ length: Math.ceil(planned.length / APPLY_CHUNK) }, (_, index) =>
+            planned.slice(index * APPLY_CHUNK, (index + 1) * APPLY_CHUNK),
+          );
+    for (const [index, chunk] of chunks.entries()) {
+      if (index > 0) await yieldToEventLoop();
+      const results = await this.#store.write(this.#withAudit(chunk, request), {
+        dryRun: request.dryRun,
+        fence: request.fence,
       });
-      offset += p.ops.length;
+      let offset = 0;
+      for (const p of chunk) {
+        const result = results[offset + p.main]!;
+        byDocument.set(p.index, {
+          outcome: result.outcome,
+          object: result.object!,
+          ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}),
+        });
+        offset += p.ops.length;
+      }
     }
     return validated.map((_, index) => byDocument.get(index)!);
   }
@@ -258,7 +253,9 @@ export class ResourceService {
     const order = documents
       .map((document, index) => ({ document, index }))
       .sort((a, b) => kindOrder(kindOfRaw(a.document)) - kindOrder(kindOfRaw(b.document)));
+    const tick = createYielder();
     for (const { document } of order) {
+      await tick();
       const raw = document as {
         kind?: unknown;
         metadata?: { name?: unknown; namespace?: unknown };
@@ -451,24 +448,53 @@ export class ResourceService {
     return result!.object!;
   }
 
-  #validateAll(
+  /** The write of planned documents, with their audit records. */
+  #withAudit(planned: Array<{ ops: WriteOp[]; main: number }>, request: ApplyRequest): WriteOp[] {
+    const ops = planned.flatMap((p) => p.ops);
+    // The audit trail is written in the change's own transaction (one commit, not two): a
+    // record per possible outcome, each kept only if the write turns out to have it.
+    if (this.#audit && !request.dryRun) {
+      let offset = 0;
+      const records: WriteOp[] = [];
+      for (const p of planned) {
+        const index = offset + p.main;
+        const main = ops[index];
+        offset += p.ops.length;
+        if (main?.op !== 'create' && main?.op !== 'update' && main?.op !== 'apply') continue;
+        for (const outcome of ['created', 'configured'] as const)
+          if (main.op === 'apply' || (main.op === 'create') === (outcome === 'created'))
+            records.push(
+              this.#audit.op(auditEntryOf(main.object, outcome, request.actor), {
+                op: index,
+                outcome,
+              }),
+            );
+      }
+      ops.push(...records);
+    }
+    return ops;
+  }
+
+  async #validateAll(
     request: ApplyRequest,
-  ): Array<{ object: Resource; info: KindInfo; warnings: string[] }> {
+    tick: Yielder,
+  ): Promise<Array<{ object: Resource; info: KindInfo; warnings: string[] }>> {
     const issues: FieldIssue[] = [];
     const out: Array<{ object: Resource; info: KindInfo; warnings: string[] }> = [];
     const seen = new Map<string, number>();
-    request.documents.forEach((document, index) => {
+    for (const [index, document] of request.documents.entries()) {
+      await tick();
       const prepared = prepareDocument(document, request);
       const result = validateManifest(prepared);
       if (!result.ok) {
         issues.push(...result.issues.map((issue) => ({ ...issue, document: index })));
-        return;
+        continue;
       }
       const { object, info, warnings } = result;
       const metaIssue = scopeIssue(object, info);
       if (metaIssue) {
         issues.push({ ...metaIssue, document: index });
-        return;
+        continue;
       }
       if (!request.honorResourceVersion) delete object.metadata.resourceVersion;
       const key = mapKey(object);
@@ -479,11 +505,11 @@ export class ResourceService {
           path: 'metadata.name',
           message: `${describeDocument(object)} appears twice in this request (also document ${first + 1})`,
         });
-        return;
+        continue;
       }
       seen.set(key, index);
       out.push({ object, info, warnings });
-    });
+    }
     if (issues.length > 0) throw invalidDocuments(issues);
     return out;
   }
@@ -578,14 +604,14 @@ export class ResourceService {
           }
         }
         const name = existing ? existing.metadata.name : admittedFreightName(freight);
-        const taken =
-          freight.alias || fromStore
-            ? new Set<string>()
-            : new Set([...(await this.#takenAliases(namespace)), ...batchAliases]);
+        const generated =
+          freight.alias || (fromStore as Partial<Freight> | undefined)?.alias
+            ? undefined
+            : await this.#freeAlias(namespace, batchAliases);
         const defaulted = defaultFreight(
           { ...freight, metadata: { ...freight.metadata, name } },
           fromStore,
-          { now: this.#now(), takenAliases: taken, random: this.#random },
+          { now: this.#now(), newAlias: () => generated ?? randomFreightAlias(this.#random) },
         );
         if (defaulted.alias) batchAliases.add(defaulted.alias);
         // Once forced, always marked: a later apply of the manifest does not wash it off.
@@ -694,11 +720,28 @@ export class ResourceService {
     return warehouse?.spec as WarehouseSpec | undefined;
   }
 
-  async #takenAliases(namespace: string): Promise<Set<string>> {
-    const { items } = await this.#store.list('Freight', { namespace });
-    return new Set(
-      items.map((item) => item.metadata.labels?.[ALIAS_LABEL]).filter((a): a is string => !!a),
-    );
+  /**
+   * An alias no Freight of the project (nor of this request) has, in Kargo's style
+   * (`adjective-animal`). Like Kargo's admission webhook, it draws a candidate and looks only
+   * that one up by its label: a few store reads whatever the project's size. Once the ~10,000
+   * pairs grow crowded, a numeric suffix widens the space. The write still asserts uniqueness,
+   * so a concurrent writer taking the same alias meanwhile makes a Conflict, never a duplicate.
+   */
+  async #freeAlias(namespace: string, batchAliases: Set<string>): Promise<string> {
+    let candidate = '';
+    for (let attempt = 0; attempt < ALIAS_ATTEMPTS; attempt++) {
+      candidate = randomFreightAlias(this.#random);
+      if (attempt >= ALIAS_ATTEMPTS / 2)
+        candidate = `${candidate}-${Math.floor(this.#random() * 100_000)}`;
+      if (batchAliases.has(candidate)) continue;
+      const { items } = await this.#store.list('Freight', {
+        namespace,
+        labelSelector: [{ key: ALIAS_LABEL, operator: 'In', values: [candidate] }],
+        limit: 1,
+      });
+      if (items.length === 0) return candidate;
+    }
+    return candidate;
   }
 
   async #checkFreightUnused(key: ObjectKey): Promise<void> {
@@ -717,6 +760,15 @@ export class ResourceService {
     }
   }
 }
+
+/**
+ * Documents written in one transaction. An apply of more is written in chunks of this many,
+ * each committed (docs/api.md); smaller ones stay all-or-nothing.
+ */
+export const APPLY_CHUNK = 100;
+
+/** Candidate aliases drawn for one new Freight before giving up on finding a free one. */
+const ALIAS_ATTEMPTS = 10;
 
 function prepareDocument(document: unknown, request: ApplyRequest): unknown {
   if (!request.defaultProject || typeof document !== 'object' || document === null) return document;

@@ -1,8 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PromotionLogs } from '../engine/promotion-logs.js';
 import { sseReader } from '../../test/sse.js';
+import { until } from '../../test/in-process-cli.js';
 import { silentLogger } from '../logger.js';
 import { ResourceService } from '../resources/resource-service.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -359,6 +361,31 @@ describe('HTTP API', () => {
     );
     expect(await resumed.json()).toMatchObject({ type: 'MODIFIED', id: modified.id });
     await resumed.close();
+  });
+
+  it('leaves no listener on the shutdown signal after many requests and dropped watches', async () => {
+    await send('POST', '/v1/projects/demo/stages', stage('a'));
+    const baseline = getEventListeners(shutdown.signal, 'abort').length;
+    for (let index = 0; index < 50; index++) {
+      expect((await authed('/v1/projects/demo/stages')).status).toBe(200);
+      await send('PUT', '/v1/projects/demo/stages/a', {
+        ...stage('a'),
+        spec: { ...stage('a').spec, vars: [{ name: 'n', value: String(index) }] },
+      });
+      const dropping = new AbortController();
+      const events = sseReader(
+        (await authed('/v1/projects/demo/stages?watch=true', { signal: dropping.signal })).body!,
+      );
+      expect((await events.json()).type).toBe('ADDED');
+      await events.close();
+      dropping.abort();
+    }
+    // Each watch lets go of the shutdown signal once its stream has ended.
+    await until(
+      () => Promise.resolve(getEventListeners(shutdown.signal, 'abort').length <= baseline),
+      'the dropped watches to end',
+    );
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(baseline);
   });
 
   it('ends a watch on a compacted version with an Expired error event', async () => {

@@ -1,20 +1,37 @@
 import type { StoredResource } from '../api/resource.js';
 
+/** What a cache may hold (defaults: 50,000 objects, 128 MiB of their stored JSON). */
+export interface ObjectCacheLimits {
+  maxObjects: number;
+  /** Bytes of stored JSON (UTF-16 units, a fair proxy for the parsed objects' size). */
+  maxBytes: number;
+}
+
 /**
  * Parsed objects by key and version. Every change gives an object a new resourceVersion, so an
  * entry is valid exactly when its version matches the row just read: no invalidation is needed,
  * even with other replicas writing. Listing 10,000 unchanged objects then costs the SQL read and
  * no JSON parsing.
  *
+ * Bounded by count and by size, least recently used first out: a few huge objects (statuses
+ * near the 1.5 MiB limit) cannot make the cache hold gigabytes, and memory stays flat under
+ * sustained load. Objects larger than a tenth of the byte budget are parsed but not kept.
+ *
  * Cached objects are deeply frozen, because every caller shares them: code that tries to
  * change a stored object in place fails loudly instead of corrupting the cache.
  */
 export class ObjectCache {
-  readonly #entries = new Map<string, { rv: string; object: StoredResource }>();
-  readonly #capacity: number;
+  readonly #entries = new Map<string, { rv: string; object: StoredResource; bytes: number }>();
+  readonly #limits: ObjectCacheLimits;
+  #bytes = 0;
 
-  constructor(capacity = 50_000) {
-    this.#capacity = capacity;
+  constructor(limits: Partial<ObjectCacheLimits> = {}) {
+    this.#limits = { maxObjects: 50_000, maxBytes: 128 * 1024 * 1024, ...limits };
+  }
+
+  /** Objects and bytes held now. */
+  get size(): { objects: number; bytes: number } {
+    return { objects: this.#entries.size, bytes: this.#bytes };
   }
 
   /** The object at version `rv`, if it is cached (the caller then need not read its JSON). */
@@ -33,13 +50,24 @@ export class ObjectCache {
       return hit.object;
     }
     const object = deepFreeze(JSON.parse(body) as StoredResource);
-    this.#entries.delete(key);
-    this.#entries.set(key, { rv, object });
-    if (this.#entries.size > this.#capacity) {
+    this.#remove(key);
+    if (body.length <= this.#limits.maxBytes / 10) {
+      this.#entries.set(key, { rv, object, bytes: body.length });
+      this.#bytes += body.length;
+    }
+    while (this.#entries.size > this.#limits.maxObjects || this.#bytes > this.#limits.maxBytes) {
       const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+      if (oldest === undefined) break;
+      this.#remove(oldest);
     }
     return object;
+  }
+
+  #remove(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#bytes -= entry.bytes;
   }
 }
 

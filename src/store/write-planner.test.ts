@@ -93,10 +93,34 @@ describe('planWrites: object size', () => {
 
   it('holds status writes (controllers) to the same limit', () => {
     const refused = refusal([
-      { op: 'updateStatus', key, status: { message: 'x'.repeat(MAX_OBJECT) } },
+      { op: 'updateStatus', key, status: { history: ['x'.repeat(MAX_OBJECT)] } },
     ]);
     expect(refused.code).toBe('TooLarge');
     expect(refused.message).toContain('Stage "dev" in project "demo" would be');
+  });
+
+  it("bounds every message a status write carries, keeping each one's head and tail", () => {
+    const big = `why: ${'x'.repeat(MAX_OBJECT)} end`;
+    const { results } = plan([
+      {
+        op: 'updateStatus',
+        key,
+        status: {
+          message: big,
+          conditions: [{ type: 'Healthy', status: 'False', message: big }],
+          health: { message: big },
+        },
+      },
+    ]);
+    const status = results[0]!.object!.status as {
+      message: string;
+      conditions: Array<{ message: string }>;
+      health: { message: string };
+    };
+    for (const message of [status.message, status.conditions[0]!.message, status.health.message]) {
+      expect(Buffer.byteLength(message)).toBeLessThanOrEqual(4 * 1024);
+      expect(message).toMatch(/^why: x+… \[[\d,]+ bytes cut\] …x+ end$/);
+    }
   });
 
   it('bounds annotations together to 256 KiB, however they are written', () => {

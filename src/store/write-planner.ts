@@ -1,3 +1,4 @@
+import { boundStatusMessages } from '../api/bounded-text.js';
 import { deepEqualJson } from '../api/canonical-json.js';
 import { annotationsBytes, describeBytes, INPUT_LIMITS } from '../api/input-limits.js';
 import { formatTimestamp } from '../api/timestamp.js';
@@ -120,12 +121,13 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
       case 'updateStatus': {
         const before = requireExisting(current(op.key), op.key);
         checkPrecondition(op.key, before, op.resourceVersion);
-        if (deepEqualJson(before.status, op.status))
-          return { outcome: 'unchanged', object: before };
+        // Every writer's messages are bounded here, where all status writes pass (TEXT_LIMITS).
+        const status = boundStatusMessages(op.status);
+        if (deepEqualJson(before.status, status)) return { outcome: 'unchanged', object: before };
         rv += 1;
         const next: StoredResource = { ...withMeta(before, { resourceVersion: String(rv) }) };
-        if (op.status === undefined) delete next.status;
-        else next.status = structuredClone(op.status);
+        if (status === undefined) delete next.status;
+        else next.status = structuredClone(status);
         record(op.key, next, 'MODIFIED', next);
         return { outcome: 'configured', object: next };
       }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { Metric } from '../api/analysis-template.js';
 import { inputError } from '../errors.js';
-import { boundTail } from './bounded-text.js';
+import { boundTail } from '../api/bounded-text.js';
 import type { MeasureContext, MetricProvider, ProviderOutcome } from './metric-provider.js';
 
 export type JobMetric = NonNullable<Metric['provider']['job']>;

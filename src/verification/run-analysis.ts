@@ -4,7 +4,7 @@ import {
   type MetricResult,
 } from './analysis-run-status.js';
 import { assessRun } from './assess-run.js';
-import { boundHead } from './bounded-text.js';
+import { boundHead } from '../api/bounded-text.js';
 import { noOutboundHttp, type OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from './command-runner.js';
 import type { NamedTemplate } from './merge-templates.js';

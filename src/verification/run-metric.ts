@@ -1,6 +1,6 @@
 import type { Measurement, MetricResult } from './analysis-run-status.js';
 import { assessMetric, type MetricAssessment } from './assess-metric.js';
-import { boundHead, boundTail } from './bounded-text.js';
+import { boundHead, boundTail } from '../api/bounded-text.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import type { CommandRunner } from './command-runner.js';
 import { judgeResult, type Judgement } from './measurement-conditions.js';

@@ -51,4 +51,15 @@ export const sqliteMigrations: Migration[] = [
       `ALTER TABLE store_state ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0`,
     ],
   },
+  {
+    version: 4,
+    name: 'Freight by alias',
+    // Finding a Freight by its alias (admission's uniqueness check, a new alias's candidate)
+    // reads one index entry, not every Freight of the project. Queries must spell the
+    // expression exactly so (sqlite-store.ts, labelExpression).
+    statements: [
+      `CREATE INDEX resources_by_alias ON resources
+        (kind, namespace, json_extract(labels, '$."kargo.akuity.io/alias"'))`,
+    ],
+  },
 ];

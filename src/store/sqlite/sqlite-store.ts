@@ -23,6 +23,7 @@ import type {
 } from '../store.js';
 import { planWrites, type StoreSnapshot } from '../write-planner.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
+import { ALIAS_LABEL } from '../../api/labels.js';
 
 /** The subset of better-sqlite3 this store uses, described structurally. */
 interface SqliteStatement {
@@ -343,8 +344,8 @@ export class SqliteStore implements Store {
     findByLabel: (kind, namespace, label, value) =>
       (
         this.#stmt(
-          'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND json_extract(labels, ?) = ?',
-        ).all(kind, namespace, jsonPathForKey(label), value) as Row[]
+          `SELECT body FROM resources WHERE kind = ? AND namespace = ? AND ${labelExpression(label)} = ?`,
+        ).all(kind, namespace, ...labelParams(label), value) as Row[]
       ).map(parseBody),
   };
 
@@ -374,13 +375,24 @@ export class SqliteStore implements Store {
     const resourceVersion = String(this.#state().rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
+    // Equality requirements (`alias=quiet-quokka`) are filtered in SQL too, so finding one
+    // object by label parses no JSON in JavaScript; the page builder checks the whole selector.
+    const equal = (options.labelSelector ?? []).filter(
+      (r) => r.operator === 'In' && r.values.length === 1,
+    );
+    // A project's Freight by alias: its index, not the (namespace, name) order's.
+    const byAlias = byNamespace && equal.some((r) => r.key === ALIAS_LABEL);
     const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body' : "'' AS body"} FROM resources
+      ${byAlias ? 'INDEXED BY resources_by_alias' : ''}
       WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
+        ${equal.map((r) => `AND ${labelExpression(r.key)} = ?`).join(' ')}
         AND (namespace > ? OR (namespace = ? AND name > ?))
       ORDER BY namespace, name LIMIT ?`;
     for (;;) {
       const { namespace, name } = page.cursor;
       const params: unknown[] = byNamespace ? [kind, options.namespace] : [kind];
+      for (const requirement of equal)
+        params.push(...labelParams(requirement.key), requirement.values[0]);
       params.push(namespace, namespace, name, page.chunk);
       const rows = this.#stmt(sql).all(...params) as ListRow[];
       for (const row of rows) if (page.add(row)) return { page, resourceVersion };
@@ -475,4 +487,19 @@ function parseBody(row: Row): StoredResource {
 /** A JSON path selecting one object key, whatever characters it holds (`$."a.b/c"`). */
 function jsonPathForKey(key: string): string {
   return `$.${JSON.stringify(key)}`;
+}
+
+/**
+ * The SQL reading one label of a row. The alias label is spelled in the statement, so that its
+ * expression index (`resources_by_alias`, migration 4) is used; any other key is bound
+ * (`labelParams`), so users' selectors never add prepared statements.
+ */
+function labelExpression(key: string): string {
+  return key === ALIAS_LABEL
+    ? `json_extract(labels, '$."${ALIAS_LABEL}"')`
+    : 'json_extract(labels, ?)';
+}
+
+function labelParams(key: string): string[] {
+  return key === ALIAS_LABEL ? [] : [jsonPathForKey(key)];
 }
