@@ -127,6 +127,16 @@ describe.concurrent('promotion through a pull request, end to end', { timeout: 1
       for (const stage of ['dev', 'staging']) {
         const promoted = await cli(['promote', '--stage', stage, '--freight', freight, '--wait']);
         expect(promoted.code, promoted.err).toBe(0);
+        // Verified there after the promotion (as in Kargo): only then is it available downstream.
+        await until(async () => {
+          const stored = await gantry.store.get({
+            kind: 'Freight',
+            namespace: project,
+            name: freight,
+          });
+          return !!(stored?.status as { verifiedIn?: Record<string, unknown> } | undefined)
+            ?.verifiedIn?.[stage];
+        }, `the Freight verified in ${stage}`);
         expect(git.git(repository, ['show', `main:env/${stage}/kustomization.yaml`])).toContain(
           `newTag: ${TAG}`,
         );

@@ -100,6 +100,16 @@ describe('gantry describe', () => {
         .filter((p) => (p.spec as { stage: string }).stage === stage)
         .map((p) => (p.status as { phase?: string } | undefined)?.phase);
     await until(async () => (await phaseIn('dev')).includes('Succeeded'), 'dev promoted', 30);
+    // Verified in dev (after the promotion, as in Kargo): only then is it available to prod.
+    await until(
+      async () =>
+        (await gantry.store.list('Freight', { namespace: 'tell' })).items.some(
+          (f) =>
+            (f.status as { verifiedIn?: Record<string, unknown> } | undefined)?.verifiedIn?.dev,
+        ),
+      'the Freight verified in dev',
+      30,
+    );
     // Manual promotion of the first Freight to prod fails at its second step.
     const promoted = await cli(['promote', '--stage', 'prod', '--freight', 'first-freight']);
     expect(promoted.err).toBe('');

@@ -455,6 +455,11 @@ export class PromotionController {
         interrupt: interrupt.signal,
         nudges,
         save: async (status) => {
+          // The Stage and the Freight show the outcome before the Promotion does: whoever
+          // sees the Promotion finished (`promote --wait`) finds the Stage up to date, and a
+          // crash in between runs the last step again rather than losing the Stage's record.
+          if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase))
+            await this.#recordTerminal(store, promotion, reference, status);
           latest = await this.#writePromotionStatus(store, latest, status);
           // This working directory is now exactly as the stored status says (see planResume).
           marker.write(latest.metadata.resourceVersion);
@@ -472,21 +477,32 @@ export class PromotionController {
     marker.remove();
     const seconds = elapsedSeconds(result.startedAt, began, Date.now());
     this.#metrics.promotionFinished(project, spec.stage, result.phase ?? '', seconds);
+  }
+
+  /** Records a finished Promotion's outcome in its Stage and Freight (see `save` above). */
+  async #recordTerminal(
+    store: Store,
+    promotion: StoredResource,
+    reference: ReturnType<typeof freightReference>,
+    result: PromotionStatus,
+  ): Promise<void> {
+    const project = promotion.metadata.namespace ?? '';
+    const stage = (promotion.spec as { stage: string }).stage;
     // The hold is decided first and written with the outcome, in one status write: auto-
     // promotion must never see the new Freight without the hold that protects it.
     const hold =
       result.phase === 'Succeeded'
-        ? await this.#holdDecision(project, spec.stage, promotion, reference).catch(
-            (err: unknown) => {
-              logger.warn('could not decide the auto-promotion hold', { error: errorMessage(err) });
-              return undefined;
-            },
-          )
+        ? await this.#holdDecision(project, stage, promotion, reference).catch((err: unknown) => {
+            this.#options.logger.warn('could not decide the auto-promotion hold', {
+              error: errorMessage(err),
+            });
+            return undefined;
+          })
         : undefined;
     await this.#recordOutcome(
       store,
       project,
-      spec.stage,
+      stage,
       promotion.metadata.name,
       reference,
       result,

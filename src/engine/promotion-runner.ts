@@ -680,11 +680,13 @@ async function finish(
   status.phase = phase;
   if (message) status.message = boundMessage(message);
   status.finishedAt = formatTimestamp(deps.now());
+  // The log's last line comes before the phase that ends it: whoever follows the log stops
+  // at that phase, and must have the line by then.
+  deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
   await options.save(status);
   // A plan's trees hold what its steps did (commits, tags, branches): never reused.
   deps.repositories.release(workPath, { reuse: !options.plan });
   rmSync(workPath, { recursive: true, force: true });
-  deps.log(work.name, '', `promotion ${phase.toLowerCase()}${message ? `: ${message}` : ''}`);
   return options.secrets?.mask(status) ?? status;
 }
 
