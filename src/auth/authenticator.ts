@@ -27,6 +27,12 @@ export type Authentication =
       via: 'none';
       /** Why a session cookie that came along is no longer valid (it is then ignored). */
       staleSession?: string | undefined;
+      /**
+       * The session still exists but its token was revoked: every request with the cookie
+       * keeps saying so (the browser's requests in flight, its reconnecting watches), so the
+       * cookie is kept rather than cleared, and whichever request the page hears first says why.
+       */
+      sessionRevoked?: boolean | undefined;
     };
 
 /**
@@ -67,6 +73,7 @@ export class Authenticator {
           via: 'none',
           staleSession:
             'the API token this session was made with was revoked or has expired: sign in again',
+          sessionRevoked: true,
         };
       return { principal, via: 'session' };
     }

@@ -35,7 +35,8 @@ export function authentication(authenticator: Authenticator): MiddlewareHandler 
     });
     if (result.via === 'none' && result.staleSession) {
       c.set('staleSession', result.staleSession);
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      // A session that is gone is forgotten; one whose token was revoked keeps saying so.
+      if (!result.sessionRevoked) deleteCookie(c, SESSION_COOKIE, { path: '/' });
     }
     await next();
   };
