@@ -25,7 +25,7 @@ export interface Replica {
   /** Its name in the store's leases. */
   id: string;
   process: GantryServerProcess;
-  /** Set when it was killed on purpose (so its exit is expected). */
+  /** Set while it is down on purpose (killed, or paused): the test's CLI uses another. */
   killed: boolean;
 }
 

@@ -117,6 +117,8 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     await until(() => Promise.resolve(hold.waiting() > 0), 'a push', 120, 10);
     const paused = (await holder())!;
     expect(paused).toBeDefined();
+    // Asleep, it answers nothing: the test's CLI must use another replica meanwhile.
+    paused.killed = true;
     paused.process.child.kill('SIGSTOP');
     // Its push goes through while it sleeps; another replica takes the Stage over once the
     // lease runs out, runs the Promotion again (finding its content pushed) and finishes it.
@@ -130,6 +132,7 @@ describe('replicas under faults', { timeout: 900_000 }, () => {
     ).then(() => holder());
     expect(takenBy?.id).not.toBe(paused.id);
     paused.process.child.kill('SIGCONT');
+    paused.killed = false;
     // The woken replica finds out it lost the Stage (its renewal, or its next fenced write is
     // refused) and stops; the Promotion stays as the other replica left it.
     await until(
