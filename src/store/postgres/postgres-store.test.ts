@@ -4,7 +4,13 @@ import { isGantryError } from '../../errors.js';
 import type { Resource } from '../../api/resource.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store, WatchEvent, WriteOp } from '../store.js';
-import { openPostgresStore, rowLocksOf, type PostgresStore } from './postgres-store.js';
+import {
+  ALIAS_LOOKUP_SQL,
+  openPostgresStore,
+  rowLocksOf,
+  type PostgresStore,
+} from './postgres-store.js';
+import pg from 'pg';
 
 let postgres: TestPostgres;
 beforeAll(async () => {
@@ -275,5 +281,44 @@ describe('PostgresStore with several replicas', () => {
     ]);
     const asserted = rowLocksOf([{ op: 'assertExists', key, message: 'no dev' }]);
     expect(asserted.exclusive).toEqual([false, false]);
+  });
+});
+
+describe('PostgresStore alias index', () => {
+  it("finds a Freight by alias through the alias's index, and lists by alias", async () => {
+    const url = await postgres.createDatabase();
+    const store = await openPostgresStore({ url, pollIntervalMs: 50 });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const ops: WriteOp[] = Array.from({ length: 2_000 }, (_, i) => ({
+        op: 'create',
+        object: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: `f${i}`,
+            namespace: 'p',
+            labels: { 'kargo.akuity.io/alias': `alias-${i}` },
+          },
+        } as Resource,
+      }));
+      await store.write(ops);
+      await client.query('ANALYZE resources');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${ALIAS_LOOKUP_SQL}`, [
+        'ConfigMap',
+        'p',
+        'alias-1234',
+      ]);
+      expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('resources_by_alias');
+      const { items } = await store.list('ConfigMap', {
+        namespace: 'p',
+        labelSelector: [{ key: 'kargo.akuity.io/alias', operator: 'In', values: ['alias-1234'] }],
+      });
+      expect(items.map((item) => item.metadata.name)).toEqual(['f1234']);
+    } finally {
+      await client.end();
+      await store.close();
+    }
   });
 });

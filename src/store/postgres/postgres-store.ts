@@ -27,6 +27,7 @@ import {
 } from '../write-planner.js';
 import { postgresMigrations } from './postgres-migrations.js';
 import { redactUrl } from '../../api/redact-url.js';
+import { ALIAS_LABEL } from '../../api/labels.js';
 
 /** The subset of node-postgres this store uses, described structurally. */
 interface QueryResult {
@@ -201,11 +202,12 @@ export class PostgresStore implements Store {
     const byNamespace = options.namespace !== undefined;
     const params: unknown[] = [kind, page.cursor.namespace, page.cursor.name, limit];
     if (byNamespace) params.push(options.namespace);
+    const alias = byNamespace ? aliasFilter(options, params) : '';
     const { rows } = await this.#query(
       `SELECT s.rv AS store_rv, r.namespace, r.name, r.rv, r.labels, r.body
        FROM store_state s LEFT JOIN LATERAL (
          SELECT namespace, name, rv, labels, body FROM resources
-         WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
+         WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''} ${alias}
            AND (namespace, name) > ($2, $3)
          ORDER BY namespace, name LIMIT $4
        ) r ON true
@@ -511,10 +513,14 @@ export class PostgresStore implements Store {
     }
     const byLabel = new Map<string, StoredResource[]>();
     for (const q of labelQueries) {
-      const { rows } = await client.query(
-        'SELECT body FROM resources WHERE kind = $1 AND namespace = $2 AND labels ->> $3 = $4',
-        [q.kind, q.namespace, q.label, q.value],
-      );
+      // The alias has an index of its own (migration 5), usable only with the key written out.
+      const { rows } =
+        q.label === ALIAS_LABEL
+          ? await client.query(ALIAS_LOOKUP_SQL, [q.kind, q.namespace, q.value])
+          : await client.query(
+              'SELECT body FROM resources WHERE kind = $1 AND namespace = $2 AND labels ->> $3 = $4',
+              [q.kind, q.namespace, q.label, q.value],
+            );
       byLabel.set(labelQueryId(q.kind, q.namespace, q.label, q.value), rows.map(parseBody));
     }
     return {
@@ -572,13 +578,14 @@ export class PostgresStore implements Store {
     const resourceVersion = String((await this.#state(client)).rv);
     const page = new PageBuilder(options);
     const byNamespace = options.namespace !== undefined;
-    const sql = `SELECT namespace, name, rv, labels, body FROM resources
-      WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''}
-        AND (namespace, name) > ($2, $3)
-      ORDER BY namespace, name LIMIT $4`;
     for (;;) {
       const params: unknown[] = [kind, page.cursor.namespace, page.cursor.name, page.chunk];
       if (byNamespace) params.push(options.namespace);
+      const alias = byNamespace ? aliasFilter(options, params) : '';
+      const sql = `SELECT namespace, name, rv, labels, body FROM resources
+        WHERE kind = $1 ${byNamespace ? 'AND namespace = $5' : ''} ${alias}
+          AND (namespace, name) > ($2, $3)
+        ORDER BY namespace, name LIMIT $4`;
       const { rows } = await client.query(sql, params);
       for (const row of rows)
         if (page.add(row as unknown as ListRow)) return { page, resourceVersion };
@@ -829,4 +836,24 @@ function parseBody(row: Record<string, unknown>): StoredResource {
 
 function labelQueryId(kind: string, namespace: string, label: string, value: string): string {
   return [kind, namespace, label, value].join('\u0000');
+}
+
+/** A project's Freight by alias: the expression of the index of postgres-migrations.ts 5. */
+const ALIAS_EXPRESSION = `(labels ->> '${ALIAS_LABEL}')`;
+
+/** One project's Freight by alias ($1 kind, $2 namespace, $3 alias), through that index. */
+export const ALIAS_LOOKUP_SQL = `SELECT body FROM resources WHERE kind = $1 AND namespace = $2 AND ${ALIAS_EXPRESSION} = $3`;
+
+/**
+ * The SQL condition (and its parameter, appended to `params`) that narrows a list to the alias
+ * an equality selector asks for (`alias=quiet-quokka`), so that finding one Freight by alias
+ * reads one row, not the project's Freight; the page builder still checks the whole selector.
+ */
+function aliasFilter(options: ListOptions, params: unknown[]): string {
+  const wanted = (options.labelSelector ?? []).find(
+    (r) => r.key === ALIAS_LABEL && r.operator === 'In' && r.values.length === 1,
+  );
+  if (!wanted) return '';
+  params.push(wanted.values[0]);
+  return `AND ${ALIAS_EXPRESSION} = $${params.length}`;
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../errors.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
-import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
+import { labelLookupSql, openSqliteStore, type SqliteStore } from './sqlite-store.js';
+import { ALIAS_LABEL } from '../../api/labels.js';
 
 describeStoreContract('sqlite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
@@ -54,6 +55,40 @@ describe('SqliteStore schema', () => {
     expect(isGantryError(err, 'Unavailable')).toBe(true);
     expect((err as Error).message).toContain('schema version 99');
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SqliteStore alias index', () => {
+  it("finds a Freight by alias through the alias's index, not the project's Freight", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const path = join(dir, 'gantry.db');
+    const store = openSqliteStore({ path });
+    await store.close();
+    const { createRequire } = await import('node:module');
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (p: string) => {
+      prepare(sql: string): { all(...params: unknown[]): Array<{ detail: string }> };
+      close(): void;
+    };
+    const db = new Database(path);
+    try {
+      // On this WITHOUT ROWID table SQLite's planner, left alone, takes the primary key's
+      // (kind, namespace) range: every Freight of the project, labels parsed one by one.
+      const plan = (sql: string, ...params: unknown[]) =>
+        db
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((row) => row.detail)
+          .join('; ');
+      expect(plan(labelLookupSql(ALIAS_LABEL), 'Freight', 'p', 'quiet-quokka')).toContain(
+        'USING INDEX resources_by_alias',
+      );
+      expect(plan(labelLookupSql('team'), 'Freight', 'p', '$."team"', 'a')).not.toContain(
+        'resources_by_alias',
+      );
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

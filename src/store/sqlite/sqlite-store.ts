@@ -341,11 +341,17 @@ export class SqliteStore implements Store {
       (this.#stmt('SELECT body FROM resources WHERE namespace = ?').all(namespace) as Row[]).map(
         parseBody,
       ),
+    // The alias's own index, named: on this WITHOUT ROWID table SQLite's planner otherwise
+    // prefers the primary key's (kind, namespace) range and reads every Freight of the project
+    // (6 ms per new Freight with 8,000 present; a microsecond with the index).
     findByLabel: (kind, namespace, label, value) =>
       (
-        this.#stmt(
-          `SELECT body FROM resources WHERE kind = ? AND namespace = ? AND ${labelExpression(label)} = ?`,
-        ).all(kind, namespace, ...labelParams(label), value) as Row[]
+        this.#stmt(labelLookupSql(label)).all(
+          kind,
+          namespace,
+          ...labelParams(label),
+          value,
+        ) as Row[]
       ).map(parseBody),
   };
 
@@ -494,6 +500,12 @@ function jsonPathForKey(key: string): string {
  * expression index (`resources_by_alias`, migration 4) is used; any other key is bound
  * (`labelParams`), so users' selectors never add prepared statements.
  */
+/** The objects of one kind and namespace whose label `key` has one value (`?`s: kind, namespace, labelParams, value). */
+export function labelLookupSql(key: string): string {
+  return `SELECT body FROM resources ${key === ALIAS_LABEL ? 'INDEXED BY resources_by_alias' : ''}
+    WHERE kind = ? AND namespace = ? AND ${labelExpression(key)} = ?`;
+}
+
 function labelExpression(key: string): string {
   return key === ALIAS_LABEL
     ? `json_extract(labels, '$."${ALIAS_LABEL}"')`
