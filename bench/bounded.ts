@@ -19,8 +19,12 @@ import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
 import { until } from '../test/in-process-cli.js';
 import { figures } from './figures.js';
+import { refusedAddress } from '../test/refused-address.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
+/** The image registry every Warehouse here names: loopback, refusing (nothing leaves the machine). */
+const refused = await refusedAddress();
+const REGISTRY = refused.host;
 const ROUNDS = Number(process.env.BOUNDED_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BOUNDED_ROUND_SECONDS ?? 10);
 
@@ -127,7 +131,7 @@ const freight = (project: string, index: number) => ({
   kind: 'Freight',
   metadata: { name: `f${index}`, namespace: project },
   origin: { kind: 'Warehouse', name: 'web' },
-  images: [{ repoURL: 'ghcr.io/acme/web', tag: `1.0.${index}`, digest: `sha256:${index}` }],
+  images: [{ repoURL: `${REGISTRY}/acme/web`, tag: `1.0.${index}`, digest: `sha256:${index}` }],
 });
 
 /** 1,000 new Freight, one request each, into `project` (which has `present` already). */
@@ -144,7 +148,7 @@ async function thousandFreight(
         apiVersion: api,
         kind: 'Warehouse',
         metadata: { name: 'web', namespace: project },
-        spec: { subscriptions: [{ image: { repoURL: 'ghcr.io/acme/web' } }] },
+        spec: { subscriptions: [{ image: { repoURL: `${REGISTRY}/acme/web` } }] },
       },
     ],
   });
@@ -192,7 +196,7 @@ async function bigApply(gantry: RunningGantry): Promise<void> {
         apiVersion: api,
         kind: 'Warehouse',
         metadata: { name: 'web', namespace: project },
-        spec: { subscriptions: [{ image: { repoURL: 'ghcr.io/acme/web' } }] },
+        spec: { subscriptions: [{ image: { repoURL: `${REGISTRY}/acme/web` } }] },
       },
     ],
   });
@@ -287,7 +291,7 @@ async function loudPromotion(gantry: RunningGantry, dataDir: string): Promise<vo
         apiVersion: api,
         kind: 'Warehouse',
         metadata: { name: 'web', namespace: project },
-        spec: { subscriptions: [{ image: { repoURL: 'ghcr.io/acme/web' } }] },
+        spec: { subscriptions: [{ image: { repoURL: `${REGISTRY}/acme/web` } }] },
       },
       freight(project, 1),
       {
@@ -404,7 +408,7 @@ async function sustainedLoad(gantry: RunningGantry): Promise<void> {
         metadata: { name: `w${i}`, namespace: project },
         spec: {
           interval: '24h',
-          subscriptions: [{ image: { repoURL: `ghcr.io/acme/w${i}` } }],
+          subscriptions: [{ image: { repoURL: `${REGISTRY}/acme/w${i}` } }],
         },
       })),
     ],
@@ -476,4 +480,8 @@ async function sustainedLoad(gantry: RunningGantry): Promise<void> {
   );
 }
 
-await main();
+try {
+  await main();
+} finally {
+  await refused.close();
+}

@@ -17,8 +17,12 @@ import { startGitServer } from '../test/git-server.js';
 import { adminAuth } from './admin-auth.js';
 import { figures, median } from './figures.js';
 import { startRegistry } from '../test/registry.js';
+import { refusedAddress } from '../test/refused-address.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
+/** The image registry every Warehouse here names: loopback, refusing (nothing leaves the machine). */
+const refused = await refusedAddress();
+const REGISTRY = refused.host;
 const { report, print } = figures({ figure: 60, value: 26 });
 
 async function webhookToCommit(dir: string): Promise<void> {
@@ -159,14 +163,14 @@ async function schedulingPass(): Promise<void> {
         apiVersion: api,
         kind: 'Warehouse',
         metadata: { name: `w${p}`, namespace: 'many' },
-        spec: { subscriptions: [{ image: { repoURL: `ghcr.io/acme/app${p}` } }] },
+        spec: { subscriptions: [{ image: { repoURL: `${REGISTRY}/acme/app${p}` } }] },
       },
       {
         apiVersion: api,
         kind: 'Freight',
         metadata: { name: `f${p}`, namespace: 'many' },
         origin: { kind: 'Warehouse', name: `w${p}` },
-        images: [{ repoURL: `ghcr.io/acme/app${p}`, tag: '1.0.0' }],
+        images: [{ repoURL: `${REGISTRY}/acme/app${p}`, tag: '1.0.0' }],
       },
     );
     for (const [i, name] of ['dev', 'staging', 'prod'].entries())
@@ -255,4 +259,5 @@ try {
   print('pipelines:');
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await refused.close();
 }

@@ -15,10 +15,14 @@ import { silentLogger } from '../src/logger.js';
 import { startGantry } from '../src/main.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureUiBuilt } from '../test/chromium.js';
 import { figures, median } from './figures.js';
+import { refusedAddress } from '../test/refused-address.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const { report, print } = figures({ figure: 60, value: 26 });
 const STAGES = ['dev', 'qa', 'perf', 'staging', 'prod'];
+/** The image registry every Warehouse here names: loopback, refusing (nothing leaves the machine). */
+const refused = await refusedAddress();
+const REGISTRY = refused.host;
 
 ensureUiBuilt();
 const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-ui-'));
@@ -40,7 +44,7 @@ try {
       metadata: { name: `app${p}`, namespace: 'big' },
       spec: {
         freightCreationPolicy: 'Manual',
-        subscriptions: [{ image: { repoURL: `ghcr.io/acme/app${p}` } }],
+        subscriptions: [{ image: { repoURL: `${REGISTRY}/acme/app${p}` } }],
       },
     });
     for (let f = 0; f < 50; f++)
@@ -49,7 +53,9 @@ try {
         kind: 'Freight',
         metadata: { name: `f${p}-${f}`, namespace: 'big' },
         origin: { kind: 'Warehouse', name: `app${p}` },
-        images: [{ repoURL: `ghcr.io/acme/app${p}`, tag: `1.0.${f}`, digest: `sha256:${p}${f}` }],
+        images: [
+          { repoURL: `${REGISTRY}/acme/app${p}`, tag: `1.0.${f}`, digest: `sha256:${p}${f}` },
+        ],
       });
     STAGES.forEach((name, i) =>
       documents.push({
@@ -80,7 +86,7 @@ try {
     const p = stage.split('-')[1]!;
     const item = freight.find((f) =>
       (f as { images?: Array<{ tag?: string; repoURL?: string }> }).images?.some(
-        (i) => i.repoURL === `ghcr.io/acme/app${p}` && i.tag === `1.0.${version}`,
+        (i) => i.repoURL === `${REGISTRY}/acme/app${p}` && i.tag === `1.0.${version}`,
       ),
     )!;
     return {
@@ -91,7 +97,7 @@ try {
             [`Warehouse/app${p}`]: {
               name: item.metadata.name,
               origin: { kind: 'Warehouse', name: `app${p}` },
-              images: [{ repoURL: `ghcr.io/acme/app${p}`, tag: `1.0.${version}` }],
+              images: [{ repoURL: `${REGISTRY}/acme/app${p}`, tag: `1.0.${version}` }],
             },
           },
           verificationHistory: [{ id: 'v', phase: 'Successful' }],
@@ -183,5 +189,6 @@ try {
   await browser.close();
   await gantry.stop();
   rmSync(dir, { recursive: true, force: true });
+  await refused.close();
 }
 print('Web UI');
