@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGantryServer, type GantryServerProcess } from './gantry-process.js';
+import { refusedAddress, type RefusedAddress } from './refused-address.js';
 
 /**
  * An attacker's view of a server started as the README says (default flags): every malformed,
@@ -18,6 +19,7 @@ const MiB = 1024 * 1024;
 
 let server: GantryServerProcess;
 let dataDir: string;
+let refused: RefusedAddress | undefined;
 let baselineRssKb = 0;
 
 interface Answer {
@@ -136,6 +138,9 @@ function billionLaughs(): string {
 }
 
 beforeAll(async () => {
+  // The seed Warehouse and git step name this refusing loopback address: discovery and
+  // promotions of the fuzzed manifests never reach out of the machine.
+  refused = await refusedAddress();
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-hostile-'));
   server = await startGantryServer(['--data-dir', dataDir], 0);
   const created = await send('POST', '/v1/projects', json(project('demo')));
@@ -148,6 +153,7 @@ afterAll(async () => {
     server.child.kill('SIGTERM');
     await server.exited;
   }
+  await refused?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -575,7 +581,9 @@ function seedManifests(): Array<Record<string, unknown>> {
       metadata: { name: 'web', namespace: 'fuzz', labels: { tier: 'web' } },
       spec: {
         interval: '5m',
-        subscriptions: [{ image: { repoURL: 'ghcr.io/example/web', constraint: '^1.0.0' } }],
+        subscriptions: [
+          { image: { repoURL: `${refused!.host}/example/web`, constraint: '^1.0.0' } },
+        ],
       },
     },
     {
@@ -593,7 +601,7 @@ function seedManifests(): Array<Record<string, unknown>> {
               {
                 uses: 'git-clone',
                 config: {
-                  repoURL: 'https://example.com/r.git',
+                  repoURL: `${refused!.url}/r.git`,
                   checkout: [{ branch: 'main', path: './src' }],
                 },
               },
