@@ -274,10 +274,11 @@ async function run(server: ChildProcess, repoURL: string, dir: string): Promise<
     const gitBefore = gantry.stats().gitDiscovery;
     t = performance.now();
     await apply(Array.from({ length: WAREHOUSES }, (_, i) => warehouse(i, repoURL)));
-    await waitFor(
-      async () =>
-        (await gantry.store.list('Freight', { namespace: 'mono' })).items.length >= WAREHOUSES,
-    );
+    // Done when every Warehouse reports its Freight (its status is written after the Freight).
+    await waitFor(async () => {
+      const all = await warehouses(gantry);
+      return all.length === WAREHOUSES && all.every((w) => w.status.lastFreightID);
+    });
     const firstMs = performance.now() - t;
     const firstCpu = cpuSince(server, before);
     const firstFetches = await fetches();

@@ -141,12 +141,12 @@ export class RepositoryCache {
       try {
         await runGit(['init', '--quiet', '--bare', building], options);
         await runGit(['-C', building, 'remote', 'add', '--mirror=fetch', 'origin', url], options);
-        await runGit(['-C', building, 'fetch', '--quiet', '--prune', '--tags', 'origin'], options);
-        // The mirror's HEAD names the remote's default branch, for checkouts that name none.
-        const symref = await runGit(
-          ['-C', building, 'ls-remote', '--symref', 'origin', 'HEAD'],
-          options,
-        );
+        // The mirror's HEAD names the remote's default branch, for checkouts that name none:
+        // asked for while the first fetch (the long part) runs.
+        const [, symref] = await Promise.all([
+          runGit(['-C', building, 'fetch', '--quiet', '--prune', '--tags', 'origin'], options),
+          runGit(['-C', building, 'ls-remote', '--symref', 'origin', 'HEAD'], options),
+        ]);
         const head = /^ref: (refs\/heads\/\S+)\s+HEAD/m.exec(symref)?.[1];
         if (head) await runGit(['-C', building, 'symbolic-ref', 'HEAD', head], options);
         renameSync(building, mirror);
