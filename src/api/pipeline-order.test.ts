@@ -52,4 +52,19 @@ describe('pipelineOrder', () => {
   ])('%s', (_, stages, expected) => {
     expect(order(stages)).toEqual(expected);
   });
+
+  it('orders a chain of 20,000 Stages (deeper than a call stack) and a cycle fed from it', () => {
+    const n = 20_000;
+    // Listed backwards, so every Stage is met before the Stage it takes Freight from.
+    const chain = Array.from({ length: n }, (_, i) =>
+      stage(
+        `s${String(n - 1 - i).padStart(5, '0')}`,
+        i === n - 1 ? [] : [`s${String(n - 2 - i).padStart(5, '0')}`],
+      ),
+    );
+    const loop = [stage('loop-a', ['loop-b', 's19999']), stage('loop-b', ['loop-a'])];
+    const ordered = order([...chain, ...loop]);
+    expect(ordered.slice(0, 3)).toEqual(['p/s00000', 'p/s00001', 'p/s00002']);
+    expect(ordered.slice(n - 1)).toEqual(['p/s19999', 'p/loop-a', 'p/loop-b']);
+  });
 });

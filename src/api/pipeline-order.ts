@@ -15,7 +15,9 @@ export function pipelineOrder<T extends StageLike = StoredResource>(stages: read
   const byProject = new Map<string, T[]>();
   for (const stage of stages) {
     const project = stage.metadata.namespace ?? '';
-    byProject.set(project, [...(byProject.get(project) ?? []), stage]);
+    const group = byProject.get(project);
+    if (group) group.push(stage);
+    else byProject.set(project, [stage]);
   }
   return [...byProject.keys()]
     .sort()
@@ -33,29 +35,59 @@ function upstreamsOf(stage: StageLike): string[] {
   });
 }
 
+/** Names as `localeCompare` orders them (the same collation), without its cost per call. */
+const collate = new Intl.Collator().compare;
+/**
+ * Kubernetes names (lowercase letters, digits, '-' and '.') collate as their code units do
+ * ('-' < '.' < digits < letters in both), so most comparisons need no collator at all.
+ */
+const PLAIN_NAME = /^[a-z0-9.-]*$/;
+const byName = (a: string, b: string): number =>
+  PLAIN_NAME.test(a) && PLAIN_NAME.test(b) ? (a < b ? -1 : a > b ? 1 : 0) : collate(a, b);
+
 function orderOneProject<T extends StageLike>(stages: T[]): T[] {
   const names = new Set(stages.map((s) => s.metadata.name));
   const upstreams = new Map(
     stages.map((s) => [s.metadata.name, upstreamsOf(s).filter((u) => names.has(u))]),
   );
   const depth = new Map<string, number>();
-  const visiting = new Set<string>();
   const CYCLE = Number.POSITIVE_INFINITY;
-  const depthOf = (name: string): number => {
-    const known = depth.get(name);
-    if (known !== undefined) return known;
-    if (visiting.has(name)) return CYCLE;
-    visiting.add(name);
-    const above = upstreams.get(name) ?? [];
-    const value = above.length === 0 ? 0 : Math.max(...above.map(depthOf)) + 1;
-    visiting.delete(name);
-    depth.set(name, value);
-    return value;
+  // Depth-first without recursion (a chain of 10,000 Stages is 10,000 levels deep): a name is
+  // on the path while its upstreams are being measured; meeting it again there is a cycle.
+  const onPath = new Set<string>();
+  const depthOf = (start: string): number => {
+    const path: Array<{ name: string; next: number; deepest: number }> = [];
+    const enter = (name: string) => {
+      onPath.add(name);
+      path.push({ name, next: 0, deepest: -1 });
+    };
+    enter(start);
+    let result = 0;
+    while (path.length > 0) {
+      const frame = path[path.length - 1]!;
+      const above = upstreams.get(frame.name) ?? [];
+      if (frame.next < above.length) {
+        const upstream = above[frame.next++]!;
+        const known = depth.get(upstream);
+        if (known !== undefined) frame.deepest = Math.max(frame.deepest, known);
+        else if (onPath.has(upstream)) frame.deepest = CYCLE;
+        else enter(upstream);
+        continue;
+      }
+      result = frame.deepest + 1;
+      depth.set(frame.name, result);
+      onPath.delete(frame.name);
+      path.pop();
+      const below = path[path.length - 1];
+      if (below) below.deepest = Math.max(below.deepest, result);
+    }
+    return result;
   };
+  const depths = new Map<T, number>();
+  for (const stage of stages)
+    depths.set(stage, depth.get(stage.metadata.name) ?? depthOf(stage.metadata.name));
   // Two Stages in a cycle differ by NaN (Infinity - Infinity), which falls through to names.
   return [...stages].sort(
-    (a, b) =>
-      depthOf(a.metadata.name) - depthOf(b.metadata.name) ||
-      a.metadata.name.localeCompare(b.metadata.name),
+    (a, b) => depths.get(a)! - depths.get(b)! || byName(a.metadata.name, b.metadata.name),
   );
 }

@@ -237,15 +237,29 @@ export function tableOf(
   const columns = columnsFor(kind);
   return {
     kind: 'Table',
-    columns: columns.map((column) => ({
-      name: column.header,
-      priority: column.wide ? 1 : 0,
-      type: column.type ?? 'string',
-    })),
-    rows: objects.map((object) => ({
-      ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
-      name: object.metadata.name,
-      cells: columns.map((column) => column.value(object, context)),
-    })),
+    columns: tableColumns(columns),
+    rows: objects.map((object) => tableRow(columns, object, context)),
+  };
+}
+
+/** A table's column definitions, for `columns` of `columnsFor`. */
+export function tableColumns(columns: Column[]): Table['columns'] {
+  return columns.map((column) => ({
+    name: column.header,
+    priority: column.wide ? 1 : 0,
+    type: column.type ?? 'string',
+  }));
+}
+
+/** One object's row of the table with `columns` (of `columnsFor`). */
+export function tableRow(
+  columns: Column[],
+  object: StoredResource,
+  context: TableContext = {},
+): Table['rows'][number] {
+  return {
+    ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    name: object.metadata.name,
+    cells: columns.map((column) => column.value(object, context)),
   };
 }

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { KINDS, type KindInfo } from '../../api/kinds.js';
 import { parseLabelSelector } from '../../api/label-selector.js';
 import { pipelineOrder } from '../../api/pipeline-order.js';
-import { tableOf } from '../../api/printer-columns.js';
+import { columnsFor, tableColumns, tableOf, tableRow } from '../../api/printer-columns.js';
+import { asIs, jsonListStream } from '../json-list-stream.js';
 import type { ObjectKey, Resource, StoredResource } from '../../api/resource.js';
 import type { LabelSelector } from '../../api/label-selector.js';
 import { inputError } from '../../errors.js';
@@ -222,15 +223,23 @@ async function listOrWatch(
     }
     // Stages in the order Freight flows through them, as a pipeline is read.
     const rows = info.kind === 'Stage' ? pipelineOrder(page.items) : page.items;
-    return c.json({
-      ...tableOf(info.kind, rows, {
-        freightAlias: (name) => aliases?.get(name) || undefined,
-      }),
-      metadata: {
-        resourceVersion: page.resourceVersion,
-        ...(page.continue ? { continue: page.continue } : {}),
-      },
+    const columns = columnsFor(info.kind);
+    const context = { freightAlias: (name: string) => aliases?.get(name) || undefined };
+    const metadata = JSON.stringify({
+      resourceVersion: page.resourceVersion,
+      ...(page.continue ? { continue: page.continue } : {}),
     });
+    // Rows are made as the response is sent, in chunks that let other requests through.
+    return c.body(
+      jsonListStream(
+        `{"kind":"Table","columns":${JSON.stringify(tableColumns(columns))},"rows":[`,
+        rows,
+        (object) => JSON.stringify(tableRow(columns, object, context)),
+        `],"metadata":${metadata}}`,
+      ),
+      200,
+      { 'content-type': 'application/json' },
+    );
   }
   const page = await deps.service.listJson(info.kind, {
     namespace,
@@ -244,7 +253,12 @@ async function listOrWatch(
     ...(page.continue ? { continue: page.continue } : {}),
   });
   return c.body(
-    `{"apiVersion":${JSON.stringify(info.apiVersion)},"kind":${JSON.stringify(`${info.kind}List`)},"metadata":${metadata},"items":[${page.items.join(',')}]}`,
+    jsonListStream(
+      `{"apiVersion":${JSON.stringify(info.apiVersion)},"kind":${JSON.stringify(`${info.kind}List`)},"metadata":${metadata},"items":[`,
+      page.items,
+      asIs,
+      ']}',
+    ),
     200,
     { 'content-type': 'application/json' },
   );

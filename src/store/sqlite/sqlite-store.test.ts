@@ -92,6 +92,58 @@ describe('SqliteStore alias index', () => {
   });
 });
 
+describe('SqliteStore compaction', () => {
+  it('drops a long backlog of history in short batches, each its own transaction', async () => {
+    const store = openSqliteStore({ path: ':memory:', historyLimit: 10 });
+    try {
+      const start = Number(await store.currentResourceVersion());
+      for (let round = 0; round < 5; round++)
+        await store.write(
+          Array.from({ length: 1_000 }, (_, i) => ({
+            op: 'apply' as const,
+            object: {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: `c${i}`, namespace: 'p' },
+              data: { round: String(round) },
+            },
+          })),
+        );
+      const batches: boolean[] = [];
+      for (let more = true; more;) batches.push((more = store.compact()));
+      // 5,000 versions beyond the limit of 10: 2,000 at a time.
+      expect(batches).toEqual([true, true, false]);
+      const latest = Number(await store.currentResourceVersion());
+      expect(latest - start).toBe(5_000);
+      let err: unknown;
+      try {
+        for await (const event of store.watch({
+          fromResourceVersion: String(latest - 20),
+          signal: new AbortController().signal,
+        })) {
+          void event;
+          break;
+        }
+      } catch (e) {
+        err = e;
+      }
+      expect(isGantryError(err, 'Expired')).toBe(true);
+      const recent: string[] = [];
+      const controller = new AbortController();
+      for await (const event of store.watch({
+        fromResourceVersion: String(latest - 5),
+        signal: controller.signal,
+      })) {
+        recent.push(event.resourceVersion);
+        if (recent.length === 5) controller.abort();
+      }
+      expect(recent).toEqual([1, 2, 3, 4, 5].map((n) => String(latest - 5 + n)));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SqliteStore list cache', () => {
   const configMap = (name: string, value: string) => ({
     op: 'apply' as const,

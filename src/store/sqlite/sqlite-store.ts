@@ -69,6 +69,8 @@ interface StateRow {
 }
 
 const COMPACT_EVERY_MS = 60_000;
+/** The most versions of history one compaction transaction drops. */
+const COMPACT_BATCH = 2_000;
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a write is on
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
    */
   #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
+  #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
     this.#db = db;
@@ -106,8 +109,8 @@ export class SqliteStore implements Store {
       pollIntervalMs: options.pollIntervalMs,
       onError: options.onError,
     });
-    this.compact();
-    this.#compactTimer = setInterval(() => this.compact(), COMPACT_EVERY_MS);
+    this.#compactInTurns();
+    this.#compactTimer = setInterval(() => this.#compactInTurns(), COMPACT_EVERY_MS);
     this.#compactTimer.unref();
   }
 
@@ -315,20 +318,33 @@ export class SqliteStore implements Store {
       );
   }
 
-  /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
-  compact(): void {
+  /**
+   * Drops change history beyond the retention limit, at most COMPACT_BATCH versions per
+   * transaction (a big backlog in one DELETE held the event loop for a quarter of a second);
+   * returns whether more remain. Runs periodically; public for tests.
+   */
+  compact(): boolean {
     const state = this.#state();
-    const horizon = state.rv - this.#historyLimit;
-    if (horizon <= state.compacted_rv) return;
+    const target = state.rv - this.#historyLimit;
+    const horizon = Math.min(target, state.compacted_rv + COMPACT_BATCH);
+    if (horizon <= state.compacted_rv) return false;
     this.#db
       .transaction(() => {
         this.#stmt('DELETE FROM events WHERE rv <= ?').run(horizon);
         this.#stmt('UPDATE store_state SET compacted_rv = ? WHERE id = 1').run(horizon);
       })
       .immediate();
+    return horizon < target;
+  }
+
+  /** Compacts batch by batch, giving the event loop a turn between batches. */
+  #compactInTurns(): void {
+    if (this.#closed || !this.compact()) return;
+    setImmediate(() => this.#compactInTurns());
   }
 
   close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#compactTimer);
     this.#feed.close();
     this.#db.close();
