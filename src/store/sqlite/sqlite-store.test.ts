@@ -103,6 +103,58 @@ describe('SqliteStore list cache', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps what it wrote as its parsed copy: reads and events give that object, frozen', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    await store.write([configMap('a', '1')]);
+    await store.list('ConfigMap', { namespace: 'p' });
+    const controller = new AbortController();
+    const watch = store.watch({ fromResourceVersion: '1', signal: controller.signal });
+    const events = watch[Symbol.asyncIterator]();
+    // Once one event arrived the watcher follows live changes.
+    const started = events.next();
+    await store.write([configMap('b', '1')]);
+    await started;
+    const event = events.next();
+    const key = { kind: 'ConfigMap', namespace: 'p', name: 'a' };
+    const [result] = await store.write([{ op: 'updateStatus', key, status: { seen: [1, 2] } }]);
+    const written = result!.object!;
+    expect(Object.isFrozen(written)).toBe(true);
+    expect(Object.isFrozen((written.status as { seen: number[] }).seen)).toBe(true);
+    // Not parsed back from the text it stored: the very same object everywhere.
+    expect(await store.get(key)).toBe(written);
+    expect((await store.list('ConfigMap', { namespace: 'p' })).items[0]).toBe(written);
+    expect((await event).value).toEqual(expect.objectContaining({ object: written }));
+    controller.abort();
+    await store.close();
+  });
+
+  it("delivers another process's writes between its own, in version order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const path = join(dir, 'gantry.db');
+    const mine = openSqliteStore({ path, pollIntervalMs: 60_000 });
+    const other = openSqliteStore({ path });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const event of mine.watch({
+        fromResourceVersion: '0',
+        signal: controller.signal,
+      })) {
+        seen.push(`${event.resourceVersion}:${event.object.metadata.name}`);
+        if (seen.length === 4) return;
+      }
+    })();
+    await mine.write([configMap('a', '1')]);
+    await other.write([configMap('b', '1'), configMap('c', '1')]);
+    await mine.write([configMap('d', '1')]);
+    await watching;
+    expect(seen).toEqual(['1:a', '2:b', '3:c', '4:d']);
+    controller.abort();
+    await mine.close();
+    await other.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('hands a write back on a later turn of the event loop, already committed', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     let turned = false;

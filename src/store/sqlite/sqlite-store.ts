@@ -6,7 +6,7 @@ import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { leaseLostError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
-import { ObjectCache } from '../object-cache.js';
+import { deepFreeze, ObjectCache } from '../object-cache.js';
 import { ListCache } from '../list-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
@@ -163,9 +163,7 @@ export class SqliteStore implements Store {
 
   write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     try {
-      const bodies: string[] = [];
       const run = this.#db.transaction(() => {
-        bodies.length = 0;
         if (options.fence) this.#checkFence(options.fence);
         const state = this.#state();
         this.#noticeForeignWrites(state.rv);
@@ -178,9 +176,9 @@ export class SqliteStore implements Store {
         if (options.dryRun) return { ...plan, changes: [] };
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
+          // The planner serialised each object once, checking its size.
+          const body = change.after && (change.body ?? JSON.stringify(change.after));
           if (change.after) {
-            const body = JSON.stringify(change.after);
-            bodies.push(body);
             this.#stmt(
               `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
@@ -194,7 +192,6 @@ export class SqliteStore implements Store {
               body,
             );
           } else {
-            bodies.push('');
             this.#stmt('DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?').run(
               kind,
               namespace,
@@ -209,8 +206,8 @@ export class SqliteStore implements Store {
             kind,
             namespace,
             // Most events carry the object as stored: serialise it once.
-            change.event.object === change.after
-              ? bodies[bodies.length - 1]!
+            change.event.object === change.after && body
+              ? body
               : JSON.stringify(change.event.object),
           );
         }
@@ -222,19 +219,26 @@ export class SqliteStore implements Store {
       const plan = run.immediate();
       if (plan.changes.length > 0) {
         this.#knownRv = plan.lastResourceVersion;
-        for (const [i, change] of plan.changes.entries()) {
+        // The planner's objects are what parsing the stored text would give: they are frozen
+        // and kept as the cache's, the list cache's and the change feed's copies, so nothing
+        // this process just wrote is parsed back (issue 17).
+        const events: WatchEvent[] = [];
+        for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
-          const version = change.after?.metadata.resourceVersion;
-          this.#lists.changed(
-            kind,
-            namespace,
-            name,
-            version === undefined
-              ? undefined
-              : () => this.#cache.parse(cacheKey(kind, namespace, name), version, bodies[i]!),
-          );
+          const stored =
+            change.after &&
+            this.#cache.put(
+              cacheKey(kind, namespace, name),
+              change.after.metadata.resourceVersion,
+              change.after,
+              change.body ?? '',
+            );
+          this.#lists.changed(kind, namespace, name, stored ?? undefined);
+          const object =
+            change.event.object === change.after ? stored! : deepFreeze(change.event.object);
+          events.push({ ...change.event, object });
         }
-        this.#feed.notify();
+        this.#feed.committed(events);
       }
       return this.#handBack(plan.results);
     } catch (err) {
