@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../errors.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
-import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
+import { openSqliteStore, SqliteStore } from './sqlite-store.js';
 
 describeStoreContract('sqlite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
@@ -53,6 +53,70 @@ describe('SqliteStore schema', () => {
     }
     expect(isGantryError(err, 'Unavailable')).toBe(true);
     expect((err as Error).message).toContain('schema version 99');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SqliteStore leases', () => {
+  it('commits lease operations without a flush, and every data write with one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const path = join(dir, 'gantry.db');
+    await openSqliteStore({ path }).close();
+    const { createRequire } = await import('node:module');
+    type Statement = { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown };
+    type Database = {
+      prepare(sql: string): Statement;
+      pragma(sql: string, options?: { simple: boolean }): unknown;
+      close(): void;
+    };
+    const db = new (
+      createRequire(import.meta.url)('better-sqlite3') as new (p: string) => Database
+    )(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // Which `synchronous` level each statement touching a table ran under (1 NORMAL, 2 FULL).
+    const levels = new Map<string, Set<unknown>>();
+    const wrapped = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          const table = /(?:UPDATE|INTO|FROM)\s+(leases|resources|events)\b/.exec(sql)?.[1];
+          if (!table || !/^\s*(UPDATE|INSERT|DELETE)/.test(sql)) return statement;
+          const record = () => {
+            const level = target.pragma('synchronous', { simple: true });
+            levels.set(table, (levels.get(table) ?? new Set()).add(level));
+          };
+          return {
+            run: (...p: unknown[]) => (record(), statement.run(...p)),
+            get: (...p: unknown[]) => (record(), statement.get(...p)),
+            all: (...p: unknown[]) => (
+              record(),
+              (statement as unknown as { all(...q: unknown[]): unknown }).all(...p)
+            ),
+          };
+        };
+      },
+    });
+    const store = new SqliteStore(wrapped as never, { path });
+    const lease = await store.acquireLease('l', 'me', 60_000);
+    expect(lease).toBeDefined();
+    expect(await store.renewLease(lease!, 60_000)).toBe(true);
+    await store.write(
+      [
+        {
+          op: 'create',
+          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'p' } },
+        },
+      ],
+      { fence: lease },
+    );
+    await store.releaseLease(lease!);
+    expect(levels.get('leases')).toEqual(new Set([1]));
+    expect(levels.get('resources')).toEqual(new Set([2]));
+    expect(levels.get('events')).toEqual(new Set([2]));
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -31,16 +31,16 @@ interface SqliteStatement {
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
-interface SqliteTransaction<T> {
-  (): T;
-  immediate(): T;
-  deferred(): T;
+interface SqliteTransaction<T, A extends unknown[] = []> {
+  (...args: A): T;
+  immediate(...args: A): T;
+  deferred(...args: A): T;
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
   pragma(sql: string): unknown;
-  transaction<T>(fn: () => T): SqliteTransaction<T>;
+  transaction<T, A extends unknown[] = []>(fn: (...args: A) => T): SqliteTransaction<T, A>;
   close(): void;
 }
 
@@ -91,12 +91,17 @@ export class SqliteStore implements Store {
    */
   #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
+  /** A lease take's transaction, wrapped once (`transaction` builds a new wrapper each call). */
+  readonly #take: SqliteTransaction<Lease | undefined, [string, string, number]>;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
+    this.#take = db.transaction((name: string, holder: string, ttlMs: number) =>
+      this.#takeLease(name, holder, ttlMs),
+    );
     this.#feed = new EventFeed({
       history: {
         readEvents: (query) => Promise.resolve(this.#readEvents(query)),
@@ -275,38 +280,63 @@ export class SqliteStore implements Store {
   }
 
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
-    const take = this.#db.transaction((): Lease | undefined => {
-      const now = this.#now().getTime();
-      const row = this.#stmt('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as
-        { holder: string; expires_at: number } | undefined;
-      if (row && row.holder !== '' && row.holder !== holder && row.expires_at > now) return;
-      this.#stmt('UPDATE store_state SET lease_epoch = lease_epoch + 1 WHERE id = 1').run();
-      const { lease_epoch: epoch } = this.#stmt(
-        'SELECT lease_epoch FROM store_state WHERE id = 1',
-      ).get() as { lease_epoch: number };
-      this.#stmt(
-        `INSERT INTO leases (name, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
+    return Promise.resolve(this.#unsynced(() => this.#take.immediate(name, holder, ttlMs)));
+  }
+
+  #takeLease(name: string, holder: string, ttlMs: number): Lease | undefined {
+    const now = this.#now().getTime();
+    // The next epoch, drawn only while nobody else holds the lease: two statements a take.
+    const drawn = this.#stmt(
+      `UPDATE store_state SET lease_epoch = lease_epoch + 1 WHERE id = 1 AND NOT EXISTS (
+           SELECT 1 FROM leases WHERE name = ? AND holder <> '' AND holder <> ? AND expires_at > ?)
+         RETURNING lease_epoch`,
+    ).get(name, holder, now) as { lease_epoch: number } | undefined;
+    if (!drawn) return;
+    const epoch = drawn.lease_epoch;
+    this.#stmt(
+      `INSERT INTO leases (name, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, epoch = excluded.epoch`,
-      ).run(name, holder, now + ttlMs, epoch);
-      return { name, holder, epoch };
-    });
-    return Promise.resolve(take.immediate());
+    ).run(name, holder, now + ttlMs, epoch);
+    return { name, holder, epoch };
   }
 
   renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
-    const { changes } = this.#stmt(
-      'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
-    ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch);
+    const { changes } = this.#unsynced(() =>
+      this.#stmt(
+        'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
+      ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch),
+    );
     return Promise.resolve(changes === 1);
   }
 
   releaseLease(lease: Lease): Promise<void> {
     // The row stays (holder '' means free): epochs only grow, so a stale holder can never
     // match a later take.
-    this.#stmt(
-      `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
-    ).run(lease.name, lease.holder, lease.epoch);
+    this.#unsynced(() =>
+      this.#stmt(
+        `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
+      ).run(lease.name, lease.holder, lease.epoch),
+    );
     return Promise.resolve();
+  }
+
+  /**
+   * Runs a lease operation without waiting for the disk (`synchronous = NORMAL` for its commit):
+   * it survives this process being killed, as every commit does in WAL mode, but a power loss
+   * may undo it. That loses no guarantee, and saves a flush per take, renewal and release (each
+   * Promotion takes and gives back its Stage's lease; issue 17): a power loss also ends every
+   * process using the file (SQLite shares it only on one machine), so no holder of an undone
+   * take is left to write; and the WAL keeps commits in order, so the flush of any later
+   * write, such as one fenced by that take, makes the take durable first. An epoch that a
+   * durable write ever carried is therefore never handed out again.
+   */
+  #unsynced<T>(operation: () => T): T {
+    this.#stmt('PRAGMA synchronous = NORMAL').run();
+    try {
+      return operation();
+    } finally {
+      this.#stmt('PRAGMA synchronous = FULL').run();
+    }
   }
 
   /** Throws LeaseLost unless `fence` is still the lease's current take. */
