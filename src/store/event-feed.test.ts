@@ -62,6 +62,20 @@ class FakeHistory implements EventHistory {
   }
 }
 
+/** A history that records every query made of it. */
+class CountingHistory extends FakeHistory {
+  queries: EventQuery[] = [];
+
+  override readEvents(query: EventQuery): Promise<WatchEvent[]> {
+    this.queries.push(query);
+    return super.readEvents(query);
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 async function take(iterator: AsyncIterator<WatchEvent>, count: number): Promise<number[]> {
   const out: number[] = [];
   while (out.length < count) {
@@ -83,6 +97,35 @@ describe('EventFeed', () => {
     history.append(2);
     feed.notify();
     expect(await take(iterator, 2)).toEqual([11, 12]);
+    controller.abort();
+    feed.close();
+  });
+
+  it("delivers the events handed over from memory, after history's older ones, reading none back", async () => {
+    const history = new CountingHistory();
+    const feed = new EventFeed({ history, pollIntervalMs: 60_000 });
+    const controller = new AbortController();
+    const iterator = feed.subscribe({ fromResourceVersion: '0', signal: controller.signal });
+    const first = take(iterator, 4);
+    await until(() => history.queries.length > 0);
+    // Versions 1 and 2 were committed by another process (only in history); 3 and 4 by this
+    // one, handed over and never stored in this fake history.
+    history.append(2);
+    const mine = new FakeHistory();
+    mine.append(4);
+    const handed = mine.events.slice(2);
+    history.queries = [];
+    feed.committed(handed);
+    expect(await first).toEqual([1, 2, 3, 4]);
+    expect(history.queries).toEqual([expect.objectContaining({ after: 0, upTo: 2 })]);
+    // Only this process's commits: nothing is read at all, and the objects are the ones handed over.
+    history.queries = [];
+    const next = iterator.next();
+    mine.append(1);
+    feed.committed(mine.events.slice(4));
+    const delivered = await next;
+    expect(delivered.value).toBe(mine.events[4]);
+    expect(history.queries).toEqual([]);
     controller.abort();
     feed.close();
   });

@@ -52,6 +52,8 @@ export class EventFeed {
   readonly #maxQueued: number;
   readonly #onError: (err: unknown) => void;
   #cursor = 0;
+  /** Events this process committed and handed over (`committed`), not yet dispatched. */
+  #recent: WatchEvent[] = [];
   #started: Promise<void> | undefined;
   #pumping = false;
   #pumpAgain = false;
@@ -82,6 +84,21 @@ export class EventFeed {
         this.notify();
       }
     });
+  }
+
+  /**
+   * Hands over events the caller has just committed, in version order, and notifies: the
+   * reader dispatches them from memory instead of reading them back from history and parsing
+   * them again (issue 17). History still supplies every version not handed over (another
+   * process's writes, or events that arrived while nobody was watching), so delivery stays
+   * gap-free and ordered. Their objects are shared by every subscriber: they must be frozen.
+   */
+  committed(events: WatchEvent[]): void {
+    if (this.#closed || this.#subscribers.size === 0 || !this.#started) return;
+    // A backlog this large means the reader is far behind: history serves it instead.
+    if (this.#recent.length + events.length > this.#maxQueued) this.#recent = [];
+    else for (const event of events) this.#recent.push(event);
+    this.notify();
   }
 
   close(): void {
@@ -202,7 +219,16 @@ export class EventFeed {
       // committed meanwhile are read in the same batch.
       await yieldToEventLoop();
       for (;;) {
-        const events = await this.#history.readEvents({ after: this.#cursor, limit: BATCH });
+        if (this.#dispatchRecent()) {
+          // This process's own commits need no read; another's are found by the next poll
+          // (or, when one comes between two of ours, by the gap it leaves in their versions).
+          if (this.#recent.length === 0) return;
+          continue;
+        }
+        // History up to the first event handed over (all of it when none was).
+        const next = this.#recent[0];
+        const upTo = next && Number(next.resourceVersion) - 1;
+        const events = await this.#history.readEvents({ after: this.#cursor, upTo, limit: BATCH });
         try {
           await this.#checkNotCompacted(this.#cursor);
         } catch (err) {
@@ -211,15 +237,44 @@ export class EventFeed {
           this.#cursor = await this.#history.currentResourceVersion();
           return;
         }
-        if (events.length === 0) return;
+        if (events.length === 0) {
+          // Nothing in history before the events handed over (whose versions follow those
+          // of every earlier commit, so none can be missing): deliver those next.
+          if (upTo === undefined || upTo <= this.#cursor) return;
+          this.#cursor = upTo;
+          continue;
+        }
         // Dispatch and cursor move happen in one synchronous step (see subscribe).
         for (const event of events) this.#dispatch(event);
         this.#cursor = Number(events[events.length - 1]!.resourceVersion);
-        if (events.length < BATCH) return;
+        if (events.length < BATCH && this.#recent.length === 0) return;
       }
     } catch (err) {
       this.#onError(err);
     }
+  }
+
+  /**
+   * Dispatches the events handed over that directly follow the cursor; false when the next one
+   * does not (history first) or none is left. Older ones (already read from history) are dropped.
+   */
+  #dispatchRecent(): boolean {
+    const recent = this.#recent;
+    let start = 0;
+    while (start < recent.length && Number(recent[start]!.resourceVersion) <= this.#cursor) start++;
+    let end = start;
+    let version = this.#cursor;
+    while (end < recent.length && Number(recent[end]!.resourceVersion) === version + 1) {
+      end++;
+      version++;
+    }
+    const run = recent.slice(start, end);
+    this.#recent = recent.slice(end);
+    if (run.length === 0) return false;
+    // Dispatch and cursor move happen in one synchronous step (see subscribe).
+    for (const event of run) this.#dispatch(event);
+    this.#cursor = version;
+    return true;
   }
 
   #failAll(failure: Error): void {

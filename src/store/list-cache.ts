@@ -42,19 +42,10 @@ export class ListCache {
     });
   }
 
-  /**
-   * A committed change: `after` gives the stored object after it (called only when a list
-   * holds the kind and project), or undefined when it was deleted.
-   */
-  changed(
-    kind: string,
-    namespace: string,
-    name: string,
-    after: (() => StoredResource) | undefined,
-  ): void {
+  /** A committed change: `object` is the stored object after it, undefined when it was deleted. */
+  changed(kind: string, namespace: string, name: string, object: StoredResource | undefined): void {
     const entry = this.#entries.get(entryKey(kind, namespace));
     if (!entry) return;
-    const object = after?.();
     const place = entry.places.get(name);
     if (object && entry.byName.has(name)) {
       entry.byName.set(name, object);

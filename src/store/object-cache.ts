@@ -51,16 +51,32 @@ export class ObjectCache {
     }
     const object = deepFreeze(JSON.parse(body) as StoredResource);
     this.#remove(key);
-    if (body.length <= this.#limits.maxBytes / 10) {
-      this.#entries.set(key, { rv, object, bytes: body.length });
-      this.#bytes += body.length;
+    this.#keep(key, rv, object, body.length);
+    return object;
+  }
+
+  /**
+   * Keeps `object`, the parsed form of `body`, as the object at version `rv` (a write's own
+   * result: the writer built it, so nothing needs to parse the text it stored). `object` is
+   * deeply frozen here and returned; it must be plain JSON data, equal to `JSON.parse(body)`.
+   */
+  put(key: string, rv: string, object: StoredResource, body: string): StoredResource {
+    deepFreeze(object);
+    this.#remove(key);
+    this.#keep(key, rv, object, body.length);
+    return object;
+  }
+
+  #keep(key: string, rv: string, object: StoredResource, bytes: number): void {
+    if (bytes <= this.#limits.maxBytes / 10) {
+      this.#entries.set(key, { rv, object, bytes });
+      this.#bytes += bytes;
     }
     while (this.#entries.size > this.#limits.maxObjects || this.#bytes > this.#limits.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
       this.#remove(oldest);
     }
-    return object;
   }
 
   #remove(key: string): void {
@@ -71,7 +87,12 @@ export class ObjectCache {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/**
+ * Freezes `value` and everything in it. An object already frozen is taken as frozen all the
+ * way down (every frozen object here came from this function), so freezing a new object that
+ * shares unchanged parts with a cached one walks only its new parts.
+ */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

@@ -194,3 +194,39 @@ describe('planWrites: ops that depend on an earlier one (`when`)', () => {
     ).toThrow('a write op depends on op 1, which is not before it');
   });
 });
+
+describe('planWrites: what it hands the backend', () => {
+  it('serialises each stored object once and hands the text over with it', () => {
+    const { changes } = plan([
+      { op: 'apply', object: stage('qa', 10) },
+      { op: 'updateStatus', key, status: { phase: 'Steady', skipped: undefined } },
+    ]);
+    expect(changes).toHaveLength(2);
+    for (const change of changes) {
+      expect(change.body).toBe(JSON.stringify(change.after));
+      // The object as plain JSON data: what parsing the text gives back.
+      expect(change.after).toStrictEqual(JSON.parse(change.body!));
+    }
+  });
+
+  it('keeps the unchanged parts of a status and finds an equal one unchanged', () => {
+    const entries = Object.fromEntries(
+      Array.from({ length: 3 }, (_, i) => [`s${i}`, { since: `t${i}` }]),
+    );
+    const withStatus: StoredResource = { ...stored, status: { phase: 'A', entries } };
+    const snapshotWithStatus: StoreSnapshot = { ...snapshot, get: () => withStatus };
+    const planned = (status: unknown) =>
+      planWrites([{ op: 'updateStatus', key, status }], {
+        snapshot: snapshotWithStatus,
+        currentResourceVersion: 1,
+        now: new Date('2024-01-02T00:00:00Z'),
+        newUid: () => 'u2',
+      });
+    // Equal as JSON (members in another order): nothing to write.
+    expect(planned({ entries: { ...entries }, phase: 'A' }).changes).toEqual([]);
+    const { changes } = planned({ phase: 'B', entries: { ...entries, s3: { since: 't3' } } });
+    const status = changes[0]!.after!.status as { entries: Record<string, unknown> };
+    expect(status.entries.s0).toBe(entries.s0);
+    expect(status.entries.s3).toEqual({ since: 't3' });
+  });
+});

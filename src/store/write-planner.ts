@@ -1,4 +1,3 @@
-import { boundStatusMessages } from '../api/bounded-text.js';
 import { deepEqualJson } from '../api/canonical-json.js';
 import { annotationsBytes, describeBytes, INPUT_LIMITS } from '../api/input-limits.js';
 import { formatTimestamp } from '../api/timestamp.js';
@@ -17,6 +16,7 @@ import {
   notFoundError,
   tooLargeError,
 } from '../errors.js';
+import { plainCopy } from './plain-copy.js';
 import type { WatchEvent, WriteOp, WriteResult } from './store.js';
 
 /**
@@ -32,8 +32,16 @@ export interface StoreSnapshot {
 
 export interface PlannedChange {
   key: ObjectKey;
-  /** The object to store, or null to remove it. */
+  /**
+   * The object to store, or null to remove it. Plain JSON data (what parsing `body` gives) when
+   * the snapshot's objects are: a backend may keep it as its parsed copy instead of parsing.
+   */
   after: StoredResource | null;
+  /**
+   * `after` serialised, as planned (made once, when its size was checked); undefined when
+   * `after` is null. A backend that renumbers versions after planning must serialise again.
+   */
+  body: string | undefined;
   event: WatchEvent;
 }
 
@@ -75,9 +83,14 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     type: WatchEvent['type'],
     eventObject: StoredResource,
   ) => {
-    if (after) checkStoredSize(key, after);
+    const body = after ? checkStoredSize(key, after) : undefined;
     overlay.set(keyId(key), after);
-    changes.push({ key, after, event: { type, object: eventObject, resourceVersion: String(rv) } });
+    changes.push({
+      key,
+      after,
+      body,
+      event: { type, object: eventObject, resourceVersion: String(rv) },
+    });
   };
 
   const remove = (existing: StoredResource): StoredResource => {
@@ -121,13 +134,14 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
       case 'updateStatus': {
         const before = requireExisting(current(op.key), op.key);
         checkPrecondition(op.key, before, op.resourceVersion);
-        // Every writer's messages are bounded here, where all status writes pass (TEXT_LIMITS).
-        const status = boundStatusMessages(op.status);
-        if (deepEqualJson(before.status, status)) return { outcome: 'unchanged', object: before };
+        // Every writer's messages are bounded here, where all status writes pass (TEXT_LIMITS),
+        // in the one walk that copies the status and finds whether it changed.
+        const status = plainCopy(op.status, before.status, true);
+        if (status === before.status) return { outcome: 'unchanged', object: before };
         rv += 1;
         const next: StoredResource = { ...withMeta(before, { resourceVersion: String(rv) }) };
         if (status === undefined) delete next.status;
-        else next.status = structuredClone(status);
+        else next.status = status;
         record(op.key, next, 'MODIFIED', next);
         return { outcome: 'configured', object: next };
       }
@@ -205,7 +219,7 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
  * Kubernetes' bounds on one object, held for every write that passes here (users' and
  * controllers' alike): the whole object as stored (etcd's request limit) and its annotations.
  */
-function checkStoredSize(key: ObjectKey, object: StoredResource): void {
+function checkStoredSize(key: ObjectKey, object: StoredResource): string {
   const maxObject = INPUT_LIMITS.maxObjectBytes;
   const text = JSON.stringify(object);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most objects need no byte count.
@@ -222,6 +236,7 @@ function checkStoredSize(key: ObjectKey, object: StoredResource): void {
       `the annotations of ${describeKey(key)} would be ${annotations} bytes (keys and values together); at most ${maxAnnotations} bytes (${describeBytes(maxAnnotations)}, as in Kubernetes)`,
     );
   }
+  return text;
 }
 
 /** The error, carrying the document and field of the operation that raised it. */
@@ -290,16 +305,16 @@ function buildCreated(
     resourceVersion,
     generation: 1,
     creationTimestamp: timestamp,
-    ...(isNonEmpty(input.metadata.labels) ? { labels: { ...input.metadata.labels } } : {}),
+    ...(isNonEmpty(input.metadata.labels) ? { labels: plainMap(input.metadata.labels) } : {}),
     ...(isNonEmpty(input.metadata.annotations)
-      ? { annotations: { ...input.metadata.annotations } }
+      ? { annotations: plainMap(input.metadata.annotations) }
       : {}),
   };
   return {
     apiVersion: input.apiVersion,
     kind: input.kind,
     metadata,
-    ...structuredClone(contentOf(input)),
+    ...(plainCopy(contentOf(input), undefined) as Record<string, unknown>),
   };
 }
 
@@ -310,8 +325,9 @@ function buildUpdated(
   resourceVersion: string,
 ): StoredResource | undefined {
   const oldContent = contentOf(before);
-  const newContent = contentOf(input);
-  const contentChanged = !deepEqualJson(oldContent, newContent);
+  // The new content as stored, sharing what did not change with the old.
+  const newContent = plainCopy(contentOf(input), oldContent) as Record<string, unknown>;
+  const contentChanged = newContent !== oldContent;
   const labels = input.metadata.labels ?? {};
   const annotations = input.metadata.annotations ?? {};
   const metaChanged =
@@ -324,13 +340,13 @@ function buildUpdated(
     resourceVersion,
     generation: before.metadata.generation + (contentChanged ? 1 : 0),
   };
-  setOrDelete(metadata, 'labels', isNonEmpty(labels) ? { ...labels } : undefined);
-  setOrDelete(metadata, 'annotations', isNonEmpty(annotations) ? { ...annotations } : undefined);
+  setOrDelete(metadata, 'labels', isNonEmpty(labels) ? plainMap(labels) : undefined);
+  setOrDelete(metadata, 'annotations', isNonEmpty(annotations) ? plainMap(annotations) : undefined);
   const next: StoredResource = {
     apiVersion: input.apiVersion,
     kind: before.kind,
     metadata,
-    ...structuredClone(newContent),
+    ...newContent,
   };
   if (before.status !== undefined) next.status = before.status;
   return next;
@@ -361,6 +377,10 @@ function mergeMap(
 function setOrDelete(target: Record<string, unknown>, field: string, value: unknown): void {
   if (value === undefined) delete target[field];
   else target[field] = value;
+}
+
+function plainMap(map: Record<string, string>): Record<string, string> {
+  return plainCopy(map, undefined) as Record<string, string>;
 }
 
 function isNonEmpty(map: Record<string, unknown> | undefined): map is Record<string, unknown> {

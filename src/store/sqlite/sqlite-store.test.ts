@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../errors.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
-import { labelLookupSql, openSqliteStore, type SqliteStore } from './sqlite-store.js';
+import { labelLookupSql, openSqliteStore, SqliteStore } from './sqlite-store.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 
 describeStoreContract('sqlite', () => {
@@ -144,6 +144,70 @@ describe('SqliteStore compaction', () => {
   });
 });
 
+describe('SqliteStore leases', () => {
+  it('commits lease operations without a flush, and every data write with one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const path = join(dir, 'gantry.db');
+    await openSqliteStore({ path }).close();
+    const { createRequire } = await import('node:module');
+    type Statement = { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown };
+    type Database = {
+      prepare(sql: string): Statement;
+      pragma(sql: string, options?: { simple: boolean }): unknown;
+      close(): void;
+    };
+    const db = new (
+      createRequire(import.meta.url)('better-sqlite3') as new (p: string) => Database
+    )(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // Which `synchronous` level each statement touching a table ran under (1 NORMAL, 2 FULL).
+    const levels = new Map<string, Set<unknown>>();
+    const wrapped = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          const table = /(?:UPDATE|INTO|FROM)\s+(leases|resources|events)\b/.exec(sql)?.[1];
+          if (!table || !/^\s*(UPDATE|INSERT|DELETE)/.test(sql)) return statement;
+          const record = () => {
+            const level = target.pragma('synchronous', { simple: true });
+            levels.set(table, (levels.get(table) ?? new Set()).add(level));
+          };
+          return {
+            run: (...p: unknown[]) => (record(), statement.run(...p)),
+            get: (...p: unknown[]) => (record(), statement.get(...p)),
+            all: (...p: unknown[]) => (
+              record(),
+              (statement as unknown as { all(...q: unknown[]): unknown }).all(...p)
+            ),
+          };
+        };
+      },
+    });
+    const store = new SqliteStore(wrapped as never, { path });
+    const lease = await store.acquireLease('l', 'me', 60_000);
+    expect(lease).toBeDefined();
+    expect(await store.renewLease(lease!, 60_000)).toBe(true);
+    await store.write(
+      [
+        {
+          op: 'create',
+          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'p' } },
+        },
+      ],
+      { fence: lease },
+    );
+    await store.releaseLease(lease!);
+    expect(levels.get('leases')).toEqual(new Set([1]));
+    expect(levels.get('resources')).toEqual(new Set([2]));
+    expect(levels.get('events')).toEqual(new Set([2]));
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('SqliteStore list cache', () => {
   const configMap = (name: string, value: string) => ({
     op: 'apply' as const,
@@ -185,6 +249,58 @@ describe('SqliteStore list cache', () => {
     expect(await values(mine)).toEqual(['a=1']);
     await other.write([configMap('a', '2'), configMap('b', '1')]);
     expect(await values(mine)).toEqual(['a=2', 'b=1']);
+    await mine.close();
+    await other.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps what it wrote as its parsed copy: reads and events give that object, frozen', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    await store.write([configMap('a', '1')]);
+    await store.list('ConfigMap', { namespace: 'p' });
+    const controller = new AbortController();
+    const watch = store.watch({ fromResourceVersion: '1', signal: controller.signal });
+    const events = watch[Symbol.asyncIterator]();
+    // Once one event arrived the watcher follows live changes.
+    const started = events.next();
+    await store.write([configMap('b', '1')]);
+    await started;
+    const event = events.next();
+    const key = { kind: 'ConfigMap', namespace: 'p', name: 'a' };
+    const [result] = await store.write([{ op: 'updateStatus', key, status: { seen: [1, 2] } }]);
+    const written = result!.object!;
+    expect(Object.isFrozen(written)).toBe(true);
+    expect(Object.isFrozen((written.status as { seen: number[] }).seen)).toBe(true);
+    // Not parsed back from the text it stored: the very same object everywhere.
+    expect(await store.get(key)).toBe(written);
+    expect((await store.list('ConfigMap', { namespace: 'p' })).items[0]).toBe(written);
+    expect((await event).value).toEqual(expect.objectContaining({ object: written }));
+    controller.abort();
+    await store.close();
+  });
+
+  it("delivers another process's writes between its own, in version order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const path = join(dir, 'gantry.db');
+    const mine = openSqliteStore({ path, pollIntervalMs: 60_000 });
+    const other = openSqliteStore({ path });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const event of mine.watch({
+        fromResourceVersion: '0',
+        signal: controller.signal,
+      })) {
+        seen.push(`${event.resourceVersion}:${event.object.metadata.name}`);
+        if (seen.length === 4) return;
+      }
+    })();
+    await mine.write([configMap('a', '1')]);
+    await other.write([configMap('b', '1'), configMap('c', '1')]);
+    await mine.write([configMap('d', '1')]);
+    await watching;
+    expect(seen).toEqual(['1:a', '2:b', '3:c', '4:d']);
+    controller.abort();
     await mine.close();
     await other.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import type { ObjectKey, StoredResource } from '../../api/resource.js';
 import { leaseLostError } from '../../errors.js';
 import { EventFeed, type EventQuery } from '../event-feed.js';
 import { cacheKey, PageBuilder, type ListRow } from '../list-pages.js';
-import { ObjectCache } from '../object-cache.js';
+import { deepFreeze, ObjectCache } from '../object-cache.js';
 import { ListCache } from '../list-cache.js';
 import { pendingMigrations } from '../migrations.js';
 import type {
@@ -21,7 +21,7 @@ import type {
   WriteOptions,
   WriteResult,
 } from '../store.js';
-import { planWrites, type StoreSnapshot } from '../write-planner.js';
+import { planWrites, type StoreSnapshot, type WritePlan } from '../write-planner.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 
@@ -31,16 +31,16 @@ interface SqliteStatement {
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
-interface SqliteTransaction<T> {
-  (): T;
-  immediate(): T;
-  deferred(): T;
+interface SqliteTransaction<T, A extends unknown[] = []> {
+  (...args: A): T;
+  immediate(...args: A): T;
+  deferred(...args: A): T;
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
   pragma(sql: string): unknown;
-  transaction<T>(fn: () => T): SqliteTransaction<T>;
+  transaction<T, A extends unknown[] = []>(fn: (...args: A) => T): SqliteTransaction<T, A>;
   close(): void;
 }
 
@@ -94,12 +94,23 @@ export class SqliteStore implements Store {
   #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
   #closed = false;
+  /**
+   * Runs its argument in a transaction: wrapped once, as `transaction` builds a new wrapper on
+   * every call (a few µs each, for every list and write).
+   */
+  readonly #transaction: SqliteTransaction<unknown, [() => unknown]>;
+  /** A lease take's transaction, wrapped once. */
+  readonly #take: SqliteTransaction<Lease | undefined, [string, string, number]>;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
+    this.#transaction = db.transaction((body: () => unknown) => body());
+    this.#take = db.transaction((name: string, holder: string, ttlMs: number) =>
+      this.#takeLease(name, holder, ttlMs),
+    );
     this.#feed = new EventFeed({
       history: {
         readEvents: (query) => Promise.resolve(this.#readEvents(query)),
@@ -129,7 +140,7 @@ export class SqliteStore implements Store {
       !options.labelSelector?.length;
     // Bodies are read only for objects the cache does not hold at their version: listing
     // 1,000 unchanged Stages then copies no JSON text out of SQLite.
-    const read = this.#db.transaction(() => {
+    const read = () => {
       const state = this.#state();
       this.#noticeForeignWrites(state.rv);
       if (cacheable) {
@@ -145,8 +156,8 @@ export class SqliteStore implements Store {
       });
       if (cacheable) this.#lists.put(kind, namespace, result.items);
       return result;
-    });
-    return Promise.resolve(read.deferred());
+    };
+    return Promise.resolve(this.#transaction.deferred(read) as ListResult);
   }
 
   /** Drops the list cache when the store's version moved without this process writing. */
@@ -157,18 +168,16 @@ export class SqliteStore implements Store {
   }
 
   listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
-    const read = this.#db.transaction(() => {
+    const read = () => {
       const { page, resourceVersion } = this.#scan(kind, options);
       return page.result(resourceVersion);
-    });
-    return Promise.resolve(read.deferred());
+    };
+    return Promise.resolve(this.#transaction.deferred(read) as ListJsonResult);
   }
 
   write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     try {
-      const bodies: string[] = [];
-      const run = this.#db.transaction(() => {
-        bodies.length = 0;
+      const run = () => {
         if (options.fence) this.#checkFence(options.fence);
         const state = this.#state();
         this.#noticeForeignWrites(state.rv);
@@ -181,9 +190,9 @@ export class SqliteStore implements Store {
         if (options.dryRun) return { ...plan, changes: [] };
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
+          // The planner serialised each object once, checking its size.
+          const body = change.after && (change.body ?? JSON.stringify(change.after));
           if (change.after) {
-            const body = JSON.stringify(change.after);
-            bodies.push(body);
             this.#stmt(
               `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
@@ -197,7 +206,6 @@ export class SqliteStore implements Store {
               body,
             );
           } else {
-            bodies.push('');
             this.#stmt('DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?').run(
               kind,
               namespace,
@@ -212,8 +220,8 @@ export class SqliteStore implements Store {
             kind,
             namespace,
             // Most events carry the object as stored: serialise it once.
-            change.event.object === change.after
-              ? bodies[bodies.length - 1]!
+            change.event.object === change.after && body
+              ? body
               : JSON.stringify(change.event.object),
           );
         }
@@ -221,23 +229,30 @@ export class SqliteStore implements Store {
           this.#stmt('UPDATE store_state SET rv = ? WHERE id = 1').run(plan.lastResourceVersion);
         }
         return plan;
-      });
-      const plan = run.immediate();
+      };
+      const plan = this.#transaction.immediate(run) as WritePlan;
       if (plan.changes.length > 0) {
         this.#knownRv = plan.lastResourceVersion;
-        for (const [i, change] of plan.changes.entries()) {
+        // The planner's objects are what parsing the stored text would give: they are frozen
+        // and kept as the cache's, the list cache's and the change feed's copies, so nothing
+        // this process just wrote is parsed back (issue 17).
+        const events: WatchEvent[] = [];
+        for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
-          const version = change.after?.metadata.resourceVersion;
-          this.#lists.changed(
-            kind,
-            namespace,
-            name,
-            version === undefined
-              ? undefined
-              : () => this.#cache.parse(cacheKey(kind, namespace, name), version, bodies[i]!),
-          );
+          const stored =
+            change.after &&
+            this.#cache.put(
+              cacheKey(kind, namespace, name),
+              change.after.metadata.resourceVersion,
+              change.after,
+              change.body ?? '',
+            );
+          this.#lists.changed(kind, namespace, name, stored ?? undefined);
+          const object =
+            change.event.object === change.after ? stored! : deepFreeze(change.event.object);
+          events.push({ ...change.event, object });
         }
-        this.#feed.notify();
+        this.#feed.committed(events);
       }
       return this.#handBack(plan.results);
     } catch (err) {
@@ -274,38 +289,63 @@ export class SqliteStore implements Store {
   }
 
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
-    const take = this.#db.transaction((): Lease | undefined => {
-      const now = this.#now().getTime();
-      const row = this.#stmt('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as
-        { holder: string; expires_at: number } | undefined;
-      if (row && row.holder !== '' && row.holder !== holder && row.expires_at > now) return;
-      this.#stmt('UPDATE store_state SET lease_epoch = lease_epoch + 1 WHERE id = 1').run();
-      const { lease_epoch: epoch } = this.#stmt(
-        'SELECT lease_epoch FROM store_state WHERE id = 1',
-      ).get() as { lease_epoch: number };
-      this.#stmt(
-        `INSERT INTO leases (name, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
+    return Promise.resolve(this.#unsynced(() => this.#take.immediate(name, holder, ttlMs)));
+  }
+
+  #takeLease(name: string, holder: string, ttlMs: number): Lease | undefined {
+    const now = this.#now().getTime();
+    // The next epoch, drawn only while nobody else holds the lease: two statements a take.
+    const drawn = this.#stmt(
+      `UPDATE store_state SET lease_epoch = lease_epoch + 1 WHERE id = 1 AND NOT EXISTS (
+           SELECT 1 FROM leases WHERE name = ? AND holder <> '' AND holder <> ? AND expires_at > ?)
+         RETURNING lease_epoch`,
+    ).get(name, holder, now) as { lease_epoch: number } | undefined;
+    if (!drawn) return;
+    const epoch = drawn.lease_epoch;
+    this.#stmt(
+      `INSERT INTO leases (name, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, epoch = excluded.epoch`,
-      ).run(name, holder, now + ttlMs, epoch);
-      return { name, holder, epoch };
-    });
-    return Promise.resolve(take.immediate());
+    ).run(name, holder, now + ttlMs, epoch);
+    return { name, holder, epoch };
   }
 
   renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
-    const { changes } = this.#stmt(
-      'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
-    ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch);
+    const { changes } = this.#unsynced(() =>
+      this.#stmt(
+        'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
+      ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch),
+    );
     return Promise.resolve(changes === 1);
   }
 
   releaseLease(lease: Lease): Promise<void> {
     // The row stays (holder '' means free): epochs only grow, so a stale holder can never
     // match a later take.
-    this.#stmt(
-      `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
-    ).run(lease.name, lease.holder, lease.epoch);
+    this.#unsynced(() =>
+      this.#stmt(
+        `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
+      ).run(lease.name, lease.holder, lease.epoch),
+    );
     return Promise.resolve();
+  }
+
+  /**
+   * Runs a lease operation without waiting for the disk (`synchronous = NORMAL` for its commit):
+   * it survives this process being killed, as every commit does in WAL mode, but a power loss
+   * may undo it. That loses no guarantee, and saves a flush per take, renewal and release (each
+   * Promotion takes and gives back its Stage's lease; issue 17): a power loss also ends every
+   * process using the file (SQLite shares it only on one machine), so no holder of an undone
+   * take is left to write; and the WAL keeps commits in order, so the flush of any later
+   * write, such as one fenced by that take, makes the take durable first. An epoch that a
+   * durable write ever carried is therefore never handed out again.
+   */
+  #unsynced<T>(operation: () => T): T {
+    this.#stmt('PRAGMA synchronous = NORMAL').run();
+    try {
+      return operation();
+    } finally {
+      this.#stmt('PRAGMA synchronous = FULL').run();
+    }
   }
 
   /** Throws LeaseLost unless `fence` is still the lease's current take. */

@@ -1,0 +1,174 @@
+/**
+ * The cost of the store's writes and change events (docs/benchmarks.md, "Scale on one server",
+ * issue 17), without controllers: the store traffic of one Freight's hop through N chained
+ * Stages, replayed on a SQLite store on disk, wrapped as main.ts wraps it (MeteredStore), with
+ * two watchers following every change (as the controllers and one API watch do) and the
+ * project's Stage and Freight lists cached (as controllers list them on every event).
+ *
+ * One hop: the Stage's status saved 4 times, a Promotion created and its status saved 3
+ * times, the Freight's status (which names every Stage it has been in, so it grows to N
+ * entries) saved twice, and the Stage's lease taken and given back. Figures: CPU
+ * (process.cpuUsage, user + system) and wall time per hop, and per lease take + release.
+ *
+ * GANTRY_STORE_HOPS changes N (default 1000).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ObjectKey } from '../src/api/resource.js';
+import { MeteredStore } from '../src/metrics/metered-store.js';
+import { PrometheusMetrics } from '../src/metrics/prometheus-metrics.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import { updateStatus } from '../src/store/update-status.js';
+import { figures } from './figures.js';
+
+const HOPS = Number(process.env.GANTRY_STORE_HOPS ?? 1000);
+const api = 'kargo.akuity.io/v1alpha1';
+const namespace = 'scale';
+const { report, print } = figures({ figure: 62, value: 14 });
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+async function follow(store: Store, signal: AbortSignal, seen: { count: number }): Promise<void> {
+  try {
+    for await (const event of store.watch({ signal })) {
+      if (event.object.kind === 'Freight') seen.count++;
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-store-writes-'));
+  const metrics = new PrometheusMetrics({ defaultMetrics: false });
+  const store = new MeteredStore(openSqliteStore({ path: join(dir, 'gantry.db') }), metrics);
+  const stop = new AbortController();
+  try {
+    await store.write(
+      Array.from({ length: HOPS }, (_, i) => ({
+        op: 'create' as const,
+        object: {
+          apiVersion: api,
+          kind: 'Stage',
+          metadata: { name: `s${i}`, namespace },
+          spec: { requestedFreight: [{ origin: { kind: 'Warehouse', name: 'w' } }] },
+        },
+      })),
+    );
+    await store.write([
+      {
+        op: 'create',
+        object: {
+          apiVersion: api,
+          kind: 'Freight',
+          metadata: { name: 'f1', namespace },
+          origin: { kind: 'Warehouse', name: 'w' },
+        },
+      },
+    ]);
+    await store.list('Stage', { namespace });
+    await store.list('Freight', { namespace });
+    await store.list('Promotion', { namespace });
+    const seen = { count: 0 };
+    const watchers = [follow(store, stop.signal, seen), follow(store, stop.signal, seen)];
+    const freight: ObjectKey = { kind: 'Freight', namespace, name: 'f1' };
+
+    const startCpu = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < HOPS; i++) {
+      const stage: ObjectKey = { kind: 'Stage', namespace, name: `s${i}` };
+      const promotion: ObjectKey = { kind: 'Promotion', namespace, name: `p${i}` };
+      const lease = await store.acquireLease(`stage/${namespace}/s${i}`, 'me', 30_000);
+      await updateStatus(store, stage, () => ({ phase: 'Promoting', message: `hop ${i}` }));
+      await store.write([
+        {
+          op: 'create',
+          object: {
+            apiVersion: api,
+            kind: 'Promotion',
+            metadata: { name: `p${i}`, namespace },
+            spec: { stage: `s${i}`, freight: 'f1' },
+          },
+        },
+      ]);
+      for (const phase of ['Running', 'Running', 'Succeeded']) {
+        await updateStatus(store, promotion, (status: { step?: number } | undefined) => ({
+          phase,
+          step: (status?.step ?? 0) + 1,
+        }));
+      }
+      await updateStatus(store, stage, () => ({ phase: 'Steady', lastPromotion: `p${i}` }));
+      for (const verified of [false, true]) {
+        await updateStatus(
+          store,
+          freight,
+          (status: { currentlyIn?: Record<string, unknown> } | undefined) => ({
+            ...status,
+            currentlyIn: {
+              ...status?.currentlyIn,
+              [`s${i}`]: { since: `2026-01-01T00:00:${i}Z`, verified, promotion: `p${i}` },
+            },
+          }),
+        );
+      }
+      await updateStatus(store, stage, () => ({ phase: 'Verified', lastPromotion: `p${i}` }));
+      await updateStatus(store, stage, () => ({ phase: 'Steady', health: 'Healthy' }));
+      if (lease) await store.releaseLease(lease);
+    }
+    const hopCpu = cpuMs(process.cpuUsage(startCpu));
+    const hopWall = performance.now() - started;
+
+    const leaseCpuFrom = process.cpuUsage();
+    const leaseStarted = performance.now();
+    for (let i = 0; i < HOPS; i++) {
+      const lease = await store.acquireLease(`bench/${i % 10}`, 'me', 30_000);
+      if (lease) await store.releaseLease(lease);
+    }
+    const leaseCpu = cpuMs(process.cpuUsage(leaseCpuFrom));
+    const leaseWall = performance.now() - leaseStarted;
+    // Every Freight event reaches both watchers (at most a poll interval late).
+    const deadline = performance.now() + 10_000;
+    while (seen.count < 4 * HOPS && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    stop.abort();
+    await Promise.all(watchers);
+
+    report(
+      `one hop's store traffic (11 writes, 1 lease), ${HOPS} hops: CPU per hop`,
+      `${(hopCpu / HOPS).toFixed(2)} ms`,
+      '',
+      true,
+    );
+    report(
+      '  wall time per hop',
+      `${(hopWall / HOPS).toFixed(2)} ms`,
+      '(other agents share the cores)',
+      true,
+    );
+    report(
+      '  Freight events the two watchers received',
+      String(seen.count),
+      `${4 * HOPS}`,
+      seen.count === 4 * HOPS,
+    );
+    report(
+      'a lease taken and given back: CPU',
+      `${((leaseCpu / HOPS) * 1000).toFixed(0)} µs`,
+      '',
+      true,
+    );
+    report('  wall time', `${((leaseWall / HOPS) * 1000).toFixed(0)} µs`, '', true);
+    print('store writes (SQLite on disk, MeteredStore, two watchers):');
+  } finally {
+    stop.abort();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,121 @@
+import { boundMessage } from '../api/bounded-text.js';
+
+/** The keys whose string values are messages wherever they appear in a status (as `boundStatusMessages`). */
+const MESSAGE_KEYS = new Set(['message', 'Message', 'error', 'reason']);
+/** How deep in a status messages are bounded (as `boundStatusMessages`). */
+const MAX_BOUND_DEPTH = 64;
+
+/**
+ * `value` as the plain JSON data storing it gives back (`JSON.parse(JSON.stringify(value))`:
+ * undefined members dropped, undefined array items and non-finite numbers null, `toJSON`
+ * applied), in one walk that also reuses `old` wherever the two are equal: the result is `old`
+ * itself when nothing differs, and otherwise shares every unchanged part with it. So a writer
+ * learns whether anything changed, and gets a copy that costs only its changed parts, from one
+ * pass over the value (issue 17: a Freight's status names 1,000 Stages and is rewritten on
+ * every hop; bounding, comparing and cloning it were three passes over all of it).
+ *
+ * `old` must be plain JSON data itself (a stored object, as parsed). Equality is JSON's:
+ * members in any order, numbers by their JSON text.
+ *
+ * With `boundMessages`, `value` is a status: messages in it are bounded as
+ * `boundStatusMessages` bounds them (its `state` is left alone).
+ */
+export function plainCopy(value: unknown, old: unknown, boundMessages = false): unknown {
+  const bounding = boundMessages && isPlainObject(value);
+  return copy(value, old, undefined, 0, bounding, bounding);
+}
+
+function copy(
+  value: unknown,
+  old: unknown,
+  key: string | undefined,
+  depth: number,
+  bounding: boolean,
+  top: boolean,
+): unknown {
+  switch (typeof value) {
+    case 'string': {
+      const text =
+        bounding && key !== undefined && MESSAGE_KEYS.has(key) ? boundMessage(value) : value;
+      return text === old ? old : text;
+    }
+    case 'number': {
+      // JSON has no NaN, Infinity or -0.
+      const number = Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
+      return number === old ? old : number;
+    }
+    case 'boolean':
+      return value === old ? old : value;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      // What storing it would say (JSON cannot hold a BigInt).
+      return JSON.stringify(value);
+  }
+  if (value === null) return old === null ? old : null;
+  if (value === old) return old;
+  if (Array.isArray(value)) return copyArray(value as unknown[], old, depth, bounding);
+  if (!isPlainObject(value)) {
+    // A Date, a class with toJSON: what JSON makes of it.
+    const converted: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+    return copy(converted, old, key, depth, bounding, top);
+  }
+  const source = value as Record<string, unknown>;
+  const before = isPlainObject(old) ? (old as Record<string, unknown>) : undefined;
+  const boundHere = bounding && depth <= MAX_BOUND_DEPTH;
+  const result: Record<string, unknown> = {};
+  let same = before !== undefined;
+  let count = 0;
+  for (const field of Object.keys(source)) {
+    const previous = before && Object.hasOwn(before, field) ? before[field] : undefined;
+    // A Promotion's `state` (step outputs) is bounded as a whole by the engine, not here.
+    const child = copy(
+      source[field],
+      previous,
+      field,
+      depth + 1,
+      boundHere && !(top && field === 'state'),
+      false,
+    );
+    if (child === undefined) continue;
+    if (field === '__proto__') {
+      Object.defineProperty(result, field, {
+        value: child,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      result[field] = child;
+    }
+    count++;
+    if (same && (child !== previous || previous === undefined)) same = false;
+  }
+  if (same && count === Object.keys(before!).length) return old;
+  return result;
+}
+
+function copyArray(items: unknown[], old: unknown, depth: number, bounding: boolean): unknown {
+  const before = Array.isArray(old) ? (old as unknown[]) : undefined;
+  let same = before !== undefined && before.length === items.length;
+  const result = new Array<unknown>(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const previous = before?.[index];
+    // Messages are bounded only as members of objects (as `boundStatusMessages`).
+    const child = copy(items[index], previous, undefined, depth + 1, bounding, false) ?? null;
+    result[index] = child;
+    if (same && child !== previous) same = false;
+  }
+  return same ? old : result;
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return (
+    (prototype === Object.prototype || prototype === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
