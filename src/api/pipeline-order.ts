@@ -42,8 +42,7 @@ const collate = new Intl.Collator().compare;
  * ('-' < '.' < digits < letters in both), so most comparisons need no collator at all.
  */
 const PLAIN_NAME = /^[a-z0-9.-]*$/;
-const byName = (a: string, b: string): number =>
-  PLAIN_NAME.test(a) && PLAIN_NAME.test(b) ? (a < b ? -1 : a > b ? 1 : 0) : collate(a, b);
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function orderOneProject<T extends StageLike>(stages: T[]): T[] {
   const names = new Set(stages.map((s) => s.metadata.name));
@@ -55,12 +54,12 @@ function orderOneProject<T extends StageLike>(stages: T[]): T[] {
   // Depth-first without recursion (a chain of 10,000 Stages is 10,000 levels deep): a name is
   // on the path while its upstreams are being measured; meeting it again there is a cycle.
   const onPath = new Set<string>();
+  const path: Array<{ name: string; next: number; deepest: number }> = [];
+  const enter = (name: string) => {
+    onPath.add(name);
+    path.push({ name, next: 0, deepest: -1 });
+  };
   const depthOf = (start: string): number => {
-    const path: Array<{ name: string; next: number; deepest: number }> = [];
-    const enter = (name: string) => {
-      onPath.add(name);
-      path.push({ name, next: 0, deepest: -1 });
-    };
     enter(start);
     let result = 0;
     while (path.length > 0) {
@@ -83,11 +82,15 @@ function orderOneProject<T extends StageLike>(stages: T[]): T[] {
     }
     return result;
   };
-  const depths = new Map<T, number>();
-  for (const stage of stages)
-    depths.set(stage, depth.get(stage.metadata.name) ?? depthOf(stage.metadata.name));
+  // Sort keys computed once per Stage, not once per comparison.
+  let plain = true;
+  const keyed = stages.map((stage) => {
+    const name = stage.metadata.name;
+    plain &&= PLAIN_NAME.test(name);
+    return { stage, name, depth: depth.get(name) ?? depthOf(name) };
+  });
+  const compareNames = plain ? byCodeUnits : collate;
   // Two Stages in a cycle differ by NaN (Infinity - Infinity), which falls through to names.
-  return [...stages].sort(
-    (a, b) => depths.get(a)! - depths.get(b)! || byName(a.metadata.name, b.metadata.name),
-  );
+  keyed.sort((a, b) => a.depth - b.depth || compareNames(a.name, b.name));
+  return keyed.map((entry) => entry.stage);
 }

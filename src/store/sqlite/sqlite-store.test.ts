@@ -92,6 +92,54 @@ describe('SqliteStore alias index', () => {
   });
 });
 
+describe('SqliteStore long lists', () => {
+  it('reads a long list in turns, as of one version, while writes go on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const store = openSqliteStore({ path: join(dir, 'gantry.db') });
+    const configMap = (name: string, value: string) => ({
+      op: 'apply' as const,
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: 'p' },
+        data: { value },
+      },
+    });
+    try {
+      await store.write(
+        Array.from({ length: 3_000 }, (_, i) => configMap(`c${String(i).padStart(4, '0')}`, 'old')),
+      );
+      const before = Number(await store.currentResourceVersion());
+      // Writes land while the list reads: between its pages, on the writer's connection.
+      let writes = 0;
+      const writing = (async () => {
+        for (let i = 0; i < 5; i++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          await store.write([configMap('c0000', `new-${i}`), configMap(`z${i}`, 'added')]);
+          writes++;
+        }
+      })();
+      const list = await store.listJson('ConfigMap', { namespace: 'p' });
+      const writesWhileListing = writes;
+      await writing;
+      // The list gave the writes turns while it read…
+      expect(writesWhileListing).toBeGreaterThan(0);
+      // …and shows exactly the version it names: the 3,000, unchanged.
+      expect(list.resourceVersion).toBe(String(before));
+      expect(list.items).toHaveLength(3_000);
+      expect(
+        list.items.map((text) => (JSON.parse(text) as { data: { value: string } }).data.value),
+      ).toEqual(Array.from({ length: 3_000 }, () => 'old'));
+      const after = await store.listJson('ConfigMap', { namespace: 'p' });
+      expect(after.items).toHaveLength(3_005);
+      expect(Number(after.resourceVersion)).toBe(before + 10);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SqliteStore compaction', () => {
   it('drops a long backlog of history in short batches, each its own transaction', async () => {
     const store = openSqliteStore({ path: ':memory:', historyLimit: 10 });

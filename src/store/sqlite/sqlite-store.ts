@@ -24,6 +24,7 @@ import type {
 import { planWrites, type StoreSnapshot, type WritePlan } from '../write-planner.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
+import { yieldToEventLoop } from '../../event-loop.js';
 
 /** The subset of better-sqlite3 this store uses, described structurally. */
 interface SqliteStatement {
@@ -71,6 +72,8 @@ interface StateRow {
 const COMPACT_EVERY_MS = 60_000;
 /** The most versions of history one compaction transaction drops. */
 const COMPACT_BATCH = 2_000;
+/** Rows a list reads per statement on the reader connection, a turn of the event loop between. */
+const READ_CHUNK = 500;
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a write is on
@@ -94,6 +97,11 @@ export class SqliteStore implements Store {
   #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
   #closed = false;
+  /** The file, for the reader connection (none for ':memory:', which one connection owns). */
+  readonly #path: string;
+  #reader: { db: SqliteDatabase; statements: Map<string, SqliteStatement> } | undefined;
+  /** Lists on the reader run one at a time (each holds its read transaction across turns). */
+  #readerQueue: Promise<unknown> = Promise.resolve();
   /**
    * Runs its argument in a transaction: wrapped once, as `transaction` builds a new wrapper on
    * every call (a few µs each, for every list and write).
@@ -104,6 +112,7 @@ export class SqliteStore implements Store {
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions) {
     this.#db = db;
+    this.#path = options.path;
     this.#now = options.now ?? (() => new Date());
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
@@ -167,12 +176,70 @@ export class SqliteStore implements Store {
     this.#knownRv = rv;
   }
 
+  /**
+   * Stored JSON text, for lists served as they are. On a database file they are read on a
+   * read-only connection of their own, in one read transaction held across turns of the event
+   * loop, READ_CHUNK rows at a time: the snapshot stays consistent (WAL lets this connection's
+   * writers go on meanwhile) and a list of 10,000 objects no longer holds the loop while it
+   * copies 9 MB out of SQLite (issue 17).
+   */
   listJson(kind: string, options: ListOptions = {}): Promise<ListJsonResult> {
-    const read = () => {
-      const { page, resourceVersion } = this.#scan(kind, options);
-      return page.result(resourceVersion);
-    };
-    return Promise.resolve(this.#transaction.deferred(read) as ListJsonResult);
+    const reader = this.#readerConnection();
+    if (!reader) {
+      const read = () => {
+        const { page, resourceVersion } = this.#scan(kind, options);
+        return page.result(resourceVersion);
+      };
+      return Promise.resolve(this.#transaction.deferred(read) as ListJsonResult);
+    }
+    const run = this.#readerQueue.then(async () => {
+      reader.db.exec('BEGIN');
+      try {
+        const statement = (sql: string) => {
+          let prepared = reader.statements.get(sql);
+          if (!prepared) reader.statements.set(sql, (prepared = reader.db.prepare(sql)));
+          return prepared;
+        };
+        // The first read fixes the snapshot: the version and every page below are as of it.
+        const { rv } = statement('SELECT rv FROM store_state WHERE id = 1').get() as StateRow;
+        const page = new PageBuilder(options);
+        const { sql, params } = scanQuery(kind, options, true);
+        const chunk = Math.min(page.chunk, READ_CHUNK);
+        for (;;) {
+          const { namespace, name } = page.cursor;
+          const rows = statement(sql).all(
+            ...params,
+            namespace,
+            namespace,
+            name,
+            chunk,
+          ) as ListRow[];
+          if (rows.some((row) => page.add(row)) || rows.length < chunk) break;
+          await yieldToEventLoop();
+        }
+        return page.result(String(rv));
+      } finally {
+        reader.db.exec('COMMIT');
+      }
+    });
+    this.#readerQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  #readerConnection():
+    { db: SqliteDatabase; statements: Map<string, SqliteStatement> } | undefined {
+    if (this.#path === ':memory:' || this.#closed) return undefined;
+    if (!this.#reader) {
+      const require = createRequire(import.meta.url);
+      const Database = require('better-sqlite3') as new (
+        path: string,
+        options: { readonly: boolean; fileMustExist: boolean },
+      ) => SqliteDatabase;
+      const db = new Database(this.#path, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      this.#reader = { db, statements: new Map() };
+    }
+    return this.#reader;
   }
 
   write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
@@ -387,8 +454,13 @@ export class SqliteStore implements Store {
     this.#closed = true;
     clearInterval(this.#compactTimer);
     this.#feed.close();
-    this.#db.close();
-    return Promise.resolve();
+    // A list still reading on the reader finishes first.
+    const reader = this.#reader;
+    this.#reader = undefined;
+    return this.#readerQueue.then(() => {
+      reader?.db.close();
+      this.#db.close();
+    });
   }
 
   readonly #snapshot: StoreSnapshot = {
@@ -436,27 +508,16 @@ export class SqliteStore implements Store {
   ): { page: PageBuilder; resourceVersion: string } {
     const resourceVersion = String(this.#state().rv);
     const page = new PageBuilder(options);
-    const byNamespace = options.namespace !== undefined;
-    // Equality requirements (`alias=quiet-quokka`) are filtered in SQL too, so finding one
-    // object by label parses no JSON in JavaScript; the page builder checks the whole selector.
-    const equal = (options.labelSelector ?? []).filter(
-      (r) => r.operator === 'In' && r.values.length === 1,
-    );
-    // A project's Freight by alias: its index, not the (namespace, name) order's.
-    const byAlias = byNamespace && equal.some((r) => r.key === ALIAS_LABEL);
-    const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body' : "'' AS body"} FROM resources
-      ${byAlias ? 'INDEXED BY resources_by_alias' : ''}
-      WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
-        ${equal.map((r) => `AND ${labelExpression(r.key)} = ?`).join(' ')}
-        AND (namespace > ? OR (namespace = ? AND name > ?))
-      ORDER BY namespace, name LIMIT ?`;
+    const { sql, params } = scanQuery(kind, options, withBodies);
     for (;;) {
       const { namespace, name } = page.cursor;
-      const params: unknown[] = byNamespace ? [kind, options.namespace] : [kind];
-      for (const requirement of equal)
-        params.push(...labelParams(requirement.key), requirement.values[0]);
-      params.push(namespace, namespace, name, page.chunk);
-      const rows = this.#stmt(sql).all(...params) as ListRow[];
+      const rows = this.#stmt(sql).all(
+        ...params,
+        namespace,
+        namespace,
+        name,
+        page.chunk,
+      ) as ListRow[];
       for (const row of rows) if (page.add(row)) return { page, resourceVersion };
       if (rows.length < page.chunk) return { page, resourceVersion };
     }
@@ -556,6 +617,35 @@ function jsonPathForKey(key: string): string {
  * expression index (`resources_by_alias`, migration 4) is used; any other key is bound
  * (`labelParams`), so users' selectors never add prepared statements.
  */
+/**
+ * A list's keyset query: its SQL and its leading parameters, to which a page adds the cursor
+ * (namespace twice, name) and the row limit.
+ */
+function scanQuery(
+  kind: string,
+  options: ListOptions,
+  withBodies: boolean,
+): { sql: string; params: unknown[] } {
+  const byNamespace = options.namespace !== undefined;
+  // Equality requirements (`alias=quiet-quokka`) are filtered in SQL too, so finding one
+  // object by label parses no JSON in JavaScript; the page builder checks the whole selector.
+  const equal = (options.labelSelector ?? []).filter(
+    (r) => r.operator === 'In' && r.values.length === 1,
+  );
+  // A project's Freight by alias: its index, not the (namespace, name) order's.
+  const byAlias = byNamespace && equal.some((r) => r.key === ALIAS_LABEL);
+  const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body' : "'' AS body"} FROM resources
+    ${byAlias ? 'INDEXED BY resources_by_alias' : ''}
+    WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
+      ${equal.map((r) => `AND ${labelExpression(r.key)} = ?`).join(' ')}
+      AND (namespace > ? OR (namespace = ? AND name > ?))
+    ORDER BY namespace, name LIMIT ?`;
+  const params: unknown[] = byNamespace ? [kind, options.namespace] : [kind];
+  for (const requirement of equal)
+    params.push(...labelParams(requirement.key), requirement.values[0]);
+  return { sql, params };
+}
+
 /** The objects of one kind and namespace whose label `key` has one value (`?`s: kind, namespace, labelParams, value). */
 export function labelLookupSql(key: string): string {
   return `SELECT body FROM resources ${key === ALIAS_LABEL ? 'INDEXED BY resources_by_alias' : ''}
