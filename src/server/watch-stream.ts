@@ -5,6 +5,7 @@ import { isGantryError } from '../errors.js';
 import type { Store, WatchEvent } from '../store/store.js';
 import { errorResponse } from './http-errors.js';
 import { present } from './presentation.js';
+import { createYielder } from '../event-loop.js';
 
 export interface WatchRequest {
   kinds?: string[] | undefined;
@@ -70,9 +71,13 @@ export function watchStream(
       let from = request.resourceVersion;
       if ((from === undefined || from === '') && request.list) {
         const listed = await request.list();
-        for (const object of listed.items)
+        // Thousands of objects: other requests get turns while they are sent.
+        const yieldNow = createYielder();
+        for (const object of listed.items) {
           if (!request.filter || request.filter(object))
             await send({ type: 'ADDED', object: present(object) });
+          await yieldNow();
+        }
         from = listed.resourceVersion;
         await send({ type: 'BOOKMARK', object: { metadata: { resourceVersion: from } } }, from);
       }
