@@ -39,6 +39,8 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { noMetrics, type Metrics, type MetricsExposition } from '../metrics/metrics.js';
 import { httpMetrics } from './http-metrics.js';
 import { readinessCheck, type ReadinessReport } from './readiness.js';
+import { registerKubeRoutes } from '../kube/kube-routes.js';
+import { isKubePath, kubeStatus } from '../kube/kube-status.js';
 
 /** Seconds a client is told to wait before retrying while the store is unavailable. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
@@ -173,8 +175,16 @@ export function createApi(options: AppOptions): Api {
   registerWebhookRoutes(routes, deps);
   registerExpressionRoutes(routes, deps);
   registerResourceRoutes(routes, deps);
+  registerKubeRoutes(routes, deps);
   registerUiRoutes(routes, deps);
   app.notFound((c) => {
+    // The Kubernetes API answers in its own error format (a Status), kubectl's messages.
+    if (isKubePath(c.req.path)) {
+      const { status, body } = kubeStatus(
+        notFoundError('the server could not find the requested resource'),
+      );
+      return c.json(body, status);
+    }
     const { status, body } = errorResponse(
       notFoundError(`no such API path: ${c.req.method} ${c.req.path}`),
     );
@@ -187,7 +197,7 @@ export function createApi(options: AppOptions): Api {
         path: c.req.path,
         error: err,
       });
-    const { status, body } = errorResponse(err);
+    const { status, body } = isKubePath(c.req.path) ? kubeStatus(err) : errorResponse(err);
     // The store away (a database restart): the client should come back, soon.
     if (status === 503) c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     return c.json(body, status);

@@ -1,7 +1,7 @@
 import { tableOf } from '../../api/printer-columns.js';
 import type { StoredResource } from '../../api/resource.js';
 import type { CliContext } from '../context.js';
-import { formatAge } from '../output/age.js';
+import { formatAge } from '../../api/age.js';
 import { customColumnsRow, listOf, runTemplate, type GetOutput } from '../output/get-output.js';
 import { nameOf } from '../output/get-output.js';
 import { printObjects } from '../output/print-objects.js';

@@ -1,5 +1,5 @@
 import type { StoredResource } from '../../api/resource.js';
-import { formatAge } from '../output/age.js';
+import { formatAge } from '../../api/age.js';
 import { renderTable } from '../output/table.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { StoredResource } from '../../api/resource.js';
 import { usageError } from '../usage-error.js';
 import { tableOf, type Table } from '../../api/printer-columns.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../../api/age.js';
 import { renderTable } from './table.js';
 
 export type OutputFormat = 'table' | 'wide' | 'yaml' | 'json';

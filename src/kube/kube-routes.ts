@@ -1,0 +1,195 @@
+import type { Context } from 'hono';
+import { parseLabelSelector } from '../api/label-selector.js';
+import type { StoredResource } from '../api/resource.js';
+import type { AccessRequest, Verb } from '../auth/policy-rules.js';
+import { inputError, notFoundError } from '../errors.js';
+import type { ResourceService } from '../resources/resource-service.js';
+import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarded-routes.js';
+import { present } from '../server/presentation.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { kubeResource, type KubeResource } from './kube-resources.js';
+import {
+  tableColumnDefinitions,
+  tableRowOf,
+  wantsTable,
+  type IncludeObject,
+} from './kube-table.js';
+
+export interface KubeRouteDeps {
+  service: ResourceService;
+  now?: () => Date;
+}
+
+/**
+ * The Kubernetes API's reads for Gantry's kinds (docs/kubernetes-api.md): discovery, and
+ * get and list under `/apis/{group}/{version}` and `/api/v1`, Projects as namespaces, with
+ * the same authentication and authorization as every other route.
+ */
+export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): void {
+  const now = deps.now ?? (() => new Date());
+  routes.get('/version', { kind: 'public', why: 'kubectl version, as kube-apiserver' }, (c) =>
+    c.json(versionInfo()),
+  );
+  routes.get('/api', { kind: 'authenticated' }, (c) => c.json(apiVersions()));
+  routes.get('/apis', { kind: 'authenticated' }, (c) => c.json(apiGroupList()));
+  routes.get('/api/v1', { kind: 'authenticated' }, (c) => c.json(apiResourceList('v1')));
+  routes.get('/apis/:group', { kind: 'authenticated' }, (c) => {
+    const group = apiGroup(c.req.param('group'));
+    if (!group) throw notFoundError(`the server could not find the requested resource`);
+    return c.json(group);
+  });
+  routes.get('/apis/:group/:version', { kind: 'authenticated' }, (c) => {
+    const list = apiResourceList(`${c.req.param('group')}/${c.req.param('version')}`);
+    if (!list) throw notFoundError(`the server could not find the requested resource`);
+    return c.json(list);
+  });
+
+  const reads = (prefix: string, groupOf: (c: Context) => [string, string]) => {
+    const resourceOf = (c: Context): KubeResource => {
+      const [group, version] = groupOf(c);
+      const resource = kubeResource(group, version, c.req.param('plural') ?? '');
+      if (!resource) throw notFoundError('the server could not find the requested resource');
+      return resource;
+    };
+    const check = (verb: (c: Context) => Verb, scoped: boolean): RouteAccess => ({
+      kind: 'check',
+      requests: (c) => [accessOf(c, resourceOf(c), verb(c), scoped)],
+    });
+    // A namespace's objects, and one of them.
+    routes.get(
+      `${prefix}/namespaces/:namespace/:plural`,
+      check(() => 'list', true),
+      (c) => list(c, deps, resourceOf(c), c.req.param('namespace'), undefined, now()),
+    );
+    routes.get(
+      `${prefix}/namespaces/:namespace/:plural/:name`,
+      check(() => 'get', true),
+      async (c) => get(c, deps, resourceOf(c), c.req.param('namespace'), c.req.param('name')),
+    );
+    // Cluster-scoped objects, or a namespaced kind across the namespaces the caller may read.
+    routes.get(
+      `${prefix}/:plural`,
+      { kind: 'filtered', verb: 'list', resources: (c) => [resourceOf(c).gantry.plural] },
+      async (c) => {
+        const resource = resourceOf(c);
+        const visible = await routes.authorizer.view(principalOf(c), 'list');
+        return list(
+          c,
+          deps,
+          resource,
+          undefined,
+          (object) =>
+            visible(resource.gantry.plural, object.metadata.namespace, object.metadata.name),
+          now(),
+        );
+      },
+    );
+    routes.get(
+      `${prefix}/:plural/:name`,
+      check(() => 'get', false),
+      async (c) => {
+        const resource = resourceOf(c);
+        if (resource.namespaced)
+          throw notFoundError('the server could not find the requested resource');
+        return get(c, deps, resource, undefined, c.req.param('name'));
+      },
+    );
+  };
+  reads('/api/v1', () => ['', 'v1']);
+  reads('/apis/:group/:version', (c) => [c.req.param('group') ?? '', c.req.param('version') ?? '']);
+}
+
+function accessOf(c: Context, resource: KubeResource, verb: Verb, scoped: boolean): AccessRequest {
+  // Namespaces are Projects: reading one is reading the Project.
+  if (resource.kind === 'Namespace')
+    return { verb, resource: 'projects', name: c.req.param('name') };
+  return {
+    verb,
+    resource: resource.gantry.plural,
+    project: scoped ? c.req.param('namespace') : undefined,
+    name: c.req.param('name'),
+  };
+}
+
+/** The object as Kubernetes shows it: Projects as namespaces, Secrets without their values. */
+function shown(resource: KubeResource, object: StoredResource): Record<string, unknown> {
+  if (resource.kind !== 'Namespace') return present(object);
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: object.metadata,
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}
+
+async function get(
+  c: Context,
+  deps: KubeRouteDeps,
+  resource: KubeResource,
+  namespace: string | undefined,
+  name: string | undefined,
+) {
+  const object = await deps.service
+    .get({ kind: resource.gantry.kind, namespace: namespace ?? '', name: name ?? '' })
+    .catch((err: unknown) => {
+      throw notFoundLike(err, resource, name);
+    });
+  return c.json(shown(resource, object));
+}
+
+/** kube-apiserver's not-found message: `stages.kargo.akuity.io "qa" not found`. */
+function notFoundLike(err: unknown, resource: KubeResource, name: string | undefined): unknown {
+  const code = (err as { code?: string }).code;
+  if (code !== 'NotFound') return err;
+  const what = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
+  return notFoundError(`${what} "${name ?? ''}" not found`);
+}
+
+async function list(
+  c: Context,
+  deps: KubeRouteDeps,
+  resource: KubeResource,
+  namespace: string | undefined,
+  visible: ((object: StoredResource) => boolean) | undefined,
+  now: Date,
+) {
+  const labelSelector = c.req.query('labelSelector');
+  const limit = c.req.query('limit');
+  const page = await deps.service.list(resource.gantry.kind, {
+    namespace,
+    labelSelector: labelSelector ? parseLabelSelector(labelSelector) : undefined,
+    limit: limit ? positive(limit, 'limit') : undefined,
+    continue: c.req.query('continue') || undefined,
+  });
+  const items = visible ? page.items.filter(visible) : page.items;
+  const metadata = {
+    resourceVersion: page.resourceVersion,
+    ...(page.continue ? { continue: page.continue } : {}),
+  };
+  if (wantsTable(c.req.header('accept'))) {
+    const include = (c.req.query('includeObject') ?? 'Metadata') as IncludeObject;
+    return c.json({
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata,
+      columnDefinitions: tableColumnDefinitions(resource),
+      rows: items.map((object) =>
+        tableRowOf(resource, shown(resource, object) as unknown as StoredResource, include, now),
+      ),
+    });
+  }
+  return c.json({
+    kind: `${resource.kind}List`,
+    apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version,
+    metadata,
+    items: items.map((object) => shown(resource, object)),
+  });
+}
+
+function positive(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0)
+    throw inputError(`${name} must be a non-negative integer, not "${text}"`);
+  return value;
+}
