@@ -28,7 +28,8 @@ import { OVERRIDE_ANNOTATION, promotionGate } from '../api/promotion-gates.js';
 import type { StageSpec } from '../api/stage.js';
 import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { Store, WriteOp } from '../store/store.js';
+import { readModifyWrite, statusUpdate } from './read-modify-write.js';
 import { elapsedSeconds, noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   freightReference,
@@ -414,14 +415,9 @@ export class PromotionController {
     }
     logger.info('promotion started', { project, promotion: promotion.metadata.name });
     const reference = freightReference(freight);
-    await updateStatus<StageStatus>(
-      store,
-      { kind: 'Stage', namespace: project, name: spec.stage },
-      (status) => ({
-        ...status,
-        currentPromotion: { name: promotion.metadata.name, freight: reference },
-      }),
-    );
+    // The Stage shows the Promotion as its current one from the first save of this run on,
+    // written in the same transaction as that save.
+    let stageMarked = false;
     let latest = promotion;
     const began = Date.now();
     // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
@@ -455,12 +451,22 @@ export class PromotionController {
         interrupt: interrupt.signal,
         nudges,
         save: async (status) => {
-          // The Stage and the Freight show the outcome before the Promotion does: whoever
-          // sees the Promotion finished (`promote --wait`) finds the Stage up to date, and a
-          // crash in between runs the last step again rather than losing the Stage's record.
-          if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase))
+          if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) {
+            // The Stage and the Freight get the outcome in the same transaction as the
+            // Promotion's terminal phase: whoever sees the Promotion finished (`promote
+            // --wait`) finds the Stage up to date, and a crash before it leaves all three as
+            // they were (the run resumes and records it then).
             await this.#recordTerminal(store, promotion, reference, status);
-          latest = await this.#writePromotionStatus(store, latest, status);
+            // Nothing resumes a finished Promotion: its marker is removed, not rewritten.
+            return;
+          }
+          latest = stageMarked
+            ? await this.#writePromotionStatus(store, latest, status)
+            : await this.#savePromotionStatus(store, latest, status, (stage) => ({
+                ...(stage as StageStatus | undefined),
+                currentPromotion: { name: promotion.metadata.name, freight: reference },
+              }));
+          stageMarked = true;
           // This working directory is now exactly as the stored status says (see planResume).
           marker.write(latest.metadata.resourceVersion);
         },
@@ -499,15 +505,53 @@ export class PromotionController {
             return undefined;
           })
         : undefined;
-    await this.#recordOutcome(
-      store,
-      project,
-      stage,
-      promotion.metadata.name,
-      reference,
-      result,
-      hold,
-    );
+    const at = formatTimestamp(new Date());
+    await readModifyWrite(store, async (read) => {
+      const ops: WriteOp[] = [];
+      const current = await read({ kind: 'Stage', namespace: project, name: stage });
+      let previousFreight: string | undefined;
+      if (current) {
+        const status = current.status as StageStatus | undefined;
+        previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
+          (item) => item.origin?.name === reference.origin?.name,
+        )?.name;
+        ops.push(
+          statusUpdate(
+            current,
+            withHold(
+              stageStatusAfterPromotion(status, {
+                name: promotion.metadata.name,
+                freight: reference,
+                status: result,
+              }),
+              hold,
+            ),
+          ),
+        );
+      }
+      if (result.phase === 'Succeeded') {
+        const moves: Array<[string, boolean]> = [[reference.name ?? '', true]];
+        if (previousFreight && previousFreight !== reference.name)
+          moves.unshift([previousFreight, false]);
+        for (const [name, entered] of moves) {
+          const freight = await read({ kind: 'Freight', namespace: project, name });
+          if (freight)
+            ops.push(
+              statusUpdate(
+                freight,
+                freightStatusInStage(
+                  freight.status as FreightStatus | undefined,
+                  stage,
+                  entered,
+                  at,
+                ),
+              ),
+            );
+        }
+      }
+      ops.push(promotionStatusOp(promotion, result));
+      return ops;
+    });
   }
 
   /**
@@ -558,50 +602,6 @@ export class PromotionController {
     };
   }
 
-  async #recordOutcome(
-    store: Store,
-    project: string,
-    stage: string,
-    name: string,
-    reference: ReturnType<typeof freightReference>,
-    result: PromotionStatus,
-    hold?: HoldDecision,
-  ): Promise<void> {
-    let previousFreight: string | undefined;
-    await updateStatus<StageStatus>(
-      store,
-      { kind: 'Stage', namespace: project, name: stage },
-      (status) => {
-        previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
-          (item) => item.origin?.name === reference.origin?.name,
-        )?.name;
-        const next = stageStatusAfterPromotion(status, {
-          name,
-          freight: reference,
-          status: result,
-        });
-        if (!hold) return next;
-        const holds = { ...next.autoPromotionHolds };
-        if (hold.hold) holds[hold.origin] = hold.hold;
-        else delete holds[hold.origin];
-        next.autoPromotionHolds = holds;
-        if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
-        return next;
-      },
-    );
-    if (result.phase !== 'Succeeded') return;
-    const at = formatTimestamp(new Date());
-    const updateFreight = (freight: string, inStage: boolean) =>
-      updateStatus<FreightStatus>(
-        store,
-        { kind: 'Freight', namespace: project, name: freight },
-        (status) => freightStatusInStage(status, stage, inStage, at),
-      );
-    if (previousFreight && previousFreight !== reference.name)
-      await updateFreight(previousFreight, false);
-    await updateFreight(reference.name ?? '', true);
-  }
-
   async #finishWithoutRunning(
     store: Store,
     promotion: StoredResource,
@@ -629,19 +629,57 @@ export class PromotionController {
     promotion: StoredResource,
     status: PromotionStatus,
   ): Promise<StoredResource> {
-    const [result] = await store.write([
-      {
-        op: 'updateStatus',
-        key: {
-          kind: 'Promotion',
-          namespace: promotion.metadata.namespace ?? '',
-          name: promotion.metadata.name,
-        },
-        status,
-      },
-    ]);
+    const [result] = await store.write([promotionStatusOp(promotion, status)]);
     return result!.object!;
   }
+
+  /**
+   * Saves a running Promotion's status; when `stageChange` answers a new status for its
+   * Stage, that is written in the same transaction.
+   */
+  async #savePromotionStatus(
+    store: Store,
+    promotion: StoredResource,
+    status: PromotionStatus,
+    stageChange: (stage: unknown) => StageStatus | undefined,
+  ): Promise<StoredResource> {
+    const results = await readModifyWrite(store, async (read) => {
+      const stage = await read({
+        kind: 'Stage',
+        namespace: promotion.metadata.namespace ?? '',
+        name: (promotion.spec as { stage: string }).stage,
+      });
+      const next = stage && stageChange(stage.status);
+      return [
+        ...(stage && next ? [statusUpdate(stage, next)] : []),
+        promotionStatusOp(promotion, status),
+      ];
+    });
+    return results.at(-1)!.object!;
+  }
+}
+
+function promotionStatusOp(promotion: StoredResource, status: PromotionStatus): WriteOp {
+  return {
+    op: 'updateStatus',
+    key: {
+      kind: 'Promotion',
+      namespace: promotion.metadata.namespace ?? '',
+      name: promotion.metadata.name,
+    },
+    status,
+  };
+}
+
+/** The Stage's status with a manual promotion's hold placed or lifted (HoldDecision). */
+function withHold(next: StageStatus, hold: HoldDecision | undefined): StageStatus {
+  if (!hold) return next;
+  const holds = { ...next.autoPromotionHolds };
+  if (hold.hold) holds[hold.origin] = hold.hold;
+  else delete holds[hold.origin];
+  next.autoPromotionHolds = holds;
+  if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
+  return next;
 }
 
 /** What a successful manual promotion does to its slot's hold: place one, or lift it. */

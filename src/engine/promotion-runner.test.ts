@@ -325,6 +325,45 @@ describe('runPromotion', () => {
     expect(gaveUp.stepExecutionMetadata?.[0]?.message).toBe('connection reset (run 3)');
   });
 
+  it("saves the last step's end with the outcome, unless that step may not run twice", async () => {
+    const once = defineStep({
+      kind: 'send-once',
+      description: 'stands for a step whose effect must not be repeated',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      unsafeToRepeat: () => 'it sends a message',
+      run: () => Promise.resolve({ status: 'Succeeded' as const }),
+    });
+    const shape = (saved: PromotionStatus[]) =>
+      saved.map((s) => `${s.phase}:${s.stepExecutionMetadata?.map((m) => m.status).join(',')}`);
+    const plain = await run(
+      work([
+        { uses: 'compose-output', config: { a: 1 } },
+        { uses: 'compose-output', config: { b: 2 } },
+      ]),
+    );
+    // Each step's start and the first one's end; the second's end is the outcome's save.
+    expect(shape(plain.saved)).toEqual([
+      'Running:Running',
+      'Running:Succeeded',
+      'Running:Succeeded,Running',
+      'Succeeded:Succeeded,Succeeded',
+    ]);
+    expect(plain.saved.at(-1)?.state).toEqual({ 'step-1': { a: 1 }, 'step-2': { b: 2 } });
+    const unsafe = await run(
+      work([{ uses: 'compose-output', config: { a: 1 } }, { uses: 'send-once' }]),
+      deps([once]),
+    );
+    // A crash after it must not find it Running (resume-plan.ts would refuse to go on).
+    expect(shape(unsafe.saved)).toEqual([
+      'Running:Running',
+      'Running:Succeeded',
+      'Running:Succeeded,Running',
+      'Running:Succeeded,Succeeded',
+      'Succeeded:Succeeded,Succeeded',
+    ]);
+  });
+
   it('records the health checks steps register, once each', async () => {
     const registering = defineStep({
       kind: 'register-check',

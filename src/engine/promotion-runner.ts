@@ -264,7 +264,10 @@ export async function runPromotion(
         state[taskAlias] = { ...state[taskAlias], ...outcome.output };
       }
     }
-    await options.save(status);
+    // The last step's end is saved with the Promotion's outcome, which follows at once: a
+    // crash in between finds the step Running and runs it again, as after any crash mid-step.
+    // A step that may not run twice keeps its own save, so that it is never resumed past.
+    if (index < work.steps.length - 1 || repeatIsUnsafe(step, deps)) await options.save(status);
   }
 
   const blocking = metas.find(
@@ -688,6 +691,12 @@ async function finish(
   deps.repositories.release(workPath, { reuse: !options.plan });
   rmSync(workPath, { recursive: true, force: true });
   return options.secrets?.mask(status) ?? status;
+}
+
+/** Whether running `step` again after a crash could repeat its effect (resume-plan.ts). */
+function repeatIsUnsafe(step: PromotionStep, deps: RunnerDeps): boolean {
+  const definition = deps.steps.get(step.uses ?? '');
+  return definition?.unsafeToRepeat?.(step.config ?? {}) !== undefined;
 }
 
 function parseTimeout(text: string): number {
