@@ -30,6 +30,11 @@ import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
 import type { Store, WriteOp } from '../store/store.js';
 import { readModifyWrite, statusUpdate } from './read-modify-write.js';
+import {
+  verifiedFreightStatus,
+  verifiedOnPromotion,
+  verifiesOnPromotion,
+} from './stage-verification.js';
 import { elapsedSeconds, noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   freightReference,
@@ -485,7 +490,11 @@ export class PromotionController {
     this.#metrics.promotionFinished(project, spec.stage, result.phase ?? '', seconds);
   }
 
-  /** Records a finished Promotion's outcome in its Stage and Freight (see `save` above). */
+  /**
+   * Writes a finished Promotion's terminal status together with its outcome in its Stage and
+   * Freight (see `save` above), in one transaction; a Stage that needs no verification step
+   * of its own is verified in it as well (verifiesOnPromotion).
+   */
   async #recordTerminal(
     store: Store,
     promotion: StoredResource,
@@ -509,45 +518,51 @@ export class PromotionController {
     await readModifyWrite(store, async (read) => {
       const ops: WriteOp[] = [];
       const current = await read({ kind: 'Stage', namespace: project, name: stage });
-      let previousFreight: string | undefined;
+      // Per Freight, its status changes in order: leaving, entering, verified.
+      const changes = new Map<string, Array<(s: FreightStatus | undefined) => FreightStatus>>();
+      const change = (
+        name: string | undefined,
+        f: (s: FreightStatus | undefined) => FreightStatus,
+      ) => {
+        if (name) changes.set(name, [...(changes.get(name) ?? []), f]);
+      };
       if (current) {
         const status = current.status as StageStatus | undefined;
-        previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
+        const previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
           (item) => item.origin?.name === reference.origin?.name,
         )?.name;
-        ops.push(
-          statusUpdate(
-            current,
-            withHold(
-              stageStatusAfterPromotion(status, {
-                name: promotion.metadata.name,
-                freight: reference,
-                status: result,
-              }),
-              hold,
-            ),
-          ),
+        let next = withHold(
+          stageStatusAfterPromotion(status, {
+            name: promotion.metadata.name,
+            freight: reference,
+            status: result,
+          }),
+          hold,
         );
-      }
-      if (result.phase === 'Succeeded') {
-        const moves: Array<[string, boolean]> = [[reference.name ?? '', true]];
-        if (previousFreight && previousFreight !== reference.name)
-          moves.unshift([previousFreight, false]);
-        for (const [name, entered] of moves) {
-          const freight = await read({ kind: 'Freight', namespace: project, name });
-          if (freight)
-            ops.push(
-              statusUpdate(
-                freight,
-                freightStatusInStage(
-                  freight.status as FreightStatus | undefined,
-                  stage,
-                  entered,
-                  at,
-                ),
-              ),
-            );
+        if (result.phase === 'Succeeded' && previousFreight && previousFreight !== reference.name)
+          change(previousFreight, (s) => freightStatusInStage(s, stage, false, at));
+        if (result.phase === 'Succeeded')
+          change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
+        if (verifiesOnPromotion(current, result)) {
+          next = verifiedOnPromotion(next, promotion.metadata.name, at);
+          for (const item of Object.values(next.freightHistory?.[0]?.items ?? {}))
+            change(item.name, (s) => verifiedFreightStatus(s, stage, at));
         }
+        ops.push(statusUpdate(current, next));
+      } else if (result.phase === 'Succeeded')
+        change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
+      for (const [name, steps] of changes) {
+        const freight = await read({ kind: 'Freight', namespace: project, name });
+        if (freight)
+          ops.push(
+            statusUpdate(
+              freight,
+              steps.reduce<FreightStatus | undefined>(
+                (s, f) => f(s),
+                freight.status as FreightStatus | undefined,
+              ),
+            ),
+          );
       }
       ops.push(promotionStatusOp(promotion, result));
       return ops;

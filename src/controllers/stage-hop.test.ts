@@ -23,8 +23,8 @@ const STAGES = 4;
  * What one hop of new Freight down a chain of auto-promoting Stages costs in store writes
  * (issue 17: 1,000 chained Stages): auto-promotion creates the Promotion; the Promotion's
  * Running save marks the Stage; its outcome, the Stage's and the Freight's records of it are
- * one transaction; verification without AnalysisTemplates is one more, with the Freight
- * verified. What Kargo shows at the end is unchanged.
+ * one transaction, which also verifies a Stage without AnalysisTemplates (and the Freight in
+ * it). What Kargo shows at the end is unchanged.
  */
 describe('a Stage hop', () => {
   let dir: string;
@@ -33,6 +33,8 @@ describe('a Stage hop', () => {
   /** Each write the controllers made, as the kinds it wrote, e.g. "Stage+Freight+Promotion". */
   let writes: string[];
   let leaseCalls: number;
+  /** The Stages whose AnalysisTemplates ran. */
+  let verified: string[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-hop-'));
@@ -40,6 +42,7 @@ describe('a Stage hop', () => {
     stops = [];
     writes = [];
     leaseCalls = 0;
+    verified = [];
   });
   afterEach(async () => {
     for (const stop of stops) await stop();
@@ -67,7 +70,7 @@ describe('a Stage hop', () => {
       },
     });
 
-  it('takes four writes per Stage, with the statuses Kargo shows', async () => {
+  it('takes three writes per Stage, with the statuses Kargo shows', async () => {
     const service = new ResourceService({ store });
     await service.apply({
       mode: 'apply',
@@ -99,6 +102,10 @@ describe('a Stage hop', () => {
               },
             ],
             promotionTemplate: { spec: { steps: [{ uses: 'compose-output', config: { a: 1 } }] } },
+            // The last Stage runs an AnalysisTemplate: its verification is the controller's.
+            ...(i === STAGES - 1
+              ? { verification: { analysisTemplates: [{ name: 'smoke' }] } }
+              : {}),
           },
         })),
       ],
@@ -122,7 +129,10 @@ describe('a Stage hop', () => {
       store: counted,
       logger: silentLogger,
       replicaId: 'r1',
-      runVerification: () => Promise.reject(new Error('no AnalysisTemplates here')),
+      runVerification: ({ stage }) => {
+        verified.push(stage.metadata.name);
+        return Promise.resolve({ phase: 'Successful' });
+      },
     });
     const auto = new AutoPromotionController({
       store: counted,
@@ -161,15 +171,18 @@ describe('a Stage hop', () => {
         STAGES,
     );
 
-    // Auto-promotion's Promotion; Running with the Stage marked; the outcome with the Stage
-    // and the Freight; verified with the Freight.
+    // Auto-promotion's Promotion; Running with the Stage marked; the outcome with the Stage,
+    // verified at once, and the Freight in it and verified there.
     expect(writes.filter((w) => w.startsWith('Project+Stage+Promotion'))).toHaveLength(STAGES);
     expect(writes.filter((w) => w === 'Stage+Promotion')).toHaveLength(STAGES);
     expect(writes.filter((w) => w === 'Stage+Freight+Promotion')).toHaveLength(STAGES);
-    expect(writes.filter((w) => w === 'Stage+Freight')).toHaveLength(STAGES);
-    expect(writes).toHaveLength(4 * STAGES);
-    // A lease each for the Promotion and the verification: taken and given back.
-    expect(leaseCalls).toBeLessThanOrEqual(4 * STAGES);
+    // The last Stage's AnalysisTemplate: Running, then Successful with the Freight verified.
+    expect(verified).toEqual([`s${STAGES - 1}`]);
+    expect(writes.filter((w) => w === 'Stage')).toHaveLength(1);
+    expect(writes.filter((w) => w === 'Stage+Freight')).toHaveLength(1);
+    expect(writes).toHaveLength(3 * STAGES + 2);
+    // The Promotion's lease on each Stage, taken and given back; one verification's.
+    expect(leaseCalls).toBeLessThanOrEqual(2 * STAGES + 2);
 
     const status = (await freight()).status as FreightStatus;
     expect(Object.keys(status.currentlyIn ?? {}).sort()).toEqual(['s0', 's1', 's2', 's3']);
@@ -179,13 +192,18 @@ describe('a Stage hop', () => {
       expect(stageStatus.currentPromotion).toBeUndefined();
       expect(stageStatus.lastPromotion?.status?.phase).toBe('Succeeded');
       expect(stageStatus.health).toEqual({ status: 'NotApplicable' });
-      const verified = stageStatus.freightHistory?.[0]?.verificationHistory?.[0];
-      expect(verified).toMatchObject({
+      const verification = stageStatus.freightHistory?.[0]?.verificationHistory?.[0];
+      expect(verification).toMatchObject({
         id: `promotion-${stageStatus.lastPromotion?.name}`,
         phase: 'Successful',
-        message: 'no verification configured',
+        ...(i < STAGES - 1 ? { message: 'no verification configured' } : {}),
       });
-      expect(status.verifiedIn?.[`s${i}`]?.verifiedAt).toBe(verified?.finishTime);
+      expect(Object.keys(verification ?? {})).toEqual(
+        i < STAGES - 1
+          ? ['id', 'startTime', 'finishTime', 'phase', 'message']
+          : ['id', 'startTime', 'finishTime', 'phase'],
+      );
+      expect(status.verifiedIn?.[`s${i}`]?.verifiedAt).toBe(verification?.finishTime);
       const promotion = await store.get({
         kind: 'Promotion',
         namespace: 'demo',

@@ -11,6 +11,7 @@ import { fencedStore } from '../store/fenced-store.js';
 import type { Store } from '../store/store.js';
 import {
   ABORT_VERIFICATION_ANNOTATION,
+  NO_VERIFICATION_MESSAGE,
   REVERIFY_ANNOTATION,
   verificationToStart,
   verifiedFreightStatus,
@@ -51,7 +52,8 @@ export interface VerificationControllerOptions {
 /**
  * Verifies Stages after successful promotions, as Kargo does: a Stage whose newest Freight
  * arrived by a successful Promotion (or that was asked to verify again) runs its
- * `spec.verification.analysisTemplates`; without any, it is verified at once. Success marks
+ * `spec.verification.analysisTemplates`; without any, it is verified at once (usually by the
+ * promotion controller already, with the Promotion's outcome: verifiesOnPromotion). Success marks
  * every Freight of the Stage's current collection `verifiedIn` the Stage, which makes it
  * available downstream; every outcome is recorded in the collection's verificationHistory
  * (newest first, at most 10). One verification per Stage at a time; a new promotion aborts
@@ -253,7 +255,7 @@ export class VerificationController {
       let unwritten: StageHealth | undefined = health;
       if (templates.length === 0) {
         // Verified at once: health, outcome and the verified Freight in one write.
-        outcome = { phase: 'Successful', message: 'no verification configured' };
+        outcome = { phase: 'Successful', message: NO_VERIFICATION_MESSAGE };
       } else {
         await settle({ id, startTime, phase: 'Running' }, health);
         unwritten = undefined;
