@@ -191,6 +191,41 @@ describe('PromotionController', () => {
     expect(existsSync(stale)).toBe(false);
   });
 
+  it('resumes in place a Promotion whose steps had needed no working directory', async () => {
+    const service = await setUpProject(
+      ['dev'],
+      [
+        { uses: 'http', config: { method: 'POST', url: 'http://127.0.0.1:9/hook' } },
+        { uses: 'compose-output', config: { ok: true } },
+        { uses: 'compose-output', config: { ok: true } },
+      ],
+    );
+    const key = await promote(service, 'dev');
+    const [interrupted] = await interruptedAtStep3(key);
+    // As this replica leaves it when it stops at step 3: no directory was ever made, and the
+    // marker says so (a marker without that word wants the directory, and would not resume).
+    const work = join(dir, 'replica-a', 'work', 'demo');
+    mkdirSync(work, { recursive: true });
+    writeFileSync(
+      join(work, `${key.name}.resume`),
+      `${interrupted!.object!.metadata.resourceVersion} no-directory`,
+    );
+    const controller = newController('replica-a');
+    await controller.start();
+    const status = (await waitForPhase(key, (phase) => phase !== 'Running')) as PromotionStatus;
+    await controller.stop();
+    // In place: the POST that had finished is not sent again; step 3 runs again.
+    expect(status.phase).toBe('Succeeded');
+    expect(status.stepExecutionMetadata?.map((m) => m.status)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+    ]);
+    expect(status.stepExecutionMetadata?.[0]?.startedAt).toBe('2026-01-01T00:00:00Z');
+    expect(status.state?.['step-1']).toEqual({ stale: true });
+    expect(existsSync(join(work, `${key.name}.resume`))).toBe(false);
+  });
+
   it('ends Errored, saying why, a Promotion taken over after a step that may not run twice had started', async () => {
     const service = await setUpProject(
       ['dev'],

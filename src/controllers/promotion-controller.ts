@@ -400,8 +400,7 @@ export class PromotionController {
         status: previous,
         steps: spec.steps,
         registry: runner.steps,
-        workDirCurrent:
-          existsSync(workPath) && marker.read() === promotion.metadata.resourceVersion,
+        workDirCurrent: marker.current(promotion.metadata.resourceVersion),
       });
       if (plan.kind === 'refuse') {
         await this.#finishWithoutRunning(store, promotion, plan.message);
@@ -411,6 +410,7 @@ export class PromotionController {
         // Whatever is here is out of date: start over in a fresh working directory.
         runner.repositories.release(workPath, { reuse: false });
         rmSync(workPath, { recursive: true, force: true });
+        marker.restart();
         previous = restartedStatus(previous);
         log(
           '',
@@ -723,32 +723,60 @@ function restartedStatus(status: PromotionStatus): PromotionStatus {
  * Beside a Promotion's working directory, the resourceVersion of the status last saved while
  * the directory was in use: when it still matches the stored Promotion, nobody else ran it
  * since, and the run can resume in place. Kept outside the directory, where steps never look.
+ * The runner makes the directory only when a step first uses it, so the marker also says
+ * whether there was one: a run that never needed it resumes in place without it, while one
+ * whose directory is gone (cleaned up, another machine) does not.
  */
 class ResumeMarker {
+  readonly #workPath: string;
   readonly #path: string;
+  /** A directory was made for this run (or the run it resumes): it must be there to resume. */
+  #made = false;
 
   constructor(workPath: string) {
+    this.#workPath = workPath;
     this.#path = `${workPath}.resume`;
   }
 
-  read(): string | undefined {
+  /** Whether the working directory here is as the status saved as `resourceVersion` left it. */
+  current(resourceVersion: string | undefined): boolean {
+    let text: string;
     try {
-      return readFileSync(this.#path, 'utf8');
+      text = readFileSync(this.#path, 'utf8');
     } catch {
-      return undefined;
+      return false;
     }
+    // Written by earlier versions: the resourceVersion alone, the directory always made.
+    const [version, directory = 'directory'] = text.split(' ');
+    if (version !== resourceVersion) return false;
+    this.#made = directory !== NO_DIRECTORY;
+    return !this.#made || existsSync(this.#workPath);
+  }
+
+  /** The run starts over in a fresh working directory, made when first used. */
+  restart(): void {
+    this.#made = false;
   }
 
   write(resourceVersion: string | undefined): void {
     if (resourceVersion === undefined) return;
-    mkdirSync(dirname(this.#path), { recursive: true });
-    writeFileSync(this.#path, resourceVersion);
+    this.#made ||= existsSync(this.#workPath);
+    const text = this.#made ? resourceVersion : `${resourceVersion} ${NO_DIRECTORY}`;
+    try {
+      writeFileSync(this.#path, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dirname(this.#path), { recursive: true });
+      writeFileSync(this.#path, text);
+    }
   }
 
   remove(): void {
     rmSync(this.#path, { force: true });
   }
 }
+
+const NO_DIRECTORY = 'no-directory';
 
 function stageKeyOf(promotion: StoredResource): string {
   return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;

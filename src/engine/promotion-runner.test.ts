@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -362,6 +362,31 @@ describe('runPromotion', () => {
       'Running:Succeeded,Succeeded',
       'Succeeded:Succeeded,Succeeded',
     ]);
+  });
+
+  it('makes the working directory only when a step uses it, and removes it at the end', async () => {
+    const seen: boolean[] = [];
+    const probe = defineStep({
+      kind: 'probe-dir',
+      description: 'says whether the working directory exists, using it only when asked',
+      configSchema: z.strictObject({ use: z.boolean() }),
+      capabilities: [],
+      run: (context, config) => {
+        const path = join(dir, 'work', 'frontend', context.promotion);
+        if (config.use) writeFileSync(join(context.workDir.root, 'f'), 'x');
+        seen.push(existsSync(path));
+        return Promise.resolve({ status: 'Succeeded' as const });
+      },
+    });
+    const untouched = work([{ uses: 'probe-dir', config: { use: false } }]);
+    expect((await run(untouched, deps([probe]))).result.phase).toBe('Succeeded');
+    const used = work([
+      { uses: 'probe-dir', config: { use: true } },
+      { uses: 'probe-dir', config: { use: false } },
+    ]);
+    expect((await run(used, deps([probe]))).result.phase).toBe('Succeeded');
+    expect(seen).toEqual([false, true, true]);
+    expect(existsSync(join(dir, 'work', 'frontend', used.name))).toBe(false);
   });
 
   it('records the health checks steps register, once each', async () => {
