@@ -2,6 +2,7 @@ import type { FreightStatus } from '../api/freight.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec, StageStatus } from '../api/stage.js';
+import { withEntry } from './with-entry.js';
 
 type Collection = NonNullable<StageStatus['freightHistory']>[number];
 export type VerificationInfo = NonNullable<Collection['verificationHistory']>[number];
@@ -57,10 +58,10 @@ export function verifiedFreightStatus(
 ): FreightStatus {
   return {
     ...status,
-    verifiedIn: {
-      ...status?.verifiedIn,
-      [stage]: { ...status?.verifiedIn?.[stage], verifiedAt: at },
-    },
+    verifiedIn: withEntry(status?.verifiedIn, stage, {
+      ...status?.verifiedIn?.[stage],
+      verifiedAt: at,
+    }),
   };
 }
 
