@@ -23,10 +23,17 @@ describe('PromotionController', () => {
   let storeTime: () => number;
   /** Every lease the controllers asked the store for, and whether they got it. */
   let leaseAttempts: Array<{ name: string; holder: string; got: boolean }>;
+  /** How often the controllers listed Promotions (to look at a Stage's queue). */
+  let promotionLists = 0;
   /** The store as the controllers see it: every acquireLease recorded in `leaseAttempts`. */
   const recordingStore = (): SqliteStore =>
     new Proxy(store, {
       get(target, property) {
+        if (property === 'list')
+          return (kind: string, options?: Parameters<SqliteStore['list']>[1]) => {
+            if (kind === 'Promotion') promotionLists++;
+            return target.list(kind, options);
+          };
         if (property === 'acquireLease')
           return async (name: string, holder: string, ttlMs: number) => {
             const got = await target.acquireLease(name, holder, ttlMs);
@@ -291,6 +298,24 @@ describe('PromotionController', () => {
     expect((after.status as PromotionStatus).stepExecutionMetadata?.[0]?.status).toBe('Running');
   });
 
+  it("does not look at the queue again for the running Promotion's own status saves", async () => {
+    const service = await setUpProject();
+    const controller = newController('replica-a');
+    await controller.start();
+    promotionLists = 0;
+    const key = await promote(service, 'dev');
+    expect((await waitForPhase(key, (phase) => phase === 'Succeeded')).phase).toBe('Succeeded');
+    // Let the run's end and the last events be handled: the lease is given back.
+    await until(
+      async () => (await store.acquireLease('promotions/demo/dev', 'b', 1)) !== undefined,
+    );
+    await controller.stop();
+    // Its creation and the run's end; the terminal phase when it arrives after the end. Not
+    // the four saves of the three steps' starts and ends.
+    expect(promotionLists).toBeGreaterThanOrEqual(2);
+    expect(promotionLists).toBeLessThanOrEqual(3);
+  });
+
   it('ends Errored a Promotion written without steps, instead of retrying it in a loop', async () => {
     await setUpProject();
     const [freight] = (await store.list('Freight', { namespace: 'demo' })).items;
@@ -378,3 +403,11 @@ describe('PromotionController', () => {
     expect(await store.acquireLease('promotions/demo/dev', 'replica-c', 300)).toBeDefined();
   });
 });
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -204,7 +204,10 @@ export class PromotionController {
       logger: this.#options.logger,
       what: 'promotion watch',
       onEvent: async (event) => {
-        if (event.object.kind !== 'Project') return this.#schedule(stageKeyOf(event.object));
+        if (event.object.kind !== 'Project') {
+          if (this.#concernsNothingNew(event.object)) return;
+          return this.#schedule(stageKeyOf(event.object));
+        }
         // An unfreeze may release queued Promotions of any of the project's Stages.
         const { items } = await this.#options.store.list('Promotion', {
           namespace: event.object.metadata.name,
@@ -217,6 +220,21 @@ export class PromotionController {
         return list.resourceVersion;
       },
     });
+  }
+
+  /**
+   * Whether a change to `promotion` can be left alone: it is the one running here, and neither
+   * asks it to abort nor to look again (`#reconcile` acts on nothing else of a running one).
+   * Its own status saves are such changes; the run's end looks at the queue again anyway.
+   */
+  #concernsNothingNew(promotion: StoredResource): boolean {
+    const running = this.#running.get(stageKeyOf(promotion));
+    const annotations = promotion.metadata.annotations;
+    return (
+      running?.name === promotion.metadata.name &&
+      !annotations?.[ABORT_ANNOTATION] &&
+      annotations?.[REFRESH_ANNOTATION] === running.refresh
+    );
   }
 
   /** Reconciles one Stage's queue, never twice at once for the same Stage. */
