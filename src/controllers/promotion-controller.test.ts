@@ -23,10 +23,17 @@ describe('PromotionController', () => {
   let storeTime: () => number;
   /** Every lease the controllers asked the store for, and whether they got it. */
   let leaseAttempts: Array<{ name: string; holder: string; got: boolean }>;
+  /** How often the controllers listed Promotions (to look at a Stage's queue). */
+  let promotionLists = 0;
   /** The store as the controllers see it: every acquireLease recorded in `leaseAttempts`. */
   const recordingStore = (): SqliteStore =>
     new Proxy(store, {
       get(target, property) {
+        if (property === 'list')
+          return (kind: string, options?: Parameters<SqliteStore['list']>[1]) => {
+            if (kind === 'Promotion') promotionLists++;
+            return target.list(kind, options);
+          };
         if (property === 'acquireLease')
           return async (name: string, holder: string, ttlMs: number) => {
             const got = await target.acquireLease(name, holder, ttlMs);
@@ -191,6 +198,41 @@ describe('PromotionController', () => {
     expect(existsSync(stale)).toBe(false);
   });
 
+  it('resumes in place a Promotion whose steps had needed no working directory', async () => {
+    const service = await setUpProject(
+      ['dev'],
+      [
+        { uses: 'http', config: { method: 'POST', url: 'http://127.0.0.1:9/hook' } },
+        { uses: 'compose-output', config: { ok: true } },
+        { uses: 'compose-output', config: { ok: true } },
+      ],
+    );
+    const key = await promote(service, 'dev');
+    const [interrupted] = await interruptedAtStep3(key);
+    // As this replica leaves it when it stops at step 3: no directory was ever made, and the
+    // marker says so (a marker without that word wants the directory, and would not resume).
+    const work = join(dir, 'replica-a', 'work', 'demo');
+    mkdirSync(work, { recursive: true });
+    writeFileSync(
+      join(work, `${key.name}.resume`),
+      `${interrupted!.object!.metadata.resourceVersion} no-directory`,
+    );
+    const controller = newController('replica-a');
+    await controller.start();
+    const status = (await waitForPhase(key, (phase) => phase !== 'Running')) as PromotionStatus;
+    await controller.stop();
+    // In place: the POST that had finished is not sent again; step 3 runs again.
+    expect(status.phase).toBe('Succeeded');
+    expect(status.stepExecutionMetadata?.map((m) => m.status)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+    ]);
+    expect(status.stepExecutionMetadata?.[0]?.startedAt).toBe('2026-01-01T00:00:00Z');
+    expect(status.state?.['step-1']).toEqual({ stale: true });
+    expect(existsSync(join(work, `${key.name}.resume`))).toBe(false);
+  });
+
   it('ends Errored, saying why, a Promotion taken over after a step that may not run twice had started', async () => {
     const service = await setUpProject(
       ['dev'],
@@ -254,6 +296,24 @@ describe('PromotionController', () => {
     const after = (await store.get(key))!;
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect((after.status as PromotionStatus).stepExecutionMetadata?.[0]?.status).toBe('Running');
+  });
+
+  it("does not look at the queue again for the running Promotion's own status saves", async () => {
+    const service = await setUpProject();
+    const controller = newController('replica-a');
+    await controller.start();
+    promotionLists = 0;
+    const key = await promote(service, 'dev');
+    expect((await waitForPhase(key, (phase) => phase === 'Succeeded')).phase).toBe('Succeeded');
+    // Let the run's end and the last events be handled: the lease is given back.
+    await until(
+      async () => (await store.acquireLease('promotions/demo/dev', 'b', 1)) !== undefined,
+    );
+    await controller.stop();
+    // Its creation and the run's end; the terminal phase when it arrives after the end. Not
+    // the four saves of the three steps' starts and ends.
+    expect(promotionLists).toBeGreaterThanOrEqual(2);
+    expect(promotionLists).toBeLessThanOrEqual(3);
   });
 
   it('ends Errored a Promotion written without steps, instead of retrying it in a loop', async () => {
@@ -343,3 +403,11 @@ describe('PromotionController', () => {
     expect(await store.acquireLease('promotions/demo/dev', 'replica-c', 300)).toBeDefined();
   });
 });
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

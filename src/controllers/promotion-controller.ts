@@ -28,7 +28,13 @@ import { OVERRIDE_ANNOTATION, promotionGate } from '../api/promotion-gates.js';
 import type { StageSpec } from '../api/stage.js';
 import { CREATE_ACTOR_ANNOTATION } from '../resources/promotion-admission.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { Store, WriteOp } from '../store/store.js';
+import { readModifyWrite, statusUpdate } from './read-modify-write.js';
+import {
+  verifiedFreightStatus,
+  verifiedOnPromotion,
+  verifiesOnPromotion,
+} from './stage-verification.js';
 import { elapsedSeconds, noMetrics, type Metrics } from '../metrics/metrics.js';
 import {
   freightReference,
@@ -198,7 +204,10 @@ export class PromotionController {
       logger: this.#options.logger,
       what: 'promotion watch',
       onEvent: async (event) => {
-        if (event.object.kind !== 'Project') return this.#schedule(stageKeyOf(event.object));
+        if (event.object.kind !== 'Project') {
+          if (this.#concernsNothingNew(event.object)) return;
+          return this.#schedule(stageKeyOf(event.object));
+        }
         // An unfreeze may release queued Promotions of any of the project's Stages.
         const { items } = await this.#options.store.list('Promotion', {
           namespace: event.object.metadata.name,
@@ -211,6 +220,21 @@ export class PromotionController {
         return list.resourceVersion;
       },
     });
+  }
+
+  /**
+   * Whether a change to `promotion` can be left alone: it is the one running here, and neither
+   * asks it to abort nor to look again (`#reconcile` acts on nothing else of a running one).
+   * Its own status saves are such changes; the run's end looks at the queue again anyway.
+   */
+  #concernsNothingNew(promotion: StoredResource): boolean {
+    const running = this.#running.get(stageKeyOf(promotion));
+    const annotations = promotion.metadata.annotations;
+    return (
+      running?.name === promotion.metadata.name &&
+      !annotations?.[ABORT_ANNOTATION] &&
+      annotations?.[REFRESH_ANNOTATION] === running.refresh
+    );
   }
 
   /** Reconciles one Stage's queue, never twice at once for the same Stage. */
@@ -394,8 +418,7 @@ export class PromotionController {
         status: previous,
         steps: spec.steps,
         registry: runner.steps,
-        workDirCurrent:
-          existsSync(workPath) && marker.read() === promotion.metadata.resourceVersion,
+        workDirCurrent: marker.current(promotion.metadata.resourceVersion),
       });
       if (plan.kind === 'refuse') {
         await this.#finishWithoutRunning(store, promotion, plan.message);
@@ -405,6 +428,7 @@ export class PromotionController {
         // Whatever is here is out of date: start over in a fresh working directory.
         runner.repositories.release(workPath, { reuse: false });
         rmSync(workPath, { recursive: true, force: true });
+        marker.restart();
         previous = restartedStatus(previous);
         log(
           '',
@@ -414,14 +438,9 @@ export class PromotionController {
     }
     logger.info('promotion started', { project, promotion: promotion.metadata.name });
     const reference = freightReference(freight);
-    await updateStatus<StageStatus>(
-      store,
-      { kind: 'Stage', namespace: project, name: spec.stage },
-      (status) => ({
-        ...status,
-        currentPromotion: { name: promotion.metadata.name, freight: reference },
-      }),
-    );
+    // The Stage shows the Promotion as its current one from the first save of this run on,
+    // written in the same transaction as that save.
+    let stageMarked = false;
     let latest = promotion;
     const began = Date.now();
     // Linked, not AbortSignal.any over the controller's lifetime signal (abort-signals.ts).
@@ -455,12 +474,22 @@ export class PromotionController {
         interrupt: interrupt.signal,
         nudges,
         save: async (status) => {
-          // The Stage and the Freight show the outcome before the Promotion does: whoever
-          // sees the Promotion finished (`promote --wait`) finds the Stage up to date, and a
-          // crash in between runs the last step again rather than losing the Stage's record.
-          if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase))
+          if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) {
+            // The Stage and the Freight get the outcome in the same transaction as the
+            // Promotion's terminal phase: whoever sees the Promotion finished (`promote
+            // --wait`) finds the Stage up to date, and a crash before it leaves all three as
+            // they were (the run resumes and records it then).
             await this.#recordTerminal(store, promotion, reference, status);
-          latest = await this.#writePromotionStatus(store, latest, status);
+            // Nothing resumes a finished Promotion: its marker is removed, not rewritten.
+            return;
+          }
+          latest = stageMarked
+            ? await this.#writePromotionStatus(store, latest, status)
+            : await this.#savePromotionStatus(store, latest, status, (stage) => ({
+                ...(stage as StageStatus | undefined),
+                currentPromotion: { name: promotion.metadata.name, freight: reference },
+              }));
+          stageMarked = true;
           // This working directory is now exactly as the stored status says (see planResume).
           marker.write(latest.metadata.resourceVersion);
         },
@@ -479,7 +508,11 @@ export class PromotionController {
     this.#metrics.promotionFinished(project, spec.stage, result.phase ?? '', seconds);
   }
 
-  /** Records a finished Promotion's outcome in its Stage and Freight (see `save` above). */
+  /**
+   * Writes a finished Promotion's terminal status together with its outcome in its Stage and
+   * Freight (see `save` above), in one transaction; a Stage that needs no verification step
+   * of its own is verified in it as well (verifiesOnPromotion).
+   */
   async #recordTerminal(
     store: Store,
     promotion: StoredResource,
@@ -499,15 +532,59 @@ export class PromotionController {
             return undefined;
           })
         : undefined;
-    await this.#recordOutcome(
-      store,
-      project,
-      stage,
-      promotion.metadata.name,
-      reference,
-      result,
-      hold,
-    );
+    const at = formatTimestamp(new Date());
+    await readModifyWrite(store, async (read) => {
+      const ops: WriteOp[] = [];
+      const current = await read({ kind: 'Stage', namespace: project, name: stage });
+      // Per Freight, its status changes in order: leaving, entering, verified.
+      const changes = new Map<string, Array<(s: FreightStatus | undefined) => FreightStatus>>();
+      const change = (
+        name: string | undefined,
+        f: (s: FreightStatus | undefined) => FreightStatus,
+      ) => {
+        if (name) changes.set(name, [...(changes.get(name) ?? []), f]);
+      };
+      if (current) {
+        const status = current.status as StageStatus | undefined;
+        const previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
+          (item) => item.origin?.name === reference.origin?.name,
+        )?.name;
+        let next = withHold(
+          stageStatusAfterPromotion(status, {
+            name: promotion.metadata.name,
+            freight: reference,
+            status: result,
+          }),
+          hold,
+        );
+        if (result.phase === 'Succeeded' && previousFreight && previousFreight !== reference.name)
+          change(previousFreight, (s) => freightStatusInStage(s, stage, false, at));
+        if (result.phase === 'Succeeded')
+          change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
+        if (verifiesOnPromotion(current, result)) {
+          next = verifiedOnPromotion(next, promotion.metadata.name, at);
+          for (const item of Object.values(next.freightHistory?.[0]?.items ?? {}))
+            change(item.name, (s) => verifiedFreightStatus(s, stage, at));
+        }
+        ops.push(statusUpdate(current, next));
+      } else if (result.phase === 'Succeeded')
+        change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
+      for (const [name, steps] of changes) {
+        const freight = await read({ kind: 'Freight', namespace: project, name });
+        if (freight)
+          ops.push(
+            statusUpdate(
+              freight,
+              steps.reduce<FreightStatus | undefined>(
+                (s, f) => f(s),
+                freight.status as FreightStatus | undefined,
+              ),
+            ),
+          );
+      }
+      ops.push(promotionStatusOp(promotion, result));
+      return ops;
+    });
   }
 
   /**
@@ -558,50 +635,6 @@ export class PromotionController {
     };
   }
 
-  async #recordOutcome(
-    store: Store,
-    project: string,
-    stage: string,
-    name: string,
-    reference: ReturnType<typeof freightReference>,
-    result: PromotionStatus,
-    hold?: HoldDecision,
-  ): Promise<void> {
-    let previousFreight: string | undefined;
-    await updateStatus<StageStatus>(
-      store,
-      { kind: 'Stage', namespace: project, name: stage },
-      (status) => {
-        previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
-          (item) => item.origin?.name === reference.origin?.name,
-        )?.name;
-        const next = stageStatusAfterPromotion(status, {
-          name,
-          freight: reference,
-          status: result,
-        });
-        if (!hold) return next;
-        const holds = { ...next.autoPromotionHolds };
-        if (hold.hold) holds[hold.origin] = hold.hold;
-        else delete holds[hold.origin];
-        next.autoPromotionHolds = holds;
-        if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
-        return next;
-      },
-    );
-    if (result.phase !== 'Succeeded') return;
-    const at = formatTimestamp(new Date());
-    const updateFreight = (freight: string, inStage: boolean) =>
-      updateStatus<FreightStatus>(
-        store,
-        { kind: 'Freight', namespace: project, name: freight },
-        (status) => freightStatusInStage(status, stage, inStage, at),
-      );
-    if (previousFreight && previousFreight !== reference.name)
-      await updateFreight(previousFreight, false);
-    await updateFreight(reference.name ?? '', true);
-  }
-
   async #finishWithoutRunning(
     store: Store,
     promotion: StoredResource,
@@ -629,19 +662,57 @@ export class PromotionController {
     promotion: StoredResource,
     status: PromotionStatus,
   ): Promise<StoredResource> {
-    const [result] = await store.write([
-      {
-        op: 'updateStatus',
-        key: {
-          kind: 'Promotion',
-          namespace: promotion.metadata.namespace ?? '',
-          name: promotion.metadata.name,
-        },
-        status,
-      },
-    ]);
+    const [result] = await store.write([promotionStatusOp(promotion, status)]);
     return result!.object!;
   }
+
+  /**
+   * Saves a running Promotion's status; when `stageChange` answers a new status for its
+   * Stage, that is written in the same transaction.
+   */
+  async #savePromotionStatus(
+    store: Store,
+    promotion: StoredResource,
+    status: PromotionStatus,
+    stageChange: (stage: unknown) => StageStatus | undefined,
+  ): Promise<StoredResource> {
+    const results = await readModifyWrite(store, async (read) => {
+      const stage = await read({
+        kind: 'Stage',
+        namespace: promotion.metadata.namespace ?? '',
+        name: (promotion.spec as { stage: string }).stage,
+      });
+      const next = stage && stageChange(stage.status);
+      return [
+        ...(stage && next ? [statusUpdate(stage, next)] : []),
+        promotionStatusOp(promotion, status),
+      ];
+    });
+    return results.at(-1)!.object!;
+  }
+}
+
+function promotionStatusOp(promotion: StoredResource, status: PromotionStatus): WriteOp {
+  return {
+    op: 'updateStatus',
+    key: {
+      kind: 'Promotion',
+      namespace: promotion.metadata.namespace ?? '',
+      name: promotion.metadata.name,
+    },
+    status,
+  };
+}
+
+/** The Stage's status with a manual promotion's hold placed or lifted (HoldDecision). */
+function withHold(next: StageStatus, hold: HoldDecision | undefined): StageStatus {
+  if (!hold) return next;
+  const holds = { ...next.autoPromotionHolds };
+  if (hold.hold) holds[hold.origin] = hold.hold;
+  else delete holds[hold.origin];
+  next.autoPromotionHolds = holds;
+  if (Object.keys(holds).length === 0) delete next.autoPromotionHolds;
+  return next;
 }
 
 /** What a successful manual promotion does to its slot's hold: place one, or lift it. */
@@ -670,32 +741,60 @@ function restartedStatus(status: PromotionStatus): PromotionStatus {
  * Beside a Promotion's working directory, the resourceVersion of the status last saved while
  * the directory was in use: when it still matches the stored Promotion, nobody else ran it
  * since, and the run can resume in place. Kept outside the directory, where steps never look.
+ * The runner makes the directory only when a step first uses it, so the marker also says
+ * whether there was one: a run that never needed it resumes in place without it, while one
+ * whose directory is gone (cleaned up, another machine) does not.
  */
 class ResumeMarker {
+  readonly #workPath: string;
   readonly #path: string;
+  /** A directory was made for this run (or the run it resumes): it must be there to resume. */
+  #made = false;
 
   constructor(workPath: string) {
+    this.#workPath = workPath;
     this.#path = `${workPath}.resume`;
   }
 
-  read(): string | undefined {
+  /** Whether the working directory here is as the status saved as `resourceVersion` left it. */
+  current(resourceVersion: string | undefined): boolean {
+    let text: string;
     try {
-      return readFileSync(this.#path, 'utf8');
+      text = readFileSync(this.#path, 'utf8');
     } catch {
-      return undefined;
+      return false;
     }
+    // Written by earlier versions: the resourceVersion alone, the directory always made.
+    const [version, directory = 'directory'] = text.split(' ');
+    if (version !== resourceVersion) return false;
+    this.#made = directory !== NO_DIRECTORY;
+    return !this.#made || existsSync(this.#workPath);
+  }
+
+  /** The run starts over in a fresh working directory, made when first used. */
+  restart(): void {
+    this.#made = false;
   }
 
   write(resourceVersion: string | undefined): void {
     if (resourceVersion === undefined) return;
-    mkdirSync(dirname(this.#path), { recursive: true });
-    writeFileSync(this.#path, resourceVersion);
+    this.#made ||= existsSync(this.#workPath);
+    const text = this.#made ? resourceVersion : `${resourceVersion} ${NO_DIRECTORY}`;
+    try {
+      writeFileSync(this.#path, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dirname(this.#path), { recursive: true });
+      writeFileSync(this.#path, text);
+    }
   }
 
   remove(): void {
     rmSync(this.#path, { force: true });
   }
 }
+
+const NO_DIRECTORY = 'no-directory';
 
 function stageKeyOf(promotion: StoredResource): string {
   return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;

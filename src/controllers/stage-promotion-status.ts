@@ -8,6 +8,7 @@ import type { Freight, FreightStatus } from '../api/freight.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec, StageStatus } from '../api/stage.js';
+import { withEntry } from './with-entry.js';
 
 const MAX_HISTORY = 10;
 
@@ -78,23 +79,26 @@ export function freightStatusInStage(
   entered: boolean,
   now: string,
 ): FreightStatus {
-  const currentlyIn = { ...status?.currentlyIn };
+  const stay = status?.currentlyIn?.[stage];
+  // Copied with withEntry: these records name every Stage the Freight has been in.
+  const currentlyIn = withEntry(
+    status?.currentlyIn,
+    stage,
+    entered ? (stay ?? { since: now }) : undefined,
+  );
   const next: FreightStatus = { ...status };
-  if (entered) currentlyIn[stage] = currentlyIn[stage] ?? { since: now };
-  else {
+  if (!entered) {
     // Leaving ends a stay: a verified Freight keeps its longest stay (Kargo's longestSoak),
     // which downstream soak requirements may count later.
-    const since = currentlyIn[stage]?.since;
+    const since = stay?.since;
     const verified = status?.verifiedIn?.[stage];
     if (since && verified) {
-      const stay = Date.parse(now) - Date.parse(since);
       const longest = parseDuration(verified.longestSoak ?? '') ?? 0;
-      next.verifiedIn = {
-        ...status?.verifiedIn,
-        [stage]: { ...verified, longestSoak: soakDuration(Math.max(stay, longest)) },
-      };
+      next.verifiedIn = withEntry(status?.verifiedIn, stage, {
+        ...verified,
+        longestSoak: soakDuration(Math.max(Date.parse(now) - Date.parse(since), longest)),
+      });
     }
-    delete currentlyIn[stage];
   }
   next.currentlyIn = currentlyIn;
   if (Object.keys(currentlyIn).length === 0) delete next.currentlyIn;

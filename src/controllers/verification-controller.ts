@@ -11,14 +11,16 @@ import { fencedStore } from '../store/fenced-store.js';
 import type { Store } from '../store/store.js';
 import {
   ABORT_VERIFICATION_ANNOTATION,
+  NO_VERIFICATION_MESSAGE,
   REVERIFY_ANNOTATION,
   verificationToStart,
   verifiedFreightStatus,
   withVerification,
   type VerificationInfo,
 } from './stage-verification.js';
-import { updateStatus } from '../store/update-status.js';
-import { assessStage, type HealthChecker } from '../engine/stage-health.js';
+import { assessStage, type HealthChecker, type StageHealth } from '../engine/stage-health.js';
+import type { WriteOp } from '../store/store.js';
+import { readModifyWrite, statusUpdate } from './read-modify-write.js';
 import { linkSignals } from '../abort-signals.js';
 
 /** Runs a Stage's verification (its AnalysisTemplates) for the Stage's current Freight. */
@@ -50,7 +52,8 @@ export interface VerificationControllerOptions {
 /**
  * Verifies Stages after successful promotions, as Kargo does: a Stage whose newest Freight
  * arrived by a successful Promotion (or that was asked to verify again) runs its
- * `spec.verification.analysisTemplates`; without any, it is verified at once. Success marks
+ * `spec.verification.analysisTemplates`; without any, it is verified at once (usually by the
+ * promotion controller already, with the Promotion's outcome: verifiesOnPromotion). Success marks
  * every Freight of the Stage's current collection `verifiedIn` the Stage, which makes it
  * available downstream; every outcome is recorded in the collection's verificationHistory
  * (newest first, at most 10). One verification per Stage at a time; a new promotion aborts
@@ -182,41 +185,80 @@ export class VerificationController {
         ? latest.startTime
         : formatTimestamp(this.#now());
     const stageKey = { kind: 'Stage', namespace: project, name };
-    const record = (info: VerificationInfo) =>
-      updateStatus<StageStatus>(fenced, stageKey, (status) =>
-        status ? withVerification(status, info) : undefined,
-      );
+    const assessed = (stage.status as StageStatus | undefined)?.lastPromotion?.name;
+    // The Freight of the collection verified: the Stage's current one when this began.
+    const collection = (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {};
+    /**
+     * One write: the Stage's health when it is new for the promotion assessed, `info` as its
+     * newest verification, and, given `verifiedAt`, the collection's Freight verified in it.
+     */
+    const settle = (
+      info: VerificationInfo,
+      health: StageHealth | undefined,
+      verifiedAt?: string,
+    ): Promise<unknown> =>
+      readModifyWrite(fenced, async (read) => {
+        const ops: WriteOp[] = [];
+        const current = await read(stageKey);
+        const status = current?.status as StageStatus | undefined;
+        if (current && status) {
+          const healthy =
+            health &&
+            status.lastPromotion?.name === assessed &&
+            JSON.stringify(status.health) !== JSON.stringify(health)
+              ? { ...status, health }
+              : status;
+          ops.push(statusUpdate(current, withVerification(healthy, info)));
+        }
+        if (verifiedAt === undefined) return ops;
+        for (const item of Object.values(collection)) {
+          if (!item.name) continue;
+          const freight = await read({ kind: 'Freight', namespace: project, name: item.name });
+          if (freight)
+            ops.push(
+              statusUpdate(
+                freight,
+                verifiedFreightStatus(
+                  freight.status as FreightStatus | undefined,
+                  name,
+                  verifiedAt,
+                ),
+              ),
+            );
+        }
+        return ops;
+      });
+    const record = (info: VerificationInfo) => settle(info, undefined);
     try {
-      // Health first (Kargo waits for it): the checks the promotion's steps registered.
+      // Health first (Kargo waits for it): the checks the promotion's steps registered. It is
+      // written with the verification's next record.
       const health = await assessStage(
         stage.status as StageStatus | undefined,
         this.#options.healthCheckers ?? [],
         { project, stage: name, signal },
       );
-      const assessed = (stage.status as StageStatus | undefined)?.lastPromotion?.name;
-      await updateStatus<StageStatus>(fenced, stageKey, (status) =>
-        status &&
-        status.lastPromotion?.name === assessed &&
-        JSON.stringify(status.health) !== JSON.stringify(health)
-          ? { ...status, health }
-          : undefined,
-      );
       if (health.status !== 'Healthy' && health.status !== 'NotApplicable') {
-        await record({
-          id,
-          startTime,
-          phase: 'Pending',
-          message: `waiting for the Stage to be healthy: ${health.status}${health.issues?.length ? ` (${health.issues.join('; ')})` : ''}`,
-        });
+        await settle(
+          {
+            id,
+            startTime,
+            phase: 'Pending',
+            message: `waiting for the Stage to be healthy: ${health.status}${health.issues?.length ? ` (${health.issues.join('; ')})` : ''}`,
+          },
+          health,
+        );
         this.#waitForHealth(key);
         return;
       }
       const templates = (stage.spec as StageSpec).verification?.analysisTemplates ?? [];
       let outcome: Pick<VerificationInfo, 'phase' | 'message' | 'analysisRun'>;
+      let unwritten: StageHealth | undefined = health;
       if (templates.length === 0) {
-        outcome = { phase: 'Successful', message: 'no verification configured' };
+        // Verified at once: health, outcome and the verified Freight in one write.
+        outcome = { phase: 'Successful', message: NO_VERIFICATION_MESSAGE };
       } else {
-        await record({ id, startTime, phase: 'Running' });
+        await settle({ id, startTime, phase: 'Running' }, health);
+        unwritten = undefined;
         outcome = await this.#options.runVerification({
           project,
           stage,
@@ -239,10 +281,12 @@ export class VerificationController {
         };
       }
       const finishTime = formatTimestamp(this.#now());
-      await record({ id, startTime, finishTime, ...outcome });
-      if (outcome.phase === 'Successful')
-        await this.#markVerified(fenced, project, name, stage, finishTime);
-      else if (outcome.phase !== 'Aborted')
+      await settle(
+        { id, startTime, finishTime, ...outcome },
+        unwritten,
+        outcome.phase === 'Successful' ? finishTime : undefined,
+      );
+      if (outcome.phase !== 'Successful' && outcome.phase !== 'Aborted')
         await this.#options.onFailed?.(project, stage, { id, startTime, finishTime, ...outcome });
       this.#options.logger.info('stage verified', { stage: key, phase: outcome.phase });
     } finally {
@@ -269,23 +313,5 @@ export class VerificationController {
     }, this.#options.healthPollMs ?? 5_000);
     timer.unref();
     this.#waiting.set(key, timer);
-  }
-
-  async #markVerified(
-    store: Store,
-    project: string,
-    stageName: string,
-    stage: StoredResource,
-    at: string,
-  ) {
-    const items = (stage.status as StageStatus | undefined)?.freightHistory?.[0]?.items ?? {};
-    for (const item of Object.values(items)) {
-      if (!item.name) continue;
-      await updateStatus<FreightStatus>(
-        store,
-        { kind: 'Freight', namespace: project, name: item.name },
-        (status) => verifiedFreightStatus(status, stageName, at),
-      );
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -323,6 +323,70 @@ describe('runPromotion', () => {
     expect(gaveUp.phase).toBe('Errored');
     expect(always.runs()).toBe(3);
     expect(gaveUp.stepExecutionMetadata?.[0]?.message).toBe('connection reset (run 3)');
+  });
+
+  it("saves the last step's end with the outcome, unless that step may not run twice", async () => {
+    const once = defineStep({
+      kind: 'send-once',
+      description: 'stands for a step whose effect must not be repeated',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      unsafeToRepeat: () => 'it sends a message',
+      run: () => Promise.resolve({ status: 'Succeeded' as const }),
+    });
+    const shape = (saved: PromotionStatus[]) =>
+      saved.map((s) => `${s.phase}:${s.stepExecutionMetadata?.map((m) => m.status).join(',')}`);
+    const plain = await run(
+      work([
+        { uses: 'compose-output', config: { a: 1 } },
+        { uses: 'compose-output', config: { b: 2 } },
+      ]),
+    );
+    // Each step's start and the first one's end; the second's end is the outcome's save.
+    expect(shape(plain.saved)).toEqual([
+      'Running:Running',
+      'Running:Succeeded',
+      'Running:Succeeded,Running',
+      'Succeeded:Succeeded,Succeeded',
+    ]);
+    expect(plain.saved.at(-1)?.state).toEqual({ 'step-1': { a: 1 }, 'step-2': { b: 2 } });
+    const unsafe = await run(
+      work([{ uses: 'compose-output', config: { a: 1 } }, { uses: 'send-once' }]),
+      deps([once]),
+    );
+    // A crash after it must not find it Running (resume-plan.ts would refuse to go on).
+    expect(shape(unsafe.saved)).toEqual([
+      'Running:Running',
+      'Running:Succeeded',
+      'Running:Succeeded,Running',
+      'Running:Succeeded,Succeeded',
+      'Succeeded:Succeeded,Succeeded',
+    ]);
+  });
+
+  it('makes the working directory only when a step uses it, and removes it at the end', async () => {
+    const seen: boolean[] = [];
+    const probe = defineStep({
+      kind: 'probe-dir',
+      description: 'says whether the working directory exists, using it only when asked',
+      configSchema: z.strictObject({ use: z.boolean() }),
+      capabilities: [],
+      run: (context, config) => {
+        const path = join(dir, 'work', 'frontend', context.promotion);
+        if (config.use) writeFileSync(join(context.workDir.root, 'f'), 'x');
+        seen.push(existsSync(path));
+        return Promise.resolve({ status: 'Succeeded' as const });
+      },
+    });
+    const untouched = work([{ uses: 'probe-dir', config: { use: false } }]);
+    expect((await run(untouched, deps([probe]))).result.phase).toBe('Succeeded');
+    const used = work([
+      { uses: 'probe-dir', config: { use: true } },
+      { uses: 'probe-dir', config: { use: false } },
+    ]);
+    expect((await run(used, deps([probe]))).result.phase).toBe('Succeeded');
+    expect(seen).toEqual([false, true, true]);
+    expect(existsSync(join(dir, 'work', 'frontend', used.name))).toBe(false);
   });
 
   it('records the health checks steps register, once each', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { boundMessage, TEXT_LIMITS } from '../api/bounded-text.js';
 import type { ExpressionVariable, FreightReference, PromotionStep } from '../api/common.js';
@@ -180,8 +180,16 @@ export async function runPromotion(
   status.state ??= {};
   delete status.message;
   const workPath = join(deps.workRoot, work.project, work.name);
-  mkdirSync(workPath, { recursive: true });
-  const workDir = new WorkDir(workPath);
+  // Made when a step first asks for it: a Promotion whose steps never touch files (or a
+  // resumed one that has it already) makes and removes no directory.
+  let opened: WorkDir | undefined;
+  const workDir = () => {
+    if (!opened) {
+      mkdirSync(workPath, { recursive: true });
+      opened = new WorkDir(workPath);
+    }
+    return opened;
+  };
   const metas = status.stepExecutionMetadata;
   const state = status.state as Record<string, Record<string, unknown>>;
 
@@ -264,7 +272,10 @@ export async function runPromotion(
         state[taskAlias] = { ...state[taskAlias], ...outcome.output };
       }
     }
-    await options.save(status);
+    // The last step's end is saved with the Promotion's outcome, which follows at once: a
+    // crash in between finds the step Running and runs it again, as after any crash mid-step.
+    // A step that may not run twice keeps its own save, so that it is never resumed past.
+    if (index < work.steps.length - 1 || repeatIsUnsafe(step, deps)) await options.save(status);
   }
 
   const blocking = metas.find(
@@ -369,7 +380,8 @@ export interface StepRun {
   status: PromotionStatus;
   /** Whether an earlier step failed or errored (continueOnError ones aside). */
   earlierFailed: boolean;
-  workDir: WorkDir;
+  /** The Promotion's working directory, made on first use. */
+  workDir: () => WorkDir;
   log: (line: string) => void;
   environment: (extra?: Record<string, unknown>) => Environment;
   /** Aborts when the Promotion is aborted or interrupted. */
@@ -416,7 +428,9 @@ async function runStep(
     try {
       const config = stepConfig(step, run);
       const context: StepContext = {
-        workDir: run.workDir,
+        get workDir() {
+          return run.workDir();
+        },
         project: run.work.project,
         stage: run.work.stage,
         promotion: run.work.name,
@@ -686,8 +700,14 @@ async function finish(
   await options.save(status);
   // A plan's trees hold what its steps did (commits, tags, branches): never reused.
   deps.repositories.release(workPath, { reuse: !options.plan });
-  rmSync(workPath, { recursive: true, force: true });
+  if (existsSync(workPath)) rmSync(workPath, { recursive: true, force: true });
   return options.secrets?.mask(status) ?? status;
+}
+
+/** Whether running `step` again after a crash could repeat its effect (resume-plan.ts). */
+function repeatIsUnsafe(step: PromotionStep, deps: RunnerDeps): boolean {
+  const definition = deps.steps.get(step.uses ?? '');
+  return definition?.unsafeToRepeat?.(step.config ?? {}) !== undefined;
 }
 
 function parseTimeout(text: string): number {

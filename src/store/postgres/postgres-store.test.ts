@@ -301,7 +301,7 @@ describe('PostgresStore alias index', () => {
             namespace: 'p',
             labels: { 'kargo.akuity.io/alias': `alias-${i}` },
           },
-        } as Resource,
+        },
       }));
       await store.write(ops);
       await client.query('ANALYZE resources');

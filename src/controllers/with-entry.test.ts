@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { withEntry } from './with-entry.js';
+
+describe('withEntry', () => {
+  const record = Object.freeze({ b: { n: 1 }, a: { n: 2 }, '7': { n: 3 } });
+
+  it.each([
+    ['adds a key last', 'c', { n: 4 }],
+    ['replaces a key in place', 'b', { n: 5 }],
+    ['removes a key', 'a', undefined],
+    ['removes nothing that is not there', 'z', undefined],
+  ])('%s, as a spread would', (_, key, value) => {
+    const spread: Record<string, unknown> = { ...record, [key]: value };
+    if (value === undefined) delete spread[key];
+    const copy = withEntry<{ n: number }>(record, key, value);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(spread));
+    expect(Object.keys(copy)).toEqual(Object.keys(spread));
+    expect(Object.isFrozen(record) && Object.keys(record)).toEqual(['7', 'b', 'a']);
+  });
+
+  it('starts from an empty record when there is none', () => {
+    expect(withEntry<number>(undefined, 'x', 1)).toEqual({ x: 1 });
+    expect(withEntry<number>(undefined, 'x', undefined)).toEqual({});
+  });
+
+  it('copies a thousand entries, keeping the entries themselves', () => {
+    const large = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`s${i}`, { i }]));
+    const copy = withEntry(large, 's1000', { i: 1000 });
+    expect(Object.keys(copy)).toHaveLength(1001);
+    expect(copy.s5).toBe(large.s5);
+  });
+});
