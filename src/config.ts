@@ -49,6 +49,11 @@ export interface ServerConfig {
   leaseDurationMs: number;
   /** What the operator allows beyond the safe defaults (docs/security.md). */
   security: SecurityConfig;
+  /**
+   * Serve HTTPS with this certificate and key (PEM files); plain HTTP when absent. Kubernetes
+   * clients send their bearer tokens only over HTTPS.
+   */
+  tls?: { certFile: string; keyFile: string } | undefined;
 }
 
 /**
@@ -116,6 +121,8 @@ export interface ServerFlags {
   authConfig?: string | undefined;
   secretsKeyFile?: string | undefined;
   metricsPublic?: string | boolean | undefined;
+  tlsCertFile?: string | undefined;
+  tlsPrivateKeyFile?: string | undefined;
 }
 
 const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
@@ -155,6 +162,8 @@ const SOURCES: Record<keyof ServerFlags, { flag: string; env: string }> = {
   authConfig: { flag: '--auth-config', env: 'GANTRY_AUTH_CONFIG' },
   secretsKeyFile: { flag: '--secrets-key-file', env: 'GANTRY_SECRETS_KEY_FILE' },
   metricsPublic: { flag: '--metrics-public', env: 'GANTRY_METRICS_PUBLIC' },
+  tlsCertFile: { flag: '--tls-cert-file', env: 'GANTRY_TLS_CERT_FILE' },
+  tlsPrivateKeyFile: { flag: '--tls-private-key-file', env: 'GANTRY_TLS_PRIVATE_KEY_FILE' },
 };
 
 const booleanFlag = z
@@ -252,6 +261,8 @@ const fields = {
   authConfig: z.string(),
   secretsKeyFile: z.string(),
   metricsPublic: booleanFlag,
+  tlsCertFile: z.string(),
+  tlsPrivateKeyFile: z.string(),
 } satisfies Record<keyof ServerFlags, z.ZodType>;
 
 const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
@@ -282,6 +293,8 @@ const DEFAULTS: Required<Record<keyof ServerFlags, string>> = {
   authConfig: '',
   secretsKeyFile: '',
   metricsPublic: 'false',
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
 };
 
 export function resolveServerConfig(
@@ -307,6 +320,11 @@ export function resolveServerConfig(
       });
     }
   }
+  if (!values.tlsCertFile !== !values.tlsPrivateKeyFile)
+    issues.push({
+      path: values.tlsCertFile ? '--tls-private-key-file' : '--tls-cert-file',
+      message: 'HTTPS needs both --tls-cert-file and --tls-private-key-file',
+    });
   if (issues.length > 0) {
     throw inputError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues);
   }
@@ -348,6 +366,12 @@ export function resolveServerConfig(
       secretsKey: env.GANTRY_SECRETS_KEY || undefined,
       metricsPublic: values.metricsPublic as boolean,
     },
+    tls: values.tlsCertFile
+      ? {
+          certFile: resolve(values.tlsCertFile as string),
+          keyFile: resolve(values.tlsPrivateKeyFile as string),
+        }
+      : undefined,
   };
 }
 

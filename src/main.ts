@@ -35,7 +35,7 @@ import { HttpGetter } from './sources/http-get.js';
 import { ImageDiscovery } from './sources/oci/image-discovery.js';
 import { RegistryClient } from './sources/oci/registry-client.js';
 import type { ServerConfig } from './config.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, inputError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createCredentialResolver } from './resources/repository-credentials.js';
 import { ResourceService } from './resources/resource-service.js';
@@ -346,7 +346,14 @@ export async function startGantry(
         },
       },
     });
-    const server = await listen(app, { host: config.host, port: config.port });
+    const server = await listen(app, {
+      host: config.host,
+      port: config.port,
+      tls: config.tls && {
+        cert: readTlsFile(config.tls.certFile, '--tls-cert-file'),
+        key: readTlsFile(config.tls.keyFile, '--tls-private-key-file'),
+      },
+    });
     listening = server.url;
     await promotions.start();
     await warehouses.start();
@@ -464,4 +471,13 @@ export async function runServer(config: ServerConfig): Promise<void> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+}
+
+/** A PEM file the server's HTTPS needs, or an error naming the flag. */
+function readTlsFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw inputError(`${flag}: cannot read ${path}: ${(err as Error).message}`);
+  }
 }

@@ -185,6 +185,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'serve /metrics without credentials, for a Prometheus inside the network (env GANTRY_METRICS_PUBLIC; off by default: it needs a cluster-wide read right)',
     )
     .option(
+      '--tls-cert-file <path>',
+      'serve HTTPS with this PEM certificate (chain); needed by kubectl, which sends tokens only over HTTPS (env GANTRY_TLS_CERT_FILE)',
+    )
+    .option(
+      '--tls-private-key-file <path>',
+      "the certificate's PEM private key (env GANTRY_TLS_PRIVATE_KEY_FILE)",
+    )
+    .option(
       '--allow-local-repositories',
       'allow file:// URLs and local paths as repositories (env GANTRY_ALLOW_LOCAL_REPOSITORIES; off by default)',
     )

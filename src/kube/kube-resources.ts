@@ -94,7 +94,9 @@ function resourceOf(info: KindInfo): KubeResource {
     kind: info.kind,
     plural: kargo?.plural ?? info.plural,
     singular: info.singular,
-    shortNames: kargo?.shortNames ?? info.aliases.filter((a) => a !== info.plural),
+    shortNames:
+      kargo?.shortNames ??
+      info.aliases.filter((a) => a !== info.plural && a !== (kargo?.plural ?? info.plural)),
     namespaced: info.namespaced,
     verbs: VERBS,
     gantry: info,

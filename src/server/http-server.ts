@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 
 export interface RunningServer {
   url: string;
@@ -12,17 +13,30 @@ export interface RunningServer {
   close(forceAfterMs?: number): Promise<void>;
 }
 
-/** Listens on host:port (port 0 picks a free one) and reports the URL actually bound. */
-export function listen(app: Hono, options: { host: string; port: number }): Promise<RunningServer> {
+/**
+ * Listens on host:port (port 0 picks a free one) and reports the URL actually bound; HTTPS
+ * with `tls` (PEM certificate chain and key).
+ */
+export function listen(
+  app: Hono,
+  options: { host: string; port: number; tls?: { cert: Buffer; key: Buffer } | undefined },
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     const server: ServerType = serve(
-      { fetch: app.fetch, hostname: options.host, port: options.port },
+      {
+        fetch: app.fetch,
+        hostname: options.host,
+        port: options.port,
+        ...(options.tls
+          ? { createServer: createHttpsServer, serverOptions: { ...options.tls } }
+          : {}),
+      },
       (info) => {
         server.off('error', onError);
         const host = info.address.includes(':') ? `[${info.address}]` : info.address;
         resolve({
-          url: `http://${host}:${info.port}`,
+          url: `${options.tls ? 'https' : 'http'}://${host}:${info.port}`,
           close: (forceAfterMs = 10_000) => closeServer(server as Server, forceAfterMs),
         });
       },
