@@ -132,12 +132,16 @@ export function kubeResource(
   );
 }
 
-/** The group versions served, each with its resources. */
-export function groupVersions(): Map<string, KubeResource[]> {
+/** The group versions served ('v1', 'kargo.akuity.io/v1alpha1', …), each with its resources. */
+const GROUP_VERSIONS: ReadonlyMap<string, KubeResource[]> = (() => {
   const byGroupVersion = new Map<string, KubeResource[]>();
   for (const resource of KUBE_RESOURCES) {
     const id = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     byGroupVersion.set(id, [...(byGroupVersion.get(id) ?? []), resource]);
   }
   return byGroupVersion;
+})();
+
+export function groupVersions(): ReadonlyMap<string, KubeResource[]> {
+  return GROUP_VERSIONS;
 }

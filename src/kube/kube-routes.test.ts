@@ -148,6 +148,11 @@ describe('the Kubernetes API: discovery and reads', () => {
     });
     const unknown = await get('/apis/kargo.akuity.io/v1alpha1/namespaces/demo/gadgets');
     expect(unknown.body).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+    const badSelector = await get(
+      '/apis/kargo.akuity.io/v1alpha1/namespaces/demo/stages?labelSelector=tier%20%3D%3D%3D',
+    );
+    expect(badSelector.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
+    expect(badSelector.body.message).toMatch(/^labelSelector: /);
     const anonymous = await get('/apis/kargo.akuity.io/v1alpha1/namespaces/demo/stages', {});
     expect(anonymous.body).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
   });

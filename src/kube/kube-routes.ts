@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
-import { parseLabelSelector } from '../api/label-selector.js';
 import type { StoredResource } from '../api/resource.js';
 import type { AccessRequest, Verb } from '../auth/policy-rules.js';
 import { inputError, notFoundError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarded-routes.js';
 import { present } from '../server/presentation.js';
+import { selectorQuery } from '../server/list-query.js';
+import { isGantryError } from '../errors.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { kubeResource, type KubeResource } from './kube-resources.js';
 import {
@@ -140,8 +141,7 @@ async function get(
 
 /** kube-apiserver's not-found message: `stages.kargo.akuity.io "qa" not found`. */
 function notFoundLike(err: unknown, resource: KubeResource, name: string | undefined): unknown {
-  const code = (err as { code?: string }).code;
-  if (code !== 'NotFound') return err;
+  if (!isGantryError(err, 'NotFound')) return err;
   const what = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
   return notFoundError(`${what} "${name ?? ''}" not found`);
 }
@@ -154,11 +154,10 @@ async function list(
   visible: ((object: StoredResource) => boolean) | undefined,
   now: Date,
 ) {
-  const labelSelector = c.req.query('labelSelector');
   const limit = c.req.query('limit');
   const page = await deps.service.list(resource.gantry.kind, {
     namespace,
-    labelSelector: labelSelector ? parseLabelSelector(labelSelector) : undefined,
+    labelSelector: selectorQuery(c),
     limit: limit ? positive(limit, 'limit') : undefined,
     continue: c.req.query('continue') || undefined,
   });

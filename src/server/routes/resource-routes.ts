@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { KINDS, type KindInfo } from '../../api/kinds.js';
-import { parseLabelSelector } from '../../api/label-selector.js';
 import { pipelineOrder } from '../../api/pipeline-order.js';
 import { columnsFor, tableColumns, tableOf, tableRow } from '../../api/printer-columns.js';
 import { asIs, jsonListStream } from '../json-list-stream.js';
+import { selectorQuery } from '../list-query.js';
 import type { ObjectKey, Resource, StoredResource } from '../../api/resource.js';
 import type { LabelSelector } from '../../api/label-selector.js';
 import { inputError } from '../../errors.js';
@@ -370,18 +370,6 @@ function keyOf(c: Context, info: KindInfo): ObjectKey {
     namespace: info.namespaced ? (c.req.param('project') ?? '') : '',
     name: c.req.param('name') ?? '',
   };
-}
-
-function selectorQuery(c: Context) {
-  const text = c.req.query('labelSelector');
-  if (!text) return undefined;
-  try {
-    return parseLabelSelector(text);
-  } catch (err) {
-    throw inputError(`labelSelector: ${(err as Error).message}`, [
-      { path: 'labelSelector', message: (err as Error).message },
-    ]);
-  }
 }
 
 function limitQuery(c: Context): number | undefined {
