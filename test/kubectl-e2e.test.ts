@@ -1,96 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveServerConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
-import { startGantry, type RunningGantry } from '../src/main.js';
+import { startKubectlHarness, type KubectlHarness } from './kubectl-harness.js';
 
-/**
- * The real kubectl (v1.32, installed on the machine) against a Gantry serving HTTPS with a
- * certificate made here by openssl: kubectl sends its bearer token only over HTTPS. kubectl
- * runs as a child process, awaited, so the server in this process keeps answering.
- */
-const run = promisify(execFile);
+/** kubectl's reads: discovery, get in every output form, namespaces, errors. */
 const api = 'kargo.akuity.io/v1alpha1';
 
-let dir: string;
-let gantry: RunningGantry;
-let kubeconfig: string;
-
-async function kubectl(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      'kubectl',
-      ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kube-cache'), ...args],
-      { encoding: 'utf8' },
-    );
-    return { code: 0, out: stdout, err: stderr };
-  } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, out: failed.stdout ?? '', err: failed.stderr ?? '' };
-  }
-}
+let harness: KubectlHarness;
+let gantry: KubectlHarness['gantry'];
+const kubectl = (...args: string[]) => harness.kubectl(args);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gantry-kubectl-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=gantry-test',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  gantry = await startGantry(
-    resolveServerConfig(
-      {
-        port: '0',
-        dataDir: join(dir, 'data'),
-        minWarehouseInterval: '1h',
-        tlsCertFile: cert,
-        tlsPrivateKeyFile: key,
-      },
-      {},
-    ),
-    silentLogger,
-  );
+  harness = await startKubectlHarness();
+  gantry = harness.gantry;
   expect(gantry.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: gantry',
-      '  cluster:',
-      `    server: ${gantry.url}`,
-      `    certificate-authority-data: ${readFileSync(cert).toString('base64')}`,
-      'users:',
-      '- name: admin',
-      '  user:',
-      `    token: ${gantry.adminToken}`,
-      'contexts:',
-      '- name: gantry',
-      '  context: {cluster: gantry, user: admin, namespace: demo}',
-      'current-context: gantry',
-      '',
-    ].join('\n'),
-  );
   // The pipeline, written through the store: this file is about kubectl's reads.
   await gantry.store.write([
     { op: 'create', object: { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } } },
@@ -114,8 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gantry?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.stop();
 });
 
 describe('kubectl against Gantry', () => {

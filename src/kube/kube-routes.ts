@@ -1,14 +1,20 @@
 import type { Context } from 'hono';
 import type { StoredResource } from '../api/resource.js';
-import type { AccessRequest, Verb } from '../auth/policy-rules.js';
+import type { Verb } from '../auth/policy-rules.js';
 import { inputError, notFoundError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarded-routes.js';
-import { present } from '../server/presentation.js';
 import { selectorQuery } from '../server/list-query.js';
-import { isGantryError } from '../errors.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
-import { kubeResource, type KubeResource } from './kube-resources.js';
+import type { KubeResource } from './kube-resources.js';
+import {
+  accessOf,
+  notFoundLike,
+  RESOURCE_PREFIXES,
+  resourceOfPath,
+  shown,
+  type GroupVersionOf,
+} from './kube-objects.js';
 import {
   tableColumnDefinitions,
   tableRowOf,
@@ -45,13 +51,8 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
     return c.json(list);
   });
 
-  const reads = (prefix: string, groupOf: (c: Context) => [string, string]) => {
-    const resourceOf = (c: Context): KubeResource => {
-      const [group, version] = groupOf(c);
-      const resource = kubeResource(group, version, c.req.param('plural') ?? '');
-      if (!resource) throw notFoundError('the server could not find the requested resource');
-      return resource;
-    };
+  const reads = (prefix: string, groupOf: GroupVersionOf) => {
+    const resourceOf = (c: Context): KubeResource => resourceOfPath(c, groupOf);
     const check = (verb: (c: Context) => Verb, scoped: boolean): RouteAccess => ({
       kind: 'check',
       requests: (c) => [accessOf(c, resourceOf(c), verb(c), scoped)],
@@ -96,32 +97,7 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
       },
     );
   };
-  reads('/api/v1', () => ['', 'v1']);
-  reads('/apis/:group/:version', (c) => [c.req.param('group') ?? '', c.req.param('version') ?? '']);
-}
-
-function accessOf(c: Context, resource: KubeResource, verb: Verb, scoped: boolean): AccessRequest {
-  // Namespaces are Projects: reading one is reading the Project.
-  if (resource.kind === 'Namespace')
-    return { verb, resource: 'projects', name: c.req.param('name') };
-  return {
-    verb,
-    resource: resource.gantry.plural,
-    project: scoped ? c.req.param('namespace') : undefined,
-    name: c.req.param('name'),
-  };
-}
-
-/** The object as Kubernetes shows it: Projects as namespaces, Secrets without their values. */
-function shown(resource: KubeResource, object: StoredResource): Record<string, unknown> {
-  if (resource.kind !== 'Namespace') return present(object);
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: object.metadata,
-    spec: { finalizers: ['kubernetes'] },
-    status: { phase: 'Active' },
-  };
+  for (const [prefix, groupOf] of RESOURCE_PREFIXES) reads(prefix, groupOf);
 }
 
 async function get(
@@ -137,13 +113,6 @@ async function get(
       throw notFoundLike(err, resource, name);
     });
   return c.json(shown(resource, object));
-}
-
-/** kube-apiserver's not-found message: `stages.kargo.akuity.io "qa" not found`. */
-function notFoundLike(err: unknown, resource: KubeResource, name: string | undefined): unknown {
-  if (!isGantryError(err, 'NotFound')) return err;
-  const what = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
-  return notFoundError(`${what} "${name ?? ''}" not found`);
 }
 
 async function list(
