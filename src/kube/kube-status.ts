@@ -61,8 +61,12 @@ export function kubeStatus(
               ...details,
               ...(issues
                 ? {
+                    // An apply's conflicts are FieldManagerConflict causes (server-side-apply.ts).
                     causes: issues.map((issue) => ({
-                      reason: 'FieldValueInvalid',
+                      reason:
+                        body.error.code === 'Conflict'
+                          ? 'FieldManagerConflict'
+                          : 'FieldValueInvalid',
                       message: issue.message,
                       field: issue.path,
                     })),
