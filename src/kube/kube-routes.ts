@@ -7,6 +7,7 @@ import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarde
 import { selectorQuery } from '../server/list-query.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import type { KubeResource } from './kube-resources.js';
+import { registerKubeWrites } from './kube-writes.js';
 import {
   accessOf,
   notFoundLike,
@@ -98,6 +99,7 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
     );
   };
   for (const [prefix, groupOf] of RESOURCE_PREFIXES) reads(prefix, groupOf);
+  registerKubeWrites(routes, deps);
 }
 
 async function get(

@@ -80,6 +80,11 @@ export interface ApplyRequest {
   freightSources?: FreightSourceMode | undefined;
   /** A controller's write under a lease (Store WriteOptions.fence). Absent for users' writes. */
   fence?: Lease | undefined;
+  /**
+   * Store `metadata.managedFields` as given (the Kubernetes API's writes, which compute field
+   * ownership). Off elsewhere: an export's managedFields are ignored and the stored ones kept.
+   */
+  managedFields?: boolean | undefined;
 }
 
 export interface AppliedObject {
@@ -497,6 +502,7 @@ export class ResourceService {
         continue;
       }
       if (!request.honorResourceVersion) delete object.metadata.resourceVersion;
+      if (!request.managedFields) delete object.metadata.managedFields;
       const key = mapKey(object);
       const first = seen.get(key);
       if (first !== undefined && object.kind !== 'Freight' && object.kind !== 'Promotion') {

@@ -72,6 +72,10 @@ export class RouteGuard {
     this.#add('PUT', path, access, handler);
   }
 
+  patch<P extends string>(path: P, access: RouteAccess, handler: Handler<P>): void {
+    this.#add('PATCH', path, access, handler);
+  }
+
   delete<P extends string>(path: P, access: RouteAccess, handler: Handler<P>): void {
     this.#add('DELETE', path, access, handler);
   }

@@ -83,6 +83,10 @@ const KUBE_PATHS: Record<string, string> = {
   '/api/v1/namespaces/:namespace/:plural/:name': '/api/v1/namespaces/alpha/configmaps/x',
   '/api/v1/:plural': '/api/v1/namespaces',
   '/api/v1/:plural/:name': '/api/v1/namespaces/alpha',
+  '/apis/:group/:version/namespaces/:namespace/:plural/:name/status':
+    '/apis/kargo.akuity.io/v1alpha1/namespaces/alpha/stages/dev/status',
+  '/apis/:group/:version/:plural/:name/status':
+    '/apis/kargo.akuity.io/v1alpha1/projects/alpha/status',
 };
 
 function concrete(path: string): string {

@@ -309,6 +309,9 @@ function buildCreated(
     ...(isNonEmpty(input.metadata.annotations)
       ? { annotations: plainMap(input.metadata.annotations) }
       : {}),
+    ...(hasManagedFields(input.metadata.managedFields)
+      ? { managedFields: plainCopy(input.metadata.managedFields, undefined) }
+      : {}),
   };
   return {
     apiVersion: input.apiVersion,
@@ -330,9 +333,16 @@ function buildUpdated(
   const contentChanged = newContent !== oldContent;
   const labels = input.metadata.labels ?? {};
   const annotations = input.metadata.annotations ?? {};
+  // Field ownership (the Kubernetes API's metadata.managedFields) is replaced only by a write
+  // that carries it; other writes keep it.
+  const managedFields =
+    'managedFields' in input.metadata
+      ? input.metadata.managedFields
+      : before.metadata.managedFields;
   const metaChanged =
     !deepEqualJson(labels, before.metadata.labels ?? {}) ||
     !deepEqualJson(annotations, before.metadata.annotations ?? {}) ||
+    !deepEqualJson(managedFields ?? [], before.metadata.managedFields ?? []) ||
     input.apiVersion !== before.apiVersion;
   if (!contentChanged && !metaChanged) return undefined;
   const metadata: StoredResource['metadata'] = {
@@ -342,6 +352,11 @@ function buildUpdated(
   };
   setOrDelete(metadata, 'labels', isNonEmpty(labels) ? plainMap(labels) : undefined);
   setOrDelete(metadata, 'annotations', isNonEmpty(annotations) ? plainMap(annotations) : undefined);
+  setOrDelete(
+    metadata,
+    'managedFields',
+    hasManagedFields(managedFields) ? plainCopy(managedFields, undefined) : undefined,
+  );
   const next: StoredResource = {
     apiVersion: input.apiVersion,
     kind: before.kind,
@@ -350,6 +365,10 @@ function buildUpdated(
   };
   if (before.status !== undefined) next.status = before.status;
   return next;
+}
+
+function hasManagedFields(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
 }
 
 function withMeta(
