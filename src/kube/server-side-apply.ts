@@ -119,11 +119,13 @@ export function serverSideApply(
   let merged = mergeValues(liveObject, config, schema);
   managers.set(id, { ...applier, time: previous?.time, fields });
   merged = prune(merged, managers, previous?.fields, schema);
-  settle(liveObject, merged, managers, id, force, ignored, schema);
+  // Defaulted before it is compared with the live object, which is stored defaulted: applying
+  // what is there already, without the defaults, changes nothing and takes nothing.
+  const result = withDefaults(resource.kind, withoutNulls(merged) as Record<string, unknown>);
+  settle(liveObject, result, managers, id, force, ignored, schema);
   const entry = managers.get(id)!;
   entry.fields = entry.fields.difference(STRIPPED);
 
-  const result = withoutNulls(merged) as Record<string, unknown>;
   // managedfieldsupdater.go: the applier's time moves only when the object changed.
   if (!jsonEqual(result, liveObject)) entry.time = managedTime(now);
   const managedFields = encodeManagedFields(managers);
@@ -400,6 +402,16 @@ function onlyUnder(set: FieldSet, element: string): FieldSet {
   if (set.isMember(element)) out.insert([element]);
   for (const path of set.withPrefix(element).paths()) out.insert([element, ...path]);
   return out;
+}
+
+/**
+ * The object with its kind's defaults (Kargo's, which Gantry's schemas carry), as
+ * kube-apiserver defaults a custom resource from its CRD; unchanged when it does not validate
+ * (ResourceService then says why).
+ */
+function withDefaults(kind: string, object: Record<string, unknown>): Record<string, unknown> {
+  const parsed = kindInfo(kind)?.schema.safeParse(object);
+  return parsed?.success ? (parsed.data as Record<string, unknown>) : object;
 }
 
 function metadataOf(object: Record<string, unknown> | undefined): Record<string, unknown> {
