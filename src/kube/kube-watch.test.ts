@@ -292,6 +292,12 @@ describe('watches on the Kubernetes API', () => {
     await events.next();
     shutdown.abort();
     await events.end();
+    // A watch asked for while the server stops is told to come back.
+    const late = await fail(`${STAGES}?watch=true`);
+    expect(late).toMatchObject({
+      status: 503,
+      body: { kind: 'Status', reason: 'ServiceUnavailable', code: 503 },
+    });
   });
 
   it('applies label selectors per change: starting to match is ADDED, stopping is DELETED', async () => {

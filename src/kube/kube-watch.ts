@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { matchesSelector, type LabelSelector } from '../api/label-selector.js';
 import type { StoredResource } from '../api/resource.js';
-import { inputError, isGantryError } from '../errors.js';
+import { inputError, isGantryError, unavailableError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import { selectorQuery } from '../server/list-query.js';
 import { booleanQuery } from '../server/request-body.js';
@@ -117,6 +117,8 @@ export async function kubeWatch(
   now: () => Date,
 ): Promise<Response> {
   const query = watchQuery(c);
+  // A watch begun while the server stops would end at once: the client should come back later.
+  if (deps.shutdown.aborted) throw unavailableError('the server is shutting down');
   const selects = (object: StoredResource) =>
     (!query.labels || matchesSelector(query.labels, object.metadata.labels)) &&
     matchesFields(query.fields, object.metadata);
