@@ -16,6 +16,8 @@ import {
   shown,
   type GroupVersionOf,
 } from './kube-objects.js';
+import { fieldSelectorQuery, matchesFields } from './field-selector.js';
+import { isWatchRequest, kubeWatch, type KubeWatchDeps } from './kube-watch.js';
 import {
   tableColumnDefinitions,
   tableRowOf,
@@ -23,7 +25,7 @@ import {
   type IncludeObject,
 } from './kube-table.js';
 
-export interface KubeRouteDeps {
+export interface KubeRouteDeps extends KubeWatchDeps {
   service: ResourceService;
   now?: () => Date;
 }
@@ -58,11 +60,10 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
       kind: 'check',
       requests: (c) => [accessOf(c, resourceOf(c), verb(c), scoped)],
     });
+    const readVerb = (c: Context): Verb => (isWatchRequest(c) ? 'watch' : 'list');
     // A namespace's objects, and one of them.
-    routes.get(
-      `${prefix}/namespaces/:namespace/:plural`,
-      check(() => 'list', true),
-      (c) => list(c, deps, resourceOf(c), c.req.param('namespace'), undefined, now()),
+    routes.get(`${prefix}/namespaces/:namespace/:plural`, check(readVerb, true), (c) =>
+      list(c, deps, resourceOf(c), c.req.param('namespace'), undefined, now()),
     );
     routes.get(
       `${prefix}/namespaces/:namespace/:plural/:name`,
@@ -75,7 +76,7 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
       { kind: 'filtered', verb: 'list', resources: (c) => [resourceOf(c).gantry.plural] },
       async (c) => {
         const resource = resourceOf(c);
-        const visible = await routes.authorizer.view(principalOf(c), 'list');
+        const visible = await routes.authorizer.view(principalOf(c), readVerb(c));
         return list(
           c,
           deps,
@@ -125,6 +126,9 @@ async function list(
   visible: ((object: StoredResource) => boolean) | undefined,
   now: Date,
 ) {
+  if (isWatchRequest(c))
+    return kubeWatch(c, deps, resource, namespace, visible, deps.now ?? (() => new Date()));
+  const fields = fieldSelectorQuery(c);
   const limit = c.req.query('limit');
   const page = await deps.service.list(resource.gantry.kind, {
     namespace,
@@ -132,7 +136,9 @@ async function list(
     limit: limit ? positive(limit, 'limit') : undefined,
     continue: c.req.query('continue') || undefined,
   });
-  const items = visible ? page.items.filter(visible) : page.items;
+  const items = page.items.filter(
+    (object) => (!visible || visible(object)) && matchesFields(fields, object.metadata),
+  );
   const metadata = {
     resourceVersion: page.resourceVersion,
     ...(page.continue ? { continue: page.continue } : {}),
