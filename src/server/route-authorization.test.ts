@@ -83,6 +83,10 @@ const KUBE_PATHS: Record<string, string> = {
   '/api/v1/namespaces/:namespace/:plural/:name': '/api/v1/namespaces/alpha/configmaps/x',
   '/api/v1/:plural': '/api/v1/namespaces',
   '/api/v1/:plural/:name': '/api/v1/namespaces/alpha',
+  '/openapi/v2': '/openapi/v2',
+  '/openapi/v3': '/openapi/v3',
+  '/openapi/v3/api/:version': '/openapi/v3/api/v1',
+  '/openapi/v3/apis/:group/:version': '/openapi/v3/apis/kargo.akuity.io/v1alpha1',
 };
 
 function concrete(path: string): string {
