@@ -71,7 +71,13 @@ function versionDiscovery(group: string, version: string) {
   };
 }
 
-function list(version: string, items: unknown[]) {
+/** One group (apidiscovery.k8s.io APIGroupDiscovery); the core group has no name. */
+export interface GroupDiscovery {
+  metadata: { name?: string; creationTimestamp: null };
+  versions: Array<ReturnType<typeof versionDiscovery>>;
+}
+
+function list(version: string, items: GroupDiscovery[]) {
   return { kind: 'APIGroupDiscoveryList', apiVersion: `${GROUP}/${version}`, metadata: {}, items };
 }
 

@@ -161,7 +161,7 @@ function pathsOf({ resource, name, listName }: KindSchemas): PathItem[] {
   ): Operation => ({
     method,
     action,
-    operationId: `${verb}${infix}${scope}${resource.kind}${suffix}`,
+    operationId: `${verb}${infix}${suffix === 'ForAllNamespaces' ? '' : scope}${resource.kind}${suffix}`,
     description,
     parameters,
     responses,
