@@ -86,6 +86,15 @@ const SHARED: Record<string, string> = {
   'matchExpressions[].values': 'The values for In and NotIn.',
 };
 
+const ANALYSIS: Record<string, string> = {
+  spec: 'The metrics to measure, their arguments and success conditions.',
+  'spec.metrics': 'The measurements taken, each with when it succeeds or fails.',
+  'spec.args': 'Arguments the metrics may use ({{args.name}}).',
+  'spec.dryRun': 'Metrics whose failures are reported but do not fail the analysis.',
+  'spec.measurementRetention': 'How many measurements of each metric are kept.',
+  'spec.templates': 'Other templates whose metrics are included.',
+};
+
 const FIELDS: Record<string, Record<string, string>> = {
   Stage: {
     spec: 'What the Stage wants: where its Freight comes from, how to promote and how to verify.',
@@ -163,6 +172,8 @@ const FIELDS: Record<string, Record<string, string>> = {
     'status.stepExecutionMetadata': 'When each step ran, how often it failed and how it ended.',
     'status.state': 'The outputs of the steps so far.',
     'status.startedAt': 'When the Promotion started running.',
+    'status.freightCollection': 'The Freight of every origin the Stage has after this Promotion.',
+    'status.healthChecks': 'The health checks the steps asked for, run on the Stage afterwards.',
     'status.finishedAt': 'When the Promotion finished.',
   },
   Project: {
@@ -180,16 +191,8 @@ const FIELDS: Record<string, Record<string, string>> = {
   },
   PromotionTask: { spec: 'The variables and steps of the task.' },
   ClusterPromotionTask: { spec: 'The variables and steps of the task.' },
-  AnalysisTemplate: {
-    spec: 'The metrics to measure, their arguments and success conditions.',
-    'spec.metrics': 'The measurements taken, each with when it succeeds or fails.',
-    'spec.args': 'Arguments the metrics may use ({{args.name}}).',
-  },
-  ClusterAnalysisTemplate: {
-    spec: 'The metrics to measure, their arguments and success conditions.',
-    'spec.metrics': 'The measurements taken, each with when it succeeds or fails.',
-    'spec.args': 'Arguments the metrics may use ({{args.name}}).',
-  },
+  AnalysisTemplate: ANALYSIS,
+  ClusterAnalysisTemplate: ANALYSIS,
   Secret: {
     type: 'The Secret type, e.g. Opaque.',
     data: 'The values, base64-encoded. Never shown: reads list the keys only.',
