@@ -5,6 +5,7 @@ import { inputError, notFoundError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarded-routes.js';
 import { selectorQuery } from '../server/list-query.js';
+import { aggregatedCore, aggregatedGroups, negotiateDiscovery } from './aggregated-discovery.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import type { KubeResource } from './kube-resources.js';
 import { registerKubeWrites } from './kube-writes.js';
@@ -24,6 +25,7 @@ import {
   wantsTable,
   type IncludeObject,
 } from './kube-table.js';
+import { registerOpenApiRoutes } from './openapi-routes.js';
 
 export interface KubeRouteDeps extends KubeWatchDeps {
   service: ResourceService;
@@ -40,8 +42,13 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
   routes.get('/version', { kind: 'public', why: 'kubectl version, as kube-apiserver' }, (c) =>
     c.json(versionInfo()),
   );
-  routes.get('/api', { kind: 'authenticated' }, (c) => c.json(apiVersions()));
-  routes.get('/apis', { kind: 'authenticated' }, (c) => c.json(apiGroupList()));
+  routes.get('/api', { kind: 'authenticated' }, (c) =>
+    negotiateDiscovery(c, aggregatedCore, apiVersions),
+  );
+  routes.get('/apis', { kind: 'authenticated' }, (c) =>
+    negotiateDiscovery(c, aggregatedGroups, apiGroupList),
+  );
+  registerOpenApiRoutes(routes);
   routes.get('/api/v1', { kind: 'authenticated' }, (c) => c.json(apiResourceList('v1')));
   routes.get('/apis/:group', { kind: 'authenticated' }, (c) => {
     const group = apiGroup(c.req.param('group'));

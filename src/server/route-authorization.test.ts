@@ -87,6 +87,10 @@ const KUBE_PATHS: Record<string, string> = {
     '/apis/kargo.akuity.io/v1alpha1/namespaces/alpha/stages/dev/status',
   '/apis/:group/:version/:plural/:name/status':
     '/apis/kargo.akuity.io/v1alpha1/projects/alpha/status',
+  '/openapi/v2': '/openapi/v2',
+  '/openapi/v3': '/openapi/v3',
+  '/openapi/v3/api/:version': '/openapi/v3/api/v1',
+  '/openapi/v3/apis/:group/:version': '/openapi/v3/apis/kargo.akuity.io/v1alpha1',
 };
 
 function concrete(path: string): string {
