@@ -1,12 +1,16 @@
 import type { Context } from 'hono';
 import type { StoredResource } from '../api/resource.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Verb } from '../auth/policy-rules.js';
 import { inputError, notFoundError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarded-routes.js';
 import { selectorQuery } from '../server/list-query.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { fieldSelectorMatcher } from './field-selector.js';
+import { registerKubeEventRoutes } from './kube-event-routes.js';
 import type { KubeResource } from './kube-resources.js';
+import { registerKubeReviewRoutes } from './kube-review-routes.js';
 import {
   accessOf,
   notFoundLike,
@@ -24,6 +28,8 @@ import {
 
 export interface KubeRouteDeps {
   service: ResourceService;
+  /** The audit trail, served as core v1 Events (kube-event-routes.ts). */
+  audit?: AuditLog | undefined;
   now?: () => Date;
 }
 
@@ -50,6 +56,9 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
     if (!list) throw notFoundError(`the server could not find the requested resource`);
     return c.json(list);
   });
+
+  registerKubeReviewRoutes(routes);
+  registerKubeEventRoutes(routes, deps);
 
   const reads = (prefix: string, groupOf: GroupVersionOf) => {
     const resourceOf = (c: Context): KubeResource => resourceOfPath(c, groupOf);
@@ -124,13 +133,16 @@ async function list(
   now: Date,
 ) {
   const limit = c.req.query('limit');
+  const selected = fieldSelectorMatcher(c.req.query('fieldSelector'), resource.kind);
   const page = await deps.service.list(resource.gantry.kind, {
     namespace,
     labelSelector: selectorQuery(c),
     limit: limit ? positive(limit, 'limit') : undefined,
     continue: c.req.query('continue') || undefined,
   });
-  const items = visible ? page.items.filter(visible) : page.items;
+  const items = page.items.filter(
+    (object) => (!visible || visible(object)) && selected(shown(resource, object)),
+  );
   const metadata = {
     resourceVersion: page.resourceVersion,
     ...(page.continue ? { continue: page.continue } : {}),

@@ -83,6 +83,13 @@ const KUBE_PATHS: Record<string, string> = {
   '/api/v1/namespaces/:namespace/:plural/:name': '/api/v1/namespaces/alpha/configmaps/x',
   '/api/v1/:plural': '/api/v1/namespaces',
   '/api/v1/:plural/:name': '/api/v1/namespaces/alpha',
+  '/api/v1/namespaces/:namespace/events': '/api/v1/namespaces/alpha/events',
+  '/api/v1/namespaces/:namespace/events/:name': '/api/v1/namespaces/alpha/events/x.y',
+  '/api/v1/events': '/api/v1/events',
+  '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews':
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews':
+    '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
 };
 
 function concrete(path: string): string {
