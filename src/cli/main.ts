@@ -121,6 +121,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   program
+    .command('kubeconfig')
+    .description('print a kubeconfig for kubectl with the current login (server and token)')
+    .option('-n, --namespace <project>', "the context's namespace: a project")
+    .option('--context-name <name>', 'the name of its cluster, user and context', 'gantry')
+    .option(
+      '--certificate-authority <file>',
+      "the server's CA certificate (PEM), embedded as certificate-authority-data",
+    )
+    .action(async (options: Record<string, unknown>) => {
+      const { kubeconfigCommand } = await import('./commands/kubeconfig.js');
+      kubeconfigCommand(context(), options);
+    });
+
+  program
     .command('server')
     .description('run the Gantry API server (embedded SQLite by default)')
     .option('--host <host>', 'address to bind (env GANTRY_HOST; default 127.0.0.1)')

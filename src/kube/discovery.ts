@@ -1,5 +1,6 @@
 import { gantryVersion } from '../version.js';
 import { groupVersions, type KubeResource } from './kube-resources.js';
+import { NON_KIND_RESOURCES } from './non-kind-resources.js';
 
 /**
  * Kubernetes API discovery documents (k8s.io/apimachinery meta/v1 types), as kubectl reads
@@ -24,10 +25,11 @@ function groupOf(name: string, versions: string[]) {
 /** The named groups (all but core) and their versions. */
 function namedGroups(): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const id of groupVersions().keys()) {
+  for (const id of [...groupVersions().keys(), ...NON_KIND_RESOURCES.keys()]) {
     if (!id.includes('/')) continue;
     const [group, version] = id.split('/') as [string, string];
-    groups.set(group, [...(groups.get(group) ?? []), version]);
+    const known = groups.get(group) ?? [];
+    if (!known.includes(version)) groups.set(group, [...known, version]);
   }
   return groups;
 }
@@ -73,14 +75,14 @@ function resourceEntries(resource: KubeResource) {
 /** `GET /api/v1` or `GET /apis/{group}/{version}`, or undefined when not served. */
 export function apiResourceList(groupVersion: string) {
   const resources = groupVersions().get(groupVersion);
-  return (
-    resources && {
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion,
-      resources: resources.flatMap(resourceEntries),
-    }
-  );
+  const others = NON_KIND_RESOURCES.get(groupVersion);
+  if (!resources && !others) return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion,
+    resources: [...(resources ?? []).flatMap(resourceEntries), ...(others ?? [])],
+  };
 }
 
 /** `GET /version`: the Kubernetes API level served, and Gantry's own version beside it. */

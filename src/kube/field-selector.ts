@@ -1,76 +1,139 @@
-import type { Context } from 'hono';
 import { inputError } from '../errors.js';
 
 /**
- * Field selectors (`?fieldSelector=metadata.name=dev,metadata.namespace!=demo`) as
- * kube-apiserver serves them for custom resources: `=`, `==` and `!=` on `metadata.name` and
- * `metadata.namespace` only (k8s.io/apimachinery fields.ParseSelector; a backslash escapes
- * `,`, `=`, `!` and itself in values).
+ * Field selectors (`?fieldSelector=metadata.name=dev,metadata.namespace!=other`), as
+ * kube-apiserver takes them (k8s.io/apimachinery/pkg/fields): requirements joined by commas,
+ * each `field=value`, `field==value` or `field!=value`, every one of which must hold; `\`
+ * escapes `,`, `=`, `!` and `\` in values. Custom resources support `metadata.name` and
+ * `metadata.namespace`; some core kinds a few more (Secrets `type`, Namespaces
+ * `status.phase`, Events their `involvedObject`). Any other field is a 400, as kube says it:
+ * `field label not supported: spec.foo`.
  */
 export interface FieldRequirement {
-  field: 'metadata.name' | 'metadata.namespace';
-  equals: boolean;
+  field: string;
+  operator: '=' | '!=';
   value: string;
 }
 
-export type FieldSelector = FieldRequirement[];
+/** The fields each kind can be selected by, beyond metadata.name and metadata.namespace. */
+const EXTRA_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Secret: ['type'],
+  Namespace: ['status.phase'],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+};
 
-const FIELDS = ['metadata.name', 'metadata.namespace'] as const;
-
-/** Parses a field selector; a bad one is a 400 naming the parameter. */
-export function parseFieldSelector(text: string): FieldSelector {
-  const terms = splitUnescaped(text, ',').filter((term) => term.trim() !== '');
-  return terms.map((term) => {
-    const match = /^([^=!]*?)\s*(==|!=|=)\s*(.*)$/.exec(term.trim());
-    if (!match) throw fieldSelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
-    const [, field = '', op, raw = ''] = match;
-    if (!(FIELDS as readonly string[]).includes(field))
-      throw fieldSelectorError(
-        `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
-      );
-    return {
-      field: field as FieldRequirement['field'],
-      equals: op !== '!=',
-      value: raw.replace(/\\(.)/g, '$1'),
-    };
-  });
+/** The fields `kind` may be selected by. */
+export function selectableFields(kind: string): readonly string[] {
+  return ['metadata.name', 'metadata.namespace', ...(EXTRA_FIELDS[kind] ?? [])];
 }
 
-/** `?fieldSelector=`, parsed (empty when absent). */
-export function fieldSelectorQuery(c: Context): FieldSelector {
-  const text = c.req.query('fieldSelector');
-  return text ? parseFieldSelector(text) : [];
+/**
+ * Parses a field selector for objects of `kind`. Throws an input error (a 400 Status) for
+ * text that is not a selector and for fields the kind cannot be selected by.
+ */
+export function parseFieldSelector(text: string, kind: string): FieldRequirement[] {
+  const requirements: FieldRequirement[] = [];
+  for (const part of splitUnescaped(text, ',')) {
+    if (part.trim() === '') continue;
+    const parsed = requirementOf(part);
+    if (!parsed) throw inputError(`invalid selector: '${text}'; can't understand '${part}'`);
+    if (!selectableFields(kind).includes(parsed.field))
+      throw inputError(`field label not supported: ${parsed.field}`);
+    requirements.push(parsed);
+  }
+  return requirements;
 }
 
-/** Whether an object's name and namespace satisfy every requirement. */
-export function matchesFields(
-  selector: FieldSelector,
-  metadata: { name?: string | undefined; namespace?: string | undefined },
-): boolean {
-  return selector.every((requirement) => {
-    const actual =
-      (requirement.field === 'metadata.name' ? metadata.name : metadata.namespace) ?? '';
-    return (actual === requirement.value) === requirement.equals;
-  });
+/**
+ * The test a field selector makes of objects of `kind` (as Kubernetes shows them), for lists
+ * and watches; undefined or empty text selects everything. Throws as `parseFieldSelector`.
+ */
+export function fieldSelectorMatcher(
+  text: string | undefined,
+  kind: string,
+): (object: Record<string, unknown>) => boolean {
+  return requirementsMatcher(text ? parseFieldSelector(text, kind) : []);
+}
+
+/** The test parsed requirements make: every one must hold. */
+export function requirementsMatcher(
+  requirements: readonly FieldRequirement[],
+): (object: Record<string, unknown>) => boolean {
+  if (requirements.length === 0) return () => true;
+  return (object) =>
+    requirements.every(({ field, operator, value }) => {
+      const actual = fieldValue(object, field);
+      return operator === '=' ? actual === value : actual !== value;
+    });
+}
+
+/** An object's value for a selectable field, as a string ('' when absent). */
+function fieldValue(object: Record<string, unknown>, field: string): string {
+  // `source` of an Event is its source's component, as kube-apiserver's event field set.
+  const path = field === 'source' ? ['source', 'component'] : field.split('.');
+  let value: unknown = object;
+  for (const key of path)
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
+}
+
+function requirementOf(part: string): FieldRequirement | undefined {
+  for (const [operator, token] of [
+    ['!=', '!='],
+    ['=', '=='],
+    ['=', '='],
+  ] as const) {
+    const at = indexUnescaped(part, token);
+    if (at < 0) continue;
+    const field = part.slice(0, at).trim();
+    const value = unescape(part.slice(at + token.length));
+    if (field === '' || /[\s=!]/.test(field)) return undefined;
+    if (indexUnescaped(part.slice(at + token.length), '=') >= 0) return undefined;
+    return { field, operator, value };
+  }
+  return undefined;
+}
+
+/** The first `token` in `text` not preceded by a `\` escape, or -1. */
+function indexUnescaped(text: string, token: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (text.startsWith(token, i)) return i;
+  }
+  return -1;
 }
 
 function splitUnescaped(text: string, separator: string): string[] {
   const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '\\' && i + 1 < text.length) {
-      current += char + text[i + 1]!;
-      i++;
-    } else if (char === separator) {
-      parts.push(current);
-      current = '';
-    } else current += char;
+  let rest = text;
+  for (let at = indexUnescaped(rest, separator); at >= 0; at = indexUnescaped(rest, separator)) {
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at + separator.length);
   }
-  parts.push(current);
+  parts.push(rest);
   return parts;
 }
 
-function fieldSelectorError(message: string) {
-  return inputError(`fieldSelector: ${message}`, [{ path: 'fieldSelector', message }]);
+function unescape(text: string): string {
+  return text.replace(/\\(.)/g, '$1');
 }

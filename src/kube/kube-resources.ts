@@ -83,6 +83,11 @@ const KARGO: Record<string, { plural?: string; shortNames?: string[]; columns: P
     },
   };
 
+/** kube-apiserver's columns for the core kinds Gantry serves (DATA, a count, is left out). */
+const CORE_COLUMNS: Record<string, PrinterColumn[]> = {
+  Secret: [{ name: 'Type', type: 'string', jsonPath: '.type' }, AGE],
+};
+
 function resourceOf(info: KindInfo): KubeResource {
   const [group, version] = info.apiVersion.includes('/')
     ? (info.apiVersion.split('/') as [string, string])
@@ -100,7 +105,7 @@ function resourceOf(info: KindInfo): KubeResource {
     namespaced: info.namespaced,
     verbs: VERBS,
     gantry: info,
-    columns: kargo?.columns ?? [AGE],
+    columns: kargo?.columns ?? CORE_COLUMNS[info.kind] ?? [AGE],
     status: info.statusSchema !== undefined,
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { StoredResource } from '../api/resource.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Verb } from '../auth/policy-rules.js';
 import { inputError, notFoundError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
@@ -7,8 +8,11 @@ import { principalOf, type RouteAccess, type RouteGuard } from '../server/guarde
 import { selectorQuery } from '../server/list-query.js';
 import { aggregatedCore, aggregatedGroups, negotiateDiscovery } from './aggregated-discovery.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { fieldSelectorMatcher } from './field-selector.js';
+import { registerKubeEventRoutes } from './kube-event-routes.js';
 import type { KubeResource } from './kube-resources.js';
 import { registerKubeWrites } from './kube-writes.js';
+import { registerKubeReviewRoutes } from './kube-review-routes.js';
 import {
   accessOf,
   notFoundLike,
@@ -17,7 +21,6 @@ import {
   shown,
   type GroupVersionOf,
 } from './kube-objects.js';
-import { fieldSelectorQuery, matchesFields } from './field-selector.js';
 import { isWatchRequest, kubeWatch, type KubeWatchDeps } from './kube-watch.js';
 import {
   tableColumnDefinitions,
@@ -29,6 +32,8 @@ import { registerOpenApiRoutes } from './openapi-routes.js';
 
 export interface KubeRouteDeps extends KubeWatchDeps {
   service: ResourceService;
+  /** The audit trail, served as core v1 Events (kube-event-routes.ts). */
+  audit?: AuditLog | undefined;
   now?: () => Date;
 }
 
@@ -60,6 +65,9 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
     if (!list) throw notFoundError(`the server could not find the requested resource`);
     return c.json(list);
   });
+
+  registerKubeReviewRoutes(routes);
+  registerKubeEventRoutes(routes, deps);
 
   const reads = (prefix: string, groupOf: GroupVersionOf) => {
     const resourceOf = (c: Context): KubeResource => resourceOfPath(c, groupOf);
@@ -135,8 +143,8 @@ async function list(
 ) {
   if (isWatchRequest(c))
     return kubeWatch(c, deps, resource, namespace, visible, deps.now ?? (() => new Date()));
-  const fields = fieldSelectorQuery(c);
   const limit = c.req.query('limit');
+  const selected = fieldSelectorMatcher(c.req.query('fieldSelector'), resource.kind);
   const page = await deps.service.list(resource.gantry.kind, {
     namespace,
     labelSelector: selectorQuery(c),
@@ -144,7 +152,7 @@ async function list(
     continue: c.req.query('continue') || undefined,
   });
   const items = page.items.filter(
-    (object) => (!visible || visible(object)) && matchesFields(fields, object.metadata),
+    (object) => (!visible || visible(object)) && selected(shown(resource, object)),
   );
   const metadata = {
     resourceVersion: page.resourceVersion,

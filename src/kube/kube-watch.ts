@@ -8,7 +8,7 @@ import { selectorQuery } from '../server/list-query.js';
 import { booleanQuery } from '../server/request-body.js';
 import { followWatch, type WatchRequest } from '../server/watch-stream.js';
 import type { Store, WatchEvent } from '../store/store.js';
-import { fieldSelectorQuery, matchesFields, type FieldSelector } from './field-selector.js';
+import { fieldSelectorMatcher } from './field-selector.js';
 import { shown } from './kube-objects.js';
 import type { KubeResource } from './kube-resources.js';
 import { kubeStatus } from './kube-status.js';
@@ -53,10 +53,11 @@ interface WatchQuery {
   bookmarks: boolean;
   timeoutMs: number | undefined;
   labels: LabelSelector | undefined;
-  fields: FieldSelector;
+  /** The field selector's test of an object as Kubernetes shows it. */
+  fields: (object: Record<string, unknown>) => boolean;
 }
 
-function watchQuery(c: Context): WatchQuery {
+function watchQuery(c: Context, resource: KubeResource): WatchQuery {
   const rv = c.req.query('resourceVersion') ?? '';
   if (rv !== '' && !/^\d+$/.test(rv))
     throw inputError(`invalid resource version: "${rv}"`, [
@@ -95,7 +96,7 @@ function watchQuery(c: Context): WatchQuery {
     bookmarks,
     timeoutMs: timeout && Number(timeout) > 0 ? Number(timeout) * 1000 : undefined,
     labels: selectorQuery(c),
-    fields: fieldSelectorQuery(c),
+    fields: fieldSelectorMatcher(c.req.query('fieldSelector'), resource.kind),
   };
 }
 
@@ -116,12 +117,12 @@ export async function kubeWatch(
   visible: ((object: StoredResource) => boolean) | undefined,
   now: () => Date,
 ): Promise<Response> {
-  const query = watchQuery(c);
+  const query = watchQuery(c, resource);
   // A watch begun while the server stops would end at once: the client should come back later.
   if (deps.shutdown.aborted) throw unavailableError('the server is shutting down');
   const selects = (object: StoredResource) =>
     (!query.labels || matchesSelector(query.labels, object.metadata.labels)) &&
-    matchesFields(query.fields, object.metadata);
+    query.fields(shown(resource, object));
   const list = () =>
     deps.service.list(resource.gantry.kind, { namespace, labelSelector: query.labels });
   const view = new SelectorView(selects, query.labels === undefined);

@@ -91,6 +91,13 @@ const KUBE_PATHS: Record<string, string> = {
   '/openapi/v3': '/openapi/v3',
   '/openapi/v3/api/:version': '/openapi/v3/api/v1',
   '/openapi/v3/apis/:group/:version': '/openapi/v3/apis/kargo.akuity.io/v1alpha1',
+  '/api/v1/namespaces/:namespace/events': '/api/v1/namespaces/alpha/events',
+  '/api/v1/namespaces/:namespace/events/:name': '/api/v1/namespaces/alpha/events/x.y',
+  '/api/v1/events': '/api/v1/events',
+  '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews':
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews':
+    '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
 };
 
 function concrete(path: string): string {

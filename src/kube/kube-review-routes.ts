@@ -1,0 +1,96 @@
+import type { Context } from 'hono';
+import { principalOf, type RouteGuard } from '../server/guarded-routes.js';
+import { readJsonBody } from '../server/request-body.js';
+import {
+  accessRequestOf,
+  AUTHORIZATION_GROUP,
+  implicitRules,
+  kubeResourceRules,
+  NON_RESOURCE_RULES,
+  nonResourceAllowed,
+  parseReview,
+  SELF_SUBJECT_ACCESS_REVIEW_PROTO,
+  SELF_SUBJECT_RULES_REVIEW_PROTO,
+  selfSubjectAccessReviewSchema,
+  selfSubjectRulesReviewSchema,
+} from './access-reviews.js';
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE, type MessageSchema } from './kube-protobuf.js';
+
+/** A review's body: JSON, or protobuf as kubectl sends built-in kinds. */
+async function reviewBody(c: Context, proto: MessageSchema): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== PROTOBUF_MEDIA_TYPE) return readJsonBody(c);
+  return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()), proto);
+}
+
+/**
+ * `kubectl auth can-i` and `kubectl auth can-i --list`: `POST` of a SelfSubjectAccessReview or
+ * a SelfSubjectRulesReview under `/apis/authorization.k8s.io/v1`. Any signed-in caller may ask
+ * about themselves (kube-apiserver's default); the answer is the Authorizer's, the one every
+ * other request gets. Registered before the generic resource routes.
+ */
+export function registerKubeReviewRoutes(routes: RouteGuard): void {
+  const base = `/apis/${AUTHORIZATION_GROUP}/v1`;
+  routes.post(`${base}/selfsubjectaccessreviews`, { kind: 'authenticated' }, async (c) => {
+    const review = parseReview(
+      selfSubjectAccessReviewSchema,
+      'SelfSubjectAccessReview',
+      await reviewBody(c, SELF_SUBJECT_ACCESS_REVIEW_PROTO),
+    );
+    const principal = principalOf(c);
+    const { resourceAttributes, nonResourceAttributes } = review.spec;
+    let status: { allowed: boolean; reason?: string };
+    if (nonResourceAttributes) {
+      const { path, verb } = nonResourceAttributes;
+      status = nonResourceAllowed(path, verb)
+        ? { allowed: true }
+        : { allowed: false, reason: `${principal.actor} may not ${verb} ${path}` };
+    } else {
+      const asked = accessRequestOf(resourceAttributes!);
+      if ('refusal' in asked) status = { allowed: false, reason: asked.refusal };
+      else {
+        const decision = await routes.authorizer.decide(principal, asked.request);
+        status = decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
+      }
+    }
+    return c.json(
+      {
+        apiVersion: `${AUTHORIZATION_GROUP}/v1`,
+        kind: 'SelfSubjectAccessReview',
+        metadata: { creationTimestamp: null },
+        spec: review.spec,
+        status,
+      },
+      201,
+    );
+  });
+
+  routes.post(`${base}/selfsubjectrulesreviews`, { kind: 'authenticated' }, async (c) => {
+    const review = parseReview(
+      selfSubjectRulesReviewSchema,
+      'SelfSubjectRulesReview',
+      await reviewBody(c, SELF_SUBJECT_RULES_REVIEW_PROTO),
+    );
+    const principal = principalOf(c);
+    const namespace = review.spec.namespace || undefined;
+    const system = routes.authorizer.systemRules(principal);
+    const project = namespace ? await routes.authorizer.projectRules(principal, namespace) : [];
+    return c.json(
+      {
+        apiVersion: `${AUTHORIZATION_GROUP}/v1`,
+        kind: 'SelfSubjectRulesReview',
+        metadata: { creationTimestamp: null },
+        spec: review.spec,
+        status: {
+          resourceRules: [
+            ...implicitRules(namespace, project.length > 0),
+            ...kubeResourceRules([...system, ...project]),
+          ],
+          nonResourceRules: NON_RESOURCE_RULES,
+          incomplete: false,
+        },
+      },
+      201,
+    );
+  });
+}
