@@ -8,6 +8,7 @@ import { ResourceService } from '../resources/resource-service.js';
 import { createApp } from '../server/app.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ObjectKey } from '../api/resource.js';
+import { WITHHELD_SECRET_VALUE } from './kube-secret.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const STAGES = '/apis/kargo.akuity.io/v1alpha1/namespaces/demo/stages';
@@ -220,7 +221,7 @@ describe('watches on the Kubernetes API', () => {
       ['sendInitialEvents=true&resourceVersionMatch=Exact', /Unsupported value: "Exact"/],
       ['timeoutSeconds=soon', /timeoutSeconds must be a non-negative integer/],
       ['allowWatchBookmarks=maybe', /allowWatchBookmarks must be true or false/],
-      ['fieldSelector=spec.shard%3Dx', /"spec.shard" is not a known field selector/],
+      ['fieldSelector=spec.shard%3Dx', /field label not supported: spec.shard/],
       ['labelSelector=tier%20%3D%3D%3D', /^labelSelector: /],
     ];
     for (const [query, message] of cases) {
@@ -390,7 +391,7 @@ describe('watches on the Kubernetes API', () => {
     const secrets = await watch('/api/v1/namespaces/demo/secrets?watch=true');
     const added = await secrets.next();
     expect(added).toMatchObject({ type: 'ADDED', object: { kind: 'Secret', apiVersion: 'v1' } });
-    expect(added.object.data).toEqual({ password: '***' });
+    expect(added.object.data).toEqual({ password: WITHHELD_SECRET_VALUE });
     await apply([
       {
         apiVersion: 'v1',
