@@ -217,10 +217,12 @@ function watchStatus(err: unknown): Record<string, unknown> {
   const { body } = kubeStatus(err);
   if (!isGantryError(err, 'Expired')) return body;
   const expired = /resourceVersion (\d+) is too old: history before (\d+)/.exec(err.message);
-  const message = expired
-    ? `too old resource version: ${expired[1]} (${Number(expired[2]) - 1})`
-    : `too old resource version: ${err.message}`;
-  return { ...body, message };
+  // A watcher that fell too far behind keeps the feed's own message.
+  if (!expired) return body;
+  return {
+    ...body,
+    message: `too old resource version: ${expired[1]} (${Number(expired[2]) - 1})`,
+  };
 }
 
 /**
