@@ -469,4 +469,20 @@ describe('watches on the Kubernetes API', () => {
       modified.object.rows[0].object.metadata.resourceVersion,
     );
   });
+
+  it('sends bookmarks as Tables too when a Table watch allows them', async () => {
+    start(10);
+    const events = await watch(`${STAGES}?watch=true&allowWatchBookmarks=true`, {
+      ...admin,
+      accept: TABLE,
+    });
+    await events.next();
+    await events.next();
+    const bookmark = await events.next();
+    expect(bookmark).toMatchObject({
+      type: 'BOOKMARK',
+      object: { kind: 'Table', columnDefinitions: null, rows: [{ object: { metadata: {} } }] },
+    });
+    expect(Number(bookmark.object.metadata.resourceVersion)).toBeGreaterThan(0);
+  });
 });
