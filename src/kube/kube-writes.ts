@@ -35,6 +35,7 @@ import {
   patchTypeOf,
   strategicAsMergePatch,
 } from './kube-patch.js';
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './kube-protobuf.js';
 import type { KubeResource } from './kube-resources.js';
 import { kubeWriteOptions, type KubeWriteOptions } from './kube-write-options.js';
 import { managedFieldsAfterUpdate, serverSideApply } from './server-side-apply.js';
@@ -472,7 +473,12 @@ function sameObject(before: KubeObject, after: KubeObject): boolean {
 /** A request body with one object: JSON, or YAML with a YAML content type. */
 async function readObject(c: Context): Promise<KubeObject> {
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const value = /yaml$/.test(mediaType) ? await readYaml(c) : await readJsonBody(c);
+  const value =
+    mediaType === PROTOBUF_MEDIA_TYPE
+      ? decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()))
+      : /yaml$/.test(mediaType)
+        ? await readYaml(c)
+        : await readJsonBody(c);
   if (!isObject(value))
     throw inputError('the request body must be one object (with apiVersion, kind and metadata)');
   return value;
