@@ -315,9 +315,32 @@ describe('the Kubernetes API: writes', () => {
       },
     );
     expect(write.status).toBe(403);
-    expect(write.body.reason).toBe('Forbidden');
+    expect(write.body).toMatchObject({
+      reason: 'Forbidden',
+      message:
+        'stages.kargo.akuity.io "dev" is forbidden: User "token:demo/demo-viewer" cannot update resource "stages/status" in API group "kargo.akuity.io" in the namespace "demo"',
+    });
+    // Admins neither: status is the controllers' record (no user role grants it).
+    const admins = await call(
+      'PATCH',
+      `${STAGES}/dev/status`,
+      { status: {} },
+      {
+        type: 'application/merge-patch+json',
+      },
+    );
+    expect(admins.status).toBe(403);
     const viewerWrite = await call('POST', STAGES, stage('qa'), { headers: viewer });
     expect(viewerWrite.status).toBe(403);
+    expect(viewerWrite.body.message).toBe(
+      'stages.kargo.akuity.io is forbidden: User "token:demo/demo-viewer" cannot create resource "stages" in API group "kargo.akuity.io" in the namespace "demo"',
+    );
+    const namespace = await call('DELETE', '/api/v1/namespaces/demo', undefined, {
+      headers: viewer,
+    });
+    expect(namespace.body.message).toBe(
+      'namespaces "demo" is forbidden: User "token:demo/demo-viewer" cannot delete resource "namespaces" in API group "" in the namespace "demo"',
+    );
   });
 
   it('maps namespaces to Projects: create, label, delete', async () => {
