@@ -20,6 +20,10 @@ let validate: string[];
 const kubectl = (args: string[], options?: Parameters<KubectlHarness['kubectl']>[1]) =>
   harness.kubectl(args, options);
 
+/** One field of one object of project frontend, by kubectl's jsonpath. */
+const field = async (kind: string, name: string, path: string): Promise<string> =>
+  ok(await kubectl(['get', kind, name, '-n', 'frontend', '-o', `jsonpath=${path}`]));
+
 /** kubectl succeeded; its stderr is in the failure message if not. */
 function ok(result: KubectlResult): string {
   expect(result.code, `${result.err}${result.out}`).toBe(0);
@@ -100,17 +104,7 @@ describe('kubectl writes against Gantry', () => {
     );
     const changed = ok(await kubectl(['apply', ...validate, '-f', stages]));
     expect(changed).toContain('stage.kargo.akuity.io/dev configured');
-    const color = ok(
-      await kubectl([
-        'get',
-        'stage',
-        'dev',
-        '-n',
-        'frontend',
-        '-o',
-        'jsonpath={.metadata.annotations.kargo\\.akuity\\.io/color}',
-      ]),
-    );
+    const color = await field('stage', 'dev', '{.metadata.annotations.kargo\\.akuity\\.io/color}');
     expect(color).toBe('#ef4444');
   });
 
@@ -158,17 +152,7 @@ describe('kubectl writes against Gantry', () => {
     expect(stale.err).toContain(
       'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on stages.kargo.akuity.io "qa": the object has been modified; please apply your changes to the latest version and try again',
     );
-    const generation = ok(
-      await kubectl([
-        'get',
-        'stage',
-        'qa',
-        '-n',
-        'frontend',
-        '-o',
-        'jsonpath={.metadata.generation}',
-      ]),
-    );
+    const generation = await field('stage', 'qa', '{.metadata.generation}');
     expect(generation).toBe('2');
   });
 
@@ -196,17 +180,7 @@ describe('kubectl writes against Gantry', () => {
     expect(failed.code).toBe(1);
     expect(failed.err).toContain('test failed');
     ok(await kubectl([...base, '-p', '{"metadata":{"labels":{"patched":"strategic"}}}']));
-    const shown = ok(
-      await kubectl([
-        'get',
-        'stage',
-        'qa',
-        '-n',
-        'frontend',
-        '-o',
-        'jsonpath={.spec.shard} {.metadata.labels.patched}',
-      ]),
-    );
+    const shown = await field('stage', 'qa', '{.spec.shard} {.metadata.labels.patched}');
     expect(shown).toBe('south strategic');
     const unchanged = ok(
       await kubectl([...base, '--type', 'merge', '-p', '{"spec":{"shard":"south"}}']),
@@ -221,9 +195,7 @@ describe('kubectl writes against Gantry', () => {
       }),
     );
     expect(edited).toContain('stage.kargo.akuity.io/qa edited');
-    expect(
-      ok(await kubectl(['get', 'stage', 'qa', '-n', 'frontend', '-o', 'jsonpath={.spec.shard}'])),
-    ).toBe('edited');
+    expect(await field('stage', 'qa', '{.spec.shard}')).toBe('edited');
   });
 
   it('labels and annotates, refusing to overwrite without --overwrite', async () => {
@@ -240,14 +212,7 @@ describe('kubectl writes against Gantry', () => {
     expect(refusedNote.code).toBe(1);
     ok(await kubectl(['annotate', ...target, 'note=bye', '--overwrite']));
     ok(await kubectl(['label', ...target, 'team-']));
-    const meta = ok(
-      await kubectl([
-        'get',
-        ...target,
-        '-o',
-        'jsonpath={.metadata.labels.team}|{.metadata.annotations.note}',
-      ]),
-    );
+    const meta = await field('stage', 'qa', '{.metadata.labels.team}|{.metadata.annotations.note}');
     expect(meta).toBe('|bye');
   });
 
