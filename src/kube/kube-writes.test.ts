@@ -364,4 +364,37 @@ describe('the Kubernetes API: writes', () => {
     expect(deleted.body.status.phase).toBe('Terminating');
     expect((await call('GET', `/apis/${api}/projects/team`)).status).toBe(404);
   });
+
+  it('writes Secrets without ever answering their values, and patches keep the others', async () => {
+    const SECRETS = '/api/v1/namespaces/demo/secrets';
+    const created = await call('POST', SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds' },
+      stringData: { username: 'bot', password: 'hunter22' },
+    });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain('hunter22');
+    const patched = await call(
+      'PATCH',
+      `${SECRETS}/creds`,
+      { metadata: { labels: { a: 'b' } } },
+      {
+        type: 'application/merge-patch+json',
+      },
+    );
+    expect(patched.status).toBe(200);
+    expect(JSON.stringify(patched.body)).not.toContain('aHVudGVyMjI');
+    const failedTest = await call(
+      'PATCH',
+      `${SECRETS}/creds`,
+      [{ op: 'test', path: '/data/password', value: 'x' }],
+      { type: 'application/json-patch+json' },
+    );
+    expect(failedTest.status).toBe(400);
+    expect(JSON.stringify(failedTest.body)).not.toMatch(/hunter22|aHVudGVyMjI/);
+    const stored = await store.get({ kind: 'Secret', namespace: 'demo', name: 'creds' });
+    expect(JSON.stringify(stored)).toMatch(/hunter22|aHVudGVyMjI/);
+    expect(stored?.metadata.labels).toEqual({ a: 'b' });
+  });
 });
