@@ -397,4 +397,50 @@ describe('the Kubernetes API: writes', () => {
     expect(JSON.stringify(stored)).toMatch(/hunter22|aHVudGVyMjI/);
     expect(stored?.metadata.labels).toEqual({ a: 'b' });
   });
+
+  it('answers hostile bodies with a 400 Status and changes nothing', async () => {
+    await call('POST', STAGES, stage('dev'));
+    const before = await store.get({ kind: 'Stage', namespace: 'demo', name: 'dev' });
+    const cases: Array<[string, string, unknown, string?]> = [
+      ['POST', STAGES, 'null'],
+      ['POST', STAGES, { ...stage('x'), metadata: 5 }],
+      ['POST', STAGES, { ...stage('x'), metadata: { name: 5 } }],
+      ['POST', STAGES, { ...stage('x'), metadata: { name: 'x', labels: { a: 1 } } }],
+      ['POST', STAGES, 'kind: [unclosed', 'application/yaml'],
+      ['POST', STAGES, 'a: 1\n---\nb: 2\n', 'application/yaml'],
+      ['POST', '/api/v1/namespaces', 'k8s\u0000garbage', 'application/vnd.kubernetes.protobuf'],
+      ['PUT', `${STAGES}/dev`, { ...stage('dev'), metadata: { name: 'dev', resourceVersion: 7 } }],
+      [
+        'PATCH',
+        `${STAGES}/dev`,
+        [{ op: 'replace', path: '', value: 5 }],
+        'application/json-patch+json',
+      ],
+      [
+        'PATCH',
+        `${STAGES}/dev`,
+        [{ op: 'add', path: 'spec', value: 5 }],
+        'application/json-patch+json',
+      ],
+      ['PATCH', `${STAGES}/dev`, { op: 'add' }, 'application/json-patch+json'],
+      ['PATCH', `${STAGES}/dev`, [1], 'application/merge-patch+json'],
+      ['PATCH', `${STAGES}/dev`, { metadata: { name: 'other' } }, 'application/merge-patch+json'],
+      ['PATCH', `${STAGES}/dev`, { kind: 'Warehouse' }, 'application/merge-patch+json'],
+      [
+        'PATCH',
+        `${STAGES}/dev`,
+        { spec: { requestedFreight: 'x' } },
+        'application/merge-patch+json',
+      ],
+      ['DELETE', `${STAGES}/dev`, '{"preconditions": '],
+      ['DELETE', `${STAGES}/dev`, '[]'],
+    ];
+    for (const [method, path, body, type] of cases) {
+      const response = await call(method, path, body, { type });
+      expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(response.body).toMatchObject({ kind: 'Status', status: 'Failure', code: 400 });
+      expect(response.body.message).toEqual(expect.any(String));
+    }
+    expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'dev' })).toEqual(before);
+  });
 });
