@@ -370,11 +370,26 @@ describe('the Kubernetes API: writes', () => {
     const created = await call('POST', SECRETS, {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'creds' },
+      metadata: {
+        name: 'creds',
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+            kind: 'Secret',
+            stringData: { password: 'hunter22' },
+          }),
+        },
+      },
       stringData: { username: 'bot', password: 'hunter22' },
     });
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).not.toContain('hunter22');
+    // Values show as base64 of "***", so clients decoding data as base64 still can.
+    expect(created.body.data).toEqual({ username: 'Kioq', password: 'Kioq' });
+    expect(
+      JSON.parse(
+        created.body.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'],
+      ),
+    ).toEqual({ kind: 'Secret', stringData: { password: 'Kioq' } });
     const patched = await call(
       'PATCH',
       `${SECRETS}/creds`,
