@@ -407,7 +407,15 @@ describe('the Kubernetes API: writes', () => {
       { type: 'application/json-patch+json' },
     );
     expect(failedTest.status).toBe(400);
-    expect(JSON.stringify(failedTest.body)).not.toMatch(/hunter22|aHVudGVyMjI/);
+    expect(failedTest.body.message).toContain("may not test a Secret's values");
+    const copied = await call(
+      'PATCH',
+      `${SECRETS}/creds`,
+      [{ op: 'copy', from: '/data/password', path: '/metadata/annotations/leak' }],
+      { type: 'application/json-patch+json' },
+    );
+    expect(copied.status).toBe(400);
+    expect(JSON.stringify(copied.body)).not.toMatch(/hunter22|aHVudGVyMjI/);
     const stored = await store.get({ kind: 'Secret', namespace: 'demo', name: 'creds' });
     expect(JSON.stringify(stored)).toMatch(/hunter22|aHVudGVyMjI/);
     expect(stored?.metadata.labels).toEqual({ a: 'b' });
