@@ -466,4 +466,37 @@ describe('the Kubernetes API: writes', () => {
     }
     expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'dev' })).toEqual(before);
   });
+
+  it('writes cluster-scoped kinds at the cluster path, and namespaced ones only in a namespace', async () => {
+    const task = {
+      apiVersion: api,
+      kind: 'ClusterPromotionTask',
+      metadata: { name: 'noop' },
+      spec: {
+        steps: [
+          {
+            uses: 'git-clone',
+            config: {
+              repoURL: 'https://example.invalid/x.git',
+              checkout: [{ branch: 'main', path: './src' }],
+            },
+          },
+        ],
+      },
+    };
+    const created = await call('POST', `/apis/${api}/clusterpromotiontasks`, task);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.metadata.namespace).toBeUndefined();
+    const inNamespace = await call(
+      'POST',
+      `/apis/${api}/namespaces/demo/clusterpromotiontasks`,
+      task,
+    );
+    expect(inNamespace.status).toBe(404);
+    const stageAtCluster = await call('POST', `/apis/${api}/stages`, stage('dev'));
+    expect(stageAtCluster.status).toBe(404);
+    expect(stageAtCluster.body.message).toBe('the server could not find the requested resource');
+    const deleted = await call('DELETE', `/apis/${api}/clusterpromotiontasks/noop`);
+    expect(deleted.status).toBe(200);
+  });
 });
