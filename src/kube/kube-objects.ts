@@ -54,7 +54,7 @@ export function accessOf(
 
 /** The object as Kubernetes shows it: Projects as namespaces, Secrets without their values. */
 export function shown(resource: KubeResource, object: StoredResource): Record<string, unknown> {
-  if (resource.kind === 'Secret') return kubeSecret(object);
+  if (resource.gantry.redacted) return kubeSecret(object);
   if (resource.kind !== 'Namespace') return present(object);
   return {
     apiVersion: 'v1',

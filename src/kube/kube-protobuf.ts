@@ -2,32 +2,85 @@ import { inputError } from '../errors.js';
 
 /**
  * The little of Kubernetes' protobuf encoding (`application/vnd.kubernetes.protobuf`) Gantry
- * reads: kubectl sends built-in kinds that way (the access reviews of `kubectl auth can-i`),
- * and accepts JSON answers. A body is the magic `k8s\0` and a `runtime.Unknown` (1: typeMeta
- * {1: apiVersion, 2: kind}, 2: raw, the object's own message); messages are decoded by a
- * schema naming each field's number (k8s.io/api's generated.proto). Unknown fields are skipped.
+ * reads. client-go's typed clients send built-in kinds that way — the access reviews of
+ * `kubectl auth can-i`, the Namespace, Secret and ConfigMap of `kubectl create ns|secret|
+ * configmap` — and accept JSON answers. A body is the magic `k8s\0` and a `runtime.Unknown`
+ * (1: typeMeta {1: apiVersion, 2: kind}, 2: raw, the object's own message). Messages are
+ * decoded by a schema naming each field's number (k8s.io/api's and k8s.io/apimachinery's
+ * generated.proto); fields a schema does not name are skipped, and so are empty strings and
+ * maps, as JSON would omit them.
  */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
-const MAGIC = [0x6b, 0x38, 0x73, 0x00];
+const MAGIC = [0x6b, 0x38, 0x73, 0x00]; // "k8s\0"
 
-/** How to read a message: field number → [JSON name, a string or a nested message]. */
+/** A field's type: text, bytes (shown base64, as JSON does), a bool, a map, or a message. */
+export type FieldType = 'string' | 'bytes' | 'bool' | { map: 'string' | 'bytes' } | MessageSchema;
+
+/** How to read a message: field number → [JSON name, type]. */
 export interface MessageSchema {
-  [field: number]: [name: string, type: 'string' | MessageSchema];
+  [field: number]: [name: string, type: FieldType];
 }
 
-/** The object in a Kubernetes protobuf body, as the JSON it would have been. */
-export function decodeKubeProtobuf(bytes: Uint8Array, schema: MessageSchema): unknown {
+/** meta/v1 ObjectMeta, as far as Gantry keeps it. */
+const OBJECT_META: MessageSchema = {
+  1: ['name', 'string'],
+  2: ['generateName', 'string'],
+  3: ['namespace', 'string'],
+  6: ['resourceVersion', 'string'],
+  11: ['labels', { map: 'string' }],
+  12: ['annotations', { map: 'string' }],
+};
+
+/** The core v1 objects kubectl creates with protobuf bodies. */
+export const CORE_OBJECT_PROTO: Readonly<Record<string, MessageSchema>> = {
+  Namespace: { 1: ['metadata', OBJECT_META] },
+  Secret: {
+    1: ['metadata', OBJECT_META],
+    2: ['data', { map: 'bytes' }],
+    3: ['type', 'string'],
+    4: ['stringData', { map: 'string' }],
+    5: ['immutable', 'bool'],
+  },
+  ConfigMap: {
+    1: ['metadata', OBJECT_META],
+    2: ['data', { map: 'string' }],
+    3: ['binaryData', { map: 'bytes' }],
+    4: ['immutable', 'bool'],
+  },
+};
+
+/**
+ * The object in a Kubernetes protobuf body, as the JSON it would have been: read with
+ * `schema`, or with the schema `schema` gives for the body's kind (none: a 400).
+ */
+export function decodeKubeProtobuf(
+  bytes: Uint8Array,
+  schema: MessageSchema | Readonly<Record<string, MessageSchema>> = CORE_OBJECT_PROTO,
+): Record<string, unknown> {
   if (bytes.length < 4 || MAGIC.some((byte, i) => bytes[i] !== byte))
-    throw inputError('the request body is not Kubernetes protobuf (no k8s magic prefix)');
+    throw inputError('the protobuf body does not start with the Kubernetes "k8s\\0" prefix');
   const unknown = fieldsOf(bytes.subarray(4));
-  const typeMeta = decodeMessage(unknown.get(1)?.[0], {
+  const typeMeta = decodeMessage(lastBytes(unknown, 1), {
     1: ['apiVersion', 'string'],
     2: ['kind', 'string'],
   });
-  const raw = unknown.get(2)?.[0];
+  const raw = lastBytes(unknown, 2);
   if (!raw) throw inputError('the protobuf body holds no object');
-  return { ...typeMeta, ...decodeMessage(raw, schema) };
+  const kind = typeof typeMeta.kind === 'string' ? typeMeta.kind : '';
+  const byKind = isSchemaTable(schema);
+  const messageSchema = byKind ? schema[kind] : schema;
+  if (!messageSchema)
+    throw inputError(
+      `a protobuf body of kind "${kind}" is not understood here: send it as JSON (application/json)`,
+    );
+  return { ...typeMeta, ...(byKind ? { metadata: {} } : {}), ...decodeMessage(raw, messageSchema) };
+}
+
+function isSchemaTable(
+  schema: MessageSchema | Readonly<Record<string, MessageSchema>>,
+): schema is Readonly<Record<string, MessageSchema>> {
+  return Object.keys(schema).some((key) => !/^\d+$/.test(key));
 }
 
 function decodeMessage(
@@ -36,25 +89,47 @@ function decodeMessage(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!bytes) return out;
-  for (const [field, values] of fieldsOf(bytes)) {
-    const entry = schema[field];
-    const last = values[values.length - 1];
-    if (!entry || !last) continue;
+  const fields = fieldsOf(bytes);
+  for (const [field, entry] of Object.entries(schema) as Array<[string, [string, FieldType]]>) {
     const [name, type] = entry;
-    out[name] = type === 'string' ? new TextDecoder().decode(last) : decodeMessage(last, type);
+    const values = fields.get(Number(field));
+    if (!values || values.length === 0) continue;
+    const value = decodeField(values, type);
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }
 
-/** A message's length-delimited fields by number (varint and fixed fields are skipped). */
-function fieldsOf(bytes: Uint8Array): Map<number, Uint8Array[]> {
-  const fields = new Map<number, Uint8Array[]>();
+function decodeField(values: Array<Uint8Array | number>, type: FieldType): unknown {
+  const last = values[values.length - 1]!;
+  if (type === 'bool') return typeof last === 'number' ? last !== 0 : undefined;
+  if (typeof last === 'number') return undefined;
+  if (type === 'string') return last.length > 0 ? text(last) : undefined;
+  if (type === 'bytes') return Buffer.from(last).toString('base64');
+  if ('map' in type && typeof type.map === 'string') {
+    // A map is repeated entries {1: key, 2: value}.
+    const entries: Array<[string, string]> = [];
+    for (const value of values) {
+      if (typeof value === 'number') continue;
+      const entry = fieldsOf(value);
+      const key = text(lastBytes(entry, 1) ?? new Uint8Array());
+      const item = lastBytes(entry, 2) ?? new Uint8Array();
+      entries.push([key, type.map === 'bytes' ? Buffer.from(item).toString('base64') : text(item)]);
+    }
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+  return decodeMessage(last, type);
+}
+
+/** A message's fields by number: length-delimited ones as bytes, varints as numbers. */
+function fieldsOf(bytes: Uint8Array): Map<number, Array<Uint8Array | number>> {
+  const fields = new Map<number, Array<Uint8Array | number>>();
   let at = 0;
   const varint = (): number => {
     let value = 0;
     let shift = 0;
     for (;;) {
-      if (at >= bytes.length) throw inputError('the protobuf body is truncated');
+      if (at >= bytes.length) throw inputError('the protobuf body ends in the middle of a value');
       const byte = bytes[at++]!;
       value += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) return value;
@@ -62,12 +137,14 @@ function fieldsOf(bytes: Uint8Array): Map<number, Uint8Array[]> {
       if (shift > 63) throw inputError('the protobuf body has a malformed number');
     }
   };
+  const add = (field: number, value: Uint8Array | number) =>
+    fields.set(field, [...(fields.get(field) ?? []), value]);
   while (at < bytes.length) {
     const key = varint();
     const field = Math.floor(key / 8);
     switch (key & 7) {
       case 0:
-        varint();
+        add(field, varint());
         break;
       case 1:
         at += 8;
@@ -77,8 +154,9 @@ function fieldsOf(bytes: Uint8Array): Map<number, Uint8Array[]> {
         break;
       case 2: {
         const length = varint();
-        if (at + length > bytes.length) throw inputError('the protobuf body is truncated');
-        fields.set(field, [...(fields.get(field) ?? []), bytes.subarray(at, at + length)]);
+        if (at + length > bytes.length)
+          throw inputError('the protobuf body ends in the middle of a field');
+        add(field, bytes.subarray(at, at + length));
         at += length;
         break;
       }
@@ -86,6 +164,23 @@ function fieldsOf(bytes: Uint8Array): Map<number, Uint8Array[]> {
         throw inputError(`the protobuf body has an unsupported wire type ${key & 7}`);
     }
   }
-  if (at > bytes.length) throw inputError('the protobuf body is truncated');
+  if (at > bytes.length) throw inputError('the protobuf body ends in the middle of a value');
   return fields;
+}
+
+function lastBytes(
+  fields: Map<number, Array<Uint8Array | number>>,
+  field: number,
+): Uint8Array | undefined {
+  const values = fields.get(field);
+  const value = values?.[values.length - 1];
+  return value instanceof Uint8Array ? value : undefined;
+}
+
+function text(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw inputError('the protobuf body holds a string that is not valid UTF-8');
+  }
 }
