@@ -142,7 +142,7 @@ describe('kubectl reads', () => {
     }
     expect(refused.err).toContain('Error from server (Forbidden)');
     expect(refusedOne.err).toContain(
-      'Error from server (Forbidden): token:demo/viewer may not get secrets "creds"',
+      'Error from server (Forbidden): secrets "creds" is forbidden: User "token:demo/viewer" cannot get resource "secrets" in API group "" in the namespace "demo"',
     );
     expect(refusedOne.out).toBe('');
   });
