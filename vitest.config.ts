@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './test/slow-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -19,5 +20,7 @@ export default defineConfig({
     // state (docs/testing.md); each file still gets its own setup (isolated-env.ts).
     isolate: false,
     hookTimeout: 120_000,
+    // The slowest files first (test/file-durations.json), so none of them starts last.
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });
