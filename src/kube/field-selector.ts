@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { inputError } from '../errors.js';
 
 /**
@@ -136,4 +137,22 @@ function splitUnescaped(text: string, separator: string): string[] {
 
 function unescape(text: string): string {
   return text.replace(/\\(.)/g, '$1');
+}
+
+export type FieldSelector = FieldRequirement[];
+
+/**
+ * `?fieldSelector=` for objects of `kind`, parsed (empty when absent); for watches, which
+ * test each change with `matchesFields`.
+ */
+export function fieldSelectorQuery(c: Context, kind = ''): FieldSelector {
+  return parseFieldSelector(c.req.query('fieldSelector') ?? '', kind);
+}
+
+/** Whether an object's name and namespace satisfy every requirement (metadata fields only). */
+export function matchesFields(
+  selector: FieldSelector,
+  metadata: { name?: string | undefined; namespace?: string | undefined },
+): boolean {
+  return requirementsMatcher(selector)({ metadata });
 }

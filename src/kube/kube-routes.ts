@@ -19,6 +19,7 @@ import {
   shown,
   type GroupVersionOf,
 } from './kube-objects.js';
+import { isWatchRequest, kubeWatch, type KubeWatchDeps } from './kube-watch.js';
 import {
   tableColumnDefinitions,
   tableRowOf,
@@ -26,7 +27,7 @@ import {
   type IncludeObject,
 } from './kube-table.js';
 
-export interface KubeRouteDeps {
+export interface KubeRouteDeps extends KubeWatchDeps {
   service: ResourceService;
   /** The audit trail, served as core v1 Events (kube-event-routes.ts). */
   audit?: AuditLog | undefined;
@@ -66,11 +67,10 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
       kind: 'check',
       requests: (c) => [accessOf(c, resourceOf(c), verb(c), scoped)],
     });
+    const readVerb = (c: Context): Verb => (isWatchRequest(c) ? 'watch' : 'list');
     // A namespace's objects, and one of them.
-    routes.get(
-      `${prefix}/namespaces/:namespace/:plural`,
-      check(() => 'list', true),
-      (c) => list(c, deps, resourceOf(c), c.req.param('namespace'), undefined, now()),
+    routes.get(`${prefix}/namespaces/:namespace/:plural`, check(readVerb, true), (c) =>
+      list(c, deps, resourceOf(c), c.req.param('namespace'), undefined, now()),
     );
     routes.get(
       `${prefix}/namespaces/:namespace/:plural/:name`,
@@ -83,7 +83,7 @@ export function registerKubeRoutes(routes: RouteGuard, deps: KubeRouteDeps): voi
       { kind: 'filtered', verb: 'list', resources: (c) => [resourceOf(c).gantry.plural] },
       async (c) => {
         const resource = resourceOf(c);
-        const visible = await routes.authorizer.view(principalOf(c), 'list');
+        const visible = await routes.authorizer.view(principalOf(c), readVerb(c));
         return list(
           c,
           deps,
@@ -132,6 +132,8 @@ async function list(
   visible: ((object: StoredResource) => boolean) | undefined,
   now: Date,
 ) {
+  if (isWatchRequest(c))
+    return kubeWatch(c, deps, resource, namespace, visible, deps.now ?? (() => new Date()));
   const limit = c.req.query('limit');
   const selected = fieldSelectorMatcher(c.req.query('fieldSelector'), resource.kind);
   const page = await deps.service.list(resource.gantry.kind, {
