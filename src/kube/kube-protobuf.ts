@@ -1,60 +1,119 @@
 import { inputError } from '../errors.js';
 
 /**
- * The little of Kubernetes' protobuf encoding (`application/vnd.kubernetes.protobuf`) Gantry
- * reads: kubectl sends built-in kinds that way (the access reviews of `kubectl auth can-i`),
- * and accepts JSON answers. A body is the magic `k8s\0` and a `runtime.Unknown` (1: typeMeta
- * {1: apiVersion, 2: kind}, 2: raw, the object's own message); messages are decoded by a
- * schema naming each field's number (k8s.io/api's generated.proto). Unknown fields are skipped.
+ * Kubernetes' protobuf encoding, read for the few core kinds kubectl sends that way
+ * (`kubectl create namespace|secret|configmap` use client-go's typed clients, which encode
+ * bodies as `application/vnd.kubernetes.protobuf`). Only what Gantry keeps of those kinds is
+ * decoded: ObjectMeta's name, generateName, namespace, resourceVersion, labels and
+ * annotations; a Secret's data, stringData, type and immutable; a ConfigMap's data, binaryData
+ * and immutable. Field numbers are k8s.io/api's generated.proto (core/v1) and
+ * k8s.io/apimachinery's (meta/v1, runtime).
  */
+
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
-const MAGIC = [0x6b, 0x38, 0x73, 0x00];
+/** The 4-byte prefix of every protobuf-encoded Kubernetes object. */
+const MAGIC = [0x6b, 0x38, 0x73, 0x00]; // "k8s\0"
 
-/** How to read a message: field number → [JSON name, a string or a nested message]. */
-export interface MessageSchema {
-  [field: number]: [name: string, type: 'string' | MessageSchema];
-}
-
-/** The object in a Kubernetes protobuf body, as the JSON it would have been. */
-export function decodeKubeProtobuf(bytes: Uint8Array, schema: MessageSchema): unknown {
+/** The JSON form of a protobuf-encoded Namespace, Secret or ConfigMap. */
+export function decodeKubeProtobuf(bytes: Uint8Array): Record<string, unknown> {
   if (bytes.length < 4 || MAGIC.some((byte, i) => bytes[i] !== byte))
-    throw inputError('the request body is not Kubernetes protobuf (no k8s magic prefix)');
-  const unknown = fieldsOf(bytes.subarray(4));
-  const typeMeta = decodeMessage(unknown.get(1)?.[0], {
-    1: ['apiVersion', 'string'],
-    2: ['kind', 'string'],
-  });
-  const raw = unknown.get(2)?.[0];
-  if (!raw) throw inputError('the protobuf body holds no object');
-  return { ...typeMeta, ...decodeMessage(raw, schema) };
+    throw inputError('the protobuf body does not start with the Kubernetes "k8s\\0" prefix');
+  // runtime.Unknown: typeMeta = 1 (apiVersion = 1, kind = 2), raw = 2.
+  const unknown = fields(bytes.subarray(4));
+  const typeMeta = fields(one(unknown, 1) ?? new Uint8Array());
+  const apiVersion = text(one(typeMeta, 1));
+  const kind = text(one(typeMeta, 2));
+  const raw = fields(one(unknown, 2) ?? new Uint8Array());
+  const object: Record<string, unknown> = { apiVersion, kind };
+  const metadata = one(raw, 1);
+  object.metadata = metadata ? objectMeta(fields(metadata)) : {};
+  switch (kind) {
+    case 'Namespace':
+      break;
+    case 'Secret': {
+      // data = 2 (map<string, bytes>), type = 3, stringData = 4, immutable = 5.
+      setMap(object, 'data', raw, 2, (value) => Buffer.from(value).toString('base64'));
+      if (one(raw, 3)) object.type = text(one(raw, 3));
+      setMap(object, 'stringData', raw, 4, text);
+      if (raw.has(5)) object.immutable = varint(raw, 5) !== 0;
+      break;
+    }
+    case 'ConfigMap': {
+      // data = 2 (map<string, string>), binaryData = 3 (map<string, bytes>), immutable = 4.
+      setMap(object, 'data', raw, 2, text);
+      setMap(object, 'binaryData', raw, 3, (value) => Buffer.from(value).toString('base64'));
+      if (raw.has(4)) object.immutable = varint(raw, 4) !== 0;
+      break;
+    }
+    case 'SelfSubjectAccessReview': {
+      // spec = 2: resourceAttributes = 1 (namespace 1, verb 2, group 3, version 4, resource 5,
+      // subresource 6, name 7), nonResourceAttributes = 2 (path 1, verb 2): authorization/v1,
+      // what `kubectl auth can-i` sends (kube-review-routes.ts).
+      const spec = fields(one(raw, 2) ?? new Uint8Array());
+      const resource = one(spec, 1);
+      const nonResource = one(spec, 2);
+      object.spec = {
+        ...(resource
+          ? {
+              resourceAttributes: strings(fields(resource), [
+                'namespace',
+                'verb',
+                'group',
+                'version',
+                'resource',
+                'subresource',
+                'name',
+              ]),
+            }
+          : {}),
+        ...(nonResource
+          ? { nonResourceAttributes: strings(fields(nonResource), ['path', 'verb']) }
+          : {}),
+      };
+      break;
+    }
+    case 'SelfSubjectRulesReview':
+      // spec = 2: namespace = 1.
+      object.spec = strings(fields(one(raw, 2) ?? new Uint8Array()), ['namespace']);
+      break;
+    default:
+      throw inputError(
+        `a protobuf body of kind "${kind}" is not understood here: send it as JSON (application/json)`,
+      );
+  }
+  return object;
 }
 
-function decodeMessage(
-  bytes: Uint8Array | undefined,
-  schema: MessageSchema,
-): Record<string, unknown> {
+/** meta/v1 ObjectMeta: name 1, generateName 2, namespace 3, resourceVersion 6, labels 11, annotations 12. */
+function objectMeta(meta: Fields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (!bytes) return out;
-  for (const [field, values] of fieldsOf(bytes)) {
-    const entry = schema[field];
-    const last = values[values.length - 1];
-    if (!entry || !last) continue;
-    const [name, type] = entry;
-    out[name] = type === 'string' ? new TextDecoder().decode(last) : decodeMessage(last, type);
+  const names: Array<[number, string]> = [
+    [1, 'name'],
+    [2, 'generateName'],
+    [3, 'namespace'],
+    [6, 'resourceVersion'],
+  ];
+  for (const [field, name] of names) {
+    const value = one(meta, field);
+    if (value && value.length > 0) out[name] = text(value);
   }
+  setMap(out, 'labels', meta, 11, text);
+  setMap(out, 'annotations', meta, 12, text);
   return out;
 }
 
-/** A message's length-delimited fields by number (varint and fixed fields are skipped). */
-function fieldsOf(bytes: Uint8Array): Map<number, Uint8Array[]> {
-  const fields = new Map<number, Uint8Array[]>();
+/** A message's fields: each number with its values (bytes, or the varint as a number). */
+type Fields = Map<number, Array<Uint8Array | number>>;
+
+function fields(bytes: Uint8Array): Fields {
+  const out: Fields = new Map();
   let at = 0;
-  const varint = (): number => {
+  const readVarint = (): number => {
     let value = 0;
     let shift = 0;
     for (;;) {
-      if (at >= bytes.length) throw inputError('the protobuf body is truncated');
+      if (at >= bytes.length) throw inputError('the protobuf body ends in the middle of a value');
       const byte = bytes[at++]!;
       value += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) return value;
@@ -63,29 +122,73 @@ function fieldsOf(bytes: Uint8Array): Map<number, Uint8Array[]> {
     }
   };
   while (at < bytes.length) {
-    const key = varint();
+    const key = readVarint();
     const field = Math.floor(key / 8);
-    switch (key & 7) {
-      case 0:
-        varint();
-        break;
-      case 1:
-        at += 8;
-        break;
-      case 5:
-        at += 4;
-        break;
-      case 2: {
-        const length = varint();
-        if (at + length > bytes.length) throw inputError('the protobuf body is truncated');
-        fields.set(field, [...(fields.get(field) ?? []), bytes.subarray(at, at + length)]);
-        at += length;
-        break;
-      }
-      default:
-        throw inputError(`the protobuf body has an unsupported wire type ${key & 7}`);
-    }
+    const wire = key % 8;
+    let value: Uint8Array | number;
+    if (wire === 0) value = readVarint();
+    else if (wire === 2) {
+      const length = readVarint();
+      if (at + length > bytes.length)
+        throw inputError('the protobuf body ends in the middle of a field');
+      value = bytes.subarray(at, at + length);
+      at += length;
+    } else if (wire === 1 || wire === 5) {
+      at += wire === 1 ? 8 : 4;
+      continue;
+    } else throw inputError(`the protobuf body has an unknown wire type ${wire}`);
+    out.set(field, [...(out.get(field) ?? []), value]);
   }
-  if (at > bytes.length) throw inputError('the protobuf body is truncated');
-  return fields;
+  return out;
+}
+
+/** A message's string fields 1, 2, … by the names given, those present. */
+function strings(message: Fields, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const value = one(message, i + 1);
+    if (value) out[name] = text(value);
+  });
+  return out;
+}
+
+function one(message: Fields, field: number): Uint8Array | undefined {
+  const values = message.get(field);
+  const value = values?.[values.length - 1];
+  return value instanceof Uint8Array ? value : undefined;
+}
+
+function varint(message: Fields, field: number): number {
+  const values = message.get(field);
+  const value = values?.[values.length - 1];
+  return typeof value === 'number' ? value : 0;
+}
+
+function text(bytes: Uint8Array | undefined): string {
+  if (!bytes) return '';
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw inputError('the protobuf body holds a string that is not valid UTF-8');
+  }
+}
+
+/** A protobuf map (repeated entries of key = 1, value = 2) as an object, when not empty. */
+function setMap(
+  target: Record<string, unknown>,
+  name: string,
+  message: Fields,
+  field: number,
+  value: (bytes: Uint8Array) => string,
+): void {
+  const entries = (message.get(field) ?? []).filter(
+    (e): e is Uint8Array => e instanceof Uint8Array,
+  );
+  if (entries.length === 0) return;
+  const map: Record<string, string> = {};
+  for (const entry of entries) {
+    const pair = fields(entry);
+    map[text(one(pair, 1))] = value(one(pair, 2) ?? new Uint8Array());
+  }
+  target[name] = map;
 }

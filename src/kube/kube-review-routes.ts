@@ -9,18 +9,16 @@ import {
   NON_RESOURCE_RULES,
   nonResourceAllowed,
   parseReview,
-  SELF_SUBJECT_ACCESS_REVIEW_PROTO,
-  SELF_SUBJECT_RULES_REVIEW_PROTO,
   selfSubjectAccessReviewSchema,
   selfSubjectRulesReviewSchema,
 } from './access-reviews.js';
-import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE, type MessageSchema } from './kube-protobuf.js';
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './kube-protobuf.js';
 
 /** A review's body: JSON, or protobuf as kubectl sends built-in kinds. */
-async function reviewBody(c: Context, proto: MessageSchema): Promise<unknown> {
+async function reviewBody(c: Context): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== PROTOBUF_MEDIA_TYPE) return readJsonBody(c);
-  return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()), proto);
+  return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()));
 }
 
 /**
@@ -35,7 +33,7 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
     const review = parseReview(
       selfSubjectAccessReviewSchema,
       'SelfSubjectAccessReview',
-      await reviewBody(c, SELF_SUBJECT_ACCESS_REVIEW_PROTO),
+      await reviewBody(c),
     );
     const principal = principalOf(c);
     const { resourceAttributes, nonResourceAttributes } = review.spec;
@@ -69,7 +67,7 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
     const review = parseReview(
       selfSubjectRulesReviewSchema,
       'SelfSubjectRulesReview',
-      await reviewBody(c, SELF_SUBJECT_RULES_REVIEW_PROTO),
+      await reviewBody(c),
     );
     const principal = principalOf(c);
     const namespace = review.spec.namespace || undefined;
