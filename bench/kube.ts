@@ -115,16 +115,15 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
-    const kubectl = (...args: string[]) =>
-      timed('kubectl', [
-        '--kubeconfig',
-        harness.kubeconfig,
-        '--cache-dir',
-        join(harness.dir, 'kube-cache'),
-        '-n',
-        'bench',
-        ...args,
-      ]);
+    const kubectlFlags = [
+      '--kubeconfig',
+      harness.kubeconfig,
+      '--cache-dir',
+      join(harness.dir, 'kube-cache'),
+      '-n',
+      'bench',
+    ];
+    const kubectl = (...args: string[]) => timed('kubectl', [...kubectlFlags, ...args]);
     const gantry = (...args: string[]) =>
       timed(process.execPath, [GANTRY, ...args, '--project', 'bench'], {
         GANTRY_SERVER: harness.gantry.url,
@@ -154,18 +153,7 @@ async function main(): Promise<void> {
     // A watch event → kubectl prints it.
     const watcher = spawn(
       'kubectl',
-      [
-        '--kubeconfig',
-        harness.kubeconfig,
-        '--cache-dir',
-        join(harness.dir, 'kube-cache'),
-        '-n',
-        'bench',
-        'get',
-        'stages',
-        '-w',
-        '--output-watch-events',
-      ],
+      [...kubectlFlags, 'get', 'stages', '-w', '--output-watch-events'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let printed = '';
