@@ -145,6 +145,25 @@ describe('kubectl auth can-i: access reviews from the Authorizer', () => {
     expect((await ask('/api', 'post')).allowed).toBe(false);
   });
 
+  it('says who the caller is (kubectl auth whoami)', async () => {
+    const response = await t.app.request('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      method: 'POST',
+      headers: { ...viewer, 'content-type': 'application/vnd.kubernetes.protobuf' },
+      body: new Uint8Array([0x6b, 0x38, 0x73, 0]),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      kind: 'SelfSubjectReview',
+      status: {
+        userInfo: {
+          username: expect.stringMatching(/^token:demo\//),
+          groups: ['system:authenticated'],
+          extra: { 'gantry.io/role': ['kargo-viewer'], 'gantry.io/project': ['demo'] },
+        },
+      },
+    });
+  });
+
   it('lists the caller’s rules in a namespace under kubectl’s names', async () => {
     const rules = (await review('selfsubjectrulesreviews', { spec: { namespace: 'demo' } }, viewer))
       .body;

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Principal } from '../auth/principal.js';
 import { principalOf, type RouteGuard } from '../server/guarded-routes.js';
 import { readJsonBody } from '../server/request-body.js';
 import {
@@ -63,6 +64,20 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
     );
   });
 
+  // `kubectl auth whoami`: who the server takes the caller for. The review has no spec; its
+  // body is not read.
+  routes.post('/apis/authentication.k8s.io/v1/selfsubjectreviews', { kind: 'authenticated' }, (c) =>
+    c.json(
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+        metadata: { creationTimestamp: null },
+        status: { userInfo: userInfoOf(principalOf(c)) },
+      },
+      201,
+    ),
+  );
+
   routes.post(`${base}/selfsubjectrulesreviews`, { kind: 'authenticated' }, async (c) => {
     const review = parseReview(
       selfSubjectRulesReviewSchema,
@@ -91,4 +106,28 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
       201,
     );
   });
+}
+
+/** A caller as Kubernetes' UserInfo: the actor, their groups, and a token's project and role. */
+function userInfoOf(principal: Principal) {
+  switch (principal.kind) {
+    case 'user':
+      return {
+        username: principal.actor,
+        uid: principal.subject,
+        groups: [...(principal.claims.groups ?? []), 'system:authenticated'],
+      };
+    case 'token':
+      return {
+        username: principal.actor,
+        uid: principal.tokenId,
+        groups: ['system:authenticated'],
+        extra: {
+          'gantry.io/role': [principal.role],
+          ...(principal.project ? { 'gantry.io/project': [principal.project] } : {}),
+        },
+      };
+    case 'system':
+      return { username: principal.actor, groups: ['system:masters'] };
+  }
 }
