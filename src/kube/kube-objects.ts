@@ -4,7 +4,7 @@ import type { AccessRequest, Verb } from '../auth/policy-rules.js';
 import { isGantryError, notFoundError } from '../errors.js';
 import { present } from '../server/presentation.js';
 import { kubeResource, type KubeResource } from './kube-resources.js';
-import { kubeSecret } from './kube-secret.js';
+import { kubeRedactedSecret } from './kube-secrets.js';
 
 /**
  * What every Kubernetes API route shares: the resource a path names, the access request a
@@ -54,7 +54,8 @@ export function accessOf(
 
 /** The object as Kubernetes shows it: Projects as namespaces, Secrets without their values. */
 export function shown(resource: KubeResource, object: StoredResource): Record<string, unknown> {
-  if (resource.kind === 'Secret') return kubeSecret(object);
+  // kube defaults a Secret's type to Opaque; Gantry keeps what was written.
+  if (resource.gantry.redacted) return { type: 'Opaque', ...kubeRedactedSecret(object) };
   if (resource.kind !== 'Namespace') return present(object);
   return {
     apiVersion: 'v1',

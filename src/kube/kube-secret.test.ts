@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../test/auth-fixtures.js';
 import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
-import { WITHHELD_SECRET_VALUE } from './kube-secret.js';
+import { REDACTED_VALUE } from './kube-secrets.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 
@@ -46,14 +46,14 @@ describe('Secrets and ConfigMaps as core v1 kinds, and field selectors on lists'
       expect.objectContaining({
         kind: 'Secret',
         type: 'Opaque',
-        data: { password: WITHHELD_SECRET_VALUE },
+        data: { password: REDACTED_VALUE },
       }),
       expect.objectContaining({
         type: 'kubernetes.io/tls',
-        data: { 'tls.key': WITHHELD_SECRET_VALUE },
+        data: { 'tls.key': REDACTED_VALUE },
       }),
     ]);
-    expect(Buffer.from(WITHHELD_SECRET_VALUE, 'base64').toString()).toBe('***');
+    expect(Buffer.from(REDACTED_VALUE, 'base64').toString()).toBe('***');
     const one = await get('/api/v1/namespaces/demo/secrets/creds');
     for (const text of [list.text, one.text, (await get('/api/v1/secrets')).text]) {
       expect(text).not.toContain('hunter22');

@@ -8,7 +8,7 @@ import { ResourceService } from '../resources/resource-service.js';
 import { createApp } from '../server/app.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ObjectKey } from '../api/resource.js';
-import { WITHHELD_SECRET_VALUE } from './kube-secret.js';
+import { REDACTED_VALUE } from './kube-secrets.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const STAGES = '/apis/kargo.akuity.io/v1alpha1/namespaces/demo/stages';
@@ -385,8 +385,8 @@ describe('watches on the Kubernetes API', () => {
     const secrets = await watch('/api/v1/namespaces/demo/secrets?watch=true');
     const added = await secrets.next();
     expect(added).toMatchObject({ type: 'ADDED', object: { kind: 'Secret', apiVersion: 'v1' } });
-    // Values withheld, in kube's base64 shape (kube-secret.ts): base64 of Gantry's `***`.
-    expect(added.object.data).toEqual({ password: WITHHELD_SECRET_VALUE });
+    // Values withheld, in kube's base64 shape (kube-secrets.ts): base64 of Gantry's `***`.
+    expect(added.object.data).toEqual({ password: REDACTED_VALUE });
     await apply([
       {
         apiVersion: 'v1',
