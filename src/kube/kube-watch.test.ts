@@ -293,6 +293,12 @@ describe('watches on the Kubernetes API', () => {
     await events.next();
     shutdown.abort();
     await events.end();
+    // A watch asked for while the server stops is told to come back.
+    const late = await fail(`${STAGES}?watch=true`);
+    expect(late).toMatchObject({
+      status: 503,
+      body: { kind: 'Status', reason: 'ServiceUnavailable', code: 503 },
+    });
   });
 
   it('applies label selectors per change: starting to match is ADDED, stopping is DELETED', async () => {
@@ -322,6 +328,24 @@ describe('watches on the Kubernetes API', () => {
     await store.write([{ op: 'delete', key: stage('dev') }]);
     expect(summary(await prod.next())).toBe('DELETED dev');
     expect(summary(await resumed.next())).toBe('DELETED dev');
+  });
+
+  it('tells a watch resumed from before an object stopped matching that it is gone', async () => {
+    const list = (await (
+      await app.request(`${STAGES}?labelSelector=tier%3Dprod`, { headers: admin })
+    ).json()) as { items: unknown[]; metadata: { resourceVersion: string } };
+    expect(list.items).toHaveLength(1);
+    await label(stage('prod'), { tier: 'retired' });
+    await label(stage('dev'), { color: 'blue' });
+    const late = await watch(
+      `${STAGES}?watch=true&labelSelector=tier%3Dprod&resourceVersion=${list.metadata.resourceVersion}`,
+    );
+    expect(summary(await late.next())).toBe('DELETED prod');
+    // Whether dev matched at that version is not known: it is said gone, to be sure (clients
+    // ignore deletions of objects they do not hold; docs/kubernetes-api.md).
+    expect(summary(await late.next())).toBe('DELETED dev');
+    await label(stage('dev'), { tier: 'prod' });
+    expect(summary(await late.next())).toBe('ADDED dev');
   });
 
   it('applies field selectors on metadata.name and metadata.namespace', async () => {
@@ -371,6 +395,23 @@ describe('watches on the Kubernetes API', () => {
     expect(elsewhere.body).toMatchObject({ kind: 'Status', reason: 'Forbidden', code: 403 });
     const secrets = await fail('/api/v1/namespaces/demo/secrets?watch=true', viewer);
     expect(secrets.body).toMatchObject({ kind: 'Status', reason: 'Forbidden', code: 403 });
+  });
+
+  it('ends a watch whose token is revoked with an ERROR Status (401)', async () => {
+    start(10);
+    const token = await fixture.tokenFor('kargo-viewer', 'demo', 'short-lived');
+    const events = await watch(`${STAGES}?watch=true`, bearer(token));
+    expect([summary(await events.next()), summary(await events.next())]).toEqual([
+      'ADDED dev',
+      'ADDED prod',
+    ]);
+    await fixture.auth.tokens.delete('demo', 'short-lived');
+    const error = await events.next();
+    expect(error).toMatchObject({
+      type: 'ERROR',
+      object: { kind: 'Status', reason: 'Unauthorized', code: 401 },
+    });
+    await events.end();
   });
 
   it('never shows Secret values, and watches core v1 kinds', async () => {
@@ -429,5 +470,21 @@ describe('watches on the Kubernetes API', () => {
     expect(modified.object.metadata.resourceVersion).toBe(
       modified.object.rows[0].object.metadata.resourceVersion,
     );
+  });
+
+  it('sends bookmarks as Tables too when a Table watch allows them', async () => {
+    start(10);
+    const events = await watch(`${STAGES}?watch=true&allowWatchBookmarks=true`, {
+      ...admin,
+      accept: TABLE,
+    });
+    await events.next();
+    await events.next();
+    const bookmark = await events.next();
+    expect(bookmark).toMatchObject({
+      type: 'BOOKMARK',
+      object: { kind: 'Table', columnDefinitions: null, rows: [{ object: { metadata: {} } }] },
+    });
+    expect(Number(bookmark.object.metadata.resourceVersion)).toBeGreaterThan(0);
   });
 });

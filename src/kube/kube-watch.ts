@@ -2,14 +2,15 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { matchesSelector, type LabelSelector } from '../api/label-selector.js';
 import type { StoredResource } from '../api/resource.js';
-import { inputError, isGantryError } from '../errors.js';
+import { inputError, isGantryError, unavailableError } from '../errors.js';
 import type { ResourceService } from '../resources/resource-service.js';
 import { selectorQuery } from '../server/list-query.js';
 import { booleanQuery } from '../server/request-body.js';
 import { followWatch, type WatchRequest } from '../server/watch-stream.js';
-import type { Store, WatchEvent } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { fieldSelectorQuery, matchesFields, type FieldSelector } from './field-selector.js';
 import { shown } from './kube-objects.js';
+import { WatchSelection } from './watch-selection.js';
 import type { KubeResource } from './kube-resources.js';
 import { kubeStatus } from './kube-status.js';
 import {
@@ -117,12 +118,14 @@ export async function kubeWatch(
   now: () => Date,
 ): Promise<Response> {
   const query = watchQuery(c);
+  // A watch begun while the server stops would end at once: the client should come back later.
+  if (deps.shutdown.aborted) throw unavailableError('the server is shutting down');
   const selects = (object: StoredResource) =>
     (!query.labels || matchesSelector(query.labels, object.metadata.labels)) &&
     matchesFields(query.fields, object.metadata);
   const list = () =>
     deps.service.list(resource.gantry.kind, { namespace, labelSelector: query.labels });
-  const view = new SelectorView(selects, query.labels === undefined);
+  const view = new WatchSelection(selects, query.labels === undefined);
   let from = query.from;
   if (!query.initial && query.labels) {
     // Which objects the client holds decides ADDED/DELETED when labels change: the objects
@@ -215,80 +218,10 @@ function watchStatus(err: unknown): Record<string, unknown> {
   const { body } = kubeStatus(err);
   if (!isGantryError(err, 'Expired')) return body;
   const expired = /resourceVersion (\d+) is too old: history before (\d+)/.exec(err.message);
-  const message = expired
-    ? `too old resource version: ${expired[1]} (${Number(expired[2]) - 1})`
-    : `too old resource version: ${err.message}`;
-  return { ...body, message };
-}
-
-/**
- * Which objects the client of one watch holds, so a change can be told as what it is to that
- * client: kube-apiserver's cacheWatcher compares the object before and after each change
- * against the selector (matching now but not before: ADDED; before but not now: DELETED).
- * The store's feed carries only the object after a change, so the view remembers what it
- * told. After the initial objects every object's state is known; when resuming from a
- * version, the state before the first change of an object that changed since then is not,
- * and one that stops matching is sent as DELETED (clients ignore deletions of objects they
- * do not hold).
- */
-class SelectorView {
-  readonly #selects: (object: StoredResource) => boolean;
-  /** Without a label selector an object's selection never changes (names are fixed). */
-  readonly #stable: boolean;
-  readonly #held = new Set<string>();
-  readonly #seen = new Set<string>();
-  /** Changes after this version follow the baseline; undefined until known. */
-  #knownAfter: number | undefined;
-
-  constructor(selects: (object: StoredResource) => boolean, stable: boolean) {
-    this.#selects = selects;
-    this.#stable = stable;
-  }
-
-  baseline(objects: StoredResource[], resourceVersion: string): void {
-    for (const object of objects) if (this.#selects(object)) this.#held.add(keyOf(object));
-    this.#knownAfter = Number(resourceVersion);
-  }
-
-  initial(event: WatchEvent): 'ADDED' | undefined {
-    if (!this.#selects(event.object)) return undefined;
-    this.#held.add(keyOf(event.object));
-    return 'ADDED';
-  }
-
-  synced(resourceVersion: string): void {
-    this.#knownAfter = Number(resourceVersion);
-  }
-
-  change(event: WatchEvent): WatchEvent['type'] | undefined {
-    const key = keyOf(event.object);
-    const held = this.#held.has(key);
-    const known =
-      this.#seen.has(key) ||
-      (this.#knownAfter !== undefined && Number(event.resourceVersion) > this.#knownAfter);
-    this.#seen.add(key);
-    const before: boolean | undefined = known
-      ? held
-      : this.#stable
-        ? this.#selects(event.object)
-        : undefined;
-    if (event.type === 'DELETED') {
-      this.#held.delete(key);
-      // The deleted object is its last state: whether the client held it is known.
-      return before === true || (before === undefined && this.#selects(event.object))
-        ? 'DELETED'
-        : undefined;
-    }
-    if (this.#selects(event.object)) {
-      this.#held.add(key);
-      if (before === undefined) return event.type;
-      return before ? 'MODIFIED' : 'ADDED';
-    }
-    this.#held.delete(key);
-    return before === false ? undefined : 'DELETED';
-  }
-}
-
-function keyOf(object: StoredResource): string {
-  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+  // A watcher that fell too far behind keeps the feed's own message.
+  if (!expired) return body;
+  return {
+    ...body,
+    message: `too old resource version: ${expired[1]} (${Number(expired[2]) - 1})`,
+  };
 }
