@@ -86,6 +86,12 @@ describe('kubectl auth can-i', () => {
     expect(viewerElsewhere.code).toBe(1);
   });
 
+  it('says who the caller is (auth whoami)', async () => {
+    const { code, out } = await asViewer('auth', 'whoami');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Username\s+token:demo\/viewer$/m);
+  });
+
   it('lists what the viewer may do', async () => {
     const { code, out } = await asViewer('auth', 'can-i', '--list');
     expect(code).toBe(0);

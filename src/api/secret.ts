@@ -12,6 +12,10 @@ const base64 = z.string().refine((value) => /^[A-Za-z0-9+/]*={0,2}$/.test(value)
   message: 'must be base64 (or use stringData for plain text)',
 });
 
+/** What the API shows instead of each value (redactSecret), and its base64 (kube's shape). */
+const MASK = '***';
+const MASK_BASE64 = Buffer.from(MASK, 'utf8').toString('base64');
+
 export const secretSchema = z
   .strictObject({
     apiVersion: z.literal('v1'),
@@ -23,6 +27,20 @@ export const secretSchema = z
     immutable: z.boolean().optional(),
   })
   .superRefine((secret, ctx) => {
+    // A value read back from the API (which shows `***` for each) must not overwrite the real
+    // one: an edit that round-trips a Secret (kubectl edit, replace) is refused, not destructive.
+    for (const [field, values, mask] of [
+      ['data', secret.data, MASK_BASE64],
+      ['stringData', secret.stringData, MASK],
+    ] as const)
+      for (const [key, value] of Object.entries(values ?? {}))
+        if (value === mask)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field, key],
+            message:
+              'holds "***", the mask the API shows instead of a value: write the real value, or leave the key out',
+          });
     // Credentials with `repoURLIsRegex: "true"` hold an RE2 pattern (see user-regex.ts).
     const read = (key: string) =>
       secret.stringData?.[key] !== undefined

@@ -3,7 +3,6 @@ import type { PolicyRule } from '../api/role.js';
 import { normalizeResource, type AccessRequest, type Verb } from '../auth/policy-rules.js';
 import { inputError } from '../errors.js';
 import { KUBE_RESOURCES } from './kube-resources.js';
-import type { MessageSchema } from './kube-protobuf.js';
 
 /**
  * `kubectl auth can-i` (authorization.k8s.io/v1 SelfSubjectAccessReview) and `kubectl auth
@@ -57,32 +56,6 @@ export const selfSubjectAccessReviewSchema = z
 
 export type SelfSubjectAccessReview = z.output<typeof selfSubjectAccessReviewSchema>;
 export type ResourceAttributes = z.output<typeof resourceAttributesSchema>;
-
-/** The reviews' protobuf fields (k8s.io/api/authorization/v1/generated.proto). */
-export const SELF_SUBJECT_ACCESS_REVIEW_PROTO: MessageSchema = {
-  2: [
-    'spec',
-    {
-      1: [
-        'resourceAttributes',
-        {
-          1: ['namespace', 'string'],
-          2: ['verb', 'string'],
-          3: ['group', 'string'],
-          4: ['version', 'string'],
-          5: ['resource', 'string'],
-          6: ['subresource', 'string'],
-          7: ['name', 'string'],
-        },
-      ],
-      2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
-    },
-  ],
-};
-
-export const SELF_SUBJECT_RULES_REVIEW_PROTO: MessageSchema = {
-  2: ['spec', { 1: ['namespace', 'string'] }],
-};
 
 export const selfSubjectRulesReviewSchema = z.object({
   ...typeMeta('SelfSubjectRulesReview'),

@@ -1,78 +1,47 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, testAuth } from '../../test/auth-fixtures.js';
+import { bearer } from '../../test/auth-fixtures.js';
+import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { PromotionLogs } from '../engine/promotion-logs.js';
-import { silentLogger } from '../logger.js';
-import { ResourceService } from '../resources/resource-service.js';
-import { createApp } from '../server/app.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 describe('core v1 Events from the audit trail', () => {
-  let store: SqliteStore;
-  const shutdown = new AbortController();
-  let app: ReturnType<typeof createApp>;
+  let t: KubeTestApp;
   let admin: Record<string, string>;
   let viewer: Record<string, string>;
   let outsider: Record<string, string>;
   let devUid: string;
-
-  const get = async (path: string, headers: Record<string, string> = admin) => {
-    const response = await app.request(path, { headers });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const get = (path: string, headers?: Record<string, string>) => t.get(path, headers);
 
   beforeAll(async () => {
-    store = openSqliteStore({ path: ':memory:' });
-    const fixture = await testAuth(store);
-    admin = bearer(fixture.adminToken);
-    app = createApp({
-      auth: fixture.auth,
-      service: new ResourceService({ store, audit: fixture.auth.audit }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-      logs: new PromotionLogs(join(tmpdir(), 'gantry-kube-event-logs')),
-    });
+    t = await kubeTestApp();
+    admin = t.admin;
     // Through the REST API, so the audit trail records who made what.
-    const applied = await app.request('/v1/resources', {
-      method: 'POST',
-      headers: { ...admin, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        items: [
-          { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } },
-          { apiVersion: api, kind: 'Project', metadata: { name: 'other' } },
-          {
-            apiVersion: api,
-            kind: 'Stage',
-            metadata: { name: 'dev', namespace: 'demo' },
-            spec: {
-              requestedFreight: [
-                { origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } },
-              ],
-            },
-          },
-        ],
-      }),
-    });
-    expect(applied.status).toBe(200);
+    const applied = await t.apply([
+      { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } },
+      { apiVersion: api, kind: 'Project', metadata: { name: 'other' } },
+      {
+        apiVersion: api,
+        kind: 'Stage',
+        metadata: { name: 'dev', namespace: 'demo' },
+        spec: {
+          requestedFreight: [
+            { origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } },
+          ],
+        },
+      },
+    ]);
+    expect(applied).toBe(200);
     // An event of an earlier Stage of the same name: not about the one living now.
-    await new AuditLog({ store, now: () => new Date('2020-01-01T00:00:00Z') }).record([
+    await new AuditLog({ store: t.store, now: () => new Date('2020-01-01T00:00:00Z') }).record([
       { actor: 'token:old', action: 'delete', kind: 'Stage', project: 'demo', name: 'dev' },
     ]);
-    viewer = bearer(await fixture.tokenFor('kargo-viewer', 'demo'));
-    outsider = bearer(await fixture.tokenFor('kargo-admin', 'other'));
+    viewer = bearer(await t.fixture.tokenFor('kargo-viewer', 'demo'));
+    outsider = bearer(await t.fixture.tokenFor('kargo-admin', 'other'));
     devUid = (await get(`/apis/${api}/namespaces/demo/stages/dev`)).body.metadata.uid;
   });
-  afterAll(async () => {
-    shutdown.abort();
-    await store.close();
-  });
+  afterAll(() => t.stop());
 
   it('is in core v1 discovery, read-only', async () => {
     const core = (await get('/api/v1')).body;

@@ -32,8 +32,8 @@ const OBJECT_META: MessageSchema = {
   12: ['annotations', { map: 'string' }],
 };
 
-/** The core v1 objects kubectl creates with protobuf bodies. */
-export const CORE_OBJECT_PROTO: Readonly<Record<string, MessageSchema>> = {
+/** The kinds kubectl sends as protobuf: core v1 objects it creates, and access reviews. */
+export const PROTOBUF_KINDS: Readonly<Record<string, MessageSchema>> = {
   Namespace: { 1: ['metadata', OBJECT_META] },
   Secret: {
     1: ['metadata', OBJECT_META],
@@ -48,6 +48,32 @@ export const CORE_OBJECT_PROTO: Readonly<Record<string, MessageSchema>> = {
     3: ['binaryData', { map: 'bytes' }],
     4: ['immutable', 'bool'],
   },
+  // authorization/v1, what `kubectl auth can-i` sends (kube-review-routes.ts).
+  SelfSubjectAccessReview: {
+    1: ['metadata', OBJECT_META],
+    2: [
+      'spec',
+      {
+        1: [
+          'resourceAttributes',
+          {
+            1: ['namespace', 'string'],
+            2: ['verb', 'string'],
+            3: ['group', 'string'],
+            4: ['version', 'string'],
+            5: ['resource', 'string'],
+            6: ['subresource', 'string'],
+            7: ['name', 'string'],
+          },
+        ],
+        2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
+      },
+    ],
+  },
+  SelfSubjectRulesReview: {
+    1: ['metadata', OBJECT_META],
+    2: ['spec', { 1: ['namespace', 'string'] }],
+  },
 };
 
 /**
@@ -56,7 +82,7 @@ export const CORE_OBJECT_PROTO: Readonly<Record<string, MessageSchema>> = {
  */
 export function decodeKubeProtobuf(
   bytes: Uint8Array,
-  schema: MessageSchema | Readonly<Record<string, MessageSchema>> = CORE_OBJECT_PROTO,
+  schema: MessageSchema | Readonly<Record<string, MessageSchema>> = PROTOBUF_KINDS,
 ): Record<string, unknown> {
   if (bytes.length < 4 || MAGIC.some((byte, i) => bytes[i] !== byte))
     throw inputError('the protobuf body does not start with the Kubernetes "k8s\\0" prefix');

@@ -1,12 +1,6 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, testAuth } from '../../test/auth-fixtures.js';
-import { PromotionLogs } from '../engine/promotion-logs.js';
-import { silentLogger } from '../logger.js';
-import { ResourceService } from '../resources/resource-service.js';
-import { createApp } from '../server/app.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { bearer } from '../../test/auth-fixtures.js';
+import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
 
 const REVIEWS = '/apis/authorization.k8s.io/v1';
 
@@ -25,9 +19,7 @@ function protobufReview(attributes: string[]): Uint8Array {
 }
 
 describe('kubectl auth can-i: access reviews from the Authorizer', () => {
-  let store: SqliteStore;
-  const shutdown = new AbortController();
-  let app: ReturnType<typeof createApp>;
+  let t: KubeTestApp;
   let admin: Record<string, string>;
   let viewer: Record<string, string>;
 
@@ -36,7 +28,7 @@ describe('kubectl auth can-i: access reviews from the Authorizer', () => {
     body: unknown,
     headers: Record<string, string> = admin,
   ) => {
-    const response = await app.request(`${REVIEWS}/${kind}`, {
+    const response = await t.app.request(`${REVIEWS}/${kind}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -53,37 +45,18 @@ describe('kubectl auth can-i: access reviews from the Authorizer', () => {
     ).body.status as { allowed: boolean; reason?: string };
 
   beforeAll(async () => {
-    store = openSqliteStore({ path: ':memory:' });
-    await store.write(
-      ['demo', 'other'].map((name) => ({
-        op: 'create' as const,
-        object: { apiVersion: 'kargo.akuity.io/v1alpha1', kind: 'Project', metadata: { name } },
-      })),
-    );
-    const fixture = await testAuth(store);
-    admin = bearer(fixture.adminToken);
-    viewer = bearer(await fixture.tokenFor('kargo-viewer', 'demo'));
-    app = createApp({
-      auth: fixture.auth,
-      service: new ResourceService({ store }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-      logs: new PromotionLogs(join(tmpdir(), 'gantry-kube-review-logs')),
-    });
+    t = await kubeTestApp(['demo', 'other']);
+    admin = t.admin;
+    viewer = bearer(await t.fixture.tokenFor('kargo-viewer', 'demo'));
   });
-  afterAll(async () => {
-    shutdown.abort();
-    await store.close();
-  });
+  afterAll(() => t.stop());
 
   it('is in discovery, as kubectl expects', async () => {
-    const groups = (await (await app.request('/apis', { headers: admin })).json()) as {
+    const groups = (await (await t.app.request('/apis', { headers: admin })).json()) as {
       groups: Array<{ name: string }>;
     };
     expect(groups.groups.map((g) => g.name)).toContain('authorization.k8s.io');
-    const list = (await (await app.request(REVIEWS, { headers: admin })).json()) as {
+    const list = (await (await t.app.request(REVIEWS, { headers: admin })).json()) as {
       resources: Array<{ name: string; verbs: string[] }>;
     };
     expect(list.resources).toEqual([
@@ -136,7 +109,7 @@ describe('kubectl auth can-i: access reviews from the Authorizer', () => {
   });
 
   it('reads kubectl’s protobuf bodies', async () => {
-    const response = await app.request(`${REVIEWS}/selfsubjectaccessreviews`, {
+    const response = await t.app.request(`${REVIEWS}/selfsubjectaccessreviews`, {
       method: 'POST',
       headers: { ...viewer, 'content-type': 'application/vnd.kubernetes.protobuf' },
       body: protobufReview(['demo', 'get', '', '', 'secrets']),
@@ -148,7 +121,7 @@ describe('kubectl auth can-i: access reviews from the Authorizer', () => {
       spec: { resourceAttributes: { namespace: 'demo', verb: 'get', resource: 'secrets' } },
       status: { allowed: false },
     });
-    const garbage = await app.request(`${REVIEWS}/selfsubjectaccessreviews`, {
+    const garbage = await t.app.request(`${REVIEWS}/selfsubjectaccessreviews`, {
       method: 'POST',
       headers: { ...viewer, 'content-type': 'application/vnd.kubernetes.protobuf' },
       body: new Uint8Array([0x6b, 0x38, 0x73, 0, 0x12, 0x40, 1]),
@@ -170,6 +143,25 @@ describe('kubectl auth can-i: access reviews from the Authorizer', () => {
     expect((await ask('/version')).allowed).toBe(true);
     expect((await ask('/metrics')).allowed).toBe(false);
     expect((await ask('/api', 'post')).allowed).toBe(false);
+  });
+
+  it('says who the caller is (kubectl auth whoami)', async () => {
+    const response = await t.app.request('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      method: 'POST',
+      headers: { ...viewer, 'content-type': 'application/vnd.kubernetes.protobuf' },
+      body: new Uint8Array([0x6b, 0x38, 0x73, 0]),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      kind: 'SelfSubjectReview',
+      status: {
+        userInfo: {
+          username: expect.stringMatching(/^token:demo\//),
+          groups: ['system:authenticated'],
+          extra: { 'gantry.io/role': ['kargo-viewer'], 'gantry.io/project': ['demo'] },
+        },
+      },
+    });
   });
 
   it('lists the caller’s rules in a namespace under kubectl’s names', async () => {

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Principal } from '../auth/principal.js';
 import { principalOf, type RouteGuard } from '../server/guarded-routes.js';
 import { readJsonBody } from '../server/request-body.js';
 import {
@@ -9,18 +10,16 @@ import {
   NON_RESOURCE_RULES,
   nonResourceAllowed,
   parseReview,
-  SELF_SUBJECT_ACCESS_REVIEW_PROTO,
-  SELF_SUBJECT_RULES_REVIEW_PROTO,
   selfSubjectAccessReviewSchema,
   selfSubjectRulesReviewSchema,
 } from './access-reviews.js';
-import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE, type MessageSchema } from './kube-protobuf.js';
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './kube-protobuf.js';
 
 /** A review's body: JSON, or protobuf as kubectl sends built-in kinds. */
-async function reviewBody(c: Context, proto: MessageSchema): Promise<unknown> {
+async function reviewBody(c: Context): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== PROTOBUF_MEDIA_TYPE) return readJsonBody(c);
-  return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()), proto);
+  return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()));
 }
 
 /**
@@ -35,7 +34,7 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
     const review = parseReview(
       selfSubjectAccessReviewSchema,
       'SelfSubjectAccessReview',
-      await reviewBody(c, SELF_SUBJECT_ACCESS_REVIEW_PROTO),
+      await reviewBody(c),
     );
     const principal = principalOf(c);
     const { resourceAttributes, nonResourceAttributes } = review.spec;
@@ -65,11 +64,25 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
     );
   });
 
+  // `kubectl auth whoami`: who the server takes the caller for. The review has no spec; its
+  // body is not read.
+  routes.post('/apis/authentication.k8s.io/v1/selfsubjectreviews', { kind: 'authenticated' }, (c) =>
+    c.json(
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+        metadata: { creationTimestamp: null },
+        status: { userInfo: userInfoOf(principalOf(c)) },
+      },
+      201,
+    ),
+  );
+
   routes.post(`${base}/selfsubjectrulesreviews`, { kind: 'authenticated' }, async (c) => {
     const review = parseReview(
       selfSubjectRulesReviewSchema,
       'SelfSubjectRulesReview',
-      await reviewBody(c, SELF_SUBJECT_RULES_REVIEW_PROTO),
+      await reviewBody(c),
     );
     const principal = principalOf(c);
     const namespace = review.spec.namespace || undefined;
@@ -93,4 +106,28 @@ export function registerKubeReviewRoutes(routes: RouteGuard): void {
       201,
     );
   });
+}
+
+/** A caller as Kubernetes' UserInfo: the actor, their groups, and a token's project and role. */
+function userInfoOf(principal: Principal) {
+  switch (principal.kind) {
+    case 'user':
+      return {
+        username: principal.actor,
+        uid: principal.subject,
+        groups: [...(principal.claims.groups ?? []), 'system:authenticated'],
+      };
+    case 'token':
+      return {
+        username: principal.actor,
+        uid: principal.tokenId,
+        groups: ['system:authenticated'],
+        extra: {
+          'gantry.io/role': [principal.role],
+          ...(principal.project ? { 'gantry.io/project': [principal.project] } : {}),
+        },
+      };
+    case 'system':
+      return { username: principal.actor, groups: ['system:masters'] };
+  }
 }

@@ -1,77 +1,43 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, testAuth } from '../../test/auth-fixtures.js';
-import { PromotionLogs } from '../engine/promotion-logs.js';
-import { silentLogger } from '../logger.js';
-import { ResourceService } from '../resources/resource-service.js';
-import { createApp } from '../server/app.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { bearer } from '../../test/auth-fixtures.js';
+import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
 import { WITHHELD_SECRET_VALUE } from './kube-secret.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 
 describe('Secrets and ConfigMaps as core v1 kinds, and field selectors on lists', () => {
-  let store: SqliteStore;
-  const shutdown = new AbortController();
-  let app: ReturnType<typeof createApp>;
-  let admin: Record<string, string>;
+  let t: KubeTestApp;
   let viewer: Record<string, string>;
-
-  const get = async (path: string, headers: Record<string, string> = admin) => {
-    const response = await app.request(path, { headers });
-    const text = await response.text();
-    return { status: response.status, text, body: JSON.parse(text) as Record<string, any> };
-  };
+  const get = (path: string, headers?: Record<string, string>) => t.get(path, headers);
 
   beforeAll(async () => {
-    store = openSqliteStore({ path: ':memory:' });
-    const fixture = await testAuth(store);
-    admin = bearer(fixture.adminToken);
-    app = createApp({
-      auth: fixture.auth,
-      service: new ResourceService({ store }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-      logs: new PromotionLogs(join(tmpdir(), 'gantry-kube-secret-logs')),
-    });
-    const applied = await app.request('/v1/resources', {
-      method: 'POST',
-      headers: { ...admin, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        items: [
-          { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } },
-          {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: { name: 'creds', namespace: 'demo' },
-            stringData: { password: 'hunter22-secret' },
-          },
-          {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: { name: 'tls', namespace: 'demo' },
-            type: 'kubernetes.io/tls',
-            data: { 'tls.key': Buffer.from('private-key-bytes').toString('base64') },
-          },
-          {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: 'settings', namespace: 'demo' },
-            data: { region: 'eu' },
-          },
-        ],
-      }),
-    });
-    expect(applied.status).toBe(200);
-    viewer = bearer(await fixture.tokenFor('kargo-viewer', 'demo'));
+    t = await kubeTestApp();
+    const applied = await t.apply([
+      { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'creds', namespace: 'demo' },
+        stringData: { password: 'hunter22-secret' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'tls', namespace: 'demo' },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.key': Buffer.from('private-key-bytes').toString('base64') },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings', namespace: 'demo' },
+        data: { region: 'eu' },
+      },
+    ]);
+    expect(applied).toBe(200);
+    viewer = bearer(await t.fixture.tokenFor('kargo-viewer', 'demo'));
   });
-  afterAll(async () => {
-    shutdown.abort();
-    await store.close();
-  });
+  afterAll(() => t.stop());
 
   it('shows Secrets in kube’s shape, keys without values, to those who may read them', async () => {
     const list = await get('/api/v1/namespaces/demo/secrets');

@@ -1,7 +1,8 @@
 /**
  * Resources the Kubernetes API serves that are not Gantry kinds, by group version, as their
  * discovery entries: the access reviews `kubectl auth can-i` creates, and core `events`
- * (`kubectl describe` lists an object's events; read-only, from Gantry's audit trail).
+ * (`kubectl describe` lists an object's events; read-only, from Gantry's audit trail), and the
+ * SelfSubjectReview `kubectl auth whoami` creates.
  */
 export interface DiscoveryEntry {
   name: string;
@@ -41,6 +42,18 @@ export const NON_KIND_RESOURCES: ReadonlyMap<string, readonly DiscoveryEntry[]> 
         singularName: 'selfsubjectrulesreview',
         namespaced: false,
         kind: 'SelfSubjectRulesReview',
+        verbs: ['create'],
+      },
+    ],
+  ],
+  [
+    'authentication.k8s.io/v1',
+    [
+      {
+        name: 'selfsubjectreviews',
+        singularName: 'selfsubjectreview',
+        namespaced: false,
+        kind: 'SelfSubjectReview',
         verbs: ['create'],
       },
     ],

@@ -98,6 +98,8 @@ const KUBE_PATHS: Record<string, string> = {
     '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
   '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews':
     '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+  '/apis/authentication.k8s.io/v1/selfsubjectreviews':
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
 };
 
 function concrete(path: string): string {
