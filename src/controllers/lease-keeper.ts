@@ -115,6 +115,14 @@ export class LeaseKeeper {
     return !entry.lost.aborted;
   }
 
+  /**
+   * Records that `name` was given back by a write made under it (WriteOptions.releaseFence):
+   * it is no longer held or renewed, and its work is not told to stop (it is done).
+   */
+  released(name: string): void {
+    this.#held.delete(name);
+  }
+
   /** Records that `name` is gone (a fenced write was refused): its work stops. */
   markLost(name: string): void {
     const entry = this.#held.get(name);
