@@ -345,6 +345,8 @@ export function stepEnvironment(
   });
 }
 
+const NO_ENVIRONMENT: Environment = { variables: {}, functions: {} };
+
 /** Whether evaluating the step (its `if`, config and vars, the Promotion's vars) may call a function. */
 function readsExpressions(step: PromotionStep, work: PromotionWork): boolean {
   const holds = (value: unknown): boolean =>
@@ -595,6 +597,9 @@ export function stepConfig(
   step: PromotionStep,
   run: Pick<StepRun, 'work' | 'environment'>,
 ): unknown {
+  // Without an expression anywhere, evaluating is copying: no environment is built for it
+  // (several per step, each with the step metadata's times parsed; issue 17).
+  if (!readsExpressions(step, run.work)) return evaluateConfig(step.config ?? {}, NO_ENVIRONMENT);
   const vars = stepVars(step, run);
   return evaluateConfig(
     step.config ?? {},
