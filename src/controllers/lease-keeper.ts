@@ -116,8 +116,9 @@ export class LeaseKeeper {
   }
 
   /**
-   * Records that `name` was given back by a write made under it (WriteOptions.releaseFence):
-   * it is no longer held or renewed, and its work is not told to stop (it is done).
+   * Stops holding `name` without a call: a write made under it gives it back
+   * (WriteOptions.releaseFence). It is no longer renewed (a renewal would find it given back
+   * and take it for lost), and its work is not told to stop (it is done).
    */
   released(name: string): void {
     this.#held.delete(name);

@@ -539,10 +539,12 @@ export class PromotionController {
             // they were (the run resumes and records it then).
             // Unless another of the Stage's Promotions waits, the Stage's lease is given back in
             // that transaction too, where giving it back after the run took one of its own.
+            // No longer renewed from here on: a renewal finding it given back would take it
+            // for lost. Should the write fail, the run is tried again, and the lease taken again.
             const stageKey = stageKeyOf(promotion);
             const release = !this.#othersWaiting(stageKey, promotion.metadata.name);
-            await this.#recordTerminal(store, promotion, reference, status, release);
             if (release) this.#leases.released(leaseName(stageKey));
+            await this.#recordTerminal(store, promotion, reference, status, release);
             // Nothing resumes a finished Promotion: its marker is removed, not rewritten.
             return;
           }
