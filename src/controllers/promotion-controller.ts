@@ -556,10 +556,10 @@ export class PromotionController {
               }));
           stageMarked = true;
           // This working directory is now exactly as the stored status says (see planResume).
-          // Until a step has finished, resuming in place and starting over in a fresh directory
-          // run the same steps, so the marker waits for the first save that makes a difference
-          // (a one-step Promotion writes none: issue 17).
-          if (stepFinished(status)) marker.write(latest.metadata.resourceVersion);
+          // Until a step has finished or kept an output, resuming in place and starting over in
+          // a fresh directory run the same steps from the same status, so the marker waits for
+          // the first save that makes a difference (a one-step Promotion writes none: issue 17).
+          if (worthResuming(status)) marker.write(latest.metadata.resourceVersion);
         },
       },
     ).finally(() => interrupt.dispose());
@@ -875,10 +875,17 @@ class ResumeMarker {
   }
 }
 
-/** Whether a step of the saved status has finished (or was skipped): resuming in place differs from starting over. */
-function stepFinished(status: PromotionStatus): boolean {
-  return (status.stepExecutionMetadata ?? []).some(
-    (meta) => meta.status !== undefined && meta.status !== 'Running' && meta.status !== 'Pending',
+/**
+ * Whether resuming the saved status in place differs from starting over (restartedStatus): a
+ * step has finished (or was skipped), or one kept an output (a running step's, such as the
+ * pull request git-wait-for-pr waits on).
+ */
+function worthResuming(status: PromotionStatus): boolean {
+  return (
+    Object.keys(status.state ?? {}).length > 0 ||
+    (status.stepExecutionMetadata ?? []).some(
+      (meta) => meta.status !== undefined && meta.status !== 'Running' && meta.status !== 'Pending',
+    )
   );
 }
 
