@@ -115,6 +115,15 @@ export class LeaseKeeper {
     return !entry.lost.aborted;
   }
 
+  /**
+   * Stops holding `name` without a call: a write made under it gives it back
+   * (WriteOptions.releaseFence). It is no longer renewed (a renewal would find it given back
+   * and take it for lost), and its work is not told to stop (it is done).
+   */
+  released(name: string): void {
+    this.#held.delete(name);
+  }
+
   /** Records that `name` is gone (a fenced write was refused): its work stops. */
   markLost(name: string): void {
     const entry = this.#held.get(name);

@@ -103,6 +103,13 @@ export class PromotionController {
   readonly #failures = new Map<string, number>();
   readonly #leaseTtlMs: number;
   readonly #metrics: Metrics;
+  /**
+   * Each Stage's Promotions (by Stage key, then name), kept from the change feed and this
+   * controller's own writes (the newest version of each): a Stage's queue without listing the
+   * project's Promotions on every event (issue 17: 1,000 Stages, one list per look). What
+   * begins a run is read from the store itself once the Stage's lease is taken (#reconcile).
+   */
+  readonly #promotions = new Map<string, Map<string, StoredResource>>();
   #watching: Promise<void> | undefined;
 
   constructor(options: PromotionControllerOptions) {
@@ -120,6 +127,7 @@ export class PromotionController {
 
   async start(): Promise<void> {
     const list = await this.#options.store.list('Promotion');
+    this.#rememberAll(list.items);
     this.#watching = this.#watch(list.resourceVersion);
     this.#leases.start();
     for (const key of new Set(list.items.map(stageKeyOf))) this.#schedule(key);
@@ -187,12 +195,51 @@ export class PromotionController {
     this.#retryLater(stageKey, Math.min(1_000 * 2 ** (failures - 1), 30_000));
   }
 
-  async #stageQueue(stageKey: string): Promise<StoredResource[]> {
-    const [project, stage] = stageKey.split('/') as [string, string];
-    const { items } = await this.#options.store.list('Promotion', { namespace: project });
-    return items
-      .filter((p) => (p.spec as { stage: string }).stage === stage)
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  /**
+   * The Stage's Promotions in creation order (names sort by creation): from the store with
+   * `fresh` (it reads the project's list, and the index is brought up to date), else as the
+   * index knows them.
+   */
+  async #stageQueue(stageKey: string, fresh = false): Promise<StoredResource[]> {
+    if (fresh) {
+      const [project, stage] = stageKey.split('/') as [string, string];
+      const { items } = await this.#options.store.list('Promotion', { namespace: project });
+      const mine = items.filter((p) => (p.spec as { stage: string }).stage === stage);
+      this.#promotions.delete(stageKey);
+      for (const promotion of mine) this.#remember(promotion);
+    }
+    return [...(this.#promotions.get(stageKey)?.values() ?? [])].sort((a, b) =>
+      a.metadata.name.localeCompare(b.metadata.name),
+    );
+  }
+
+  /** Keeps `promotion` in the index unless a newer version of it is there (a replayed event). */
+  #remember(promotion: StoredResource, deleted = false): void {
+    const key = stageKeyOf(promotion);
+    let mine = this.#promotions.get(key);
+    const held = mine?.get(promotion.metadata.name);
+    if (held && Number(held.metadata.resourceVersion) > Number(promotion.metadata.resourceVersion))
+      return;
+    if (deleted) {
+      mine?.delete(promotion.metadata.name);
+      if (mine?.size === 0) this.#promotions.delete(key);
+      return;
+    }
+    if (!mine) this.#promotions.set(key, (mine = new Map<string, StoredResource>()));
+    mine.set(promotion.metadata.name, promotion);
+  }
+
+  /** Rebuilds the index from a complete list of Promotions. */
+  #rememberAll(promotions: StoredResource[]): void {
+    this.#promotions.clear();
+    for (const promotion of promotions) this.#remember(promotion);
+  }
+
+  /** Whether a Promotion of the Stage other than `name` waits or runs, as far as the index knows. */
+  #othersWaiting(stageKey: string, name: string): boolean {
+    for (const promotion of this.#promotions.get(stageKey)?.values() ?? [])
+      if (promotion.metadata.name !== name && unfinished(promotion)) return true;
+    return false;
   }
 
   #watch(from: string): Promise<void> {
@@ -205,6 +252,7 @@ export class PromotionController {
       what: 'promotion watch',
       onEvent: async (event) => {
         if (event.object.kind !== 'Project') {
+          this.#remember(event.object, event.type === 'DELETED');
           if (this.#concernsNothingNew(event.object)) return;
           return this.#schedule(stageKeyOf(event.object));
         }
@@ -216,6 +264,7 @@ export class PromotionController {
       },
       resync: async () => {
         const list = await this.#options.store.list('Promotion');
+        this.#rememberAll(list.items);
         for (const key of new Set(list.items.map(stageKeyOf))) this.#schedule(key);
         return list.resourceVersion;
       },
@@ -258,24 +307,33 @@ export class PromotionController {
   }
 
   async #reconcile(stageKey: string): Promise<void> {
-    const queue = await this.#stageQueue(stageKey);
+    let queue = await this.#stageQueue(stageKey);
     const running = this.#running.get(stageKey);
-    const waiting = queue.some(
-      (p) => !TERMINAL_PROMOTION_PHASES.has((p.status as PromotionStatus | undefined)?.phase ?? ''),
-    );
     let held = this.#leases.get(leaseName(stageKey));
     if (!running) {
-      if (!waiting) {
+      if (!queue.some(unfinished)) {
         this.#failures.delete(stageKey);
         await this.#leases.release(leaseName(stageKey));
         return;
       }
+      const had = held;
       held = await this.#leases.take(leaseName(stageKey));
       if (!held) {
         // Another replica has it: ask again every quarter of a lease, so that a replica that
         // died is taken over at most a lease and a quarter after its last renewal.
         this.#retryLater(stageKey, this.#leaseTtlMs / 4);
         return;
+      }
+      if (!had) {
+        // Taken now: what runs is decided on the store's own state, not on the change feed's
+        // (the replica that held the Stage may have finished a Promotion whose event is still
+        // on its way; only writes under the lease, this replica's, are known at once).
+        queue = await this.#stageQueue(stageKey, true);
+        if (!queue.some(unfinished)) {
+          this.#failures.delete(stageKey);
+          await this.#leases.release(leaseName(stageKey));
+          return;
+        }
       }
     }
     if (!held) return; // lost while running: the run stops and looks again
@@ -479,7 +537,14 @@ export class PromotionController {
             // Promotion's terminal phase: whoever sees the Promotion finished (`promote
             // --wait`) finds the Stage up to date, and a crash before it leaves all three as
             // they were (the run resumes and records it then).
-            await this.#recordTerminal(store, promotion, reference, status);
+            // Unless another of the Stage's Promotions waits, the Stage's lease is given back in
+            // that transaction too, where giving it back after the run took one of its own.
+            // No longer renewed from here on: a renewal finding it given back would take it
+            // for lost. Should the write fail, the run is tried again, and the lease taken again.
+            const stageKey = stageKeyOf(promotion);
+            const release = !this.#othersWaiting(stageKey, promotion.metadata.name);
+            if (release) this.#leases.released(leaseName(stageKey));
+            await this.#recordTerminal(store, promotion, reference, status, release);
             // Nothing resumes a finished Promotion: its marker is removed, not rewritten.
             return;
           }
@@ -491,7 +556,10 @@ export class PromotionController {
               }));
           stageMarked = true;
           // This working directory is now exactly as the stored status says (see planResume).
-          marker.write(latest.metadata.resourceVersion);
+          // Until a step has finished or kept an output, resuming in place and starting over in
+          // a fresh directory run the same steps from the same status, so the marker waits for
+          // the first save that makes a difference (a one-step Promotion writes none: issue 17).
+          if (worthResuming(status)) marker.write(latest.metadata.resourceVersion);
         },
       },
     ).finally(() => interrupt.dispose());
@@ -518,6 +586,7 @@ export class PromotionController {
     promotion: StoredResource,
     reference: ReturnType<typeof freightReference>,
     result: PromotionStatus,
+    releaseLease: boolean,
   ): Promise<void> {
     const project = promotion.metadata.namespace ?? '';
     const stage = (promotion.spec as { stage: string }).stage;
@@ -533,58 +602,64 @@ export class PromotionController {
           })
         : undefined;
     const at = formatTimestamp(new Date());
-    await readModifyWrite(store, async (read) => {
-      const ops: WriteOp[] = [];
-      const current = await read({ kind: 'Stage', namespace: project, name: stage });
-      // Per Freight, its status changes in order: leaving, entering, verified.
-      const changes = new Map<string, Array<(s: FreightStatus | undefined) => FreightStatus>>();
-      const change = (
-        name: string | undefined,
-        f: (s: FreightStatus | undefined) => FreightStatus,
-      ) => {
-        if (name) changes.set(name, [...(changes.get(name) ?? []), f]);
-      };
-      if (current) {
-        const status = current.status as StageStatus | undefined;
-        const previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
-          (item) => item.origin?.name === reference.origin?.name,
-        )?.name;
-        let next = withHold(
-          stageStatusAfterPromotion(status, {
-            name: promotion.metadata.name,
-            freight: reference,
-            status: result,
-          }),
-          hold,
-        );
-        if (result.phase === 'Succeeded' && previousFreight && previousFreight !== reference.name)
-          change(previousFreight, (s) => freightStatusInStage(s, stage, false, at));
-        if (result.phase === 'Succeeded')
-          change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
-        if (verifiesOnPromotion(current, result)) {
-          next = verifiedOnPromotion(next, promotion.metadata.name, at);
-          for (const item of Object.values(next.freightHistory?.[0]?.items ?? {}))
-            change(item.name, (s) => verifiedFreightStatus(s, stage, at));
-        }
-        ops.push(statusUpdate(current, next));
-      } else if (result.phase === 'Succeeded')
-        change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
-      for (const [name, steps] of changes) {
-        const freight = await read({ kind: 'Freight', namespace: project, name });
-        if (freight)
-          ops.push(
-            statusUpdate(
-              freight,
-              steps.reduce<FreightStatus | undefined>(
-                (s, f) => f(s),
-                freight.status as FreightStatus | undefined,
-              ),
-            ),
+    const written = await readModifyWrite(
+      store,
+      async (read) => {
+        const ops: WriteOp[] = [];
+        const current = await read({ kind: 'Stage', namespace: project, name: stage });
+        // Per Freight, its status changes in order: leaving, entering, verified.
+        const changes = new Map<string, Array<(s: FreightStatus | undefined) => FreightStatus>>();
+        const change = (
+          name: string | undefined,
+          f: (s: FreightStatus | undefined) => FreightStatus,
+        ) => {
+          if (name) changes.set(name, [...(changes.get(name) ?? []), f]);
+        };
+        if (current) {
+          const status = current.status as StageStatus | undefined;
+          const previousFreight = Object.values(status?.freightHistory?.[0]?.items ?? {}).find(
+            (item) => item.origin?.name === reference.origin?.name,
+          )?.name;
+          let next = withHold(
+            stageStatusAfterPromotion(status, {
+              name: promotion.metadata.name,
+              freight: reference,
+              status: result,
+            }),
+            hold,
           );
-      }
-      ops.push(promotionStatusOp(promotion, result));
-      return ops;
-    });
+          if (result.phase === 'Succeeded' && previousFreight && previousFreight !== reference.name)
+            change(previousFreight, (s) => freightStatusInStage(s, stage, false, at));
+          if (result.phase === 'Succeeded')
+            change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
+          if (verifiesOnPromotion(current, result)) {
+            next = verifiedOnPromotion(next, promotion.metadata.name, at);
+            for (const item of Object.values(next.freightHistory?.[0]?.items ?? {}))
+              change(item.name, (s) => verifiedFreightStatus(s, stage, at));
+          }
+          ops.push(statusUpdate(current, next));
+        } else if (result.phase === 'Succeeded')
+          change(reference.name, (s) => freightStatusInStage(s, stage, true, at));
+        for (const [name, steps] of changes) {
+          const freight = await read({ kind: 'Freight', namespace: project, name });
+          if (freight)
+            ops.push(
+              statusUpdate(
+                freight,
+                steps.reduce<FreightStatus | undefined>(
+                  (s, f) => f(s),
+                  freight.status as FreightStatus | undefined,
+                ),
+              ),
+            );
+        }
+        ops.push(promotionStatusOp(promotion, result));
+        return ops;
+      },
+      { releaseFence: releaseLease },
+    );
+    const finished = written.at(-1)?.object;
+    if (finished) this.#remember(finished);
   }
 
   /**
@@ -663,6 +738,7 @@ export class PromotionController {
     status: PromotionStatus,
   ): Promise<StoredResource> {
     const [result] = await store.write([promotionStatusOp(promotion, status)]);
+    this.#remember(result!.object!);
     return result!.object!;
   }
 
@@ -688,6 +764,7 @@ export class PromotionController {
         promotionStatusOp(promotion, status),
       ];
     });
+    this.#remember(results.at(-1)!.object!);
     return results.at(-1)!.object!;
   }
 }
@@ -750,6 +827,8 @@ class ResumeMarker {
   readonly #path: string;
   /** A directory was made for this run (or the run it resumes): it must be there to resume. */
   #made = false;
+  /** A marker may be on disk: this run wrote one, or looked for one of an earlier run. */
+  #mayExist = false;
 
   constructor(workPath: string) {
     this.#workPath = workPath;
@@ -758,6 +837,7 @@ class ResumeMarker {
 
   /** Whether the working directory here is as the status saved as `resourceVersion` left it. */
   current(resourceVersion: string | undefined): boolean {
+    this.#mayExist = true;
     let text: string;
     try {
       text = readFileSync(this.#path, 'utf8');
@@ -780,6 +860,7 @@ class ResumeMarker {
     if (resourceVersion === undefined) return;
     this.#made ||= existsSync(this.#workPath);
     const text = this.#made ? resourceVersion : `${resourceVersion} ${NO_DIRECTORY}`;
+    this.#mayExist = true;
     try {
       writeFileSync(this.#path, text);
     } catch (err) {
@@ -790,11 +871,32 @@ class ResumeMarker {
   }
 
   remove(): void {
-    rmSync(this.#path, { force: true });
+    if (this.#mayExist) rmSync(this.#path, { force: true });
   }
 }
 
+/**
+ * Whether resuming the saved status in place differs from starting over (restartedStatus): a
+ * step has finished (or was skipped), or one kept an output (a running step's, such as the
+ * pull request git-wait-for-pr waits on).
+ */
+function worthResuming(status: PromotionStatus): boolean {
+  return (
+    Object.keys(status.state ?? {}).length > 0 ||
+    (status.stepExecutionMetadata ?? []).some(
+      (meta) => meta.status !== undefined && meta.status !== 'Running' && meta.status !== 'Pending',
+    )
+  );
+}
+
 const NO_DIRECTORY = 'no-directory';
+
+/** Whether a Promotion waits or runs (has no terminal phase). */
+function unfinished(promotion: StoredResource): boolean {
+  return !TERMINAL_PROMOTION_PHASES.has(
+    (promotion.status as PromotionStatus | undefined)?.phase ?? '',
+  );
+}
 
 function stageKeyOf(promotion: StoredResource): string {
   return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;

@@ -1,6 +1,6 @@
 import type { ObjectKey, StoredResource } from '../api/resource.js';
 import { isGantryError } from '../errors.js';
-import type { Store, WriteOp, WriteResult } from '../store/store.js';
+import type { Store, WriteOp, WriteOptions, WriteResult } from '../store/store.js';
 
 /**
  * Reads objects, plans one atomic write from what it read, and writes it; when another writer
@@ -13,12 +13,13 @@ import type { Store, WriteOp, WriteResult } from '../store/store.js';
 export async function readModifyWrite(
   store: Store,
   plan: (read: (key: ObjectKey) => Promise<StoredResource | undefined>) => Promise<WriteOp[]>,
+  options?: WriteOptions,
 ): Promise<WriteResult[]> {
   for (let attempt = 0; ; attempt++) {
     const ops = await plan((key) => store.get(key));
     if (ops.length === 0) return [];
     try {
-      return await store.write(ops);
+      return await store.write(ops, options);
     } catch (err) {
       if (!isGantryError(err, 'Conflict') || attempt >= 9) throw err;
     }

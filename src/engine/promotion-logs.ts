@@ -58,6 +58,8 @@ export class PromotionLogs {
   readonly #root: string;
   readonly #now: () => Date;
   readonly #limits: LogLimits;
+  /** Projects whose log directory this process made or found: not made again on every line. */
+  readonly #made = new Set<string>();
 
   constructor(dataDir: string, now: () => Date = () => new Date(), limits?: Partial<LogLimits>) {
     this.#root = join(dataDir, 'logs');
@@ -74,7 +76,10 @@ export class PromotionLogs {
 
   append(project: string, promotion: string, step: string, line: string): void {
     const head = this.#file(project, promotion);
-    mkdirSync(dirname(head), { recursive: true });
+    if (!this.#made.has(project)) {
+      mkdirSync(dirname(head), { recursive: true });
+      this.#made.add(project);
+    }
     const entry: LogEntry = {
       time: this.#now().toISOString(),
       step,
@@ -83,7 +88,14 @@ export class PromotionLogs {
     const text = `${JSON.stringify(entry)}\n`;
     const headSize = sizeOf(head);
     if (headSize < this.#limits.headBytes) {
-      appendFileSync(head, text);
+      try {
+        appendFileSync(head, text);
+      } catch (err) {
+        // The directory went (a project deleted and made again): made again, once.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        mkdirSync(dirname(head), { recursive: true });
+        appendFileSync(head, text);
+      }
       return;
     }
     const dir = `${head}.d`;

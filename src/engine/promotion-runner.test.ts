@@ -255,15 +255,18 @@ describe('runPromotion', () => {
   });
 
   it('reads Freight and Stage metadata, ConfigMaps and project secrets', async () => {
+    let lookedUp = 0;
     const d = {
       ...deps(),
-      lookups: () =>
-        Promise.resolve({
+      lookups: () => {
+        lookedUp++;
+        return Promise.resolve({
           freightMetadata: { abc1234def: { tested: true } },
           stageMetadata: { dev: { owner: 'web-team' } },
           secrets: { notify: { token: 't0k3n' } },
           configMaps: { settings: { region: 'eu-west-1' } },
-        }),
+        });
+      },
     };
     const { result } = await run(
       work([
@@ -293,9 +296,13 @@ describe('runPromotion', () => {
           if: 'always()',
           config: { length: '${{ len(outputs.x.header) }}' },
         },
+        // No expression anywhere: the project's data is not read for it.
+        { uses: 'compose-output', as: 'plain', config: { text: 'no $ expressions {{ here }}' } },
       ]),
       d,
     );
+    expect(lookedUp).toBe(3);
+    expect(result.state?.plain).toEqual({ text: 'no $ expressions {{ here }}' });
     // The secret is masked in the status; later steps still read the real value.
     expect(result.state?.x).toEqual({
       tested: true,

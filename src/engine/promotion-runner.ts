@@ -13,7 +13,12 @@ import { GoStruct } from '../expr/functions/go-struct.js';
 import { parseGoTime } from '../expr/time-values.js';
 import { StrictRecord } from '../expr/values.js';
 import { standardFunctions } from '../expr/functions/index.js';
-import { evaluateConfig, evaluateTemplate, evaluateTemplateGo } from '../expr/template.js';
+import {
+  evaluateConfig,
+  evaluateTemplate,
+  evaluateTemplateGo,
+  hasExpressions,
+} from '../expr/template.js';
 import type { GitCredentials } from '../git/credentials.js';
 import type { RepositoryCache } from '../git/repository-cache.js';
 import type { ArgoCdInstances } from '../integrations/argocd/argocd-client.js';
@@ -211,7 +216,10 @@ export async function runPromotion(
     await options.save(status);
 
     const log = (line: string) => deps.log(work.name, alias, line);
-    const lookups = deps.lookups ? await deps.lookups(work.project) : undefined;
+    // Project data is read only for expressions (freightMetadata(), secret(), …): a step whose
+    // texts hold none reads none, where it read seven of the project's lists (issue 17).
+    const lookups =
+      deps.lookups && readsExpressions(step, work) ? await deps.lookups(work.project) : undefined;
     const environment = stepEnvironment(work, alias, state, {
       steps: () =>
         metas.slice(0, index).map((m) => ({
@@ -313,13 +321,16 @@ export function stepEnvironment(
     secrets?: SecretSet | undefined;
   },
 ): (extra?: Record<string, unknown>) => Environment {
+  // The functions depend on nothing `extra` changes: built once per step, where every
+  // environment asked for (several per step) built them again.
+  let functions: Environment['functions'] | undefined;
   return (extra = {}) => ({
     variables: {
       ...baseVariables(work, alias, state),
       stepMetas: stepMetasOf(context.stepMetas?.() ?? []),
       ...extra,
     },
-    functions: {
+    functions: (functions ??= {
       ...standardFunctions,
       ...promotionFunctions({
         freight: work.freightCollection,
@@ -330,8 +341,25 @@ export function stepEnvironment(
         lookups: context.lookups,
         secrets: context.secrets,
       }),
-    },
+    }),
   });
+}
+
+const NO_ENVIRONMENT: Environment = { variables: {}, functions: {} };
+
+/** Whether evaluating the step (its `if`, config and vars, the Promotion's vars) may call a function. */
+function readsExpressions(step: PromotionStep, work: PromotionWork): boolean {
+  const holds = (value: unknown): boolean =>
+    typeof value === 'string'
+      ? hasExpressions(value)
+      : Array.isArray(value)
+        ? value.some(holds)
+        : typeof value === 'object' && value !== null && Object.values(value).some(holds);
+  return (
+    !!step.if ||
+    holds(step.config) ||
+    [...(step.vars ?? []), ...work.vars].some((variable) => holds(variable.value))
+  );
 }
 
 /**
@@ -569,6 +597,9 @@ export function stepConfig(
   step: PromotionStep,
   run: Pick<StepRun, 'work' | 'environment'>,
 ): unknown {
+  // Without an expression anywhere, evaluating is copying: no environment is built for it
+  // (several per step, each with the step metadata's times parsed; issue 17).
+  if (!readsExpressions(step, run.work)) return evaluateConfig(step.config ?? {}, NO_ENVIRONMENT);
   const vars = stepVars(step, run);
   return evaluateConfig(
     step.config ?? {},

@@ -69,7 +69,13 @@ export class MeteredStore implements Store {
   }
 
   write(ops: WriteOp[], options?: WriteOptions): Promise<WriteResult[]> {
-    return this.#measure('write', () => this.#inner.write(ops, options));
+    const written = this.#measure('write', () => this.#inner.write(ops, options));
+    const released = options?.releaseFence && !options.dryRun ? options.fence : undefined;
+    if (!released) return written;
+    return written.then((results) => {
+      this.#held.delete(released.name);
+      return results;
+    });
   }
 
   async *watch(options: WatchOptions): AsyncIterable<WatchEvent> {

@@ -736,5 +736,34 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       );
       expect(updated!.object!.status).toEqual({ message: 'fresh' });
     });
+
+    it('gives the fence back with a write that asks to, only when the write succeeds', async () => {
+      const lease = (await store.acquireLease('promotions/demo/back', 'replica-a', 60_000))!;
+      const update = (message: string, resourceVersion?: string) => ({
+        op: 'updateStatus' as const,
+        key: { kind: 'Stage', namespace: 'demo', name: 'back' },
+        status: { message },
+        resourceVersion,
+      });
+      await store.write([{ op: 'create', object: stage('back') }], { fence: lease });
+      // A dry run and a write that fails (a version not the stored one) keep the lease held.
+      await store.write([update('dry')], { fence: lease, releaseFence: true, dryRun: true });
+      expect(
+        isGantryError(
+          await errorOf(
+            store.write([update('stale', '999999')], { fence: lease, releaseFence: true }),
+          ),
+          'Conflict',
+        ),
+      ).toBe(true);
+      expect(await store.acquireLease('promotions/demo/back', 'replica-b', 60_000)).toBeUndefined();
+      expect(await store.renewLease(lease, 60_000)).toBe(true);
+      // Written and given back in one: another replica takes it at once; the old take is gone.
+      const [written] = await store.write([update('done')], { fence: lease, releaseFence: true });
+      expect(written!.object!.status).toEqual({ message: 'done' });
+      const next = await store.acquireLease('promotions/demo/back', 'replica-b', 60_000);
+      expect(next?.epoch).toBeGreaterThan(lease.epoch);
+      expect(await store.renewLease(lease, 60_000)).toBe(false);
+    });
   });
 }

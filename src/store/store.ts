@@ -89,6 +89,13 @@ export interface WriteOptions {
    * it fails with LeaseLost and changes nothing.
    */
   fence?: Lease | undefined;
+  /**
+   * With `fence`: gives that lease back in the write's own transaction once the write has
+   * succeeded (as `releaseLease` does), where releasing it afterwards took a transaction of its
+   * own (a Promotion's last write: issue 17). Nothing is released when the write fails, nor by
+   * a dry run.
+   */
+  releaseFence?: boolean | undefined;
 }
 
 /**

@@ -264,6 +264,7 @@ export class PostgresStore implements Store {
           newUid: this.#newUid,
         });
         if (options.dryRun) throw new DryRunDone(planned.results);
+        if (options.fence && options.releaseFence) await releaseIn(client, options.fence);
         const count = planned.changes.length;
         if (count === 0) return planned;
         if (count >= SLOT_SIZE)
@@ -336,12 +337,7 @@ export class PostgresStore implements Store {
   }
 
   async releaseLease(lease: Lease): Promise<void> {
-    // The row stays (holder '' means free): epochs only grow, so a stale holder never matches.
-    await this.#query(
-      `UPDATE leases SET holder = '', expires_at = '-infinity'
-       WHERE name = $1 AND holder = $2 AND epoch = $3`,
-      [lease.name, lease.holder, lease.epoch],
-    );
+    await releaseIn(this.#pooled, lease);
   }
 
   /** Drops change history beyond the retention limit. Runs periodically; public for tests. */
@@ -784,6 +780,16 @@ export function rowLocksOf(ops: WriteOp[]): { keys: string[]; exclusive: boolean
   }
   const sorted = [...locks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return { keys: sorted.map(([key]) => String(key)), exclusive: sorted.map(([, x]) => x) };
+}
+
+/** Frees the lease if it is still this take (in the client's transaction, if it is in one). */
+async function releaseIn(client: Queryable, lease: Lease): Promise<void> {
+  // The row stays (holder '' means free): epochs only grow, so a stale holder never matches.
+  await client.query(
+    `UPDATE leases SET holder = '', expires_at = '-infinity'
+     WHERE name = $1 AND holder = $2 AND epoch = $3`,
+    [lease.name, lease.holder, lease.epoch],
+  );
 }
 
 /** Throws LeaseLost unless `fence` is still the lease's current take; locks the lease row. */

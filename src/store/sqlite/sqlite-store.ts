@@ -255,6 +255,7 @@ export class SqliteStore implements Store {
           newUid: this.#newUid,
         });
         if (options.dryRun) return { ...plan, changes: [] };
+        if (options.fence && options.releaseFence) this.#releaseIn(options.fence);
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
           // The planner serialised each object once, checking its size.
@@ -386,14 +387,17 @@ export class SqliteStore implements Store {
   }
 
   releaseLease(lease: Lease): Promise<void> {
+    this.#unsynced(() => this.#releaseIn(lease));
+    return Promise.resolve();
+  }
+
+  /** Frees the lease if it is still this take (in the caller's transaction, if any). */
+  #releaseIn(lease: Lease): void {
     // The row stays (holder '' means free): epochs only grow, so a stale holder can never
     // match a later take.
-    this.#unsynced(() =>
-      this.#stmt(
-        `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
-      ).run(lease.name, lease.holder, lease.epoch),
-    );
-    return Promise.resolve();
+    this.#stmt(
+      `UPDATE leases SET holder = '', expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`,
+    ).run(lease.name, lease.holder, lease.epoch);
   }
 
   /**
