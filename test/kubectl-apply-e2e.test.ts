@@ -282,6 +282,10 @@ describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', (
       ]),
     );
     expect(labelled.trim().split('\n')).toHaveLength(3);
+    // Why the client excludes core namespaces: the Project is also a Namespace with its labels.
+    expect(
+      ok(await kubectl(['get', 'namespaces', '-l', `${TRACKING_LABEL}=store`, '-o', 'name'])),
+    ).toBe('namespace/store\n');
 
     // A second sync, unchanged, changes nothing.
     const before = await unchangedParts('store');

@@ -566,6 +566,22 @@ describe('server-side apply of Gantry objects', () => {
     expect(managedPaths(after)).toEqual({ kubectl: ['.spec.shard'] });
   });
 
+  it('compares with the stored object after Kargo defaults: the same manifest again is no change', () => {
+    const manifest = stage({
+      requestedFreight: [{ origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } }],
+    });
+    const created = applyStage(undefined, manifest, 'one');
+    // The store keeps the object as validated, with its defaults.
+    const stored = { ...created, spec: stagesSchemaDefaults(created['spec'] as Obj) };
+    expect(stored['spec']).not.toEqual(manifest['spec']);
+    expect(applyStage(stored, manifest, 'one')).toEqual(stored);
+    const shared = applyStage(stored, manifest, 'two');
+    expect(managedPaths(shared)).toEqual({
+      one: ['.spec.requestedFreight'],
+      two: ['.spec.requestedFreight'],
+    });
+  });
+
   it('an object no one manages yet is first owned by "before-first-apply"', () => {
     const live = stage({ shard: 'east' });
     const err = catchError(() => applyStage(live, stage({ shard: 'west' }), 'kubectl'));
@@ -632,6 +648,12 @@ describe('server-side apply of Gantry objects', () => {
     expect(run([{ name: 'a' }, { name: 'a' }])).toThrow(/duplicate entries for key \[name="a"\]/);
   });
 });
+
+/** A Stage's spec as Gantry stores it: validated, with Kargo's defaults. */
+function stagesSchemaDefaults(spec: Obj): Obj {
+  const parsed = stages.gantry.schema.parse(stage(spec)) as Obj;
+  return parsed['spec'] as Obj;
+}
 
 /** A kubectl edit (an Update by `kubectl-edit`) of a Stage's spec. */
 function edited(live: Obj, spec: Obj): Obj {
