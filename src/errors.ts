@@ -77,8 +77,9 @@ export function unauthenticatedError(message: string): GantryError {
   return new GantryError('Unauthenticated', message);
 }
 
-export function notAllowedError(message: string): GantryError {
-  return new GantryError('NotAllowed', message);
+/** Refused. `cause`: what was refused (the Authorizer passes the AccessRequest). */
+export function notAllowedError(message: string, cause?: unknown): GantryError {
+  return new GantryError('NotAllowed', message, { cause });
 }
 
 /** A watch asked for history the store no longer keeps: the client must list again. */

@@ -86,7 +86,9 @@ export class Authorizer {
     memo?: ProjectRulesMemo,
   ): Promise<void> {
     const decision = await this.decide(principal, request, memo);
-    if (!decision.allowed) throw notAllowedError(decision.reason);
+    // The refused request rides along as the cause, for answers that word refusals their own
+    // way (the Kubernetes API's Forbidden message).
+    if (!decision.allowed) throw notAllowedError(decision.reason, request);
   }
 
   /**

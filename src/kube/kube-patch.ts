@@ -150,10 +150,9 @@ function applyOperation(document: unknown, operation: JsonPatchOperation): unkno
     default: {
       // test (section 4.6): equal JSON values, object member order aside.
       const actual = valueAt(document, path);
+      // The actual value is not told: it may be a Secret's.
       if (!jsonEqual(actual, operation.value))
-        throw new Error(
-          `test failed: the value is ${JSON.stringify(actual)}, not ${JSON.stringify(operation.value)}`,
-        );
+        throw new Error(`test failed: the value is not ${JSON.stringify(operation.value)}`);
       return document;
     }
   }

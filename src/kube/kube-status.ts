@@ -1,6 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorCode } from '../errors.js';
+import { isGantryError, type ErrorCode } from '../errors.js';
 import { errorResponse } from '../server/http-errors.js';
+import { kubeForbiddenMessage } from './kube-forbidden.js';
 
 /**
  * Errors on the Kubernetes API as kube-apiserver writes them: a meta/v1 `Status` whose
@@ -43,8 +44,15 @@ export function isKubePath(path: string): boolean {
 export function kubeStatus(
   err: unknown,
   details?: StatusDetails,
+  /** Who asked (the principal's actor) and where: refusals worded as kube-apiserver does. */
+  request?: { user: string; path: string },
 ): { status: ContentfulStatusCode; body: Record<string, unknown> } {
   const { status, body } = errorResponse(err);
+  const forbidden =
+    request !== undefined && isGantryError(err, 'NotAllowed')
+      ? kubeForbiddenMessage(err.cause, request)
+      : undefined;
+  if (forbidden) body.error.message = forbidden;
   const issues = body.error.issues;
   return {
     status,

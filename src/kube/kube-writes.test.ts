@@ -315,9 +315,32 @@ describe('the Kubernetes API: writes', () => {
       },
     );
     expect(write.status).toBe(403);
-    expect(write.body.reason).toBe('Forbidden');
+    expect(write.body).toMatchObject({
+      reason: 'Forbidden',
+      message:
+        'stages.kargo.akuity.io "dev" is forbidden: User "token:demo/demo-viewer" cannot update resource "stages/status" in API group "kargo.akuity.io" in the namespace "demo"',
+    });
+    // Admins neither: status is the controllers' record (no user role grants it).
+    const admins = await call(
+      'PATCH',
+      `${STAGES}/dev/status`,
+      { status: {} },
+      {
+        type: 'application/merge-patch+json',
+      },
+    );
+    expect(admins.status).toBe(403);
     const viewerWrite = await call('POST', STAGES, stage('qa'), { headers: viewer });
     expect(viewerWrite.status).toBe(403);
+    expect(viewerWrite.body.message).toBe(
+      'stages.kargo.akuity.io is forbidden: User "token:demo/demo-viewer" cannot create resource "stages" in API group "kargo.akuity.io" in the namespace "demo"',
+    );
+    const namespace = await call('DELETE', '/api/v1/namespaces/demo', undefined, {
+      headers: viewer,
+    });
+    expect(namespace.body.message).toBe(
+      'namespaces "demo" is forbidden: User "token:demo/demo-viewer" cannot delete resource "namespaces" in API group "" in the namespace "demo"',
+    );
   });
 
   it('maps namespaces to Projects: create, label, delete', async () => {
@@ -340,5 +363,84 @@ describe('the Kubernetes API: writes', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body.status.phase).toBe('Terminating');
     expect((await call('GET', `/apis/${api}/projects/team`)).status).toBe(404);
+  });
+
+  it('writes Secrets without ever answering their values, and patches keep the others', async () => {
+    const SECRETS = '/api/v1/namespaces/demo/secrets';
+    const created = await call('POST', SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds' },
+      stringData: { username: 'bot', password: 'hunter22' },
+    });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain('hunter22');
+    const patched = await call(
+      'PATCH',
+      `${SECRETS}/creds`,
+      { metadata: { labels: { a: 'b' } } },
+      {
+        type: 'application/merge-patch+json',
+      },
+    );
+    expect(patched.status).toBe(200);
+    expect(JSON.stringify(patched.body)).not.toContain('aHVudGVyMjI');
+    const failedTest = await call(
+      'PATCH',
+      `${SECRETS}/creds`,
+      [{ op: 'test', path: '/data/password', value: 'x' }],
+      { type: 'application/json-patch+json' },
+    );
+    expect(failedTest.status).toBe(400);
+    expect(JSON.stringify(failedTest.body)).not.toMatch(/hunter22|aHVudGVyMjI/);
+    const stored = await store.get({ kind: 'Secret', namespace: 'demo', name: 'creds' });
+    expect(JSON.stringify(stored)).toMatch(/hunter22|aHVudGVyMjI/);
+    expect(stored?.metadata.labels).toEqual({ a: 'b' });
+  });
+
+  it('answers hostile bodies with a 400 Status and changes nothing', async () => {
+    await call('POST', STAGES, stage('dev'));
+    const before = await store.get({ kind: 'Stage', namespace: 'demo', name: 'dev' });
+    const cases: Array<[string, string, unknown, string?]> = [
+      ['POST', STAGES, 'null'],
+      ['POST', STAGES, { ...stage('x'), metadata: 5 }],
+      ['POST', STAGES, { ...stage('x'), metadata: { name: 5 } }],
+      ['POST', STAGES, { ...stage('x'), metadata: { name: 'x', labels: { a: 1 } } }],
+      ['POST', STAGES, 'kind: [unclosed', 'application/yaml'],
+      ['POST', STAGES, 'a: 1\n---\nb: 2\n', 'application/yaml'],
+      ['POST', '/api/v1/namespaces', 'k8s\u0000garbage', 'application/vnd.kubernetes.protobuf'],
+      ['PUT', `${STAGES}/dev`, { ...stage('dev'), metadata: { name: 'dev', resourceVersion: 7 } }],
+      [
+        'PATCH',
+        `${STAGES}/dev`,
+        [{ op: 'replace', path: '', value: 5 }],
+        'application/json-patch+json',
+      ],
+      [
+        'PATCH',
+        `${STAGES}/dev`,
+        [{ op: 'add', path: 'spec', value: 5 }],
+        'application/json-patch+json',
+      ],
+      ['PATCH', `${STAGES}/dev`, { op: 'add' }, 'application/json-patch+json'],
+      ['PATCH', `${STAGES}/dev`, [1], 'application/merge-patch+json'],
+      ['PATCH', `${STAGES}/dev`, { metadata: { name: 'other' } }, 'application/merge-patch+json'],
+      ['PATCH', `${STAGES}/dev`, { kind: 'Warehouse' }, 'application/merge-patch+json'],
+      [
+        'PATCH',
+        `${STAGES}/dev`,
+        { spec: { requestedFreight: 'x' } },
+        'application/merge-patch+json',
+      ],
+      ['DELETE', `${STAGES}/dev`, '{"preconditions": '],
+      ['DELETE', `${STAGES}/dev`, '[]'],
+    ];
+    for (const [method, path, body, type] of cases) {
+      const response = await call(method, path, body, { type });
+      expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(response.body).toMatchObject({ kind: 'Status', status: 'Failure', code: 400 });
+      expect(response.body.message).toEqual(expect.any(String));
+    }
+    expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'dev' })).toEqual(before);
   });
 });

@@ -35,6 +35,7 @@ import {
   patchTypeOf,
   strategicAsMergePatch,
 } from './kube-patch.js';
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './kube-protobuf.js';
 import type { KubeResource } from './kube-resources.js';
 import { kubeWriteOptions, type KubeWriteOptions } from './kube-write-options.js';
 import { managedFieldsAfterUpdate, serverSideApply } from './server-side-apply.js';
@@ -139,9 +140,7 @@ async function create(c: Context, deps: WriteDeps, target: Target, now: Date) {
   const { resource } = target;
   const options = kubeWriteOptions(c, kindLabel(resource));
   const body = await readObject(c);
-  checkTypeMeta(body, resource);
-  const metadata = { ...body.metadata };
-  checkNamespace(metadata, target);
+  const metadata = checkedMetadata(body, target, false);
   if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName)
     metadata.name = `${metadata.generateName}${randomSuffix()}`;
   const object: KubeObject = { ...body, metadata };
@@ -152,10 +151,7 @@ async function update(c: Context, deps: WriteDeps, target: Target, now: Date) {
   const { resource } = target;
   const options = kubeWriteOptions(c, kindLabel(resource));
   const body = await readObject(c);
-  checkTypeMeta(body, resource);
-  const metadata = { ...body.metadata };
-  checkNamespace(metadata, target);
-  checkName(metadata, target);
+  const metadata = checkedMetadata(body, target, true);
   const before = await live(deps, target);
   const version = metadata.resourceVersion;
   // Custom resources may not be updated unconditionally (kube-apiserver's CRD strategy:
@@ -165,8 +161,7 @@ async function update(c: Context, deps: WriteDeps, target: Target, now: Date) {
       `${kindLabel(resource)} "${target.name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`,
       [{ path: 'metadata.resourceVersion', message: 'must be specified for an update' }],
     );
-  if (typeof version === 'string' && version !== '' && version !== before.metadata.resourceVersion)
-    throw modifiedConflict(target);
+  checkVersion(version, before, target);
   return write(c, deps, target, options, {
     object: { ...body, metadata },
     live: before,
@@ -188,23 +183,10 @@ async function patch(c: Context, deps: WriteDeps, target: Target, now: Date) {
   if (type === 'apply') return apply(c, deps, target, options, now);
   const body = await readJsonBody(c);
   const before = await live(deps, target);
-  const base = kubeViewOf(resource, before);
-  const patched =
-    type === 'json'
-      ? jsonPatch(base, body)
-      : type === 'merge'
-        ? mergePatch(base, checkedMergePatch(body))
-        : strategicAsMergePatch(base, checkedMergePatch(body));
-  if (!isObject(patched)) throw inputError('the patched object is not a JSON object');
-  const object = patched as KubeObject;
-  checkTypeMeta(object, resource);
-  const metadata = { ...object.metadata };
-  checkNamespace(metadata, target);
-  checkName(metadata, target);
+  const object = patchedObject(type, kubeViewOf(resource, before), body);
+  const metadata = checkedMetadata(object, target, true);
   // A patch that sets metadata.resourceVersion makes it a precondition (kubectl edit does).
-  const version = metadata.resourceVersion;
-  if (typeof version === 'string' && version !== '' && version !== before.metadata.resourceVersion)
-    throw modifiedConflict(target);
+  checkVersion(metadata.resourceVersion, before, target);
   return write(c, deps, target, options, {
     object: { ...object, metadata },
     live: before,
@@ -228,10 +210,7 @@ async function apply(
       [{ path: 'fieldManager', message: 'is required for apply patch' }],
     );
   const applied = await readApplyBody(c);
-  checkTypeMeta(applied, resource);
-  const metadata = { ...applied.metadata };
-  checkNamespace(metadata, target);
-  checkName(metadata, target);
+  const metadata = checkedMetadata(applied, target, true);
   const before = await deps.service.get(keyOf(target)).catch((err: unknown) => {
     if (isGantryError(err, 'NotFound')) return undefined;
     throw err;
@@ -405,27 +384,15 @@ async function writeStatus(c: Context, deps: WriteDeps, target: Target, verb: 'u
   let object: KubeObject;
   if (verb === 'update') {
     object = await readObject(c);
-    checkTypeMeta(object, resource);
-    checkName({ ...object.metadata }, target);
+    checkedMetadata(object, target, true);
   } else {
     const type = patchTypeOf(c.req.header('content-type'));
     if (!type) return unsupportedMediaType(c);
     if (type === 'apply')
       throw inputError('server-side apply of the status subresource is not served');
-    const body = await readJsonBody(c);
-    const base = kubeViewOf(resource, before);
-    const patched =
-      type === 'json'
-        ? jsonPatch(base, body)
-        : type === 'merge'
-          ? mergePatch(base, checkedMergePatch(body))
-          : strategicAsMergePatch(base, checkedMergePatch(body));
-    if (!isObject(patched)) throw inputError('the patched object is not a JSON object');
-    object = patched;
+    object = patchedObject(type, kubeViewOf(resource, before), await readJsonBody(c));
   }
-  const version = object.metadata?.resourceVersion;
-  if (typeof version === 'string' && version !== '' && version !== before.metadata.resourceVersion)
-    throw modifiedConflict(target);
+  checkVersion(object.metadata?.resourceVersion, before, target);
   if (options.dryRun) return c.json(shown(resource, { ...before, status: object.status }));
   const updated = await deps.service
     .updateStatus(keyOf(target), object.status ?? {}, before.metadata.resourceVersion)
@@ -472,7 +439,12 @@ function sameObject(before: KubeObject, after: KubeObject): boolean {
 /** A request body with one object: JSON, or YAML with a YAML content type. */
 async function readObject(c: Context): Promise<KubeObject> {
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const value = /yaml$/.test(mediaType) ? await readYaml(c) : await readJsonBody(c);
+  const value =
+    mediaType === PROTOBUF_MEDIA_TYPE
+      ? decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()))
+      : /yaml$/.test(mediaType)
+        ? await readYaml(c)
+        : await readJsonBody(c);
   if (!isObject(value))
     throw inputError('the request body must be one object (with apiVersion, kind and metadata)');
   return value;
@@ -502,9 +474,43 @@ async function readYaml(c: Context): Promise<unknown> {
   return parsed.documents[0]!.value;
 }
 
+/** The object after a JSON, merge or strategic merge patch. */
+function patchedObject(type: 'json' | 'merge' | 'strategic', base: KubeObject, body: unknown) {
+  const patched =
+    type === 'json'
+      ? jsonPatch(base, body)
+      : type === 'merge'
+        ? mergePatch(base, checkedMergePatch(body))
+        : strategicAsMergePatch(base, checkedMergePatch(body));
+  if (!isObject(patched)) throw inputError('the patched object is not a JSON object');
+  return patched as KubeObject;
+}
+
 function checkedMergePatch(body: unknown): unknown {
   if (!isObject(body)) throw inputError('a merge patch must be a JSON object');
   return body;
+}
+
+/**
+ * A body's metadata, checked against the path: apiVersion and kind, the namespace (filled in
+ * from the path) and, for an existing object, the name.
+ */
+function checkedMetadata(
+  object: KubeObject,
+  target: Target,
+  named: boolean,
+): Record<string, unknown> {
+  checkTypeMeta(object, target.resource);
+  const metadata = { ...object.metadata };
+  checkNamespace(metadata, target);
+  if (named) checkName(metadata, target);
+  return metadata;
+}
+
+/** A resourceVersion the request names must be the live object's. */
+function checkVersion(version: unknown, before: StoredResource, target: Target): void {
+  if (typeof version === 'string' && version !== '' && version !== before.metadata.resourceVersion)
+    throw modifiedConflict(target);
 }
 
 /** The body's apiVersion and kind must be the path's (either may be left out). */

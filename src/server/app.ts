@@ -197,7 +197,9 @@ export function createApi(options: AppOptions): Api {
         path: c.req.path,
         error: err,
       });
-    const { status, body } = isKubePath(c.req.path) ? kubeStatus(err) : errorResponse(err);
+    const { status, body } = isKubePath(c.req.path)
+      ? kubeStatus(err, undefined, { user: c.get('principal')?.actor ?? '', path: c.req.path })
+      : errorResponse(err);
     // The store away (a database restart): the client should come back, soon.
     if (status === 503) c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     return c.json(body, status);

@@ -230,3 +230,57 @@ describe('planWrites: what it hands the backend', () => {
     expect(status.entries.s3).toEqual({ since: 't3' });
   });
 });
+
+describe('planWrites: metadata.managedFields (the Kubernetes API’s field ownership)', () => {
+  const owned = [{ manager: 'kubectl-edit', operation: 'Update', fieldsType: 'FieldsV1' }];
+  const withFields = (managedFields: unknown[] | undefined): Resource => ({
+    ...stage('dev', 0),
+    spec: {},
+    metadata: {
+      name: 'dev',
+      namespace: 'demo',
+      ...(managedFields ? { managedFields } : {}),
+    },
+  });
+
+  it('keeps them on create, replaces them by a write that carries them, keeps them otherwise', () => {
+    const created = plan([
+      {
+        op: 'create',
+        object: { ...withFields(owned), metadata: { ...withFields(owned).metadata, name: 'new' } },
+      },
+    ]);
+    expect(created.changes[0]!.after!.metadata.managedFields).toEqual(owned);
+    const given = plan([{ op: 'update', object: withFields(owned) }]);
+    expect(given.results[0]!.outcome).toBe('configured');
+    expect(given.changes[0]!.after!.metadata.managedFields).toEqual(owned);
+    // A write without them (Gantry's own API) changes nothing: nothing to write.
+    const without = plan([{ op: 'update', object: withFields(undefined) }]);
+    expect(without.results[0]!.outcome).toBe('unchanged');
+    const owning: StoredResource = {
+      ...stored,
+      metadata: { ...stored.metadata, managedFields: owned },
+    };
+    const relabelled = planWrites(
+      [
+        {
+          op: 'update',
+          object: {
+            ...withFields(undefined),
+            metadata: { name: 'dev', namespace: 'demo', labels: { a: 'b' } },
+          },
+        },
+      ],
+      {
+        snapshot: { ...snapshot, get: (k) => (k.name === 'dev' ? owning : undefined) },
+        currentResourceVersion: 1,
+        now: new Date('2024-01-02T00:00:00Z'),
+        newUid: () => 'u2',
+      },
+    );
+    expect(relabelled.changes[0]!.after!.metadata).toMatchObject({
+      labels: { a: 'b' },
+      managedFields: owned,
+    });
+  });
+});
