@@ -264,7 +264,28 @@ describe('kubectl writes against Gantry', () => {
     expect(ok(await kubectl(['delete', 'stages', '--all', '-n', 'sandbox']))).toContain(
       'stage.kargo.akuity.io "c" deleted',
     );
+    // kubectl's typed commands send protobuf.
+    expect(
+      ok(
+        await kubectl([
+          'create',
+          'secret',
+          'generic',
+          'creds',
+          '-n',
+          'sandbox',
+          '--from-literal=password=hunter22',
+        ]),
+      ),
+    ).toContain('secret/creds created');
+    expect(
+      ok(await kubectl(['create', 'configmap', 'settings', '-n', 'sandbox', '--from-literal=a=b'])),
+    ).toContain('configmap/settings created');
+    expect(
+      ok(await kubectl(['get', 'secret', 'creds', '-n', 'sandbox', '-o', 'json'])),
+    ).not.toMatch(/hunter22|aHVudGVyMjI/);
     expect(ok(await kubectl(['delete', 'ns', 'sandbox']))).toContain('namespace "sandbox" deleted');
+    expect((await kubectl(['get', 'configmap', 'settings', '-n', 'sandbox'])).code).toBe(1);
     const gone = await kubectl(['get', 'ns', 'sandbox']);
     expect(gone.err).toContain('namespaces "sandbox" not found');
   });

@@ -4,6 +4,7 @@ import type { AccessRequest, Verb } from '../auth/policy-rules.js';
 import { isGantryError, notFoundError } from '../errors.js';
 import { present } from '../server/presentation.js';
 import { kubeResource, type KubeResource } from './kube-resources.js';
+import { kubeRedactedSecret } from './kube-secrets.js';
 
 /**
  * What every Kubernetes API route shares: the resource a path names, the access request a
@@ -53,6 +54,7 @@ export function accessOf(
 
 /** The object as Kubernetes shows it: Projects as namespaces, Secrets without their values. */
 export function shown(resource: KubeResource, object: StoredResource): Record<string, unknown> {
+  if (resource.gantry.redacted) return kubeRedactedSecret(object);
   if (resource.kind !== 'Namespace') return present(object);
   return {
     apiVersion: 'v1',

@@ -370,11 +370,26 @@ describe('the Kubernetes API: writes', () => {
     const created = await call('POST', SECRETS, {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'creds' },
+      metadata: {
+        name: 'creds',
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+            kind: 'Secret',
+            stringData: { password: 'hunter22' },
+          }),
+        },
+      },
       stringData: { username: 'bot', password: 'hunter22' },
     });
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).not.toContain('hunter22');
+    // Values show as base64 of "***", so clients decoding data as base64 still can.
+    expect(created.body.data).toEqual({ username: 'Kioq', password: 'Kioq' });
+    expect(
+      JSON.parse(
+        created.body.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'],
+      ),
+    ).toEqual({ kind: 'Secret', stringData: { password: 'Kioq' } });
     const patched = await call(
       'PATCH',
       `${SECRETS}/creds`,
@@ -392,7 +407,15 @@ describe('the Kubernetes API: writes', () => {
       { type: 'application/json-patch+json' },
     );
     expect(failedTest.status).toBe(400);
-    expect(JSON.stringify(failedTest.body)).not.toMatch(/hunter22|aHVudGVyMjI/);
+    expect(failedTest.body.message).toContain("may not test a Secret's values");
+    const copied = await call(
+      'PATCH',
+      `${SECRETS}/creds`,
+      [{ op: 'copy', from: '/data/password', path: '/metadata/annotations/leak' }],
+      { type: 'application/json-patch+json' },
+    );
+    expect(copied.status).toBe(400);
+    expect(JSON.stringify(copied.body)).not.toMatch(/hunter22|aHVudGVyMjI/);
     const stored = await store.get({ kind: 'Secret', namespace: 'demo', name: 'creds' });
     expect(JSON.stringify(stored)).toMatch(/hunter22|aHVudGVyMjI/);
     expect(stored?.metadata.labels).toEqual({ a: 'b' });
@@ -442,5 +465,38 @@ describe('the Kubernetes API: writes', () => {
       expect(response.body.message).toEqual(expect.any(String));
     }
     expect(await store.get({ kind: 'Stage', namespace: 'demo', name: 'dev' })).toEqual(before);
+  });
+
+  it('writes cluster-scoped kinds at the cluster path, and namespaced ones only in a namespace', async () => {
+    const task = {
+      apiVersion: api,
+      kind: 'ClusterPromotionTask',
+      metadata: { name: 'noop' },
+      spec: {
+        steps: [
+          {
+            uses: 'git-clone',
+            config: {
+              repoURL: 'https://example.invalid/x.git',
+              checkout: [{ branch: 'main', path: './src' }],
+            },
+          },
+        ],
+      },
+    };
+    const created = await call('POST', `/apis/${api}/clusterpromotiontasks`, task);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.metadata.namespace).toBeUndefined();
+    const inNamespace = await call(
+      'POST',
+      `/apis/${api}/namespaces/demo/clusterpromotiontasks`,
+      task,
+    );
+    expect(inNamespace.status).toBe(404);
+    const stageAtCluster = await call('POST', `/apis/${api}/stages`, stage('dev'));
+    expect(stageAtCluster.status).toBe(404);
+    expect(stageAtCluster.body.message).toBe('the server could not find the requested resource');
+    const deleted = await call('DELETE', `/apis/${api}/clusterpromotiontasks/noop`);
+    expect(deleted.status).toBe(200);
   });
 });

@@ -183,6 +183,7 @@ async function patch(c: Context, deps: WriteDeps, target: Target, now: Date) {
   if (type === 'apply') return apply(c, deps, target, options, now);
   const body = await readJsonBody(c);
   const before = await live(deps, target);
+  if (type === 'json' && resource.gantry.redacted) refuseValueReads(body);
   const object = patchedObject(type, kubeViewOf(resource, before), body);
   const metadata = checkedMetadata(object, target, true);
   // A patch that sets metadata.resourceVersion makes it a precondition (kubectl edit does).
@@ -484,6 +485,22 @@ function patchedObject(type: 'json' | 'merge' | 'strategic', base: KubeObject, b
         : strategicAsMergePatch(base, checkedMergePatch(body));
   if (!isObject(patched)) throw inputError('the patched object is not a JSON object');
   return patched as KubeObject;
+}
+
+/**
+ * A JSON patch of a Secret may write its values but not read them: `copy` and `move` from, or
+ * `test` of, `data` and `stringData` would tell or carry a value the API never shows.
+ */
+function refuseValueReads(operations: unknown): void {
+  if (!Array.isArray(operations)) return;
+  for (const operation of operations) {
+    if (!isObject(operation)) continue;
+    const read = operation.op === 'test' ? operation.path : operation.from;
+    if (typeof read === 'string' && /^\/(data|stringData)(\/|$)/.test(read))
+      throw inputError(
+        `a JSON patch may not ${String(operation.op)} a Secret's values (${read}): they are never shown`,
+      );
+  }
 }
 
 function checkedMergePatch(body: unknown): unknown {
