@@ -207,7 +207,15 @@ describe('kubectl apply --server-side', () => {
 
 describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', () => {
   it('discovers, applies each manifest as argocd-controller with the tracking label, and prunes what left Git', async () => {
-    const manifests = parseAllDocuments(project('store', 'east')).map((doc) => doc.toJSON() as Obj);
+    const manifests = [
+      ...parseAllDocuments(project('store', 'east')).map((doc) => doc.toJSON() as Obj),
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'creds', namespace: 'store' },
+        stringData: { username: 'ci', password: 'hunter2' },
+      },
+    ];
     const client = new ArgoCdKubeClient(
       {
         server: harness.gantry.url,
@@ -228,6 +236,7 @@ describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', (
     const first = await client.sync(manifests, { prune: true });
     expect(first.applied.map((a) => a.key)).toEqual([
       'kargo.akuity.io/Project:/store',
+      '/Secret:store/creds',
       '/ConfigMap:store/settings',
       'kargo.akuity.io/Stage:store/dev',
       'kargo.akuity.io/Warehouse:store/web',
@@ -270,10 +279,13 @@ describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', (
       ok(await kubectl(['get', 'namespaces', '-l', `${TRACKING_LABEL}=store`, '-o', 'name'])),
     ).toBe('namespace/store\n');
 
-    // A second sync, unchanged, changes nothing.
+    // A second sync, unchanged, changes nothing (no controller writes Secrets meanwhile).
     const before = await unchangedParts('store');
-    await client.sync(manifests, { prune: true });
+    const again = await client.sync(manifests, { prune: true });
     expect(await unchangedParts('store')).toBe(before);
+    const secretVersion = (result: typeof first) =>
+      result.applied.find((a) => a.key === '/Secret:store/creds')?.resourceVersion;
+    expect(secretVersion(again)).toBe(secretVersion(first));
 
     // Someone changes the Stage by hand; Argo CD's forced apply takes the field back.
     ok(
