@@ -23,8 +23,7 @@ function ok(result: KubectlResult): string {
   return result.out;
 }
 
-const kubectl = (args: string[], input?: string) =>
-  harness.kubectl(input === undefined ? args : [...args], input === undefined ? {} : { input });
+const kubectl = (args: string[]) => harness.kubectl(args);
 
 /** A small project: the Project (first, as Argo CD's sync wave -1), a Warehouse, a Stage and a ConfigMap. */
 function project(name: string, shard: string): string {
@@ -104,6 +103,18 @@ async function unchangedParts(namespace: string): Promise<string> {
 
 describe('kubectl apply --server-side', () => {
   const file = () => join(harness.dir, 'shop.yaml');
+  /** `kubectl apply --server-side` of the project as field manager `manager`. */
+  const applyAs = (manager: string, ...flags: string[]) =>
+    kubectl([
+      'apply',
+      '--server-side',
+      '--field-manager',
+      manager,
+      ...flags,
+      ...validate,
+      '-f',
+      file(),
+    ]);
   const shard = async () =>
     ok(await kubectl(['get', 'stage', 'dev', '-n', 'shop', '-o', 'jsonpath={.spec.shard}']));
   const managed = async (): Promise<Obj[]> => {
@@ -115,13 +126,13 @@ describe('kubectl apply --server-side', () => {
 
   it('applies a project, then again with nothing changed; managedFields show who owns what', async () => {
     writeFileSync(file(), project('shop', 'east'));
-    const first = ok(await kubectl(['apply', '--server-side', ...validate, '-f', file()]));
+    const first = ok(await applyAs('kubectl'));
     expect(first).toContain('project.kargo.akuity.io/shop serverside-applied');
     expect(first).toContain('stage.kargo.akuity.io/dev serverside-applied');
     expect(first).toContain('warehouse.kargo.akuity.io/web serverside-applied');
     expect(first).toContain('configmap/settings serverside-applied');
     const before = await unchangedParts('shop');
-    ok(await kubectl(['apply', '--server-side', ...validate, '-f', file()]));
+    ok(await applyAs('kubectl'));
     expect(await unchangedParts('shop')).toBe(before);
 
     const entries = await managed();
@@ -144,33 +155,14 @@ describe('kubectl apply --server-side', () => {
 
   it('refuses a second manager changing a field kubectl owns, until it forces', async () => {
     writeFileSync(file(), project('shop', 'west'));
-    const refusedApply = await kubectl([
-      'apply',
-      '--server-side',
-      '--field-manager',
-      'other',
-      ...validate,
-      '-f',
-      file(),
-    ]);
+    const refusedApply = await applyAs('other');
     expect(refusedApply.code).not.toBe(0);
     expect(refusedApply.err).toContain(
       'Apply failed with 1 conflict: conflict with "kubectl": .spec.shard',
     );
     expect(await shard()).toBe('east');
 
-    const forced = ok(
-      await kubectl([
-        'apply',
-        '--server-side',
-        '--field-manager',
-        'other',
-        '--force-conflicts',
-        ...validate,
-        '-f',
-        file(),
-      ]),
-    );
+    const forced = ok(await applyAs('other', '--force-conflicts'));
     expect(forced).toContain('stage.kargo.akuity.io/dev serverside-applied');
     expect(await shard()).toBe('west');
     const owners = Object.fromEntries(
@@ -203,16 +195,7 @@ describe('kubectl apply --server-side', () => {
       fieldsV1: { 'f:spec': { 'f:shard': {} } },
     });
     // -v=8 shows the Status kubectl got: 409 Conflict with FieldManagerConflict causes.
-    const raw = await kubectl([
-      'apply',
-      '--server-side',
-      '--field-manager',
-      'other',
-      ...validate,
-      '-f',
-      file(),
-      '-v=8',
-    ]);
+    const raw = await applyAs('other', '-v=8');
     expect(raw.code).not.toBe(0);
     expect(raw.err).toContain(
       'conflict with "kubectl-patch" using kargo.akuity.io/v1alpha1: .spec.shard',
@@ -224,7 +207,15 @@ describe('kubectl apply --server-side', () => {
 
 describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', () => {
   it('discovers, applies each manifest as argocd-controller with the tracking label, and prunes what left Git', async () => {
-    const manifests = parseAllDocuments(project('store', 'east')).map((doc) => doc.toJSON() as Obj);
+    const manifests = [
+      ...parseAllDocuments(project('store', 'east')).map((doc) => doc.toJSON() as Obj),
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'creds', namespace: 'store' },
+        stringData: { username: 'ci', password: 'hunter2' },
+      },
+    ];
     const client = new ArgoCdKubeClient(
       {
         server: harness.gantry.url,
@@ -245,6 +236,7 @@ describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', (
     const first = await client.sync(manifests, { prune: true });
     expect(first.applied.map((a) => a.key)).toEqual([
       'kargo.akuity.io/Project:/store',
+      '/Secret:store/creds',
       '/ConfigMap:store/settings',
       'kargo.akuity.io/Stage:store/dev',
       'kargo.akuity.io/Warehouse:store/web',
@@ -282,11 +274,18 @@ describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', (
       ]),
     );
     expect(labelled.trim().split('\n')).toHaveLength(3);
+    // Why the client excludes core namespaces: the Project is also a Namespace with its labels.
+    expect(
+      ok(await kubectl(['get', 'namespaces', '-l', `${TRACKING_LABEL}=store`, '-o', 'name'])),
+    ).toBe('namespace/store\n');
 
-    // A second sync, unchanged, changes nothing.
+    // A second sync, unchanged, changes nothing (no controller writes Secrets meanwhile).
     const before = await unchangedParts('store');
-    await client.sync(manifests, { prune: true });
+    const again = await client.sync(manifests, { prune: true });
     expect(await unchangedParts('store')).toBe(before);
+    const secretVersion = (result: typeof first) =>
+      result.applied.find((a) => a.key === '/Secret:store/creds')?.resourceVersion;
+    expect(secretVersion(again)).toBe(secretVersion(first));
 
     // Someone changes the Stage by hand; Argo CD's forced apply takes the field back.
     ok(

@@ -1,3 +1,4 @@
+import { deepEqualJson } from '../api/canonical-json.js';
 import { kindInfo } from '../api/kinds.js';
 import { GantryError, inputError, isGantryError, type FieldIssue } from '../errors.js';
 import { applySchemaOf, type FieldType } from './apply-schema.js';
@@ -16,7 +17,6 @@ import {
 import {
   compareValues,
   isObject,
-  jsonEqual,
   mergeValues,
   removeItems,
   toFieldSet,
@@ -127,7 +127,7 @@ export function serverSideApply(
   entry.fields = entry.fields.difference(STRIPPED);
 
   // managedfieldsupdater.go: the applier's time moves only when the object changed.
-  if (!jsonEqual(result, liveObject)) entry.time = managedTime(now);
+  if (!deepEqualJson(result, liveObject)) entry.time = managedTime(now);
   const managedFields = encodeManagedFields(managers);
   return {
     ...result,

@@ -1,3 +1,4 @@
+import { deepEqualJson } from '../api/canonical-json.js';
 import { inputError } from '../errors.js';
 import { ATOMIC, type FieldType } from './apply-schema.js';
 import {
@@ -256,7 +257,7 @@ function walkCompare(
   if (atom.kind === 'leaf' || (isEmpty(lhs) && isEmpty(rhs))) {
     if (lhs === undefined) cmp.added.insert(path);
     else if (rhs === undefined) cmp.removed.insert(path);
-    else if (!jsonEqual(lhs, rhs)) cmp.modified.insert(path);
+    else if (!deepEqualJson(lhs, rhs)) cmp.modified.insert(path);
     return;
   }
   if (atom.kind === 'object') {
@@ -283,7 +284,7 @@ function walkCompare(
         walkCompare(l[0], r[0], atom.elements, itemPath, cmp);
       } else if (l.length >= 2 && r.length >= 2) {
         // Duplicates before and after: compared as if atomic.
-        if (!jsonEqual(l, r)) cmp.modified.insert(itemPath);
+        if (!deepEqualJson(l, r)) cmp.modified.insert(itemPath);
       } else if (l.length >= 2) {
         if (r.length > 0) walkCompare(undefined, r[0], atom.elements, itemPath, cmp);
         cmp.removed.insert(itemPath);
@@ -372,16 +373,4 @@ export function withoutNulls(value: unknown): unknown {
   for (const [key, child] of Object.entries(value))
     if (child !== null && child !== undefined) out[key] = withoutNulls(child);
   return out;
-}
-
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => k in b && jsonEqual(a[k], b[k]));
-  }
-  return false;
 }
