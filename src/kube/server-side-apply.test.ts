@@ -880,3 +880,25 @@ describe('managed fields after writes that are not applies', () => {
     expect(managers.map((m) => m['manager'])).toContain('ancient-changes');
   });
 });
+
+describe('managed fields after a write that leaves out what the server defaults', () => {
+  it('takes nothing and keeps every entry (and its time) as it was', () => {
+    // kubectl's client-side apply sends lists whole, without the defaults the server filled in.
+    const raw = stage({
+      requestedFreight: [{ origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } }],
+    });
+    const defaulted = { ...raw, spec: stagesSchemaDefaults(raw['spec'] as Obj) };
+    expect(defaulted).not.toEqual(raw);
+    const live = {
+      ...defaulted,
+      metadata: {
+        ...(defaulted['metadata'] as Obj),
+        managedFields: managedFieldsAfterUpdate(undefined, defaulted, 'creator', NOW),
+      },
+    };
+    const liveMetadata = live['metadata'] as Obj;
+    expect(managedFieldsAfterUpdate(live, raw, 'kubectl-client-side-apply', LATER)).toEqual(
+      liveMetadata['managedFields'],
+    );
+  });
+});

@@ -158,9 +158,11 @@ export function managedFieldsAfterUpdate(
   try {
     const managers = managersForUpdate(before, after, subresource);
     const hasStatus = kindInfo(kind)?.statusSchema !== undefined;
+    // Compared defaulted, as the live object is stored: a write that leaves out what the
+    // server fills in (kubectl's merge patch replacing a list whole) takes nothing.
     recordUpdate(
       withoutManaged(before ?? { apiVersion, kind }),
-      withoutManaged(after),
+      withoutManaged(withDefaults(kind, after)),
       managers,
       { manager: manager || 'unknown', apiVersion, subresource },
       {
