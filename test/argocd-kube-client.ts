@@ -11,6 +11,9 @@ import { request } from 'node:https';
  *   base64 PEM, as in `config.tlsClientConfig`), nothing else;
  * - discovery: `/version`, `/api`, `/api/v1`, `/apis` and every group version, to map each
  *   manifest's apiVersion and kind to a resource, and to know what the cluster cache lists;
+ * - OpenAPI: the cluster cache loads `/openapi/v2` (gitops-engine's LoadOpenAPISchema) and
+ *   indexes its models by `x-kubernetes-group-version-kind`, which server-side diffs use to
+ *   know each kind's schema;
  * - the sync option `ServerSideApply=true`: each manifest applied with field manager
  *   `argocd-controller` and `force=true` (Argo CD always forces: its SSA proposal, Q-1), in
  *   sync-wave order (`argocd.argoproj.io/sync-wave`, then kind, then name);
@@ -64,6 +67,8 @@ export class ArgoCdKubeClient {
   /** Every request made, as `METHOD path`, in order. */
   readonly requests: string[] = [];
   private resources: ApiResource[] = [];
+  /** The OpenAPI v2 model of each kind, by `group/version/kind` (group '' for core). */
+  readonly models = new Map<string, Obj>();
 
   constructor(
     private readonly cluster: ArgoCdClusterSecret,
@@ -100,7 +105,21 @@ export class ArgoCdKubeClient {
       }
     }
     this.resources = resources.filter((r) => !this.excluded(r));
+    await this.loadModels();
     return this.resources;
+  }
+
+  /** The OpenAPI v2 document's definitions, indexed by the kinds they describe. */
+  private async loadModels(): Promise<void> {
+    const document = (await this.call('GET', '/openapi/v2')).body as {
+      definitions?: Record<string, Obj>;
+    };
+    for (const definition of Object.values(document.definitions ?? {})) {
+      const kinds = definition['x-kubernetes-group-version-kind'];
+      if (!Array.isArray(kinds)) continue;
+      for (const gvk of kinds as Array<{ group: string; version: string; kind: string }>)
+        this.models.set(`${gvk.group}/${gvk.version}/${gvk.kind}`, definition);
+    }
   }
 
   /** One sync of the Application to `manifests` (what Git holds now). */

@@ -232,6 +232,9 @@ describe('an Argo CD-like sync (ServerSideApply=true, label tracking, prune)', (
       expect.arrayContaining(['kargo.akuity.io/stages', 'kargo.akuity.io/projects', '/configmaps']),
     );
     expect(client.requests.slice(0, 3)).toEqual(['GET /version', 'GET /api', 'GET /apis']);
+    expect(client.requests).toContain('GET /openapi/v2');
+    for (const kind of ['kargo.akuity.io/v1alpha1/Stage', '/v1/ConfigMap', '/v1/Secret'])
+      expect(client.models.get(kind), kind).toHaveProperty('properties.metadata');
 
     const first = await client.sync(manifests, { prune: true });
     expect(first.applied.map((a) => a.key)).toEqual([

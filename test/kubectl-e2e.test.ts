@@ -49,7 +49,7 @@ describe('kubectl against Gantry', () => {
     expect(out).toMatch(/^stages\s+kargo\.akuity\.io\/v1alpha1\s+true\s+Stage$/m);
   });
 
-  it('gets Stages as a table with Kargo’s columns, and as yaml, names and jsonpath', async () => {
+  it('gets Stages as a table with Kargo’s columns, wide, and as yaml, json, names and jsonpath', async () => {
     const table = await kubectl('get', 'stages');
     expect(table.code).toBe(0);
     expect(table.out.split('\n')[0]).toMatch(
@@ -57,6 +57,18 @@ describe('kubectl against Gantry', () => {
     );
     expect(table.out).toMatch(/^dev\s/m);
     expect(table.out).toMatch(/^staging\s/m);
+    // Kargo's Stage columns have no priority-1 column: wide shows the same ones.
+    const wide = await kubectl('get', 'stages', '-o', 'wide');
+    expect(wide.out.split('\n')[0]).toMatch(/^NAME\s+SHARD\s+CURRENT FREIGHT\s+HEALTH\s+READY/);
+    const json = JSON.parse((await kubectl('get', 'stages', '-o', 'json')).out) as {
+      kind: string;
+      items: Array<{ kind: string; metadata: { name: string } }>;
+    };
+    expect(json.kind).toBe('List');
+    expect(json.items.map((item) => `${item.kind}/${item.metadata.name}`)).toEqual([
+      'Stage/dev',
+      'Stage/staging',
+    ]);
     const all = await kubectl('get', 'stages', '-A');
     expect(all.out).toMatch(/^demo\s+dev\s/m);
     const yaml = await kubectl('get', 'stage', 'dev', '-o', 'yaml');

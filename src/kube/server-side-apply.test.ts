@@ -887,7 +887,7 @@ describe('managed fields after a write that leaves out what the server defaults'
     const raw = stage({
       requestedFreight: [{ origin: { kind: 'Warehouse', name: 'web' }, sources: { direct: true } }],
     });
-    const defaulted = { ...raw, spec: stagesSchemaDefaults(raw['spec'] as Obj) };
+    const defaulted: Obj = { ...raw, spec: stagesSchemaDefaults(raw['spec'] as Obj) };
     expect(defaulted).not.toEqual(raw);
     const live = {
       ...defaulted,
