@@ -7,7 +7,7 @@ import { startKubectlHarness, type KubectlHarness, type KubectlResult } from './
 import { refusedAddress, type RefusedAddress } from './refused-address.js';
 
 /**
- * kubectl's writes against Gantry (issue 18): apply (client-side), create, replace and a stale
+ * kubectl's writes against Gantry (issue 18): apply (client-side and server-side), create, replace and a stale
  * replace, patch of each type, edit with a scripted editor, label, annotate, diff, delete, create
  * ns, --dry-run=server, and a viewer refused. The example project is applied with every
  * address it names (registry, Git, health check) rewritten to one that refuses connections.
@@ -15,7 +15,6 @@ import { refusedAddress, type RefusedAddress } from './refused-address.js';
 let harness: KubectlHarness;
 let refused: RefusedAddress;
 let example: string;
-let validate: string[];
 
 const kubectl = (args: string[], options?: Parameters<KubectlHarness['kubectl']>[1]) =>
   harness.kubectl(args, options);
@@ -57,10 +56,6 @@ beforeAll(async () => {
         .replaceAll('http://127.0.0.1:3000', refused.url)
         .replaceAll('127.0.0.1:5000', refused.host),
     );
-  // kubectl validates what it sends against the server's OpenAPI (served by issue 18's OpenAPI
-  // work); where the server has none yet, validation is left to the server.
-  const openapi = await harness.kubectl(['get', '--raw', '/openapi/v2']);
-  validate = openapi.code === 0 ? [] : ['--validate=false'];
 });
 
 afterAll(async () => {
@@ -70,7 +65,7 @@ afterAll(async () => {
 
 describe('kubectl writes against Gantry', () => {
   it('applies the example project (client-side): created, then unchanged, then configured', async () => {
-    const first = ok(await kubectl(['apply', ...validate, '-f', example]));
+    const first = ok(await kubectl(['apply', '-f', example]));
     expect(first).toContain('project.kargo.akuity.io/frontend created');
     expect(first).toContain('stage.kargo.akuity.io/dev created');
     expect(first).toContain('warehouse.kargo.akuity.io/frontend created');
@@ -87,7 +82,7 @@ describe('kubectl writes against Gantry', () => {
         ]),
       );
     const before = await versions();
-    const again = ok(await kubectl(['apply', ...validate, '-f', example]));
+    const again = ok(await kubectl(['apply', '-f', example]));
     expect(again).toContain('project.kargo.akuity.io/frontend unchanged');
     expect(again).toContain('promotiontask.kargo.akuity.io/promote-frontend unchanged');
     expect(again).toContain('analysistemplate.argoproj.io/frontend-smoke unchanged');
@@ -102,7 +97,7 @@ describe('kubectl writes against Gantry', () => {
       stages,
       readFileSync(stages, 'utf8').replace("color: '#3b82f6'", "color: '#ef4444'"),
     );
-    const changed = ok(await kubectl(['apply', ...validate, '-f', stages]));
+    const changed = ok(await kubectl(['apply', '-f', stages]));
     expect(changed).toContain('stage.kargo.akuity.io/dev configured');
     const color = await field('stage', 'dev', '{.metadata.annotations.kargo\\.akuity\\.io/color}');
     expect(color).toBe('#ef4444');
@@ -121,16 +116,14 @@ describe('kubectl writes against Gantry', () => {
   });
 
   it('creates, refuses a second create, and writes nothing with --dry-run=server', async () => {
-    const dry = ok(
-      await kubectl(['create', ...validate, '-f', '-', '--dry-run=server'], { input: STAGE_QA }),
-    );
+    const dry = ok(await kubectl(['create', '-f', '-', '--dry-run=server'], { input: STAGE_QA }));
     expect(dry).toContain('stage.kargo.akuity.io/qa created (server dry run)');
     const absent = await kubectl(['get', 'stage', 'qa', '-n', 'frontend']);
     expect(absent.err).toContain('stages.kargo.akuity.io "qa" not found');
-    expect(ok(await kubectl(['create', ...validate, '-f', '-'], { input: STAGE_QA }))).toContain(
+    expect(ok(await kubectl(['create', '-f', '-'], { input: STAGE_QA }))).toContain(
       'stage.kargo.akuity.io/qa created',
     );
-    const twice = await kubectl(['create', ...validate, '-f', '-'], { input: STAGE_QA });
+    const twice = await kubectl(['create', '-f', '-'], { input: STAGE_QA });
     expect(twice.code).toBe(1);
     expect(twice.err).toContain(
       'Error from server (AlreadyExists): error when creating "STDIN": stages.kargo.akuity.io "qa" already exists',
@@ -140,12 +133,12 @@ describe('kubectl writes against Gantry', () => {
   it('replaces, and refuses a stale replace with the conflict message', async () => {
     const current = ok(await kubectl(['get', 'stage', 'qa', '-n', 'frontend', '-o', 'yaml']));
     const replaced = ok(
-      await kubectl(['replace', ...validate, '-f', '-'], {
+      await kubectl(['replace', '-f', '-'], {
         input: current.replace(/spec:\n/, 'spec:\n  shard: east\n'),
       }),
     );
     expect(replaced).toContain('stage.kargo.akuity.io/qa replaced');
-    const stale = await kubectl(['replace', ...validate, '-f', '-'], {
+    const stale = await kubectl(['replace', '-f', '-'], {
       input: current.replace(/spec:\n/, 'spec:\n  shard: west\n'),
     });
     expect(stale.code).toBe(1);
@@ -190,7 +183,7 @@ describe('kubectl writes against Gantry', () => {
 
   it('edits with a scripted editor', async () => {
     const edited = ok(
-      await kubectl(['edit', ...validate, 'stage', 'qa', '-n', 'frontend'], {
+      await kubectl(['edit', 'stage', 'qa', '-n', 'frontend'], {
         env: { KUBE_EDITOR: 'sed -i -e s/shard:\\ south/shard:\\ edited/', EDITOR: '' },
       }),
     );
@@ -230,7 +223,7 @@ describe('kubectl writes against Gantry', () => {
     expect(label.err).toContain(
       'Error from server (Forbidden): stages.kargo.akuity.io "qa" is forbidden: User "token:frontend/frontend-viewer" cannot patch resource "stages" in API group "kargo.akuity.io" in the namespace "frontend"',
     );
-    const created = await kubectl(['create', ...validate, '-f', '-'], {
+    const created = await kubectl(['create', '-f', '-'], {
       ...viewer,
       input: STAGE_QA.replace('name: qa', 'name: other'),
     });
@@ -246,7 +239,7 @@ describe('kubectl writes against Gantry', () => {
     expect(ok(await kubectl(['get', 'projects']))).toMatch(/^sandbox\s/m);
     for (const name of ['a', 'b', 'c'])
       ok(
-        await kubectl(['create', ...validate, '-f', '-'], {
+        await kubectl(['create', '-f', '-'], {
           input: STAGE_QA.replace('name: qa', `name: ${name}`)
             .replace('namespace: frontend', 'namespace: sandbox')
             .replace('tier: test', `tier: ${name === 'c' ? 'keep' : 'drop'}`),
@@ -288,5 +281,45 @@ describe('kubectl writes against Gantry', () => {
     expect((await kubectl(['get', 'configmap', 'settings', '-n', 'sandbox'])).code).toBe(1);
     const gone = await kubectl(['get', 'ns', 'sandbox']);
     expect(gone.err).toContain('namespaces "sandbox" not found');
+  });
+
+  it('applies the example server-side too: created, then unchanged, owned by kubectl's Apply', async () => {
+    // The example, now applied with server-side apply into a project of its own: created, then
+    // unchanged; kubectl's manager owns what it applied (operation Apply).
+    const server = join(harness.dir, 'example-server-side');
+    mkdirSync(server);
+    for (const file of readdirSync(example))
+      writeFileSync(
+        join(server, file),
+        readFileSync(join(example, file), 'utf8').replaceAll('frontend', 'storefront'),
+      );
+    const first = ok(await kubectl(['apply', '--server-side', '-f', server]));
+    expect(first).toContain('project.kargo.akuity.io/storefront serverside-applied');
+    expect(first).toContain('stage.kargo.akuity.io/prod serverside-applied');
+    const generation = ok(
+      await kubectl([
+        'get',
+        'stage',
+        'prod',
+        '-n',
+        'storefront',
+        '-o',
+        'jsonpath={.metadata.generation}',
+      ]),
+    );
+    ok(await kubectl(['apply', '--server-side', '-f', server]));
+    expect(
+      ok(
+        await kubectl([
+          'get',
+          'stage',
+          'prod',
+          '-n',
+          'storefront',
+          '-o',
+          'jsonpath={.metadata.generation} {.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}',
+        ]),
+      ),
+    ).toBe(`${generation} kubectl/Apply`);
   });
 });
