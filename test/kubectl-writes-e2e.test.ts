@@ -283,7 +283,7 @@ describe('kubectl writes against Gantry', () => {
     expect(gone.err).toContain('namespaces "sandbox" not found');
   });
 
-  it('applies the example server-side too: created, then unchanged, owned by kubectl's Apply', async () => {
+  it('applies the example server-side too: created, then unchanged, owned by kubectl’s Apply', async () => {
     // The example, now applied with server-side apply into a project of its own: created, then
     // unchanged; kubectl's manager owns what it applied (operation Apply).
     const server = join(harness.dir, 'example-server-side');
