@@ -138,6 +138,9 @@ export async function kubeWatch(
     );
     from ??= listed.resourceVersion;
   }
+  // "Changes from now": now is before the answer starts, so a change the client makes once
+  // the watch is open (its headers received) is never missed.
+  if (!query.initial) from ??= await deps.store.currentResourceVersion();
   const request: WatchRequest = {
     kinds: [resource.gantry.kind],
     namespace,
