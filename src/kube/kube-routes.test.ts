@@ -1,22 +1,15 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, testAuth } from '../../test/auth-fixtures.js';
-import { PromotionLogs } from '../engine/promotion-logs.js';
-import { silentLogger } from '../logger.js';
-import { ResourceService } from '../resources/resource-service.js';
-import { createApp } from '../server/app.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { bearer } from '../../test/auth-fixtures.js';
+import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 describe('the Kubernetes API: discovery and reads', () => {
-  let store: SqliteStore;
-  let shutdown: AbortController;
-  let app: ReturnType<typeof createApp>;
+  let t: KubeTestApp;
+  let app: KubeTestApp['app'];
   let admin: Record<string, string>;
-  let fixture: Awaited<ReturnType<typeof testAuth>>;
+  let fixture: KubeTestApp['fixture'];
 
   const get = async (path: string, headers: Record<string, string> = admin) => {
     const response = await app.request(path, { headers });
@@ -24,48 +17,28 @@ describe('the Kubernetes API: discovery and reads', () => {
   };
 
   beforeEach(async () => {
-    store = openSqliteStore({ path: ':memory:' });
-    shutdown = new AbortController();
-    fixture = await testAuth(store);
-    admin = bearer(fixture.adminToken);
-    app = createApp({
-      auth: fixture.auth,
-      service: new ResourceService({ store }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-      logs: new PromotionLogs(join(tmpdir(), 'gantry-kube-test-logs')),
-    });
-    const applied = await app.request('/v1/resources', {
-      method: 'POST',
-      headers: { ...admin, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        items: [
-          { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } },
-          { apiVersion: api, kind: 'Project', metadata: { name: 'other' } },
-          ...['dev', 'prod'].map((name, i) => ({
-            apiVersion: api,
-            kind: 'Stage',
-            metadata: { name, namespace: 'demo', labels: { tier: name } },
-            spec: {
-              requestedFreight: [
-                {
-                  origin: { kind: 'Warehouse', name: 'web' },
-                  sources: i === 0 ? { direct: true } : { stages: ['dev'] },
-                },
-              ],
+    t = await kubeTestApp();
+    ({ app, admin, fixture } = t);
+    const applied = await t.apply([
+      { apiVersion: api, kind: 'Project', metadata: { name: 'demo' } },
+      { apiVersion: api, kind: 'Project', metadata: { name: 'other' } },
+      ...['dev', 'prod'].map((name, i) => ({
+        apiVersion: api,
+        kind: 'Stage',
+        metadata: { name, namespace: 'demo', labels: { tier: name } },
+        spec: {
+          requestedFreight: [
+            {
+              origin: { kind: 'Warehouse', name: 'web' },
+              sources: i === 0 ? { direct: true } : { stages: ['dev'] },
             },
-          })),
-        ],
-      }),
-    });
-    expect(applied.status).toBe(200);
+          ],
+        },
+      })),
+    ]);
+    expect(applied).toBe(200);
   });
-  afterEach(async () => {
-    shutdown.abort();
-    await store.close();
-  });
+  afterEach(() => t.stop());
 
   it('says which groups, versions and resources it serves, by Kargo’s names', async () => {
     expect((await get('/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });

@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, testAuth } from '../../test/auth-fixtures.js';
-import { PromotionLogs } from '../engine/promotion-logs.js';
-import { silentLogger } from '../logger.js';
-import { ResourceService } from '../resources/resource-service.js';
-import { createApp } from '../server/app.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
 import { KUBE_RESOURCES } from './kube-resources.js';
 import { describedFields } from './openapi-descriptions.js';
 import { buildOpenApiDocuments, openApiDocuments } from './openapi-documents.js';
@@ -227,29 +220,15 @@ describe('OpenAPI schemas of the served kinds', () => {
 });
 
 describe('the OpenAPI routes', () => {
-  let store: SqliteStore;
-  const shutdown = new AbortController();
-  let app: ReturnType<typeof createApp>;
+  let t: KubeTestApp;
+  let app: KubeTestApp['app'];
   let admin: Record<string, string>;
 
   beforeAll(async () => {
-    store = openSqliteStore({ path: ':memory:' });
-    const fixture = await testAuth(store);
-    admin = bearer(fixture.adminToken);
-    app = createApp({
-      auth: fixture.auth,
-      service: new ResourceService({ store }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-      logs: new PromotionLogs(join(tmpdir(), 'gantry-openapi-test-logs')),
-    });
+    t = await kubeTestApp();
+    ({ app, admin } = t);
   });
-  afterAll(async () => {
-    shutdown.abort();
-    await store.close();
-  });
+  afterAll(() => t.stop());
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     app.request(path, { headers: { ...admin, ...headers } });
