@@ -10,10 +10,12 @@
  * this process's own work (target p99 < 100 ms).
  *
  * GANTRY_SCALE_STAGES changes the number of Stages (default 1000); GANTRY_SCALE_SHAPES picks
- * `chain`, `fanout` or both (default).
+ * `chain`, `fanout` or both (default). GANTRY_SCALE_PROFILE=DIR writes a V8 CPU profile of the
+ * measured part of each shape (`DIR/<shape>.cpuprofile`, for Chrome's DevTools or speedscope).
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FreightStatus } from '../src/api/freight.js';
@@ -26,7 +28,23 @@ import { figures } from './figures.js';
 const api = 'kargo.akuity.io/v1alpha1';
 const STAGES = Number(process.env.GANTRY_SCALE_STAGES ?? 1000);
 const SHAPES = (process.env.GANTRY_SCALE_SHAPES ?? 'chain,fanout').split(',');
+const PROFILE = process.env.GANTRY_SCALE_PROFILE;
 const { report, print } = figures({ figure: 62, value: 26 });
+
+/** Starts a V8 CPU profile when GANTRY_SCALE_PROFILE is set; the returned function writes it. */
+async function profile(shape: string): Promise<() => Promise<void>> {
+  if (!PROFILE) return async () => {};
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile: taken } = await session.post('Profiler.stop');
+    mkdirSync(PROFILE, { recursive: true });
+    writeFileSync(join(PROFILE, `${shape}.cpuprofile`), JSON.stringify(taken));
+    session.disconnect();
+  };
+}
 
 /** The prober: a separate process that GETs /healthz every 10 ms and reports latencies. */
 const PROBER = `
@@ -162,6 +180,7 @@ async function measure(shape: string, dir: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const idle = process.cpuUsage(idleFrom);
     const idleCpuPerMs = (idle.user + idle.system) / 1000 / (performance.now() - idleStarted);
+    const stopProfiling = await profile(shape);
     const start = process.cpuUsage();
     const started = performance.now();
     await apply([
@@ -190,6 +209,7 @@ async function measure(shape: string, dir: string): Promise<void> {
     await until(everywhere, `the Freight in all ${STAGES} Stages`, 600);
     const used = process.cpuUsage(start);
     const wall = performance.now() - started;
+    await stopProfiling();
     const probes = await stopProbing();
     const cpu = (used.user + used.system) / 1e6;
     const label = shape === 'chain' ? `chain of ${STAGES}` : `fan-out 1 → ${STAGES - 1}`;

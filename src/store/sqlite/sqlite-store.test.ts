@@ -302,6 +302,43 @@ describe('SqliteStore list cache', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('gets what another process changed or deleted since, and refuses writes over its changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const path = join(dir, 'gantry.db');
+    const mine = openSqliteStore({ path });
+    const other = openSqliteStore({ path });
+    const key = (name: string) => ({ kind: 'ConfigMap', namespace: 'p', name });
+    const data = async (store: Store, name: string) =>
+      (await store.get(key(name)))?.data as Record<string, string> | undefined;
+    const [a] = await mine.write([configMap('a', '1')]);
+    await mine.write([configMap('b', '1')]);
+    // Known to this process from its own writes: served without reading the rows.
+    expect(await data(mine, 'a')).toEqual({ value: '1' });
+    await other.write([
+      {
+        op: 'update',
+        object: { ...configMap('a', '2').object, metadata: { ...a!.object!.metadata } },
+      },
+    ]);
+    await other.write([{ op: 'delete', key: key('b') }]);
+    expect(await data(mine, 'a')).toEqual({ value: '2' });
+    expect(await mine.get(key('b'))).toBeUndefined();
+    // A write from the version it knew is a conflict, not a silent overwrite.
+    const stale = mine.write([
+      {
+        op: 'update',
+        object: { ...configMap('a', '3').object, metadata: { ...a!.object!.metadata } },
+      },
+    ]);
+    await expect(stale).rejects.toSatisfy((err: unknown) => isGantryError(err, 'Conflict'));
+    // Its own delete is seen at once too.
+    await mine.write([{ op: 'delete', key: key('a') }]);
+    expect(await mine.get(key('a'))).toBeUndefined();
+    await mine.close();
+    await other.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('keeps what it wrote as its parsed copy: reads and events give that object, frozen', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     await store.write([configMap('a', '1')]);
