@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,14 @@ export interface TestGitServer {
   createRepo(name: string, files: Record<string, string>): string;
   /** Runs git in the bare repository and returns stdout (for assertions). */
   git(name: string, args: string[]): string;
+  /** Whether the bare repository `name.git` exists (read from disk: no git process). */
+  exists(name: string): boolean;
+  /**
+   * The commit a full ref name (`refs/heads/main`) points at, undefined when there is none:
+   * read from the repository's loose refs and packed-refs, as git reads them, without starting
+   * a git process (the forge doubles ask on every request; each process cost milliseconds).
+   */
+  ref(name: string, ref: string): string | undefined;
   /**
    * Commits these files (path → content; null deletes one) on `main` of the repository, as
    * someone else would, and returns the commit. Through the bare repository's path, never
@@ -155,6 +163,55 @@ export async function startGitServer(
   };
   const run = (cwd: string, args: string[]) =>
     execFileSync('git', args, { cwd, env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  /**
+   * A commit of these files (null deletes one) on `main` of a bare repository, after `parent`,
+   * by the test identity, as someone else's clone, commit and push would leave it: written by
+   * one `git fast-import` (one process a commit, where git's plumbing took two a file). Its
+   * update of `main` is refused unless it goes forward from the tip, as a push's would be.
+   */
+  const importCommit = (
+    bare: string,
+    files: Record<string, string | null>,
+    message: string,
+    parent?: string,
+  ): string => {
+    const person = `${gitEnv.GIT_COMMITTER_NAME} <${gitEnv.GIT_COMMITTER_EMAIL}> ${Math.floor(Date.now() / 1000)} +0000`;
+    const parts: Buffer[] = [];
+    const line = (text: string) => parts.push(Buffer.from(`${text}\n`));
+    const data = (text: string) => {
+      const bytes = Buffer.from(text);
+      line(`data ${bytes.length}`);
+      parts.push(bytes);
+      line('');
+    };
+    line('commit refs/heads/main');
+    line('mark :1');
+    line(`author ${person}`);
+    line(`committer ${person}`);
+    // As `commit-tree -m` stores it: with a final newline.
+    data(`${message}\n`);
+    if (parent) line(`from ${parent}`);
+    for (const [path, content] of Object.entries(files)) {
+      if (/["\n]/.test(path) || path.startsWith(' ')) throw new Error(`unsupported path: ${path}`);
+      if (content === null) {
+        line(`D ${path}`);
+        continue;
+      }
+      line(`M 100644 inline ${path}`);
+      data(content);
+    }
+    line('');
+    // The new commit's name, on standard output.
+    line('get-mark :1');
+    return execFileSync('git', ['fast-import', '--quiet', '--date-format=raw'], {
+      cwd: bare,
+      env: gitEnv,
+      input: Buffer.concat(parts),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+      .toString()
+      .trim();
+  };
 
   return {
     url,
@@ -181,68 +238,64 @@ export async function startGitServer(
     createRepo(name, files) {
       const bare = join(repos, `${name}.git`);
       run(repos, ['init', '-q', '--bare', '-b', 'main', bare]);
-      // The first commit, with git's plumbing in the bare repository (as commitFiles).
-      const scratch = mkdtempSync(join(root, 'seed-'));
-      const env = { ...gitEnv, GIT_INDEX_FILE: join(scratch, 'index') };
-      const plumb = (args: string[], input?: string) =>
-        execFileSync('git', args, { cwd: bare, env, input, stdio: ['pipe', 'pipe', 'pipe'] })
-          .toString()
-          .trim();
-      try {
-        for (const [path, content] of Object.entries(files)) {
-          const blob = plumb(['hash-object', '-w', '--stdin'], content);
-          plumb(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`]);
-        }
-        const tree = plumb(['write-tree']);
-        plumb([
-          'update-ref',
-          'refs/heads/main',
-          plumb(['commit-tree', tree, '-m', 'Initial commit']),
-        ]);
-      } finally {
-        rmSync(scratch, { recursive: true, force: true });
-      }
+      importCommit(bare, files, 'Initial commit');
       return `${url}/${name}.git`;
     },
     git(name, args) {
-      return run(join(repos, `${name}.git`), args);
+      const bare = join(repos, `${name}.git`);
+      // `rev-parse <branch>`, the most asked, answered from the ref files as git would.
+      const tip =
+        args.length === 2 && args[0] === 'rev-parse' ? branchTip(bare, args[1]!) : undefined;
+      return tip ? `${tip}\n` : run(bare, args);
+    },
+    exists(name) {
+      return existsSync(join(repos, `${name}.git`, 'HEAD'));
+    },
+    ref(name, ref) {
+      return readRef(join(repos, `${name}.git`), ref);
     },
     commitFiles(name, files, message = 'change') {
-      // With git's plumbing in the bare repository (a private index, objects written
-      // directly): what a clone, commit and push would leave, in a fraction of the processes.
       const bare = join(repos, `${name}.git`);
-      const scratch = mkdtempSync(join(root, 'change-'));
-      const index = { ...gitEnv, GIT_INDEX_FILE: join(scratch, 'index') };
-      const plumb = (args: string[], input?: string) =>
-        execFileSync('git', args, {
-          cwd: bare,
-          env: index,
-          input,
-          stdio: ['pipe', 'pipe', 'pipe'],
-        }).toString();
-      try {
-        const parent = plumb(['rev-parse', '--verify', 'refs/heads/main']).trim();
-        plumb(['read-tree', parent]);
-        for (const [path, content] of Object.entries(files)) {
-          if (content === null) {
-            // Mode 0 removes the entry (--force-remove would want a work tree).
-            plumb(['update-index', '--index-info'], `0 ${'0'.repeat(40)}\t${path}\n`);
-            continue;
-          }
-          const blob = plumb(['hash-object', '-w', '--stdin'], content).trim();
-          plumb(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`]);
-        }
-        const tree = plumb(['write-tree']).trim();
-        const commit = plumb(['commit-tree', tree, '-p', parent, '-m', message]).trim();
-        plumb(['update-ref', 'refs/heads/main', commit, parent]);
-        return commit;
-      } finally {
-        rmSync(scratch, { recursive: true, force: true });
-      }
+      const parent = readRef(bare, 'refs/heads/main');
+      if (!parent) throw new Error(`commitFiles: ${name} has no main branch`);
+      return importCommit(bare, files, message, parent);
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A ref of a bare repository from its loose ref file, else its packed-refs (peeled lines skipped). */
+function readRef(bare: string, ref: string): string | undefined {
+  if (!/^refs\/[\w./-]+$/.test(ref) || ref.split('/').includes('..')) return undefined;
+  try {
+    const loose = readFileSync(join(bare, ref), 'utf8').trim();
+    if (/^[0-9a-f]{40,64}$/.test(loose)) return loose;
+  } catch {
+    // Not loose: maybe packed.
+  }
+  let packed: string;
+  try {
+    packed = readFileSync(join(bare, 'packed-refs'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of packed.split('\n')) {
+    const [sha, name] = line.split(' ');
+    if (name === ref && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
+  }
+  return undefined;
+}
+
+/**
+ * What `git rev-parse <rev>` says when `rev` names a branch and nothing that git would prefer
+ * to it (a file in the git directory, `refs/<rev>`, a tag): undefined otherwise, and then git
+ * itself is asked.
+ */
+function branchTip(bare: string, rev: string): string | undefined {
+  if (!/^\w[\w./-]*$/.test(rev) || existsSync(join(bare, rev))) return undefined;
+  if (readRef(bare, `refs/${rev}`) || readRef(bare, `refs/tags/${rev}`)) return undefined;
+  return readRef(bare, `refs/heads/${rev}`);
 }

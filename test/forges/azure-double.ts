@@ -204,14 +204,7 @@ export async function startAzureDouble(
     const path = `${org}/${project}/_git/${nameOrId}`;
     return hasRepo(path) ? repoOf(path) : undefined;
   };
-  const hasRepo = (path: string): boolean => {
-    try {
-      git.git(path, ['rev-parse', '--git-dir']);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const hasRepo = (path: string): boolean => git.exists(path);
   const find = (repository: string, number: number): Pull => {
     const pull = repoOf(repository).pulls.find((p) => p.id === number);
     if (!pull) throw new Error(`Azure DevOps double: no pull request ${repository}#${number}`);

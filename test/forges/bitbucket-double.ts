@@ -102,14 +102,7 @@ export async function startBitbucketDouble(
     if (!pull) throw new Error(`Bitbucket double: no pull request ${repository}#${number}`);
     return pull;
   };
-  const exists = (repository: string): boolean => {
-    try {
-      git.git(repository, ['rev-parse', '--git-dir']);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const exists = (repository: string): boolean => git.exists(repository);
   const webUrl = (repository: string, number: number) =>
     `${url}/${repository}/pull-requests/${number}`;
   const short = (sha: string | null) => (sha ? sha.slice(0, 12) : '');

@@ -12,13 +12,7 @@ export class DoubleGit {
 
   /** The commit a branch points at, undefined when there is no such branch. */
   branchSha(repository: string, branch: string): string | undefined {
-    try {
-      return this.git
-        .git(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])
-        .trim();
-    } catch {
-      return undefined;
-    }
+    return this.git.ref(repository, `refs/heads/${branch}`);
   }
 
   /** Whether `head` merges into `base` without a conflict. */
@@ -67,18 +61,31 @@ export class DoubleGit {
     this.git.git(repository, ['update-ref', '-d', `refs/heads/${branch}`]);
   }
 
+  /**
+   * Merges of two commits, by repository and commits: the merge of the same two commits is
+   * always the same (null: a conflict), and the doubles ask on every view of a pull request.
+   */
+  readonly #merges = new Map<string, string | null>();
+
   #mergeTree(repository: string, base: string, head: string): string | undefined {
     const baseSha = this.branchSha(repository, base);
     const headSha = this.branchSha(repository, head);
     if (!baseSha || !headSha) return undefined;
+    const key = `${repository}\0${baseSha}\0${headSha}`;
+    const known = this.#merges.get(key);
+    if (known !== undefined) return known ?? undefined;
+    let tree: string | null;
     try {
-      return this.git
-        .git(repository, ['merge-tree', '--write-tree', baseSha, headSha])
-        .trim()
-        .split('\n')[0];
+      tree =
+        this.git
+          .git(repository, ['merge-tree', '--write-tree', baseSha, headSha])
+          .trim()
+          .split('\n')[0] ?? null;
     } catch {
-      return undefined;
+      tree = null;
     }
+    this.#merges.set(key, tree);
+    return tree ?? undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { TestGitServer } from '../git-server.js';
 import {
   deliverWebhook,
@@ -330,7 +331,7 @@ export async function startGitHubDouble(
   /** Git in the repository's bare directory, with an environment (identities and dates). */
   const gitIn = (repository: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
     execFileSync('git', args, {
-      cwd: git.git(repository, ['rev-parse', '--absolute-git-dir']).trim(),
+      cwd: join(git.root, 'repos', `${repository}.git`),
       env: { PATH: process.env.PATH, HOME: git.root, GIT_CONFIG_NOSYSTEM: '1', ...env },
       input,
       encoding: 'utf8',
@@ -386,13 +387,7 @@ export async function startGitHubDouble(
     } catch {
       return sendJson(res, 400, { message: 'Problems parsing JSON' });
     }
-    const refSha = (ref: string) => {
-      try {
-        return gitIn(repository, ['rev-parse', '--verify', '--quiet', `refs/${ref}`]);
-      } catch {
-        return undefined;
-      }
-    };
+    const refSha = (ref: string) => git.ref(repository, `refs/${ref}`);
     if (kind === 'git/ref' && method === 'GET') {
       const sha = refSha(rest);
       if (!sha) return sendJson(res, 404, { message: 'Not Found' });

@@ -108,14 +108,7 @@ export async function startGitLabDouble(
   let nextId = 1;
   let url = '';
 
-  const exists = (repository: string): boolean => {
-    try {
-      git.git(repository, ['rev-parse', '--git-dir']);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const exists = (repository: string): boolean => git.exists(repository);
   const projectOf = (repository: string) => {
     let project = projects.get(repository);
     if (!project) projects.set(repository, (project = { id: projects.size + 1, mrs: [] }));

@@ -105,11 +105,13 @@ describe('github-push as Kargo: runs on the GitHub double', () => {
     const url = server.createRepo(name, { 'test.txt': 'foo' });
     await harness.run(gitCloneStep, { repoURL: url, checkout: [{ branch: 'main', path: 'main' }] });
     const cwd = join(harness.workDir.root, 'main');
+    // The clone's identity, read once (two git processes a read).
+    const identity = await identityEnv(cwd);
     const git = async (args: string[], env?: NodeJS.ProcessEnv) =>
       (
         await runGit(args, {
           cwd,
-          env: { ...(await identityEnv(cwd)), ...env },
+          env: { ...identity, ...env },
           credentials: CREDENTIALS,
           askpass: harness.repositories.askpass,
         })
