@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveServerConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
-import { ROOT } from './gantry-process.js';
+import { gantryCommand, ROOT } from './gantry-process.js';
 
 /**
  * The README's Quickstart, run as written: every command of its ```sh blocks, literally, with
@@ -16,8 +16,9 @@ import { ROOT } from './gantry-process.js';
  *   and the quickstart keeps its state, in that data dir);
  * - GANTRY_QUICKSTART_*_PORT=0: the demo components take free ports, never the example's
  *   8418/5000/3000, so nothing else running on the machine is reached;
- * - PATH starts with an `npx` that runs `gantry` from the sources (through tsx), so the test
- *   needs no build; anything else goes to the real npx.
+ * - PATH starts with an `npx` that runs `gantry` from the build when it is current, else from
+ *   the sources through tsx (`gantryCommand`), so the test needs no build; anything else goes
+ *   to the real npx.
  *
  * A command whose comment starts with "runs until Ctrl-C" (the quickstart itself) is started in
  * the background, and the rest wait until it printed a line starting with "Ready", as the
@@ -58,10 +59,12 @@ describe("the README's quickstart tour", () => {
       join(bin, 'npx'),
       [
         '#!/bin/sh',
-        '# gantry from the sources, as `npx gantry` runs it from dist/ after a build',
+        '# gantry as `npx gantry` runs it: from the build when it is current, else the sources',
         'if [ "$1" = gantry ]; then',
         '  shift',
-        `  exec "${process.execPath}" --import tsx "${join(ROOT, 'src/cli/gantry.ts')}" "$@"`,
+        `  exec "${process.execPath}" ${gantryCommand()
+          .map((arg) => `"${arg}"`)
+          .join(' ')} "$@"`,
         'fi',
         `exec "${realNpx}" "$@"`,
         '',

@@ -9,6 +9,7 @@ import { silentLogger } from '../logger.js';
 import { startGantry, type RunningGantry } from '../main.js';
 import { EXIT_OK, EXIT_USAGE, runCli } from './main.js';
 import { refusedAddress } from '../../test/refused-address.js';
+import { gantryCommand } from '../../test/gantry-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REPO = 'http://127.0.0.1:9/complete/app.git';
@@ -109,7 +110,10 @@ describe('gantry completion', () => {
         return `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; COMPREPLY=(); _gantry_complete; echo "$(IFS=,; echo "\${COMPREPLY[*]}")"`;
       })
       .join('\n');
-    const program = `gantry() { node --import tsx ${JSON.stringify(join(ROOT, 'src/cli/gantry.ts'))} "$@"; }\n${script}\n${checks}\n`;
+    const command = gantryCommand()
+      .map((arg) => JSON.stringify(arg))
+      .join(' ');
+    const program = `gantry() { ${JSON.stringify(process.execPath)} ${command} "$@"; }\n${script}\n${checks}\n`;
     const child = spawn('bash', ['--norc', '--noprofile', '-c', program], {
       cwd: ROOT,
       env: { ...process.env, ...env(), ...extraEnv },
