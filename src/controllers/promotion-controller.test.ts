@@ -65,6 +65,8 @@ describe('PromotionController', () => {
       },
       replicaId,
       leaseTtlMs,
+      // Every step's start saved before it runs: these rows stop runs mid-step and look at it.
+      saveRunningAfterMs: 0,
     });
 
   /** Project demo: Warehouse w, Freight `one`, and the given Stages all running `steps`. */

@@ -62,6 +62,8 @@ export interface PromotionControllerOptions {
   uiBaseUrl?: (() => string) | undefined;
   /** Where Promotions and their steps are reported (default: nowhere). */
   metrics?: Metrics | undefined;
+  /** How long a step runs before its start is saved (runPromotion's `saveRunningAfterMs`). */
+  saveRunningAfterMs?: number | undefined;
 }
 
 interface Running {
@@ -493,6 +495,13 @@ export class PromotionController {
           'carrying on after the replica running it stopped: running again from the first step in a fresh working directory',
         );
       } else log('', `resuming at step ${(previous.currentStep ?? 0) + 1} after a restart`);
+    } else if (existsSync(workPath)) {
+      // Not started as far as the store knows, yet a run began here: its first step is saved
+      // only once it has run for a moment (runPromotion), and this process stopped before.
+      // Started afresh, as a Running one is after such a stop.
+      runner.repositories.release(workPath, { reuse: false });
+      rmSync(workPath, { recursive: true, force: true });
+      log('', 'starting again in a fresh working directory: a run that began here stopped');
     }
     logger.info('promotion started', { project, promotion: promotion.metadata.name });
     const reference = freightReference(freight);
@@ -531,6 +540,7 @@ export class PromotionController {
         signal: controller.signal,
         interrupt: interrupt.signal,
         nudges,
+        saveRunningAfterMs: this.#options.saveRunningAfterMs,
         save: async (status) => {
           if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) {
             // The Stage and the Freight get the outcome in the same transaction as the

@@ -21,10 +21,11 @@ const STAGES = 4;
 
 /**
  * What one hop of new Freight down a chain of auto-promoting Stages costs in store writes
- * (issue 17: 1,000 chained Stages): auto-promotion creates the Promotion; the Promotion's
- * Running save marks the Stage; its outcome, the Stage's and the Freight's records of it are
- * one transaction, which also verifies a Stage without AnalysisTemplates (and the Freight in
- * it). What Kargo shows at the end is unchanged.
+ * (issue 17: 1,000 chained Stages): auto-promotion creates the Promotion; its one quick step
+ * saves no start of its own (runPromotion saves a step's start once it has run for a moment);
+ * its outcome, the Stage's and the Freight's records of it are one transaction, which also
+ * verifies a Stage without AnalysisTemplates (and the Freight in it). What Kargo shows at the
+ * end is unchanged.
  */
 describe('a Stage hop', () => {
   let dir: string;
@@ -74,7 +75,7 @@ describe('a Stage hop', () => {
       },
     });
 
-  it('takes three writes per Stage, with the statuses Kargo shows', async () => {
+  it('takes two writes per Stage, with the statuses Kargo shows', async () => {
     const service = new ResourceService({ store });
     await service.apply({
       mode: 'apply',
@@ -128,6 +129,8 @@ describe('a Stage hop', () => {
         sleep: () => Promise.resolve(),
       },
       replicaId: 'r1',
+      // "A moment" longer than any pause of a loaded machine: the step is always quicker.
+      saveRunningAfterMs: 600_000,
     });
     const verification = new VerificationController({
       store: counted,
@@ -176,16 +179,16 @@ describe('a Stage hop', () => {
         STAGES,
     );
 
-    // Auto-promotion's Promotion; Running with the Stage marked; the outcome with the Stage,
-    // verified at once, and the Freight in it and verified there.
+    // Auto-promotion's Promotion; the outcome with the Stage, verified at once, and the Freight
+    // in it and verified there.
     expect(writes.filter((w) => w.startsWith('Project+Stage+Promotion'))).toHaveLength(STAGES);
-    expect(writes.filter((w) => w === 'Stage+Promotion')).toHaveLength(STAGES);
+    expect(writes.filter((w) => w === 'Stage+Promotion')).toHaveLength(0);
     expect(writes.filter((w) => w === 'Stage+Freight+Promotion')).toHaveLength(STAGES);
     // The last Stage's AnalysisTemplate: Running, then Successful with the Freight verified.
     expect(verified).toEqual([`s${STAGES - 1}`]);
     expect(writes.filter((w) => w === 'Stage')).toHaveLength(1);
     expect(writes.filter((w) => w === 'Stage+Freight')).toHaveLength(1);
-    expect(writes).toHaveLength(3 * STAGES + 2);
+    expect(writes).toHaveLength(2 * STAGES + 2);
     // The Promotion's lease on each Stage taken, and given back by the outcome's write; one
     // verification's taken and given back.
     expect(releasingWrites).toBe(STAGES);

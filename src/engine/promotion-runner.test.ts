@@ -12,6 +12,7 @@ import { runPromotion, type PromotionWork, type RunnerDeps } from './promotion-r
 import { defineStep, type StepDefinition } from './step.js';
 import { terminalError, transientError } from './step-error.js';
 import { TEXT_LIMITS } from '../api/bounded-text.js';
+import { until } from '../../test/in-process-cli.js';
 
 const INSTANCE = readFileSync(
   new URL('../../examples/frontend/gitops/develop/frontend/instance.yaml', import.meta.url),
@@ -88,12 +89,19 @@ describe('runPromotion', () => {
     };
   }
 
-  async function run(w: PromotionWork, d = deps(), status: PromotionStatus = {}) {
+  /** Runs `w`, every step's start saved before it runs unless `saveRunningAfterMs` says. */
+  async function run(
+    w: PromotionWork,
+    d = deps(),
+    status: PromotionStatus = {},
+    saveRunningAfterMs = 0,
+  ) {
     const saved: PromotionStatus[] = [];
     const result = await runPromotion(w, d, {
       status,
       save: (s) => (saved.push(structuredClone(s)), Promise.resolve()),
       signal: new AbortController().signal,
+      saveRunningAfterMs,
     });
     return { result, saved, logs: (d as { logs?: string[] }).logs ?? [] };
   }
@@ -371,6 +379,64 @@ describe('runPromotion', () => {
     ]);
   });
 
+  it("saves a quick step's start with its end, a slow one's once it has run for a moment", async () => {
+    const shape = (saved: PromotionStatus[]) =>
+      saved.map((s) => `${s.phase}:${s.stepExecutionMetadata?.map((m) => m.status).join(',')}`);
+    const once = defineStep({
+      kind: 'send-once',
+      description: 'stands for a step whose effect must not be repeated',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      unsafeToRepeat: () => 'it sends a message',
+      run: () => Promise.resolve({ status: 'Succeeded' as const }),
+    });
+    // "A moment" longer than any pause of a loaded machine: these steps are always quicker.
+    const quick = await run(
+      work([
+        { uses: 'compose-output', config: { a: 1 } },
+        { uses: 'compose-output', config: { b: 2 } },
+        { uses: 'send-once' },
+      ]),
+      deps([once]),
+      {},
+      600_000,
+    );
+    // No start of its own for a quick step; one that may not run twice is saved first always.
+    expect(shape(quick.saved)).toEqual([
+      'Running:Succeeded',
+      'Running:Succeeded,Succeeded',
+      'Running:Succeeded,Succeeded,Running',
+      'Running:Succeeded,Succeeded,Succeeded',
+      'Succeeded:Succeeded,Succeeded,Succeeded',
+    ]);
+
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowStep = defineStep({
+      kind: 'slow',
+      description: 'runs until the test lets it go',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      run: async () => {
+        await gate;
+        return { status: 'Succeeded' as const };
+      },
+    });
+    const saved: PromotionStatus[] = [];
+    const running = runPromotion(work([{ uses: 'slow', config: {} }]), deps([slowStep]), {
+      status: {},
+      save: (s) => (saved.push(structuredClone(s)), Promise.resolve()),
+      signal: new AbortController().signal,
+      saveRunningAfterMs: 1,
+    });
+    // Its start is saved while it runs.
+    await until(() => Promise.resolve(saved.length === 1), "the slow step's start saved");
+    expect(shape(saved)).toEqual(['Running:Running']);
+    release();
+    expect((await running).phase).toBe('Succeeded');
+    expect(shape(saved)).toEqual(['Running:Running', 'Succeeded:Succeeded']);
+  });
+
   it('makes the working directory only when a step uses it, and removes it at the end', async () => {
     const seen: boolean[] = [];
     const probe = defineStep({
@@ -437,6 +503,7 @@ describe('runPromotion', () => {
         return Promise.resolve();
       },
       signal: new AbortController().signal,
+      saveRunningAfterMs: 0,
     }).catch((err: Error) => err.message);
     expect(crashed).toBe('server killed');
     expect(resumeFrom?.currentStep).toBe(3);

@@ -128,6 +128,11 @@ export interface RunOptions {
    */
   secrets?: SecretSet | undefined;
   /**
+   * How long a step runs before its start is saved (default 250 ms; 0: before it runs, always).
+   * A step that may not run twice is always saved before it runs.
+   */
+  saveRunningAfterMs?: number | undefined;
+  /**
    * Fires when the Promotion was asked to look again (a webhook said the pull request it
    * waits on changed): a step waiting between polls asks again at once.
    */
@@ -173,11 +178,20 @@ export async function runPromotion(
         rawDeps.setMetadata!(project, kind, name, secrets.mask(values)),
     }),
   };
+  // Saves run one after another, each of the status as it was when asked (a step's own save
+  // may come while a deferred one is on its way).
+  let saving: Promise<void> = Promise.resolve();
   const options: RunOptions = {
     ...rawOptions,
     secrets,
-    save: (current) => rawOptions.save(secrets.mask(current)),
+    save: (current) => {
+      const masked = secrets.mask(current);
+      const saved = saving.then(() => rawOptions.save(masked));
+      saving = saved.catch(() => undefined);
+      return saved;
+    },
   };
+  const saveRunningAfterMs = rawOptions.saveRunningAfterMs ?? SAVE_RUNNING_AFTER_MS;
   const status: PromotionStatus = structuredClone(options.status);
   status.phase = 'Running';
   status.startedAt ??= formatTimestamp(deps.now());
@@ -213,7 +227,18 @@ export async function runPromotion(
     if (meta.status && TERMINAL_STEP.has(meta.status)) continue;
     if (step.continueOnError) meta.continueOnError = true;
     meta.status = 'Running';
-    await options.save(status);
+    // A step's start is saved before it runs when running it twice could repeat an outside
+    // effect (so that a resume never runs it again unknowingly); otherwise once it has run for
+    // a moment (the Promotion then shows Running, its Stage the Promotion, the UI the step). A
+    // crash before that save runs the step again, as after any crash mid-step. A step that
+    // ends sooner is saved with its end: a quick step (yaml-update, compose-output) costs one
+    // write instead of two, and a quick one-step Promotion goes from Pending to its outcome
+    // in one (issue 17).
+    const deferred =
+      repeatIsUnsafe(step, deps) || saveRunningAfterMs <= 0
+        ? undefined
+        : saveIfStillRunning(() => options.save(status), saveRunningAfterMs);
+    if (!deferred) await options.save(status);
 
     const log = (line: string) => deps.log(work.name, alias, line);
     // Project data is read only for expressions (freightMetadata(), secret(), …): a step whose
@@ -249,6 +274,7 @@ export async function runPromotion(
       environment,
       signal: link?.signal ?? options.signal,
     }).finally(() => link?.dispose());
+    await deferred?.settle();
     if (outcome === 'interrupted') return secrets.mask(status);
     if (outcome === 'aborted') {
       meta.status = 'Aborted';
@@ -736,6 +762,36 @@ async function finish(
 }
 
 /** Whether running `step` again after a crash could repeat its effect (resume-plan.ts). */
+/**
+ * How long a step runs before its start is saved (`saveIfStillRunning`): shorter than anyone
+ * watching could notice, longer than a step that only computes or edits a file takes.
+ */
+const SAVE_RUNNING_AFTER_MS = 250;
+
+/**
+ * Saves once `afterMs` have passed unless `settle` came first; `settle` waits for a save under
+ * way and reports its failure (held until then: the step may still be running).
+ */
+function saveIfStillRunning(
+  save: () => Promise<void>,
+  afterMs: number,
+): { settle(): Promise<void> } {
+  let saved: Promise<{ error: unknown } | undefined> | undefined;
+  const timer = setTimeout(() => {
+    saved = save().then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+  }, afterMs);
+  return {
+    async settle() {
+      clearTimeout(timer);
+      const failure = await saved;
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 function repeatIsUnsafe(step: PromotionStep, deps: RunnerDeps): boolean {
   const definition = deps.steps.get(step.uses ?? '');
   return definition?.unsafeToRepeat?.(step.config ?? {}) !== undefined;
