@@ -494,7 +494,7 @@ export class PromotionController {
           '',
           'carrying on after the replica running it stopped: running again from the first step in a fresh working directory',
         );
-      } else log('', `resuming at step ${(previous.currentStep ?? 0) + 1} after a restart`);
+      } else log('', `resuming at step ${firstUnfinishedStep(previous) + 1} after a restart`);
     } else if (existsSync(workPath)) {
       // Not started as far as the store knows, yet a run began here: its first step is saved
       // only once it has run for a moment (runPromotion), and this process stopped before.
@@ -911,3 +911,17 @@ function unfinished(promotion: StoredResource): boolean {
 function stageKeyOf(promotion: StoredResource): string {
   return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;
 }
+
+/**
+ * The index of the step a resumed run starts with: the current one, or the next one not
+ * finished when the current one's end was saved and the next one's start was not (a step's
+ * start is saved only once it has run for a moment).
+ */
+function firstUnfinishedStep(status: PromotionStatus): number {
+  const metas = status.stepExecutionMetadata ?? [];
+  let index = status.currentStep ?? 0;
+  while (FINISHED_STEP.has(metas[index]?.status ?? '')) index++;
+  return index;
+}
+
+const FINISHED_STEP = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted', 'Skipped']);
