@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGitServer, type TestGitServer } from '../../test/git-server.js';
 import type { PromotionStep } from '../api/common.js';
 import type { PromotionStatus } from '../api/promotion.js';
@@ -435,6 +435,39 @@ describe('runPromotion', () => {
     release();
     expect((await running).phase).toBe('Succeeded');
     expect(shape(saved)).toEqual(['Running:Running', 'Succeeded:Succeeded']);
+  });
+
+  it('saves no step start once a run gave up (its save of a retry failed)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const down = defineStep({
+        kind: 'down',
+        description: 'fails as a service that is down',
+        configSchema: z.strictObject({}),
+        capabilities: [],
+        run: () => Promise.reject(transientError('service unavailable')),
+      });
+      let saves = 0;
+      const failed = runPromotion(
+        work([{ uses: 'down', config: {}, retry: { errorThreshold: 3 } }]),
+        deps([down]),
+        {
+          status: {},
+          save: () => {
+            saves++;
+            return Promise.reject(new Error('store unavailable'));
+          },
+          signal: new AbortController().signal,
+          saveRunningAfterMs: 250,
+        },
+      );
+      await expect(failed).rejects.toThrow('store unavailable');
+      // The retry's save, and nothing after: the deferred start's timer was stopped.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(saves).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('makes the working directory only when a step uses it, and removes it at the end', async () => {

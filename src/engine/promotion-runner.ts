@@ -273,7 +273,13 @@ export async function runPromotion(
       log,
       environment,
       signal: link?.signal ?? options.signal,
-    }).finally(() => link?.dispose());
+    })
+      .finally(() => link?.dispose())
+      .catch(async (err: unknown) => {
+        // No start saved after the run gave up: the deferred save is stopped (or waited for).
+        await deferred?.settle().catch(() => undefined);
+        throw err;
+      });
     await deferred?.settle();
     if (outcome === 'interrupted') return secrets.mask(status);
     if (outcome === 'aborted') {
