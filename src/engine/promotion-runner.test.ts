@@ -340,17 +340,19 @@ describe('runPromotion', () => {
     expect(gaveUp.stepExecutionMetadata?.[0]?.message).toBe('connection reset (run 3)');
   });
 
+  /** A step whose effect must not be repeated, and the saved statuses in short. */
+  const once = defineStep({
+    kind: 'send-once',
+    description: 'stands for a step whose effect must not be repeated',
+    configSchema: z.strictObject({}),
+    capabilities: [],
+    unsafeToRepeat: () => 'it sends a message',
+    run: () => Promise.resolve({ status: 'Succeeded' as const }),
+  });
+  const shape = (saved: PromotionStatus[]) =>
+    saved.map((s) => `${s.phase}:${s.stepExecutionMetadata?.map((m) => m.status).join(',')}`);
+
   it("saves the last step's end with the outcome, unless that step may not run twice", async () => {
-    const once = defineStep({
-      kind: 'send-once',
-      description: 'stands for a step whose effect must not be repeated',
-      configSchema: z.strictObject({}),
-      capabilities: [],
-      unsafeToRepeat: () => 'it sends a message',
-      run: () => Promise.resolve({ status: 'Succeeded' as const }),
-    });
-    const shape = (saved: PromotionStatus[]) =>
-      saved.map((s) => `${s.phase}:${s.stepExecutionMetadata?.map((m) => m.status).join(',')}`);
     const plain = await run(
       work([
         { uses: 'compose-output', config: { a: 1 } },
@@ -380,16 +382,6 @@ describe('runPromotion', () => {
   });
 
   it("saves a quick step's start with its end, a slow one's once it has run for a moment", async () => {
-    const shape = (saved: PromotionStatus[]) =>
-      saved.map((s) => `${s.phase}:${s.stepExecutionMetadata?.map((m) => m.status).join(',')}`);
-    const once = defineStep({
-      kind: 'send-once',
-      description: 'stands for a step whose effect must not be repeated',
-      configSchema: z.strictObject({}),
-      capabilities: [],
-      unsafeToRepeat: () => 'it sends a message',
-      run: () => Promise.resolve({ status: 'Succeeded' as const }),
-    });
     // "A moment" longer than any pause of a loaded machine: these steps are always quicker.
     const quick = await run(
       work([
