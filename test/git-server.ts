@@ -23,6 +23,8 @@ export interface TestGitServer {
   git(name: string, args: string[]): string;
   /** Whether the bare repository `name.git` exists (read from disk: no git process). */
   exists(name: string): boolean;
+  /** The bare repository's directory on disk. */
+  path(name: string): string;
   /**
    * The commit a full ref name (`refs/heads/main`) points at, undefined when there is none:
    * read from the repository's loose refs and packed-refs, as git reads them, without starting
@@ -250,6 +252,9 @@ export async function startGitServer(
     },
     exists(name) {
       return existsSync(join(repos, `${name}.git`, 'HEAD'));
+    },
+    path(name) {
+      return join(repos, `${name}.git`);
     },
     ref(name, ref) {
       return readRef(join(repos, `${name}.git`), ref);

@@ -13,7 +13,7 @@ import { terminalError } from '../engine/step-error.js';
 import { Nudges } from '../engine/nudges.js';
 import { REFRESH_ANNOTATION } from '../api/labels.js';
 import { errorMessage, isGantryError } from '../errors.js';
-import { planResume } from '../engine/resume-plan.js';
+import { firstUnfinishedStep, planResume } from '../engine/resume-plan.js';
 import { fencedStore } from '../store/fenced-store.js';
 import { followChanges } from './follow-changes.js';
 import { LeaseKeeper, type HeldLease } from './lease-keeper.js';
@@ -911,17 +911,3 @@ function unfinished(promotion: StoredResource): boolean {
 function stageKeyOf(promotion: StoredResource): string {
   return `${promotion.metadata.namespace ?? ''}/${(promotion.spec as { stage: string }).stage}`;
 }
-
-/**
- * The index of the step a resumed run starts with: the current one, or the next one not
- * finished when the current one's end was saved and the next one's start was not (a step's
- * start is saved only once it has run for a moment).
- */
-function firstUnfinishedStep(status: PromotionStatus): number {
-  const metas = status.stepExecutionMetadata ?? [];
-  let index = status.currentStep ?? 0;
-  while (FINISHED_STEP.has(metas[index]?.status ?? '')) index++;
-  return index;
-}
-
-const FINISHED_STEP = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted', 'Skipped']);

@@ -34,6 +34,7 @@ import { parseStepConfig } from './step-config.js';
 import { isStepError, terminalError } from './step-error.js';
 import type { Nudges } from './nudges.js';
 import { WorkDir } from './work-dir.js';
+import { FINISHED_STEP } from './resume-plan.js';
 import { linkSignals } from '../abort-signals.js';
 import { yieldToEventLoop } from '../event-loop.js';
 import { elapsedSeconds, type Metrics } from '../metrics/metrics.js';
@@ -141,7 +142,6 @@ export interface RunOptions {
 
 type StepMeta = NonNullable<PromotionStatus['stepExecutionMetadata']>[number];
 
-const TERMINAL_STEP = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted', 'Skipped']);
 const DEFAULT_POLL_MS = 10_000;
 
 /**
@@ -224,7 +224,7 @@ export async function runPromotion(
       startedAt: formatTimestamp(deps.now()),
       errorCount: 0,
     });
-    if (meta.status && TERMINAL_STEP.has(meta.status)) continue;
+    if (meta.status && FINISHED_STEP.has(meta.status)) continue;
     if (step.continueOnError) meta.continueOnError = true;
     meta.status = 'Running';
     // A step's start is saved before it runs when running it twice could repeat an outside
@@ -767,7 +767,6 @@ async function finish(
   return options.secrets?.mask(status) ?? status;
 }
 
-/** Whether running `step` again after a crash could repeat its effect (resume-plan.ts). */
 /**
  * How long a step runs before its start is saved (`saveIfStillRunning`): shorter than anyone
  * watching could notice, longer than a step that only computes or edits a file takes.
@@ -798,6 +797,7 @@ function saveIfStillRunning(
   };
 }
 
+/** Whether running `step` again after a crash could repeat its effect (resume-plan.ts). */
 function repeatIsUnsafe(step: PromotionStep, deps: RunnerDeps): boolean {
   const definition = deps.steps.get(step.uses ?? '');
   return definition?.unsafeToRepeat?.(step.config ?? {}) !== undefined;

@@ -48,3 +48,18 @@ export function planResume(input: {
   }
   return input.workDirCurrent ? { kind: 'in-place' } : { kind: 'restart' };
 }
+
+/** A step's statuses once it has ended: a run never runs such a step again. */
+export const FINISHED_STEP = new Set(['Succeeded', 'Failed', 'Errored', 'Aborted', 'Skipped']);
+
+/**
+ * The index of the step a resumed run starts with: the current one, or the next one not
+ * finished when the current one's end was saved and the next one's start was not (a step's
+ * start is saved only once it has run for a moment).
+ */
+export function firstUnfinishedStep(status: PromotionStatus): number {
+  const metas = status.stepExecutionMetadata ?? [];
+  let index = status.currentStep ?? 0;
+  while (FINISHED_STEP.has(metas[index]?.status ?? '')) index++;
+  return index;
+}

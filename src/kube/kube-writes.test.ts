@@ -1,12 +1,7 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, testAuth } from '../../test/auth-fixtures.js';
-import { PromotionLogs } from '../engine/promotion-logs.js';
-import { silentLogger } from '../logger.js';
-import { ResourceService } from '../resources/resource-service.js';
-import { createApp } from '../server/app.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { bearer } from '../../test/auth-fixtures.js';
+import { kubeTestApp, type KubeTestApp } from '../../test/kube-test-app.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
 const api = 'kargo.akuity.io/v1alpha1';
 const STAGES = `/apis/${api}/namespaces/demo/stages`;
@@ -24,9 +19,9 @@ function stage(name: string, extra: Record<string, unknown> = {}) {
 }
 
 describe('the Kubernetes API: writes', () => {
+  let test: KubeTestApp;
   let store: SqliteStore;
-  let shutdown: AbortController;
-  let app: ReturnType<typeof createApp>;
+  let app: KubeTestApp['app'];
   let admin: Record<string, string>;
   let viewer: Record<string, string>;
 
@@ -53,32 +48,18 @@ describe('the Kubernetes API: writes', () => {
   };
 
   beforeEach(async () => {
-    store = openSqliteStore({ path: ':memory:' });
-    shutdown = new AbortController();
-    const fixture = await testAuth(store);
-    admin = bearer(fixture.adminToken);
-    app = createApp({
-      auth: fixture.auth,
-      service: new ResourceService({ store }),
-      store,
-      logger: silentLogger,
-      shutdown: shutdown.signal,
-      storeKind: 'sqlite',
-      logs: new PromotionLogs(join(tmpdir(), 'gantry-kube-writes-logs')),
-    });
+    test = await kubeTestApp();
+    ({ store, app, admin } = test);
     const ns = await call('POST', '/api/v1/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: 'demo' },
     });
     expect(ns.status).toBe(201);
-    viewer = bearer(await fixture.tokenFor('kargo-viewer', 'demo', 'demo-viewer'));
+    viewer = bearer(await test.fixture.tokenFor('kargo-viewer', 'demo', 'demo-viewer'));
   });
 
-  afterEach(async () => {
-    shutdown.abort();
-    await store.close();
-  });
+  afterEach(() => test.stop());
 
   it('creates in the namespace of the path, with field ownership, and refuses another one', async () => {
     const created = await call('POST', `${STAGES}?fieldManager=kubectl-create`, stage('dev'));

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { TestGitServer } from '../git-server.js';
 import {
   deliverWebhook,
@@ -331,7 +330,7 @@ export async function startGitHubDouble(
   /** Git in the repository's bare directory, with an environment (identities and dates). */
   const gitIn = (repository: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
     execFileSync('git', args, {
-      cwd: join(git.root, 'repos', `${repository}.git`),
+      cwd: git.path(repository),
       env: { PATH: process.env.PATH, HOME: git.root, GIT_CONFIG_NOSYSTEM: '1', ...env },
       input,
       encoding: 'utf8',
