@@ -31,6 +31,11 @@ export default tseslint.config(
         { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden' },
         { selector: "NewExpression[callee.name='Function']", message: 'new Function is forbidden' },
         { selector: 'ExportDefaultDeclaration', message: 'use named exports (STYLE.md)' },
+        {
+          selector: "CallExpression[callee.object.name='AbortSignal'][callee.property.name='any']",
+          message:
+            'use linkSignals (abort-signals.ts): AbortSignal.any leaks on long-lived sources and loses an AbortSignal.timeout source to garbage collection on Node 20',
+        },
       ],
     },
   },

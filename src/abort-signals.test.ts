@@ -1,5 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
+import { collectGarbage } from '../test/collect-garbage.js';
 import { linkSignals } from './abort-signals.js';
 
 describe('linkSignals', () => {
@@ -45,5 +46,17 @@ describe('linkSignals', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('still times out after a garbage collection when only the linked signal is held', async () => {
+    // Node 20's AbortSignal.any([source, AbortSignal.timeout(ms)]) never aborts once a
+    // collection took the timeout signal, which nothing else holds (a Kubernetes watch with
+    // timeoutSeconds stayed open for good).
+    const { signal } = linkSignals([new AbortController().signal], { timeoutMs: 20 });
+    const aborted = new Promise<unknown>((resolve) =>
+      signal.addEventListener('abort', () => resolve(signal.reason)),
+    );
+    await collectGarbage();
+    expect(((await aborted) as DOMException).name).toBe('TimeoutError');
   });
 });

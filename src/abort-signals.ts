@@ -3,8 +3,11 @@
  * composite on `long` for as long as `long` lives; composing with a long-lived signal (the
  * server's shutdown, a controller's stop, a running step's signal) once per request or per poll
  * grows the heap without bound: measured on Node 20.20, ~65 bytes retained per call after GC,
- * while adding and removing a listener retains nothing. `linkSignals` is that listener, removed
- * by `dispose()` (or when the link aborts).
+ * while adding and removing a listener retains nothing. And `AbortSignal.any([source,
+ * AbortSignal.timeout(ms)])` holds its timeout signal only weakly: a garbage collection before
+ * the timeout takes it, and the composite never aborts (a Kubernetes watch with timeoutSeconds
+ * stayed open). `linkSignals` is a listener removed by `dispose()` (or when the link aborts),
+ * and its timeout is a plain timer. The linter refuses AbortSignal.any.
  */
 export interface LinkedSignal {
   /** Aborts when any source does (with its reason), or when the timeout passes. */

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, testAuth } from '../../test/auth-fixtures.js';
+import { collectGarbage } from '../../test/collect-garbage.js';
 import { PromotionLogs } from '../engine/promotion-logs.js';
 import { silentLogger } from '../logger.js';
 import { ResourceService } from '../resources/resource-service.js';
@@ -281,6 +282,8 @@ describe('watches on the Kubernetes API', () => {
     const timed = await watch(
       `${STAGES}?watch=true&timeoutSeconds=1&resourceVersion=${end.object.metadata.resourceVersion}`,
     );
+    // What ends the watch after its timeout stays alive through a collection.
+    await collectGarbage();
     const modified = await timed.next();
     expect(summary(modified)).toBe('MODIFIED dev');
     await timed.next();

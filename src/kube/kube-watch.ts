@@ -7,6 +7,7 @@ import type { ResourceService } from '../resources/resource-service.js';
 import { selectorQuery } from '../server/list-query.js';
 import { booleanQuery } from '../server/request-body.js';
 import { followWatch, type WatchRequest } from '../server/watch-stream.js';
+import { linkSignals } from '../abort-signals.js';
 import type { Store } from '../store/store.js';
 import { fieldSelectorMatcher } from './field-selector.js';
 import { shown } from './kube-objects.js';
@@ -178,9 +179,10 @@ export async function kubeWatch(
   return stream(c, async (out) => {
     const gone = new AbortController();
     out.onAbort(() => gone.abort());
-    const signal = query.timeoutMs
-      ? AbortSignal.any([gone.signal, AbortSignal.timeout(query.timeoutMs)])
-      : gone.signal;
+    // Linked, not AbortSignal.any over AbortSignal.timeout: on Node 20 nothing holds the
+    // timeout signal strongly, so a garbage collection before it fires left the watch open for
+    // good (abort-signals.ts).
+    const ends = linkSignals([gone.signal], { timeoutMs: query.timeoutMs });
     const send = async (type: string, object: unknown) => {
       if (gone.signal.aborted) return;
       await out.write(`${JSON.stringify({ type, object })}\n`);
@@ -191,7 +193,7 @@ export async function kubeWatch(
         store: deps.store,
         shutdown: deps.shutdown,
         heartbeatMs: deps.watchHeartbeatMs,
-        signal,
+        signal: ends.signal,
         stillAuthenticated: c.get('stillAuthenticated'),
       },
       {
@@ -214,6 +216,7 @@ export async function kubeWatch(
         error: (err) => send('ERROR', watchStatus(err)),
       },
     );
+    ends.dispose();
   });
 }
 

@@ -11,6 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { outboundRefusal, type OutboundHttp, type OutboundResponse } from './outbound-http.js';
 import type { OutboundRequest } from './outbound-http.js';
 import { refusalMessage, type OutboundPolicy } from './outbound-policy.js';
+import { linkSignals } from '../abort-signals.js';
 
 export interface GuardedHttpOptions {
   /** All addresses of a host name; dns.lookup (all, in the resolver's order) by default. */
@@ -47,42 +48,48 @@ export function createGuardedHttp(
 
   return {
     async send(request) {
-      const timeout = AbortSignal.timeout(request.timeoutMs);
-      const signal = AbortSignal.any([request.signal, timeout]);
-      let url = request.url;
-      let method = request.method.toUpperCase();
-      let body = request.body;
-      const headers = { ...lowerCaseKeys(request.headers) };
-      for (let hop = 0; ; hop++) {
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
-          throw new Error(`${url.protocol} URLs are not supported; use http or https`);
-        let answer: Exchanged;
-        try {
-          answer = await exchange(url, method, headers, body, request, signal, {
-            resolve,
-            open,
-            policy,
-          });
-        } catch (err) {
-          if (timeout.aborted && !request.signal.aborted)
-            throw new Error(`no answer within ${request.timeoutMs / 1000}s`);
-          throw err;
+      // Linked, not AbortSignal.any (abort-signals.ts).
+      const link = linkSignals([request.signal], { timeoutMs: request.timeoutMs });
+      const signal = link.signal;
+      try {
+        let url = request.url;
+        let method = request.method.toUpperCase();
+        let body = request.body;
+        const headers = { ...lowerCaseKeys(request.headers) };
+        for (let hop = 0; ; hop++) {
+          if (url.protocol !== 'http:' && url.protocol !== 'https:')
+            throw new Error(`${url.protocol} URLs are not supported; use http or https`);
+          let answer: Exchanged;
+          try {
+            answer = await exchange(url, method, headers, body, request, signal, {
+              resolve,
+              open,
+              policy,
+            });
+          } catch (err) {
+            if (signal.aborted && !request.signal.aborted)
+              throw new Error(`no answer within ${request.timeoutMs / 1000}s`);
+            throw err;
+          }
+          const location = answer.headers.location;
+          if (!REDIRECTS.has(answer.status) || !location) return { ...answer, url };
+          if (hop >= maxRedirects) throw new Error(`more than ${maxRedirects} redirects`);
+          const next = new URL(location, url);
+          // fetch's rules: 303 becomes a GET (HEAD stays), and so does a POST after 301 or 302.
+          if (
+            (answer.status === 303 && method !== 'HEAD') ||
+            (answer.status <= 302 && method === 'POST')
+          ) {
+            method = 'GET';
+            body = undefined;
+            delete headers['content-type'];
+          }
+          if (next.origin !== url.origin)
+            for (const name of CREDENTIAL_HEADERS) delete headers[name];
+          url = next;
         }
-        const location = answer.headers.location;
-        if (!REDIRECTS.has(answer.status) || !location) return { ...answer, url };
-        if (hop >= maxRedirects) throw new Error(`more than ${maxRedirects} redirects`);
-        const next = new URL(location, url);
-        // fetch's rules: 303 becomes a GET (HEAD stays), and so does a POST after 301 or 302.
-        if (
-          (answer.status === 303 && method !== 'HEAD') ||
-          (answer.status <= 302 && method === 'POST')
-        ) {
-          method = 'GET';
-          body = undefined;
-          delete headers['content-type'];
-        }
-        if (next.origin !== url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
-        url = next;
+      } finally {
+        link.dispose();
       }
     },
   };

@@ -26,6 +26,7 @@ import {
 } from './argocd-client.js';
 import { ArgoCdError, errorDetail, isTransientStatus } from './argocd-error.js';
 import { loadKubeConfig } from './load-kube-config.js';
+import { linkSignals } from '../../abort-signals.js';
 
 export interface KubernetesArgoCdClientOptions {
   /** The instance's name in the server configuration; default `default`. */
@@ -248,14 +249,15 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
     options?: ArgoCdCallOptions,
   ): Promise<z.infer<T>> {
     const prefix = `could not ${what} at Kubernetes ${this.#server}`;
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal =
-      options?.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+    // Linked, not AbortSignal.any (abort-signals.ts).
+    const link = linkSignals([options?.signal], { timeoutMs: this.#timeoutMs });
     let body: unknown;
     try {
-      body = await send(withSignal(signal));
+      body = await send(withSignal(link.signal));
     } catch (err) {
-      throw this.#failure(prefix, err, options?.signal, timeout);
+      throw this.#failure(prefix, err, options?.signal, link.signal);
+    } finally {
+      link.dispose();
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -273,7 +275,8 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
     prefix: string,
     err: unknown,
     callerSignal: AbortSignal | undefined,
-    timeout: AbortSignal,
+    /** Aborted by the caller or the timeout; the caller's abort is checked first. */
+    ended: AbortSignal,
   ): ArgoCdError {
     const redact = (text: string) => this.#redact(text);
     const status = apiExceptionStatus(err);
@@ -298,7 +301,7 @@ export class KubernetesArgoCdClient implements ArgoCdClient {
       // A caller's abort is its own decision, not a fault worth retrying.
       return new ArgoCdError(redact(`${prefix}: aborted`), { transient: false, cause: err });
     }
-    if (timeout.aborted) {
+    if (ended.aborted) {
       return new ArgoCdError(redact(`${prefix}: no answer within ${this.#timeoutMs} ms`), {
         transient: true,
         cause: err,
