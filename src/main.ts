@@ -403,6 +403,7 @@ export async function startGantry(
           if (!stopped) logger.warn('some work did not stop in time; stopping anyway');
           http.close();
           argocd.close();
+          logs.close();
           await store.close();
           logger.info('gantry stopped');
         })();

@@ -428,6 +428,7 @@ export class PromotionController {
       })
       .finally(() => {
         this.#running.delete(stageKey);
+        this.#options.logs.release(promotion.metadata.namespace ?? '', promotion.metadata.name);
         // A run that threw (the store unavailable, say) is tried again later, never at once:
         // an error that repeats must not spin.
         if (failed) this.#retryAfterFailure(stageKey);

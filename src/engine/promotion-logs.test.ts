@@ -6,14 +6,21 @@ import { TEXT_LIMITS } from '../api/bounded-text.js';
 import { PromotionLogs, type LogLimits } from './promotion-logs.js';
 
 const dirs: string[] = [];
+const made: PromotionLogs[] = [];
 afterEach(() => {
+  for (const log of made.splice(0)) log.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The descriptors this process has open. */
+const openFiles = () => readdirSync('/proc/self/fd').length;
 
 function logs(limits?: Partial<LogLimits>): { logs: PromotionLogs; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-logs-'));
   dirs.push(dir);
-  return { logs: new PromotionLogs(dir, () => new Date('2026-01-01T00:00:00Z'), limits), dir };
+  const log = new PromotionLogs(dir, () => new Date('2026-01-01T00:00:00Z'), limits);
+  made.push(log);
+  return { logs: log, dir };
 }
 
 /** Bytes the log of `p1` takes on disk. */
@@ -90,5 +97,49 @@ describe('PromotionLogs', () => {
     for (let index = 0; index < 20; index++) log.append('demo', 'p1', 's', `line ${index}`);
     log.remove('demo', 'p1');
     expect(log.read('demo', 'p1')).toEqual({ entries: [], offset: 0 });
+  });
+
+  it('keeps a bounded number of logs open, and closes one when its run ends', () => {
+    const { logs: log } = logs();
+    const before = openFiles();
+    for (let index = 0; index < 100; index++) log.append('demo', `p${index}`, 's', 'started');
+    const held = openFiles() - before;
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThanOrEqual(32);
+    // Lines to a log closed for being the oldest open it again, after what it had.
+    log.append('demo', 'p0', 's', 'more');
+    expect(log.read('demo', 'p0').entries.map((e) => e.line)).toEqual(['started', 'more']);
+    log.release('demo', 'p0');
+    expect(openFiles() - before).toBe(held - 1);
+    log.close();
+    expect(openFiles()).toBe(before);
+  });
+
+  it('starts a log removed while open afresh', () => {
+    const { logs: log } = logs({ headBytes: 100, segmentBytes: 100 });
+    log.append('demo', 'p1', 's', 'old');
+    log.remove('demo', 'p1');
+    log.append('demo', 'p1', 's', 'new');
+    expect(log.read('demo', 'p1').entries.map((e) => e.line)).toEqual(['new']);
+  });
+
+  it('knows the size of a log it reopens: its start stays bounded', () => {
+    const { logs: log, dir } = logs({ headBytes: 100, segmentBytes: 1_000 });
+    const other = new PromotionLogs(dir, () => new Date(0), {
+      headBytes: 100,
+      segmentBytes: 1_000,
+    });
+    made.push(other);
+    for (let index = 0; index < 3; index++) other.append('demo', 'p1', 's', `line ${index}`);
+    other.close();
+    // Another process (a restart) carries the log on: past the head, lines go to segments.
+    log.append('demo', 'p1', 's', 'after');
+    expect(statSync(join(dir, 'logs', 'demo', 'p1.log')).size).toBeLessThan(200);
+    expect(log.read('demo', 'p1').entries.map((e) => e.line)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+      'after',
+    ]);
   });
 });

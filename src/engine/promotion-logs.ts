@@ -2,12 +2,14 @@ import {
   appendFileSync,
   closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   readSync,
   rmSync,
   statSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { boundMiddle, cutMarker, TEXT_LIMITS } from '../api/bounded-text.js';
@@ -42,6 +44,15 @@ const DEFAULT_LIMITS: LogLimits = {
  */
 const MAX_READ_BYTES = 8 * 1024 * 1024;
 
+/** Logs kept open for appending at most (the Promotions running now, and a few just ended). */
+const MAX_OPEN_LOGS = 32;
+
+/** A log's start, open for appending: its descriptor and its size. */
+interface OpenHead {
+  fd: number;
+  bytes: number;
+}
+
 /**
  * Promotion logs: append-only JSON lines per Promotion in the data directory, written as steps
  * run and read (or followed) by `gantry logs promotion`. Lines arrive masked by the
@@ -60,6 +71,12 @@ export class PromotionLogs {
   readonly #limits: LogLimits;
   /** Projects whose log directory this process made or found: not made again on every line. */
   readonly #made = new Set<string>();
+  /**
+   * Logs whose start is being written, kept open (oldest first, at most MAX_OPEN_LOGS): a line
+   * is one write, where opening, sizing and closing the file for each line cost three more
+   * system calls (issue 17). `release` closes one when its Promotion's run ends.
+   */
+  readonly #open = new Map<string, OpenHead>();
 
   constructor(dataDir: string, now: () => Date = () => new Date(), limits?: Partial<LogLimits>) {
     this.#root = join(dataDir, 'logs');
@@ -70,6 +87,7 @@ export class PromotionLogs {
   /** Removes a Promotion's log (garbage collection). */
   remove(project: string, promotion: string): void {
     const head = this.#file(project, promotion);
+    this.#close(head);
     rmSync(head, { force: true });
     rmSync(`${head}.d`, { recursive: true, force: true });
   }
@@ -86,18 +104,12 @@ export class PromotionLogs {
       line: boundMiddle(redactUrl(line), this.#limits.maxLineBytes),
     };
     const text = `${JSON.stringify(entry)}\n`;
-    const headSize = sizeOf(head);
-    if (headSize < this.#limits.headBytes) {
-      try {
-        appendFileSync(head, text);
-      } catch (err) {
-        // The directory went (a project deleted and made again): made again, once.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        mkdirSync(dirname(head), { recursive: true });
-        appendFileSync(head, text);
-      }
+    const open = this.#open.get(head) ?? this.#openHead(head);
+    if (open.bytes < this.#limits.headBytes) {
+      open.bytes += writeAll(open.fd, text);
       return;
     }
+    const headSize = open.bytes;
     const dir = `${head}.d`;
     mkdirSync(dir, { recursive: true });
     const segments = segmentsIn(dir);
@@ -111,6 +123,42 @@ export class PromotionLogs {
     // The oldest segments beyond the tail go: the log's middle is cut, never its ends.
     for (const old of segments.slice(0, Math.max(0, segments.length - this.#limits.tailSegments)))
       rmSync(join(dir, `${old.start}.log`), { force: true });
+  }
+
+  /** Closes the Promotion's log for now (its run ended); a later line opens it again. */
+  release(project: string, promotion: string): void {
+    this.#close(this.#file(project, promotion));
+  }
+
+  /** Closes every log held open (the server stops). */
+  close(): void {
+    for (const head of [...this.#open.keys()]) this.#close(head);
+  }
+
+  /** Opens a log's start for appending, making its directory when it went (a project deleted and made again). */
+  #openHead(head: string): OpenHead {
+    let fd: number;
+    try {
+      fd = openSync(head, 'a');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dirname(head), { recursive: true });
+      fd = openSync(head, 'a');
+    }
+    const open = { fd, bytes: fstatSync(fd).size };
+    this.#open.set(head, open);
+    if (this.#open.size > MAX_OPEN_LOGS) {
+      const oldest = this.#open.keys().next().value;
+      if (oldest !== undefined) this.#close(oldest);
+    }
+    return open;
+  }
+
+  #close(head: string): void {
+    const open = this.#open.get(head);
+    if (!open) return;
+    this.#open.delete(head);
+    closeSync(open.fd);
   }
 
   /** Entries from byte `offset` on (counting every byte ever appended), and the offset to continue from. */
@@ -161,6 +209,14 @@ export class PromotionLogs {
     // Names are RFC 1123, so they are safe path segments.
     return join(this.#root, project, `${promotion}.log`);
   }
+}
+
+/** Writes all of `text` (a write to a file may take less than it was given); its byte count. */
+function writeAll(fd: number, text: string): number {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written);
+  return bytes.length;
 }
 
 function sizeOf(file: string): number {

@@ -41,6 +41,9 @@ export function requestLimits(options: { maxBodyBytes: number }): MiddlewareHand
   return async (c, next) => {
     checkUrl(c.req.url);
     if (c.req.path.startsWith('/v1/')) checkListParameters(c);
+    // A GET or HEAD has no body here (the Node adapter gives them none), and asking for one
+    // builds the whole Fetch Request: most of the cost of a probe (issue 17).
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return body(c, next);
   };
 }

@@ -19,6 +19,11 @@ const MAX_BOUND_DEPTH = 64;
  *
  * With `boundMessages`, `value` is a status: messages in it are bounded as
  * `boundStatusMessages` bounds them (its `state` is left alone).
+ *
+ * The objects and arrays the copy makes are frozen as it makes them: stored objects are
+ * frozen (the caches and the change feed share them), and freezing the copy afterwards
+ * walked all of it again, a Freight's 1,000-entry records included (issue 17). Shared
+ * parts of `old` must be frozen already (a stored object is).
  */
 export function plainCopy(value: unknown, old: unknown, boundMessages = false): unknown {
   const bounding = boundMessages && isPlainObject(value);
@@ -94,7 +99,7 @@ function copy(
     if (same && (child !== previous || previous === undefined)) same = false;
   }
   if (same && count === Object.keys(before!).length) return old;
-  return result;
+  return Object.freeze(result);
 }
 
 function copyArray(items: unknown[], old: unknown, depth: number, bounding: boolean): unknown {
@@ -108,7 +113,7 @@ function copyArray(items: unknown[], old: unknown, depth: number, bounding: bool
     result[index] = child;
     if (same && child !== previous) same = false;
   }
-  return same ? old : result;
+  return same ? old : Object.freeze(result);
 }
 
 function isPlainObject(value: unknown): boolean {
