@@ -1,4 +1,5 @@
 import type { StoredResource } from './resource.js';
+import { nameOrderFor } from './name-order.js';
 
 interface StageLike {
   metadata: { name: string; namespace?: string | undefined };
@@ -34,15 +35,6 @@ function upstreamsOf(stage: StageLike): string[] {
       : [];
   });
 }
-
-/** Names as `localeCompare` orders them (the same collation), without its cost per call. */
-const collate = new Intl.Collator().compare;
-/**
- * Kubernetes names (lowercase letters, digits, '-' and '.') collate as their code units do
- * ('-' < '.' < digits < letters in both), so most comparisons need no collator at all.
- */
-const PLAIN_NAME = /^[a-z0-9.-]*$/;
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function orderOneProject<T extends StageLike>(stages: T[]): T[] {
   const names = new Set(stages.map((s) => s.metadata.name));
@@ -83,13 +75,11 @@ function orderOneProject<T extends StageLike>(stages: T[]): T[] {
     return result;
   };
   // Sort keys computed once per Stage, not once per comparison.
-  let plain = true;
   const keyed = stages.map((stage) => {
     const name = stage.metadata.name;
-    plain &&= PLAIN_NAME.test(name);
     return { stage, name, depth: depth.get(name) ?? depthOf(name) };
   });
-  const compareNames = plain ? byCodeUnits : collate;
+  const compareNames = nameOrderFor(keyed.map((entry) => entry.name));
   // Two Stages in a cycle differ by NaN (Infinity - Infinity), which falls through to names.
   keyed.sort((a, b) => a.depth - b.depth || compareNames(a.name, b.name));
   return keyed.map((entry) => entry.stage);

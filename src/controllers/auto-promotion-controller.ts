@@ -25,6 +25,7 @@ import {
   type Affected,
   type ProjectView,
 } from './auto-promotion-index.js';
+import { compareNames } from '../api/name-order.js';
 
 const LEASE_TTL_MS = 60_000;
 /** How many Stages a pass looks at before it lets the event loop run. */
@@ -271,7 +272,7 @@ export class AutoPromotionController {
     await this.#mirror(project, stage, enabled);
     if (!enabled) return;
     const mine = [...(view.promotions.get(stage.metadata.name)?.values() ?? [])].sort((a, b) =>
-      a.metadata.name.localeCompare(b.metadata.name),
+      compareNames(a.metadata.name, b.metadata.name),
     );
     if (
       mine.some(

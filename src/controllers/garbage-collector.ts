@@ -11,6 +11,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { Lease, Store, WriteOp } from '../store/store.js';
 import { fencedStore } from '../store/fenced-store.js';
+import { compareNames } from '../api/name-order.js';
 
 export interface GarbageCollectorOptions {
   store: Store;
@@ -187,7 +188,7 @@ export class GarbageCollector {
     const removed: string[] = [];
     for (const finished of byStage.values()) {
       // Promotion names sort by creation (they carry a ULID).
-      finished.sort((a, b) => b.metadata.name.localeCompare(a.metadata.name));
+      finished.sort((a, b) => compareNames(b.metadata.name, a.metadata.name));
       for (const promotion of finished.slice(keepPromotions)) {
         ops.push({
           op: 'delete',

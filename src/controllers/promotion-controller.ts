@@ -43,6 +43,7 @@ import {
   stageStatusAfterPromotion,
 } from './stage-promotion-status.js';
 import { linkSignals } from '../abort-signals.js';
+import { compareNames } from '../api/name-order.js';
 
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
 
@@ -211,7 +212,7 @@ export class PromotionController {
       for (const promotion of mine) this.#remember(promotion);
     }
     return [...(this.#promotions.get(stageKey)?.values() ?? [])].sort((a, b) =>
-      a.metadata.name.localeCompare(b.metadata.name),
+      compareNames(a.metadata.name, b.metadata.name),
     );
   }
 
