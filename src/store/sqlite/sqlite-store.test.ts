@@ -5,8 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../errors.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
-import { labelLookupSql, openSqliteStore, SqliteStore } from './sqlite-store.js';
+import { labelLookupSql, openSqliteStore, PAGE_BYTES, SqliteStore } from './sqlite-store.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 describeStoreContract('sqlite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
@@ -286,6 +290,35 @@ describe('SqliteStore list cache', () => {
       fresh.map((item) => item.metadata.resourceVersion),
     );
     await store.close();
+  });
+
+  it('makes a new file with 16 KiB pages, and keeps the page size of an existing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+    const fresh = join(dir, 'fresh.db');
+    const store = openSqliteStore({ path: fresh });
+    await store.write([configMap('a', '1')]);
+    await store.close();
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(PAGE_BYTES);
+    // A file made with SQLite's default pages (an earlier Gantry's) opens and stays as it is.
+    const older = join(dir, 'older.db');
+    const made = new Database(older);
+    made.pragma('journal_mode = WAL');
+    made.exec('CREATE TABLE kept (id INTEGER)');
+    made.close();
+    const reopened = openSqliteStore({ path: older });
+    await reopened.write([configMap('a', '1')]);
+    expect(await values(reopened)).toEqual(['a=1']);
+    await reopened.close();
+    expect(pageSize(older)).toBe(4096);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('sees what another process wrote to the same file', async () => {
