@@ -12,6 +12,8 @@
  * GANTRY_SCALE_STAGES changes the number of Stages (default 1000); GANTRY_SCALE_SHAPES picks
  * `chain`, `fanout` or both (default). GANTRY_SCALE_PROFILE=DIR writes a V8 CPU profile of the
  * measured part of each shape (`DIR/<shape>.cpuprofile`, for Chrome's DevTools or speedscope).
+ * GANTRY_SCALE_WARMUP=N (default 0) first sends a Freight through N Stages of the same shape in
+ * another project of the same server, to measure a server that has run these paths before.
  */
 import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
@@ -29,6 +31,7 @@ const api = 'kargo.akuity.io/v1alpha1';
 const STAGES = Number(process.env.GANTRY_SCALE_STAGES ?? 1000);
 const SHAPES = (process.env.GANTRY_SCALE_SHAPES ?? 'chain,fanout').split(',');
 const PROFILE = process.env.GANTRY_SCALE_PROFILE;
+const WARMUP = Number(process.env.GANTRY_SCALE_WARMUP ?? 0);
 const { report, print } = figures({ figure: 62, value: 26 });
 
 /** Starts a V8 CPU profile when GANTRY_SCALE_PROFILE is set; the returned function writes it. */
@@ -96,11 +99,11 @@ function percentile(values: number[], p: number): number {
 }
 
 /** The Stages of one shape: s0 takes Freight from the Warehouse; the rest from s0 or their predecessor. */
-function stages(shape: string): unknown[] {
-  return Array.from({ length: STAGES }, (_, i) => ({
+function stages(shape: string, project: string, count: number): unknown[] {
+  return Array.from({ length: count }, (_, i) => ({
     apiVersion: api,
     kind: 'Stage',
-    metadata: { name: `s${i}`, namespace: shape },
+    metadata: { name: `s${i}`, namespace: project },
     spec: {
       requestedFreight: [
         {
@@ -151,27 +154,66 @@ async function measure(shape: string, dir: string): Promise<void> {
       });
       if (!response.ok) throw new Error(`apply: ${response.status} ${await response.text()}`);
     };
-    await apply([
-      { apiVersion: api, kind: 'Project', metadata: { name: shape } },
-      {
-        apiVersion: api,
-        kind: 'ProjectConfig',
-        metadata: { name: shape, namespace: shape },
-        spec: {
-          promotionPolicies: [{ stageSelector: { name: 'glob:*' }, autoPromotionEnabled: true }],
+    /** A project of `count` auto-promoting Stages of the shape, and its Warehouse. */
+    const project = async (name: string, count: number) => {
+      await apply([
+        { apiVersion: api, kind: 'Project', metadata: { name } },
+        {
+          apiVersion: api,
+          kind: 'ProjectConfig',
+          metadata: { name, namespace: name },
+          spec: {
+            promotionPolicies: [{ stageSelector: { name: 'glob:*' }, autoPromotionEnabled: true }],
+          },
         },
-      },
-      {
-        apiVersion: api,
-        kind: 'Warehouse',
-        metadata: { name: 'app', namespace: shape },
-        spec: {
-          freightCreationPolicy: 'Manual',
-          subscriptions: [{ image: { repoURL: '127.0.0.1:9/scale/app' } }],
+        {
+          apiVersion: api,
+          kind: 'Warehouse',
+          metadata: { name: 'app', namespace: name },
+          spec: {
+            freightCreationPolicy: 'Manual',
+            subscriptions: [{ image: { repoURL: '127.0.0.1:9/scale/app' } }],
+          },
         },
-      },
-    ]);
-    for (let i = 0; i < STAGES; i += 250) await apply(stages(shape).slice(i, i + 250));
+      ]);
+      const all = stages(shape, name, count);
+      for (let i = 0; i < count; i += 250) await apply(all.slice(i, i + 250));
+    };
+    /** Creates the project's Freight and waits until every one of its `count` Stages runs it. */
+    const promoteEverywhere = async (name: string, count: number) => {
+      await apply([
+        {
+          apiVersion: api,
+          kind: 'Freight',
+          metadata: { name: 'f1', namespace: name },
+          origin: { kind: 'Warehouse', name: 'app' },
+          images: [{ repoURL: '127.0.0.1:9/scale/app', tag: '1.0.0' }],
+        },
+      ]);
+      // The Freight's status names every Stage that runs it: one small read per poll.
+      let shown = Date.now();
+      const everywhere = async () => {
+        // Its name is its fingerprint; the project has no other Freight.
+        const [freight] = (await gantry.store.list('Freight', { namespace: name })).items;
+        const inStages = Object.keys(
+          (freight?.status as FreightStatus | undefined)?.currentlyIn ?? {},
+        ).length;
+        if (Date.now() - shown > 10_000) {
+          shown = Date.now();
+          process.stderr.write(`  ${name}: the Freight is in ${inStages} of ${count} Stages\n`);
+        }
+        return inStages === count;
+      };
+      await until(everywhere, `the Freight in all ${count} Stages of ${name}`, 600);
+    };
+    if (WARMUP > 0) {
+      // The same work on a small project first, so that what is measured is a server whose
+      // JIT has compiled these paths once (a running server's steady state), not the compiling.
+      await project(`${shape}-warmup`, WARMUP);
+      await settled(gantry, 1_000);
+      await promoteEverywhere(`${shape}-warmup`, WARMUP);
+    }
+    await project(shape, STAGES);
     await settled(gantry, 1_000);
     const stopProbing = await startProber(gantry.url, dir);
     // What answering the probes (and idling) costs, to tell it apart from the work measured.
@@ -183,30 +225,7 @@ async function measure(shape: string, dir: string): Promise<void> {
     const stopProfiling = await profile(shape);
     const start = process.cpuUsage();
     const started = performance.now();
-    await apply([
-      {
-        apiVersion: api,
-        kind: 'Freight',
-        metadata: { name: 'f1', namespace: shape },
-        origin: { kind: 'Warehouse', name: 'app' },
-        images: [{ repoURL: '127.0.0.1:9/scale/app', tag: '1.0.0' }],
-      },
-    ]);
-    // The Freight's status names every Stage that runs it: one small read per poll.
-    let shown = Date.now();
-    const everywhere = async () => {
-      // Its name is its fingerprint; the project has no other Freight.
-      const [freight] = (await gantry.store.list('Freight', { namespace: shape })).items;
-      const count = Object.keys(
-        (freight?.status as FreightStatus | undefined)?.currentlyIn ?? {},
-      ).length;
-      if (Date.now() - shown > 10_000) {
-        shown = Date.now();
-        process.stderr.write(`  ${shape}: the Freight is in ${count} of ${STAGES} Stages\n`);
-      }
-      return count === STAGES;
-    };
-    await until(everywhere, `the Freight in all ${STAGES} Stages`, 600);
+    await promoteEverywhere(shape, STAGES);
     const used = process.cpuUsage(start);
     const wall = performance.now() - started;
     await stopProfiling();
