@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredResource } from '../api/resource.js';
+import { changedMember, plainCopy } from '../store/plain-copy.js';
 import { applyChange, projectView, touchedStages } from './auto-promotion-index.js';
+import { withEntry } from './with-entry.js';
 
 let version = 100;
 const object = (
@@ -72,6 +74,28 @@ describe('touchedStages', () => {
   ])('%s', (_name, before, after, expected) => {
     const touched = touchedStages(before, after);
     expect(touched === 'all' ? 'all' : [...touched].sort()).toEqual(expected);
+  });
+
+  it('takes the one entry a write changed from the write, as comparing every entry finds it', () => {
+    const records = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`s${i}`, {}]));
+    const status = plainCopy({ verifiedIn: records, currentlyIn: records }, undefined) as {
+      verifiedIn: Record<string, object>;
+      currentlyIn: Record<string, object>;
+    };
+    const before = freight(status);
+    // What a hop writes: one entry more in each record, made with withEntry.
+    const next = {
+      currentlyIn: withEntry(status.currentlyIn, 's50', {}),
+      verifiedIn: withEntry(status.verifiedIn, 's50', { verifiedAt: 'now' }),
+    };
+    const after = freight(plainCopy(next, status, true));
+    expect(changedMember(status.verifiedIn, (after.status as typeof status).verifiedIn)).toBe(
+      's50',
+    );
+    expect([...(touchedStages(before, after) as Set<string>)]).toEqual(['s50']);
+    // The same pair compared entry by entry (no write in between) says the same.
+    const compared = freight(JSON.parse(JSON.stringify(after.status)) as unknown);
+    expect([...(touchedStages(before, compared) as Set<string>)]).toEqual(['s50']);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec } from '../api/stage.js';
+import { changedMember } from '../store/plain-copy.js';
 
 /** What auto-promotion reads of one project, kept in memory from the change feed. */
 export interface ProjectView {
@@ -121,6 +122,12 @@ export function touchedStages(before: StoredResource, after: StoredResource): Se
     if (v1 === v2) continue;
     if (!isRecord(v1 ?? {}) || !isRecord(v2 ?? {})) {
       if (!sameJson(v1, v2)) return 'all';
+      continue;
+    }
+    // A record a write derived from the other by one entry (a hop's): that entry alone.
+    const changed = changedMember(v1, v2);
+    if (changed !== undefined) {
+      touched.add(changed);
       continue;
     }
     const r1 = (v1 ?? {}) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { changedMember, plainCopy } from '../store/plain-copy.js';
 import { withEntry } from './with-entry.js';
 
 describe('withEntry', () => {
@@ -28,5 +29,20 @@ describe('withEntry', () => {
     const copy = withEntry(large, 's1000', { i: 1000 });
     expect(Object.keys(copy)).toHaveLength(1001);
     expect(copy.s5).toBe(large.s5);
+  });
+
+  it('hands its copy to the write that stores it, which copies only the changed entry', () => {
+    const large = plainCopy(
+      Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`s${i}`, { i }])),
+      undefined,
+    ) as Record<string, { i: number }>;
+    const copy = withEntry(large, 's1000', { i: 1000 });
+    const written = plainCopy(copy, large);
+    expect(written).toBe(copy);
+    expect(Object.isFrozen(copy)).toBe(true);
+    expect(changedMember(large, written)).toBe('s1000');
+    // Starting from no record, there is nothing to take over.
+    const fresh = withEntry<number>(undefined, 'x', 1);
+    expect(plainCopy(fresh, {})).not.toBe(fresh);
   });
 });

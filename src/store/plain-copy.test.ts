@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundStatusMessages } from '../api/bounded-text.js';
 import { deepEqualJson } from '../api/canonical-json.js';
-import { plainCopy } from './plain-copy.js';
+import { changedMember, handOverOneChange, plainCopy } from './plain-copy.js';
 
 /** What storing `value` gives back. */
 function stored(value: unknown): unknown {
@@ -78,5 +78,86 @@ describe('plainCopy', () => {
 
   it('refuses what JSON cannot hold', () => {
     expect(() => plainCopy({ a: 1n }, undefined)).toThrow(TypeError);
+  });
+
+  describe('a record handed over with one change', () => {
+    /** A stored status: frozen, as the store keeps it. */
+    const storedStatus = () =>
+      plainCopy(
+        {
+          phase: 'ok',
+          verifiedIn: Object.fromEntries(
+            Array.from({ length: 100 }, (_, i) => [`s${i}`, { verifiedAt: `t${i}` }]),
+          ),
+        },
+        undefined,
+        true,
+      ) as { phase: string; verifiedIn: Record<string, unknown> };
+    /** What withEntry makes: the old members, one set or removed, handed over. */
+    const oneChange = (
+      from: Record<string, unknown>,
+      key: string,
+      value: unknown,
+    ): Record<string, unknown> => {
+      const record: Record<string, unknown> = { ...from };
+      if (value === undefined) delete record[key];
+      else record[key] = value;
+      handOverOneChange(record, from, key);
+      return record;
+    };
+
+    it.each([
+      ['an entry added', 's100', { verifiedAt: 't100', extra: undefined }],
+      ['an entry replaced', 's5', { verifiedAt: 'later' }],
+      ['an entry removed', 's5', undefined],
+      ['a long message in the new entry', 's100', { message: 'x'.repeat(10_000) }],
+    ])('%s: the copy is the record itself, as storing it gives it back', (_, key, value) => {
+      const old = storedStatus();
+      const record = oneChange(old.verifiedIn, key, value);
+      const status = { ...old, verifiedIn: record };
+      const copy = plainCopy(status, old, true) as typeof old;
+      // The same result as copying every member…
+      expect(copy).toStrictEqual(boundStatusMessages(stored(status) as object));
+      expect(JSON.stringify(copy)).toBe(
+        JSON.stringify(boundStatusMessages(stored(status) as object)),
+      );
+      // …taken over: the record itself, frozen, its other entries the old ones.
+      expect(copy.verifiedIn).toBe(record);
+      expect(Object.isFrozen(record)).toBe(true);
+      expect(copy.verifiedIn.s7).toBe(old.verifiedIn.s7);
+      expect(copy.phase).toBe(old.phase);
+      // Readers learn which entry changed.
+      expect(changedMember(old.verifiedIn, copy.verifiedIn)).toBe(key);
+      expect(changedMember(copy.verifiedIn, old.verifiedIn)).toBeUndefined();
+    });
+
+    it('is the old record when the one change changes nothing', () => {
+      const old = storedStatus();
+      const status = { ...old, verifiedIn: oneChange(old.verifiedIn, 's5', { verifiedAt: 't5' }) };
+      expect(plainCopy(status, old, true)).toBe(old);
+      const absent = { ...old, verifiedIn: oneChange(old.verifiedIn, 'gone', undefined) };
+      expect(plainCopy(absent, old, true)).toBe(old);
+    });
+
+    it('is copied member by member when made from another record than the stored one', () => {
+      const old = storedStatus();
+      const elsewhere = storedStatus();
+      const record = oneChange(elsewhere.verifiedIn, 's100', { verifiedAt: 't100' });
+      const copy = plainCopy({ ...old, verifiedIn: record }, old, true) as typeof old;
+      expect(copy.verifiedIn).not.toBe(record);
+      expect(Object.isFrozen(record)).toBe(false);
+      expect(copy.verifiedIn).toStrictEqual(stored(record));
+      expect(changedMember(old.verifiedIn, copy.verifiedIn)).toBeUndefined();
+    });
+
+    it('is taken over once: a second write copies it as usual', () => {
+      const old = storedStatus();
+      const record = oneChange(old.verifiedIn, 's100', { verifiedAt: 't100' });
+      const first = plainCopy({ ...old, verifiedIn: record }, old, true) as typeof old;
+      expect(first.verifiedIn).toBe(record);
+      const second = plainCopy({ ...old, verifiedIn: record }, old, true) as typeof old;
+      expect(second.verifiedIn).not.toBe(record);
+      expect(second.verifiedIn).toStrictEqual(record);
+    });
   });
 });

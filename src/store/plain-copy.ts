@@ -6,6 +6,38 @@ const MESSAGE_KEYS = new Set(['message', 'Message', 'error', 'reason']);
 const MAX_BOUND_DEPTH = 64;
 
 /**
+ * Records made for a write from a stored record by setting or removing one member
+ * (`controllers/with-entry.ts`), handed over to the write: its copy takes such a record over
+ * (the one member copied, the record frozen) instead of walking every member. A Freight's
+ * `currentlyIn` and `verifiedIn` name every Stage it has been in (1,000 in a long pipeline) and
+ * change by one entry a hop; walking them was most of the planner's work (issue 17).
+ */
+const HANDED_OVER = new WeakMap<object, OneChange>();
+/** Stored records known to differ from another stored record in one member only. */
+const DERIVED = new WeakMap<object, OneChange>();
+
+interface OneChange {
+  from: object;
+  key: string;
+}
+
+/**
+ * Hands `record` over to the next write that copies it in place of `from`: `record` must be a
+ * fresh plain object holding `from`'s own members (the same values) except `key`, and nobody
+ * may change it after this call. The write takes it over (freezes it) or copies it as usual.
+ */
+export function handOverOneChange(record: object, from: object, key: string): void {
+  HANDED_OVER.set(record, { from, key });
+}
+
+/** The one member in which the stored record `after` differs from `before`, when a write knows it. */
+export function changedMember(before: unknown, after: unknown): string | undefined {
+  if (typeof after !== 'object' || after === null) return undefined;
+  const derived = DERIVED.get(after);
+  return derived !== undefined && derived.from === before ? derived.key : undefined;
+}
+
+/**
  * `value` as the plain JSON data storing it gives back (`JSON.parse(JSON.stringify(value))`:
  * undefined members dropped, undefined array items and non-finite numbers null, `toJSON`
  * applied), in one walk that also reuses `old` wherever the two are equal: the result is `old`
@@ -70,6 +102,13 @@ function copy(
   const source = value as Record<string, unknown>;
   const before = isPlainObject(old) ? (old as Record<string, unknown>) : undefined;
   const boundHere = bounding && depth <= MAX_BOUND_DEPTH;
+  if (before !== undefined) {
+    const handed = HANDED_OVER.get(source);
+    if (handed?.from === before && handed.key !== '__proto__' && Object.isExtensible(source)) {
+      HANDED_OVER.delete(source);
+      return takeOver(source, before, handed.key, depth, boundHere, top);
+    }
+  }
   const result: Record<string, unknown> = {};
   let same = before !== undefined;
   let count = 0;
@@ -100,6 +139,29 @@ function copy(
   }
   if (same && count === Object.keys(before!).length) return old;
   return Object.freeze(result);
+}
+
+/**
+ * A handed-over record (`handOverOneChange`) as its copy: `before` itself when its one changed
+ * member is equal after all, else the record, with that member copied, frozen.
+ */
+function takeOver(
+  source: Record<string, unknown>,
+  before: Record<string, unknown>,
+  key: string,
+  depth: number,
+  bounding: boolean,
+  top: boolean,
+): unknown {
+  const previous = Object.hasOwn(before, key) ? before[key] : undefined;
+  const child = Object.hasOwn(source, key)
+    ? copy(source[key], previous, key, depth + 1, bounding && !(top && key === 'state'), false)
+    : undefined;
+  if (child === previous) return before;
+  if (child === undefined) delete source[key];
+  else source[key] = child;
+  DERIVED.set(source, { from: before, key });
+  return Object.freeze(source);
 }
 
 function copyArray(items: unknown[], old: unknown, depth: number, bounding: boolean): unknown {
