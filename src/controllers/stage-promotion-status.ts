@@ -101,7 +101,8 @@ export function freightStatusInStage(
     }
   }
   next.currentlyIn = currentlyIn;
-  if (Object.keys(currentlyIn).length === 0) delete next.currentlyIn;
+  // Entering leaves it non-empty; counting a thousand keys is not free (V8 sorts them).
+  if (!entered && Object.keys(currentlyIn).length === 0) delete next.currentlyIn;
   return next;
 }
 
