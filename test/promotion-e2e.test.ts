@@ -268,9 +268,21 @@ spec:
       server!.url,
     );
     const name = /promotion\.kargo\.akuity\.io\/(\S+) created/.exec(started.out)![1]!;
-    // Wait until the push (the last step) has reached the git server, then kill the server.
-    for (const deadline = Date.now() + 120_000; pushes.waiting() === 0;) {
-      if (Date.now() > deadline) throw new Error(`promotion ${name} never pushed`);
+    // Wait until the push (the last step) has reached the git server and the Promotion's
+    // progress is saved at that step (a step's start is saved once it has run for a while:
+    // killed before that, the Promotion starts again from its first step, also correct),
+    // then kill the server.
+    const savedAt = async () =>
+      (
+        JSON.parse(
+          (await gantry(['get', 'promo', name, '--project', 'frontend', '-o', 'json'], server!.url))
+            .out,
+        ) as { status?: { phase?: string; currentStep?: number } }
+      ).status;
+    for (const deadline = Date.now() + 120_000; ;) {
+      const saved = pushes.waiting() > 0 ? await savedAt() : undefined;
+      if (saved?.phase === 'Running' && saved.currentStep === 4) break;
+      if (Date.now() > deadline) throw new Error(`promotion ${name} never saved its push step`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     server!.child.kill('SIGKILL');

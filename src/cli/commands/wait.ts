@@ -14,9 +14,9 @@ export interface WaitOptions {
   timeout?: string;
 }
 
-interface FreightStatus {
-  currentlyIn?: Record<string, unknown>;
-  verifiedIn?: Record<string, unknown>;
+export interface FreightStatus {
+  currentlyIn?: Record<string, { since?: string } | undefined>;
+  verifiedIn?: Record<string, { verifiedAt?: string } | undefined>;
 }
 
 /**
@@ -24,6 +24,10 @@ interface FreightStatus {
  * until Freight F is in the Stage (promoted) or, the default, verified there (a Stage without
  * verification counts it verified once promoted, as Kargo does). Fails at once when the
  * Promotion of F to the Stage fails or its verification fails, and after the timeout.
+ *
+ * While a Promotion of F to the Stage waits or runs, F is not there yet, whatever it was
+ * before: after a rollback to F, the wait is for the rollback. And F in the Stage is verified
+ * only by a verification of its current stay, not by one from an earlier time there.
  */
 export async function waitCommand(
   ctx: CliContext,
@@ -59,7 +63,10 @@ export async function waitCommand(
     const status = (current.status ?? {}) as FreightStatus;
     const stage = await ctx.client.request<StoredResource>('GET', stagePath);
     const stageStatus = (stage.status ?? {}) as StageStatus;
-    if (condition === 'promoted' ? status.currentlyIn?.[name] : status.verifiedIn?.[name]) {
+    if (
+      reached(status, name, condition) &&
+      !(await promotionPending(ctx, base, name, freightName))
+    ) {
       ctx.out(`${label}: Freight ${shown} ${condition}`);
       return;
     }
@@ -71,6 +78,41 @@ export async function waitCommand(
       );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Whether the Freight's status says it is in the Stage (promoted) or verified there. */
+export function reached(status: FreightStatus, stage: string, condition: string): boolean {
+  const stay = status.currentlyIn?.[stage];
+  if (condition === 'promoted') return stay !== undefined;
+  const verified = status.verifiedIn?.[stage];
+  if (!verified) return false;
+  // In the Stage now: verified during this stay (RFC 3339 UTC timestamps compare as text).
+  if (stay?.since && verified.verifiedAt) return verified.verifiedAt >= stay.since;
+  return true;
+}
+
+/** Whether a Promotion of the Freight to the Stage waits or runs. */
+async function promotionPending(
+  ctx: CliContext,
+  base: string,
+  stage: string,
+  freight: string,
+): Promise<boolean> {
+  let items: StoredResource[];
+  try {
+    ({ items } = await ctx.client.request<ListResponse>('GET', `${base}/promotions`));
+  } catch (err) {
+    // A caller who may read the Stage and the Freight but not list Promotions waits as before.
+    if (isGantryError(err, 'NotAllowed')) return false;
+    throw err;
+  }
+  return items.some((promotion) => {
+    const spec = promotion.spec as { stage?: string; freight?: string } | undefined;
+    const phase = (promotion.status as { phase?: string } | undefined)?.phase ?? '';
+    return (
+      spec?.stage === stage && spec.freight === freight && !TERMINAL_PROMOTION_PHASES.has(phase)
+    );
+  });
 }
 
 /** Why waiting for this Freight in the Stage is hopeless, if it is: a failed promotion or verification. */
