@@ -7,12 +7,13 @@ const collate = new Intl.Collator().compare;
  */
 const PLAIN_NAME = /^[a-z0-9.-]*$/;
 
+/** Code-unit order (also SQLite's default BINARY collation, what `ORDER BY name` gives). */
 export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Whether code-unit order is `localeCompare`'s order for this name. */
-export function isPlainName(name: string): boolean {
+function isPlainName(name: string): boolean {
   return PLAIN_NAME.test(name);
 }
 

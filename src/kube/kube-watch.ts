@@ -187,36 +187,39 @@ export async function kubeWatch(
       if (gone.signal.aborted) return;
       await out.write(`${JSON.stringify({ type, object })}\n`);
     };
-    await followWatch(
-      request,
-      {
-        store: deps.store,
-        shutdown: deps.shutdown,
-        heartbeatMs: deps.watchHeartbeatMs,
-        signal: ends.signal,
-        stillAuthenticated: c.get('stillAuthenticated'),
-      },
-      {
-        event: async (event, initial) => {
-          const type = initial ? view.initial(event) : view.change(event);
-          if (type) await send(type, encode(shown(resource, event.object)));
+    try {
+      await followWatch(
+        request,
+        {
+          store: deps.store,
+          shutdown: deps.shutdown,
+          heartbeatMs: deps.watchHeartbeatMs,
+          signal: ends.signal,
+          stillAuthenticated: c.get('stillAuthenticated'),
         },
-        synced: async (resourceVersion) => {
-          view.synced(resourceVersion);
-          if (query.markInitialEnd)
-            await send(
-              'BOOKMARK',
-              encode(bookmark(resourceVersion, { [INITIAL_EVENTS_END]: 'true' })),
-            );
+        {
+          event: async (event, initial) => {
+            const type = initial ? view.initial(event) : view.change(event);
+            if (type) await send(type, encode(shown(resource, event.object)));
+          },
+          synced: async (resourceVersion) => {
+            view.synced(resourceVersion);
+            if (query.markInitialEnd)
+              await send(
+                'BOOKMARK',
+                encode(bookmark(resourceVersion, { [INITIAL_EVENTS_END]: 'true' })),
+              );
+          },
+          heartbeat: async (resourceVersion) => {
+            if (query.bookmarks && resourceVersion !== undefined)
+              await send('BOOKMARK', encode(bookmark(resourceVersion)));
+          },
+          error: (err) => send('ERROR', watchStatus(err)),
         },
-        heartbeat: async (resourceVersion) => {
-          if (query.bookmarks && resourceVersion !== undefined)
-            await send('BOOKMARK', encode(bookmark(resourceVersion)));
-        },
-        error: (err) => send('ERROR', watchStatus(err)),
-      },
-    );
-    ends.dispose();
+      );
+    } finally {
+      ends.dispose();
+    }
   });
 }
 

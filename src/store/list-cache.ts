@@ -1,4 +1,5 @@
 import type { StoredResource } from '../api/resource.js';
+import { byCodeUnits } from '../api/name-order.js';
 
 interface Entry {
   byName: Map<string, StoredResource>;
@@ -64,6 +65,7 @@ function placeOf(sorted: StoredResource[], name: string): number {
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
+    // SQLite's default (BINARY) collation for ASCII and BMP text: what `ORDER BY name` gives.
     if (byCodeUnits(sorted[middle]!.metadata.name, name) < 0) low = middle + 1;
     else high = middle;
   }
@@ -72,9 +74,4 @@ function placeOf(sorted: StoredResource[], name: string): number {
 
 function entryKey(kind: string, namespace: string): string {
   return `${kind}\u0000${namespace}`;
-}
-
-/** SQLite's default (BINARY) collation for ASCII and BMP text: what `ORDER BY name` gives. */
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
