@@ -9,12 +9,15 @@
  * shared. Run with `npm run bench` or `node --import tsx bench/bounded.ts`.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type BetterSqlite3 from 'better-sqlite3';
 import { resolveServerConfig } from '../src/config.js';
+import { LOG_DATABASE } from '../src/engine/promotion-logs.js';
 import { silentLogger } from '../src/logger.js';
 import { startGantry, type RunningGantry } from '../src/main.js';
 import { until } from '../test/in-process-cli.js';
@@ -353,8 +356,8 @@ async function loudPromotion(gantry: RunningGantry, dataDir: string): Promise<vo
   const dbBytes = readdirSync(dataDir)
     .filter((name) => name.endsWith('.db') || name.endsWith('.db-wal'))
     .reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
-  const logDir = join(dataDir, 'logs', project);
-  const logBytes = diskUsage(logDir);
+  const logBytes = keptLogBytes(dataDir, project);
+  const logFileBytes = diskUsage(join(dataDir, 'logs'));
   report(
     '40 steps of 900 KB: Promotion ended',
     `${promotion?.status?.phase} in ${(wall / 1000).toFixed(1)} s (CPU ${(cpuSpent / 1000).toFixed(1)} s)`,
@@ -368,8 +371,8 @@ async function loudPromotion(gantry: RunningGantry, dataDir: string): Promise<vo
     kib(promotion) < 1536 && kib(stage) < 1536,
   );
   report(
-    '  database (whole server so far), its log',
-    `${Math.round(dbBytes / 1024 / 1024)} MiB, ${(logBytes / 1024 / 1024).toFixed(1)} MiB`,
+    '  database (whole server so far), its log (log database file)',
+    `${Math.round(dbBytes / 1024 / 1024)} MiB, ${(logBytes / 1024 / 1024).toFixed(1)} MiB (${(logFileBytes / 1024 / 1024).toFixed(1)} MiB)`,
     'was 1.7 GB; log < 6 MiB',
     logBytes < 6 * 1024 * 1024,
   );
@@ -385,6 +388,22 @@ async function loudPromotion(gantry: RunningGantry, dataDir: string): Promise<vo
     '< 100 ms',
     lastLoopDelayMs < 100,
   );
+}
+
+/** Bytes of the project's Promotion logs kept in the log database (each line with its newline). */
+function keptLogBytes(dataDir: string, project: string): number {
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  const db = new Database(join(dataDir, 'logs', LOG_DATABASE), { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        'SELECT SUM(LENGTH(CAST(entry AS BLOB)) + 1) AS bytes FROM log_lines WHERE project = ?',
+      )
+      .get(project) as { bytes: number | null };
+    return row.bytes ?? 0;
+  } finally {
+    db.close();
+  }
 }
 
 function diskUsage(path: string): number {

@@ -1,9 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEXT_LIMITS } from '../api/bounded-text.js';
-import { PromotionLogs, type LogLimits } from './promotion-logs.js';
+import { LOG_DATABASE, PromotionLogs, type LogLimits } from './promotion-logs.js';
+
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 const dirs: string[] = [];
 const made: PromotionLogs[] = [];
@@ -11,9 +15,6 @@ afterEach(() => {
   for (const log of made.splice(0)) log.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** The descriptors this process has open. */
-const openFiles = () => readdirSync('/proc/self/fd').length;
 
 function logs(limits?: Partial<LogLimits>): { logs: PromotionLogs; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-logs-'));
@@ -23,18 +24,43 @@ function logs(limits?: Partial<LogLimits>): { logs: PromotionLogs; dir: string }
   return { logs: log, dir };
 }
 
-/** Bytes the log of `p1` takes on disk. */
-function diskBytes(dir: string): number {
-  const root = join(dir, 'logs', 'demo');
-  let total = statSync(join(root, 'p1.log')).size;
-  const segments = join(root, 'p1.log.d');
-  try {
-    for (const name of readdirSync(segments)) total += statSync(join(segments, name)).size;
-  } catch {
-    // no segments yet
-  }
-  return total;
+/** The log database of `dir`, opened apart (as another process would). */
+function database(dir: string): BetterSqlite3.Database {
+  return new Database(join(dir, 'logs', LOG_DATABASE));
 }
+
+/** Bytes the log of `p1` keeps (each line with its newline). */
+function keptBytes(dir: string): number {
+  const db = database(dir);
+  try {
+    const row = db
+      .prepare(
+        "SELECT SUM(LENGTH(CAST(entry AS BLOB)) + 1) AS bytes FROM log_lines WHERE project = 'demo' AND promotion = 'p1'",
+      )
+      .get() as { bytes: number };
+    return row.bytes;
+  } finally {
+    db.close();
+  }
+}
+
+/** The segment each line of `p1` is kept in (-1: the log's start), by line. */
+function segmentsOf(dir: string): Record<string, number> {
+  const db = database(dir);
+  try {
+    const rows = db
+      .prepare("SELECT segment, entry FROM log_lines WHERE project = 'demo' AND promotion = 'p1'")
+      .all() as Array<{ segment: number; entry: string }>;
+    return Object.fromEntries(
+      rows.map((row) => [(JSON.parse(row.entry) as { line: string }).line, row.segment]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** A turn of the event loop: lines appended before it are written. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PromotionLogs', () => {
   it('reads back what was appended, and follows from an offset', () => {
@@ -79,7 +105,7 @@ describe('PromotionLogs', () => {
       }
     }
     const bound = limits.headBytes + (limits.tailSegments + 1) * limits.segmentBytes + 1_000;
-    expect(diskBytes(dir)).toBeLessThanOrEqual(bound);
+    expect(keptBytes(dir)).toBeLessThanOrEqual(bound);
     const all = log.read('demo', 'p1').entries;
     expect(all[0]!.line.startsWith('0 ')).toBe(true);
     const markers = all.filter((e) => /^… \[[\d,]+ bytes cut\] …$/.test(e.line));
@@ -99,20 +125,84 @@ describe('PromotionLogs', () => {
     expect(log.read('demo', 'p1')).toEqual({ entries: [], offset: 0 });
   });
 
-  it('keeps a bounded number of logs open, and closes one when its run ends', () => {
-    const { logs: log } = logs();
-    const before = openFiles();
-    for (let index = 0; index < 100; index++) log.append('demo', `p${index}`, 's', 'started');
-    const held = openFiles() - before;
-    expect(held).toBeGreaterThan(0);
-    expect(held).toBeLessThanOrEqual(32);
-    // Lines to a log closed for being the oldest open it again, after what it had.
-    log.append('demo', 'p0', 's', 'more');
-    expect(log.read('demo', 'p0').entries.map((e) => e.line)).toEqual(['started', 'more']);
-    log.release('demo', 'p0');
-    expect(openFiles() - before).toBe(held - 1);
+  it('writes the lines of one turn together, readable by another process after it', async () => {
+    const { logs: log, dir } = logs();
+    log.append('demo', 'p1', 's', 'one');
+    log.append('demo', 'p1', 's', 'two');
+    const other = new PromotionLogs(dir);
+    made.push(other);
+    expect(other.read('demo', 'p1').entries).toEqual([]);
+    await nextTurn();
+    expect(other.read('demo', 'p1').entries.map((e) => e.line)).toEqual(['one', 'two']);
+    // Reading in the same process sees lines not yet written, and releasing writes them.
+    log.append('demo', 'p1', 's', 'three');
+    expect(log.read('demo', 'p1').entries.map((e) => e.line)).toEqual(['one', 'two', 'three']);
+    log.append('demo', 'p1', 's', 'four');
+    log.release('demo', 'p1');
+    expect(other.read('demo', 'p1').entries.map((e) => e.line)).toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
+  });
+
+  it('says on the next call that a deferred write failed, and carries on after it', async () => {
+    const { logs: log, dir } = logs();
+    log.append('demo', 'p1', 's', 'kept');
+    await nextTurn();
+    const db = database(dir);
+    db.exec('ALTER TABLE log_lines RENAME TO gone');
+    log.append('demo', 'p1', 's', 'lost');
+    await nextTurn();
+    expect(() => log.append('demo', 'p1', 's', 'next')).toThrow(
+      /promotion logs could not be written: no such table: log_lines/,
+    );
+    db.exec('ALTER TABLE gone RENAME TO log_lines');
+    db.close();
+    log.append('demo', 'p1', 's', 'again');
+    expect(log.read('demo', 'p1').entries.map((e) => e.line)).toEqual(['kept', 'again']);
+  });
+
+  it('keeps no line appended once closed (the server stopping), and says nothing of it', () => {
+    const { logs: log, dir } = logs();
+    log.append('demo', 'p1', 's', 'before');
     log.close();
-    expect(openFiles()).toBe(before);
+    expect(() => log.append('demo', 'p1', 's', 'after')).not.toThrow();
+    const other = new PromotionLogs(dir);
+    made.push(other);
+    expect(other.read('demo', 'p1').entries.map((e) => e.line)).toEqual(['before']);
+  });
+
+  it('moves logs kept as files by earlier versions in, at the same offsets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-logs-'));
+    dirs.push(dir);
+    const project = join(dir, 'logs', 'demo');
+    mkdirSync(join(project, 'p1.log.d'), { recursive: true });
+    const line = (text: string) =>
+      `${JSON.stringify({ time: '2025-01-01T00:00:00.000Z', step: 's', line: text })}\n`;
+    const head = line('start') + line('more');
+    writeFileSync(join(project, 'p1.log'), head);
+    // The tail segment at byte 5,000: what lay between was dropped; a torn last line is left out.
+    writeFileSync(join(project, 'p1.log.d', '5000.log'), line('recent') + '{"time":');
+    writeFileSync(join(project, 'p2.log'), line('other'));
+    const log = new PromotionLogs(dir, () => new Date('2026-01-01T00:00:00Z'));
+    made.push(log);
+    const all = log.read('demo', 'p1');
+    expect(all.entries.map((e) => e.line)).toEqual([
+      'start',
+      'more',
+      `… [${(5000 - Buffer.byteLength(head)).toLocaleString('en-US')} bytes cut] …`,
+      'recent',
+    ]);
+    expect(all.offset).toBe(5000 + Buffer.byteLength(line('recent')));
+    // A follower of the file keeps its place.
+    expect(log.read('demo', 'p1', Buffer.byteLength(line('start'))).entries[0]!.line).toBe('more');
+    expect(log.read('demo', 'p2').entries.map((e) => e.line)).toEqual(['other']);
+    expect(existsSync(project)).toBe(false);
+    // The log carries on after its tail.
+    log.append('demo', 'p1', 's', 'next');
+    expect(log.read('demo', 'p1', all.offset).entries.map((e) => e.line)).toEqual(['next']);
   });
 
   it('starts a log removed while open afresh', () => {
@@ -134,7 +224,10 @@ describe('PromotionLogs', () => {
     other.close();
     // Another process (a restart) carries the log on: past the head, lines go to segments.
     log.append('demo', 'p1', 's', 'after');
-    expect(statSync(join(dir, 'logs', 'demo', 'p1.log')).size).toBeLessThan(200);
+    log.release('demo', 'p1');
+    const segments = segmentsOf(dir);
+    // Lines of 63 bytes: the third starts past the 100-byte head, and so does what follows.
+    expect(segments).toEqual({ 'line 0': -1, 'line 1': -1, 'line 2': 126, after: 126 });
     expect(log.read('demo', 'p1').entries.map((e) => e.line)).toEqual([
       'line 0',
       'line 1',
