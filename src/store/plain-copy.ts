@@ -16,18 +16,27 @@ const HANDED_OVER = new WeakMap<object, OneChange>();
 /** Stored records known to differ from another stored record in one member only. */
 const DERIVED = new WeakMap<object, OneChange>();
 
-interface OneChange {
+export interface OneChange {
   from: object;
   key: string;
 }
 
 /**
  * Hands `record` over to the next write that copies it in place of `from`: `record` must be a
- * fresh plain object holding `from`'s own members (the same values) except `key`, and nobody
- * may change it after this call. The write takes it over (freezes it) or copies it as usual.
+ * fresh plain object holding `from`'s own members (the same values, in the same order) except
+ * `key`, which comes last when `from` has no such member, and nobody may change it after this
+ * call. The write takes it over (freezes it) or copies it as usual.
  */
 export function handOverOneChange(record: object, from: object, key: string): void {
   HANDED_OVER.set(record, { from, key });
+}
+
+/**
+ * The stored record `after` was made from (and the one member it differs in), when a write
+ * took it over (`handOverOneChange`): members in `from`'s order, a new member last.
+ */
+export function derivation(after: object): Readonly<OneChange> | undefined {
+  return DERIVED.get(after);
 }
 
 /** The one member in which the stored record `after` differs from `before`, when a write knows it. */

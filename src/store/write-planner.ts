@@ -17,6 +17,7 @@ import {
   tooLargeError,
 } from '../errors.js';
 import { plainCopy } from './plain-copy.js';
+import { storedText } from './stored-text.js';
 import type { WatchEvent, WriteOp, WriteResult } from './store.js';
 
 /**
@@ -221,7 +222,7 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
  */
 function checkStoredSize(key: ObjectKey, object: StoredResource): string {
   const maxObject = INPUT_LIMITS.maxObjectBytes;
-  const text = JSON.stringify(object);
+  const text = storedText(object);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most objects need no byte count.
   const bytes = text.length * 3 > maxObject ? Buffer.byteLength(text) : text.length;
   if (bytes > maxObject) {
