@@ -15,11 +15,19 @@ export interface LeaseKeeperOptions {
   clock?: () => number;
 }
 
+/** Leases whose last take by this replica is remembered at most (see `HeldLease.undisturbed`). */
+const MAX_REMEMBERED = 10_000;
+
 /** A lease this replica holds, and the signal that tells its work to stop. */
 export interface HeldLease {
   readonly lease: Lease;
   /** Aborted the moment this replica knows, or must assume, that the lease is gone. */
   readonly lost: AbortSignal;
+  /**
+   * Nobody else has taken the lease since this replica last gave it back in good order (or
+   * nobody ever took it): whatever was written under it, this replica wrote and knows.
+   */
+  readonly undisturbed: boolean;
 }
 
 interface Entry extends HeldLease {
@@ -40,6 +48,12 @@ export class LeaseKeeper {
   readonly #options: LeaseKeeperOptions;
   readonly #clock: () => number;
   readonly #held = new Map<string, Entry>();
+  /**
+   * The epoch of this replica's last take of each lease it gave back in good order (oldest
+   * first, at most MAX_REMEMBERED): a later take whose previous epoch is that one found the
+   * lease undisturbed.
+   */
+  readonly #givenBack = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> = Promise.resolve();
 
@@ -83,7 +97,10 @@ export class LeaseKeeper {
     );
     if (!lease) return undefined;
     const abort = new AbortController();
-    const entry: Entry = { lease, lost: abort.signal, abort, confirmedAt: sentAt };
+    const undisturbed =
+      lease.previousEpoch === undefined || lease.previousEpoch === this.#givenBack.get(name);
+    this.#givenBack.delete(name);
+    const entry: Entry = { lease, lost: abort.signal, abort, confirmedAt: sentAt, undisturbed };
     this.#held.set(name, entry);
     return entry;
   }
@@ -93,6 +110,7 @@ export class LeaseKeeper {
     const entry = this.#held.get(name);
     if (!entry) return;
     this.#held.delete(name);
+    if (!entry.lost.aborted) this.#remember(name, entry.lease.epoch);
     await this.#options.store.releaseLease(entry.lease).catch((err: unknown) => {
       // It runs out by itself.
       this.#options.logger.warn(`could not release a ${this.#options.what} lease`, {
@@ -121,7 +139,17 @@ export class LeaseKeeper {
    * and take it for lost), and its work is not told to stop (it is done).
    */
   released(name: string): void {
+    const entry = this.#held.get(name);
     this.#held.delete(name);
+    if (entry && !entry.lost.aborted) this.#remember(name, entry.lease.epoch);
+  }
+
+  #remember(name: string, epoch: number): void {
+    this.#givenBack.set(name, epoch);
+    if (this.#givenBack.size > MAX_REMEMBERED) {
+      const oldest = this.#givenBack.keys().next().value;
+      if (oldest !== undefined) this.#givenBack.delete(oldest);
+    }
   }
 
   /** Records that `name` is gone (a fenced write was refused): its work stops. */

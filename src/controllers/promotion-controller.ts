@@ -327,10 +327,13 @@ export class PromotionController {
         this.#retryLater(stageKey, this.#leaseTtlMs / 4);
         return;
       }
-      if (!had) {
-        // Taken now: what runs is decided on the store's own state, not on the change feed's
-        // (the replica that held the Stage may have finished a Promotion whose event is still
-        // on its way; only writes under the lease, this replica's, are known at once).
+      if (!had && !held.undisturbed) {
+        // Taken now after another replica held it (or after this one lost it, or restarted):
+        // what runs is decided on the store's own state, not on the change feed's (that
+        // replica may have finished a Promotion whose event is still on its way). Undisturbed
+        // since this replica gave it back, everything written under it is known here at once;
+        // reading the project's every Promotion on every take cost a hop O(Promotions)
+        // (issue 17).
         queue = await this.#stageQueue(stageKey, true);
         if (!queue.some(unfinished)) {
           this.#failures.delete(stageKey);

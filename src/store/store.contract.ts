@@ -682,6 +682,25 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(await store.renewLease(c, 60_000)).toBe(true);
     });
 
+    it('tells a take which take came before it, whoever held that one', async () => {
+      const first = (await store.acquireLease('stage/demo/uat', 'replica-a', 60_000))!;
+      expect(first.previousEpoch).toBeUndefined();
+      await store.releaseLease(first);
+      const second = (await store.acquireLease('stage/demo/uat', 'replica-a', 60_000))!;
+      expect(second.previousEpoch).toBe(first.epoch);
+      await store.releaseLease(second);
+      // Another replica's take in between is seen by the next take, released or not.
+      const other = (await store.acquireLease('stage/demo/uat', 'replica-b', 1))!;
+      expect(other.previousEpoch).toBe(second.epoch);
+      const third = await until(() => store.acquireLease('stage/demo/uat', 'replica-a', 60_000));
+      expect(third.previousEpoch).toBe(other.epoch);
+      // A refused take changes nothing.
+      expect(await store.acquireLease('stage/demo/uat', 'replica-b', 60_000)).toBeUndefined();
+      await store.releaseLease(third);
+      const fourth = (await store.acquireLease('stage/demo/uat', 'replica-a', 60_000))!;
+      expect(fourth.previousEpoch).toBe(third.epoch);
+    });
+
     it('commits a fenced write only while its lease is still the same take', async () => {
       const lease = (await store.acquireLease('promotions/demo/dev', 'replica-a', 60_000))!;
       const [created] = await store.write([{ op: 'create', object: stage('fenced') }], {

@@ -53,6 +53,12 @@ export interface Lease {
   name: string;
   holder: string;
   epoch: number;
+  /**
+   * The epoch of the take before this one (whoever held it), absent when the lease was never
+   * taken: a holder that remembers its own last take knows from it whether anybody else held
+   * the lease in between (and so may have written under it).
+   */
+  previousEpoch?: number | undefined;
 }
 
 export interface ListOptions {

@@ -91,4 +91,26 @@ describe('storedText', () => {
       stringify.mockRestore();
     }
   });
+
+  it("serialises none of a record's members when one is removed or changed", () => {
+    let stored = freight({});
+    for (let index = 0; index < 100; index++)
+      stored = hop(stored, `stage-${index}`, { since: `${index}` });
+    storedText(stored);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      // The Stage leaves the previous Freight (its first member goes), then one changes.
+      stored = hop(stored, 'stage-0', undefined);
+      expect(storedText(stored)).toBe(JSON.stringify(stored));
+      stored = hop(stored, 'stage-50', { since: 'again' });
+      expect(storedText(stored)).toBe(JSON.stringify(stored));
+      const serialised = stringify.mock.calls.map(([value]) => value as unknown);
+      const members = serialised.filter(
+        (value) => typeof value === 'object' && value !== null && 'since' in value,
+      );
+      expect(members).toEqual([{ since: 'again' }]);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
 });

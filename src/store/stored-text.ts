@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { derivation, type OneChange } from './plain-copy.js';
 
+/** A record's members in order, each as its JSON text (`"name":value`). */
+interface Layout {
+  names: readonly string[];
+  members: readonly string[];
+}
+
 /**
- * The JSON text of records a write took over (`handOverOneChange`), kept while the record
- * lives: the next record made from one by adding a member gets its text by appending that
- * member, not by serialising a thousand members again.
+ * The layout of records a write took over (`handOverOneChange`), kept while the record lives:
+ * the next record made from one by setting or removing a member gets its layout by changing
+ * that one member, not by serialising a thousand members again.
  */
-const TEXT = new WeakMap<object, string>();
+const LAYOUT = new WeakMap<object, Layout>();
 
 /** Stands for a record's text in the rest of the object's, until spliced in. */
 const MARK = `\u0000gantry-record-${randomBytes(12).toString('base64url')}-`;
@@ -14,13 +20,14 @@ const MARK = `\u0000gantry-record-${randomBytes(12).toString('base64url')}-`;
 /**
  * `JSON.stringify(object)` for an object as stored, where records two levels down (a
  * Freight's `status.currentlyIn` and `status.verifiedIn`) that a write took over from the
- * stored object are serialised from their predecessor's text: a Freight in a pipeline of 1,000
- * Stages names every Stage it has been in, and serialising those records again on every hop
- * was the largest part of a hop's cost that grows with the pipeline (issue 17).
+ * stored object are serialised from their predecessor's members: a Freight in a pipeline of
+ * 1,000 Stages names every Stage it has been in, and serialising those records again on every
+ * hop (the new Freight's, and the previous Freight's, which the Stage leaves) was the largest
+ * part of a hop's cost that grows with the pipeline (issue 17).
  *
  * The text is exactly `JSON.stringify(object)`: members keep their order (a new member comes
  * last, as the record has it, unless its name is an integer, which JavaScript orders first; such
- * a record is serialised whole).
+ * a record is laid out from its members again).
  */
 export function storedText(object: object): string {
   const records: string[] = [];
@@ -33,7 +40,8 @@ export function storedText(object: object): string {
       const derived = derivation(member);
       if (!derived) continue;
       inner ??= { ...value };
-      inner[name] = `${MARK}${records.push(recordText(member, derived)) - 1}`;
+      const { members } = layoutOf(member, derived);
+      inner[name] = `${MARK}${records.push(`{${members.join(',')}}`) - 1}`;
     }
     if (inner) (outer ??= { ...(object as Record<string, unknown>) })[field] = inner;
   }
@@ -47,24 +55,35 @@ export function storedText(object: object): string {
   return text;
 }
 
-function recordText(record: object, { from, key }: Readonly<OneChange>): string {
-  const known = TEXT.get(record);
-  if (known !== undefined) return known;
-  const before = TEXT.get(from);
-  let text: string;
-  if (
-    before !== undefined &&
-    !Object.hasOwn(from, key) &&
-    Object.hasOwn(record, key) &&
-    !INTEGER.test(key)
-  ) {
-    const member = `${JSON.stringify(key)}:${JSON.stringify((record as Record<string, unknown>)[key])}`;
-    text = before === '{}' ? `{${member}}` : `${before.slice(0, -1)},${member}}`;
-  } else {
-    text = JSON.stringify(record);
+function layoutOf(record: object, { from, key }: Readonly<OneChange>): Layout {
+  const known = LAYOUT.get(record);
+  if (known) return known;
+  const before = LAYOUT.get(from);
+  const has = Object.hasOwn(record, key) && (record as Record<string, unknown>)[key] !== undefined;
+  let layout: Layout | undefined;
+  if (before) {
+    const at = before.names.indexOf(key);
+    if (at >= 0 && has) {
+      layout = { names: before.names, members: before.members.with(at, member(record, key)) };
+    } else if (at >= 0) {
+      layout = { names: before.names.toSpliced(at, 1), members: before.members.toSpliced(at, 1) };
+    } else if (has && !INTEGER.test(key)) {
+      layout = { names: [...before.names, key], members: [...before.members, member(record, key)] };
+    }
   }
-  TEXT.set(record, text);
-  return text;
+  if (!layout) {
+    // As JSON.stringify lays it out: undefined members left out (a stored record has none).
+    const names = Object.keys(record).filter(
+      (name) => (record as Record<string, unknown>)[name] !== undefined,
+    );
+    layout = { names, members: names.map((name) => member(record, name)) };
+  }
+  LAYOUT.set(record, layout);
+  return layout;
+}
+
+function member(record: object, name: string): string {
+  return `${JSON.stringify(name)}:${JSON.stringify((record as Record<string, unknown>)[name])}`;
 }
 
 /** Names JavaScript orders before all others in an object (array indices). */

@@ -70,4 +70,13 @@ export const postgresMigrations: Migration[] = [
       `CREATE INDEX resources_by_alias ON resources (kind, namespace, (labels ->> 'kargo.akuity.io/alias'))`,
     ],
   },
+  {
+    version: 6,
+    name: "a lease's previous take",
+    statements: [
+      // A take records the epoch it replaced (Lease.previousEpoch): a holder learns whether
+      // anybody else held the lease since its own last take.
+      `ALTER TABLE leases ADD COLUMN previous_epoch BIGINT`,
+    ],
+  },
 ];

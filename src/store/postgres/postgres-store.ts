@@ -318,13 +318,22 @@ export class PostgresStore implements Store {
       `INSERT INTO leases (name, holder, expires_at, epoch)
        VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond', nextval('lease_epochs'))
        ON CONFLICT (name) DO UPDATE
-         SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, epoch = EXCLUDED.epoch
+         SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, epoch = EXCLUDED.epoch,
+             previous_epoch = leases.epoch
        WHERE leases.holder IN ('', EXCLUDED.holder) OR leases.expires_at <= clock_timestamp()
-       RETURNING epoch`,
+       RETURNING epoch, previous_epoch`,
       [name, holder, ttlMs],
     );
-    const row = rows[0] as { epoch: string } | undefined;
-    return row ? { name, holder, epoch: Number(row.epoch) } : undefined;
+    // previous_epoch is set from the row the update locked (the latest take), never from an
+    // older snapshot: a take in between cannot go unseen.
+    const row = rows[0] as { epoch: string; previous_epoch: string | null } | undefined;
+    if (!row) return undefined;
+    return {
+      name,
+      holder,
+      epoch: Number(row.epoch),
+      previousEpoch: row.previous_epoch === null ? undefined : Number(row.previous_epoch),
+    };
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {

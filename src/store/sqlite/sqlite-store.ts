@@ -410,7 +410,7 @@ export class SqliteStore implements Store {
 
   #takeLease(name: string, holder: string, ttlMs: number): Lease | undefined {
     const now = this.#now().getTime();
-    // The next epoch, drawn only while nobody else holds the lease: two statements a take.
+    // The next epoch, drawn only while nobody else holds the lease: three statements a take.
     const drawn = this.#stmt(
       `UPDATE store_state SET lease_epoch = lease_epoch + 1 WHERE id = 1 AND NOT EXISTS (
            SELECT 1 FROM leases WHERE name = ? AND holder <> '' AND holder <> ? AND expires_at > ?)
@@ -418,11 +418,13 @@ export class SqliteStore implements Store {
     ).get(name, holder, now) as { lease_epoch: number } | undefined;
     if (!drawn) return;
     const epoch = drawn.lease_epoch;
+    const before = this.#stmt('SELECT epoch FROM leases WHERE name = ?').get(name) as
+      { epoch: number } | undefined;
     this.#stmt(
       `INSERT INTO leases (name, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, epoch = excluded.epoch`,
     ).run(name, holder, now + ttlMs, epoch);
-    return { name, holder, epoch };
+    return { name, holder, epoch, previousEpoch: before?.epoch };
   }
 
   renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
