@@ -55,8 +55,11 @@ describe('storedText', () => {
     { name: 'a text that looks like a record mark', key: 'stage-5', value: '\u0000gantry-record-' },
   ];
 
-  it('is JSON.stringify of every hop, from an empty record on', () => {
-    let stored = freight({});
+  it('is JSON.stringify of every hop of a large record', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 70 }, (_, index) => [`m${index}`, { since: `${index}` }]),
+    );
+    let stored = freight(many);
     expect(storedText(stored)).toBe(JSON.stringify(stored));
     for (const step of steps) {
       stored = hop(stored, step.key, step.value);
@@ -65,6 +68,7 @@ describe('storedText', () => {
     const members = (stored as { status: { currentlyIn: object } }).status.currentlyIn;
     expect(Object.keys(members)).toEqual([
       '42',
+      ...Object.keys(many),
       'stage-1',
       'stage-3',
       'a"b\\c\u0001é',
@@ -87,6 +91,21 @@ describe('storedText', () => {
       expect(serialised).toContainEqual({ since: '100' });
       expect(serialised).not.toContain(record);
       expect(serialised).not.toContain(stored);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  it('leaves a small record to JSON.stringify, with its object', () => {
+    let stored = freight({});
+    for (let index = 0; index < 10; index++)
+      stored = hop(stored, `stage-${index}`, { since: `${index}` });
+    const record = (stored as { status: { currentlyIn: object } }).status.currentlyIn;
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(storedText(stored)).toBe(JSON.stringify(stored));
+      expect(stringify.mock.calls[0]![0]).toBe(stored);
+      expect(stringify.mock.calls.map(([value]) => value as unknown)).not.toContain(record);
     } finally {
       stringify.mockRestore();
     }

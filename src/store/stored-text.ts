@@ -38,7 +38,7 @@ export function storedText(object: object): string {
     for (const [name, member] of Object.entries(value)) {
       if (!isRecord(member)) continue;
       const derived = derivation(member);
-      if (!derived) continue;
+      if (!derived || !large(member, derived)) continue;
       inner ??= { ...value };
       const { members } = layoutOf(member, derived);
       inner[name] = `${MARK}${records.push(`{${members.join(',')}}`) - 1}`;
@@ -80,6 +80,24 @@ function layoutOf(record: object, { from, key }: Readonly<OneChange>): Layout {
   }
   LAYOUT.set(record, layout);
   return layout;
+}
+
+/**
+ * Records of fewer members are serialised with their object, as JSON.stringify does it: a
+ * layout costs about as much memory again as the record's text, worth it only where
+ * serialising costs (a Freight in a long pipeline).
+ */
+const MIN_LAID_OUT = 64;
+
+/** Whether the record is large enough to keep its layout (its predecessor's length tells). */
+function large(record: object, { from }: Readonly<OneChange>): boolean {
+  const before = LAYOUT.get(from);
+  if (before) return before.names.length >= MIN_LAID_OUT - 1;
+  if (LAYOUT.has(record)) return true;
+  let count = 0;
+  for (const name in from)
+    if (Object.hasOwn(from, name) && ++count >= MIN_LAID_OUT - 1) return true;
+  return false;
 }
 
 function member(record: object, name: string): string {
