@@ -189,6 +189,9 @@ export async function startGantry(
       },
     });
     const logs = new PromotionLogs(config.dataDir);
+    // Before anything runs: logs an earlier version kept as files move in now, not in the
+    // middle of a Promotion's first line.
+    logs.open();
     const argocd = connectArgoCd(config.argocd);
     const healthCheckers = [argocdHealthChecker((instance) => argocd.get(instance))];
     // What manifests may call (http step, web and prometheus metrics): the operator's policy.

@@ -188,6 +188,9 @@ describe('PromotionLogs', () => {
     writeFileSync(join(project, 'p2.log'), line('other'));
     const log = new PromotionLogs(dir, () => new Date('2026-01-01T00:00:00Z'));
     made.push(log);
+    // The server opens its logs as it starts: the files move in then.
+    log.open();
+    expect(existsSync(project)).toBe(false);
     const all = log.read('demo', 'p1');
     expect(all.entries.map((e) => e.line)).toEqual([
       'start',
@@ -199,7 +202,6 @@ describe('PromotionLogs', () => {
     // A follower of the file keeps its place.
     expect(log.read('demo', 'p1', Buffer.byteLength(line('start'))).entries[0]!.line).toBe('more');
     expect(log.read('demo', 'p2').entries.map((e) => e.line)).toEqual(['other']);
-    expect(existsSync(project)).toBe(false);
     // The log carries on after its tail.
     log.append('demo', 'p1', 's', 'next');
     expect(log.read('demo', 'p1', all.offset).entries.map((e) => e.line)).toEqual(['next']);
@@ -211,6 +213,21 @@ describe('PromotionLogs', () => {
     log.remove('demo', 'p1');
     log.append('demo', 'p1', 's', 'new');
     expect(log.read('demo', 'p1').entries.map((e) => e.line)).toEqual(['new']);
+  });
+
+  it('names the log database when it cannot be opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-logs-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(
+      join(dir, 'logs', LOG_DATABASE),
+      'not a database, but long enough to be read as one',
+    );
+    const log = new PromotionLogs(dir);
+    made.push(log);
+    expect(() => log.open()).toThrow(
+      `could not open the promotion log database ${join(dir, 'logs', LOG_DATABASE)}: file is not a database`,
+    );
   });
 
   it('knows the size of a log it reopens: its start stays bounded', () => {

@@ -103,7 +103,8 @@ interface LogDatabase {
  * a whole hop through a Stage (issue 17). Lines are written together on the next turn of the
  * event loop (or once 256 wait), without waiting for the disk: a log is a record for people,
  * not an acknowledged write, and a power loss may cost its last lines but never the database.
- * Logs from before (`logs/<project>/<promotion>.log` and `.log.d/`) are moved in on first use.
+ * Logs from before (`logs/<project>/<promotion>.log` and `.log.d/`) are moved in when the
+ * database opens (`open`, which the server calls as it starts).
  */
 export class PromotionLogs {
   readonly #root: string;
@@ -199,6 +200,15 @@ export class PromotionLogs {
     }
   }
 
+  /**
+   * Opens the database now (it opens on first use otherwise), moving in the logs an earlier
+   * version kept as files: the server calls it as it starts, so that no Promotion's first line
+   * waits for that.
+   */
+  open(): void {
+    this.#open();
+  }
+
   /** Entries from byte `offset` on (counting every byte ever appended), and the offset to continue from. */
   read(project: string, promotion: string, offset = 0): { entries: LogEntry[]; offset: number } {
     this.#throwFailure();
@@ -288,7 +298,13 @@ export class PromotionLogs {
     mkdirSync(this.#root, { recursive: true });
     const require = createRequire(import.meta.url);
     const Database = require('better-sqlite3') as new (path: string) => LogDatabase;
-    const db = new Database(join(this.#root, LOG_DATABASE));
+    const path = join(this.#root, LOG_DATABASE);
+    let db: LogDatabase;
+    try {
+      db = new Database(path);
+    } catch (err) {
+      throw openError(path, err);
+    }
     try {
       db.pragma('journal_mode = WAL');
       // A log is not an acknowledged write: no flush to the disk per batch (the WAL keeps the
@@ -305,7 +321,7 @@ export class PromotionLogs {
       ) WITHOUT ROWID`);
     } catch (err) {
       db.close();
-      throw err;
+      throw openError(path, err);
     }
     const statements = new Map<string, LogStatement>();
     const insert = statement(
@@ -341,6 +357,12 @@ export class PromotionLogs {
     }
     return this.#db;
   }
+}
+
+/** What went wrong opening the log database, naming it. */
+function openError(path: string, err: unknown): Error {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new Error(`could not open the promotion log database ${path}: ${reason}`, { cause: err });
 }
 
 function statement(
