@@ -176,6 +176,31 @@ describe('WarehouseController', () => {
     expect(await freight()).toEqual([]);
   });
 
+  it('waits out many failing subscriptions at once without warning of a listener leak', async () => {
+    const refused = await refusedAddress();
+    onTestFinished(() => refused.close());
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    onTestFinished(() => void process.off('warning', onWarning));
+    await start();
+    // Each subscription's retries pause on the controller's stop signal, all at the same time.
+    await warehouse('many', {
+      subscriptions: Array.from({ length: 12 }, (_, index) => ({
+        image: { repoURL: `${refused.host}/ctl/unreachable-${index}` },
+      })),
+    });
+    const failed = await waitFor('many', (w) => !!statusOf(w).conditions?.length);
+    expect(failed.status).toMatchObject({
+      conditions: expect.arrayContaining([
+        expect.objectContaining({ type: 'Ready', reason: 'DiscoveryFailed' }),
+      ]) as unknown,
+    });
+    // A warning is emitted on the next tick of its cause.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+  });
+
   it('keeps credentials out of its status and Freight: URL userinfo and the passwords it used', async () => {
     const url = 'https://deploy:s3cret-in-url@git.example.com/acme/app.git';
     const seen: Array<string | undefined> = [];

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Condition } from '../api/meta.js';
 import { parseDuration } from '../api/duration.js';
 import { freightName } from '../api/freight-name.js';
@@ -110,6 +111,10 @@ export class WarehouseController {
 
   constructor(options: WarehouseControllerOptions) {
     this.#options = options;
+    // Every discovery running now waits on it (a request, a retry's pause): one per
+    // subscription of each Warehouse discovering, each gone when its wait ends. Past ten,
+    // Node would warn of a leak that is not one.
+    setMaxListeners(0, this.#stop.signal);
     this.#leaseTtlMs = options.leaseTtlMs ?? 60_000;
     this.#now = options.now ?? (() => new Date());
     this.#leases = new LeaseKeeper({
