@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { boundMiddle, cutMarker, TEXT_LIMITS } from '../api/bounded-text.js';
 import { redactUrl } from '../api/redact-url.js';
+import { errorMessage } from '../errors.js';
 
 /** One line of a promotion's log. */
 export interface LogEntry {
@@ -73,10 +74,10 @@ interface LogStatement {
   all(...params: unknown[]): unknown[];
   iterate(...params: unknown[]): IterableIterator<unknown>;
 }
-/** The database once open: its connection, prepared statements, and the write of a batch. */
+/** The database once open: its connection, its statements (prepared once), and the write of a batch. */
 interface OpenLogs {
   db: LogDatabase;
-  statements: Map<string, LogStatement>;
+  statement: (sql: string) => LogStatement;
   flush: (lines: Pending[]) => void;
 }
 interface LogDatabase {
@@ -213,12 +214,11 @@ export class PromotionLogs {
   read(project: string, promotion: string, offset = 0): { entries: LogEntry[]; offset: number } {
     this.#throwFailure();
     this.flush();
-    const { db, statements } = this.#open();
-    const rows = statement(
-      db,
-      statements,
-      'SELECT position, entry FROM log_lines WHERE project = ? AND promotion = ? AND position >= ? ORDER BY position',
-    ).iterate(project, promotion, offset) as IterableIterator<{ position: number; entry: string }>;
+    const rows = this.#open()
+      .statement(
+        'SELECT position, entry FROM log_lines WHERE project = ? AND promotion = ? AND position >= ? ORDER BY position',
+      )
+      .iterate(project, promotion, offset) as IterableIterator<{ position: number; entry: string }>;
     const entries: LogEntry[] = [];
     let position = offset;
     let budget = MAX_READ_BYTES;
@@ -267,19 +267,19 @@ export class PromotionLogs {
     const known = this.#places.get(key);
     if (known) return known;
     this.flush();
-    const { db, statements } = this.#open();
+    const { statement } = this.#open();
     const last = statement(
-      db,
-      statements,
-      'SELECT position, entry FROM log_lines WHERE project = ? AND promotion = ? ORDER BY position DESC LIMIT 1',
-    ).get(project, promotion) as { position: number; entry: string } | undefined;
-    const segments = (
-      statement(
-        db,
-        statements,
-        `SELECT DISTINCT segment FROM log_lines WHERE project = ? AND promotion = ? AND segment <> ${HEAD} ORDER BY segment`,
-      ).all(project, promotion) as Array<{ segment: number }>
-    ).map((row) => row.segment);
+      'SELECT position, segment, entry FROM log_lines WHERE project = ? AND promotion = ? ORDER BY position DESC LIMIT 1',
+    ).get(project, promotion) as { position: number; segment: number; entry: string } | undefined;
+    // A log still in its start (or new) has no segments: one query then.
+    const segments =
+      last === undefined || last.segment === HEAD
+        ? []
+        : (
+            statement(
+              `SELECT DISTINCT segment FROM log_lines WHERE project = ? AND promotion = ? AND segment <> ${HEAD} ORDER BY segment`,
+            ).all(project, promotion) as Array<{ segment: number }>
+          ).map((row) => row.segment);
     const place: Place = {
       bytes: last ? last.position + Buffer.byteLength(last.entry) + 1 : 0,
       segments,
@@ -323,22 +323,19 @@ export class PromotionLogs {
       db.close();
       throw openError(path, err);
     }
-    const statements = new Map<string, LogStatement>();
+    const prepared = new Map<string, LogStatement>();
+    const statement = (sql: string): LogStatement => {
+      let found = prepared.get(sql);
+      if (!found) prepared.set(sql, (found = db.prepare(sql)));
+      return found;
+    };
     const insert = statement(
-      db,
-      statements,
       'INSERT OR REPLACE INTO log_lines (project, promotion, position, segment, entry) VALUES (?, ?, ?, ?, ?)',
     );
     const drop = statement(
-      db,
-      statements,
       `DELETE FROM log_lines WHERE project = ? AND promotion = ? AND segment <> ${HEAD} AND segment < ?`,
     );
-    const remove = statement(
-      db,
-      statements,
-      'DELETE FROM log_lines WHERE project = ? AND promotion = ?',
-    );
+    const remove = statement('DELETE FROM log_lines WHERE project = ? AND promotion = ?');
     const flush = db.transaction((lines: Pending[]) => {
       for (const line of lines) {
         if (line.op === 'line')
@@ -347,7 +344,7 @@ export class PromotionLogs {
         else remove.run(line.project, line.promotion);
       }
     });
-    this.#db = { db, statements, flush };
+    this.#db = { db, statement, flush };
     try {
       moveFileLogsIn(this.#root, flush);
     } catch (err) {
@@ -361,18 +358,9 @@ export class PromotionLogs {
 
 /** What went wrong opening the log database, naming it. */
 function openError(path: string, err: unknown): Error {
-  const reason = err instanceof Error ? err.message : String(err);
-  return new Error(`could not open the promotion log database ${path}: ${reason}`, { cause: err });
-}
-
-function statement(
-  db: LogDatabase,
-  statements: Map<string, LogStatement>,
-  sql: string,
-): LogStatement {
-  let prepared = statements.get(sql);
-  if (!prepared) statements.set(sql, (prepared = db.prepare(sql)));
-  return prepared;
+  return new Error(`could not open the promotion log database ${path}: ${errorMessage(err)}`, {
+    cause: err,
+  });
 }
 
 function placeKey(project: string, promotion: string): string {
