@@ -56,14 +56,14 @@ export class ObjectCache {
   }
 
   /**
-   * Keeps `object`, the parsed form of `body`, as the object at version `rv` (a write's own
-   * result: the writer built it, so nothing needs to parse the text it stored). `object` is
-   * deeply frozen here and returned; it must be plain JSON data, equal to `JSON.parse(body)`.
+   * Keeps `object` as the object at version `rv` (a write's own result: the writer built it,
+   * so nothing needs to parse the text it stored); `length` is its JSON text's length. `object`
+   * is deeply frozen here and returned; it must be plain JSON data, equal to parsing its text.
    */
-  put(key: string, rv: string, object: StoredResource, body: string): StoredResource {
+  put(key: string, rv: string, object: StoredResource, length: number): StoredResource {
     deepFreeze(object);
     this.#remove(key);
-    this.#keep(key, rv, object, body.length);
+    this.#keep(key, rv, object, length);
     return object;
   }
 

@@ -17,7 +17,7 @@ import {
   tooLargeError,
 } from '../errors.js';
 import { plainCopy } from './plain-copy.js';
-import { storedText } from './stored-text.js';
+import { storedLength } from './stored-size.js';
 import type { WatchEvent, WriteOp, WriteResult } from './store.js';
 
 /**
@@ -39,10 +39,10 @@ export interface PlannedChange {
    */
   after: StoredResource | null;
   /**
-   * `after` serialised, as planned (made once, when its size was checked); undefined when
-   * `after` is null. A backend that renumbers versions after planning must serialise again.
+   * The length of `after`'s JSON text (UTF-16 units, as `JSON.stringify(after).length`), found
+   * when its size was checked without making the text; 0 when `after` is null.
    */
-  body: string | undefined;
+  length: number;
   event: WatchEvent;
 }
 
@@ -84,12 +84,12 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     type: WatchEvent['type'],
     eventObject: StoredResource,
   ) => {
-    const body = after ? checkStoredSize(key, after) : undefined;
+    const length = after ? checkStoredSize(key, after) : 0;
     overlay.set(keyId(key), after);
     changes.push({
       key,
       after,
-      body,
+      length,
       event: { type, object: eventObject, resourceVersion: String(rv) },
     });
   };
@@ -220,11 +220,11 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
  * Kubernetes' bounds on one object, held for every write that passes here (users' and
  * controllers' alike): the whole object as stored (etcd's request limit) and its annotations.
  */
-function checkStoredSize(key: ObjectKey, object: StoredResource): string {
+function checkStoredSize(key: ObjectKey, object: StoredResource): number {
   const maxObject = INPUT_LIMITS.maxObjectBytes;
-  const text = storedText(object);
+  const length = storedLength(object);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most objects need no byte count.
-  const bytes = text.length * 3 > maxObject ? Buffer.byteLength(text) : text.length;
+  const bytes = length * 3 > maxObject ? Buffer.byteLength(JSON.stringify(object)) : length;
   if (bytes > maxObject) {
     throw tooLargeError(
       `${describeKey(key)} would be ${bytes} bytes stored; one object may be at most ${maxObject} bytes (${describeBytes(maxObject)}, as in Kubernetes): keep large data in git or an artifact, not in the object`,
@@ -237,7 +237,7 @@ function checkStoredSize(key: ObjectKey, object: StoredResource): string {
       `the annotations of ${describeKey(key)} would be ${annotations} bytes (keys and values together); at most ${maxAnnotations} bytes (${describeBytes(maxAnnotations)}, as in Kubernetes)`,
     );
   }
-  return text;
+  return length;
 }
 
 /** The error, carrying the document and field of the operation that raised it. */

@@ -1,4 +1,5 @@
 import type { Migration } from '../migrations.js';
+import { moveRecordsApart } from './freight-records.js';
 
 /** The SQLite schema, one entry per released change (see migrations.ts). */
 export const sqliteMigrations: Migration[] = [
@@ -60,6 +61,30 @@ export const sqliteMigrations: Migration[] = [
     statements: [
       `CREATE INDEX resources_by_alias ON resources
         (kind, namespace, json_extract(labels, '$."kargo.akuity.io/alias"'))`,
+    ],
+  },
+  {
+    version: 5,
+    name: "Freight's per-Stage records apart from its text",
+    // freight-records.ts: one row per member of a Freight's currentlyIn, verifiedIn and
+    // approvedFor, with the versions it was current for; existing Freight move theirs here.
+    statements: [
+      `CREATE TABLE freight_records (
+        namespace TEXT NOT NULL,
+        freight TEXT NOT NULL,
+        rv_to INTEGER NOT NULL,
+        field INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        pos_rv INTEGER NOT NULL,
+        pos_index INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        rv_from INTEGER NOT NULL,
+        PRIMARY KEY (namespace, freight, rv_to, field, stage)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX freight_records_by_end ON freight_records (rv_to)`,
+      `ALTER TABLE resources ADD COLUMN apart INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE events ADD COLUMN apart INTEGER NOT NULL DEFAULT 0`,
+      ...moveRecordsApart(),
     ],
   },
 ];

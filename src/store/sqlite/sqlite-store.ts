@@ -23,6 +23,13 @@ import type {
 } from '../store.js';
 import { planWrites, type StoreSnapshot, type WritePlan } from '../write-planner.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
+import {
+  assembled,
+  assembledText,
+  recordChange,
+  storedForm,
+  type Prepare,
+} from './freight-records.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 import { yieldToEventLoop } from '../../event-loop.js';
 
@@ -56,13 +63,14 @@ export interface SqliteStoreOptions {
   onError?: (err: unknown) => void;
 }
 
+/** A row's text and which Freight records are kept apart from it (`freight-records.ts`). */
 interface Row {
   body: string;
+  apart: number;
 }
-interface EventRow {
+interface EventRow extends Row {
   rv: number;
   type: WatchEvent['type'];
-  body: string;
 }
 interface StateRow {
   rv: number;
@@ -183,9 +191,9 @@ export class SqliteStore implements Store {
       const { page, resourceVersion } = this.#scan(kind, options, false);
       const result = page.parsedResult(resourceVersion, kind, this.#cache, (ns, name) => {
         const row = this.#stmt(
-          'SELECT body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+          'SELECT body, apart FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
         ).get(kind, ns, name) as Row;
-        return row.body;
+        return assembledText(this.#prepare, row.body, row.apart);
       });
       if (cacheable) this.#lists.put(kind, namespace, result.items);
       return result;
@@ -260,7 +268,8 @@ export class SqliteStore implements Store {
             name,
             chunk,
           ) as ListRow[];
-          if (rows.some((row) => page.add(row)) || rows.length < chunk) break;
+          if (rows.some((row) => page.add(withRecords(statement, row))) || rows.length < chunk)
+            break;
           await yieldToEventLoop();
         }
         return page.result(String(rv));
@@ -302,14 +311,22 @@ export class SqliteStore implements Store {
         });
         if (options.dryRun) return { ...plan, changes: [] };
         if (options.fence && options.releaseFence) this.#releaseIn(options.fence);
+        // Each Freight as it stood before each change of the batch, for its records' rows.
+        const latest = new Map<string, StoredResource | null>();
         for (const change of plan.changes) {
           const { kind, namespace, name } = change.key;
-          // The planner serialised each object once, checking its size.
-          const body = change.after && (change.body ?? JSON.stringify(change.after));
-          if (change.after) {
+          const rv = Number(change.event.resourceVersion);
+          if (kind === 'Freight') {
+            const id = cacheKey(kind, namespace, name);
+            const before = latest.has(id) ? latest.get(id) : this.#get(change.key);
+            recordChange(this.#prepare, namespace, name, before ?? undefined, change.after, rv);
+            latest.set(id, change.after);
+          }
+          const stored = change.after && storedForm(change.after);
+          if (change.after && stored) {
             this.#stmt(
-              `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
+              `INSERT INTO resources (kind, namespace, name, uid, rv, labels, body, apart) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (kind, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, body = excluded.body, apart = excluded.apart`,
             ).run(
               kind,
               namespace,
@@ -317,7 +334,8 @@ export class SqliteStore implements Store {
               change.after.metadata.uid,
               Number(change.after.metadata.resourceVersion),
               JSON.stringify(change.after.metadata.labels ?? {}),
-              body,
+              stored.text,
+              stored.apart,
             );
           } else {
             this.#stmt('DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?').run(
@@ -326,18 +344,14 @@ export class SqliteStore implements Store {
               name,
             );
           }
+          // Most events carry the object as stored: serialise it once.
+          const event =
+            change.event.object === change.after && stored
+              ? stored
+              : storedForm(change.event.object);
           this.#stmt(
-            'INSERT INTO events (rv, type, kind, namespace, body) VALUES (?, ?, ?, ?, ?)',
-          ).run(
-            Number(change.event.resourceVersion),
-            change.event.type,
-            kind,
-            namespace,
-            // Most events carry the object as stored: serialise it once.
-            change.event.object === change.after && body
-              ? body
-              : JSON.stringify(change.event.object),
-          );
+            'INSERT INTO events (rv, type, kind, namespace, body, apart) VALUES (?, ?, ?, ?, ?, ?)',
+          ).run(rv, change.event.type, kind, namespace, event.text, event.apart);
         }
         if (plan.changes.length > 0) {
           this.#stmt('UPDATE store_state SET rv = ? WHERE id = 1').run(plan.lastResourceVersion);
@@ -360,7 +374,7 @@ export class SqliteStore implements Store {
               cacheKey(kind, namespace, name),
               change.after.metadata.resourceVersion,
               change.after,
-              change.body ?? '',
+              change.length,
             );
           this.#lists.changed(kind, namespace, name, stored ?? undefined);
           this.#knowVersion(cacheKey(kind, namespace, name), stored?.metadata.resourceVersion);
@@ -492,6 +506,8 @@ export class SqliteStore implements Store {
     this.#db
       .transaction(() => {
         this.#stmt('DELETE FROM events WHERE rv <= ?').run(horizon);
+        // Freight records no remaining event was current for.
+        this.#stmt('DELETE FROM freight_records WHERE rv_to <= ?').run(horizon);
         this.#stmt('UPDATE store_state SET compacted_rv = ? WHERE id = 1').run(horizon);
       })
       .immediate();
@@ -521,9 +537,9 @@ export class SqliteStore implements Store {
   readonly #snapshot: StoreSnapshot = {
     get: (key) => this.#get(key),
     listNamespace: (namespace) =>
-      (this.#stmt('SELECT body FROM resources WHERE namespace = ?').all(namespace) as Row[]).map(
-        parseBody,
-      ),
+      (
+        this.#stmt('SELECT body, apart FROM resources WHERE namespace = ?').all(namespace) as Row[]
+      ).map((row) => assembled(this.#prepare, row.body, row.apart)),
     // The alias's own index, named: on this WITHOUT ROWID table SQLite's planner otherwise
     // prefers the primary key's (kind, namespace) range and reads every Freight of the project
     // (6 ms per new Freight with 8,000 present; a microsecond with the index).
@@ -535,7 +551,7 @@ export class SqliteStore implements Store {
           ...labelParams(label),
           value,
         ) as Row[]
-      ).map(parseBody),
+      ).map((row) => assembled(this.#prepare, row.body, row.apart)),
   };
 
   /**
@@ -557,10 +573,10 @@ export class SqliteStore implements Store {
     const cached = this.#cache.peek(id, String(found.rv));
     if (cached) return cached;
     const row = this.#stmt(
-      'SELECT rv, body FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
+      'SELECT rv, body, apart FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
     ).get(key.kind, key.namespace, key.name) as (Row & { rv: number }) | undefined;
     if (!row) return undefined;
-    return this.#cache.parse(id, String(row.rv), row.body);
+    return this.#cache.parse(id, String(row.rv), assembledText(this.#prepare, row.body, row.apart));
   }
 
   /** Reads one page (inside the caller's read transaction, for a consistent version). */
@@ -581,7 +597,8 @@ export class SqliteStore implements Store {
         name,
         page.chunk,
       ) as ListRow[];
-      for (const row of rows) if (page.add(row)) return { page, resourceVersion };
+      for (const row of rows)
+        if (page.add(withRecords(this.#prepare, row))) return { page, resourceVersion };
       if (rows.length < page.chunk) return { page, resourceVersion };
     }
   }
@@ -603,11 +620,17 @@ export class SqliteStore implements Store {
     }
     params.push(query.limit);
     const rows = this.#stmt(
-      `SELECT rv, type, body FROM events WHERE ${conditions.join(' AND ')} ORDER BY rv LIMIT ?`,
+      `SELECT rv, type, body, apart FROM events WHERE ${conditions.join(' AND ')} ORDER BY rv LIMIT ?`,
     ).all(...params) as EventRow[];
     return rows.map((row) => ({
       type: row.type,
-      object: JSON.parse(row.body) as StoredResource,
+      // A deleted Freight's records as they were before the deletion closed them.
+      object: assembled(
+        this.#prepare,
+        row.body,
+        row.apart,
+        row.type === 'DELETED' ? row.rv - 1 : row.rv,
+      ),
       resourceVersion: String(row.rv),
     }));
   }
@@ -639,6 +662,8 @@ export class SqliteStore implements Store {
     if (seen) seen.row = { ...seen.row, ...change };
     this.#turnState = undefined;
   }
+
+  readonly #prepare = (sql: string): SqliteStatement => this.#stmt(sql);
 
   #stmt(sql: string): SqliteStatement {
     let statement = this.#statements.get(sql);
@@ -695,8 +720,9 @@ function migrate(db: SqliteDatabase): void {
   }
 }
 
-function parseBody(row: Row): StoredResource {
-  return JSON.parse(row.body) as StoredResource;
+/** A listed row with its Freight records put back into its text. */
+function withRecords(prepare: Prepare, row: ListRow & { apart?: number }): ListRow {
+  return row.apart ? { ...row, body: assembledText(prepare, row.body, row.apart) } : row;
 }
 
 /** A JSON path selecting one object key, whatever characters it holds (`$."a.b/c"`). */
@@ -726,7 +752,7 @@ function scanQuery(
   );
   // A project's Freight by alias: its index, not the (namespace, name) order's.
   const byAlias = byNamespace && equal.some((r) => r.key === ALIAS_LABEL);
-  const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body' : "'' AS body"} FROM resources
+  const sql = `SELECT namespace, name, rv, labels, ${withBodies ? 'body, apart' : "'' AS body, 0 AS apart"} FROM resources
     ${byAlias ? 'INDEXED BY resources_by_alias' : ''}
     WHERE kind = ? ${byNamespace ? 'AND namespace = ?' : ''}
       ${equal.map((r) => `AND ${labelExpression(r.key)} = ?`).join(' ')}
@@ -740,7 +766,7 @@ function scanQuery(
 
 /** The objects of one kind and namespace whose label `key` has one value (`?`s: kind, namespace, labelParams, value). */
 export function labelLookupSql(key: string): string {
-  return `SELECT body FROM resources ${key === ALIAS_LABEL ? 'INDEXED BY resources_by_alias' : ''}
+  return `SELECT body, apart FROM resources ${key === ALIAS_LABEL ? 'INDEXED BY resources_by_alias' : ''}
     WHERE kind = ? AND namespace = ? AND ${labelExpression(key)} = ?`;
 }
 
