@@ -8,7 +8,7 @@ import type { Freight, FreightStatus } from '../api/freight.js';
 import type { PromotionStatus } from '../api/promotion.js';
 import type { StoredResource } from '../api/resource.js';
 import type { StageSpec, StageStatus } from '../api/stage.js';
-import { withEntry } from './with-entry.js';
+import { entryCount, withEntry } from './with-entry.js';
 
 const MAX_HISTORY = 10;
 
@@ -102,7 +102,7 @@ export function freightStatusInStage(
   }
   next.currentlyIn = currentlyIn;
   // Entering leaves it non-empty; counting a thousand keys is not free (V8 sorts them).
-  if (!entered && Object.keys(currentlyIn).length === 0) delete next.currentlyIn;
+  if (!entered && entryCount(currentlyIn) === 0) delete next.currentlyIn;
   return next;
 }
 
