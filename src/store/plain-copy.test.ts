@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { boundStatusMessages } from '../api/bounded-text.js';
 import { deepEqualJson } from '../api/canonical-json.js';
-import { changedMember, handOverOneChange, plainCopy } from './plain-copy.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { changedMember, derivation, handOverOneChange, plainCopy } from './plain-copy.js';
 
 /** What storing `value` gives back. */
 function stored(value: unknown): unknown {
@@ -159,5 +161,31 @@ describe('plainCopy', () => {
       expect(second.verifiedIn).not.toBe(record);
       expect(second.verifiedIn).toStrictEqual(record);
     });
+  });
+
+  it('lets go of the versions a record was made from: the newest keeps none of them alive', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const hop = (from: Record<string, unknown>, index: number) => {
+      const record: Record<string, unknown> = { ...from, [`s${index}`]: { since: `${index}` } };
+      handOverOneChange(record, from, `s${index}`);
+      return plainCopy(record, from) as Record<string, unknown>;
+    };
+    const versions = (count: number) => {
+      let record = plainCopy({ s0: {} }, undefined) as Record<string, unknown>;
+      const first = new WeakRef(record);
+      let previous = record;
+      for (let index = 1; index <= count; index++) [previous, record] = [record, hop(record, index)];
+      return { first, previous, last: record };
+    };
+    const { first, previous, last } = versions(50);
+    // The newest knows its last change while whoever asks holds the one before…
+    expect(changedMember(previous, last)).toBe('s50');
+    expect(derivation(last)?.from).toBe(previous);
+    // …and keeps none of the versions before alive.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(first.deref()).toBeUndefined();
+    expect(Object.keys(last)).toHaveLength(51);
   });
 });
