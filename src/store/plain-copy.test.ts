@@ -175,7 +175,8 @@ describe('plainCopy', () => {
       let record = plainCopy({ s0: {} }, undefined) as Record<string, unknown>;
       const first = new WeakRef(record);
       let previous = record;
-      for (let index = 1; index <= count; index++) [previous, record] = [record, hop(record, index)];
+      for (let index = 1; index <= count; index++)
+        [previous, record] = [record, hop(record, index)];
       return { first, previous, last: record };
     };
     const { first, previous, last } = versions(50);
