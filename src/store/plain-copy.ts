@@ -14,12 +14,23 @@ const MAX_BOUND_DEPTH = 64;
  */
 const HANDED_OVER = new WeakMap<object, OneChange>();
 /**
- * Stored records known to differ from another stored record in one member only. The other is
- * held weakly: each version of a record must not keep every version before it alive (a Freight
- * through 1,000 Stages kept 1,000 versions of two 1,000-member records, 50 MB that every
- * scavenge copied and promoted; issue 17). Whoever asks about a pair holds both.
+ * Stored records known to differ from another stored record in one member only, by that
+ * record's number (`IDS`), not by a reference to it: a reference, even a WeakRef (which V8's
+ * scavenges treat as strong), made each version of a record keep every version before it
+ * alive, so that a Freight through 1,000 Stages held 1,000 versions of two 1,000-member
+ * records (50 MB) and every scavenge promoted all those made since the last one (issue 17).
+ * Whoever asks about a pair holds both.
  */
-const DERIVED = new WeakMap<object, { from: WeakRef<object>; key: string }>();
+const DERIVED = new WeakMap<object, { from: number; key: string }>();
+/** Numbers for the stored records others were made from. */
+const IDS = new WeakMap<object, number>();
+let lastId = 0;
+
+function idOf(record: object): number {
+  let id = IDS.get(record);
+  if (id === undefined) IDS.set(record, (id = ++lastId));
+  return id;
+}
 
 export interface OneChange {
   from: object;
@@ -36,21 +47,12 @@ export function handOverOneChange(record: object, from: object, key: string): vo
   HANDED_OVER.set(record, { from, key });
 }
 
-/**
- * The stored record `after` was made from (and the one member it differs in), when a write
- * took it over (`handOverOneChange`): members in `from`'s order, a new member last.
- */
-export function derivation(after: object): Readonly<OneChange> | undefined {
-  const derived = DERIVED.get(after);
-  const from = derived?.from.deref();
-  return from && { from, key: derived!.key };
-}
-
 /** The one member in which the stored record `after` differs from `before`, when a write knows it. */
 export function changedMember(before: unknown, after: unknown): string | undefined {
   if (typeof after !== 'object' || after === null) return undefined;
+  if (typeof before !== 'object' || before === null) return undefined;
   const derived = DERIVED.get(after);
-  return derived !== undefined && derived.from.deref() === before ? derived.key : undefined;
+  return derived !== undefined && IDS.get(before) === derived.from ? derived.key : undefined;
 }
 
 /**
@@ -176,7 +178,7 @@ function takeOver(
   if (child === previous) return before;
   if (child === undefined) delete source[key];
   else source[key] = child;
-  DERIVED.set(source, { from: new WeakRef(before), key });
+  DERIVED.set(source, { from: idOf(before), key });
   return Object.freeze(source);
 }
 

@@ -83,8 +83,9 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
     after: StoredResource | null,
     type: WatchEvent['type'],
     eventObject: StoredResource,
+    before?: StoredResource,
   ) => {
-    const length = after ? checkStoredSize(key, after) : 0;
+    const length = after ? checkStoredSize(key, after, before) : 0;
     overlay.set(keyId(key), after);
     changes.push({
       key,
@@ -129,7 +130,7 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
         const next = buildUpdated(before, op.object, String(rv + 1));
         if (!next) return { outcome: 'unchanged', object: before };
         rv += 1;
-        record(key, next, 'MODIFIED', next);
+        record(key, next, 'MODIFIED', next, before);
         return { outcome: 'configured', object: next };
       }
       case 'updateStatus': {
@@ -143,7 +144,7 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
         const next: StoredResource = { ...withMeta(before, { resourceVersion: String(rv) }) };
         if (status === undefined) delete next.status;
         else next.status = status;
-        record(op.key, next, 'MODIFIED', next);
+        record(op.key, next, 'MODIFIED', next, before);
         return { outcome: 'configured', object: next };
       }
       case 'patchMetadata': {
@@ -159,7 +160,7 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
         }
         rv += 1;
         const next = withMeta(before, { resourceVersion: String(rv), labels, annotations });
-        record(op.key, next, 'MODIFIED', next);
+        record(op.key, next, 'MODIFIED', next, before);
         return { outcome: 'configured', object: next };
       }
       case 'delete': {
@@ -220,9 +221,13 @@ export function planWrites(ops: WriteOp[], context: PlanContext): WritePlan {
  * Kubernetes' bounds on one object, held for every write that passes here (users' and
  * controllers' alike): the whole object as stored (etcd's request limit) and its annotations.
  */
-function checkStoredSize(key: ObjectKey, object: StoredResource): number {
+function checkStoredSize(
+  key: ObjectKey,
+  object: StoredResource,
+  before: StoredResource | undefined,
+): number {
   const maxObject = INPUT_LIMITS.maxObjectBytes;
-  const length = storedLength(object);
+  const length = storedLength(object, before);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most objects need no byte count.
   const bytes = length * 3 > maxObject ? Buffer.byteLength(JSON.stringify(object)) : length;
   if (bytes > maxObject) {

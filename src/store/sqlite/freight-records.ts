@@ -1,5 +1,5 @@
 import type { StoredResource } from '../../api/resource.js';
-import { derivation } from '../plain-copy.js';
+import { changedMember } from '../plain-copy.js';
 
 /** The subset of a prepared statement this module uses. */
 interface Statement {
@@ -73,9 +73,9 @@ export function recordChange(
     const next = recordOf(afterStatus?.[field]);
     if (old === next) return;
     const rows = new MemberRows(prepare, namespace, name, index, rv);
-    const derived = next && derivation(next);
-    if (old && next && derived?.from === old) {
-      rows.changed(derived.key, next, has(old, derived.key));
+    const key = changedMember(old, next);
+    if (old && next && key !== undefined) {
+      rows.changed(key, next, has(old, key));
       return;
     }
     if (old && next && keepsPlaces(old, next)) {
