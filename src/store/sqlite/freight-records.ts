@@ -104,13 +104,22 @@ class MemberRows {
     private readonly rv: number,
   ) {}
 
-  /** Closes the member's current row; returns its place, if it had one. */
-  close(stage: string): { pos_rv: number; pos_index: number } | undefined {
-    return this.prepare(
+  /** Closes the member's current row. */
+  close(stage: string): void {
+    // Not `UPDATE … RETURNING`: SQLite builds a table for what it returns (three times the
+    // cost of a lookup and a plain update).
+    this.prepare(
       `UPDATE freight_records SET rv_to = ?
-         WHERE namespace = ? AND freight = ? AND rv_to = ? AND field = ? AND stage = ?
-         RETURNING pos_rv, pos_index`,
-    ).get(this.rv, this.namespace, this.freight, OPEN, this.field, stage) as
+         WHERE namespace = ? AND freight = ? AND rv_to = ? AND field = ? AND stage = ?`,
+    ).run(this.rv, this.namespace, this.freight, OPEN, this.field, stage);
+  }
+
+  /** The member's place in its record, while it has a current row. */
+  #placeOf(stage: string): { pos_rv: number; pos_index: number } | undefined {
+    return this.prepare(
+      `SELECT pos_rv, pos_index FROM freight_records
+         WHERE namespace = ? AND freight = ? AND rv_to = ? AND field = ? AND stage = ?`,
+    ).get(this.namespace, this.freight, OPEN, this.field, stage) as
       { pos_rv: number; pos_index: number } | undefined;
   }
 
@@ -126,8 +135,12 @@ class MemberRows {
    * (`had`: whether it has a current row).
    */
   changed(stage: string, record: Record<string, unknown>, had: boolean): void {
-    const place = had ? this.close(stage) : undefined;
-    if (!has(record, stage)) return;
+    if (!has(record, stage)) {
+      if (had) this.close(stage);
+      return;
+    }
+    const place = had ? this.#placeOf(stage) : undefined;
+    if (had) this.close(stage);
     this.prepare(
       `INSERT INTO freight_records (namespace, freight, rv_to, field, stage, pos_rv, pos_index, value, rv_from)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
