@@ -135,6 +135,39 @@ describe('EncryptingStore', () => {
     expect(decoded(deleted!.deleted![0], 'password')).toBe(PLAIN);
   });
 
+  it('decrypts Secrets in every watch that may carry them, and leaves other watches to the store', async () => {
+    const store = await openEncryptingStore(inner, key);
+    const from = await store.currentResourceVersion();
+    const controller = new AbortController();
+    const first = async (kinds: string[] | undefined) => {
+      for await (const event of store.watch({
+        kinds,
+        fromResourceVersion: from,
+        signal: controller.signal,
+      }))
+        return event.object;
+      return undefined;
+    };
+    await store.write([{ op: 'create', object: secret('git', { password: PLAIN }) }]);
+    await store.write([
+      {
+        op: 'create',
+        object: {
+          apiVersion: 'kargo.akuity.io/v1alpha1',
+          kind: 'Project',
+          metadata: { name: 'shop' },
+        },
+      },
+    ]);
+    for (const kinds of [undefined, ['Secret'], ['Project', 'Secret']])
+      expect(decoded(await first(kinds), 'password'), String(kinds)).toBe(PLAIN);
+    // A watch without Secrets is the store's own: nothing to decrypt.
+    expect(await first(['Project'])).toEqual(
+      await inner.get({ kind: 'Project', namespace: '', name: 'shop' }),
+    );
+    controller.abort();
+  });
+
   it('changes nothing when the same Secret is applied again (unchanged values keep their ciphertext)', async () => {
     const store = new EncryptingStore(inner, key);
     await store.write([
