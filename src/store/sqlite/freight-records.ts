@@ -60,7 +60,8 @@ export function recordChange(
   rv: number,
 ): void {
   if (!after) {
-    if (before && apartBits(before) !== 0)
+    // Whatever rows it has (none, when no record was apart) end with it.
+    if (before)
       prepare(
         'UPDATE freight_records SET rv_to = ? WHERE namespace = ? AND freight = ? AND rv_to = ?',
       ).run(rv, namespace, name, OPEN);
@@ -238,16 +239,6 @@ export function moveRecordsApart(): string[] {
          WHERE kind = '${FREIGHT}' AND json_type(body, ${path}) = 'object'`,
     ];
   });
-}
-
-function apartBits(object: StoredResource): number {
-  if (object.kind !== FREIGHT) return 0;
-  const status = recordOf(object.status);
-  let bits = 0;
-  APART_FIELDS.forEach((field, index) => {
-    if (recordOf(status?.[field])) bits |= 1 << index;
-  });
-  return bits;
 }
 
 function recordOf(value: unknown): Record<string, unknown> | undefined {
