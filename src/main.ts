@@ -38,6 +38,8 @@ import type { ServerConfig } from './config.js';
 import { errorMessage, inputError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createCredentialResolver } from './resources/repository-credentials.js';
+import { createUlidGenerator } from './ids/ulid.js';
+import type { FreightSourceLookups } from './resources/freight-sources.js';
 import { ResourceService } from './resources/resource-service.js';
 import { FreightService } from './resources/freight-service.js';
 import { StageActions } from './resources/stage-actions.js';
@@ -49,6 +51,7 @@ import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { redactUrl } from './api/redact-url.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { deferringFlushes } from './store/deferred-flush.js';
 import { openEncryptingStore, secretsKey } from './store/encrypting-store.js';
 import { loadSecretsKey } from './secrets-key.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -153,40 +156,48 @@ export async function startGantry(
       allowLocalRepositories: config.security.allowLocalRepositories,
     });
     // Hand-made Freight is checked with the clients and credentials discovery uses.
-    const service = new ResourceService({
-      store,
-      audit,
-      freightLookups: {
-        image: (project, sub, reference) =>
-          images.lookUp(sub, reference, {
+    const freightLookups: FreightSourceLookups = {
+      image: (project, sub, reference) =>
+        images.lookUp(sub, reference, {
+          credentialsFor: (kind, url) => credentials(project, url, kind),
+          signal: shutdown.signal,
+        }),
+      chartVersions: async (project, sub) =>
+        (
+          await charts.discover({ ...sub, discoveryLimit: Number.MAX_SAFE_INTEGER }, undefined, {
+            project,
             credentialsFor: (kind, url) => credentials(project, url, kind),
             signal: shutdown.signal,
-          }),
-        chartVersions: async (project, sub) =>
-          (
-            await charts.discover({ ...sub, discoveryLimit: Number.MAX_SAFE_INTEGER }, undefined, {
-              project,
-              credentialsFor: (kind, url) => credentials(project, url, kind),
-              signal: shutdown.signal,
-              revalidate: true,
-              now: () => new Date(),
-            })
-          ).versions ?? [],
-        commit: async (project, sub, id) => {
-          // A repository that does not answer must not hold the request for long. Linked, not
-          // AbortSignal.any over the server's lifetime signal, once per request (abort-signals.ts).
-          const link = linkSignals([shutdown.signal], { timeoutMs: 30_000 });
-          try {
-            return await lookUpCommit(repositories, sub.repoURL, id, {
-              credentials: await credentials(project, sub.repoURL, 'git'),
-              signal: link.signal,
-              insecure: sub.insecureSkipTLSVerify,
-            });
-          } finally {
-            link.dispose();
-          }
-        },
+            revalidate: true,
+            now: () => new Date(),
+          })
+        ).versions ?? [],
+      commit: async (project, sub, id) => {
+        // A repository that does not answer must not hold the request for long. Linked, not
+        // AbortSignal.any over the server's lifetime signal, once per request (abort-signals.ts).
+        const link = linkSignals([shutdown.signal], { timeoutMs: 30_000 });
+        try {
+          return await lookUpCommit(repositories, sub.repoURL, id, {
+            credentials: await credentials(project, sub.repoURL, 'git'),
+            signal: link.signal,
+            insecure: sub.insecureSkipTLSVerify,
+          });
+        } finally {
+          link.dispose();
+        }
       },
+    };
+    // One generator for both services: the ULIDs in Promotion names keep increasing.
+    const ulid = createUlidGenerator();
+    const service = new ResourceService({ store, audit, freightLookups, ulid });
+    // Controllers write without waiting for the disk: what a power loss undoes of theirs they
+    // make again from what the store holds; a client's write waits for it (deferred-flush.ts).
+    const controllerStore = deferringFlushes(store);
+    const controllerService = new ResourceService({
+      store: controllerStore,
+      audit,
+      freightLookups,
+      ulid,
     });
     const logs = new PromotionLogs(config.dataDir);
     // Before anything runs: logs an earlier version kept as files move in now, not in the
@@ -226,8 +237,8 @@ export async function startGantry(
     // Every git subscription of every Warehouse shares ls-remote, fetch and history walk.
     const gitSource = new SharedGitSource(repositories);
     const warehouses = new WarehouseController({
-      store,
-      service,
+      store: controllerStore,
+      service: controllerService,
       logger,
       replicaId: replica,
       leaseTtlMs: config.leaseDurationMs,
@@ -243,7 +254,7 @@ export async function startGantry(
     /** The server's own URL once it listens (the external URL when one is configured). */
     let listening = '';
     const promotions = new PromotionController({
-      store,
+      store: controllerStore,
       logs,
       logger,
       runner,
@@ -257,12 +268,12 @@ export async function startGantry(
     const verifications = new VerificationController({
       onFailed: (project, stage, info) =>
         autoRollback({ store, stageActions, logger }, project, stage, info),
-      store,
+      store: controllerStore,
       logger,
       replicaId: replica,
       leaseTtlMs: config.leaseDurationMs,
       runVerification: analysisVerification({
-        store,
+        store: controllerStore,
         now: options.analysisClock?.now ?? runner.now,
         sleep: options.analysisClock?.sleep ?? runner.sleep,
         // Job metrics run programs on this host: only when the operator allows it.
@@ -273,15 +284,15 @@ export async function startGantry(
       healthPollMs: Math.min(5_000, config.healthIntervalMs),
     });
     const stageHealth = new StageHealthController({
-      store,
+      store: controllerStore,
       logger,
       replicaId: replica,
       healthCheckers,
       intervalMs: config.healthIntervalMs,
     });
     const autoPromotions = new AutoPromotionController({
-      store,
-      service,
+      store: controllerStore,
+      service: controllerService,
       logger,
       replicaId: replica,
       promotionsAllowed: async (project, stage) => {
@@ -296,7 +307,7 @@ export async function startGantry(
       },
     });
     const collector = new GarbageCollector({
-      store,
+      store: controllerStore,
       logger,
       replicaId: replica,
       keepFreight: config.keepFreight,
@@ -309,11 +320,11 @@ export async function startGantry(
     });
     const webhooks = new WebhookReceivers({ store });
     const projectConfigs = new ProjectConfigController({
-      store,
+      store: controllerStore,
       logger,
       externalUrl: () => config.externalUrl ?? listening,
     });
-    const stageReferences = new StageReferencesController({ store, logger });
+    const stageReferences = new StageReferencesController({ store: controllerStore, logger });
     const app = createApp({
       webhooks,
       freight: freightService,

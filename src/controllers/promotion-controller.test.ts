@@ -6,7 +6,9 @@ import { PromotionLogs } from '../engine/promotion-logs.js';
 import { RepositoryCache } from '../git/repository-cache.js';
 import { silentLogger } from '../logger.js';
 import { ResourceService } from '../resources/resource-service.js';
+import { deferringFlushes } from '../store/deferred-flush.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store, WriteOp, WriteOptions } from '../store/store.js';
 import { BUILTIN_STEPS } from '../steps/index.js';
 import { PromotionController } from './promotion-controller.js';
 import { defineStep, type StepDefinition } from '../engine/step.js';
@@ -25,6 +27,8 @@ describe('PromotionController', () => {
   let leaseAttempts: Array<{ name: string; holder: string; got: boolean }>;
   /** How often the controllers listed Promotions (to look at a Stage's queue). */
   let promotionLists = 0;
+  /** Every write the controllers made: its ops and its options. */
+  let writes: Array<{ ops: WriteOp[]; options: WriteOptions | undefined }>;
   /** The store as the controllers see it: every acquireLease recorded in `leaseAttempts`. */
   const recordingStore = (): SqliteStore =>
     new Proxy(store, {
@@ -33,6 +37,11 @@ describe('PromotionController', () => {
           return (kind: string, options?: Parameters<SqliteStore['list']>[1]) => {
             if (kind === 'Promotion') promotionLists++;
             return target.list(kind, options);
+          };
+        if (property === 'write')
+          return (ops: WriteOp[], options?: WriteOptions) => {
+            writes.push({ ops, options });
+            return target.write(ops, options);
           };
         if (property === 'acquireLease')
           return async (name: string, holder: string, ttlMs: number) => {
@@ -50,9 +59,10 @@ describe('PromotionController', () => {
     replicaId: string,
     extraSteps: StepDefinition[] = [],
     leaseTtlMs = 30_000,
+    view: (recording: Store) => Store = (recording) => recording,
   ) =>
     new PromotionController({
-      store: recordingStore(),
+      store: view(recordingStore()),
       logs: new PromotionLogs(join(dir, replicaId)),
       logger: silentLogger,
       runner: {
@@ -143,6 +153,7 @@ describe('PromotionController', () => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-controller-'));
     storeTime = Date.now;
     leaseAttempts = [];
+    writes = [];
     store = openSqliteStore({
       path: ':memory:',
       pollIntervalMs: 20,
@@ -254,6 +265,51 @@ describe('PromotionController', () => {
     expect(status.message).toBe(
       'could not resume after the replica running it stopped: step "step-1" had started and http POST is not safe to send twice, so it was not run again; check what it did, then promote again',
     );
+  });
+
+  it('waits for the disk only for the saves around a step that may not run twice', async () => {
+    const once = defineStep({
+      kind: 'send-once',
+      description: 'stands for a step whose effect must not be repeated',
+      configSchema: z.strictObject({}),
+      capabilities: [],
+      unsafeToRepeat: () => 'it sends a message',
+      run: () => Promise.resolve({ status: 'Succeeded' as const }),
+    });
+    const service = await setUpProject(
+      ['dev'],
+      [
+        { uses: 'compose-output', config: { ok: true } },
+        { uses: 'send-once', config: {} },
+        { uses: 'compose-output', config: { ok: true } },
+      ],
+    );
+    const key = await promote(service, 'dev');
+    // As the server runs it: every write of the controller defers its flush unless it says not.
+    const controller = newController('replica-a', [once], 30_000, deferringFlushes);
+    await controller.start();
+    const status = await waitForPhase(key, (phase) => phase === 'Succeeded');
+    await controller.stop();
+    expect(status.phase).toBe('Succeeded');
+    // Each save of the Promotion's status: its steps' states, and whether it waited for the disk.
+    const saves = writes.flatMap(({ ops, options }) =>
+      ops
+        .filter((op) => op.op === 'updateStatus' && op.key.kind === 'Promotion')
+        .map((op) => {
+          const steps = ((op as { status: PromotionStatus }).status.stepExecutionMetadata ?? [])
+            .map((m) => m.status)
+            .join(',');
+          return `${steps}: ${options?.deferFlush === false ? 'flushed' : 'deferred'}`;
+        }),
+    );
+    expect(saves).toEqual([
+      'Running: deferred',
+      'Succeeded: deferred',
+      'Succeeded,Running: flushed',
+      'Succeeded,Succeeded: flushed',
+      'Succeeded,Succeeded,Running: deferred',
+      'Succeeded,Succeeded,Succeeded: deferred',
+    ]);
   });
 
   it('stops a run whose Stage lease another replica took, and writes nothing more for it', async () => {

@@ -14,6 +14,7 @@ import { Nudges } from '../engine/nudges.js';
 import { REFRESH_ANNOTATION } from '../api/labels.js';
 import { errorMessage, isGantryError } from '../errors.js';
 import { firstUnfinishedStep, planResume } from '../engine/resume-plan.js';
+import { flushingWrites } from '../store/deferred-flush.js';
 import { fencedStore } from '../store/fenced-store.js';
 import { followChanges } from './follow-changes.js';
 import { LeaseKeeper, type HeldLease } from './lease-keeper.js';
@@ -546,7 +547,7 @@ export class PromotionController {
         interrupt: interrupt.signal,
         nudges,
         saveRunningAfterMs: this.#options.saveRunningAfterMs,
-        save: async (status) => {
+        save: async (status, how) => {
           if (status.phase && TERMINAL_PROMOTION_PHASES.has(status.phase)) {
             // The Stage and the Freight get the outcome in the same transaction as the
             // Promotion's terminal phase: whoever sees the Promotion finished (`promote
@@ -563,9 +564,11 @@ export class PromotionController {
             // Nothing resumes a finished Promotion: its marker is removed, not rewritten.
             return;
           }
+          // A save the runner needs to survive a power loss waits for the disk (deferred-flush.ts).
+          const saveTo = how?.durable ? flushingWrites(store) : store;
           latest = stageMarked
-            ? await this.#writePromotionStatus(store, latest, status)
-            : await this.#savePromotionStatus(store, latest, status, (stage) => ({
+            ? await this.#writePromotionStatus(saveTo, latest, status)
+            : await this.#savePromotionStatus(saveTo, latest, status, (stage) => ({
                 ...(stage as StageStatus | undefined),
                 currentPromotion: { name: promotion.metadata.name, freight: reference },
               }));

@@ -97,13 +97,19 @@ describe('runPromotion', () => {
     saveRunningAfterMs = 0,
   ) {
     const saved: PromotionStatus[] = [];
+    // Which saves asked to survive a power loss as well.
+    const durable: boolean[] = [];
     const result = await runPromotion(w, d, {
       status,
-      save: (s) => (saved.push(structuredClone(s)), Promise.resolve()),
+      save: (s, how) => (
+        saved.push(structuredClone(s)),
+        durable.push(how?.durable ?? false),
+        Promise.resolve()
+      ),
       signal: new AbortController().signal,
       saveRunningAfterMs,
     });
-    return { result, saved, logs: (d as { logs?: string[] }).logs ?? [] };
+    return { result, saved, durable, logs: (d as { logs?: string[] }).logs ?? [] };
   }
 
   const seedSteps = (url: string): PromotionStep[] => [
@@ -379,6 +385,9 @@ describe('runPromotion', () => {
       'Running:Succeeded,Succeeded',
       'Succeeded:Succeeded,Succeeded',
     ]);
+    // Its start and its end must survive even a power loss; the other saves may wait a moment.
+    expect(unsafe.durable).toEqual([false, false, true, true, false]);
+    expect(plain.durable).toEqual([false, false, false, false]);
   });
 
   it("saves a quick step's start with its end, a slow one's once it has run for a moment", async () => {

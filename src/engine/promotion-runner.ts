@@ -107,8 +107,12 @@ export interface RunnerDeps {
 export interface RunOptions {
   /** The Promotion's status so far (empty for a new one, partial when resuming). */
   status: PromotionStatus;
-  /** Persists the status; called after every change, so a crash resumes where it stopped. */
-  save(status: PromotionStatus): Promise<void>;
+  /**
+   * Persists the status; called after every change, so a crash resumes where it stopped.
+   * `durable`: the save must survive a power loss as well (the start and end of a step that may
+   * not run twice, which a resume must find), where others may wait a moment for the disk.
+   */
+  save(status: PromotionStatus, how?: { durable: boolean }): Promise<void>;
   /** A user's abort: the Promotion ends Aborted. */
   signal: AbortSignal;
   /**
@@ -184,9 +188,9 @@ export async function runPromotion(
   const options: RunOptions = {
     ...rawOptions,
     secrets,
-    save: (current) => {
+    save: (current, how) => {
       const masked = secrets.mask(current);
-      const saved = saving.then(() => rawOptions.save(masked));
+      const saved = saving.then(() => rawOptions.save(masked, how));
       saving = saved.catch(() => undefined);
       return saved;
     },
@@ -228,17 +232,19 @@ export async function runPromotion(
     if (step.continueOnError) meta.continueOnError = true;
     meta.status = 'Running';
     // A step's start is saved before it runs when running it twice could repeat an outside
-    // effect (so that a resume never runs it again unknowingly); otherwise once it has run for
+    // effect (so that a resume never runs it again unknowingly; durably, so that not even a
+    // power loss undoes that save, nor the one of its end); otherwise once it has run for
     // a moment (the Promotion then shows Running, its Stage the Promotion, the UI the step). A
     // crash before that save runs the step again, as after any crash mid-step. A step that
     // ends sooner is saved with its end: a quick step (yaml-update, compose-output) costs one
     // write instead of two, and a quick one-step Promotion goes from Pending to its outcome
     // in one (issue 17).
+    const unsafe = repeatIsUnsafe(step, deps);
     const deferred =
-      repeatIsUnsafe(step, deps) || saveRunningAfterMs <= 0
+      unsafe || saveRunningAfterMs <= 0
         ? undefined
         : saveIfStillRunning(() => options.save(status), saveRunningAfterMs);
-    if (!deferred) await options.save(status);
+    if (!deferred) await options.save(status, { durable: unsafe });
 
     const log = (line: string) => deps.log(work.name, alias, line);
     // Project data is read only for expressions (freightMetadata(), secret(), …): a step whose
@@ -315,7 +321,7 @@ export async function runPromotion(
     // The last step's end is saved with the Promotion's outcome, which follows at once: a
     // crash in between finds the step Running and runs it again, as after any crash mid-step.
     // A step that may not run twice keeps its own save, so that it is never resumed past.
-    if (index < work.steps.length - 1 || repeatIsUnsafe(step, deps)) await options.save(status);
+    if (index < work.steps.length - 1 || unsafe) await options.save(status, { durable: unsafe });
   }
 
   const blocking = metas.find(

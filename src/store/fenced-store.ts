@@ -1,3 +1,4 @@
+import { adjustingWrites } from './adjusted-writes.js';
 import type { Lease, Store } from './store.js';
 
 /**
@@ -5,16 +6,5 @@ import type { Lease, Store } from './store.js';
  * so it commits only while the lease is still this take (Store.write, WriteOptions.fence).
  */
 export function fencedStore(store: Store, lease: Lease): Store {
-  return {
-    get: (key) => store.get(key),
-    list: (kind, options) => store.list(kind, options),
-    listJson: (kind, options) => store.listJson(kind, options),
-    write: (ops, options) => store.write(ops, { ...options, fence: lease }),
-    watch: (options) => store.watch(options),
-    currentResourceVersion: () => store.currentResourceVersion(),
-    acquireLease: (name, holder, ttlMs) => store.acquireLease(name, holder, ttlMs),
-    renewLease: (held, ttlMs) => store.renewLease(held, ttlMs),
-    releaseLease: (held) => store.releaseLease(held),
-    close: () => store.close(),
-  };
+  return adjustingWrites(store, (options) => ({ ...options, fence: lease }));
 }

@@ -102,6 +102,16 @@ export interface WriteOptions {
    * a dry run.
    */
   releaseFence?: boolean | undefined;
+  /**
+   * Commit without waiting for the disk (SQLite; PostgreSQL commits as it is configured to).
+   * The write survives the process being killed at any moment, as every commit does; only a
+   * power loss (or the machine's crash) before the store's next flush can undo it, and with it
+   * every write after it: the store flushes within 50 ms, and every write made without this
+   * flag flushes all those before it. For writes their maker makes again when they are undone
+   * (a controller's: it derives them from what the store holds), never for one a client is
+   * answered about (docs/architecture.md, Durability).
+   */
+  deferFlush?: boolean | undefined;
 }
 
 /**

@@ -1,11 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isGantryError } from '../../errors.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
-import { labelLookupSql, openSqliteStore, PAGE_BYTES, SqliteStore } from './sqlite-store.js';
+import {
+  FLUSH_WITHIN_MS,
+  labelLookupSql,
+  openSqliteStore,
+  PAGE_BYTES,
+  SqliteStore,
+} from './sqlite-store.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -196,67 +202,159 @@ describe('SqliteStore compaction', () => {
   });
 });
 
+/**
+ * A store over a file whose statements record the `synchronous` level they ran under (1
+ * NORMAL: no flush at commit; 2 FULL: the commit waits for the disk), by table written and by
+ * statement.
+ */
+async function storeRecordingFlushes() {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
+  const path = join(dir, 'gantry.db');
+  await openSqliteStore({ path }).close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  const byTable = new Map<string, Set<unknown>>();
+  const byStatement = new Map<string, unknown[]>();
+  const wrapped = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
+      return (sql: string) => {
+        const statement = target.prepare(sql);
+        const table = /(?:UPDATE|INTO|FROM)\s+(leases|resources|events|store_state)\b/.exec(
+          sql,
+        )?.[1];
+        if (!table || !/^\s*(UPDATE|INSERT|DELETE)/.test(sql)) return statement;
+        const record = () => {
+          const level = target.pragma('synchronous', { simple: true });
+          byTable.set(table, (byTable.get(table) ?? new Set()).add(level));
+          byStatement.set(sql, [...(byStatement.get(sql) ?? []), level]);
+        };
+        return {
+          run: (...p: unknown[]) => (record(), statement.run(...p)),
+          get: (...p: unknown[]) => (record(), statement.get(...p)),
+          all: (...p: unknown[]) => (record(), statement.all(...p)),
+        };
+      };
+    },
+  });
+  const errors: unknown[] = [];
+  const store = new SqliteStore(wrapped, { path, onError: (err) => errors.push(err) });
+  return {
+    store,
+    db,
+    path,
+    errors,
+    byTable,
+    /** The levels of the flush statement's runs (a state row written as it is). */
+    flushes: () => byStatement.get('UPDATE store_state SET rv = rv WHERE id = 1') ?? [],
+    cleanUp: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const configMapOp = (name: string) => ({
+  op: 'create' as const,
+  object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'p' } },
+});
+
 describe('SqliteStore leases', () => {
   it('commits lease operations without a flush, and every data write with one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
-    const path = join(dir, 'gantry.db');
-    await openSqliteStore({ path }).close();
-    const { createRequire } = await import('node:module');
-    type Statement = { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown };
-    type Database = {
-      prepare(sql: string): Statement;
-      pragma(sql: string, options?: { simple: boolean }): unknown;
-      close(): void;
-    };
-    const db = new (
-      createRequire(import.meta.url)('better-sqlite3') as new (p: string) => Database
-    )(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    // Which `synchronous` level each statement touching a table ran under (1 NORMAL, 2 FULL).
-    const levels = new Map<string, Set<unknown>>();
-    const wrapped = new Proxy(db, {
-      get(target, property, receiver) {
-        if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
-        return (sql: string) => {
-          const statement = target.prepare(sql);
-          const table = /(?:UPDATE|INTO|FROM)\s+(leases|resources|events)\b/.exec(sql)?.[1];
-          if (!table || !/^\s*(UPDATE|INSERT|DELETE)/.test(sql)) return statement;
-          const record = () => {
-            const level = target.pragma('synchronous', { simple: true });
-            levels.set(table, (levels.get(table) ?? new Set()).add(level));
-          };
-          return {
-            run: (...p: unknown[]) => (record(), statement.run(...p)),
-            get: (...p: unknown[]) => (record(), statement.get(...p)),
-            all: (...p: unknown[]) => (
-              record(),
-              (statement as unknown as { all(...q: unknown[]): unknown }).all(...p)
-            ),
-          };
-        };
-      },
-    });
-    const store = new SqliteStore(wrapped as never, { path });
+    const { store, db, byTable, flushes, cleanUp } = await storeRecordingFlushes();
     const lease = await store.acquireLease('l', 'me', 60_000);
     expect(lease).toBeDefined();
     expect(await store.renewLease(lease!, 60_000)).toBe(true);
-    await store.write(
-      [
-        {
-          op: 'create',
-          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'p' } },
-        },
-      ],
-      { fence: lease },
-    );
+    await store.write([configMapOp('a')], { fence: lease });
     await store.releaseLease(lease!);
-    expect(levels.get('leases')).toEqual(new Set([1]));
-    expect(levels.get('resources')).toEqual(new Set([2]));
-    expect(levels.get('events')).toEqual(new Set([2]));
+    expect(byTable.get('leases')).toEqual(new Set([1]));
+    expect(byTable.get('resources')).toEqual(new Set([2]));
+    expect(byTable.get('events')).toEqual(new Set([2]));
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    // Nothing was left unflushed, so closing flushed nothing more.
+    expect(flushes()).toEqual([]);
+    cleanUp();
+  });
+});
+
+describe('SqliteStore deferred flushes', () => {
+  it('commits a deferred write without a flush, and flushes it within the window', async () => {
+    const { store, db, byTable, flushes, cleanUp } = await storeRecordingFlushes();
+    await store.write([configMapOp('a')], { deferFlush: true });
+    expect(byTable.get('resources')).toEqual(new Set([1]));
+    expect(byTable.get('events')).toEqual(new Set([1]));
+    // The connection is back to flushing every other commit.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // The flush: one commit that waits for the disk, which syncs the WAL holding the write.
+    await vi.waitFor(() => expect(flushes()).toEqual([2]));
+    // Another deferred write schedules another flush; a dry run schedules none.
+    await store.write([configMapOp('b')], { deferFlush: true });
+    await store.write([configMapOp('c')], { deferFlush: true, dryRun: true });
+    await vi.waitFor(() => expect(flushes()).toEqual([2, 2]));
+    await store.close();
+    expect(flushes()).toEqual([2, 2]);
+    cleanUp();
+  });
+
+  it('needs no flush of its own after a write that waited for the disk', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, flushes, cleanUp } = await storeRecordingFlushes();
+      await store.write([configMapOp('a')], { deferFlush: true });
+      // A client's write flushes the WAL, the deferred write before it included.
+      await store.write([configMapOp('b')]);
+      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+      expect(flushes()).toEqual([]);
+      // A write with nothing to change flushes nothing: the deferred one before it still is.
+      await store.write([configMapOp('c')], { deferFlush: true });
+      await store.write([], {});
+      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+      expect(flushes()).toEqual([2]);
+      await store.close();
+      cleanUp();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('flushes what is left when it closes, and keeps it after a restart', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, path, flushes, cleanUp } = await storeRecordingFlushes();
+      await store.write([configMapOp('a')], { deferFlush: true });
+      expect(flushes()).toEqual([]);
+      await store.close();
+      expect(flushes()).toEqual([2]);
+      const reopened = openSqliteStore({ path });
+      const kept = await reopened.get({ kind: 'ConfigMap', namespace: 'p', name: 'a' });
+      expect(kept?.metadata.name).toBe('a');
+      await reopened.close();
+      cleanUp();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('tries a failed flush again, and says why it failed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, db, errors, flushes, cleanUp } = await storeRecordingFlushes();
+      await store.write([configMapOp('a')], { deferFlush: true });
+      // Another connection holds the write lock past the busy timeout: the flush cannot commit.
+      db.pragma('busy_timeout = 0');
+      const other = new Database(db.name);
+      other.exec('BEGIN IMMEDIATE');
+      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+      expect(errors.length).toBe(1);
+      expect(String(errors[0])).toMatch(/locked|busy/i);
+      other.exec('ROLLBACK');
+      other.close();
+      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+      expect(flushes().at(-1)).toBe(2);
+      await store.close();
+      cleanUp();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

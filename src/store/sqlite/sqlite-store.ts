@@ -78,6 +78,8 @@ interface StateRow {
 }
 
 const COMPACT_EVERY_MS = 60_000;
+/** The longest a write committed without a flush waits for one (WriteOptions.deferFlush). */
+export const FLUSH_WITHIN_MS = 50;
 /** The most versions of history one compaction transaction drops. */
 const COMPACT_BATCH = 2_000;
 /** Rows a list reads per statement on the reader connection, a turn of the event loop between. */
@@ -109,6 +111,10 @@ export class SqliteStore implements Store {
   #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
   #closed = false;
+  readonly #onError: (err: unknown) => void;
+  /** A write committed without a flush since the last flush (WriteOptions.deferFlush). */
+  #unflushed = false;
+  #flushTimer: NodeJS.Timeout | undefined;
   /** The file, for the reader connection (none for ':memory:', which one connection owns). */
   readonly #path: string;
   #reader: { db: SqliteDatabase; statements: Map<string, SqliteStatement> } | undefined;
@@ -128,6 +134,7 @@ export class SqliteStore implements Store {
     this.#now = options.now ?? (() => new Date());
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
+    this.#onError = options.onError ?? (() => undefined);
     this.#transaction = db.transaction((body: () => unknown) => body());
     this.#take = db.transaction((name: string, holder: string, ttlMs: number) =>
       this.#takeLease(name, holder, ttlMs),
@@ -358,8 +365,14 @@ export class SqliteStore implements Store {
         }
         return plan;
       };
-      const plan = this.#transaction.immediate(run) as WritePlan;
+      const deferred = options.deferFlush === true && !options.dryRun;
+      const plan = (
+        deferred
+          ? this.#unsynced(() => this.#transaction.immediate(run))
+          : this.#transaction.immediate(run)
+      ) as WritePlan;
       if (plan.changes.length > 0) {
+        this.#committed(deferred);
         this.#committedState({ rv: plan.lastResourceVersion });
         this.#knownRv = plan.lastResourceVersion;
         // The planner's objects are what parsing the stored text would give: they are frozen
@@ -409,6 +422,45 @@ export class SqliteStore implements Store {
     this.#handBacks.shift()?.();
     if (this.#handBacks.length > 0) setImmediate(this.#handBackNext);
   };
+
+  /**
+   * Books a commit. One made with a flush (`synchronous=FULL` syncs the whole WAL) made every
+   * commit before it durable; one made without schedules a flush, so that none waits longer
+   * than FLUSH_WITHIN_MS.
+   */
+  #committed(deferred: boolean): void {
+    if (!deferred) {
+      this.#unflushed = false;
+      return;
+    }
+    this.#unflushed = true;
+    if (this.#flushTimer || this.#closed) return;
+    this.#flushTimer = setTimeout(this.#flushLater, FLUSH_WITHIN_MS);
+    this.#flushTimer.unref();
+  }
+
+  readonly #flushLater = (): void => {
+    this.#flushTimer = undefined;
+    try {
+      this.#flush();
+    } catch (err) {
+      // The disk refused (full, failing): the commits stay unflushed and it is tried again.
+      this.#onError(err);
+      this.#committed(true);
+    }
+  };
+
+  /**
+   * Makes every commit so far durable: a commit that waits for the disk (a state row written
+   * as it is) syncs the WAL, which holds them all in order.
+   */
+  #flush(): void {
+    if (!this.#unflushed) return;
+    this.#transaction.immediate(() =>
+      this.#stmt('UPDATE store_state SET rv = rv WHERE id = 1').run(),
+    );
+    this.#unflushed = false;
+  }
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
     return this.#feed.subscribe(options);
@@ -526,6 +578,14 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#compactTimer);
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    try {
+      this.#flush();
+    } catch (err) {
+      // Closing flushes as well (SQLite checkpoints the WAL when the last connection closes).
+      this.#onError(err);
+    }
     this.#feed.close();
     // A list still reading on the reader finishes first.
     const reader = this.#reader;
