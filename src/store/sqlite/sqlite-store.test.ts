@@ -216,11 +216,14 @@ async function storeRecordingFlushes() {
   db.pragma('synchronous = FULL');
   const byTable = new Map<string, Set<unknown>>();
   const byStatement = new Map<string, unknown[]>();
+  let versionAsks = 0;
   const wrapped = new Proxy(db, {
     get(target, property, receiver) {
       if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
       return (sql: string) => {
         const statement = target.prepare(sql);
+        if (sql === 'PRAGMA data_version')
+          return { get: () => (versionAsks++, statement.get()) } as unknown as typeof statement;
         const table = /(?:UPDATE|INTO|FROM)\s+(leases|resources|events|store_state)\b/.exec(
           sql,
         )?.[1];
@@ -246,6 +249,8 @@ async function storeRecordingFlushes() {
     path,
     errors,
     byTable,
+    /** How often the store asked SQLite whether another process wrote to the file. */
+    versionAsks: () => versionAsks,
     /** The levels of the flush statement's runs (a state row written as it is). */
     flushes: () => byStatement.get('UPDATE store_state SET rv = rv WHERE id = 1') ?? [],
     cleanUp: () => rmSync(dir, { recursive: true, force: true }),
@@ -268,10 +273,28 @@ describe('SqliteStore leases', () => {
     expect(byTable.get('leases')).toEqual(new Set([1]));
     expect(byTable.get('resources')).toEqual(new Set([2]));
     expect(byTable.get('events')).toEqual(new Set([2]));
-    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // Between writes that wait for the disk the connection rests at NORMAL.
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
     await store.close();
     // Nothing was left unflushed, so closing flushed nothing more.
     expect(flushes()).toEqual([]);
+    cleanUp();
+  });
+});
+
+describe('SqliteStore turns', () => {
+  it('asks whether another process wrote once a turn, however many reads await each other in it', async () => {
+    const { store, versionAsks, cleanUp } = await storeRecordingFlushes();
+    await store.write([configMapOp('a')]);
+    const key = { kind: 'ConfigMap', namespace: 'p', name: 'a' };
+    const before = versionAsks();
+    for (let i = 0; i < 5; i++) expect((await store.get(key))?.metadata.name).toBe('a');
+    expect(versionAsks() - before).toBe(1);
+    // The next turn of the event loop may follow something from outside: it asks again.
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.get(key);
+    expect(versionAsks() - before).toBe(2);
+    await store.close();
     cleanUp();
   });
 });
@@ -282,8 +305,7 @@ describe('SqliteStore deferred flushes', () => {
     await store.write([configMapOp('a')], { deferFlush: true });
     expect(byTable.get('resources')).toEqual(new Set([1]));
     expect(byTable.get('events')).toEqual(new Set([1]));
-    // The connection is back to flushing every other commit.
-    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
     // The flush: one commit that waits for the disk, which syncs the WAL holding the write.
     await vi.waitFor(() => expect(flushes()).toEqual([2]));
     // Another deferred write schedules another flush; a dry run schedules none.

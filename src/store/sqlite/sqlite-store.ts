@@ -90,8 +90,10 @@ export const PAGE_BYTES = 16 * 1024;
 const MAX_KNOWN_VERSIONS = 100_000;
 
 /**
- * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a write is on
- * disk before it is acknowledged and a killed process reopens with every acknowledged write.
+ * The embedded store: one SQLite file in WAL mode. A client's write commits with
+ * `synchronous=FULL`, so it is on disk before it is acknowledged; controllers' writes and lease
+ * operations commit without waiting for the disk and are flushed soon after (`#synced`,
+ * WriteOptions.deferFlush). A killed process reopens with every commit.
  * better-sqlite3 is synchronous: each write batch runs in one `BEGIN IMMEDIATE` transaction
  * without yielding, which also serialises versions.
  */
@@ -135,6 +137,8 @@ export class SqliteStore implements Store {
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
     this.#onError = options.onError ?? (() => undefined);
+    // Between writes that wait for the disk (`#synced`).
+    this.#stmt('PRAGMA synchronous = NORMAL').run();
     this.#transaction = db.transaction((body: () => unknown) => body());
     this.#take = db.transaction((name: string, holder: string, ttlMs: number) =>
       this.#takeLease(name, holder, ttlMs),
@@ -160,20 +164,24 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The state row for a read outside a transaction, asked once per turn of the event loop
-   * (until the microtasks queued by then have run; a hop made 13 gets, 20 µs each to ask on
-   * a loaded file; issue 17). Nothing from outside the process arrives within a turn, so no
-   * reader in it can know of another process's write that this answer misses.
+   * The state row for a read outside a transaction, asked once per turn of the event loop (a
+   * hop made 16 gets, 14 µs each to ask; issue 17). The answer is forgotten on the next tick
+   * (`process.nextTick`), which Node runs once the microtasks queued so far, and those they
+   * queue, have run, before any other callback of the event loop: nothing from outside the
+   * process arrives within a turn, so no reader in it can know of another process's write
+   * that this answer misses.
    */
   #stateThisTurn(): StateRow {
     if (this.#turnState) return this.#turnState;
     const state = this.#state();
     this.#turnState = state;
-    queueMicrotask(() => {
-      this.#turnState = undefined;
-    });
+    process.nextTick(this.#forgetTurnState);
     return state;
   }
+
+  readonly #forgetTurnState = (): void => {
+    this.#turnState = undefined;
+  };
 
   #turnState: StateRow | undefined;
 
@@ -368,8 +376,8 @@ export class SqliteStore implements Store {
       const deferred = options.deferFlush === true && !options.dryRun;
       const plan = (
         deferred
-          ? this.#unsynced(() => this.#transaction.immediate(run))
-          : this.#transaction.immediate(run)
+          ? this.#transaction.immediate(run)
+          : this.#synced(() => this.#transaction.immediate(run))
       ) as WritePlan;
       if (plan.changes.length > 0) {
         this.#committed(deferred);
@@ -456,8 +464,10 @@ export class SqliteStore implements Store {
    */
   #flush(): void {
     if (!this.#unflushed) return;
-    this.#transaction.immediate(() =>
-      this.#stmt('UPDATE store_state SET rv = rv WHERE id = 1').run(),
+    this.#synced(() =>
+      this.#transaction.immediate(() =>
+        this.#stmt('UPDATE store_state SET rv = rv WHERE id = 1').run(),
+      ),
     );
     this.#unflushed = false;
   }
@@ -471,7 +481,7 @@ export class SqliteStore implements Store {
   }
 
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
-    return Promise.resolve(this.#unsynced(() => this.#take.immediate(name, holder, ttlMs)));
+    return Promise.resolve(this.#take.immediate(name, holder, ttlMs));
   }
 
   #takeLease(name: string, holder: string, ttlMs: number): Lease | undefined {
@@ -496,16 +506,14 @@ export class SqliteStore implements Store {
   }
 
   renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
-    const { changes } = this.#unsynced(() =>
-      this.#stmt(
-        'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
-      ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch),
-    );
+    const { changes } = this.#stmt(
+      'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?',
+    ).run(this.#now().getTime() + ttlMs, lease.name, lease.holder, lease.epoch);
     return Promise.resolve(changes === 1);
   }
 
   releaseLease(lease: Lease): Promise<void> {
-    this.#unsynced(() => this.#releaseIn(lease));
+    this.#releaseIn(lease);
     return Promise.resolve();
   }
 
@@ -519,21 +527,24 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs a lease operation without waiting for the disk (`synchronous = NORMAL` for its commit):
-   * it survives this process being killed, as every commit does in WAL mode, but a power loss
-   * may undo it. That loses no guarantee, and saves a flush per take, renewal and release (each
-   * Promotion takes and gives back its Stage's lease; issue 17): a power loss also ends every
-   * process using the file (SQLite shares it only on one machine), so no holder of an undone
-   * take is left to write; and the WAL keeps commits in order, so the flush of any later
-   * write, such as one fenced by that take, makes the take durable first. An epoch that a
-   * durable write ever carried is therefore never handed out again.
+   * Runs a write that waits for the disk (`synchronous = FULL` for its commit, which syncs the
+   * WAL): a client's write, and the flush of controllers' writes. The connection otherwise
+   * stays at `synchronous = NORMAL`, so that the writes made most often need no switch (two
+   * statements a write; issue 17): controllers' writes (WriteOptions.deferFlush) and lease
+   * takes, renewals and releases. Those survive this process being killed, as every commit does
+   * in WAL mode; only a power loss may undo them before the next flush. That loses no guarantee
+   * for leases: a power loss also ends every process using the file (SQLite shares it only on
+   * one machine), so no holder of an undone take is left to write; and the WAL keeps commits in
+   * order, so the flush of any later write, such as one fenced by that take, makes the take
+   * durable first. An epoch that a durable write ever carried is therefore never handed out
+   * again. Compacting history needs no flush either: undone, it is done again.
    */
-  #unsynced<T>(operation: () => T): T {
-    this.#stmt('PRAGMA synchronous = NORMAL').run();
+  #synced<T>(operation: () => T): T {
+    this.#stmt('PRAGMA synchronous = FULL').run();
     try {
       return operation();
     } finally {
-      this.#stmt('PRAGMA synchronous = FULL').run();
+      this.#stmt('PRAGMA synchronous = NORMAL').run();
     }
   }
 
