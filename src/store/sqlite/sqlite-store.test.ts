@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -12,6 +12,7 @@ import {
   PAGE_BYTES,
   SqliteStore,
 } from './sqlite-store.js';
+import type { SyncFile } from './wal-flusher.js';
 import { ALIAS_LABEL } from '../../api/labels.js';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -242,7 +243,23 @@ async function storeRecordingFlushes() {
     },
   });
   const errors: unknown[] = [];
-  const store = new SqliteStore(wrapped, { path, onError: (err) => errors.push(err) });
+  // Each flush: whether it synced the WAL file (by inode: the file the store opened).
+  const syncs: boolean[] = [];
+  let failSyncs = 0;
+  const syncFile: SyncFile = (fd, done) => {
+    syncs.push(fstatSync(fd).ino === statSync(`${path}-wal`).ino);
+    if (failSyncs > 0) {
+      failSyncs--;
+      done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      return;
+    }
+    fdatasync(fd, done);
+  };
+  const store = new SqliteStore(wrapped, {
+    path,
+    onError: (err) => errors.push(err),
+    syncFile,
+  });
   return {
     store,
     db,
@@ -251,8 +268,10 @@ async function storeRecordingFlushes() {
     byTable,
     /** How often the store asked SQLite whether another process wrote to the file. */
     versionAsks: () => versionAsks,
-    /** The levels of the flush statement's runs (a state row written as it is). */
-    flushes: () => byStatement.get('UPDATE store_state SET rv = rv WHERE id = 1') ?? [],
+    /** The flushes of the WAL so far: true for each that synced the WAL file. */
+    flushes: () => syncs,
+    /** Makes the next `count` flushes fail as a failing disk does. */
+    failNextSyncs: (count: number) => (failSyncs = count),
     cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -306,14 +325,14 @@ describe('SqliteStore deferred flushes', () => {
     expect(byTable.get('resources')).toEqual(new Set([1]));
     expect(byTable.get('events')).toEqual(new Set([1]));
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
-    // The flush: one commit that waits for the disk, which syncs the WAL holding the write.
-    await vi.waitFor(() => expect(flushes()).toEqual([2]));
-    // Another deferred write schedules another flush; a dry run schedules none.
+    // The flush: the WAL file, which holds the write, synced off the event loop.
+    await vi.waitFor(() => expect(flushes()).toEqual([true]));
+    // Another deferred write has another flush; a dry run has none.
     await store.write([configMapOp('b')], { deferFlush: true });
     await store.write([configMapOp('c')], { deferFlush: true, dryRun: true });
-    await vi.waitFor(() => expect(flushes()).toEqual([2, 2]));
+    await vi.waitFor(() => expect(flushes()).toEqual([true, true]));
     await store.close();
-    expect(flushes()).toEqual([2, 2]);
+    expect(flushes()).toEqual([true, true]);
     cleanUp();
   });
 
@@ -330,7 +349,7 @@ describe('SqliteStore deferred flushes', () => {
       await store.write([configMapOp('c')], { deferFlush: true });
       await store.write([], {});
       await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      expect(flushes()).toEqual([2]);
+      expect(flushes()).toEqual([true]);
       await store.close();
       cleanUp();
     } finally {
@@ -345,7 +364,7 @@ describe('SqliteStore deferred flushes', () => {
       await store.write([configMapOp('a')], { deferFlush: true });
       expect(flushes()).toEqual([]);
       await store.close();
-      expect(flushes()).toEqual([2]);
+      expect(flushes()).toEqual([true]);
       const reopened = openSqliteStore({ path });
       const kept = await reopened.get({ kind: 'ConfigMap', namespace: 'p', name: 'a' });
       expect(kept?.metadata.name).toBe('a');
@@ -359,20 +378,17 @@ describe('SqliteStore deferred flushes', () => {
   it('tries a failed flush again, and says why it failed', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const { store, db, errors, flushes, cleanUp } = await storeRecordingFlushes();
+      const { store, errors, flushes, failNextSyncs, cleanUp } = await storeRecordingFlushes();
       await store.write([configMapOp('a')], { deferFlush: true });
-      // Another connection holds the write lock past the busy timeout: the flush cannot commit.
-      db.pragma('busy_timeout = 0');
-      const other = new Database(db.name);
-      other.exec('BEGIN IMMEDIATE');
+      failNextSyncs(1);
       await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      expect(errors.length).toBe(1);
-      expect(String(errors[0])).toMatch(/locked|busy/i);
-      other.exec('ROLLBACK');
-      other.close();
+      await vi.waitFor(() => expect(errors.length).toBe(1));
+      expect(String(errors[0])).toContain('EIO');
+      // The commit is still unflushed: the next flush covers it.
       await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      expect(flushes().at(-1)).toBe(2);
+      await vi.waitFor(() => expect(flushes()).toEqual([true, true]));
       await store.close();
+      expect(errors.length).toBe(1);
       cleanUp();
     } finally {
       vi.useRealTimers();

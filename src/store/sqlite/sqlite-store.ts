@@ -23,6 +23,7 @@ import type {
 } from '../store.js';
 import { planWrites, type StoreSnapshot, type WritePlan } from '../write-planner.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
+import { type SyncFile, WalFlusher } from './wal-flusher.js';
 import {
   assembled,
   assembledText,
@@ -61,6 +62,8 @@ export interface SqliteStoreOptions {
   historyLimit?: number;
   pollIntervalMs?: number;
   onError?: (err: unknown) => void;
+  /** How the WAL is flushed after deferred writes (default fs.fdatasync; tests record it). */
+  syncFile?: SyncFile | undefined;
 }
 
 /** A row's text and which Freight records are kept apart from it (`freight-records.ts`). */
@@ -114,9 +117,8 @@ export class SqliteStore implements Store {
   readonly #compactTimer: NodeJS.Timeout;
   #closed = false;
   readonly #onError: (err: unknown) => void;
-  /** A write committed without a flush since the last flush (WriteOptions.deferFlush). */
-  #unflushed = false;
-  #flushTimer: NodeJS.Timeout | undefined;
+  /** Flushes the WAL after writes that did not wait for the disk (WriteOptions.deferFlush). */
+  readonly #flusher: WalFlusher | undefined;
   /** The file, for the reader connection (none for ':memory:', which one connection owns). */
   readonly #path: string;
   #reader: { db: SqliteDatabase; statements: Map<string, SqliteStatement> } | undefined;
@@ -137,6 +139,15 @@ export class SqliteStore implements Store {
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
     this.#onError = options.onError ?? (() => undefined);
+    this.#flusher =
+      options.path === ':memory:'
+        ? undefined
+        : new WalFlusher({
+            walPath: `${options.path}-wal`,
+            withinMs: FLUSH_WITHIN_MS,
+            onError: this.#onError,
+            syncFile: options.syncFile,
+          });
     // Between writes that wait for the disk (`#synced`).
     this.#stmt('PRAGMA synchronous = NORMAL').run();
     this.#transaction = db.transaction((body: () => unknown) => body());
@@ -433,43 +444,12 @@ export class SqliteStore implements Store {
 
   /**
    * Books a commit. One made with a flush (`synchronous=FULL` syncs the whole WAL) made every
-   * commit before it durable; one made without schedules a flush, so that none waits longer
-   * than FLUSH_WITHIN_MS.
+   * commit before it durable; one made without has the WAL flushed within FLUSH_WITHIN_MS
+   * (none in memory: nothing there outlives the process).
    */
   #committed(deferred: boolean): void {
-    if (!deferred) {
-      this.#unflushed = false;
-      return;
-    }
-    this.#unflushed = true;
-    if (this.#flushTimer || this.#closed) return;
-    this.#flushTimer = setTimeout(this.#flushLater, FLUSH_WITHIN_MS);
-    this.#flushTimer.unref();
-  }
-
-  readonly #flushLater = (): void => {
-    this.#flushTimer = undefined;
-    try {
-      this.#flush();
-    } catch (err) {
-      // The disk refused (full, failing): the commits stay unflushed and it is tried again.
-      this.#onError(err);
-      this.#committed(true);
-    }
-  };
-
-  /**
-   * Makes every commit so far durable: a commit that waits for the disk (a state row written
-   * as it is) syncs the WAL, which holds them all in order.
-   */
-  #flush(): void {
-    if (!this.#unflushed) return;
-    this.#synced(() =>
-      this.#transaction.immediate(() =>
-        this.#stmt('UPDATE store_state SET rv = rv WHERE id = 1').run(),
-      ),
-    );
-    this.#unflushed = false;
+    if (deferred) this.#flusher?.deferred();
+    else this.#flusher?.flushed();
   }
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
@@ -589,19 +569,11 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#compactTimer);
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    try {
-      this.#flush();
-    } catch (err) {
-      // Closing flushes as well (SQLite checkpoints the WAL when the last connection closes).
-      this.#onError(err);
-    }
     this.#feed.close();
-    // A list still reading on the reader finishes first.
+    // A list still reading on the reader finishes first; what is unflushed is flushed first.
     const reader = this.#reader;
     this.#reader = undefined;
-    return this.#readerQueue.then(() => {
+    return Promise.all([this.#readerQueue, this.#flusher?.close()]).then(() => {
       reader?.db.close();
       this.#db.close();
     });
