@@ -139,16 +139,12 @@ export class RepositoryCache {
       // credentials, network down) never leaves a half-made mirror behind.
       const building = `${mirror}.${process.pid}.${Date.now()}.tmp`;
       try {
-        await runGit(['init', '--quiet', '--bare', building], options);
-        await runGit(['-C', building, 'remote', 'add', '--mirror=fetch', 'origin', url], options);
-        // The mirror's HEAD names the remote's default branch, for checkouts that name none:
-        // asked for while the first fetch (the long part) runs.
-        const [, symref] = await Promise.all([
-          runGit(['-C', building, 'fetch', '--quiet', '--prune', '--tags', 'origin'], options),
-          runGit(['-C', building, 'ls-remote', '--symref', 'origin', 'HEAD'], options),
-        ]);
-        const head = /^ref: (refs\/heads\/\S+)\s+HEAD/m.exec(symref)?.[1];
-        if (head) await runGit(['-C', building, 'symbolic-ref', 'HEAD', head], options);
+        // A mirror clone: every ref as the remote has it (`origin` fetches +refs/*:refs/*), and
+        // HEAD naming the remote's default branch, for checkouts that name none. Unlike a
+        // first fetch into an empty repository, a clone trusts a pack that is complete by
+        // itself and skips the walk over every object that checks it (a quarter of a second
+        // for 15,000 commits; issue 17).
+        await runGit(['clone', '--quiet', '--mirror', '--', url, building], options);
         renameSync(building, mirror);
       } finally {
         rmSync(building, { recursive: true, force: true });
