@@ -1,7 +1,7 @@
 import { fdatasync, fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isGantryError } from '../../errors.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
@@ -205,8 +205,7 @@ describe('SqliteStore compaction', () => {
 
 /**
  * A store over a file whose statements record the `synchronous` level they ran under (1
- * NORMAL: no flush at commit; 2 FULL: the commit waits for the disk), by table written and by
- * statement.
+ * NORMAL: no flush at commit; 2 FULL: the commit waits for the disk), by table written.
  */
 async function storeRecordingFlushes() {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-sqlite-'));
@@ -216,7 +215,6 @@ async function storeRecordingFlushes() {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   const byTable = new Map<string, Set<unknown>>();
-  const byStatement = new Map<string, unknown[]>();
   let versionAsks = 0;
   const wrapped = new Proxy(db, {
     get(target, property, receiver) {
@@ -232,7 +230,6 @@ async function storeRecordingFlushes() {
         const record = () => {
           const level = target.pragma('synchronous', { simple: true });
           byTable.set(table, (byTable.get(table) ?? new Set()).add(level));
-          byStatement.set(sql, [...(byStatement.get(sql) ?? []), level]);
         };
         return {
           run: (...p: unknown[]) => (record(), statement.run(...p)),
@@ -319,6 +316,12 @@ describe('SqliteStore turns', () => {
 });
 
 describe('SqliteStore deferred flushes', () => {
+  /** The window's timers in the tests' hands (real timers otherwise). */
+  const fakeTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('commits a deferred write without a flush, and flushes it within the window', async () => {
     const { store, db, byTable, flushes, cleanUp } = await storeRecordingFlushes();
     await store.write([configMapOp('a')], { deferFlush: true });
@@ -337,62 +340,50 @@ describe('SqliteStore deferred flushes', () => {
   });
 
   it('needs no flush of its own after a write that waited for the disk', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const { store, flushes, cleanUp } = await storeRecordingFlushes();
-      await store.write([configMapOp('a')], { deferFlush: true });
-      // A client's write flushes the WAL, the deferred write before it included.
-      await store.write([configMapOp('b')]);
-      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      expect(flushes()).toEqual([]);
-      // A write with nothing to change flushes nothing: the deferred one before it still is.
-      await store.write([configMapOp('c')], { deferFlush: true });
-      await store.write([], {});
-      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      expect(flushes()).toEqual([true]);
-      await store.close();
-      cleanUp();
-    } finally {
-      vi.useRealTimers();
-    }
+    fakeTimers();
+    const { store, flushes, cleanUp } = await storeRecordingFlushes();
+    await store.write([configMapOp('a')], { deferFlush: true });
+    // A client's write flushes the WAL, the deferred write before it included.
+    await store.write([configMapOp('b')]);
+    await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+    expect(flushes()).toEqual([]);
+    // A write with nothing to change flushes nothing: the deferred one before it still is.
+    await store.write([configMapOp('c')], { deferFlush: true });
+    await store.write([], {});
+    await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+    expect(flushes()).toEqual([true]);
+    await store.close();
+    cleanUp();
   });
 
   it('flushes what is left when it closes, and keeps it after a restart', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const { store, path, flushes, cleanUp } = await storeRecordingFlushes();
-      await store.write([configMapOp('a')], { deferFlush: true });
-      expect(flushes()).toEqual([]);
-      await store.close();
-      expect(flushes()).toEqual([true]);
-      const reopened = openSqliteStore({ path });
-      const kept = await reopened.get({ kind: 'ConfigMap', namespace: 'p', name: 'a' });
-      expect(kept?.metadata.name).toBe('a');
-      await reopened.close();
-      cleanUp();
-    } finally {
-      vi.useRealTimers();
-    }
+    fakeTimers();
+    const { store, path, flushes, cleanUp } = await storeRecordingFlushes();
+    await store.write([configMapOp('a')], { deferFlush: true });
+    expect(flushes()).toEqual([]);
+    await store.close();
+    expect(flushes()).toEqual([true]);
+    const reopened = openSqliteStore({ path });
+    const kept = await reopened.get({ kind: 'ConfigMap', namespace: 'p', name: 'a' });
+    expect(kept?.metadata.name).toBe('a');
+    await reopened.close();
+    cleanUp();
   });
 
   it('tries a failed flush again, and says why it failed', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const { store, errors, flushes, failNextSyncs, cleanUp } = await storeRecordingFlushes();
-      await store.write([configMapOp('a')], { deferFlush: true });
-      failNextSyncs(1);
-      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      await vi.waitFor(() => expect(errors.length).toBe(1));
-      expect(String(errors[0])).toContain('EIO');
-      // The commit is still unflushed: the next flush covers it.
-      await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
-      await vi.waitFor(() => expect(flushes()).toEqual([true, true]));
-      await store.close();
-      expect(errors.length).toBe(1);
-      cleanUp();
-    } finally {
-      vi.useRealTimers();
-    }
+    fakeTimers();
+    const { store, errors, flushes, failNextSyncs, cleanUp } = await storeRecordingFlushes();
+    await store.write([configMapOp('a')], { deferFlush: true });
+    failNextSyncs(1);
+    await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+    await vi.waitFor(() => expect(errors.length).toBe(1));
+    expect(String(errors[0])).toContain('EIO');
+    // The commit is still unflushed: the next flush covers it.
+    await vi.advanceTimersByTimeAsync(FLUSH_WITHIN_MS);
+    await vi.waitFor(() => expect(flushes()).toEqual([true, true]));
+    await store.close();
+    expect(errors.length).toBe(1);
+    cleanUp();
   });
 });
 

@@ -116,7 +116,6 @@ export class SqliteStore implements Store {
   #knownRv = -1;
   readonly #compactTimer: NodeJS.Timeout;
   #closed = false;
-  readonly #onError: (err: unknown) => void;
   /** Flushes the WAL after writes that did not wait for the disk (WriteOptions.deferFlush). */
   readonly #flusher: WalFlusher | undefined;
   /** The file, for the reader connection (none for ':memory:', which one connection owns). */
@@ -138,14 +137,13 @@ export class SqliteStore implements Store {
     this.#now = options.now ?? (() => new Date());
     this.#newUid = options.newUid ?? randomUUID;
     this.#historyLimit = options.historyLimit ?? 20_000;
-    this.#onError = options.onError ?? (() => undefined);
     this.#flusher =
       options.path === ':memory:'
         ? undefined
         : new WalFlusher({
             walPath: `${options.path}-wal`,
             withinMs: FLUSH_WITHIN_MS,
-            onError: this.#onError,
+            onError: options.onError ?? (() => undefined),
             syncFile: options.syncFile,
           });
     // Between writes that wait for the disk (`#synced`).

@@ -82,7 +82,7 @@ export class WalFlusher {
     } catch (err) {
       // The commits stay unflushed, and it is tried again.
       this.#onError(err);
-      if (!this.#closed) this.#schedule();
+      this.#schedule();
       return Promise.resolve();
     }
     this.#unflushed = false;
